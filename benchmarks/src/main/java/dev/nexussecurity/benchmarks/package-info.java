@@ -1,0 +1,2 @@
+/** dev.nexussecurity.benchmarks */
+package dev.nexussecurity.benchmarks;

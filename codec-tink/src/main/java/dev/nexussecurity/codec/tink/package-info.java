@@ -1,0 +1,2 @@
+/** dev.nexussecurity.codec.tink */
+package dev.nexussecurity.codec.tink;

@@ -1,0 +1,2 @@
+/** dev.nexussecurity.examples */
+package dev.nexussecurity.examples;

@@ -1,0 +1,138 @@
+package dev.nexussecurity.api;
+
+/**
+ * Why an access decision allowed or denied a Nexus call. Reason codes are stable: they appear in audit
+ * events, metric tags and the messages of denials, and users may match on them.
+ *
+ * <pre>{@code
+ * AccessDecision d = registry.checkAccess("payments", "orders-ns");
+ * if (!d.isAllowed()) {
+ *   log.warn("denied: {} ({})", d.getReason(), d.getReason().getHint());
+ * }
+ * }</pre>
+ */
+public enum ReasonCode {
+  /** The call is allowed. */
+  ALLOWED(Kind.ALLOWED, "Nothing to fix."),
+
+  /** The endpoint is not in the registry (also for endpoints that exist only on the server). */
+  UNKNOWN_ENDPOINT(
+      Kind.UNAUTHORIZED,
+      "Register the endpoint in the nexus-security registry, or correct the endpoint name the caller"
+          + " uses."),
+  /** The caller namespace is not on the endpoint's allowlist. */
+  CALLER_NOT_ALLOWED(
+      Kind.UNAUTHORIZED,
+      "Add the caller namespace to the endpoint's allowed caller namespaces if it should call this"
+          + " endpoint."),
+  /** The handler worker's namespace or task queue is not the endpoint's target. */
+  TARGET_MISMATCH(
+      Kind.UNAUTHORIZED,
+      "Run the handler worker in the endpoint's target namespace and task queue, or correct the"
+          + " endpoint's target."),
+
+  /** The request carries no caller identity token. */
+  MISSING_TOKEN(
+      Kind.UNAUTHENTICATED,
+      "Install NexusSecurity's worker interceptor on the caller's worker so that it signs its Nexus"
+          + " calls."),
+  /** The caller identity token cannot be parsed. */
+  MALFORMED_TOKEN(
+      Kind.UNAUTHENTICATED,
+      "The caller identity header was altered or written by an incompatible version; use matching"
+          + " nexus-security versions on caller and handler."),
+  /** The handler holds no public key for the caller namespace, or not the key id the token names. */
+  UNTRUSTED_CALLER(
+      Kind.UNAUTHENTICATED,
+      "Add the caller namespace's public signing keyset (including its current key) to the handler's"
+          + " trust store."),
+  /** The token's signature does not verify. */
+  BAD_SIGNATURE(
+      Kind.UNAUTHENTICATED,
+      "The token was not signed by the caller namespace's trusted key or was edited; check that the"
+          + " caller's signing keyset matches the public keyset in the handler's trust store."),
+  /** The token expired before the handler received the request. */
+  TOKEN_EXPIRED(
+      Kind.UNAUTHENTICATED,
+      "The request reached the handler after the token's lifetime; raise the caller's token lifetime if"
+          + " handler outages last longer, and check both clocks."),
+  /** The token's issue time is in the future beyond the allowed clock skew. */
+  TOKEN_NOT_YET_VALID(
+      Kind.UNAUTHENTICATED,
+      "The caller's clock is ahead of the handler's; synchronize clocks (NTP) or raise the allowed"
+          + " clock skew."),
+  /** The token was issued for another endpoint, service or operation. */
+  TOKEN_SCOPE_MISMATCH(
+      Kind.UNAUTHENTICATED,
+      "The token belongs to another endpoint, service or operation; tokens cannot be reused across"
+          + " operations."),
+  /** The token was already used for a different start request. */
+  TOKEN_REPLAYED(
+      Kind.UNAUTHENTICATED,
+      "Each token admits one operation; the same token was presented for a different request."),
+  /** The caller namespace in the server-built start link differs from the token's namespace. */
+  CALLER_LINK_MISMATCH(
+      Kind.UNAUTHENTICATED,
+      "The server reports a different caller namespace than the token claims; the token was copied"
+          + " from another namespace."),
+  /** The handler's replay cache is full; the server retries the request later. */
+  REPLAY_CACHE_FULL(
+      Kind.UNAVAILABLE,
+      "The handler's replay cache is at capacity; raise its capacity or lower the caller's token"
+          + " lifetime. The server retries the request."),
+
+  /** The caller encodes payloads with a codec the handler does not have. */
+  CODEC_MISSING(
+      Kind.INCOMPATIBLE,
+      "Configure the handler worker's DataConverter with the same payload codec as the caller."),
+  /** The caller encrypts with a key id the handler cannot decrypt. */
+  ENCRYPTION_KEY_UNAVAILABLE(
+      Kind.INCOMPATIBLE,
+      "Roll the caller's current encryption key out to the handler's keyset before promoting it."),
+  /** The caller's payload encodings cannot be decoded by the handler's payload converters. */
+  PAYLOAD_ENCODING_UNSUPPORTED(
+      Kind.INCOMPATIBLE,
+      "Register a payload converter for the caller's encoding in the handler's DataConverter.");
+
+  /** The family a reason belongs to; it decides how a denial is reported. */
+  public enum Kind {
+    /** Not a denial. */
+    ALLOWED,
+    /** The caller's identity could not be established. */
+    UNAUTHENTICATED,
+    /** The caller is known but not permitted. */
+    UNAUTHORIZED,
+    /** Caller and handler data converters cannot interoperate. */
+    INCOMPATIBLE,
+    /** A temporary condition; the request may succeed when retried. */
+    UNAVAILABLE
+  }
+
+  private final Kind kind;
+  private final String hint;
+
+  ReasonCode(Kind kind, String hint) {
+    this.kind = kind;
+    this.hint = hint;
+  }
+
+  /** The family of this reason. */
+  public Kind getKind() {
+    return kind;
+  }
+
+  /** What to change so that the call is allowed; never contains secrets. */
+  public String getHint() {
+    return hint;
+  }
+
+  /** Whether this reason allows the call. */
+  public boolean isAllowed() {
+    return kind == Kind.ALLOWED;
+  }
+
+  /** Whether a request denied for this reason may succeed if retried unchanged. */
+  public boolean isRetryable() {
+    return kind == Kind.UNAVAILABLE;
+  }
+}

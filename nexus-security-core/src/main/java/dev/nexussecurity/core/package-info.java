@@ -1,0 +1,2 @@
+/** dev.nexussecurity.core */
+package dev.nexussecurity.core;

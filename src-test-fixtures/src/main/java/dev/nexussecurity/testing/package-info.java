@@ -1,0 +1,2 @@
+/** dev.nexussecurity.testing */
+package dev.nexussecurity.testing;
