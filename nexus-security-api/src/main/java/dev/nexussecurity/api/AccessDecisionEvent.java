@@ -30,7 +30,12 @@ public final class AccessDecisionEvent {
     /** Starting an operation. */
     START,
     /** Cancelling an operation. */
-    CANCEL
+    CANCEL,
+    /**
+     * A handler-side denial made before the SDK reveals whether the request starts or cancels an
+     * operation (the check runs before the input is decoded, where both look the same).
+     */
+    START_OR_CANCEL
   }
 
   private final Instant time;
