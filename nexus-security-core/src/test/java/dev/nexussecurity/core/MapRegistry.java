@@ -12,15 +12,15 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** A minimal mutable registry for tests of the interceptors. */
-final class MapRegistry implements EndpointRegistry {
+public final class MapRegistry implements EndpointRegistry {
   private final Map<String, NexusEndpoint> endpoints = new ConcurrentHashMap<>();
 
-  MapRegistry put(NexusEndpoint e) {
+  public MapRegistry put(NexusEndpoint e) {
     endpoints.put(e.getName(), e);
     return this;
   }
 
-  void remove(String name) {
+  public void remove(String name) {
     endpoints.remove(name);
   }
 

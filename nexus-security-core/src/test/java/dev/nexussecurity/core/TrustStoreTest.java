@@ -1,0 +1,137 @@
+package dev.nexussecurity.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import com.google.crypto.tink.signature.PredefinedSignatureParameters;
+import com.google.crypto.tink.signature.SignatureConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrustStoreTest {
+  static KeysetHandle ordersPrivate;
+  static KeysetHandle billingPrivate;
+
+  @BeforeAll
+  static void keys() throws Exception {
+    SignatureConfig.register();
+    AeadConfig.register();
+    ordersPrivate = KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519);
+    billingPrivate = KeysetHandle.generateNew(PredefinedSignatureParameters.ECDSA_P256);
+  }
+
+  static TrustStore store() throws Exception {
+    return TrustStore.newBuilder()
+        .addNamespace("orders-ns", ordersPrivate.getPublicKeysetHandle())
+        .addNamespace("billing-ns", billingPrivate.getPublicKeysetHandle())
+        .build();
+  }
+
+  @Test
+  void json_roundTrips_namespacesAndKeys(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("trust.json");
+    Files.writeString(file, store().toJson());
+    TrustStore loaded = TrustStore.fromJsonFile(file);
+    assertThat(loaded.getNamespaces()).containsExactly("billing-ns", "orders-ns");
+    assertThat(
+            loaded
+                .getPublicKeyset("orders-ns")
+                .orElseThrow()
+                .equalsKeyset(ordersPrivate.getPublicKeysetHandle()))
+        .isTrue();
+  }
+
+  @Test
+  void privateKeyset_isRefusedByBuilder_withHowToFix() {
+    assertThatThrownBy(() -> TrustStore.newBuilder().addNamespace("orders-ns", ordersPrivate))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("orders-ns")
+        .hasMessageContaining("only public signature keys")
+        .hasMessageContaining("getPublicKeysetHandle");
+  }
+
+  @Test
+  void symmetricKeyset_isRefusedByBuilder() throws Exception {
+    KeysetHandle aead = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
+    assertThatThrownBy(() -> TrustStore.newBuilder().addNamespace("orders-ns", aead))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("only public signature keys");
+  }
+
+  @Test
+  void privateKeyMaterialInJson_isRefused_namingTheNamespace() throws Exception {
+    String privateJson =
+        TinkJsonProtoKeysetFormat.serializeKeyset(ordersPrivate, InsecureSecretKeyAccess.get());
+    String json = "{\"schemaVersion\":1,\"namespaces\":{\"orders-ns\":" + privateJson + "}}";
+    assertThatThrownBy(() -> TrustStore.fromJson(json))
+        .isInstanceOf(TrustStoreException.class)
+        .hasMessageContaining("'orders-ns'")
+        .hasMessageContaining("not a valid Tink public keyset");
+  }
+
+  @Test
+  void malformedJson_namesLineAndColumn(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("bad.json");
+    Files.writeString(file, "{\n  \"schemaVersion\": 1,\n  \"namespaces\": {\n}");
+    assertThatThrownBy(() -> TrustStore.fromJsonFile(file))
+        .isInstanceOf(TrustStoreException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("line 4");
+  }
+
+  @Test
+  void unknownField_isRefused() {
+    assertThatThrownBy(
+            () -> TrustStore.fromJson("{\"schemaVersion\":1,\"namespaces\":{},\"extra\":true}"))
+        .isInstanceOf(TrustStoreException.class)
+        .hasMessageContaining("unknown field 'extra'");
+  }
+
+  @Test
+  void unsupportedSchemaVersion_isRefused() {
+    assertThatThrownBy(() -> TrustStore.fromJson("{\"schemaVersion\":2,\"namespaces\":{}}"))
+        .isInstanceOf(TrustStoreException.class)
+        .hasMessageContaining("schemaVersion 2");
+  }
+
+  @Test
+  void missingNamespaces_isRefused() {
+    assertThatThrownBy(() -> TrustStore.fromJson("{\"schemaVersion\":1}"))
+        .isInstanceOf(TrustStoreException.class)
+        .hasMessageContaining("'namespaces'");
+  }
+
+  @Test
+  void missingFile_isAClearError(@TempDir Path dir) {
+    assertThatThrownBy(() -> TrustStore.fromJsonFile(dir.resolve("nope.json")))
+        .isInstanceOf(TrustStoreException.class)
+        .hasMessageContaining("nope.json");
+  }
+
+  @Test
+  void blankNamespace_isRefused() throws Exception {
+    assertThatThrownBy(
+            () -> TrustStore.newBuilder().addNamespace(" ", ordersPrivate.getPublicKeysetHandle()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("non-blank");
+  }
+
+  @Test
+  void toString_listsNamespacesOnly() throws Exception {
+    assertThat(store().toString()).isEqualTo("TrustStore{namespaces=[billing-ns, orders-ns]}");
+  }
+
+  @Test
+  void emptyStore_trustsNobody() {
+    assertThat(TrustStore.empty().getNamespaces()).isEmpty();
+    assertThat(TrustStore.empty().getPublicKeyset("orders-ns")).isEmpty();
+  }
+}
