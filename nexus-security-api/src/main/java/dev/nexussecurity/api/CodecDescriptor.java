@@ -24,11 +24,13 @@ public final class CodecDescriptor {
   private final String codecId;
   private final String encryptionKeyId;
   private final Set<String> decryptionKeyIds;
+  private final boolean acceptsUnencodedPayloads;
 
   private CodecDescriptor(Builder b) {
     this.codecId = b.codecId;
     this.encryptionKeyId = b.encryptionKeyId;
     this.decryptionKeyIds = Collections.unmodifiableSet(new TreeSet<>(b.decryptionKeyIds));
+    this.acceptsUnencodedPayloads = b.acceptsUnencodedPayloads;
   }
 
   /**
@@ -54,6 +56,15 @@ public final class CodecDescriptor {
     return decryptionKeyIds;
   }
 
+  /**
+   * Whether this codec's decode passes through payloads it did not encode (as a compression codec does)
+   * rather than rejecting them (as an encryption codec that refuses plaintext does). Defaults to true, so
+   * a codec that does not say is never assumed to reject.
+   */
+  public boolean isAcceptingUnencodedPayloads() {
+    return acceptsUnencodedPayloads;
+  }
+
   /** Whether this codec can decrypt payloads encrypted under {@code keyId}. */
   public boolean canDecrypt(String keyId) {
     return decryptionKeyIds.contains(keyId);
@@ -70,12 +81,13 @@ public final class CodecDescriptor {
     CodecDescriptor d = (CodecDescriptor) o;
     return codecId.equals(d.codecId)
         && Objects.equals(encryptionKeyId, d.encryptionKeyId)
-        && decryptionKeyIds.equals(d.decryptionKeyIds);
+        && decryptionKeyIds.equals(d.decryptionKeyIds)
+        && acceptsUnencodedPayloads == d.acceptsUnencodedPayloads;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(codecId, encryptionKeyId, decryptionKeyIds);
+    return Objects.hash(codecId, encryptionKeyId, decryptionKeyIds, acceptsUnencodedPayloads);
   }
 
   @Override
@@ -84,6 +96,7 @@ public final class CodecDescriptor {
         + codecId
         + (encryptionKeyId == null ? "" : ", encryptsWith=" + encryptionKeyId)
         + (decryptionKeyIds.isEmpty() ? "" : ", decrypts=" + decryptionKeyIds)
+        + (acceptsUnencodedPayloads ? "" : ", rejectsUnencoded")
         + "}";
   }
 
@@ -92,6 +105,7 @@ public final class CodecDescriptor {
     private final String codecId;
     private String encryptionKeyId;
     private final Set<String> decryptionKeyIds = new TreeSet<>();
+    private boolean acceptsUnencodedPayloads = true;
 
     private Builder(String codecId) {
       this.codecId = requireId("codecId", codecId);
@@ -106,6 +120,15 @@ public final class CodecDescriptor {
     /** Adds a key id this codec can decrypt. */
     public Builder addDecryptionKeyId(String keyId) {
       decryptionKeyIds.add(requireId("decryptionKeyIds", keyId));
+      return this;
+    }
+
+    /**
+     * Sets whether decode passes through payloads this codec did not encode (default true); an
+     * encryption codec that rejects plaintext sets false.
+     */
+    public Builder setAcceptingUnencodedPayloads(boolean accepts) {
+      this.acceptsUnencodedPayloads = accepts;
       return this;
     }
 
