@@ -12,12 +12,15 @@ import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.time.Clock;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSessionContext;
 
 /**
  * A worker's connection to the Temporal frontend, secured as its {@link WorkerConnectionOptions} say: the
@@ -86,7 +89,11 @@ public final class WorkerConnection implements AutoCloseable {
               options.clientPrivateKeySource(),
               options.serverCaSource(),
               Clock.systemUTC());
-      stubsOptions.setSslContext(sslContext(material));
+      SslContext sslContext = sslContext(material);
+      // Resuming a cached TLS session skips certificate authentication, so after new material is
+      // installed the cached sessions are dropped: every later connection handshakes with it.
+      material.setChangeListener(() -> invalidateSessions(sslContext));
+      stubsOptions.setSslContext(sslContext);
       stubsOptions.setEnableHttps(true);
     } else {
       stubsOptions.setSslContext(null);
@@ -139,6 +146,19 @@ public final class WorkerConnection implements AutoCloseable {
       material.close();
       throw new ConnectionSecurityException(
           Reason.TLS_SETUP_FAILED, "Cannot create the TLS context: " + e.getMessage(), e);
+    }
+  }
+
+  private static void invalidateSessions(SslContext sslContext) {
+    SSLSessionContext sessions = sslContext.sessionContext();
+    if (sessions == null) {
+      return;
+    }
+    for (Enumeration<byte[]> ids = sessions.getIds(); ids.hasMoreElements(); ) {
+      SSLSession session = sessions.getSession(ids.nextElement());
+      if (session != null) {
+        session.invalidate();
+      }
     }
   }
 

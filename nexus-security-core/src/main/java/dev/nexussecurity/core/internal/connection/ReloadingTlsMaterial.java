@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +54,7 @@ public final class ReloadingTlsMaterial implements AutoCloseable {
   private ConnectionSecurityException lastError;
   private long consecutiveFailures;
   private ScheduledExecutorService scheduler;
+  private volatile Runnable changeListener = () -> {};
 
   private ReloadingTlsMaterial(PemSource certSource, PemSource keySource, PemSource caSource, Clock clock) {
     this.certSource = certSource;
@@ -92,6 +94,14 @@ public final class ReloadingTlsMaterial implements AutoCloseable {
     return material;
   }
 
+  /**
+   * Sets the action run after new material was installed, e.g. to drop cached TLS sessions so that the
+   * next connection performs a full handshake with it.
+   */
+  public void setChangeListener(Runnable listener) {
+    this.changeListener = Objects.requireNonNull(listener, "listener");
+  }
+
   /** Whether any part is read from a file, so that reloading can change something. */
   public boolean hasFileSources() {
     return (certSource != null && certSource.isFile())
@@ -110,21 +120,37 @@ public final class ReloadingTlsMaterial implements AutoCloseable {
   }
 
   /**
-   * Re-reads the files and installs what changed and is valid.
+   * Re-reads the files and installs what changed and is valid. When anything was installed, the change
+   * listener runs afterwards (also when another part failed).
    *
-   * @throws ConnectionSecurityException for the first part that failed; the last good material stays
-   *     installed
+   * @throws ConnectionSecurityException for the first part that failed; the last good material of that
+   *     part stays installed
    */
-  public synchronized void reload() {
+  public void reload() {
+    boolean[] changed = new boolean[1];
+    try {
+      reloadLocked(changed);
+    } finally {
+      if (changed[0]) {
+        try {
+          changeListener.run();
+        } catch (RuntimeException e) {
+          log.warn("The TLS material change listener failed", e);
+        }
+      }
+    }
+  }
+
+  private synchronized void reloadLocked(boolean[] changed) {
     lastCheckedAt = clock.instant();
     ConnectionSecurityException failure = null;
     try {
-      loadIdentity(false);
+      changed[0] |= loadIdentity(false);
     } catch (ConnectionSecurityException e) {
       failure = e;
     }
     try {
-      loadTrust(false);
+      changed[0] |= loadTrust(false);
     } catch (ConnectionSecurityException e) {
       if (failure == null) {
         failure = e;
@@ -215,16 +241,17 @@ public final class ReloadingTlsMaterial implements AutoCloseable {
     return consecutiveFailures;
   }
 
-  private void loadIdentity(boolean initial) {
+  /** Returns whether a new identity was installed. */
+  private boolean loadIdentity(boolean initial) {
     if (certSource == null) {
-      return;
+      return false;
     }
     byte[] certPem = certSource.read();
     byte[] keyPem = keySource.read();
     try {
       byte[] digest = digest(certPem, keyPem);
       if (!initial && Arrays.equals(digest, identityDigest)) {
-        return;
+        return false;
       }
       ClientIdentity loaded = ClientIdentity.load(certPem, keyPem, certSource, keySource, clock.instant());
       keyManager.updateIdentityCredentials(loaded.getChain(), loaded.getKey());
@@ -238,12 +265,14 @@ public final class ReloadingTlsMaterial implements AutoCloseable {
             loaded.getLeaf().getNotAfter().toInstant(),
             certSource.describe());
       }
+      return true;
     } finally {
       Arrays.fill(keyPem, (byte) 0);
     }
   }
 
-  private void loadTrust(boolean initial) {
+  /** Returns whether new trust anchors were installed. */
+  private boolean loadTrust(boolean initial) {
     if (caSource == null) {
       if (initial) {
         try {
@@ -258,12 +287,12 @@ public final class ReloadingTlsMaterial implements AutoCloseable {
         trusted = List.of();
         lastLoadedAt = clock.instant();
       }
-      return;
+      return false;
     }
     byte[] caPem = caSource.read();
     byte[] digest = digest(caPem);
     if (!initial && Arrays.equals(digest, caDigest)) {
-      return;
+      return false;
     }
     List<X509Certificate> certs =
         PemReader.readCertificates(caPem, caSource.describe(), Reason.INVALID_CA_BUNDLE);
@@ -281,6 +310,7 @@ public final class ReloadingTlsMaterial implements AutoCloseable {
     if (!initial) {
       log.info("Loaded {} server CA certificate(s) from {}", certs.size(), caSource.describe());
     }
+    return true;
   }
 
   private static byte[] digest(byte[]... parts) {
