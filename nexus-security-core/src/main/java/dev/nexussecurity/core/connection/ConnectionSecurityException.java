@@ -25,7 +25,17 @@ import java.util.Objects;
 public final class ConnectionSecurityException extends NexusSecurityException {
   private static final long serialVersionUID = 1L;
 
-  /** Why a connection configuration or its TLS material was refused. */
+  /**
+   * Why a connection configuration or its TLS material was refused. Values are stable and may be
+   * matched on.
+   *
+   * <pre>{@code
+   * TlsMaterialStatus status = connection.getTlsMaterialStatus();
+   * status.getLastReloadError()
+   *     .filter(e -> e.getReason() == ConnectionSecurityException.Reason.KEY_CERTIFICATE_MISMATCH)
+   *     .ifPresent(e -> alert("certificate rotation incomplete: " + e.getMessage()));
+   * }</pre>
+   */
   public enum Reason {
     /** Plaintext to an address that is not loopback, without {@code setAllowPlaintext(true)}. */
     PLAINTEXT_NOT_ALLOWED,
