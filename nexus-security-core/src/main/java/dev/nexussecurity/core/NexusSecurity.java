@@ -80,7 +80,9 @@ public final class NexusSecurity {
                 options.getTokenLifetime(),
                 options.isEnforceOnCaller(),
                 options.getClock(),
-                options.getAuditListeners()));
+                options.getAuditListeners(),
+                options.getDataConverter(),
+                options.isCheckConverterCompatibility()));
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.nexussecurity.core;
 import com.google.crypto.tink.KeysetHandle;
 import dev.nexussecurity.api.EndpointRegistry;
 import dev.nexussecurity.api.SecurityAuditListener;
+import io.temporal.common.converter.DataConverter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +34,12 @@ import java.util.Objects;
  *   <li><b>requireCallerLink</b> (default false): deny starts that carry no server-built caller link.
  *   <li><b>enforceOnCaller</b> (default true): check the registry before scheduling. Turning it off makes
  *       a worker that relies on the handler alone (handlers always enforce); useful to test handlers.
+ *   <li><b>dataConverter</b> (recommended): the DataConverter these workers use. Callers send its
+ *       {@link ConverterFingerprint} with each call; handlers compare it with their own (this one, or
+ *       else the handler worker's client converter) before decoding, and deny a definitely
+ *       incompatible caller at once with {@code BAD_REQUEST} ({@code CODEC_MISSING}, {@code
+ *       ENCRYPTION_KEY_UNAVAILABLE}) instead of letting the operation retry until it times out.
+ *   <li><b>checkConverterCompatibility</b> (default true): turn the comparison above off.
  *   <li><b>auditListeners</b>: receive every decision; <b>clock</b>: for tests.
  * </ul>
  *
@@ -58,6 +65,8 @@ public final class NexusSecurityOptions {
   private final int replayCacheCapacity;
   private final boolean requireCallerLink;
   private final boolean enforceOnCaller;
+  private final DataConverter dataConverter;
+  private final boolean checkConverterCompatibility;
   private final List<SecurityAuditListener> auditListeners;
   private final Clock clock;
 
@@ -72,6 +81,8 @@ public final class NexusSecurityOptions {
     this.replayCacheCapacity = b.replayCacheCapacity;
     this.requireCallerLink = b.requireCallerLink;
     this.enforceOnCaller = b.enforceOnCaller;
+    this.dataConverter = b.dataConverter;
+    this.checkConverterCompatibility = b.checkConverterCompatibility;
     this.auditListeners = List.copyOf(b.auditListeners);
     this.clock = b.clock;
   }
@@ -127,6 +138,15 @@ public final class NexusSecurityOptions {
     return enforceOnCaller;
   }
 
+  /** The DataConverter these workers use, or {@code null} when not configured. */
+  public DataConverter getDataConverter() {
+    return dataConverter;
+  }
+
+  public boolean isCheckConverterCompatibility() {
+    return checkConverterCompatibility;
+  }
+
   /** The audit listeners, unmodifiable. */
   public List<SecurityAuditListener> getAuditListeners() {
     return auditListeners;
@@ -158,6 +178,10 @@ public final class NexusSecurityOptions {
         + requireCallerLink
         + ", enforceOnCaller="
         + enforceOnCaller
+        + ", dataConverter="
+        + (dataConverter == null ? "none" : dataConverter.getClass().getSimpleName())
+        + ", checkConverterCompatibility="
+        + checkConverterCompatibility
         + "}";
   }
 
@@ -173,6 +197,8 @@ public final class NexusSecurityOptions {
     private int replayCacheCapacity = 100_000;
     private boolean requireCallerLink;
     private boolean enforceOnCaller = true;
+    private DataConverter dataConverter;
+    private boolean checkConverterCompatibility = true;
     private final List<SecurityAuditListener> auditListeners = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
 
@@ -189,6 +215,8 @@ public final class NexusSecurityOptions {
       replayCacheCapacity = o.replayCacheCapacity;
       requireCallerLink = o.requireCallerLink;
       enforceOnCaller = o.enforceOnCaller;
+      dataConverter = o.dataConverter;
+      checkConverterCompatibility = o.checkConverterCompatibility;
       auditListeners.addAll(o.auditListeners);
       clock = o.clock;
     }
@@ -266,6 +294,21 @@ public final class NexusSecurityOptions {
      */
     public Builder setEnforceOnCaller(boolean enforce) {
       this.enforceOnCaller = enforce;
+      return this;
+    }
+
+    /**
+     * Sets the DataConverter these workers use (the one in their {@code WorkflowClientOptions}), which
+     * enables the runtime converter compatibility check on the caller side.
+     */
+    public Builder setDataConverter(DataConverter converter) {
+      this.dataConverter = Objects.requireNonNull(converter, "NexusSecurityOptions.dataConverter");
+      return this;
+    }
+
+    /** Whether to compare converter fingerprints at runtime (default true). */
+    public Builder setCheckConverterCompatibility(boolean check) {
+      this.checkConverterCompatibility = check;
       return this;
     }
 

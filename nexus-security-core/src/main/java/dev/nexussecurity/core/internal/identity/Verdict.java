@@ -14,11 +14,11 @@ public final class Verdict {
     this.detail = detail;
   }
 
-  static Verdict allowed(IdentityClaims claims) {
+  public static Verdict allowed(IdentityClaims claims) {
     return new Verdict(ReasonCode.ALLOWED, claims, "");
   }
 
-  static Verdict denied(ReasonCode reason, IdentityClaims claims, String detail) {
+  public static Verdict denied(ReasonCode reason, IdentityClaims claims, String detail) {
     return new Verdict(reason, claims, detail);
   }
 

@@ -3,6 +3,7 @@ package dev.nexussecurity.core.internal.interceptor;
 import dev.nexussecurity.api.AccessDecision;
 import dev.nexussecurity.api.AccessDecisionEvent;
 import dev.nexussecurity.api.ReasonCode;
+import dev.nexussecurity.core.ConverterFingerprint;
 import dev.nexussecurity.core.internal.identity.IdentityClaims;
 import io.temporal.common.interceptors.WorkflowOutboundCallsInterceptor;
 import io.temporal.common.interceptors.WorkflowOutboundCallsInterceptorBase;
@@ -79,6 +80,9 @@ final class CallerOutboundInterceptor extends WorkflowOutboundCallsInterceptorBa
             decision.issuedAtMillis,
             decision.expiresAtMillis);
     input.getHeaders().put(SecurityContext.IDENTITY_HEADER, ctx.issuer.issue(claims));
+    if (ctx.callerFingerprintHeader != null) {
+      input.getHeaders().put(ConverterFingerprint.HEADER, ctx.callerFingerprintHeader);
+    }
     if (!replaying) {
       record(input, ReasonCode.ALLOWED, decision.tokenId, "");
     }

@@ -2,6 +2,8 @@ package dev.nexussecurity.core.internal.interceptor;
 
 import dev.nexussecurity.api.AccessDecisionEvent;
 import dev.nexussecurity.api.ReasonCode;
+import dev.nexussecurity.core.ConverterFingerprint;
+import dev.nexussecurity.core.internal.compat.FingerprintComparison;
 import dev.nexussecurity.core.internal.identity.IdentityClaims;
 import dev.nexussecurity.core.internal.identity.Verdict;
 import io.nexusrpc.OperationException;
@@ -11,6 +13,7 @@ import io.temporal.common.interceptors.NexusOperationInboundCallsInterceptorBase
 import io.temporal.common.interceptors.NexusOperationOutboundCallsInterceptor;
 import io.temporal.nexus.NexusOperationInfo;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Handler side: one instance per Nexus request. {@link #init} runs inside the SDK's operation
@@ -53,6 +56,28 @@ final class HandlerInboundInterceptor extends NexusOperationInboundCallsIntercep
       throw deny(verdict, AccessDecisionEvent.Action.START_OR_CANCEL);
     }
     this.claims = verdict.getClaims();
+    if (ctx.checkConverters) {
+      String header = operationContext.getHeaders().get(ConverterFingerprint.HEADER);
+      if (header != null) {
+        List<FingerprintComparison.Finding> findings =
+            FingerprintComparison.compare(
+                ConverterFingerprint.fromHeaderValue(header),
+                ctx.handlerFingerprint(
+                    outboundCalls.getWorkflowClient() == null
+                        ? null
+                        : outboundCalls.getWorkflowClient().getOptions().getDataConverter()));
+        if (!findings.isEmpty()) {
+          FingerprintComparison.Finding first = findings.get(0);
+          StringBuilder detail = new StringBuilder(first.getMessage());
+          for (int i = 1; i < findings.size(); i++) {
+            detail.append("; also ").append(findings.get(i).getMessage());
+          }
+          throw deny(
+              Verdict.denied(first.getReason(), claims, detail.toString()),
+              AccessDecisionEvent.Action.START_OR_CANCEL);
+        }
+      }
+    }
     super.init(outboundCalls);
   }
 

@@ -2,10 +2,12 @@ package dev.nexussecurity.core.internal.interceptor;
 
 import dev.nexussecurity.api.EndpointRegistry;
 import dev.nexussecurity.api.SecurityAuditListener;
+import dev.nexussecurity.core.ConverterFingerprint;
 import dev.nexussecurity.core.internal.identity.TokenIssuer;
 import dev.nexussecurity.core.internal.identity.TokenVerifier;
 import java.time.Clock;
 import java.time.Duration;
+import io.temporal.common.converter.DataConverter;
 import java.util.List;
 
 /** Everything the interceptors of one NexusSecurity instance share. Immutable. */
@@ -23,6 +25,13 @@ public final class SecurityContext {
   final boolean enforceOnCaller;
   final Clock clock;
   final DecisionRecorder recorder;
+  final boolean checkConverters;
+  /** The caller's fingerprint header value, or null when not sent. */
+  final String callerFingerprintHeader;
+  /** The configured converter's fingerprint, or null to derive it from the handler's client. */
+  private final ConverterFingerprint configuredFingerprint;
+  private volatile DataConverter lastDerivedFrom;
+  private volatile ConverterFingerprint lastDerived;
 
   public SecurityContext(
       String namespace,
@@ -32,7 +41,9 @@ public final class SecurityContext {
       Duration tokenLifetime,
       boolean enforceOnCaller,
       Clock clock,
-      List<SecurityAuditListener> listeners) {
+      List<SecurityAuditListener> listeners,
+      DataConverter dataConverter,
+      boolean checkConverters) {
     this.namespace = namespace;
     this.registry = registry;
     this.issuer = issuer;
@@ -41,5 +52,30 @@ public final class SecurityContext {
     this.enforceOnCaller = enforceOnCaller;
     this.clock = clock;
     this.recorder = new DecisionRecorder(listeners);
+    this.checkConverters = checkConverters;
+    this.configuredFingerprint = dataConverter == null ? null : ConverterFingerprint.of(dataConverter);
+    String header = configuredFingerprint == null ? null : configuredFingerprint.toHeaderValue();
+    this.callerFingerprintHeader =
+        checkConverters && header != null && header.length() <= ConverterFingerprint.MAX_HEADER_CHARS
+            ? header
+            : null;
+  }
+
+  /** The handler's fingerprint: the configured converter's, or that of the worker's client converter. */
+  ConverterFingerprint handlerFingerprint(DataConverter clientConverter) {
+    if (configuredFingerprint != null) {
+      return configuredFingerprint;
+    }
+    if (clientConverter == null) {
+      return ConverterFingerprint.unknown();
+    }
+    if (clientConverter != lastDerivedFrom) {
+      ConverterFingerprint fp = ConverterFingerprint.of(clientConverter);
+      lastDerived = fp;
+      lastDerivedFrom = clientConverter;
+      return fp;
+    }
+    ConverterFingerprint fp = lastDerived;
+    return fp == null ? ConverterFingerprint.of(clientConverter) : fp;
   }
 }

@@ -1,0 +1,107 @@
+package dev.nexussecurity.core.internal.compat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nexussecurity.api.CodecDescriptor;
+import dev.nexussecurity.api.ReasonCode;
+import dev.nexussecurity.core.ConverterFingerprint;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FingerprintComparisonTest {
+
+  static CodecDescriptor aead(String encryptWith, String... decrypt) {
+    CodecDescriptor.Builder b =
+        CodecDescriptor.newBuilder("tink-aead")
+            .setEncryptionKeyId(encryptWith)
+            .setAcceptingUnencodedPayloads(false);
+    for (String d : decrypt) {
+      b.addDecryptionKeyId(d);
+    }
+    return b.build();
+  }
+
+  static final CodecDescriptor ZLIB = CodecDescriptor.newBuilder("zlib").build();
+
+  static ConverterFingerprint fp(CodecDescriptor... codecs) {
+    return ConverterFingerprint.newBuilder().setCodecs(List.of(codecs)).build();
+  }
+
+  static List<FingerprintComparison.Finding> compare(ConverterFingerprint c, ConverterFingerprint h) {
+    return FingerprintComparison.compare(c, h);
+  }
+
+  @Test
+  void sameKey_isCompatible() {
+    assertThat(compare(fp(aead("a", "a")), fp(aead("a", "a")))).isEmpty();
+  }
+
+  @Test
+  void handlerHoldingASupersetOfKeys_isCompatible() {
+    assertThat(compare(fp(aead("a", "a")), fp(aead("a", "a", "b", "c")))).isEmpty();
+  }
+
+  @Test
+  void callerEncryptingWithAKeyTheHandlerLacks_isKeyUnavailable_namingTheKey() {
+    List<FingerprintComparison.Finding> f = compare(fp(aead("b", "a", "b")), fp(aead("a", "a")));
+    assertThat(f).extracting(FingerprintComparison.Finding::getReason)
+        .containsExactly(ReasonCode.ENCRYPTION_KEY_UNAVAILABLE);
+    assertThat(f.get(0).getMessage()).contains("'b'").contains("caller encrypts").contains("[a]");
+  }
+
+  @Test
+  void handlerEncryptingResultsWithAKeyTheCallerLacks_isKeyUnavailable() {
+    List<FingerprintComparison.Finding> f = compare(fp(aead("a", "a")), fp(aead("b", "a", "b")));
+    assertThat(f).extracting(FingerprintComparison.Finding::getReason)
+        .containsExactly(ReasonCode.ENCRYPTION_KEY_UNAVAILABLE);
+    assertThat(f.get(0).getMessage()).contains("handler encrypts results").contains("caller");
+  }
+
+  @Test
+  void handlerWithoutTheCallersCodec_isCodecMissing() {
+    List<FingerprintComparison.Finding> f = compare(fp(aead("a", "a")), fp());
+    assertThat(f).extracting(FingerprintComparison.Finding::getReason)
+        .containsExactly(ReasonCode.CODEC_MISSING);
+    assertThat(f.get(0).getMessage()).contains("'tink-aead'").contains("handler's DataConverter");
+  }
+
+  @Test
+  void callerWithoutTheHandlersEncryptingCodec_isCodecMissing() {
+    List<FingerprintComparison.Finding> f = compare(fp(), fp(aead("a", "a")));
+    assertThat(f).extracting(FingerprintComparison.Finding::getReason)
+        .containsExactly(ReasonCode.CODEC_MISSING);
+    assertThat(f.get(0).getMessage()).contains("caller's DataConverter does not have");
+  }
+
+  @Test
+  void extraPassThroughCodecOnTheHandler_isNotDefinite() {
+    assertThat(compare(fp(aead("a", "a")), fp(ZLIB, aead("a", "a")))).isEmpty();
+  }
+
+  @Test
+  void differentButCompatibleOrderings_areCompatible() {
+    assertThat(compare(fp(ZLIB, aead("a", "a")), fp(aead("a", "a"), ZLIB))).isEmpty();
+  }
+
+  @Test
+  void codecsWithoutKeyInformation_areComparedByIdOnly() {
+    CodecDescriptor custom = CodecDescriptor.newBuilder("com.example.MyCodec").build();
+    assertThat(compare(fp(custom), fp(custom))).isEmpty();
+    assertThat(compare(fp(custom), fp()))
+        .extracting(FingerprintComparison.Finding::getReason)
+        .containsExactly(ReasonCode.CODEC_MISSING);
+  }
+
+  @Test
+  void unknownSide_neverProducesAFinding() {
+    assertThat(compare(ConverterFingerprint.unknown(), fp(aead("a", "a")))).isEmpty();
+    assertThat(compare(fp(aead("a", "a")), ConverterFingerprint.unknown())).isEmpty();
+  }
+
+  @Test
+  void unknownDecryptableKeys_areNotDefinite() {
+    CodecDescriptor noKeysListed =
+        CodecDescriptor.newBuilder("tink-aead").setAcceptingUnencodedPayloads(false).build();
+    assertThat(compare(fp(aead("b", "b")), fp(noKeysListed))).isEmpty();
+  }
+}
