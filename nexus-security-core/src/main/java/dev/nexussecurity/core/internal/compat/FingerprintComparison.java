@@ -10,11 +10,20 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Compares a caller's and a handler's converter fingerprints and reports the definite incompatibilities:
- * a codec one side encodes with and the other lacks, or an encryption key id the decrypting side does not
- * hold, in either direction (input: caller encodes, handler decodes; result: handler encodes, caller
- * decodes). Unknown parts, and codecs that pass through payloads they did not encode, never produce a
- * finding.
+ * Compares two converter fingerprints and reports the definite incompatibilities, per direction: the
+ * input (caller encodes, handler decodes) and the result and failures (handler encodes, caller decodes).
+ * In each direction:
+ *
+ * <ul>
+ *   <li>the decoding side lacks a codec the encoding side uses → {@link ReasonCode#CODEC_MISSING};
+ *   <li>the encoding side lacks a codec that the decoding side requires (one that rejects payloads it
+ *       did not encode) → {@link ReasonCode#CODEC_MISSING};
+ *   <li>both have the codec, and the encoding side encrypts with a key id that the decoding side does
+ *       not list among its decryptable key ids → {@link ReasonCode#ENCRYPTION_KEY_UNAVAILABLE}.
+ * </ul>
+ *
+ * Codecs are matched by id; the order of the chains is not compared. Unknown parts (an unreadable
+ * converter, a codec that lists no decryptable keys) never produce a finding.
  */
 public final class FingerprintComparison {
   private FingerprintComparison() {}
@@ -22,15 +31,22 @@ public final class FingerprintComparison {
   /** One definite incompatibility. */
   public static final class Finding {
     private final ReasonCode reason;
+    private final boolean inputDirection;
     private final String message;
 
-    Finding(ReasonCode reason, String message) {
+    Finding(ReasonCode reason, boolean inputDirection, String message) {
       this.reason = reason;
+      this.inputDirection = inputDirection;
       this.message = message;
     }
 
     public ReasonCode getReason() {
       return reason;
+    }
+
+    /** True for the input direction (caller encodes), false for results and failures. */
+    public boolean isInputDirection() {
+      return inputDirection;
     }
 
     public String getMessage() {
@@ -46,79 +62,98 @@ public final class FingerprintComparison {
   /** All definite incompatibilities, input direction first. */
   public static List<Finding> compare(ConverterFingerprint caller, ConverterFingerprint handler) {
     List<Finding> findings = new ArrayList<>();
-    Optional<List<CodecDescriptor>> c = caller.getCodecs();
-    Optional<List<CodecDescriptor>> h = handler.getCodecs();
-    if (c.isEmpty() || h.isEmpty()) {
+    findings.addAll(direction(caller, handler, true));
+    findings.addAll(direction(handler, caller, false));
+    return findings;
+  }
+
+  /** The definite incompatibilities of one direction. */
+  public static List<Finding> direction(
+      ConverterFingerprint encoder, ConverterFingerprint decoder, boolean input) {
+    List<Finding> findings = new ArrayList<>();
+    Optional<List<CodecDescriptor>> e = encoder.getCodecs();
+    Optional<List<CodecDescriptor>> d = decoder.getCodecs();
+    if (e.isEmpty() || d.isEmpty()) {
       return findings;
     }
-    Map<String, CodecDescriptor> callerById = byId(c.get());
-    Map<String, CodecDescriptor> handlerById = byId(h.get());
-    for (CodecDescriptor cc : callerById.values()) {
-      if (!handlerById.containsKey(cc.getCodecId())) {
+    String enc = input ? "caller" : "handler";
+    String dec = input ? "handler" : "caller";
+    String what = input ? "the operation input" : "results and failures";
+    Map<String, CodecDescriptor> encById = byId(e.get());
+    Map<String, CodecDescriptor> decById = byId(d.get());
+    for (CodecDescriptor c : encById.values()) {
+      if (!decById.containsKey(c.getCodecId())) {
         findings.add(
             new Finding(
                 ReasonCode.CODEC_MISSING,
-                "the caller encodes payloads with codec '"
-                    + cc.getCodecId()
-                    + "', which the handler's DataConverter does not have; add the same codec to the"
-                    + " handler worker's DataConverter"));
+                input,
+                "the "
+                    + enc
+                    + " encodes "
+                    + what
+                    + " with codec '"
+                    + c.getCodecId()
+                    + "', which the "
+                    + dec
+                    + "'s DataConverter does not have; add the same codec to the "
+                    + dec
+                    + " worker's DataConverter"));
       }
     }
-    for (CodecDescriptor hc : handlerById.values()) {
-      if (!callerById.containsKey(hc.getCodecId())
-          && (!hc.isAcceptingUnencodedPayloads() || hc.getEncryptionKeyId().isPresent())) {
+    for (CodecDescriptor c : decById.values()) {
+      if (!encById.containsKey(c.getCodecId()) && !c.isAcceptingUnencodedPayloads()) {
         findings.add(
             new Finding(
                 ReasonCode.CODEC_MISSING,
-                "the handler's DataConverter uses codec '"
-                    + hc.getCodecId()
-                    + "', which the caller's DataConverter does not have"
-                    + (hc.isAcceptingUnencodedPayloads()
-                        ? " (the caller could not decode its results)"
-                        : " (the handler rejects payloads the codec did not encode)")
-                    + "; add the same codec to the caller worker's DataConverter"));
+                input,
+                "the "
+                    + dec
+                    + "'s codec '"
+                    + c.getCodecId()
+                    + "' rejects payloads it did not encode, and the "
+                    + enc
+                    + "'s DataConverter does not have it; add the same codec to the "
+                    + enc
+                    + " worker's DataConverter"));
       }
     }
-    for (CodecDescriptor cc : callerById.values()) {
-      CodecDescriptor hc = handlerById.get(cc.getCodecId());
-      if (hc == null) {
+    for (CodecDescriptor c : encById.values()) {
+      CodecDescriptor other = decById.get(c.getCodecId());
+      if (other == null) {
         continue;
       }
-      keyFinding(cc, hc, "the caller encrypts the operation input", "handler")
-          .ifPresent(findings::add);
-      keyFinding(hc, cc, "the handler encrypts results and failures", "caller")
-          .ifPresent(findings::add);
+      Optional<String> key = c.getEncryptionKeyId();
+      if (key.isPresent()
+          && !other.getDecryptionKeyIds().isEmpty()
+          && !other.canDecrypt(key.get())) {
+        findings.add(
+            new Finding(
+                ReasonCode.ENCRYPTION_KEY_UNAVAILABLE,
+                input,
+                "the "
+                    + enc
+                    + " encrypts "
+                    + what
+                    + " with key id '"
+                    + key.get()
+                    + "' (codec '"
+                    + c.getCodecId()
+                    + "'), which the "
+                    + dec
+                    + " cannot decrypt: it holds "
+                    + other.getDecryptionKeyIds()
+                    + "; add that key to the "
+                    + dec
+                    + "'s keyset (roll a new key out to every decrypting side before promoting it)"));
+      }
     }
     return findings;
   }
 
-  private static Optional<Finding> keyFinding(
-      CodecDescriptor encoder, CodecDescriptor decoder, String what, String decoderName) {
-    Optional<String> key = encoder.getEncryptionKeyId();
-    if (key.isEmpty() || decoder.getDecryptionKeyIds().isEmpty() || decoder.canDecrypt(key.get())) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        new Finding(
-            ReasonCode.ENCRYPTION_KEY_UNAVAILABLE,
-            what
-                + " with key id '"
-                + key.get()
-                + "' (codec '"
-                + encoder.getCodecId()
-                + "'), which the "
-                + decoderName
-                + " cannot decrypt: it holds "
-                + decoder.getDecryptionKeyIds()
-                + "; add that key to the "
-                + decoderName
-                + "'s keyset (roll a new key out to every decrypting side before promoting it)"));
-  }
-
   private static Map<String, CodecDescriptor> byId(List<CodecDescriptor> codecs) {
     Map<String, CodecDescriptor> map = new LinkedHashMap<>();
-    for (CodecDescriptor d : codecs) {
-      map.putIfAbsent(d.getCodecId(), d);
+    for (CodecDescriptor c : codecs) {
+      map.putIfAbsent(c.getCodecId(), c);
     }
     return map;
   }

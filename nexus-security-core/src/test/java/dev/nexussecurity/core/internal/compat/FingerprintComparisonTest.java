@@ -47,6 +47,7 @@ class FingerprintComparisonTest {
     assertThat(f).extracting(FingerprintComparison.Finding::getReason)
         .containsExactly(ReasonCode.ENCRYPTION_KEY_UNAVAILABLE);
     assertThat(f.get(0).getMessage()).contains("'b'").contains("caller encrypts").contains("[a]");
+    assertThat(f.get(0).isInputDirection()).isTrue();
   }
 
   @Test
@@ -55,27 +56,33 @@ class FingerprintComparisonTest {
     assertThat(f).extracting(FingerprintComparison.Finding::getReason)
         .containsExactly(ReasonCode.ENCRYPTION_KEY_UNAVAILABLE);
     assertThat(f.get(0).getMessage()).contains("handler encrypts results").contains("caller");
+    assertThat(f.get(0).isInputDirection()).isFalse();
   }
 
   @Test
-  void handlerWithoutTheCallersCodec_isCodecMissing() {
+  void handlerWithoutTheCallersCodec_isCodecMissing_inBothDirections() {
     List<FingerprintComparison.Finding> f = compare(fp(aead("a", "a")), fp());
     assertThat(f).extracting(FingerprintComparison.Finding::getReason)
-        .containsExactly(ReasonCode.CODEC_MISSING);
+        .containsExactly(ReasonCode.CODEC_MISSING, ReasonCode.CODEC_MISSING);
     assertThat(f.get(0).getMessage()).contains("'tink-aead'").contains("handler's DataConverter");
+    assertThat(f.get(1).getMessage()).contains("caller's codec 'tink-aead' rejects payloads");
   }
 
   @Test
   void callerWithoutTheHandlersEncryptingCodec_isCodecMissing() {
     List<FingerprintComparison.Finding> f = compare(fp(), fp(aead("a", "a")));
     assertThat(f).extracting(FingerprintComparison.Finding::getReason)
-        .containsExactly(ReasonCode.CODEC_MISSING);
-    assertThat(f.get(0).getMessage()).contains("caller's DataConverter does not have");
+        .containsExactly(ReasonCode.CODEC_MISSING, ReasonCode.CODEC_MISSING);
+    assertThat(f.get(0).getMessage()).contains("handler's codec 'tink-aead' rejects payloads");
+    assertThat(f.get(1).getMessage()).contains("caller's DataConverter does not have");
   }
 
   @Test
-  void extraPassThroughCodecOnTheHandler_isNotDefinite() {
-    assertThat(compare(fp(aead("a", "a")), fp(ZLIB, aead("a", "a")))).isEmpty();
+  void extraPassThroughCodecOnTheHandler_breaksResultsOnly() {
+    List<FingerprintComparison.Finding> f = compare(fp(aead("a", "a")), fp(ZLIB, aead("a", "a")));
+    assertThat(f).hasSize(1);
+    assertThat(f.get(0).isInputDirection()).isFalse();
+    assertThat(f.get(0).getMessage()).contains("handler encodes results and failures with codec 'zlib'");
   }
 
   @Test
@@ -87,9 +94,10 @@ class FingerprintComparisonTest {
   void codecsWithoutKeyInformation_areComparedByIdOnly() {
     CodecDescriptor custom = CodecDescriptor.newBuilder("com.example.MyCodec").build();
     assertThat(compare(fp(custom), fp(custom))).isEmpty();
-    assertThat(compare(fp(custom), fp()))
-        .extracting(FingerprintComparison.Finding::getReason)
+    List<FingerprintComparison.Finding> f = compare(fp(custom), fp());
+    assertThat(f).extracting(FingerprintComparison.Finding::getReason)
         .containsExactly(ReasonCode.CODEC_MISSING);
+    assertThat(f.get(0).isInputDirection()).isTrue();
   }
 
   @Test
