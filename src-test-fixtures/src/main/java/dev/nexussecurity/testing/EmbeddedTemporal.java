@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  *
  * The stock embedded server queues each Nexus task under the <em>caller's</em> namespace and the
  * endpoint's task queue, ignoring the endpoint's target namespace. This server answers {@code
- * PollNexusTaskQueue} itself; all other calls are the stock server's.
+ * PollNexusTaskQueue} itself:
  *
  * <ul>
  *   <li>Routes come from the server's own Nexus endpoints, whoever creates, updates or deletes them
@@ -45,8 +45,11 @@ import java.util.concurrent.TimeUnit;
  *   <li>A poll on {@code (ns, tq)} where some endpoint targets {@code (ns, tq)} is re-targeted: it polls
  *       {@code tq} in {@code ns} and in every other namespace the server has seen in any request, one
  *       namespace at a time for a short slice ({@link Builder#setPollSlice}), round robin, until the
- *       long-poll deadline. Each inner poll is an in-JVM call, so a task handed out just as a slice
- *       expires is still delivered: no task is lost.
+ *       long-poll deadline. When a workflow task that schedules or cancels a Nexus operation completes,
+ *       the re-targeted polls of that endpoint's target look in the workflow's namespace next; the round
+ *       robin covers everything else, such as the retries the server schedules on its own. Each inner poll
+ *       is an in-JVM call, so a task handed out just as a slice expires is still delivered: no task is
+ *       lost.
  *   <li>Any other poll waits on {@code tq} in its own namespace, as on the stock server.
  *   <li>Every task found is checked against the target of the endpoint named in it. A task that belongs
  *       to another namespace is handed to that namespace's pollers instead. So two endpoints that target
@@ -54,14 +57,21 @@ import java.util.concurrent.TimeUnit;
  *       worker on the task-queue name of an endpoint it calls, both behave as on a real server.
  * </ul>
  *
- * <p><b>Where it differs from a real server.</b> A routed Nexus task waits, on average, a little longer
- * before a handler gets it (about a millisecond with the default 10 ms slice; see the module README for
- * measurements), and idle re-targeted pollers cost a little CPU. A Nexus task is bound to its endpoint's
- * target when a poll finds it, not when it is scheduled: a task scheduled before an endpoint is re-targeted
- * and still waiting goes to the new target. A task whose endpoint was deleted while it waited goes to a
- * poller of its caller's namespace on that task queue (the stock behaviour). Only worker targets exist;
- * there are no external endpoints. Everything else is the stock embedded server's behaviour, including
- * its Nexus retry timing and the headers it adds.
+ * <p>The OperatorService's Nexus endpoint methods are served with a real server's semantics: stable ids,
+ * each update raises the version by one, and the validation rules of the server (name pattern and at
+ * most 200 characters; worker target with a non-blank namespace; task queue non-empty, at most 1000
+ * bytes, not under {@code /_sys/}; description at most 20,000 bytes). (The stock embedded store loses an
+ * endpoint's name on an update that keeps it, after which scheduling on it fails; that is repaired here.)
+ * All other calls are the stock embedded server's.
+ *
+ * <p><b>Where it differs from a real server.</b> A routed Nexus task may wait a little longer before a
+ * handler gets it, and idle re-targeted pollers cost some CPU (see the module README for measurements);
+ * a shorter slice trades CPU for latency. A Nexus task is bound to its endpoint's target when a poll
+ * finds it, not when it is scheduled: a task still waiting when its endpoint is re-targeted goes to the
+ * new target. A task whose endpoint was deleted while it waited goes to a poller of its caller's
+ * namespace on that task queue (the stock behaviour). Only worker targets exist; there are no external
+ * endpoints. Nexus retry timing and the headers, links and callbacks the server adds are the stock
+ * embedded server's.
  *
  * <h2>Time</h2>
  *

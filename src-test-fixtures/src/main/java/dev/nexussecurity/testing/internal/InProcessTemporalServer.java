@@ -11,6 +11,8 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.temporal.api.operatorservice.v1.OperatorServiceGrpc;
+import io.temporal.api.command.v1.Command;
+import io.temporal.api.enums.v1.CommandType;
 import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest;
 import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedResponse;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
@@ -237,6 +239,7 @@ public final class InProcessTemporalServer implements AutoCloseable {
                   } finally {
                     scheduleLock.unlock();
                   }
+                  hintNexusCommands(request, router);
                 }));
         replaced++;
       } else {
@@ -248,6 +251,28 @@ public final class InProcessTemporalServer implements AutoCloseable {
           "WorkflowService lacks " + pollMethod + " or " + completeMethod);
     }
     return builder.build();
+  }
+
+  /** Tells the router where the Nexus tasks of a just-completed workflow task wait. */
+  private static void hintNexusCommands(
+      RespondWorkflowTaskCompletedRequest request, NexusPollRouter router) {
+    List<String> scheduled = null;
+    boolean cancel = false;
+    for (Command command : request.getCommandsList()) {
+      if (command.getCommandType() == CommandType.COMMAND_TYPE_SCHEDULE_NEXUS_OPERATION) {
+        if (scheduled == null) {
+          scheduled = new ArrayList<>();
+        }
+        scheduled.add(command.getScheduleNexusOperationCommandAttributes().getEndpoint());
+      } else if (command.getCommandType()
+          == CommandType.COMMAND_TYPE_REQUEST_CANCEL_NEXUS_OPERATION) {
+        cancel = true;
+      }
+    }
+    if (scheduled != null || cancel) {
+      router.onNexusCommands(
+          request.getNamespace(), scheduled == null ? List.of() : scheduled, cancel);
+    }
   }
 
   private static void shutdownAndWait(ScheduledExecutorService executor)

@@ -10,13 +10,17 @@ import io.temporal.api.workflowservice.v1.PollNexusTaskQueueRequest;
 import io.temporal.api.workflowservice.v1.PollNexusTaskQueueResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,7 +37,9 @@ import org.slf4j.LoggerFactory;
  *   <li>If some endpoint targets exactly {@code (ns, tq)}, the poll is <em>re-targeted</em>: it polls
  *       {@code tq} in {@code ns} and in every other namespace the server has seen, one namespace at a
  *       time, each for a short slice, round robin (a shared cursor per queue spreads concurrent pollers
- *       over the namespaces), until the long-poll deadline.
+ *       over the namespaces), until the long-poll deadline. When a workflow schedules or cancels a Nexus
+ *       operation, the namespace it runs in is looked at next ({@link #onNexusCommands}); the round
+ *       robin still covers everything else, such as the retries the server schedules on its own.
  *   <li>Otherwise it polls {@code tq} in {@code ns} only, in one wait for the whole long poll: the stock
  *       behaviour. The wait is woken early when endpoints change, so the poll is re-planned at once.
  * </ul>
@@ -64,6 +70,9 @@ public final class NexusPollRouter implements AutoCloseable {
   /** Part of a caller's deadline left free so an answer found at the last moment still reaches it. */
   private static final Duration DEADLINE_MARGIN = Duration.ofSeconds(1);
 
+  /** Bound of the per-target queue of namespace hints. */
+  private static final int MAX_HINTS = 10_000;
+
   private final StockPoll stock;
   private final NamespaceRecorder namespaces;
   private final long sliceNanos;
@@ -77,6 +86,7 @@ public final class NexusPollRouter implements AutoCloseable {
   private final ConcurrentMap<TaskQueueKey, Set<Context.CancellableContext>> waits =
       new ConcurrentHashMap<>();
   private final ConcurrentMap<TaskQueueKey, AtomicInteger> cursors = new ConcurrentHashMap<>();
+  private final ConcurrentMap<TaskQueueKey, BlockingQueue<String>> hints = new ConcurrentHashMap<>();
 
   /**
    * Creates a router with no routes; give it the server's routes with {@link #setRoutes}.
@@ -116,6 +126,30 @@ public final class NexusPollRouter implements AutoCloseable {
     wakeAll();
   }
 
+  /**
+   * Tells the router that a workflow in {@code sourceNamespace} has just scheduled Nexus operations on
+   * these endpoints, or asked to cancel some ({@code cancelRequested}; a cancel command names no
+   * endpoint, so every target is told). Re-targeted polls of each target look in that namespace next
+   * instead of waiting for its turn in the round robin. Only a shortcut: the round robin still finds every
+   * task, including retries, which the server schedules on its own.
+   */
+  public void onNexusCommands(
+      String sourceNamespace, Collection<String> scheduledEndpoints, boolean cancelRequested) {
+    NexusRoutes current = routes;
+    Set<TaskQueueKey> targets = new HashSet<>();
+    for (String endpoint : scheduledEndpoints) {
+      current.targetOf(endpoint).ifPresent(targets::add);
+    }
+    if (cancelRequested) {
+      targets.addAll(current.asMap().values());
+    }
+    for (TaskQueueKey target : targets) {
+      // A full queue only loses a shortcut, never a task.
+      hints.computeIfAbsent(target, k -> new LinkedBlockingQueue<>(MAX_HINTS)).offer(sourceNamespace);
+      wake(target);
+    }
+  }
+
   /** Serves one {@code PollNexusTaskQueue} call; runs on the gRPC call's thread and context. */
   public void pollNexusTaskQueue(
       PollNexusTaskQueueRequest request, StreamObserver<PollNexusTaskQueueResponse> observer) {
@@ -136,7 +170,7 @@ public final class NexusPollRouter implements AutoCloseable {
         }
         NexusRoutes current = routes;
         boolean fanOut = current.isTarget(self);
-        String source = fanOut ? nextSource(self) : self.namespace();
+        String source = fanOut ? hintedOrNextSource(self) : self.namespace();
         long wait = fanOut ? Math.min(sliceNanos, remaining) : remaining;
 
         PollNexusTaskQueueResponse task;
@@ -194,6 +228,7 @@ public final class NexusPollRouter implements AutoCloseable {
     closed = true;
     wakeAll();
     parked.clear();
+    hints.clear();
   }
 
   /** Number of tasks parked for the given queue (for tests and diagnostics). */
@@ -210,6 +245,12 @@ public final class NexusPollRouter implements AutoCloseable {
     long remaining = callDeadline.timeRemaining(TimeUnit.NANOSECONDS);
     long margin = Math.min(DEADLINE_MARGIN.toNanos(), remaining / 10);
     return Math.min(max, remaining - margin);
+  }
+
+  private String hintedOrNextSource(TaskQueueKey self) {
+    BlockingQueue<String> queue = hints.get(self);
+    String hinted = queue == null ? null : queue.poll();
+    return hinted != null ? hinted : nextSource(self);
   }
 
   private String nextSource(TaskQueueKey self) {

@@ -154,6 +154,47 @@ class NexusPollRouterTest {
   }
 
   @Test
+  void onNexusCommands_sendsATargetPollStraightToTheSchedulingNamespace() throws Exception {
+    // Slices of 30 s: only the hint can get the task out within the 5 s the test waits.
+    router.close();
+    router = new NexusPollRouter(stock, namespaces, Duration.ofSeconds(30), deadlines);
+    router.setRoutes(routes(endpoint("ep", HANDLER)));
+    namespaces.record("caller-a");
+    namespaces.record("caller-b");
+    CompletableFuture<Recorder> waiting = poll(HANDLER, Duration.ofSeconds(50));
+    stock.awaitPoll(HANDLER);
+    TaskQueueKey callerB = new TaskQueueKey("caller-b", TQ);
+    stock.add(callerB, task("t1", "ep"));
+
+    router.onNexusCommands("caller-b", List.of("ep"), false);
+
+    assertThat(waiting.get(5, TimeUnit.SECONDS).token()).isEqualTo("t1");
+  }
+
+  @Test
+  void onNexusCommands_withCancel_sendsEveryTargetToTheNamespace() throws Exception {
+    router.close();
+    router = new NexusPollRouter(stock, namespaces, Duration.ofSeconds(30), deadlines);
+    router.setRoutes(routes(endpoint("one", HANDLER), endpoint("two", HANDLER_TWO)));
+    namespaces.record("caller-a");
+    namespaces.record("caller-b");
+    CompletableFuture<Recorder> waiting = poll(HANDLER_TWO, Duration.ofSeconds(50));
+    stock.awaitPoll(HANDLER_TWO);
+    stock.add(new TaskQueueKey("caller-b", TQ), task("cancel-1", "two"));
+
+    router.onNexusCommands("caller-b", List.of(), true);
+
+    assertThat(waiting.get(5, TimeUnit.SECONDS).token()).isEqualTo("cancel-1");
+  }
+
+  @Test
+  void onNexusCommands_forUnknownEndpoint_changesNothing() {
+    router.setRoutes(routes(endpoint("ep", HANDLER)));
+    router.onNexusCommands("caller-b", List.of("unknown"), false);
+    assertThat(router.parkedCount(HANDLER)).isZero();
+  }
+
+  @Test
   void stockError_isPassedToThePoller() throws Exception {
     router.close();
     router =
