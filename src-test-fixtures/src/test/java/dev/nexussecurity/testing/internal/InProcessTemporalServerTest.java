@@ -1,0 +1,80 @@
+package dev.nexussecurity.testing.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class InProcessTemporalServerTest {
+  @Test
+  void start_servesHealthyWorkflowServiceUntilClosed() {
+    InProcessTemporalServer server = InProcessTemporalServer.start(false, Duration.ofMillis(10));
+    try {
+      HealthCheckResponse health =
+          HealthGrpc.newBlockingStub(server.getChannel())
+              .check(
+                  HealthCheckRequest.newBuilder()
+                      .setService(WorkflowServiceGrpc.SERVICE_NAME)
+                      .build());
+      assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+      assertThat(server.isTimeSkipping()).isFalse();
+      assertThat(server.isClosed()).isFalse();
+    } finally {
+      server.close();
+    }
+    server.close();
+    assertThat(server.isClosed()).isTrue();
+    assertThat(server.getChannel().isShutdown()).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"deadline-scheduler", "test-services", "router", "grpc-server", "channel"})
+  void start_failingAfterAStep_releasesEverythingAcquired(String failingStep) throws Exception {
+    Set<Thread> before = liveNonDaemonThreads();
+    RuntimeException injected = new RuntimeException("injected failure after " + failingStep);
+
+    assertThatThrownBy(
+            () ->
+                InProcessTemporalServer.start(
+                    false,
+                    Duration.ofMillis(10),
+                    step -> {
+                      if (step.equals(failingStep)) {
+                        throw injected;
+                      }
+                    }))
+        .isSameAs(injected);
+
+    assertThat(injected.getSuppressed()).isEmpty(); // every release succeeded
+    assertThat(threadsLeftAfter(before)).isEmpty();
+  }
+
+  private static List<String> threadsLeftAfter(Set<Thread> before) throws InterruptedException {
+    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    Set<Thread> left = liveNonDaemonThreads();
+    left.removeAll(before);
+    while (!left.isEmpty() && System.nanoTime() < giveUp) {
+      Thread.sleep(20);
+      left = liveNonDaemonThreads();
+      left.removeAll(before);
+    }
+    return left.stream().map(Thread::getName).collect(Collectors.toList());
+  }
+
+  private static Set<Thread> liveNonDaemonThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && !t.isDaemon())
+        .collect(Collectors.toSet());
+  }
+}

@@ -1,0 +1,72 @@
+package dev.nexussecurity.testing.support;
+
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.NexusOperationFailure;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.NexusOperationHandle;
+import io.temporal.workflow.NexusOperationOptions;
+import io.temporal.workflow.NexusServiceOptions;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+import java.time.Duration;
+
+/** Calls {@link GreetingService} on a given endpoint. */
+@WorkflowInterface
+public interface CallerWorkflow {
+  /**
+   * Calls one operation.
+   *
+   * @param endpoint the Nexus endpoint
+   * @param operation {@code hello}, {@code helloWorkflow} or {@code waitForCancel} (then cancels it once
+   *     started and answers {@code "cancelled: <cause>"})
+   * @param argument the operation input
+   */
+  @WorkflowMethod
+  String call(String endpoint, String operation, String argument);
+
+  /** Implementation. */
+  final class Impl implements CallerWorkflow {
+    @Override
+    public String call(String endpoint, String operation, String argument) {
+      GreetingService service =
+          Workflow.newNexusServiceStub(
+              GreetingService.class,
+              NexusServiceOptions.newBuilder()
+                  .setEndpoint(endpoint)
+                  .setOperationOptions(
+                      NexusOperationOptions.newBuilder()
+                          .setScheduleToCloseTimeout(Duration.ofSeconds(30))
+                          .build())
+                  .build());
+      switch (operation) {
+        case "hello":
+          return service.hello(argument);
+        case "helloWorkflow":
+          return service.helloWorkflow(argument);
+        case "waitForCancel":
+          return callAndCancel(service, argument);
+        default:
+          throw new IllegalArgumentException("unknown operation " + operation);
+      }
+    }
+
+    private static String callAndCancel(GreetingService service, String argument) {
+      @SuppressWarnings("unchecked")
+      NexusOperationHandle<String>[] handle = new NexusOperationHandle[1];
+      CancellationScope scope =
+          Workflow.newCancellationScope(
+              () -> handle[0] = Workflow.startNexusOperation(service::waitForCancel, argument));
+      scope.run();
+      handle[0].getExecution().get(); // started: the handler workflow exists
+      scope.cancel();
+      try {
+        return "completed: " + handle[0].getResult().get();
+      } catch (NexusOperationFailure e) {
+        return "cancelled: " + e.getCause().getClass().getSimpleName();
+      } catch (CanceledFailure e) {
+        return "cancelled: " + e.getClass().getSimpleName();
+      }
+    }
+  }
+}
