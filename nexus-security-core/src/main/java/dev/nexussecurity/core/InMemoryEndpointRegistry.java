@@ -89,6 +89,7 @@ public final class InMemoryEndpointRegistry implements ManagedEndpointRegistry {
   private static final Logger audit = LoggerFactory.getLogger(AUDIT_LOGGER_NAME);
 
   private final ReentrantLock changeLock = new ReentrantLock();
+  private final ReentrantLock saveLock = new ReentrantLock();
   private final List<SecurityAuditListener> listeners;
   private final Clock clock;
   private volatile RegistrySnapshot snapshot;
@@ -253,13 +254,21 @@ public final class InMemoryEndpointRegistry implements ManagedEndpointRegistry {
 
   /**
    * Atomically saves the current endpoints (one consistent snapshot) to {@code file} in the format of
-   * {@link RegistryFiles}. Saving is not an RBAC-checked operation: it exports what the process already
-   * holds.
+   * {@link RegistryFiles}. Changes are not blocked while the file is written. Saves by several threads
+   * are serialized and each takes the snapshot current when its turn comes, so a file never goes back
+   * to an older state than an earlier completed save wrote. Saving is not an RBAC-checked operation: it
+   * exports what the process already holds.
    *
    * @throws RegistryFileException if the file cannot be written; the previous file is then unchanged
    */
   public void saveTo(Path file) {
-    RegistryFiles.save(file, snapshot.list());
+    Objects.requireNonNull(file, "file");
+    saveLock.lock();
+    try {
+      RegistryFiles.save(file, snapshot.list());
+    } finally {
+      saveLock.unlock();
+    }
   }
 
   @Override

@@ -996,6 +996,22 @@ class InMemoryEndpointRegistryTest {
     }
 
     @Test
+    void saveTo_failingTarget_throwsAndLeavesRegistryAndTargetAsTheyWere() throws Exception {
+      InMemoryEndpointRegistry registry = registryWith(ORDERS);
+      Path target = dir.resolve("registry.json");
+      Files.createDirectory(target);
+      Files.writeString(target.resolve("keep.txt"), "keep");
+
+      assertThatThrownBy(() -> registry.saveTo(target))
+          .isInstanceOf(RegistryFileException.class)
+          .hasMessageContaining("could not be saved");
+
+      assertThat(registry.listEndpoints()).containsExactly(ORDERS);
+      assertThat(Files.readString(target.resolve("keep.txt"))).isEqualTo("keep");
+      assertThatThrownBy(() -> registry.saveTo(null)).hasMessage("file");
+    }
+
+    @Test
     void loadFrom_invalidFile_addsNothingToTheBuilder() throws Exception {
       Path file = dir.resolve("registry.json");
       Files.writeString(file, "{\"schemaVersion\": 1, \"endpoints\": [{\"name\": \"x_y\"}]}");

@@ -143,5 +143,4 @@ public final class RegistrySnapshot {
   private static int capacityFor(int entries) {
     return (int) Math.min(Integer.MAX_VALUE, (long) Math.ceil(entries / 0.75) + 1);
   }
-
 }
