@@ -1,0 +1,21 @@
+package dev.nexussecurity.api;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import dev.nexussecurity.api.archunit.ModuleBoundaryRules;
+import java.util.Map;
+
+/** Module boundaries of nexus-security-api: the shared contract depends on the JDK only. */
+@AnalyzeClasses(packages = "dev.nexussecurity.api", importOptions = ImportOption.DoNotIncludeTests.class)
+class ApiArchitectureTest {
+
+  @ArchTest
+  static final ArchRule dependsOnlyOnTheJdk =
+      ModuleBoundaryRules.dependOnlyOnTheJdk("dev.nexussecurity.api");
+
+  @ArchTest
+  static final ArchRule usesNoInternalPackages =
+      ModuleBoundaryRules.noForeignInternalPackages("dev.nexussecurity.api", Map.of());
+}

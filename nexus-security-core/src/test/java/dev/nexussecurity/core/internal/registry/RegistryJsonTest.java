@@ -1,0 +1,140 @@
+package dev.nexussecurity.core.internal.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.core.RegistryFileException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RegistryJsonTest {
+  private static final Path FILE = Path.of("registry.json");
+
+  private static final NexusEndpoint E =
+      NexusEndpoint.newBuilder()
+          .setName("payments")
+          .setTargetNamespace("payments-ns")
+          .setTargetTaskQueue("q")
+          .addAllowedCallerNamespace("b-ns")
+          .addAllowedCallerNamespace("a-ns")
+          .setVersion(2)
+          .build();
+
+  private static List<NexusEndpoint> read(String json) {
+    return RegistryJson.read(FILE, json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static RegistryFileException rejected(String json) {
+    Throwable t = catchThrowable(() -> read(json));
+    assertThat(t).isInstanceOf(RegistryFileException.class);
+    return (RegistryFileException) t;
+  }
+
+  private static String document(String endpointFields) {
+    return "{\"schemaVersion\": 1, \"endpoints\": [{" + endpointFields + "}]}";
+  }
+
+  private static final String REQUIRED =
+      "\"name\": \"ab\", \"targetNamespace\": \"n\", \"targetTaskQueue\": \"q\","
+          + " \"allowedCallerNamespaces\": [], \"version\": 1";
+
+  @Test
+  void write_usesOnlyNewlinesAndEndsWithOne() {
+    String json = new String(RegistryJson.write(List.of(E)), StandardCharsets.UTF_8);
+
+    assertThat(json).endsWith("}\n").doesNotContain("\r").doesNotContain("\t");
+    assertThat(json).contains("\"allowedCallerNamespaces\": [\n        \"a-ns\",\n        \"b-ns\"\n");
+  }
+
+  @Test
+  void write_emptyRegistry_isAValidEmptyDocument() {
+    byte[] json = RegistryJson.write(List.of());
+
+    assertThat(new String(json, StandardCharsets.UTF_8))
+        .isEqualTo("{\n  \"schemaVersion\": 1,\n  \"endpoints\": []\n}\n");
+    assertThat(RegistryJson.read(FILE, json)).isEmpty();
+  }
+
+  @Test
+  void read_fieldsInAnyOrder_areAccepted() {
+    List<NexusEndpoint> endpoints =
+        read(
+            "{\"endpoints\": [{\"version\": 1, \"allowedCallerNamespaces\": [\"c\"],"
+                + " \"description\": \"d\", \"targetTaskQueue\": \"q\", \"targetNamespace\": \"n\","
+                + " \"name\": \"ab\"}], \"schemaVersion\": 1}");
+
+    assertThat(endpoints).singleElement().satisfies(e -> assertThat(e.getDescription()).isEqualTo("d"));
+  }
+
+  @Test
+  void read_nullDescription_isEmpty() {
+    assertThat(read(document(REQUIRED + ", \"description\": null")).get(0).getDescription())
+        .isEmpty();
+  }
+
+  @Test
+  void read_nullRequiredField_isReportedAsMissing() {
+    RegistryFileException e =
+        rejected(document(REQUIRED.replace("\"targetNamespace\": \"n\"", "\"targetNamespace\": null")));
+
+    assertThat(e.getField()).isEqualTo("targetNamespace");
+    assertThat(e.getEndpointName()).isEqualTo("ab");
+    assertThat(e.getProblem()).startsWith("required field is missing or null");
+  }
+
+  @Test
+  void read_numberWhereStringExpected_isNotCoerced() {
+    RegistryFileException e = rejected(document(REQUIRED.replace("\"n\"", "5")));
+
+    assertThat(e.getField()).isEqualTo("targetNamespace");
+    assertThat(e.getProblem()).startsWith("must be a string, found an integer");
+  }
+
+  @Test
+  void read_hugeVersion_isRejected() {
+    RegistryFileException e =
+        rejected(document(REQUIRED.replace("\"version\": 1", "\"version\": 99999999999999999999")));
+
+    assertThat(e.getField()).isEqualTo("version");
+    assertThat(e.getProblem()).contains("is too large");
+  }
+
+  @Test
+  void read_negativeVersion_isRejectedWithTheRule() {
+    RegistryFileException e =
+        rejected(document(REQUIRED.replace("\"version\": 1", "\"version\": -1")));
+
+    assertThat(e.getField()).isEqualTo("version");
+    assertThat(e.getProblem()).startsWith("value '-1' must be 0 or greater");
+  }
+
+  @Test
+  void read_utf8ByteOrderMark_isAccepted() {
+    byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    byte[] json = RegistryJson.write(List.of(E));
+    byte[] withBom = new byte[bom.length + json.length];
+    System.arraycopy(bom, 0, withBom, 0, bom.length);
+    System.arraycopy(json, 0, withBom, bom.length, json.length);
+
+    assertThat(RegistryJson.read(FILE, withBom)).containsExactly(E);
+  }
+
+  @Test
+  void read_nonObjectEndpoint_isRejected() {
+    RegistryFileException e = rejected("{\"schemaVersion\": 1, \"endpoints\": [\"payments\"]}");
+
+    assertThat(e.getProblem()).isEqualTo("endpoints[0] must be a JSON object, found a string");
+  }
+
+  @Test
+  void write_rejectsUnstoredAndDuplicateEndpoints() {
+    assertThatThrownBy(() -> RegistryJson.write(List.of(E.toBuilder().setVersion(0).build())))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> RegistryJson.write(List.of(E, E)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
