@@ -217,7 +217,9 @@ public final class NexusEndpoint {
 
     /** Removes one caller namespace from the allowlist; a no-op if absent. */
     public Builder removeAllowedCallerNamespace(String namespace) {
-      allowedCallers.remove(namespace);
+      if (namespace != null) {
+        allowedCallers.remove(namespace);
+      }
       return this;
     }
 

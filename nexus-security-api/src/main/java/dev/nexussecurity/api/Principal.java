@@ -60,9 +60,12 @@ public final class Principal {
 
   /**
    * The effective permission on {@code namespace}: {@link NamespacePermission#ADMIN} for roles that hold
-   * it implicitly, otherwise the explicit grant, if any.
+   * it implicitly, otherwise the explicit grant, if any. Empty for a {@code null} namespace.
    */
   public Optional<NamespacePermission> getEffectivePermission(String namespace) {
+    if (namespace == null) {
+      return Optional.empty();
+    }
     if (accountRole.isImplicitNamespaceAdmin()) {
       return Optional.of(NamespacePermission.ADMIN);
     }

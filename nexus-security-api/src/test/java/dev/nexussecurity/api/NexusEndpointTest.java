@@ -446,4 +446,10 @@ class NexusEndpointTest {
                   + " allowedCallers=[orders-ns], version=0}");
     }
   }
+
+  @Test
+  void removingNullCaller_isANoOp() {
+    NexusEndpoint e = valid().addAllowedCallerNamespace("a").removeAllowedCallerNamespace(null).build();
+    assertThat(e.getAllowedCallerNamespaces()).containsExactly("a");
+  }
 }

@@ -164,4 +164,16 @@ class PrincipalTest {
 
     assertThat(p.toString()).isEqualTo("Principal{id=alice, role=DEVELOPER, namespaces={ns=ADMIN}}");
   }
+
+  @ParameterizedTest
+  @EnumSource(AccountRole.class)
+  void nullNamespace_hasNoPermission_forEveryRole(AccountRole role) {
+    Principal p =
+        Principal.newBuilder("alice")
+            .setAccountRole(role)
+            .putNamespacePermission("ns", NamespacePermission.ADMIN)
+            .build();
+    assertThat(p.getEffectivePermission(null)).isEmpty();
+    assertThat(p.hasNamespacePermission(null, NamespacePermission.READ)).isFalse();
+  }
 }
