@@ -18,8 +18,9 @@ import io.temporal.common.interceptors.WorkerInterceptor;
  * NexusOperationFailure} whose cause is an {@code ApplicationFailure} of type {@code
  * NexusSecurityDenied.<REASON>}, and no command is sent. Allowed calls carry a signed identity token in
  * the {@value #IDENTITY_HEADER} header: caller namespace, endpoint, service, operation, token id, issue
- * and expiry time. The decision is recorded in the workflow history, so replay reproduces it even when
- * the registry has changed since.
+ * and expiry time. Denials are recorded in the workflow history (a version marker per denied call;
+ * allowed calls add nothing), so replay reproduces every decision even when the registry has changed
+ * since.
  *
  * <p><b>Handler side</b> (workers serving Nexus operations): before any handler code runs and before the
  * input is decoded, for start and cancel, the token's signature is verified with the caller namespace's

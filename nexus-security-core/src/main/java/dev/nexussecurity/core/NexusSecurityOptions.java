@@ -40,7 +40,8 @@ import java.util.Objects;
  *       incompatible caller at once with {@code BAD_REQUEST} ({@code CODEC_MISSING}, {@code
  *       ENCRYPTION_KEY_UNAVAILABLE}) instead of letting the operation retry until it times out.
  *   <li><b>checkConverterCompatibility</b> (default true): turn the comparison above off.
- *   <li><b>auditListeners</b>: receive every decision; <b>clock</b>: for tests.
+ *   <li><b>auditListeners</b>: receive every decision; <b>clock</b>: the handler's clock for token
+ *       validity (for tests). Callers take the issue time from {@code Workflow.currentTimeMillis()}.
  * </ul>
  *
  * <pre>{@code
@@ -318,7 +319,10 @@ public final class NexusSecurityOptions {
       return this;
     }
 
-    /** Sets the clock used for token times (default UTC system clock). */
+    /**
+     * Sets the clock the handler side checks token validity against (default UTC system clock). Callers
+     * use workflow time, which must stay deterministic.
+     */
     public Builder setClock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "NexusSecurityOptions.clock");
       return this;

@@ -51,28 +51,32 @@ class CallerReplayTest {
   static KeysetHandle key;
   static KeysetHandle rotatedKey;
 
-  /** Calls the endpoint twice; a denial is caught, so the workflow completes either way. */
+  /**
+   * Calls each comma-separated endpoint once, in order; a denial is caught, so the workflow completes
+   * either way.
+   */
   @WorkflowInterface
   public interface TwoCalls {
     @WorkflowMethod
-    String run(String endpoint);
+    String run(String endpoints);
   }
 
   public static class TwoCallsImpl implements TwoCalls {
     @Override
-    public String run(String endpoint) {
-      NexusSecuritySmokeTest.Echo echo =
-          Workflow.newNexusServiceStub(
-              NexusSecuritySmokeTest.Echo.class,
-              NexusServiceOptions.newBuilder()
-                  .setEndpoint(endpoint)
-                  .setOperationOptions(
-                      NexusOperationOptions.newBuilder()
-                          .setScheduleToCloseTimeout(Duration.ofSeconds(10))
-                          .build())
-                  .build());
+    public String run(String endpoints) {
       StringBuilder out = new StringBuilder();
-      for (int i = 0; i < 2; i++) {
+      String[] names = endpoints.split(",");
+      for (int i = 0; i < names.length; i++) {
+        NexusSecuritySmokeTest.Echo echo =
+            Workflow.newNexusServiceStub(
+                NexusSecuritySmokeTest.Echo.class,
+                NexusServiceOptions.newBuilder()
+                    .setEndpoint(names[i])
+                    .setOperationOptions(
+                        NexusOperationOptions.newBuilder()
+                            .setScheduleToCloseTimeout(Duration.ofSeconds(10))
+                            .build())
+                    .build());
         try {
           out.append(echo.echo("x" + i)).append(';');
         } catch (NexusOperationFailure e) {
@@ -91,8 +95,12 @@ class CallerReplayTest {
   }
 
   static NexusEndpoint endpoint(String... allowed) {
+    return named("replay-ep", allowed);
+  }
+
+  static NexusEndpoint named(String name, String... allowed) {
     return NexusEndpoint.newBuilder()
-        .setName("replay-ep")
+        .setName(name)
         .setTargetNamespace(NS)
         .setTargetTaskQueue(TQ)
         .setAllowedCallerNamespaces(List.of(allowed))
@@ -115,6 +123,11 @@ class CallerReplayTest {
 
   /** Runs the workflow on a fresh embedded server with {@code interceptors} and returns its history. */
   static WorkflowExecutionHistory record(String expected, WorkerInterceptor... interceptors) {
+    return record("replay-ep,replay-ep", expected, interceptors);
+  }
+
+  static WorkflowExecutionHistory record(
+      String endpoints, String expected, WorkerInterceptor... interceptors) {
     TestWorkflowEnvironment env =
         TestWorkflowEnvironment.newInstance(
             TestEnvironmentOptions.newBuilder()
@@ -127,27 +140,29 @@ class CallerReplayTest {
       Worker w = env.newWorker(TQ);
       w.registerWorkflowImplementationTypes(TwoCallsImpl.class);
       w.registerNexusServiceImplementation(new NexusSecuritySmokeTest.EchoImpl());
-      env.getOperatorServiceStubs()
-          .blockingStub()
-          .createNexusEndpoint(
-              CreateNexusEndpointRequest.newBuilder()
-                  .setSpec(
-                      EndpointSpec.newBuilder()
-                          .setName("replay-ep")
-                          .setTarget(
-                              EndpointTarget.newBuilder()
-                                  .setWorker(
-                                      EndpointTarget.Worker.newBuilder()
-                                          .setNamespace(NS)
-                                          .setTaskQueue(TQ))))
-                  .build());
+      for (String name : List.of("replay-ep", "other-ep")) {
+        env.getOperatorServiceStubs()
+            .blockingStub()
+            .createNexusEndpoint(
+                CreateNexusEndpointRequest.newBuilder()
+                    .setSpec(
+                        EndpointSpec.newBuilder()
+                            .setName(name)
+                            .setTarget(
+                                EndpointTarget.newBuilder()
+                                    .setWorker(
+                                        EndpointTarget.Worker.newBuilder()
+                                            .setNamespace(NS)
+                                            .setTaskQueue(TQ))))
+                    .build());
+      }
       env.start();
       WorkflowClient client = env.getWorkflowClient();
       TwoCalls wf =
           client.newWorkflowStub(
               TwoCalls.class,
               WorkflowOptions.newBuilder().setTaskQueue(TQ).setWorkflowId("replay-wf").build());
-      assertThat(wf.run("replay-ep")).isEqualTo(expected);
+      assertThat(wf.run(endpoints)).isEqualTo(expected);
       return client.fetchHistory("replay-wf");
     } finally {
       env.close();
@@ -189,6 +204,36 @@ class CallerReplayTest {
         record("CALLER_NOT_ALLOWED;CALLER_NOT_ALLOWED;", security(new MapRegistry().put(endpoint()), key));
     assertThatCode(() -> replay(history, security(new MapRegistry().put(endpoint(NS)), key)))
         .doesNotThrowAnyException();
+  }
+
+  @Test
+  void mixedDecisions_replayAfterBothAreFlipped() throws Exception {
+    WorkflowExecutionHistory history =
+        record(
+            "replay-ep,other-ep,replay-ep",
+            "echo:x0;CALLER_NOT_ALLOWED;echo:x2;",
+            security(
+                new MapRegistry().put(named("replay-ep", NS)).put(named("other-ep")), key));
+    MapRegistry flipped =
+        new MapRegistry().put(named("replay-ep")).put(named("other-ep", NS));
+    assertThatCode(() -> replay(history, security(flipped, key))).doesNotThrowAnyException();
+  }
+
+  @Test
+  void allowedCalls_addNoMarkersToTheHistory_deniedCallsAddOneEach() throws Exception {
+    WorkflowExecutionHistory history =
+        record(
+            "replay-ep,other-ep,replay-ep",
+            "echo:x0;CALLER_NOT_ALLOWED;echo:x2;",
+            security(
+                new MapRegistry().put(named("replay-ep", NS)).put(named("other-ep")), key));
+    long markers =
+        history.getEvents().stream()
+            .filter(
+                e -> e.getEventType() == io.temporal.api.enums.v1.EventType.EVENT_TYPE_MARKER_RECORDED)
+            .count();
+    // one installation guard per run, plus one per denied call
+    assertThat(markers).isEqualTo(2);
   }
 
   @Test

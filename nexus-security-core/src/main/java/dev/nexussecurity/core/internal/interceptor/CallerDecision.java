@@ -3,55 +3,37 @@ package dev.nexussecurity.core.internal.interceptor;
 import dev.nexussecurity.api.ReasonCode;
 
 /**
- * The caller-side decision as recorded in the workflow history (a side-effect marker), so that replay
- * reproduces it exactly even if the registry changed since. Encoded as a short string:
- * {@code A|<tokenId>|<issuedAtMillis>|<expiresAtMillis>} or {@code D|<REASON>|<detail>}.
+ * Stable numeric codes for caller-side denials, recorded in workflow histories as the version of a
+ * per-call version marker. The numbers are part of the history format: never renumber, only append.
  */
 final class CallerDecision {
-  final ReasonCode reason;
-  final String detail;
-  final String tokenId;
-  final long issuedAtMillis;
-  final long expiresAtMillis;
+  /** Version marker id prefix; the call's sequence number in the workflow run is appended. */
+  static final String DENIAL_MARKER_PREFIX = "dev.nexussecurity.denied.";
 
-  private CallerDecision(
-      ReasonCode reason, String detail, String tokenId, long issuedAtMillis, long expiresAtMillis) {
-    this.reason = reason;
-    this.detail = detail;
-    this.tokenId = tokenId;
-    this.issuedAtMillis = issuedAtMillis;
-    this.expiresAtMillis = expiresAtMillis;
-  }
+  private static final ReasonCode[] BY_CODE = {
+    null, // 0 is never recorded
+    ReasonCode.UNKNOWN_ENDPOINT, // 1
+    ReasonCode.CALLER_NOT_ALLOWED, // 2
+    ReasonCode.MISSING_TOKEN, // 3: this worker has no signing keyset
+  };
 
-  static String allowed(String tokenId, long issuedAtMillis, long expiresAtMillis) {
-    return "A|" + tokenId + "|" + issuedAtMillis + "|" + expiresAtMillis;
-  }
+  /** Codes up to this value can be read back; recorded codes above it come from a newer version. */
+  static final int MAX_CODE = 64;
 
-  static String denied(ReasonCode reason, String detail) {
-    return "D|" + reason.name() + "|" + (detail == null ? "" : detail);
-  }
+  private CallerDecision() {}
 
-  static CallerDecision parse(String recorded) {
-    if (recorded == null) {
-      throw new IllegalStateException("nexus-security: missing recorded caller decision");
-    }
-    if (recorded.startsWith("A|")) {
-      String[] parts = recorded.split("\\|", 4);
-      if (parts.length == 4) {
-        return new CallerDecision(
-            ReasonCode.ALLOWED, "", parts[1], Long.parseLong(parts[2]), Long.parseLong(parts[3]));
-      }
-    } else if (recorded.startsWith("D|")) {
-      String[] parts = recorded.split("\\|", 3);
-      if (parts.length == 3) {
-        return new CallerDecision(ReasonCode.valueOf(parts[1]), parts[2], null, 0, 0);
+  /** The code recorded for {@code reason}; reasons without a code of their own record 2. */
+  static int codeOf(ReasonCode reason) {
+    for (int i = 1; i < BY_CODE.length; i++) {
+      if (BY_CODE[i] == reason) {
+        return i;
       }
     }
-    throw new IllegalStateException(
-        "nexus-security: unreadable recorded caller decision '" + recorded + "'");
+    return 2;
   }
 
-  boolean isAllowed() {
-    return reason.isAllowed();
+  /** The reason recorded as {@code code}; unknown codes read as {@link ReasonCode#CALLER_NOT_ALLOWED}. */
+  static ReasonCode reasonOf(int code) {
+    return code > 0 && code < BY_CODE.length ? BY_CODE[code] : ReasonCode.CALLER_NOT_ALLOWED;
   }
 }

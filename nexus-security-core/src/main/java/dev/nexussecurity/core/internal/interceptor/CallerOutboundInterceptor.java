@@ -8,25 +8,32 @@ import dev.nexussecurity.core.internal.identity.IdentityClaims;
 import io.temporal.common.interceptors.WorkflowOutboundCallsInterceptor;
 import io.temporal.common.interceptors.WorkflowOutboundCallsInterceptorBase;
 import io.temporal.failure.NexusOperationFailure;
-import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.unsafe.WorkflowUnsafe;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 
 /**
  * Caller side: before a ScheduleNexusOperation command is issued, checks the registry and attaches a
- * signed identity token, or fails the call at once.
+ * signed identity token, or fails the call at once without issuing a command.
  *
- * <p>Replay safety: the decision and the token's id and validity window are recorded in one side-effect
- * marker, so replay reproduces the original outcome even if the registry or clock changed since. The
- * marker is guarded by a version marker ({@link SecurityContext#CHANGE_ID}): histories recorded before
- * nexus-security was installed replay unchanged. The token is signed from the recorded values; Ed25519
- * signatures are deterministic, and the SDK does not compare headers on replay anyway.
+ * <p><b>Replay safety.</b> Only denials are recorded in the history: a denied call records a version
+ * marker {@code dev.nexussecurity.denied.<n>} (n = the call's sequence number in the run) whose version
+ * is the reason's stable code. On replay the registry is not consulted; the marker decides: present
+ * means denied for the recorded reason, absent (the SDK's documented {@code DEFAULT_VERSION} for a
+ * version call that was not in the original execution) means allowed. So a registry change after an
+ * operation was scheduled, or after it was denied, never changes a replay, and allowed calls add nothing
+ * to the history. A version marker {@code dev.nexussecurity.caller-check}, recorded once per run, guards
+ * all of this: histories recorded before nexus-security was installed replay exactly as they were.
+ *
+ * <p>The token uses only deterministic inputs: its issue time is {@code Workflow.currentTimeMillis()}
+ * and its id {@code Workflow.randomUUID()}; Ed25519 signatures are deterministic. (The SDK does not
+ * compare Nexus headers on replay either.)
  */
 final class CallerOutboundInterceptor extends WorkflowOutboundCallsInterceptorBase {
   private final SecurityContext ctx;
+  /** Sequence number of Nexus calls in this workflow run; replays see the same sequence. */
+  private int callSequence;
 
   CallerOutboundInterceptor(WorkflowOutboundCallsInterceptor next, SecurityContext ctx) {
     super(next);
@@ -36,39 +43,31 @@ final class CallerOutboundInterceptor extends WorkflowOutboundCallsInterceptorBa
   @Override
   public <R> ExecuteNexusOperationOutput<R> executeNexusOperation(
       ExecuteNexusOperationInput<R> input) {
-    int version = super.getVersion(SecurityContext.CHANGE_ID, Workflow.DEFAULT_VERSION, 1);
-    if (version == Workflow.DEFAULT_VERSION) {
+    int guard = super.getVersion(SecurityContext.CHANGE_ID, Workflow.DEFAULT_VERSION, 1);
+    if (guard == Workflow.DEFAULT_VERSION) {
       // This workflow's history predates nexus-security: replay it exactly as it was recorded.
       return super.executeNexusOperation(input);
     }
-    Duration lifetime = lifetime(input);
-    String recorded = super.sideEffect(String.class, String.class, () -> decide(input, lifetime));
-    CallerDecision decision = CallerDecision.parse(recorded);
+    int sequence = ++callSequence;
+    long issuedAt = Workflow.currentTimeMillis();
+    String tokenId = Workflow.randomUUID().toString();
+    String markerId = CallerDecision.DENIAL_MARKER_PREFIX + sequence;
     boolean replaying = WorkflowUnsafe.isReplaying();
-    if (!decision.isAllowed()) {
-      String message =
-          Denials.message(
-              AccessDecisionEvent.Side.CALLER,
-              AccessDecisionEvent.Action.START,
-              decision.reason,
-              input.getEndpoint(),
-              input.getService(),
-              input.getOperation(),
-              decision.detail);
-      if (!replaying) {
-        record(input, decision.reason, null, decision.detail);
+    ReasonCode reason;
+    if (replaying) {
+      int recorded = super.getVersion(markerId, Workflow.DEFAULT_VERSION, CallerDecision.MAX_CODE);
+      reason =
+          recorded == Workflow.DEFAULT_VERSION
+              ? ReasonCode.ALLOWED
+              : CallerDecision.reasonOf(recorded);
+    } else {
+      reason = decide(input);
+      if (!reason.isAllowed()) {
+        super.getVersion(markerId, Workflow.DEFAULT_VERSION, CallerDecision.codeOf(reason));
       }
-      NexusOperationFailure failure =
-          new NexusOperationFailure(
-              message,
-              0,
-              input.getEndpoint(),
-              input.getService(),
-              input.getOperation(),
-              "",
-              Denials.failure(decision.reason, message));
-      Promise<R> result = Workflow.newFailedPromise(failure);
-      return new ExecuteNexusOperationOutput<>(result, Workflow.newFailedPromise(failure));
+    }
+    if (!reason.isAllowed()) {
+      return deny(input, reason, replaying);
     }
     IdentityClaims claims =
         new IdentityClaims(
@@ -76,36 +75,56 @@ final class CallerOutboundInterceptor extends WorkflowOutboundCallsInterceptorBa
             input.getEndpoint(),
             input.getService(),
             input.getOperation(),
-            decision.tokenId,
-            decision.issuedAtMillis,
-            decision.expiresAtMillis);
+            tokenId,
+            issuedAt,
+            issuedAt + lifetime(input).toMillis());
     input.getHeaders().put(SecurityContext.IDENTITY_HEADER, ctx.issuer.issue(claims));
     if (ctx.callerFingerprintHeader != null) {
       input.getHeaders().put(ConverterFingerprint.HEADER, ctx.callerFingerprintHeader);
     }
     if (!replaying) {
-      record(input, ReasonCode.ALLOWED, decision.tokenId, "");
+      record(input, ReasonCode.ALLOWED, tokenId, "");
     }
     return super.executeNexusOperation(input);
   }
 
-  /** Runs inside the side effect: free to read the registry and the clock. */
-  private String decide(ExecuteNexusOperationInput<?> input, Duration lifetime) {
+  /** The live decision of an original execution; reads only in-memory state. */
+  private ReasonCode decide(ExecuteNexusOperationInput<?> input) {
     if (ctx.enforceOnCaller) {
       AccessDecision d = ctx.registry.checkAccess(input.getEndpoint(), ctx.namespace);
       if (!d.isAllowed()) {
-        return CallerDecision.denied(d.getReason(), detail(d.getReason(), input.getEndpoint()));
+        return d.getReason();
       }
     }
-    if (ctx.issuer == null) {
-      return CallerDecision.denied(
-          ReasonCode.MISSING_TOKEN,
-          "this worker has no signing keyset, so it cannot prove its namespace '"
-              + ctx.namespace
-              + "'; set NexusSecurityOptions.Builder.setSigningKeyset");
+    return ctx.issuer == null ? ReasonCode.MISSING_TOKEN : ReasonCode.ALLOWED;
+  }
+
+  private <R> ExecuteNexusOperationOutput<R> deny(
+      ExecuteNexusOperationInput<R> input, ReasonCode reason, boolean replaying) {
+    String detail = detail(reason, input.getEndpoint());
+    String message =
+        Denials.message(
+            AccessDecisionEvent.Side.CALLER,
+            AccessDecisionEvent.Action.START,
+            reason,
+            input.getEndpoint(),
+            input.getService(),
+            input.getOperation(),
+            detail);
+    if (!replaying) {
+      record(input, reason, null, detail);
     }
-    long now = ctx.clock.millis();
-    return CallerDecision.allowed(UUID.randomUUID().toString(), now, now + lifetime.toMillis());
+    NexusOperationFailure failure =
+        new NexusOperationFailure(
+            message,
+            0,
+            input.getEndpoint(),
+            input.getService(),
+            input.getOperation(),
+            "",
+            Denials.failure(reason, message));
+    return new ExecuteNexusOperationOutput<>(
+        Workflow.newFailedPromise(failure), Workflow.newFailedPromise(failure));
   }
 
   private String detail(ReasonCode reason, String endpoint) {
@@ -118,6 +137,10 @@ final class CallerOutboundInterceptor extends WorkflowOutboundCallsInterceptorBa
             + "' is not on the allowlist of endpoint '"
             + endpoint
             + "'";
+      case MISSING_TOKEN:
+        return "this worker has no signing keyset, so it cannot prove its namespace '"
+            + ctx.namespace
+            + "'; set NexusSecurityOptions.Builder.setSigningKeyset";
       default:
         return "";
     }

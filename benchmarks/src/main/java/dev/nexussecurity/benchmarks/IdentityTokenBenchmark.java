@@ -1,0 +1,130 @@
+package dev.nexussecurity.benchmarks;
+
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.PublicKeySign;
+import com.google.crypto.tink.PublicKeyVerify;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.signature.PredefinedSignatureParameters;
+import com.google.crypto.tink.signature.SignatureConfig;
+import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.api.ReasonCode;
+import dev.nexussecurity.core.InMemoryEndpointRegistry;
+import dev.nexussecurity.core.TrustStore;
+import dev.nexussecurity.core.internal.identity.IdentityClaims;
+import dev.nexussecurity.core.internal.identity.ReplayCache;
+import dev.nexussecurity.core.internal.identity.TokenIssuer;
+import dev.nexussecurity.core.internal.identity.TokenVerifier;
+import dev.nexussecurity.core.internal.identity.TrustedVerifiers;
+import dev.nexussecurity.core.internal.identity.Verdict;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * Cost of a caller identity token: issuing (claims JSON + Ed25519 signature) on the caller side and the
+ * handler's pre-decode check (parse, trust lookup, signature verification, scope, registry, target and
+ * allowlist), each against the raw Tink Ed25519 operation on a message of the same length as baseline.
+ *
+ * <p>This harness reads core's internal token classes directly: it is an unpublished measurement tool,
+ * and the token path is not public API.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class IdentityTokenBenchmark {
+  private TokenIssuer issuer;
+  private TokenVerifier verifier;
+  private IdentityClaims claims;
+  private String token;
+  private PublicKeySign rawSign;
+  private PublicKeyVerify rawVerify;
+  private byte[] message;
+  private byte[] signature;
+  private long now;
+
+  @Setup
+  public void setUp() throws Exception {
+    SignatureConfig.register();
+    KeysetHandle key = KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519);
+    issuer = TokenIssuer.fromPrivateKeyset(key);
+    InMemoryEndpointRegistry registry =
+        InMemoryEndpointRegistry.newBuilder()
+            .addEndpoint(
+                NexusEndpoint.newBuilder()
+                    .setName("payments")
+                    .setTargetNamespace("payments-ns")
+                    .setTargetTaskQueue("payments-tq")
+                    .addAllowedCallerNamespace("orders-ns")
+                    .setVersion(1)
+                    .build())
+            .build();
+    verifier =
+        new TokenVerifier(
+            new TrustedVerifiers(
+                TrustStore.newBuilder()
+                    .addNamespace("orders-ns", key.getPublicKeysetHandle())
+                    .build()),
+            registry,
+            Duration.ofMinutes(1),
+            Duration.ofDays(30),
+            new ReplayCache(1000),
+            false);
+    now = System.currentTimeMillis();
+    claims =
+        new IdentityClaims(
+            "orders-ns",
+            "payments",
+            "Payments",
+            "charge",
+            "8d3c1f4e-2a8b-4c47-9a51-6e0f3d2b7c19",
+            now,
+            now + 3_600_000);
+    token = issuer.issue(claims);
+    rawSign = key.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class);
+    rawVerify =
+        key.getPublicKeysetHandle().getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class);
+    message = token.substring(0, token.lastIndexOf('.')).getBytes(StandardCharsets.US_ASCII);
+    signature = rawSign.sign(message);
+    Verdict v = check();
+    if (v.getReason() != ReasonCode.ALLOWED) {
+      throw new IllegalStateException("benchmark token was not admitted: " + v.getDetail());
+    }
+  }
+
+  private Verdict check() {
+    return verifier.checkBeforeDecode(
+        token, "Payments", "charge", "payments", "payments-ns", "payments-tq", now);
+  }
+
+  /** Caller side: JSON claims, base64url, Ed25519 signature. */
+  @Benchmark
+  public String issueToken() {
+    return issuer.issue(claims);
+  }
+
+  /** Baseline for {@link #issueToken}: the Ed25519 signature alone over the same bytes. */
+  @Benchmark
+  public byte[] rawEd25519Sign() throws Exception {
+    return rawSign.sign(message);
+  }
+
+  /** Handler side: every check made before the input is decoded. */
+  @Benchmark
+  public Verdict verifyTokenBeforeDecode() {
+    return check();
+  }
+
+  /** Baseline for {@link #verifyTokenBeforeDecode}: the Ed25519 verification alone. */
+  @Benchmark
+  public boolean rawEd25519Verify() throws Exception {
+    rawVerify.verify(signature, message);
+    return true;
+  }
+}
