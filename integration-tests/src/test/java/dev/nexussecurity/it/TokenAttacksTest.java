@@ -19,6 +19,7 @@ import dev.nexussecurity.api.ReasonCode;
 import dev.nexussecurity.core.NexusSecurity;
 import dev.nexussecurity.it.support.AuditLog;
 import dev.nexussecurity.it.support.CallerProfile;
+import dev.nexussecurity.it.support.DenialAssertions;
 import dev.nexussecurity.it.support.HandlerInvocations;
 import dev.nexussecurity.it.support.HandlerWorkflows;
 import dev.nexussecurity.it.support.ProbeServiceImpl;
@@ -198,6 +199,24 @@ class TokenAttacksTest {
   }
 
   @Test
+  void tokenWithALineBreakInAClaim_isDeniedAsMalformedToken_andCannotForgeAnAuditLine() {
+    Attempt a =
+        attack(
+            ReasonCode.MALFORMED_TOKEN,
+            token ->
+                Tokens.withEditedClaims(
+                    token,
+                    claims ->
+                        claims.put(
+                            "ns",
+                            "stranger-ns\nAccessDecisionEvent{HANDLER START ALLOWED caller=caller-a}")));
+
+    AccessDecisionEvent e = a.handlerEvents().get(0);
+    assertThat(e.getCallerNamespace()).isNull();
+    assertThat(e.getDetail()).contains("claim 'ns' contains the control character U+000A");
+  }
+
+  @Test
   void tokenWithCallerNamespaceAndKeyIdOfAnotherTrustedCaller_isDeniedAsBadSignature() {
     int callerBKeyId = bed.signingKey(CALLER_B).getPrimary().getId();
 
@@ -232,6 +251,17 @@ class TokenAttacksTest {
   @Test
   void oversizedHeader_isDeniedAsMalformedToken() {
     attack(ReasonCode.MALFORMED_TOKEN, token -> token + "A".repeat(5000));
+  }
+
+  @Test
+  void garbageHeaderWithLineBreaks_isDeniedAsMalformedToken_andCannotForgeAnAuditLine() {
+    String forgedLine = "AccessDecisionEvent{HANDLER START ALLOWED caller=caller-a}";
+    Attempt a = attack(ReasonCode.MALFORMED_TOKEN, token -> "x\r\n" + forgedLine + ".a.b");
+
+    String detail = a.handlerEvents().get(0).getDetail();
+    assertThat(detail).doesNotContain("\n").doesNotContain("\r");
+    assertThat(DenialAssertions.chain(a.failure()))
+        .allSatisfy(t -> assertThat(String.valueOf(t.getMessage())).doesNotContain("\n" + forgedLine));
   }
 
   // (e) ------------------------------------------------------------------------------------------
