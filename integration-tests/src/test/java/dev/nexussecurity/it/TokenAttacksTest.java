@@ -199,6 +199,25 @@ class TokenAttacksTest {
   }
 
   @Test
+  void forgedTokenClaimingAnotherEndpoint_isAuditedWithTheEndpointTheServerReported() {
+    Attempt a =
+        attack(
+            ReasonCode.UNTRUSTED_CALLER,
+            token ->
+                Tokens.withEditedClaims(
+                    token,
+                    claims -> {
+                      claims.put("ns", "stranger-ns");
+                      claims.put("ep", "an-endpoint-of-the-forgers-choice");
+                    }));
+
+    AccessDecisionEvent e = a.handlerEvents().get(0);
+    assertThat(e.getEndpoint()).isEqualTo(ENDPOINT);
+    assertThat(e.getCallerNamespace()).as("claimed, as documented").isEqualTo("stranger-ns");
+    assertMessageMentions(a.failure(), "on endpoint '" + ENDPOINT + "' (handler side)");
+  }
+
+  @Test
   void tokenWithALineBreakInAClaim_isDeniedAsMalformedToken_andCannotForgeAnAuditLine() {
     Attempt a =
         attack(
