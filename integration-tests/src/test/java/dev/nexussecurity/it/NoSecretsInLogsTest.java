@@ -15,6 +15,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.read.ListAppender;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.slf4j.LoggerFactory;
@@ -48,6 +50,7 @@ import org.slf4j.LoggerFactory;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Execution(ExecutionMode.SAME_THREAD)
+@Timeout(60)
 class NoSecretsInLogsTest {
   /** Loggers turned up while capturing, with the level to capture at. */
   private static final Map<String, Level> CAPTURE_LEVELS =
@@ -88,6 +91,10 @@ class NoSecretsInLogsTest {
           previous.put(name, context.getLogger(name).getLevel());
           context.getLogger(name).setLevel(level);
         });
+    // Keep the turned-up output out of the console: detach the configured appenders meanwhile.
+    List<Appender<ILoggingEvent>> configured = new ArrayList<>();
+    root.iteratorForAppenders().forEachRemaining(configured::add);
+    configured.forEach(root::detachAppender);
     root.addAppender(appender);
     try {
       // Allowed: caller-a.
@@ -120,6 +127,7 @@ class NoSecretsInLogsTest {
               CallerProfile.B_ROGUE, ReasonCode.CALLER_LINK_MISMATCH, t -> allowedToken, tokens));
     } finally {
       root.detachAppender(appender);
+      configured.forEach(root::addAppender);
       previous.forEach((name, level) -> context.getLogger(name).setLevel(level));
       appender.stop();
     }

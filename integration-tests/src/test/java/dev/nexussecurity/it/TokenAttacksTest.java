@@ -34,6 +34,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,6 +50,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Execution(ExecutionMode.SAME_THREAD)
+@Timeout(60)
 class TokenAttacksTest {
   private static final String ALIAS_ENDPOINT = "probe-alias";
 
@@ -118,6 +120,22 @@ class TokenAttacksTest {
 
   private static KeysetHandle freshEd25519Key() throws Exception {
     return KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519);
+  }
+
+  // Control ----------------------------------------------------------------------------------
+
+  @Test
+  void control_tamperRegisteredBeforeNexusSecurity_seesNoTokenAndCannotRemoveIt() {
+    String input = uniqueId("control");
+    String workflowId = uniqueId("wf");
+    bed.tamper().plan(workflowId, token -> null);
+
+    String result = bed.call(CallerProfile.A_TAMPER_OUTSIDE, workflowId, ENDPOINT, "echo", input);
+
+    // Registered first, the tamper is the outermost interceptor: it runs before NexusSecurity sets
+    // the header. The attacks below register it after NexusSecurity, where it sees the token.
+    assertThat(result).isEqualTo("echo " + input + " from " + HANDLER_NS);
+    assertThat(bed.tamper().seenBy(workflowId)).containsExactly("<none>");
   }
 
   // (a) ------------------------------------------------------------------------------------------

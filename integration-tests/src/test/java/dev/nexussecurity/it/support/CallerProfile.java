@@ -24,6 +24,12 @@ public enum CallerProfile {
       SecurityTestBed.CALLER_A,
       "a-40d-behind-tq",
       o -> o.setClock(Clock.offset(Clock.systemUTC(), Duration.ofDays(-40)))),
+  /**
+   * caller-a with the {@link HeaderTamper} registered BEFORE NexusSecurity (the wrong order for an
+   * attacker): a control showing that the first worker interceptor is the outermost for outbound
+   * workflow calls.
+   */
+  A_TAMPER_OUTSIDE(SecurityTestBed.CALLER_A, "a-tamper-outside-tq", o -> o),
   /** caller-b, trusted by the handler but not on the allowlist, enforcing on the caller side. */
   B(SecurityTestBed.CALLER_B, "b-tq", o -> o),
   /** caller-b with its caller-side check off: a rogue caller that the handler alone must stop. */

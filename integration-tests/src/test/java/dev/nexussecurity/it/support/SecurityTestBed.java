@@ -20,6 +20,7 @@ import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.common.interceptors.WorkerInterceptor;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
@@ -37,7 +38,8 @@ import java.util.function.BooleanSupplier;
  * not on the allowlist), a handler worker polling only {@code handler-ns}. Each namespace has its own
  * Ed25519 signing keyset, generated per run, and each worker factory its own NexusSecurity instance.
  * Caller and handler share one in-memory registry. Caller workers are created on first use (see {@link
- * CallerProfile}); every caller factory has the {@link HeaderTamper} registered after NexusSecurity.
+ * CallerProfile}); every caller factory has the {@link HeaderTamper} registered after NexusSecurity
+ * (except the control profile {@link CallerProfile#A_TAMPER_OUTSIDE}).
  */
 public final class SecurityTestBed implements AutoCloseable {
   public static final String CALLER_A = "caller-a";
@@ -172,7 +174,10 @@ public final class SecurityTestBed implements AutoCloseable {
               WorkerFactoryOptions.newBuilder()
                   // NexusSecurity first: for outbound workflow calls the first is the outermost, so
                   // the tamper sees (and may rewrite) the headers NexusSecurity has set.
-                  .setWorkerInterceptors(security.getWorkerInterceptor(), tamper)
+                  .setWorkerInterceptors(
+                      profile == CallerProfile.A_TAMPER_OUTSIDE
+                          ? new WorkerInterceptor[] {tamper, security.getWorkerInterceptor()}
+                          : new WorkerInterceptor[] {security.getWorkerInterceptor(), tamper})
                   .build());
       factory
           .newWorker(profile.getTaskQueue())
