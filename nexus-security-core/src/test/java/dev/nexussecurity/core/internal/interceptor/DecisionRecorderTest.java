@@ -21,6 +21,7 @@ import dev.nexussecurity.api.ReasonCode;
 import dev.nexussecurity.api.SecurityAuditListener;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -83,7 +84,7 @@ class DecisionRecorderTest {
   }
 
   private final CapturingReporter reporter = new CapturingReporter();
-  // Reports on close(); the interval is long enough that no report happens before.
+  // Reports on close() (and whenever its report loop runs).
   private final Scope scope =
       new RootScopeBuilder()
           .reporter(reporter)
@@ -142,10 +143,21 @@ class DecisionRecorderTest {
     return new DecisionRecorder(List.of(listeners));
   }
 
+  /**
+   * The decision counter's totals per tag set, once the scope is closed. Tally reports counters as
+   * deltas, and its report loop may run at any time (also right after the scope is built), so the
+   * reports are summed.
+   */
   private List<Reported> reportedDecisions() {
     closeScope();
-    return reporter.counters.stream()
-        .filter(r -> r.name().equals(DecisionRecorder.DECISIONS_COUNTER))
+    Map<Map<String, String>, Long> totals = new LinkedHashMap<>();
+    for (Reported r : reporter.counters) {
+      if (r.name().equals(DecisionRecorder.DECISIONS_COUNTER)) {
+        totals.merge(r.tags(), r.value(), Long::sum);
+      }
+    }
+    return totals.entrySet().stream()
+        .map(e -> new Reported(DecisionRecorder.DECISIONS_COUNTER, e.getKey(), e.getValue()))
         .toList();
   }
 
