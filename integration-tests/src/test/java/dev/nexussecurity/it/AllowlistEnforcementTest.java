@@ -8,6 +8,7 @@ import static dev.nexussecurity.it.support.SecurityTestBed.HANDLER_NS;
 import static dev.nexussecurity.it.support.SecurityTestBed.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nexussecurity.api.AccessDecisionEvent;
@@ -86,9 +87,9 @@ class AllowlistEnforcementTest {
             AccessDecisionEvent::getOperation,
             AccessDecisionEvent::getTokenId)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(
+            tuple(
                 Side.CALLER, Action.START, ReasonCode.ALLOWED, CALLER_A, ENDPOINT, "echo", tokenId),
-            org.assertj.core.groups.Tuple.tuple(
+            tuple(
                 Side.HANDLER, Action.START, ReasonCode.ALLOWED, CALLER_A, ENDPOINT, "echo", tokenId));
   }
 
