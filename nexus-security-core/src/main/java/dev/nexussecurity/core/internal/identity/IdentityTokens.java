@@ -153,7 +153,24 @@ public final class IdentityTokens {
     if (v == null || !v.isTextual() || v.asText().isEmpty()) {
       throw new MalformedTokenException("the token's claim '" + field + "' is missing or not a string");
     }
-    return v.asText();
+    String text = v.asText();
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (breaksLogLine(c)) {
+        // Claims end up in audit events, log lines and messages before the signature is checked:
+        // a line break there would let anyone forge log lines.
+        throw new MalformedTokenException(
+            "the token's claim '"
+                + field
+                + "' contains the control character U+"
+                + String.format("%04X", (int) c));
+      }
+    }
+    return text;
+  }
+
+  private static boolean breaksLogLine(char c) {
+    return Character.isISOControl(c) || c == 0x2028 || c == 0x2029; // line, paragraph separator
   }
 
   private static long number(JsonNode node, String field) throws MalformedTokenException {
@@ -164,8 +181,23 @@ public final class IdentityTokens {
     return v.asLong();
   }
 
-  private static String shorten(String s) {
-    return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+  /**
+   * At most 40 characters of untrusted text for a message, with everything but printable ASCII
+   * escaped as {@code \\uXXXX}, so that it can neither break nor forge a log line.
+   */
+  static String shorten(String s) {
+    boolean cut = s.length() > 40;
+    String head = cut ? s.substring(0, 40) : s;
+    StringBuilder sb = new StringBuilder(head.length() + 3);
+    for (int i = 0; i < head.length(); i++) {
+      char c = head.charAt(i);
+      if (c >= 0x20 && c < 0x7f) {
+        sb.append(c);
+      } else {
+        sb.append(String.format("\\u%04X", (int) c));
+      }
+    }
+    return cut ? sb.append("...").toString() : sb.toString();
   }
 
   /** A parsed, not yet verified token. */

@@ -104,13 +104,12 @@ final class HandlerInboundInterceptor extends NexusOperationInboundCallsIntercep
 
   private RuntimeException deny(Verdict verdict, AccessDecisionEvent.Action action) {
     IdentityClaims c = verdict.getClaims();
-    String endpoint = c != null ? c.getEndpoint() : emptyToNull(outbound.getInfo().getEndpoint());
     String message =
         Denials.message(
             AccessDecisionEvent.Side.HANDLER,
             action,
             verdict.getReason(),
-            endpoint,
+            endpointOf(c),
             operationContext.getService(),
             operationContext.getOperation(),
             verdict.getDetail());
@@ -120,7 +119,6 @@ final class HandlerInboundInterceptor extends NexusOperationInboundCallsIntercep
 
   private void record(
       AccessDecisionEvent.Action action, ReasonCode reason, IdentityClaims c, String detail) {
-    NexusOperationInfo info = outbound.getInfo();
     ctx.recorder.record(
         AccessDecisionEvent.newBuilder()
             .setTime(Instant.ofEpochMilli(ctx.clock.millis()))
@@ -128,13 +126,23 @@ final class HandlerInboundInterceptor extends NexusOperationInboundCallsIntercep
             .setAction(action)
             .setReason(reason)
             .setCallerNamespace(c == null ? null : c.getCallerNamespace())
-            .setEndpoint(c != null ? c.getEndpoint() : emptyToNull(info.getEndpoint()))
+            .setEndpoint(endpointOf(c))
             .setService(operationContext.getService())
             .setOperation(operationContext.getOperation())
             .setTokenId(c == null ? null : c.getTokenId())
             .setDetail(detail)
             .build(),
         outbound.getMetricsScope());
+  }
+
+  /**
+   * The endpoint the server reported for this request; the token's endpoint only when the server
+   * reported none. A denied token's claims are unverified, so they must not name the endpoint in the
+   * audit trail (for verified tokens both agree: the scope check compares them).
+   */
+  private String endpointOf(IdentityClaims c) {
+    String reported = emptyToNull(outbound.getInfo().getEndpoint());
+    return reported != null || c == null ? reported : c.getEndpoint();
   }
 
   private static String emptyToNull(String s) {

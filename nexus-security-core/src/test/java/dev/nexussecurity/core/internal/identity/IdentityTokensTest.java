@@ -69,7 +69,19 @@ class IdentityTokensTest {
         Arguments.of(
             "v1." + b64(good.replace("}", ",\"ns\":\"b\"}")) + ".AAAA", "not valid JSON"),
         Arguments.of(
-            "v1." + b64(good.replace("\"exp\":2", "\"exp\":0")) + ".AAAA", "before its issue time"));
+            "v1." + b64(good.replace("\"exp\":2", "\"exp\":0")) + ".AAAA", "before its issue time"),
+        Arguments.of(
+            "v1." + b64(good.replace("\"ns\":\"a\"", "\"ns\":\"a\\nforged line\"")) + ".AAAA",
+            "claim 'ns' contains the control character U+000A"),
+        Arguments.of(
+            "v1." + b64(good.replace("\"op\":\"o\"", "\"op\":\"o\\u2028x\"")) + ".AAAA",
+            "claim 'op' contains the control character U+2028"),
+        Arguments.of(
+            "x\r\nforged line." + b64(good) + ".AAAA",
+            "unsupported identity token version 'x\\u000D\\u000Aforged line'"),
+        Arguments.of(
+            "v1." + b64(good.replace("}", ",\"a\\nb\":true}")) + ".AAAA",
+            "unknown claim 'a\\u000Ab'"));
   }
 
   @ParameterizedTest(name = "{1}")
