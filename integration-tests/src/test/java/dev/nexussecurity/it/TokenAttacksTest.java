@@ -27,6 +27,7 @@ import dev.nexussecurity.it.support.SecurityTestBed;
 import dev.nexussecurity.it.support.Tokens;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -303,10 +304,27 @@ class TokenAttacksTest {
 
   // (e) ------------------------------------------------------------------------------------------
 
+  /**
+   * caller-a's genuine token as if issued {@code age} ago: its times shifted back and signed again with
+   * caller-a's own key, as a request delayed that long would carry. (Callers take token times from
+   * deterministic workflow time, so a skewed caller clock cannot produce one.)
+   */
+  private UnaryOperator<String> issuedAgo(Duration age) {
+    return token ->
+        Tokens.resignedWith(
+            Tokens.withEditedClaims(
+                token,
+                c -> {
+                  c.put("iat", c.get("iat").asLong() - age.toMillis());
+                  c.put("exp", c.get("exp").asLong() - age.toMillis());
+                }),
+            bed.signingKey(CALLER_A));
+  }
+
   @Test
   void tokenExpiredWithinCancelGrace_isRefusedAfterDecodeButBeforeHandlerCode() {
     Attempt a =
-        attack(CallerProfile.A_CLOCK_2H_BEHIND, ENDPOINT, "echo", ReasonCode.TOKEN_EXPIRED, t -> t);
+        attack(CallerProfile.A, ENDPOINT, "echo", ReasonCode.TOKEN_EXPIRED, issuedAgo(Duration.ofHours(2)));
 
     // Still valid for a cancel, so refused only once the SDK says this is a start (SECURITY.md).
     assertThat(a.handlerEvents().get(0).getAction()).isEqualTo(Action.START);
@@ -316,7 +334,7 @@ class TokenAttacksTest {
   @Test
   void tokenExpiredBeyondCancelGrace_isRefusedBeforeDecode() {
     Attempt a =
-        attack(CallerProfile.A_CLOCK_40D_BEHIND, ENDPOINT, "echo", ReasonCode.TOKEN_EXPIRED, t -> t);
+        attack(CallerProfile.A, ENDPOINT, "echo", ReasonCode.TOKEN_EXPIRED, issuedAgo(Duration.ofDays(40)));
 
     assertThat(a.handlerEvents().get(0).getAction()).isEqualTo(Action.START_OR_CANCEL);
   }
@@ -325,11 +343,11 @@ class TokenAttacksTest {
   void tokenExpiredWithinCancelGrace_workflowRunOperation_startsNoHandlerWorkflow() {
     Attempt a =
         attack(
-            CallerProfile.A_CLOCK_2H_BEHIND,
+            CallerProfile.A,
             ENDPOINT,
             "runWorkflow",
             ReasonCode.TOKEN_EXPIRED,
-            t -> t);
+            issuedAgo(Duration.ofHours(2)));
 
     bed.assertNoWorkflow(HANDLER_NS, HandlerWorkflows.quickId(a.input()));
   }

@@ -1,8 +1,6 @@
 package dev.nexussecurity.it.support;
 
 import dev.nexussecurity.core.NexusSecurityOptions;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.function.UnaryOperator;
 
 /**
@@ -14,16 +12,6 @@ public enum CallerProfile {
   A(SecurityTestBed.CALLER_A, "a-tq", o -> o),
   /** caller-a with its caller-side check off, so every decision is the handler's. */
   A_ROGUE(SecurityTestBed.CALLER_A, "a-rogue-tq", o -> o.setEnforceOnCaller(false)),
-  /** caller-a with a clock 2 hours behind: tokens expired but within the cancel grace period. */
-  A_CLOCK_2H_BEHIND(
-      SecurityTestBed.CALLER_A,
-      "a-2h-behind-tq",
-      o -> o.setClock(Clock.offset(Clock.systemUTC(), Duration.ofHours(-2)))),
-  /** caller-a with a clock 40 days behind: tokens expired beyond the 30-day cancel grace period. */
-  A_CLOCK_40D_BEHIND(
-      SecurityTestBed.CALLER_A,
-      "a-40d-behind-tq",
-      o -> o.setClock(Clock.offset(Clock.systemUTC(), Duration.ofDays(-40)))),
   /**
    * caller-a with the {@link HeaderTamper} registered BEFORE NexusSecurity (the wrong order for an
    * attacker): a control showing that the first worker interceptor is the outermost for outbound
