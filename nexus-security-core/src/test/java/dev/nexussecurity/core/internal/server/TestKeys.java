@@ -19,6 +19,15 @@ public final class TestKeys {
     return load("registry-test-keyset.json");
   }
 
+  /** The public half of {@link #registry()}. */
+  public static KeysetHandle registryPublic() {
+    try {
+      return registry().getPublicKeysetHandle();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Another registry's private keyset (test only). */
   public static KeysetHandle other() {
     return load("other-test-keyset.json");
