@@ -38,7 +38,16 @@ public final class ReconcileResult {
     FAILED
   }
 
-  /** The result of one action. Immutable. */
+  /**
+   * The result of one action. Immutable.
+   *
+   * <pre>{@code
+   * for (ReconcileResult.ActionResult r : result.getResults()) {
+   *   System.out.println(r.getAction().getEndpointName() + " " + r.getOutcome()
+   *       + " after " + r.getAttempts() + " writes: " + r.getMessage());
+   * }
+   * }</pre>
+   */
   public static final class ActionResult {
     private final ReconcileAction action;
     private final Outcome outcome;

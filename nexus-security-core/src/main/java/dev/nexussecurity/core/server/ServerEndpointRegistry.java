@@ -166,8 +166,10 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
         lastError = failureMessage(e, previous);
         ServerRegistryStatus failed = statusOf(previous);
         status = failed;
-        log.warn(
-            "nexus-security: {} ({} refreshes failed in a row)", lastError, consecutiveFailures);
+        if (!closed) {
+          log.warn(
+              "nexus-security: {} ({} refreshes failed in a row)", lastError, consecutiveFailures);
+        }
         notifyListener(failed);
         throw new ServerRegistryException(lastError, e);
       }
