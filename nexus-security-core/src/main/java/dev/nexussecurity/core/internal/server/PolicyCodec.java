@@ -237,11 +237,14 @@ public final class PolicyCodec {
           "the policy was signed for target "
               + signedTarget
               + " but the server endpoint targets "
-              + serverTarget);
+              + printable(serverTarget));
     }
   }
 
-  /** The server endpoint's target as {@code namespace/taskQueue}, or a description of another kind. */
+  /**
+   * The server endpoint's target as {@code namespace/taskQueue}, or a description of another kind; for
+   * comparisons (pass it through {@link #printable} before showing it).
+   */
   public static String targetOf(Endpoint server) {
     EndpointTarget target = server.getSpec().getTarget();
     if (target.hasWorker()) {
@@ -386,7 +389,21 @@ public final class PolicyCodec {
     return new InvalidPolicyException(InvalidPolicyException.Problem.MALFORMED, message);
   }
 
-  private static String shorten(String s) {
-    return s.length() <= 60 ? s : s.substring(0, 60) + "...";
+  /**
+   * Server-controlled text made safe for messages and logs: at most 60 characters, control characters
+   * replaced by {@code ?}.
+   */
+  static String shorten(String s) {
+    return printable(s.length() <= 60 ? s : s.substring(0, 60) + "...");
+  }
+
+  /** {@code s} with control characters replaced by {@code ?}, for messages and logs. */
+  public static String printable(String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      sb.append(Character.isISOControl(c) ? '?' : c);
+    }
+    return sb.toString();
   }
 }

@@ -110,7 +110,11 @@ public final class ReconcilePlanner {
     String serverTarget = PolicyCodec.targetOf(server);
     String desiredTarget = desired.getTargetNamespace() + "/" + desired.getTargetTaskQueue();
     if (!serverTarget.equals(desiredTarget)) {
-      differences.add("target: server has " + serverTarget + ", registry has " + desiredTarget);
+      differences.add(
+          "target: server has "
+              + PolicyCodec.printable(serverTarget)
+              + ", registry has "
+              + desiredTarget);
     }
     VerifiedPolicy verified = null;
     try {

@@ -256,6 +256,19 @@ class PolicyCodecTest {
   }
 
   @Test
+  void serverControlledText_inMessages_hasNoControlCharacters() throws Exception {
+    Payload encoded = PolicyCodec.encode(new PolicyDocument(validEndpoint(), validIssuedAt()), registry);
+    Endpoint forged = server("payments", "payments-ns", "tq\nFAKE LOG LINE", encoded);
+    assertThatThrownBy(() -> PolicyCodec.verifyFor(forged, registry.getVerifier()))
+        .isInstanceOf(InvalidPolicyException.class)
+        .hasMessageEndingWith("targets payments-ns/tq?FAKE LOG LINE");
+    Payload oddField =
+        payload(vectors.get("valid").get("metadata"), "{\"policy\":\"x\",\"signature\":\"AA\",\"a\\nb\":1}");
+    assertThatThrownBy(() -> PolicyCodec.decode(oddField, registry.getVerifier()))
+        .hasMessage("the description has an unknown field 'a?b'");
+  }
+
+  @Test
   void externalTarget_isATargetMismatch() throws Exception {
     Payload encoded = PolicyCodec.encode(new PolicyDocument(validEndpoint(), validIssuedAt()), registry);
     Endpoint external =
