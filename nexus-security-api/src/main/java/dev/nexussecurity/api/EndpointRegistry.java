@@ -28,7 +28,9 @@ public interface EndpointRegistry {
    * Decides whether {@code callerNamespace} may call endpoint {@code endpointName}: {@link
    * ReasonCode#UNKNOWN_ENDPOINT} when the endpoint is not registered, {@link
    * ReasonCode#CALLER_NOT_ALLOWED} when the caller is not on its allowlist (an empty allowlist admits
-   * nobody), otherwise allowed. Null arguments are denied, never thrown.
+   * nobody), otherwise allowed. Registries that verify a signed policy per endpoint answer {@link
+   * ReasonCode#ENDPOINT_POLICY_INVALID} for an endpoint whose policy failed verification (it admits
+   * nobody). Null arguments are denied, never thrown.
    */
   AccessDecision checkAccess(String endpointName, String callerNamespace);
 }

@@ -25,6 +25,17 @@ public enum ReasonCode {
       Kind.UNAUTHORIZED,
       "Add the caller namespace to the endpoint's allowed caller namespaces if it should call this"
           + " endpoint."),
+  /**
+   * The endpoint's policy, read from the Temporal server, failed verification: it was edited after it
+   * was signed, cannot be parsed, is signed by a key the registry does not trust, names another endpoint
+   * or target than the server's, or is older than one already seen. Such an endpoint admits nobody.
+   */
+  ENDPOINT_POLICY_INVALID(
+      Kind.UNAUTHORIZED,
+      "The endpoint's signed policy on the Temporal server failed verification and the endpoint admits"
+          + " nobody; re-run the EndpointReconciler with the registry signing key to rewrite it, check"
+          + " that workers hold the registry's current public keyset, and find out who edited the"
+          + " endpoint on the server."),
   /** The handler worker's namespace or task queue is not the endpoint's target. */
   TARGET_MISMATCH(
       Kind.UNAUTHORIZED,

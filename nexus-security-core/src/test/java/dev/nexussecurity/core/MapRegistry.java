@@ -9,11 +9,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** A minimal mutable registry for tests of the interceptors. */
 public final class MapRegistry implements EndpointRegistry {
   private final Map<String, NexusEndpoint> endpoints = new ConcurrentHashMap<>();
+  private final Set<String> invalidPolicies = ConcurrentHashMap.newKeySet();
 
   public MapRegistry put(NexusEndpoint e) {
     endpoints.put(e.getName(), e);
@@ -22,6 +24,12 @@ public final class MapRegistry implements EndpointRegistry {
 
   public void remove(String name) {
     endpoints.remove(name);
+  }
+
+  /** Makes {@code name} answer {@link ReasonCode#ENDPOINT_POLICY_INVALID}, as a server-backed registry does. */
+  public MapRegistry markPolicyInvalid(String name) {
+    invalidPolicies.add(name);
+    return this;
   }
 
   @Override
@@ -40,7 +48,10 @@ public final class MapRegistry implements EndpointRegistry {
   public AccessDecision checkAccess(String endpointName, String callerNamespace) {
     NexusEndpoint e = endpointName == null ? null : endpoints.get(endpointName);
     if (e == null) {
-      return AccessDecision.denied(ReasonCode.UNKNOWN_ENDPOINT);
+      return AccessDecision.denied(
+          endpointName != null && invalidPolicies.contains(endpointName)
+              ? ReasonCode.ENDPOINT_POLICY_INVALID
+              : ReasonCode.UNKNOWN_ENDPOINT);
     }
     return e.isCallerAllowed(callerNamespace)
         ? AccessDecision.allowed()

@@ -139,6 +139,17 @@ public final class TokenVerifier {
     }
     Optional<NexusEndpoint> found = registry.findEndpoint(claims.getEndpoint());
     if (found.isEmpty()) {
+      // The registry may know why (a server-backed registry reports an endpoint whose signed policy
+      // failed verification); anything else, including a registry that changed in between, is unknown.
+      ReasonCode why = registry.checkAccess(claims.getEndpoint(), claims.getCallerNamespace()).getReason();
+      if (why == ReasonCode.ENDPOINT_POLICY_INVALID) {
+        return Verdict.denied(
+            why,
+            claims,
+            "the policy of endpoint '"
+                + claims.getEndpoint()
+                + "' in the handler's registry failed verification, so it admits nobody");
+      }
       return Verdict.denied(
           ReasonCode.UNKNOWN_ENDPOINT,
           claims,

@@ -131,6 +131,10 @@ final class CallerOutboundInterceptor extends WorkflowOutboundCallsInterceptorBa
     switch (reason) {
       case UNKNOWN_ENDPOINT:
         return "endpoint '" + endpoint + "' is not in the caller's registry";
+      case ENDPOINT_POLICY_INVALID:
+        return "the policy of endpoint '"
+            + endpoint
+            + "' in the caller's registry failed verification, so it admits nobody";
       case CALLER_NOT_ALLOWED:
         return "caller namespace '"
             + ctx.namespace

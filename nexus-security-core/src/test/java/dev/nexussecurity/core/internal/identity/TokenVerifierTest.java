@@ -231,6 +231,15 @@ class TokenVerifierTest {
   }
 
   @Test
+  void endpointWhosePolicyFailedVerification_isPolicyInvalid_notUnknown() throws Exception {
+    registry.remove("payments");
+    registry.markPolicyInvalid("payments");
+    Verdict v = pre(sign(good(), callerSigner));
+    assertThat(v.getReason()).isEqualTo(ReasonCode.ENDPOINT_POLICY_INVALID);
+    assertThat(v.getDetail()).contains("'payments'").contains("failed verification");
+  }
+
+  @Test
   void workerInAnotherNamespaceOrTaskQueue_isTargetMismatch() throws Exception {
     String token = sign(good(), callerSigner);
     assertThat(pre(token, "Payments", "charge", "payments", "orders-ns", "payments-tq", NOW).getReason())

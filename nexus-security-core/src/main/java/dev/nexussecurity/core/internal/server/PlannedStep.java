@@ -1,0 +1,65 @@
+package dev.nexussecurity.core.internal.server;
+
+import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.core.server.ReconcileAction;
+import io.temporal.api.nexus.v1.Endpoint;
+import io.temporal.api.nexus.v1.EndpointSpec;
+import java.util.Objects;
+
+/** One planned step of a reconciliation: what to do with one endpoint name, and why. Immutable. */
+public final class PlannedStep {
+  private final ReconcileAction.Type type;
+  private final String endpointName;
+  private final String reason;
+  private final NexusEndpoint desired;
+  private final Endpoint server;
+  private final EndpointSpec spec;
+
+  PlannedStep(
+      ReconcileAction.Type type,
+      String endpointName,
+      String reason,
+      NexusEndpoint desired,
+      Endpoint server,
+      EndpointSpec spec) {
+    this.type = Objects.requireNonNull(type);
+    this.endpointName = Objects.requireNonNull(endpointName);
+    this.reason = Objects.requireNonNull(reason);
+    this.desired = desired;
+    this.server = server;
+    this.spec = spec;
+  }
+
+  public ReconcileAction.Type getType() {
+    return type;
+  }
+
+  public String getEndpointName() {
+    return endpointName;
+  }
+
+  /** Why this step: what differs, or why nothing is done. */
+  public String getReason() {
+    return reason;
+  }
+
+  /** The registry's endpoint, or {@code null} when the registry has none of this name. */
+  public NexusEndpoint getDesired() {
+    return desired;
+  }
+
+  /** The server's endpoint as read, or {@code null} when the server has none of this name. */
+  public Endpoint getServer() {
+    return server;
+  }
+
+  /** The spec to write for CREATE and UPDATE, with the signed policy; otherwise {@code null}. */
+  public EndpointSpec getSpec() {
+    return spec;
+  }
+
+  @Override
+  public String toString() {
+    return type + " " + endpointName + ": " + reason;
+  }
+}

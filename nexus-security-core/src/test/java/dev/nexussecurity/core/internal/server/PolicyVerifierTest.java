@@ -1,0 +1,110 @@
+package dev.nexussecurity.core.internal.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.crypto.tink.KeyStatus;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import com.google.crypto.tink.signature.Ed25519Parameters;
+import com.google.crypto.tink.signature.PredefinedSignatureParameters;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class PolicyVerifierTest {
+  static final byte[] DATA = "policy".getBytes(StandardCharsets.UTF_8);
+
+  @BeforeAll
+  static void tink() throws Exception {
+    AeadConfig.register();
+  }
+
+  @Test
+  void privateKeyset_isRefused_askingForThePublicHalf() {
+    assertThatThrownBy(() -> PolicyVerifier.fromPublicKeyset(TestKeys.registry()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Ed25519PrivateKey")
+        .hasMessageContaining("getPublicKeysetHandle()");
+  }
+
+  @Test
+  void symmetricKeyset_isRefused() throws Exception {
+    KeysetHandle aead = KeysetHandle.generateNew(PredefinedAeadParameters.AES128_GCM);
+    assertThatThrownBy(() -> PolicyVerifier.fromPublicKeyset(aead))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("only public signature keys");
+  }
+
+  @Test
+  void signatureOfAKeyInTheKeyset_verifies_andOtherwiseIsUnknownKey() throws Exception {
+    PolicySigner registry = PolicySigner.fromPrivateKeyset(TestKeys.registry());
+    PolicySigner other = PolicySigner.fromPrivateKeyset(TestKeys.other());
+    PolicyVerifier verifier =
+        PolicyVerifier.fromPublicKeyset(TestKeys.registry().getPublicKeysetHandle());
+    verifier.verify(registry.sign(DATA), DATA);
+    assertThatThrownBy(() -> verifier.verify(other.sign(DATA), DATA))
+        .isInstanceOf(InvalidPolicyException.class)
+        .satisfies(
+            e ->
+                assertThat(((InvalidPolicyException) e).getProblem())
+                    .isEqualTo(InvalidPolicyException.Problem.UNKNOWN_KEY));
+  }
+
+  @Test
+  void rotatedKeyset_verifiesOldAndNewKeys_untilTheOldOneIsDisabled() throws Exception {
+    KeysetHandle oldKey = TestKeys.registry();
+    KeysetHandle rotated =
+        KeysetHandle.newBuilder(oldKey)
+            .addEntry(
+                KeysetHandle.generateEntryFromParameters(PredefinedSignatureParameters.ED25519)
+                    .withRandomId()
+                    .makePrimary())
+            .build();
+    byte[] oldSignature = PolicySigner.fromPrivateKeyset(oldKey).sign(DATA);
+    byte[] newSignature = PolicySigner.fromPrivateKeyset(rotated).sign(DATA);
+    PolicyVerifier both = PolicyVerifier.fromPublicKeyset(rotated.getPublicKeysetHandle());
+    both.verify(oldSignature, DATA);
+    both.verify(newSignature, DATA);
+
+    KeysetHandle.Builder withoutOld = KeysetHandle.newBuilder(rotated);
+    for (int i = 0; i < withoutOld.size(); i++) {
+      if (rotated.getAt(i).getId() == oldKey.getPrimary().getId()) {
+        withoutOld.getAt(i).setStatus(KeyStatus.DISABLED);
+      }
+    }
+    PolicyVerifier newOnly = PolicyVerifier.fromPublicKeyset(withoutOld.build().getPublicKeysetHandle());
+    newOnly.verify(newSignature, DATA);
+    assertThatThrownBy(() -> newOnly.verify(oldSignature, DATA))
+        .isInstanceOf(InvalidPolicyException.class)
+        .hasMessageContaining("key id " + Integer.toUnsignedString(oldKey.getPrimary().getId()));
+  }
+
+  @Test
+  void rawKey_verifiesItsOwnSignatures_andReportsNoKeyId() throws Exception {
+    KeysetHandle raw =
+        KeysetHandle.generateNew(
+            Ed25519Parameters.create(Ed25519Parameters.Variant.NO_PREFIX));
+    PolicySigner signer = PolicySigner.fromPrivateKeyset(raw);
+    assertThat(signer.getPrimaryKeyId()).isNull();
+    PolicyVerifier verifier = PolicyVerifier.fromPublicKeyset(raw.getPublicKeysetHandle());
+    byte[] signature = signer.sign(DATA);
+    verifier.verify(signature, DATA);
+    byte[] forged = signature.clone();
+    forged[10] ^= 1;
+    assertThatThrownBy(() -> verifier.verify(forged, DATA))
+        .isInstanceOf(InvalidPolicyException.class)
+        .satisfies(
+            e ->
+                assertThat(((InvalidPolicyException) e).getProblem())
+                    .isEqualTo(InvalidPolicyException.Problem.BAD_SIGNATURE));
+  }
+
+  @Test
+  void emptyKeyset_isRefused() {
+    assertThatThrownBy(() -> PolicyVerifier.fromPublicKeyset(null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least one key");
+  }
+}

@@ -1,0 +1,279 @@
+package dev.nexussecurity.core.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.core.MapRegistry;
+import dev.nexussecurity.core.internal.server.TestKeys;
+import io.grpc.Status;
+import io.temporal.api.common.v1.Payload;
+import io.temporal.api.nexus.v1.Endpoint;
+import io.temporal.api.nexus.v1.EndpointSpec;
+import io.temporal.api.nexus.v1.EndpointTarget;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reconciler's write and retry logic against an in-process OperatorService with a real server's
+ * error semantics. End to end on the embedded Temporal server: integration-tests.
+ */
+class EndpointReconcilerTest {
+  FakeOperatorService server;
+  MapRegistry registry;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = new FakeOperatorService();
+    registry = new MapRegistry();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.close();
+  }
+
+  EndpointReconciler.Builder builder() {
+    return EndpointReconciler.newBuilder()
+        .setRegistry(registry)
+        .setOperatorServiceStubs(server.stubs())
+        .setRegistrySigningKeyset(TestKeys.registry());
+  }
+
+  static NexusEndpoint endpoint(String name, long version, String... callers) {
+    return NexusEndpoint.newBuilder()
+        .setName(name)
+        .setTargetNamespace("handler-ns")
+        .setTargetTaskQueue("handler-tq")
+        .setAllowedCallerNamespaces(List.of(callers))
+        .setVersion(version)
+        .build();
+  }
+
+  static EndpointSpec retargeted(Endpoint e, String namespace) {
+    return e.getSpec().toBuilder()
+        .setTarget(
+            EndpointTarget.newBuilder()
+                .setWorker(
+                    EndpointTarget.Worker.newBuilder().setNamespace(namespace).setTaskQueue("tq")))
+        .build();
+  }
+
+  static EndpointSpec privateSpec(String name) {
+    return EndpointSpec.newBuilder()
+        .setName(name)
+        .setTarget(
+            EndpointTarget.newBuilder()
+                .setWorker(EndpointTarget.Worker.newBuilder().setNamespace("p-ns").setTaskQueue("p-tq")))
+        .setDescription(Payload.newBuilder().setData(ByteString.copyFromUtf8("mine")))
+        .build();
+  }
+
+  @Test
+  void reconcile_createsMissingEndpoints_andASecondRunChangesNothing() {
+    registry.put(endpoint("payments", 1, "orders-ns")).put(endpoint("shipping", 2, "orders-ns"));
+    EndpointReconciler reconciler = builder().build();
+    ReconcileResult first = reconciler.reconcile();
+    assertThat(first.isSuccess()).isTrue();
+    assertThat(first.count(ReconcileResult.Outcome.APPLIED)).isEqualTo(2);
+    assertThat(first.getResults()).allSatisfy(r -> assertThat(r.getAttempts()).isEqualTo(1));
+    int writes = server.writes.get();
+
+    ReconcilePlan second = reconciler.plan();
+    assertThat(second.hasChanges()).isFalse();
+    assertThat(second.count(ReconcileAction.Type.UNCHANGED)).isEqualTo(2);
+    assertThat(reconciler.apply(second).count(ReconcileResult.Outcome.UNCHANGED)).isEqualTo(2);
+    assertThat(server.writes.get()).isEqualTo(writes);
+  }
+
+  @Test
+  void plan_changesNothing() {
+    registry.put(endpoint("payments", 1, "orders-ns"));
+    server.put(privateSpec("private"));
+    List<Endpoint> before = server.all();
+    ReconcilePlan plan = builder().setDeleteRemovedEndpoints(true).build().plan();
+    assertThat(plan.getChanges()).hasSize(1);
+    assertThat(server.all()).isEqualTo(before);
+    assertThat(server.writes.get()).isZero();
+  }
+
+  @Test
+  void staleVersion_isReadAgain_andTheUpdateRetried() {
+    registry.put(endpoint("payments", 1, "orders-ns"));
+    EndpointReconciler reconciler = builder().build();
+    reconciler.reconcile();
+    registry.put(endpoint("payments", 2, "orders-ns", "billing-ns"));
+    ReconcilePlan plan = reconciler.plan();
+    // Someone re-targets the endpoint between the plan and its execution.
+    server.beforeNextWrite(
+        () -> server.replace("payments", retargeted(server.byName("payments"), "evil-ns")));
+    ReconcileResult result = reconciler.apply(plan);
+    ReconcileResult.ActionResult r = result.getResults().get(0);
+    assertThat(r.getOutcome()).isEqualTo(ReconcileResult.Outcome.APPLIED);
+    assertThat(r.getAttempts()).isEqualTo(2);
+    // created at 1, re-targeted by hand to 2 after the plan, updated by the retry to 3
+    assertThat(r.getServerVersion()).isEqualTo(3);
+    assertThat(r.getMessage()).contains("server version 1 became 2");
+    assertThat(server.byName("payments").getSpec().getTarget().getWorker().getNamespace())
+        .isEqualTo("handler-ns");
+    assertThat(reconciler.plan().hasChanges()).isFalse();
+  }
+
+  @Test
+  void concurrentWriterThatAlreadyDidTheWork_leavesNothingToDo() {
+    registry.put(endpoint("payments", 1, "orders-ns"));
+    EndpointReconciler reconciler = builder().build();
+    ReconcilePlan plan = reconciler.plan();
+    EndpointReconciler other = builder().build();
+    server.beforeNextWrite(() -> other.reconcile());
+    ReconcileResult.ActionResult r = reconciler.apply(plan).getResults().get(0);
+    assertThat(r.getOutcome()).isEqualTo(ReconcileResult.Outcome.UNCHANGED);
+    assertThat(r.getMessage()).startsWith("already in step after a concurrent change");
+    assertThat(server.all()).hasSize(1);
+  }
+
+  @Test
+  void endpointThatKeepsChanging_isGivenUpAfterMaxAttempts() {
+    registry.put(endpoint("payments", 1, "orders-ns"));
+    EndpointReconciler reconciler = builder().setMaxAttempts(3).build();
+    reconciler.reconcile();
+    registry.put(endpoint("payments", 2, "billing-ns"));
+    ReconcilePlan plan = reconciler.plan();
+    for (int i = 0; i < 3; i++) {
+      server.beforeNextWrite(
+          () -> server.replace("payments", retargeted(server.byName("payments"), "evil-ns")));
+    }
+    ReconcileResult result = reconciler.apply(plan);
+    assertThat(result.isSuccess()).isFalse();
+    ReconcileResult.ActionResult r = result.getFailures().get(0);
+    assertThat(r.getAttempts()).isEqualTo(3);
+    assertThat(r.getMessage())
+        .startsWith("gave up after 3 attempts: endpoint 'payments' kept changing on the server");
+  }
+
+  @Test
+  void refusedWrite_isReportedWithTheServersReason_andTheOtherActionsStillRun() {
+    server.namespaceMissing("missing-ns");
+    registry
+        .put(endpoint("payments", 1, "orders-ns").toBuilder().setTargetNamespace("missing-ns").build())
+        .put(endpoint("shipping", 1, "orders-ns"));
+    ReconcileResult result = builder().build().reconcile();
+    assertThat(result.isSuccess()).isFalse();
+    ReconcileResult.ActionResult failed = result.getFailures().get(0);
+    assertThat(failed.getAction().getEndpointName()).isEqualTo("payments");
+    assertThat(failed.getAttempts()).isEqualTo(1);
+    assertThat(failed.getMessage())
+        .isEqualTo(
+            "the server refused to create endpoint 'payments' (FAILED_PRECONDITION: namespace"
+                + " missing-ns not found)");
+    assertThat(server.byName("payments")).isNull();
+    assertThat(server.byName("shipping")).isNotNull();
+  }
+
+  @Test
+  void createRace_withAnUnmanagedEndpoint_failsWithoutTouchingIt() {
+    registry.put(endpoint("payments", 1, "orders-ns"));
+    EndpointReconciler reconciler = builder().build();
+    ReconcilePlan plan = reconciler.plan();
+    server.beforeNextWrite(() -> server.put(privateSpec("payments")));
+    ReconcileResult.ActionResult r = reconciler.apply(plan).getResults().get(0);
+    assertThat(r.getOutcome()).isEqualTo(ReconcileResult.Outcome.FAILED);
+    assertThat(r.getMessage()).contains("does not manage");
+    assertThat(server.byName("payments").getSpec()).isEqualTo(privateSpec("payments"));
+  }
+
+  @Test
+  void deleteOfAnEndpointAlreadyDeleted_isUnchanged() {
+    registry.put(endpoint("payments", 1, "orders-ns"));
+    EndpointReconciler reconciler = builder().setDeleteRemovedEndpoints(true).build();
+    reconciler.reconcile();
+    registry.remove("payments");
+    ReconcilePlan plan = reconciler.plan();
+    assertThat(plan.getChanges()).extracting(ReconcileAction::getType).containsExactly(ReconcileAction.Type.DELETE);
+    server.beforeNextWrite(() -> server.remove("payments"));
+    ReconcileResult.ActionResult r = reconciler.apply(plan).getResults().get(0);
+    assertThat(r.getOutcome()).isEqualTo(ReconcileResult.Outcome.UNCHANGED);
+    assertThat(r.getServerVersion()).isZero();
+  }
+
+  @Test
+  void removedEndpoint_isDeletedOnlyWithTheFlag() {
+    registry.put(endpoint("payments", 1, "orders-ns"));
+    builder().build().reconcile();
+    registry.remove("payments");
+    ReconcileResult kept = builder().build().reconcile();
+    assertThat(kept.getResults().get(0).getOutcome()).isEqualTo(ReconcileResult.Outcome.SKIPPED);
+    assertThat(server.byName("payments")).isNotNull();
+    ReconcileResult deleted = builder().setDeleteRemovedEndpoints(true).build().reconcile();
+    assertThat(deleted.getResults().get(0).getOutcome()).isEqualTo(ReconcileResult.Outcome.APPLIED);
+    assertThat(server.byName("payments")).isNull();
+  }
+
+  @Test
+  void listingFailure_isAClearError_andNothingChanges() {
+    registry.put(endpoint("payments", 1, "orders-ns"));
+    server.failNextList(Status.PERMISSION_DENIED.withDescription("not a cluster admin"));
+    assertThatThrownBy(() -> builder().build().plan())
+        .isInstanceOf(ServerRegistryException.class)
+        .hasMessageContaining("Cannot list the Nexus endpoints of the Temporal server")
+        .hasMessageContaining("PERMISSION_DENIED: not a cluster admin")
+        .hasMessageContaining("nothing was changed");
+    assertThat(server.writes.get()).isZero();
+  }
+
+  @Test
+  void manyEndpoints_arePagedThrough() {
+    for (int i = 0; i < 23; i++) {
+      registry.put(endpoint("ep-" + i, 1, "orders-ns"));
+    }
+    EndpointReconciler reconciler = builder().setPageSize(5).build();
+    assertThat(reconciler.reconcile().count(ReconcileResult.Outcome.APPLIED)).isEqualTo(23);
+    int lists = server.lists.get();
+    ReconcilePlan again = reconciler.plan();
+    assertThat(again.count(ReconcileAction.Type.UNCHANGED)).isEqualTo(23);
+    assertThat(server.lists.get() - lists).isEqualTo(5);
+  }
+
+  @Test
+  void builder_requiresRegistryStubsAndAPrivateKeyset() {
+    assertThatThrownBy(() -> EndpointReconciler.newBuilder().build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("registry is required");
+    assertThatThrownBy(() -> EndpointReconciler.newBuilder().setRegistry(registry).build())
+        .hasMessageContaining("operatorServiceStubs is required");
+    assertThatThrownBy(
+            () ->
+                EndpointReconciler.newBuilder()
+                    .setRegistry(registry)
+                    .setOperatorServiceStubs(server.stubs())
+                    .build())
+        .hasMessageContaining("registrySigningKeyset is required");
+    assertThatThrownBy(
+            () -> builder().setRegistrySigningKeyset(TestKeys.registry().getPublicKeysetHandle()).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a private signature key");
+  }
+
+  @Test
+  void builder_rejectsOutOfRangeSettings_namingThem() {
+    assertThatThrownBy(() -> builder().setMaxAttempts(0))
+        .hasMessage("EndpointReconciler.maxAttempts must be between 1 and 100, got 0");
+    assertThatThrownBy(() -> builder().setPageSize(1001))
+        .hasMessage("EndpointReconciler.pageSize must be between 1 and 1000, got 1001");
+    assertThatThrownBy(() -> builder().setRpcTimeout(Duration.ZERO))
+        .hasMessage("EndpointReconciler.rpcTimeout must be positive, got PT0S");
+  }
+
+  @Test
+  void toString_showsSettingsAndKeyIdOnly() throws Exception {
+    String text = builder().setDeleteRemovedEndpoints(true).build().toString();
+    assertThat(text)
+        .contains("deleteRemovedEndpoints=true")
+        .contains("primary key id " + Integer.toUnsignedString(TestKeys.registry().getPrimary().getId()));
+    assertThat(text).doesNotContain("value").doesNotContain("Ed25519PrivateKey");
+  }
+}
