@@ -15,6 +15,7 @@ final class CallerDecision {
     ReasonCode.UNKNOWN_ENDPOINT, // 1
     ReasonCode.CALLER_NOT_ALLOWED, // 2
     ReasonCode.MISSING_TOKEN, // 3: this worker has no signing keyset
+    ReasonCode.ENDPOINT_POLICY_INVALID, // 4
   };
 
   /** Codes up to this value can be read back; recorded codes above it come from a newer version. */
