@@ -1,0 +1,114 @@
+package dev.nexussecurity.codec.tink.internal;
+
+import com.google.protobuf.ByteString;
+import java.security.GeneralSecurityException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A key chosen by a {@link KeySelector}, with the metadata and associated data of both compression
+ * variants computed once, so that encoding and decoding do no per-payload string work.
+ */
+public final class EnvelopeKey {
+  private final String scheme;
+  private final String keysetName;
+  private final int keyId;
+  private final String qualifiedKeyId;
+  private final ByteString schemeBytes;
+  private final ByteString keysetBytes;
+  private final ByteString keyIdBytes;
+  private final PayloadCipher cipher;
+  private final Map<String, ByteString> metadataPlain;
+  private final Map<String, ByteString> metadataZlib;
+  private final byte[] aadPlain;
+  private final byte[] aadZlib;
+
+  /**
+   * Creates a key.
+   *
+   * @param scheme the scheme id written to {@link WireFormat#SCHEME_KEY}
+   * @param keysetName the keyset name written to {@link WireFormat#KEYSET_KEY}
+   * @param keyId the Tink key id written (unsigned decimal) to {@link WireFormat#KEY_ID_KEY}
+   * @param cipher the key's operation
+   */
+  public EnvelopeKey(String scheme, String keysetName, int keyId, PayloadCipher cipher) {
+    this.scheme = Objects.requireNonNull(scheme, "scheme");
+    this.keysetName = Objects.requireNonNull(keysetName, "keysetName");
+    this.keyId = keyId;
+    this.cipher = Objects.requireNonNull(cipher, "cipher");
+    this.qualifiedKeyId = WireFormat.qualifiedKeyId(keysetName, keyId);
+    this.schemeBytes = WireFormat.utf8(scheme);
+    this.keysetBytes = WireFormat.utf8(keysetName);
+    this.keyIdBytes = WireFormat.utf8(WireFormat.keyIdText(keyId));
+    this.metadataPlain = metadata(WireFormat.COMPRESSION_NONE_BYTES);
+    this.metadataZlib = metadata(WireFormat.COMPRESSION_ZLIB_BYTES);
+    this.aadPlain = WireFormat.associatedData(List.copyOf(metadataPlain.values()));
+    this.aadZlib = WireFormat.associatedData(List.copyOf(metadataZlib.values()));
+  }
+
+  private Map<String, ByteString> metadata(ByteString compression) {
+    Map<String, ByteString> m = new LinkedHashMap<>();
+    m.put(WireFormat.ENCODING_KEY, WireFormat.ENCODING_ENCRYPTED_BYTES);
+    m.put(WireFormat.FORMAT_KEY, WireFormat.FORMAT_V1_BYTES);
+    m.put(WireFormat.SCHEME_KEY, schemeBytes);
+    m.put(WireFormat.KEYSET_KEY, keysetBytes);
+    m.put(WireFormat.KEY_ID_KEY, keyIdBytes);
+    m.put(WireFormat.COMPRESSION_KEY, compression);
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
+  /** The scheme id. */
+  public String getScheme() {
+    return scheme;
+  }
+
+  /** The keyset name. */
+  public String getKeysetName() {
+    return keysetName;
+  }
+
+  /** The Tink key id. */
+  public int getKeyId() {
+    return keyId;
+  }
+
+  /** {@code <keyset name>/<unsigned key id>}. */
+  public String getQualifiedKeyId() {
+    return qualifiedKeyId;
+  }
+
+  ByteString schemeBytes() {
+    return schemeBytes;
+  }
+
+  ByteString keysetBytes() {
+    return keysetBytes;
+  }
+
+  ByteString keyIdBytes() {
+    return keyIdBytes;
+  }
+
+  Map<String, ByteString> metadata(boolean zlib) {
+    return zlib ? metadataZlib : metadataPlain;
+  }
+
+  byte[] associatedData(boolean zlib) {
+    return zlib ? aadZlib : aadPlain;
+  }
+
+  byte[] encrypt(byte[] plaintext, boolean zlib) throws GeneralSecurityException {
+    return cipher.encrypt(plaintext, associatedData(zlib));
+  }
+
+  byte[] decrypt(byte[] ciphertext, boolean zlib) throws GeneralSecurityException {
+    return cipher.decrypt(ciphertext, associatedData(zlib));
+  }
+
+  @Override
+  public String toString() {
+    return "EnvelopeKey{" + scheme + ", " + qualifiedKeyId + "}";
+  }
+}
