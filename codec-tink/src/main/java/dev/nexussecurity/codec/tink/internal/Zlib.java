@@ -63,7 +63,9 @@ final class Zlib {
         } catch (DataFormatException e) {
           throw new InvalidStreamException("the zlib stream is invalid");
         }
-        if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+        if (n == 0
+            && !inflater.finished()
+            && (inflater.needsInput() || inflater.needsDictionary())) {
           throw new InvalidStreamException("the zlib stream is truncated or needs a dictionary");
         }
         length += n;
