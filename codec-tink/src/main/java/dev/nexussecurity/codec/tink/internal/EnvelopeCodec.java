@@ -3,7 +3,6 @@ package dev.nexussecurity.codec.tink.internal;
 import com.google.protobuf.ByteOutput;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.nexussecurity.codec.tink.PayloadDecryptionException;
@@ -82,7 +81,7 @@ public final class EnvelopeCodec {
       }
     }
     // A ciphertext is never shorter than its plaintext: refuse before encrypting what cannot fit.
-    long lowerBound = encodedSize(key, zlib, plaintext.length);
+    long lowerBound = key.encodedSize(zlib, plaintext.length);
     if (lowerBound > maxEncodedPayloadSize) {
       throw new PayloadTooLargeException(lowerBound, maxEncodedPayloadSize);
     }
@@ -93,37 +92,14 @@ public final class EnvelopeCodec {
       throw new PayloadCodecException(
           "Encrypting a payload with key " + key.getQualifiedKeyId() + " failed: " + e.getMessage(), e);
     }
-    Payload encoded =
-        Payload.newBuilder()
-            .putAllMetadata(key.metadata(zlib))
-            .setData(UnsafeByteOperations.unsafeWrap(ciphertext))
-            .build();
-    int encodedSize = encoded.getSerializedSize();
+    long encodedSize = key.encodedSize(zlib, ciphertext.length);
     if (encodedSize > maxEncodedPayloadSize) {
       throw new PayloadTooLargeException(encodedSize, maxEncodedPayloadSize);
     }
-    return encoded;
-  }
-
-  /** Serialized size of an encoded payload with {@code dataLength} bytes of data. */
-  private static long encodedSize(EnvelopeKey key, boolean zlib, int dataLength) {
-    long metadataSize = 0;
-    for (var e : key.metadata(zlib).entrySet()) {
-      int entrySize =
-          CodedOutputStream.computeStringSize(1, e.getKey())
-              + CodedOutputStream.computeBytesSize(2, e.getValue());
-      metadataSize +=
-          CodedOutputStream.computeTagSize(1)
-              + CodedOutputStream.computeUInt32SizeNoTag(entrySize)
-              + entrySize;
-    }
-    long dataSize =
-        dataLength == 0
-            ? 0
-            : CodedOutputStream.computeTagSize(2)
-                + CodedOutputStream.computeUInt32SizeNoTag(dataLength)
-                + (long) dataLength;
-    return metadataSize + dataSize;
+    return Payload.newBuilder()
+        .putAllMetadata(key.metadata(zlib))
+        .setData(UnsafeByteOperations.unsafeWrap(ciphertext))
+        .build();
   }
 
   private Payload decodeOne(Payload payload) {

@@ -1,6 +1,7 @@
 package dev.nexussecurity.codec.tink.internal;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
 import java.security.GeneralSecurityException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,8 @@ public final class EnvelopeKey {
   private final Map<String, ByteString> metadataZlib;
   private final byte[] aadPlain;
   private final byte[] aadZlib;
+  private final int metadataSizePlain;
+  private final int metadataSizeZlib;
 
   /**
    * Creates a key.
@@ -46,6 +49,37 @@ public final class EnvelopeKey {
     this.metadataZlib = metadata(WireFormat.COMPRESSION_ZLIB_BYTES);
     this.aadPlain = WireFormat.associatedData(List.copyOf(metadataPlain.values()));
     this.aadZlib = WireFormat.associatedData(List.copyOf(metadataZlib.values()));
+    this.metadataSizePlain = serializedSize(metadataPlain);
+    this.metadataSizeZlib = serializedSize(metadataZlib);
+  }
+
+  /** Serialized size of the metadata map field (field 1 of Payload) holding {@code metadata}. */
+  private static int serializedSize(Map<String, ByteString> metadata) {
+    int size = 0;
+    for (Map.Entry<String, ByteString> e : metadata.entrySet()) {
+      int entrySize =
+          CodedOutputStream.computeStringSize(1, e.getKey())
+              + CodedOutputStream.computeBytesSize(2, e.getValue());
+      size +=
+          CodedOutputStream.computeTagSize(1)
+              + CodedOutputStream.computeUInt32SizeNoTag(entrySize)
+              + entrySize;
+    }
+    return size;
+  }
+
+  /**
+   * The serialized size of an encoded payload with this key's metadata and {@code dataLength} bytes of
+   * data, computed without building it.
+   */
+  long encodedSize(boolean zlib, int dataLength) {
+    long dataSize =
+        dataLength == 0
+            ? 0
+            : CodedOutputStream.computeTagSize(2)
+                + CodedOutputStream.computeUInt32SizeNoTag(dataLength)
+                + (long) dataLength;
+    return (zlib ? metadataSizeZlib : metadataSizePlain) + dataSize;
   }
 
   private Map<String, ByteString> metadata(ByteString compression) {

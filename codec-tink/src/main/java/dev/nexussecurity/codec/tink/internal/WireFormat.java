@@ -1,8 +1,6 @@
 package dev.nexussecurity.codec.tink.internal;
 
 import com.google.protobuf.ByteString;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -54,9 +52,9 @@ public final class WireFormat {
   private WireFormat() {}
 
   /**
-   * The associated data of a version-1 payload: for each entry in {@link #ENTRY_ORDER}, the key's UTF-8
-   * length as a 4-byte big-endian unsigned integer, the key's UTF-8 bytes, the value's length as a
-   * 4-byte big-endian unsigned integer and the value's bytes.
+   * The associated data of a version-1 payload: for each entry in {@link #ENTRY_ORDER}, the value's
+   * length as a 4-byte big-endian unsigned integer followed by the value's bytes. The entries' keys are
+   * implied by their position, which the format version fixes.
    *
    * @param values the values of the entries, in {@link #ENTRY_ORDER}
    */
@@ -65,16 +63,22 @@ public final class WireFormat {
       throw new IllegalArgumentException(
           "expected " + ENTRY_ORDER.size() + " metadata values, got " + values.size());
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    for (int i = 0; i < values.size(); i++) {
-      byte[] key = ENTRY_ORDER.get(i).getBytes(StandardCharsets.UTF_8);
-      writeLength(out, key.length);
-      out.writeBytes(key);
-      ByteString value = values.get(i);
-      writeLength(out, value.size());
-      out.writeBytes(value.toByteArray());
+    int length = 0;
+    for (ByteString value : values) {
+      length += 4 + value.size();
     }
-    return out.toByteArray();
+    byte[] out = new byte[length];
+    int at = 0;
+    for (ByteString value : values) {
+      int n = value.size();
+      out[at++] = (byte) (n >>> 24);
+      out[at++] = (byte) (n >>> 16);
+      out[at++] = (byte) (n >>> 8);
+      out[at++] = (byte) n;
+      value.copyTo(out, at);
+      at += n;
+    }
+    return out;
   }
 
   /** Formats a Tink key id as this format writes it: unsigned decimal. */
@@ -89,12 +93,5 @@ public final class WireFormat {
 
   static ByteString utf8(String s) {
     return ByteString.copyFromUtf8(s);
-  }
-
-  private static void writeLength(ByteArrayOutputStream out, int length) {
-    out.write(length >>> 24);
-    out.write(length >>> 16);
-    out.write(length >>> 8);
-    out.write(length);
   }
 }

@@ -18,23 +18,22 @@ class WireFormatTest {
   void associatedData_isTheDocumentedLengthPrefixedEncoding() {
     // Expected bytes written out by hand from the README's definition (not produced by this code).
     String expected =
-        "00000008" + "656e636f64696e67" // "encoding"
-            + "00000010" + "62696e6172792f656e63727970746564" // "binary/encrypted"
-            + "00000015" + "6e657875732d73656375726974792d666f726d6174" // "nexus-security-format"
+        "00000010" + "62696e6172792f656e63727970746564" // "binary/encrypted"
             + "00000001" + "31" // "1"
-            + "00000015" + "6e657875732d73656375726974792d736368656d65" // "nexus-security-scheme"
             + "00000009" + "74696e6b2d61656164" // "tink-aead"
-            + "00000015" + "6e657875732d73656375726974792d6b6579736574" // "nexus-security-keyset"
             + "00000006" + "6f7264657273" // "orders"
-            + "00000015" + "6e657875732d73656375726974792d6b65792d6964" // "nexus-security-key-id"
             + "0000000a" + "34323934393637323935" // "4294967295"
-            + "0000001a" + "6e657875732d73656375726974792d636f6d7072657373696f6e" // "...-compression"
             + "00000004" + "7a6c6962"; // "zlib"
     byte[] aad =
         WireFormat.associatedData(
             values("binary/encrypted", "1", "tink-aead", "orders", "4294967295", "zlib"));
     assertThat(HexFormat.of().formatHex(aad)).isEqualTo(expected);
-    assertThat(aad).hasSize(212);
+    assertThat(aad).hasSize(70);
+  }
+
+  @Test
+  void associatedData_ofEmptyValues_isJustTheLengths() {
+    assertThat(WireFormat.associatedData(values("", "", "", "", "", ""))).hasSize(24).containsOnly(0);
   }
 
   @Test
