@@ -148,8 +148,9 @@ public final class EnvelopeCodec {
       }
     }
     try {
-      CodedInputStream in = CodedInputStream.newInstance(plaintext);
-      in.enableAliasing(true); // plaintext is our own fresh array, never modified afterwards
+      // plaintext is our own fresh array, never modified afterwards: let the data field alias it
+      CodedInputStream in = UnsafeByteOperations.unsafeWrap(plaintext).newCodedInput();
+      in.enableAliasing(true);
       return Payload.parseFrom(in);
     } catch (InvalidProtocolBufferException e) {
       throw new PayloadDecryptionException(
