@@ -17,5 +17,6 @@ class PayloadCodecBenchmarkTest {
     assertThat(original.getData().size()).isEqualTo(1024);
     assertThat(b.tinkPayloadCodec()).containsExactly(original);
     assertThat(b.rawJceAesGcm()).isEqualTo(original.toByteArray());
+    assertThat(b.tinkAeadOnly()).isEqualTo(original.toByteArray());
   }
 }

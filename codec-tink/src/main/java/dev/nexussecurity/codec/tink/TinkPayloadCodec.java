@@ -191,7 +191,8 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
     /**
      * Sets the keyset's name, written into every payload and part of every key id ({@code
      * <name>/<id>}); payloads decode only with a codec of the same keyset name. 1 to 64 characters of
-     * {@code [A-Za-z0-9._-]}, starting with a letter or digit. Default {@value #DEFAULT_KEYSET_NAME}.
+     * {@code [A-Za-z0-9._-]}, starting with a letter or digit. Default {@value
+     * TinkPayloadCodec#DEFAULT_KEYSET_NAME}.
      */
     public Builder setKeysetName(String keysetName) {
       if (keysetName == null || !KEYSET_NAME.matcher(keysetName).matches()) {
@@ -225,7 +226,8 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
     /**
      * Sets the largest encoded payload, in bytes, the codec emits (serialized size of the encrypted
      * payload, metadata included); larger ones fail with {@link PayloadTooLargeException}. Between 1024
-     * and 67,108,864 (64 MiB); default {@value #DEFAULT_MAX_ENCODED_PAYLOAD_SIZE} (2 MiB).
+     * and 67,108,864 (64 MiB); default {@value TinkPayloadCodec#DEFAULT_MAX_ENCODED_PAYLOAD_SIZE}
+     * (2 MiB).
      */
     public Builder setMaxEncodedPayloadSize(int maxEncodedPayloadSize) {
       if (maxEncodedPayloadSize < MIN_MAX_ENCODED_PAYLOAD_SIZE

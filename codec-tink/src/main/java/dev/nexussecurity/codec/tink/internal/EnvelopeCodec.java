@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import javax.annotation.Nullable;
 
@@ -96,10 +97,11 @@ public final class EnvelopeCodec {
     if (encodedSize > maxEncodedPayloadSize) {
       throw new PayloadTooLargeException(encodedSize, maxEncodedPayloadSize);
     }
-    return Payload.newBuilder()
-        .putAllMetadata(key.metadata(zlib))
-        .setData(UnsafeByteOperations.unsafeWrap(ciphertext))
-        .build();
+    Payload.Builder encoded = Payload.newBuilder();
+    for (Map.Entry<String, ByteString> entry : key.metadata(zlib).entrySet()) {
+      encoded.putMetadata(entry.getKey(), entry.getValue()); // cheaper than putAllMetadata
+    }
+    return encoded.setData(UnsafeByteOperations.unsafeWrap(ciphertext)).build();
   }
 
   private Payload decodeOne(Payload payload) {
