@@ -704,11 +704,16 @@ class TinkPayloadCodecTest {
     }
 
     @Test
-    void hugePayload_isRefusedBeforeEncrypting() {
+    void hugePayload_isRefusedNamingItsExactEncodedSize() {
       Payload huge = bytesPayload(3 * 1024 * 1024);
       PayloadTooLargeException e =
           catchThrowableOfType(PayloadTooLargeException.class, () -> CODEC.encode(List.of(huge)));
-      assertThat(e.getSize()).isGreaterThan(3L * 1024 * 1024);
+      TinkPayloadCodec unlimited =
+          TinkPayloadCodec.newBuilder()
+              .setKeysetSource(KeysetSource.fromKeysetHandle(KEYSET))
+              .setMaxEncodedPayloadSize(64 * 1024 * 1024)
+              .build();
+      assertThat(e.getSize()).isEqualTo(encodeOne(unlimited, huge).getSerializedSize());
     }
 
     @Test

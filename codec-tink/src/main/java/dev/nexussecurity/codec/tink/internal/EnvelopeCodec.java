@@ -81,10 +81,10 @@ public final class EnvelopeCodec {
         zlib = true;
       }
     }
-    // A ciphertext is never shorter than its plaintext: refuse before encrypting what cannot fit.
-    long lowerBound = key.encodedSize(zlib, plaintext.length);
-    if (lowerBound > maxEncodedPayloadSize) {
-      throw new PayloadTooLargeException(lowerBound, maxEncodedPayloadSize);
+    // Refuse before encrypting what cannot fit (exact for Tink AEADs, whose overhead is constant).
+    long expectedSize = key.encodedSize(zlib, plaintext.length + key.ciphertextOverhead());
+    if (expectedSize > maxEncodedPayloadSize) {
+      throw new PayloadTooLargeException(expectedSize, maxEncodedPayloadSize);
     }
     byte[] ciphertext;
     try {

@@ -27,6 +27,7 @@ public final class EnvelopeKey {
   private final byte[] aadZlib;
   private final int metadataSizePlain;
   private final int metadataSizeZlib;
+  private final int ciphertextOverhead;
 
   /**
    * Creates a key.
@@ -51,6 +52,24 @@ public final class EnvelopeKey {
     this.aadZlib = WireFormat.associatedData(List.copyOf(metadataZlib.values()));
     this.metadataSizePlain = serializedSize(metadataPlain);
     this.metadataSizeZlib = serializedSize(metadataZlib);
+    this.ciphertextOverhead = measureOverhead(cipher, aadPlain);
+  }
+
+  /**
+   * How many bytes the cipher adds to a plaintext (constant for every Tink AEAD: prefix, IV, tag),
+   * measured once; 0 if it cannot be measured, which only makes the early size check less early.
+   */
+  private static int measureOverhead(PayloadCipher cipher, byte[] associatedData) {
+    try {
+      return cipher.encrypt(new byte[0], associatedData).length;
+    } catch (GeneralSecurityException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /** Bytes the cipher adds to a plaintext of any length (0 if unknown). */
+  int ciphertextOverhead() {
+    return ciphertextOverhead;
   }
 
   /** Serialized size of the metadata map field (field 1 of Payload) holding {@code metadata}. */

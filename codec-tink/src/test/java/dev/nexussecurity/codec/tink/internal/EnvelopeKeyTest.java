@@ -37,6 +37,14 @@ class EnvelopeKeyTest {
   }
 
   @Test
+  void ciphertextOverhead_isMeasuredFromTheCipher_orZeroWhenUnknown() {
+    EnvelopeKey tink = new TinkAeadKeySelector(dev.nexussecurity.codec.tink.TestKeysets.aes256Gcm(), "k")
+        .selectForEncryption(null);
+    assertThat(tink.ciphertextOverhead()).isEqualTo(5 + 12 + 16);
+    assertThat(new EnvelopeKey("tink-aead", "k", 1, NO_CIPHER).ciphertextOverhead()).isZero();
+  }
+
+  @Test
   void metadataAndAssociatedData_followTheFormat() {
     EnvelopeKey key = new EnvelopeKey("tink-aead", "orders", -1, NO_CIPHER);
     assertThat(key.metadata(true))
