@@ -78,7 +78,9 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
     this.maxEncodedPayloadSize = b.maxEncodedPayloadSize;
     this.engine = new EnvelopeCodec(keys, compressionEnabled, plaintextPolicy, maxEncodedPayloadSize);
     CodecDescriptor.Builder d =
-        CodecDescriptor.newBuilder(CODEC_ID).setEncryptionKeyId(keys.getEncryptionKeyId());
+        CodecDescriptor.newBuilder(CODEC_ID)
+            .setEncryptionKeyId(keys.getEncryptionKeyId())
+            .setAcceptingUnencodedPayloads(plaintextPolicy == PlaintextPolicy.ACCEPT_FOR_MIGRATION);
     keys.getDecryptionKeyIds().forEach(d::addDecryptionKeyId);
     this.descriptor = d.build();
     this.context = null;
@@ -130,7 +132,8 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
 
   /**
    * The codec id {@value #CODEC_ID}, the key id new payloads are encrypted with and the ids of every
-   * enabled key, each as {@code <keyset name>/<unsigned Tink key id>}. No key material.
+   * enabled key, each as {@code <keyset name>/<unsigned Tink key id>}, and whether unencrypted payloads
+   * are accepted (only in {@link PlaintextPolicy#ACCEPT_FOR_MIGRATION}). No key material.
    */
   @Override
   public CodecDescriptor describe() {

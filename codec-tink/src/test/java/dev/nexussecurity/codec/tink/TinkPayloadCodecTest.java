@@ -280,6 +280,18 @@ class TinkPayloadCodecTest {
       assertThat(d.getDecryptionKeyIds())
           .containsExactlyInAnyOrder("orders/" + keyId(h, 0), "orders/" + keyId(h, 1));
       assertThat(d.canDecrypt("orders/" + keyId(h, 2))).isFalse();
+      assertThat(d.isAcceptingUnencodedPayloads()).isFalse();
+    }
+
+    @Test
+    void describe_saysUnencodedPayloadsAreAccepted_onlyInMigrationMode() {
+      TinkPayloadCodec migrating =
+          TinkPayloadCodec.newBuilder()
+              .setKeysetSource(KeysetSource.fromKeysetHandle(KEYSET))
+              .setPlaintextPolicy(PlaintextPolicy.ACCEPT_FOR_MIGRATION)
+              .build();
+      assertThat(migrating.describe().isAcceptingUnencodedPayloads()).isTrue();
+      assertThat(CODEC.describe().isAcceptingUnencodedPayloads()).isFalse();
     }
 
     @Test
