@@ -92,14 +92,21 @@ public enum ReasonCode {
       "The handler's replay cache is at capacity; raise its capacity or lower the caller's token"
           + " lifetime. The server retries the request."),
 
-  /** The caller encodes payloads with a codec the handler does not have. */
+  /**
+   * One side encodes payloads with a codec the other side does not have: the caller's operation input,
+   * or the handler's results and failures (the denial's message says which).
+   */
   CODEC_MISSING(
       Kind.INCOMPATIBLE,
-      "Configure the handler worker's DataConverter with the same payload codec as the caller."),
-  /** The caller encrypts with a key id the handler cannot decrypt. */
+      "Configure the caller's and the handler's DataConverters with the same payload codecs."),
+  /**
+   * One side encrypts with a key id the other side cannot decrypt: the caller's operation input, or the
+   * handler's results and failures (the denial's message says which).
+   */
   ENCRYPTION_KEY_UNAVAILABLE(
       Kind.INCOMPATIBLE,
-      "Roll the caller's current encryption key out to the handler's keyset before promoting it."),
+      "Roll a new encryption key out to the keysets of every caller and handler that decrypts with it"
+          + " before promoting it."),
   /** The caller's payload encodings cannot be decoded by the handler's payload converters. */
   PAYLOAD_ENCODING_UNSUPPORTED(
       Kind.INCOMPATIBLE,
