@@ -28,8 +28,13 @@ public final class CallerWorkflows {
   private CallerWorkflows() {}
 
   static ProbeService stub(String endpoint, NexusOperationCancellationType cancellationType) {
+    return stub(endpoint, cancellationType, OPERATION_TIMEOUT);
+  }
+
+  static ProbeService stub(
+      String endpoint, NexusOperationCancellationType cancellationType, Duration timeout) {
     NexusOperationOptions.Builder operation =
-        NexusOperationOptions.newBuilder().setScheduleToCloseTimeout(OPERATION_TIMEOUT);
+        NexusOperationOptions.newBuilder().setScheduleToCloseTimeout(timeout);
     if (cancellationType != null) {
       operation.setCancellationType(cancellationType);
     }
@@ -69,6 +74,26 @@ public final class CallerWorkflows {
     @Override
     public String call(String endpoint, String operation, String input) {
       return invoke(stub(endpoint, null), operation, input);
+    }
+  }
+
+  /** Calls one operation with a schedule-to-close timeout of its own; a failure fails the workflow. */
+  @WorkflowInterface
+  public interface TimedCall {
+    /**
+     * @param operation {@code echo}, {@code echoAgain} or {@code runWorkflow}
+     * @param scheduleToCloseMillis the operation's schedule-to-close timeout
+     */
+    @WorkflowMethod
+    String call(String endpoint, String operation, String input, long scheduleToCloseMillis);
+  }
+
+  /** Implementation of {@link TimedCall}. */
+  public static final class TimedCallImpl implements TimedCall {
+    @Override
+    public String call(String endpoint, String operation, String input, long scheduleToCloseMillis) {
+      return invoke(
+          stub(endpoint, null, Duration.ofMillis(scheduleToCloseMillis)), operation, input);
     }
   }
 

@@ -32,7 +32,7 @@ public final class DenialAssertions {
    * message names the reason and side and says what to fix (the reason's hint), and the operation was
    * not retried until it timed out (no {@link TimeoutFailure} anywhere in the chain: a retryable
    * denial would have ended in one after the schedule-to-close timeout). Handler denials must arrive
-   * as a non-retryable Nexus handler error of the reason's kind.
+   * as a non-retryable Nexus handler error of the reason's kind ({@link #handlerErrorType}).
    */
   public static void assertDenied(
       Throwable failure, ReasonCode reason, AccessDecisionEvent.Side side) {
@@ -59,10 +59,30 @@ public final class DenialAssertions {
     if (side == AccessDecisionEvent.Side.HANDLER) {
       assertThat(handlerErrors).as("handler error").hasSize(1);
       HandlerException handlerError = handlerErrors.get(0);
-      assertThat(handlerError.getErrorType().name()).isEqualTo(reason.getKind().name());
+      assertThat(handlerError.getErrorType()).isEqualTo(handlerErrorType(reason));
       assertThat(handlerError.isRetryable()).isFalse();
     } else {
       assertThat(handlerErrors).as("a caller-side denial never reaches a handler").isEmpty();
+    }
+  }
+
+  /**
+   * The Nexus handler error type a handler-side denial of {@code reason} arrives as: the reason's kind,
+   * except that an incompatible converter is a bad request and a temporary condition is resource
+   * exhaustion (the error types Nexus has for them).
+   */
+  public static HandlerException.ErrorType handlerErrorType(ReasonCode reason) {
+    switch (reason.getKind()) {
+      case UNAUTHENTICATED:
+        return HandlerException.ErrorType.UNAUTHENTICATED;
+      case UNAUTHORIZED:
+        return HandlerException.ErrorType.UNAUTHORIZED;
+      case INCOMPATIBLE:
+        return HandlerException.ErrorType.BAD_REQUEST;
+      case UNAVAILABLE:
+        return HandlerException.ErrorType.RESOURCE_EXHAUSTED;
+      default:
+        throw new IllegalArgumentException("not a denial: " + reason);
     }
   }
 
