@@ -110,7 +110,8 @@ public enum ReasonCode {
   /** The caller's payload encodings cannot be decoded by the handler's payload converters. */
   PAYLOAD_ENCODING_UNSUPPORTED(
       Kind.INCOMPATIBLE,
-      "Register a payload converter for the caller's encoding in the handler's DataConverter.");
+      "Register, on the decoding side, a payload converter for every encoding the other side writes"
+          + " (the denial's message says which side and encoding).");
 
   /** The family a reason belongs to; it decides how a denial is reported. */
   public enum Kind {

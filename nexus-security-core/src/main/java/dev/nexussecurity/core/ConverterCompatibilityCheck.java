@@ -259,19 +259,60 @@ public final class ConverterCompatibilityCheck {
   }
 
   /**
-   * Equal by {@code equals} (deeply for arrays), or, for values whose class does not define a meaningful
-   * equals (plain POJOs, or collections of them), equal as JSON trees.
+   * Whether {@code b} is {@code a} after a round trip: equal by {@code equals} (deeply for arrays); for
+   * lists, maps and optionals, element by element; for values whose class does not define {@code
+   * equals} (plain POJOs), equal as JSON trees. Element classes must match, so a generic value that came
+   * back as plain maps instead of the declared element type counts as changed.
    */
   private boolean sameValue(Object a, Object b) {
-    if (Objects.deepEquals(a, b)) {
+    if (a == b) {
       return true;
     }
     if (a == null || b == null) {
       return false;
     }
-    boolean container =
-        a instanceof java.util.Collection || a instanceof java.util.Map || a instanceof Optional;
-    if (!container && a.getClass().equals(b.getClass()) && overridesEquals(a.getClass())) {
+    if (a.getClass().isArray() || b.getClass().isArray()) {
+      return Objects.deepEquals(a, b);
+    }
+    if (a instanceof List && b instanceof List) {
+      List<?> la = (List<?>) a;
+      List<?> lb = (List<?>) b;
+      if (la.size() != lb.size()) {
+        return false;
+      }
+      for (int i = 0; i < la.size(); i++) {
+        if (!sameValue(la.get(i), lb.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (a instanceof java.util.Map && b instanceof java.util.Map) {
+      java.util.Map<?, ?> ma = (java.util.Map<?, ?>) a;
+      java.util.Map<?, ?> mb = (java.util.Map<?, ?>) b;
+      if (ma.size() != mb.size() || !ma.keySet().equals(mb.keySet())) {
+        return false;
+      }
+      for (java.util.Map.Entry<?, ?> e : ma.entrySet()) {
+        if (!sameValue(e.getValue(), mb.get(e.getKey()))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (a instanceof Optional && b instanceof Optional) {
+      Optional<?> oa = (Optional<?>) a;
+      Optional<?> ob = (Optional<?>) b;
+      return oa.isPresent() == ob.isPresent()
+          && (oa.isEmpty() || sameValue(oa.get(), ob.get()));
+    }
+    if (!a.getClass().equals(b.getClass())) {
+      return false;
+    }
+    if (a.equals(b)) {
+      return true;
+    }
+    if (overridesEquals(a.getClass())) {
       return false;
     }
     try {

@@ -204,6 +204,20 @@ class ConverterCompatibilityCheckTest {
   }
 
   @Test
+  void genericSampleDecodedWithoutItsElementType_isValueChanged() {
+    // Declared as a raw List: the handler decodes plain maps, not Receipts, though the JSON is the same.
+    CompatibilityReport r =
+        ConverterCompatibilityCheck.newBuilder(plain(), plain())
+            .setBuiltInProbes(false)
+            .addSample("receipts, type lost", List.of(new Receipt("o-1", 4200)), List.class)
+            .build()
+            .run();
+    assertThat(failures(r, Direction.INPUT))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getCause()).isEqualTo(Cause.VALUE_CHANGED));
+  }
+
+  @Test
   void assertCompatible_failsWithTheReport() {
     CompatibilityReport r = run(keyed("new"), keyed("old"));
     assertThatThrownBy(r::assertCompatible)
