@@ -160,8 +160,11 @@ public final class NexusSecurityExtension
     release(context);
   }
 
-  /** The environment visible from {@code context}, started and stored there if there is none yet. */
-  private NexusSecurityTestEnvironment environment(ExtensionContext context) {
+  /**
+   * The environment visible from {@code context}, started and stored there if there is none yet.
+   * Synchronized so that tests running in parallel never start two environments for one context.
+   */
+  private synchronized NexusSecurityTestEnvironment environment(ExtensionContext context) {
     ExtensionContext.Store store = context.getStore(STORE);
     OwnedEnvironment owned = store.get(new EnvironmentKey(this), OwnedEnvironment.class);
     if (owned == null) {

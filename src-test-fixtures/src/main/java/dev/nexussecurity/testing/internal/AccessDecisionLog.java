@@ -8,6 +8,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Records the access decisions of one namespace's NexusSecurity instances, in arrival order. Listeners
  * run on worker threads; readers take snapshots.
+ *
+ * <pre>{@code
+ * AccessDecisionLog log = new AccessDecisionLog();
+ * NexusSecurityOptions options = NexusSecurityOptions.newBuilder()...addAuditListener(log).build();
+ * List<AccessDecisionEvent> seen = log.snapshot();
+ * }</pre>
  */
 public final class AccessDecisionLog implements SecurityAuditListener {
   private final List<AccessDecisionEvent> events = new CopyOnWriteArrayList<>();

@@ -27,6 +27,16 @@ import java.util.function.Consumer;
  * versionSearchAttributeUpdated), {@code MutableSideEffect} (id, skipCount) and {@code LocalActivity}
  * (activityId, type, time, meta). The data of side effects and the inputs and results of local
  * activities are checked.
+ *
+ * <pre>{@code
+ * for (HistoryEvent event : history.getEventsList()) {
+ *   HistoryPayloadScanner.scan(event, found -> {
+ *     if (!found.isEncrypted()) {
+ *       report(found.getEventId(), found.getEventType(), found.getPath(), found.getEncoding());
+ *     }
+ *   });
+ * }
+ * }</pre>
  */
 public final class HistoryPayloadScanner {
   /** The {@code encoding} metadata value of an encrypted payload (codec-tink wire format v1). */

@@ -11,6 +11,13 @@ import java.util.function.Function;
 /**
  * The worker factories of one scope (a test class or a test method), one per namespace, shut down
  * together when the scope ends. Thread-safe; {@link #close()} is idempotent.
+ *
+ * <pre>{@code
+ * WorkerFactoryScope scope = new WorkerFactoryScope("test method charge()");
+ * WorkerFactory orders = scope.get("orders-ns", ns -> temporal.newWorkerFactory(client));
+ * ...
+ * scope.close(); // shutdownNow, then await termination, of every factory
+ * }</pre>
  */
 public final class WorkerFactoryScope implements AutoCloseable {
   private static final long TERMINATION_WAIT_SECONDS = 10;
