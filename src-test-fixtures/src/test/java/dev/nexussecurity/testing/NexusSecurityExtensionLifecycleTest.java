@@ -135,6 +135,16 @@ class NexusSecurityExtensionLifecycleTest {
     assertThat(((NexusSecurityTestEnvironment) SEEN.get("test1 env")).isClosed()).isTrue();
   }
 
+  @Test
+  void constructorInjection_inAPerClassTest_getsTheClassEnvironment_andClassWideFactories() {
+    Outcome outcome = launch(ConstructorInjection.class);
+
+    assertThat(outcome.failures()).isEmpty();
+    assertThat(SEEN.get("constructor env")).isSameAs(SEEN.get("test env"));
+    assertThat(SEEN.get("constructor factory")).isSameAs(SEEN.get("beforeAll factory"));
+    assertThat(((WorkerFactory) SEEN.get("constructor factory")).isTerminated()).isTrue();
+  }
+
   // ------------------------------------------------------------------------------ resolution errors
 
   @Test
@@ -368,6 +378,27 @@ class NexusSecurityExtensionLifecycleTest {
     @Test
     void test2(NexusSecurityTestEnvironment env) {
       SEEN.put("test2 env", env);
+    }
+  }
+
+  @ExtendWith(OnlyWhenLaunched.class)
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  static class ConstructorInjection {
+    @RegisterExtension static final NexusSecurityExtension NEXUS = twoNamespaces().build();
+
+    ConstructorInjection(NexusSecurityTestEnvironment env, @Namespace("orders-ns") WorkerFactory factory) {
+      SEEN.put("constructor env", env);
+      SEEN.put("constructor factory", factory);
+    }
+
+    @BeforeAll
+    void setUp(@Namespace("orders-ns") WorkerFactory factory) {
+      SEEN.put("beforeAll factory", factory);
+    }
+
+    @Test
+    void test(NexusSecurityTestEnvironment env) {
+      SEEN.put("test env", env);
     }
   }
 
