@@ -34,7 +34,7 @@ import org.opentest4j.AssertionFailedError;
  */
 @Timeout(60)
 class NexusSecurityExtensionTest {
-  // README-EXAMPLE-START
+  // README-EXAMPLE-START extension
   @RegisterExtension
   static final NexusSecurityExtension NEXUS =
       NexusSecurityExtension.newBuilder()
@@ -79,7 +79,7 @@ class NexusSecurityExtensionTest {
 
     assertDenied(failure, ReasonCode.CALLER_NOT_ALLOWED, Side.CALLER);
   }
-  // README-EXAMPLE-END
+  // README-EXAMPLE-END extension
 
   @Test
   void allowedCall_isAuditedOnBothSides_withTheSameToken(NexusSecurityTestEnvironment env) {
@@ -100,8 +100,11 @@ class NexusSecurityExtensionTest {
   @Test
   void rogueCallerSkippingItsOwnCheck_isDeniedByTheHandler_beforeHandlerCodeRuns(
       @Namespace("billing-ns") TestNamespace billing, NexusSecurityTestEnvironment env) {
+    // README-EXAMPLE-START rogue
+    // a caller that skips its own allowlist check: only the handler can stop it
     WorkerFactory rogue =
         billing.newWorkerFactory(billing.newOptionsBuilder().setEnforceOnCaller(false).build());
+    // README-EXAMPLE-END rogue
     rogue.newWorker("rogue-tq").registerWorkflowImplementationTypes(CallerWorkflow.Impl.class);
     rogue.start();
     String name = unique("rogue");
@@ -136,11 +139,14 @@ class NexusSecurityExtensionTest {
 
   @Test
   void callerWhoseKeyTheHandlerLacks_isDeniedAtOnce_withKeyUnavailable(NexusSecurityTestEnvironment env) {
+    // README-EXAMPLE-START stale
+    // a caller that encrypts with a key the handler lacks (promoted before it was rolled out)
     TestNamespace orders = env.getNamespace("orders-ns");
     DataConverter stale = TestConverters.withKeyTheHandlerLacks(env.getNamespace("payments-ns"));
     WorkflowClient staleClient = orders.newWorkflowClient(stale);
     WorkerFactory staleWorkers =
         orders.newWorkerFactory(staleClient, orders.newOptionsBuilder().setDataConverter(stale).build());
+    // README-EXAMPLE-END stale
     staleWorkers.newWorker("stale-tq").registerWorkflowImplementationTypes(CallerWorkflow.Impl.class);
     staleWorkers.start();
     String name = unique("stale");
