@@ -1,6 +1,8 @@
 /**
- * Implementation of {@link dev.nexussecurity.testing.EmbeddedTemporal}: the in-process server build and
- * the re-targeting of Nexus polls that gives it cross-namespace routing.
+ * Implementation of the test fixtures: the in-process server build and the re-targeting of Nexus polls
+ * behind {@link dev.nexussecurity.testing.EmbeddedTemporal}, and the parts of {@link
+ * dev.nexussecurity.testing.NexusSecurityExtension} (worker factory scopes, the access decision log, the
+ * history payload scanner).
  *
  * <p>Not a public API: types here may change in any release. Only {@link
  * dev.nexussecurity.testing.internal.InProcessTemporalServer} touches the Temporal test server's internal
