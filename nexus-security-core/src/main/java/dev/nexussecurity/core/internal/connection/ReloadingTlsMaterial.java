@@ -127,6 +127,15 @@ public final class ReloadingTlsMaterial implements AutoCloseable {
    *     part stays installed
    */
   public void reload() {
+    reloadLocked();
+  }
+
+  /**
+   * Loads under the lock and, when anything was installed, runs the change listener before releasing
+   * it, so that nobody observes the new material (status getters take the same lock) before the
+   * listener has, for example, dropped TLS sessions cached under the old identity.
+   */
+  private synchronized void reloadLocked() {
     boolean[] changed = new boolean[1];
     try {
       reloadLocked(changed);
