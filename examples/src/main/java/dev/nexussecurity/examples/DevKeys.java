@@ -97,13 +97,13 @@ public final class DevKeys {
       TrustStore.Builder trust = TrustStore.newBuilder();
       for (String namespace : callerNamespaces) {
         KeysetHandle privateKeyset = KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519);
-        Path file = directory.resolve(DEV_ONLY_PREFIX + namespace + "-signing-keyset.json");
+        Path file = signingKeysetFileIn(directory, namespace);
         writeSecret(
             file, TinkJsonProtoKeysetFormat.serializeKeyset(privateKeyset, InsecureSecretKeyAccess.get()));
         signing.put(namespace, file);
         trust.addNamespace(namespace, privateKeyset.getPublicKeysetHandle());
       }
-      Path trustStore = directory.resolve(handlerNamespace + "-trust-store.json");
+      Path trustStore = trustStoreFileIn(directory, handlerNamespace);
       write(trustStore, trust.build().toJson(), false);
 
       KeysetHandle payload =
@@ -114,7 +114,7 @@ public final class DevKeys {
                       .withRandomId()
                       .makePrimary())
               .build();
-      Path payloadFile = directory.resolve(DEV_ONLY_PREFIX + payloadKeysetName + "-payload-keyset.json");
+      Path payloadFile = payloadKeysetFileIn(directory, payloadKeysetName);
       writeSecret(payloadFile, cleartextAead(payload));
       return new DevKeys(directory, handlerNamespace, signing, trustStore, payloadFile);
     } catch (GeneralSecurityException e) {
@@ -148,6 +148,21 @@ public final class DevKeys {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("Payload keyset " + source + " cannot be rotated: " + e, e);
     }
+  }
+
+  /** Where {@link #generate} writes the signing keyset of {@code namespace} in {@code directory}. */
+  public static Path signingKeysetFileIn(Path directory, String namespace) {
+    return directory.resolve(DEV_ONLY_PREFIX + namespace + "-signing-keyset.json");
+  }
+
+  /** Where {@link #generate} writes the trust store of {@code handlerNamespace} in {@code directory}. */
+  public static Path trustStoreFileIn(Path directory, String handlerNamespace) {
+    return directory.resolve(handlerNamespace + "-trust-store.json");
+  }
+
+  /** Where {@link #generate} writes the payload keyset named {@code keysetName} in {@code directory}. */
+  public static Path payloadKeysetFileIn(Path directory, String keysetName) {
+    return directory.resolve(DEV_ONLY_PREFIX + keysetName + "-payload-keyset.json");
   }
 
   /** The directory holding the files. */

@@ -112,7 +112,21 @@ public final class KeyFiles {
    * @throws dev.nexussecurity.core.TrustStoreException if the file is malformed or holds private keys
    */
   public static TrustStore loadTrustStore(WorkerSettings settings) {
-    return settings.getTrustStoreFile().map(TrustStore::fromJsonFile).orElse(TrustStore.empty());
+    if (settings.getTrustStoreFile().isEmpty()) {
+      return TrustStore.empty();
+    }
+    // TrustStore parses with Tink's global registry: without the signature key types registered there,
+    // public keys read back as unknown ("legacy") keys and are refused.
+    registerSignatureKeyTypes();
+    return TrustStore.fromJsonFile(settings.getTrustStoreFile().get());
+  }
+
+  private static void registerSignatureKeyTypes() {
+    try {
+      SignatureConfig.register();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Tink cannot register its signature key types", e);
+    }
   }
 
   private static String read(Path file) {
