@@ -80,10 +80,14 @@ public final class DemoScenarios implements AutoCloseable {
   private RunningWorker rogue;
   private String allowedOrderId;
 
-  private DemoScenarios(Path workDir) {
+  private DemoScenarios(Path workDir, String registryJson) {
     this.workDir = Objects.requireNonNull(workDir, "workDir");
     this.registryFile = workDir.resolve("registry.json");
-    copyResource(REGISTRY_RESOURCE, registryFile);
+    if (registryJson == null) {
+      copyResource(REGISTRY_RESOURCE, registryFile);
+    } else {
+      writeString(registryFile, registryJson);
+    }
     this.keys = DevKeys.generate(workDir.resolve("keys"), PAYMENTS, List.of(ORDERS, ANALYTICS), "payments");
     this.registry = WorkerBootstrap.loadRegistry(registryFile);
     this.temporal = EmbeddedTemporal.newBuilder().start();
@@ -96,7 +100,12 @@ public final class DemoScenarios implements AutoCloseable {
    * starts the handler and caller workers. On failure everything started is stopped again.
    */
   public static DemoScenarios start(Path workDir) {
-    DemoScenarios demo = new DemoScenarios(workDir);
+    return start(workDir, null);
+  }
+
+  /** As {@link #start(Path)}, with another registry than the sample (for tests of the demo itself). */
+  static DemoScenarios start(Path workDir, String registryJson) {
+    DemoScenarios demo = new DemoScenarios(workDir, registryJson);
     try {
       demo.startWorkers();
       return demo;
@@ -604,6 +613,15 @@ public final class DemoScenarios implements AutoCloseable {
       }
     }
     return sb.toString();
+  }
+
+  private static void writeString(Path target, String content) {
+    try {
+      Files.createDirectories(target.getParent());
+      Files.writeString(target, content);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + target, e);
+    }
   }
 
   private static void copyResource(String resource, Path target) {

@@ -68,7 +68,8 @@ public final class EnvConfigConnections {
     try {
       profile = ClientConfigProfile.load(loadOptions); // TOML profile + TEMPORAL_* variables
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot load the Temporal client configuration", e);
+      throw new UncheckedIOException(
+          "Cannot load the Temporal client configuration: " + e.getMessage(), e);
     }
     WorkerConnectionOptions options =
         WorkerConnectionOptions.newBuilder(profile) // address, namespace, TLS/mTLS, API key
