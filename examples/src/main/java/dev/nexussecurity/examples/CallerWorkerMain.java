@@ -16,17 +16,19 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs a caller worker (the {@code CheckoutWorkflow}) as its own process against any Temporal server:
- * a real cluster, Temporal Cloud, or {@link LocalServerMain}. The connection and the namespace come from
- * Temporal's client configuration (see {@link EnvConfigConnections}). With {@code --checkout ORDER_ID}
- * it runs one checkout, prints the result and exits (0 completed, 1 denied); otherwise it runs until
- * stopped. With {@code --handler-payload-keyset FILE} it first checks its DataConverter against one
- * built from the handler's payload keyset, and refuses to start on a mismatch.
+ * Runs a caller worker (the {@code CheckoutWorkflow}) as its own process against any Temporal
+ * server: a real cluster, Temporal Cloud, or {@link LocalServerMain}. The connection and the
+ * namespace come from Temporal's client configuration (see {@link EnvConfigConnections}). With
+ * {@code --checkout ORDER_ID} it runs one checkout, prints the result and exits (0 completed, 1
+ * denied); otherwise it runs until stopped. With {@code --handler-payload-keyset FILE} it first
+ * checks its DataConverter against one built from the handler's payload keyset, and refuses to
+ * start on a mismatch.
  *
  * <pre>{@code
  * TEMPORAL_ADDRESS=127.0.0.1:7233 TEMPORAL_NAMESPACE=orders \
  *   CallerWorkerMain --keys /tmp/nexus-keys --checkout order-1 [--amount-cents 12000]
- *                    [--task-queue checkout] [--registry FILE] [--endpoint payments] [--profile NAME]
+ *                    [--task-queue checkout] [--registry FILE] [--endpoint payments]
+ *                    [--profile NAME]
  *                    [--handler-payload-keyset FILE]
  * }</pre>
  *
@@ -38,7 +40,13 @@ public final class CallerWorkerMain {
           + " [--registry FILE] [--endpoint NAME] [--profile NAME] [--handler-payload-keyset FILE]";
 
   private static final String[] OPTIONS = {
-    "--keys", "--checkout", "--amount-cents", "--task-queue", "--registry", "--endpoint", "--profile",
+    "--keys",
+    "--checkout",
+    "--amount-cents",
+    "--task-queue",
+    "--registry",
+    "--endpoint",
+    "--profile",
     "--handler-payload-keyset"
   };
 
@@ -51,11 +59,11 @@ public final class CallerWorkerMain {
    * @throws IncompatibleConvertersException if {@code --handler-payload-keyset} is given and the
    *     converters do not interoperate
    */
-  public static ConnectedWorker start(
-      String[] args, LoadClientConfigProfileOptions clientConfig) {
+  public static ConnectedWorker start(String[] args, LoadClientConfigProfileOptions clientConfig) {
     Map<String, String> options = CommandLine.parse(args, OPTIONS);
     Path keys = Path.of(CommandLine.required(options, "--keys"));
-    Path registryFile = Path.of(options.getOrDefault("--registry", "examples/config/registry.json"));
+    Path registryFile =
+        Path.of(options.getOrDefault("--registry", "examples/config/registry.json"));
     InMemoryEndpointRegistry registry = WorkerBootstrap.loadRegistry(registryFile);
     WorkerConnectionOptions connectionOptions = EnvConfigConnections.loadOptions(clientConfig);
     String namespace = connectionOptions.getNamespace();
@@ -130,8 +138,12 @@ public final class CallerWorkerMain {
         status = r.wasDenied() ? 1 : 0;
       } catch (WorkflowException e) {
         System.out.println(
-            "checkout " + options.get("--checkout") + " failed: " + e.getClass().getSimpleName()
-                + " caused by " + rootCause(e));
+            "checkout "
+                + options.get("--checkout")
+                + " failed: "
+                + e.getClass().getSimpleName()
+                + " caused by "
+                + rootCause(e));
         status = 1;
       } finally {
         running.close();

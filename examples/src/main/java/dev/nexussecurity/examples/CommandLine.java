@@ -9,8 +9,8 @@ final class CommandLine {
   private CommandLine() {}
 
   /**
-   * Parses {@code args}; every option must be one of {@code allowed}. An option without a value (the
-   * last argument, or followed by another option) maps to {@code "true"}.
+   * Parses {@code args}; every option must be one of {@code allowed}. An option without a value
+   * (the last argument, or followed by another option) maps to {@code "true"}.
    *
    * @throws IllegalArgumentException for an unknown option or a stray argument
    */

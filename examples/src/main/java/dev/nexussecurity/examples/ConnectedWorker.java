@@ -8,7 +8,8 @@ import java.util.Objects;
  * start them); {@link #close()} stops the worker, then closes the connection.
  *
  * <pre>{@code
- * try (ConnectedWorker handler = HandlerWorkerMain.start(args, EnvConfigConnections.profile("payments"))) {
+ * try (ConnectedWorker handler =
+ *     HandlerWorkerMain.start(args, EnvConfigConnections.profile("payments"))) {
  *   // ... serve until shutdown
  * }
  * }</pre>

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The demo: six scenarios of Nexus security on an embedded Temporal server, one line each, saying what
- * was expected and what happened. Exits 0 when every scenario behaved as expected, 1 when one did not,
- * 2 when the demo could not start.
+ * The demo: six scenarios of Nexus security on an embedded Temporal server, one line each, saying
+ * what was expected and what happened. Exits 0 when every scenario behaved as expected, 1 when one
+ * did not, 2 when the demo could not start.
  *
  * <p>Run from the repository root (builds what it needs, then runs):
  *
@@ -22,8 +22,8 @@ import java.util.Locale;
  * mvn -B -q -pl examples -am -DskipTests package exec:java
  * }</pre>
  *
- * <p>Option {@code --keep-files} keeps the work directory (development keys, registry copy) instead of
- * deleting it at the end.
+ * <p>Option {@code --keep-files} keeps the work directory (development keys, registry copy) instead
+ * of deleting it at the end.
  */
 public final class Demo {
   private Demo() {}
@@ -74,8 +74,8 @@ public final class Demo {
       out.println(
           "Started in "
               + seconds(System.nanoTime() - start)
-              + ": registry loaded from registry.json, converters checked, handler and caller workers"
-              + " running.");
+              + ": registry loaded from registry.json, converters checked, handler and caller"
+              + " workers running.");
       results = scenarios.runAll();
       for (ScenarioResult r : results) {
         out.println(r.toLine());
@@ -115,7 +115,8 @@ public final class Demo {
           dir,
           new SimpleFileVisitor<>() {
             @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
               Files.delete(file);
               return FileVisitResult.CONTINUE;
             }

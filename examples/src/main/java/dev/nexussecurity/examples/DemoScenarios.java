@@ -1,6 +1,7 @@
 package dev.nexussecurity.examples;
 
 import dev.nexussecurity.api.AccountRole;
+import dev.nexussecurity.api.CodecDescriptor;
 import dev.nexussecurity.api.NamespacePermission;
 import dev.nexussecurity.api.NamespacePermissionRequiredException;
 import dev.nexussecurity.api.NexusEndpoint;
@@ -39,9 +40,10 @@ import java.util.UUID;
 
 /**
  * The demo's six scenarios on one embedded Temporal server with true cross-namespace Nexus routing:
- * callers in {@code orders} (on the {@code payments} endpoint's allowlist) and {@code analytics} (not
- * on it), a handler worker in {@code payments}, all wired by {@link WorkerBootstrap} with keys that
- * {@link DevKeys} generated into the work directory and the registry copied from {@code registry.json}.
+ * callers in {@code orders} (on the {@code payments} endpoint's allowlist) and {@code analytics}
+ * (not on it), a handler worker in {@code payments}, all wired by {@link WorkerBootstrap} with keys
+ * that {@link DevKeys} generated into the work directory and the registry copied from {@code
+ * registry.json}.
  *
  * <pre>{@code
  * try (DemoScenarios demo = DemoScenarios.start(Files.createTempDirectory("demo"))) {
@@ -59,6 +61,7 @@ public final class DemoScenarios implements AutoCloseable {
   public static final String ANALYTICS = "analytics";
   public static final String PAYMENTS = "payments";
   public static final String ENDPOINT = "payments";
+
   /** The sample registry on the classpath ({@code examples/config/registry.json}). */
   public static final String REGISTRY_RESOURCE = "/registry.json";
 
@@ -88,7 +91,8 @@ public final class DemoScenarios implements AutoCloseable {
     } else {
       writeString(registryFile, registryJson);
     }
-    this.keys = DevKeys.generate(workDir.resolve("keys"), PAYMENTS, List.of(ORDERS, ANALYTICS), "payments");
+    this.keys =
+        DevKeys.generate(workDir.resolve("keys"), PAYMENTS, List.of(ORDERS, ANALYTICS), "payments");
     this.registry = WorkerBootstrap.loadRegistry(registryFile);
     this.temporal = EmbeddedTemporal.newBuilder().start();
     resources.push(temporal);
@@ -96,14 +100,16 @@ public final class DemoScenarios implements AutoCloseable {
 
   /**
    * Generates development keys into {@code workDir}, copies the sample registry there, starts the
-   * embedded server, creates the server's Nexus endpoints from the registry, checks the converters and
-   * starts the handler and caller workers. On failure everything started is stopped again.
+   * embedded server, creates the server's Nexus endpoints from the registry, checks the converters
+   * and starts the handler and caller workers. On failure everything started is stopped again.
    */
   public static DemoScenarios start(Path workDir) {
     return start(workDir, null);
   }
 
-  /** As {@link #start(Path)}, with another registry than the sample (for tests of the demo itself). */
+  /**
+   * As {@link #start(Path)}, with another registry than the sample (for tests of the demo itself).
+   */
   static DemoScenarios start(Path workDir, String registryJson) {
     DemoScenarios demo = new DemoScenarios(workDir, registryJson);
     try {
@@ -123,7 +129,8 @@ public final class DemoScenarios implements AutoCloseable {
     NexusEndpoint payments =
         registry
             .findEndpoint(ENDPOINT)
-            .orElseThrow(() -> new IllegalStateException("registry.json has no endpoint " + ENDPOINT));
+            .orElseThrow(
+                () -> new IllegalStateException("registry.json has no endpoint " + ENDPOINT));
 
     WorkerSettings handlerSettings =
         WorkerSettings.newBuilder()
@@ -223,7 +230,9 @@ public final class DemoScenarios implements AutoCloseable {
     String expected = "analytics DENIED on the caller side, nothing sent";
     long before = handlerCode.total();
     Checkout c = checkout(analytics, orderId("analytics"));
-    long scheduled = countEvents(analytics.getClient(), c.workflowId, EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED);
+    long scheduled =
+        countEvents(
+            analytics.getClient(), c.workflowId, EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED);
     long ran = handlerCode.total() - before;
     boolean ok =
         c.result.deniedReason() == ReasonCode.CALLER_NOT_ALLOWED
@@ -239,12 +248,17 @@ public final class DemoScenarios implements AutoCloseable {
     return new ScenarioResult(2, "caller not on the allowlist", expected, actual, ok);
   }
 
-  /** Scenario 3: a caller that skips its own check is denied by the handler; no handler code runs. */
+  /**
+   * Scenario 3: a caller that skips its own check is denied by the handler; no handler code runs.
+   */
   public ScenarioResult rogueCaller() {
-    String expected = "analytics with enforceOnCaller(false) DENIED by the handler, handler code never run";
+    String expected =
+        "analytics with enforceOnCaller(false) DENIED by the handler, handler code never run";
     long before = handlerCode.total();
     Checkout c = checkout(rogue, orderId("rogue"));
-    long scheduled = countEvents(rogue.getClient(), c.workflowId, EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED);
+    long scheduled =
+        countEvents(
+            rogue.getClient(), c.workflowId, EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED);
     long ran = handlerCode.total() - before;
     boolean ok =
         c.result.deniedReason() == ReasonCode.CALLER_NOT_ALLOWED
@@ -267,7 +281,8 @@ public final class DemoScenarios implements AutoCloseable {
   public ScenarioResult encryptedHistories() {
     String expected = "every payload in the orders and payments histories encrypted";
     if (allowedOrderId == null) {
-      return new ScenarioResult(4, "encrypted histories", expected, "scenario 1 did not run", false);
+      return new ScenarioResult(
+          4, "encrypted histories", expected, "scenario 1 did not run", false);
     }
     HistoryPayloads callerSide =
         HistoryPayloads.of(history(orders.getClient(), checkoutWorkflowId(allowedOrderId)));
@@ -275,10 +290,10 @@ public final class DemoScenarios implements AutoCloseable {
         HistoryPayloads.of(
             history(
                 temporal.newWorkflowClient(PAYMENTS), ChargeWorkflow.workflowId(allowedOrderId)));
-    String keyId =
-        ConverterFingerprint.of(handlerConverter)
-            .getCodecs()
-            .flatMap(codecs -> codecs.isEmpty() ? java.util.Optional.empty() : codecs.get(0).getEncryptionKeyId())
+    String keyId = // "<keyset name>/<key id>" of the key the handler's codec encrypts with
+        ConverterFingerprint.of(handlerConverter).getCodecs().orElse(List.of()).stream()
+            .findFirst()
+            .flatMap(CodecDescriptor::getEncryptionKeyId)
             .orElse("?");
     int unencrypted = callerSide.getUnencrypted().size() + handlerSide.getUnencrypted().size();
     boolean wrongKey = false;
@@ -301,7 +316,8 @@ public final class DemoScenarios implements AutoCloseable {
             && !plaintextSeen;
     String keyset = keyId.contains("/") ? keyId.substring(0, keyId.indexOf('/')) : "?";
     int markerFields =
-        callerSide.getSdkVersionMarkerFields().size() + handlerSide.getSdkVersionMarkerFields().size();
+        callerSide.getSdkVersionMarkerFields().size()
+            + handlerSide.getSdkVersionMarkerFields().size();
     String actual =
         ORDERS
             + ": "
@@ -328,8 +344,8 @@ public final class DemoScenarios implements AutoCloseable {
                 ? ""
                 : "; not counted: "
                     + markerFields
-                    + " fields of Temporal SDK version markers (change id, version number), which"
-                    + " the SDK always writes unencrypted");
+                    + " version-marker fields (change id, version), which Temporal's SDK always"
+                    + " writes unencrypted");
     return new ScenarioResult(4, "encrypted histories", expected, actual, ok);
   }
 
@@ -342,7 +358,9 @@ public final class DemoScenarios implements AutoCloseable {
     String expected =
         "start-up check refuses it; started anyway, DENIED at once with ENCRYPTION_KEY_UNAVAILABLE"
             + " instead of a timeout";
-    Path rotatedKeyset = keys.getDirectory().resolve(DevKeys.DEV_ONLY_PREFIX + "payments-payload-keyset-new-key.json");
+    Path rotatedKeyset =
+        keys.getDirectory()
+            .resolve(DevKeys.DEV_ONLY_PREFIX + "payments-payload-keyset-new-key.json");
     DevKeys.writeWithNewPrimaryKey(keys.getPayloadKeysetFile(), rotatedKeyset);
     WorkerSettings settings =
         callerSettings(ORDERS, "checkout-new-key").setPayloadKeysetFile(rotatedKeyset).build();
@@ -376,17 +394,19 @@ public final class DemoScenarios implements AutoCloseable {
             + OPERATION_TIMEOUT.toSeconds()
             + " s); handler code runs: "
             + ran;
-    return new ScenarioResult(5, "caller with a payload key the handler lacks", expected, actual, ok);
+    return new ScenarioResult(
+        5, "caller with a payload key the handler lacks", expected, actual, ok);
   }
 
   /**
-   * Scenario 6: a Developer without Namespace Admin on payments cannot add analytics to the endpoint's
-   * allowlist; a Developer with it can, the new version is saved, and analytics' calls now succeed.
+   * Scenario 6: a Developer without Namespace Admin on payments cannot add analytics to the
+   * endpoint's allowlist; a Developer with it can, the new version is saved, and analytics' calls
+   * now succeed.
    */
   public ScenarioResult endpointUpdate() {
     String expected =
-        "Developer without Namespace Admin on payments refused; a Namespace Admin's update applies at"
-            + " runtime";
+        "Developer without Namespace Admin on payments refused; a Namespace Admin's update applies"
+            + " at runtime";
     Principal dana =
         Principal.newBuilder("dana@example.com")
             .setAccountRole(AccountRole.DEVELOPER)
@@ -399,15 +419,17 @@ public final class DemoScenarios implements AutoCloseable {
             .build();
     NamespacePermissionRequiredException refused = null;
     // [snippet:registry-update]
-    NexusEndpoint current = registry.get(paula, ENDPOINT);
-    NexusEndpoint withAnalytics = current.toBuilder().addAllowedCallerNamespace(ANALYTICS).build();
+    NexusEndpoint current = registry.get(paula, "payments");
+    NexusEndpoint withAnalytics =
+        current.toBuilder().addAllowedCallerNamespace("analytics").build();
     try {
       registry.update(dana, withAnalytics, current.getVersion()); // no Namespace Admin on payments
     } catch (NamespacePermissionRequiredException e) {
-      refused = e; // names the missing permission and namespace; the registry is unchanged
+      refused = e; // names the missing permission (ADMIN) and namespace; nothing changed
     }
     // paula's update names the same expected version: dana's refused update changed nothing
-    NexusEndpoint updated = registry.update(paula, withAnalytics, current.getVersion()); // version + 1
+    NexusEndpoint updated =
+        registry.update(paula, withAnalytics, current.getVersion()); // version + 1
     registry.saveTo(registryFile); // atomic replace of the file other workers load
     // [/snippet]
     String refusal =
@@ -432,10 +454,7 @@ public final class DemoScenarios implements AutoCloseable {
             .orElseThrow();
     Checkout c = checkout(analytics, orderId("analytics-allowed"));
     boolean ok =
-        refusedAsExpected
-            && oneVersionMore
-            && saved.equals(updated)
-            && !c.result.wasDenied();
+        refusedAsExpected && oneVersionMore && saved.equals(updated) && !c.result.wasDenied();
     String actual =
         refusal
             + "; paula (Namespace Admin on payments) added analytics: version "
@@ -556,7 +575,13 @@ public final class DemoScenarios implements AutoCloseable {
     if (!c.result.wasDenied()) {
       return "not denied: checkout completed";
     }
-    return "DENIED " + c.result.deniedReason() + " (" + side(c.result) + " side, " + c.result.deniedOperation() + ")";
+    return "DENIED "
+        + c.result.deniedReason()
+        + " ("
+        + side(c.result)
+        + " side, "
+        + c.result.deniedOperation()
+        + ")";
   }
 
   private static String encryptedCount(HistoryPayloads p) {
@@ -603,7 +628,9 @@ public final class DemoScenarios implements AutoCloseable {
 
   private static String describe(Throwable e) {
     StringBuilder sb = new StringBuilder();
-    for (Throwable t = e; t != null && sb.length() < 400; t = t.getCause() == t ? null : t.getCause()) {
+    for (Throwable t = e;
+        t != null && sb.length() < 400;
+        t = t.getCause() == t ? null : t.getCause()) {
       if (sb.length() > 0) {
         sb.append(" <- ");
       }

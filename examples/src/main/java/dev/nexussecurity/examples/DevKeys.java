@@ -25,24 +25,26 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * <b>Development only:</b> generates fresh keys as <em>cleartext</em> Tink JSON files into a directory,
- * for the demo and for trying the example workers. Never use these files for real traffic: anyone who
- * can read them can sign as the namespaces and read every payload. Production keysets are generated
- * once, encrypted under a KMS key, and loaded with {@link WorkerSettings.Builder#setKms}.
+ * <b>Development only:</b> generates fresh keys as <em>cleartext</em> Tink JSON files into a
+ * directory, for the demo and for trying the example workers. Never use these files for real
+ * traffic: anyone who can read them can sign as the namespaces and read every payload. Production
+ * keysets are generated once, encrypted under a KMS key, and loaded with {@link
+ * WorkerSettings.Builder#setKms}.
  *
  * <p>Files (owner-readable only where the file system supports POSIX permissions):
  *
  * <ul>
- *   <li>{@code DEV-ONLY-<namespace>-signing-keyset.json}: a caller namespace's private Ed25519 signing
- *       keyset, for each caller namespace;
- *   <li>{@code <handler namespace>-trust-store.json}: the handler's trust store, the callers' public
- *       keysets (not secret);
- *   <li>{@code DEV-ONLY-<keyset name>-payload-keyset.json}: the AES256-GCM payload keyset caller and
- *       handler share.
+ *   <li>{@code DEV-ONLY-<namespace>-signing-keyset.json}: a caller namespace's private Ed25519
+ *       signing keyset, for each caller namespace;
+ *   <li>{@code <handler namespace>-trust-store.json}: the handler's trust store, the callers'
+ *       public keysets (not secret);
+ *   <li>{@code DEV-ONLY-<keyset name>-payload-keyset.json}: the AES256-GCM payload keyset caller
+ *       and handler share.
  * </ul>
  *
  * <pre>{@code
- * DevKeys keys = DevKeys.generate(Files.createTempDirectory("keys"), "payments", List.of("orders"), "payments");
+ * DevKeys keys =
+ *     DevKeys.generate(Path.of("/tmp/keys"), "payments", List.of("orders"), "payments");
  * WorkerSettings orders = WorkerSettings.newBuilder()
  *     .setNamespace("orders").setTaskQueue("checkout")
  *     .setSigningKeysetFile(keys.getSigningKeysetFile("orders"))
@@ -50,8 +52,8 @@ import java.util.Objects;
  *     .build();
  * }</pre>
  *
- * <p>From the command line: {@code DevKeys --dir DIR [--handler payments] [--callers orders,analytics]
- * [--keyset-name payments]}.
+ * <p>From the command line: {@code DevKeys --dir DIR [--handler payments] [--callers
+ * orders,analytics] [--keyset-name payments]}.
  */
 public final class DevKeys {
   /** File name prefix of every secret file this class writes. */
@@ -84,7 +86,10 @@ public final class DevKeys {
    * @throws UncheckedIOException if a file exists already or cannot be written
    */
   public static DevKeys generate(
-      Path directory, String handlerNamespace, List<String> callerNamespaces, String payloadKeysetName) {
+      Path directory,
+      String handlerNamespace,
+      List<String> callerNamespaces,
+      String payloadKeysetName) {
     Objects.requireNonNull(directory, "directory");
     Objects.requireNonNull(handlerNamespace, "handlerNamespace");
     if (callerNamespaces.isEmpty()) {
@@ -96,10 +101,13 @@ public final class DevKeys {
       Map<String, Path> signing = new LinkedHashMap<>();
       TrustStore.Builder trust = TrustStore.newBuilder();
       for (String namespace : callerNamespaces) {
-        KeysetHandle privateKeyset = KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519);
+        KeysetHandle privateKeyset =
+            KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519);
         Path file = signingKeysetFileIn(directory, namespace);
         writeSecret(
-            file, TinkJsonProtoKeysetFormat.serializeKeyset(privateKeyset, InsecureSecretKeyAccess.get()));
+            file,
+            TinkJsonProtoKeysetFormat.serializeKeyset(
+                privateKeyset, InsecureSecretKeyAccess.get()));
         signing.put(namespace, file);
         trust.addNamespace(namespace, privateKeyset.getPublicKeysetHandle());
       }
@@ -123,9 +131,9 @@ public final class DevKeys {
   }
 
   /**
-   * Writes to {@code target} a copy of the payload keyset in {@code source} with one new AES256-GCM key
-   * added and made primary: what a worker holds when its keyset was rotated (add, promote) before the
-   * new key was rolled out to the other side. Returns the new primary key id.
+   * Writes to {@code target} a copy of the payload keyset in {@code source} with one new AES256-GCM
+   * key added and made primary: what a worker holds when its keyset was rotated (add, promote)
+   * before the new key was rolled out to the other side. Returns the new primary key id.
    */
   public static int writeWithNewPrimaryKey(Path source, Path target) {
     try {
@@ -134,7 +142,8 @@ public final class DevKeys {
               Files.readString(source, StandardCharsets.UTF_8),
               AeadConfig2026.get(),
               InsecureSecretKeyAccess.get());
-      KeysetHandle.Builder builder = KeysetHandle.newBuilder(current).setConfiguration(AeadConfig2026.get());
+      KeysetHandle.Builder builder =
+          KeysetHandle.newBuilder(current).setConfiguration(AeadConfig2026.get());
       builder.addEntry(
           KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM)
               .withRandomId()
@@ -150,17 +159,25 @@ public final class DevKeys {
     }
   }
 
-  /** Where {@link #generate} writes the signing keyset of {@code namespace} in {@code directory}. */
+  /**
+   * Where {@link #generate} writes the signing keyset of {@code namespace} in {@code directory}.
+   */
   public static Path signingKeysetFileIn(Path directory, String namespace) {
     return directory.resolve(DEV_ONLY_PREFIX + namespace + "-signing-keyset.json");
   }
 
-  /** Where {@link #generate} writes the trust store of {@code handlerNamespace} in {@code directory}. */
+  /**
+   * Where {@link #generate} writes the trust store of {@code handlerNamespace} in {@code
+   * directory}.
+   */
   public static Path trustStoreFileIn(Path directory, String handlerNamespace) {
     return directory.resolve(handlerNamespace + "-trust-store.json");
   }
 
-  /** Where {@link #generate} writes the payload keyset named {@code keysetName} in {@code directory}. */
+  /**
+   * Where {@link #generate} writes the payload keyset named {@code keysetName} in {@code
+   * directory}.
+   */
   public static Path payloadKeysetFileIn(Path directory, String keysetName) {
     return directory.resolve(DEV_ONLY_PREFIX + keysetName + "-payload-keyset.json");
   }
@@ -184,7 +201,9 @@ public final class DevKeys {
     Path file = signingKeysetFiles.get(namespace);
     if (file == null) {
       throw new IllegalArgumentException(
-          "No development signing keyset for namespace '" + namespace + "'; generated for "
+          "No development signing keyset for namespace '"
+              + namespace
+              + "'; generated for "
               + signingKeysetFiles.keySet());
     }
     return file;
@@ -205,15 +224,25 @@ public final class DevKeys {
     return "DevKeys{directory=" + directory + ", callers=" + signingKeysetFiles.keySet() + "}";
   }
 
-  /** Command line: {@code --dir DIR [--handler payments] [--callers orders,analytics] [--keyset-name payments]}. */
+  /**
+   * Command line: {@code --dir DIR [--handler payments] [--callers orders,analytics] [--keyset-name
+   * payments]}.
+   */
   public static void main(String[] args) {
-    Map<String, String> options = CommandLine.parse(args, "--dir", "--handler", "--callers", "--keyset-name");
+    Map<String, String> options =
+        CommandLine.parse(args, "--dir", "--handler", "--callers", "--keyset-name");
     Path dir = Path.of(CommandLine.required(options, "--dir"));
     String handler = options.getOrDefault("--handler", "payments");
-    List<String> callers = new ArrayList<>(List.of(options.getOrDefault("--callers", "orders,analytics").split(",")));
+    List<String> callers =
+        new ArrayList<>(List.of(options.getOrDefault("--callers", "orders,analytics").split(",")));
     DevKeys keys =
-        generate(dir, handler, callers, options.getOrDefault("--keyset-name", WorkerSettings.DEFAULT_PAYLOAD_KEYSET_NAME));
-    System.out.println("Development keys (cleartext: never use them for real traffic) written to " + dir);
+        generate(
+            dir,
+            handler,
+            callers,
+            options.getOrDefault("--keyset-name", WorkerSettings.DEFAULT_PAYLOAD_KEYSET_NAME));
+    System.out.println(
+        "Development keys (cleartext: never use them for real traffic) written to " + dir);
     for (String caller : callers) {
       System.out.println("  " + caller + " signing keyset: " + keys.getSigningKeysetFile(caller));
     }
@@ -246,7 +275,8 @@ public final class DevKeys {
       if (secret && posix()) {
         // created owner-only before any key byte is written
         Files.createFile(
-            file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            file,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, content, StandardCharsets.UTF_8, StandardOpenOption.WRITE);
       } else {
         Files.writeString(file, content, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);

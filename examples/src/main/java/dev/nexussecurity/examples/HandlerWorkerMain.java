@@ -15,9 +15,9 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Runs the {@code payments} handler worker as its own process against any Temporal server: a real
  * cluster, Temporal Cloud, or {@link LocalServerMain}. The connection comes from Temporal's client
- * configuration (a TOML profile and {@code TEMPORAL_*} variables, see {@link EnvConfigConnections}); the
- * namespace must be the endpoint's target namespace, and the worker polls the endpoint's target task
- * queue, both from the registry file.
+ * configuration (a TOML profile and {@code TEMPORAL_*} variables, see {@link
+ * EnvConfigConnections}); the namespace must be the endpoint's target namespace, and the worker
+ * polls the endpoint's target task queue, both from the registry file.
  *
  * <pre>{@code
  * TEMPORAL_ADDRESS=127.0.0.1:7233 TEMPORAL_NAMESPACE=payments \
@@ -25,8 +25,9 @@ import java.util.concurrent.CountDownLatch;
  *                     [--endpoint payments] [--profile NAME]
  * }</pre>
  *
- * <p>{@code --keys} is a directory written by {@link DevKeys}: development keys only. For production,
- * copy {@link WorkerBootstrap} and load KMS-encrypted keysets ({@link WorkerSettings.Builder#setKms}).
+ * <p>{@code --keys} is a directory written by {@link DevKeys}: development keys only. For
+ * production, copy {@link WorkerBootstrap} and load KMS-encrypted keysets ({@link
+ * WorkerSettings.Builder#setKms}).
  */
 public final class HandlerWorkerMain {
   static final String USAGE =
@@ -35,15 +36,18 @@ public final class HandlerWorkerMain {
   private HandlerWorkerMain() {}
 
   /**
-   * Connects with {@code clientConfig}, checks that the namespace is the endpoint's target, and starts
-   * the handler worker.
+   * Connects with {@code clientConfig}, checks that the namespace is the endpoint's target, and
+   * starts the handler worker.
    *
-   * @throws IllegalArgumentException for bad options or a namespace that is not the endpoint's target
+   * @throws IllegalArgumentException for bad options or a namespace that is not the endpoint's
+   *     target
    */
   public static ConnectedWorker start(String[] args, LoadClientConfigProfileOptions clientConfig) {
-    Map<String, String> options = CommandLine.parse(args, "--keys", "--registry", "--endpoint", "--profile");
+    Map<String, String> options =
+        CommandLine.parse(args, "--keys", "--registry", "--endpoint", "--profile");
     Path keys = Path.of(CommandLine.required(options, "--keys"));
-    Path registryFile = Path.of(options.getOrDefault("--registry", "examples/config/registry.json"));
+    Path registryFile =
+        Path.of(options.getOrDefault("--registry", "examples/config/registry.json"));
     String endpointName = options.getOrDefault("--endpoint", WorkerSettings.DEFAULT_ENDPOINT);
 
     InMemoryEndpointRegistry registry = WorkerBootstrap.loadRegistry(registryFile);

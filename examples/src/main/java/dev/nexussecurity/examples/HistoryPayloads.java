@@ -14,15 +14,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Every payload stored in a workflow history, found by walking each event's protobuf fields (inputs,
- * results, Nexus operation inputs and results, failure details, headers, memos ...), with the event type
- * and field path it was found at.
+ * Every payload stored in a workflow history, found by walking each event's protobuf fields
+ * (inputs, results, Nexus operation inputs and results, failure details, headers, memos ...), with
+ * the event type and field path it was found at.
  *
- * <p>One kind of payload is never encrypted by a payload codec: the Temporal Java SDK writes the details
- * of its version markers ({@code Workflow.getVersion}: the change id and the version number) with its
- * standard converter, not the worker's, so that it can always read them. They hold no workflow data;
- * {@link #getSdkVersionMarkerFields()} lists them apart. (nexus-security records such markers on the
- * caller side: {@code dev.nexussecurity.caller-check} once per run, one per denied call.)
+ * <p>One kind of payload is never encrypted by a payload codec: the Temporal Java SDK writes the
+ * details of its version markers ({@code Workflow.getVersion}: the change id and the version
+ * number) with its standard converter, not the worker's, so that it can always read them. They hold
+ * no workflow data; {@link #getSdkVersionMarkerFields()} lists them apart. (nexus-security records
+ * such markers on the caller side: {@code dev.nexussecurity.caller-check} once per run, one per
+ * denied call.)
  *
  * <pre>{@code
  * HistoryPayloads payloads = HistoryPayloads.of(client.fetchHistory(workflowId).getEvents());
@@ -33,8 +34,10 @@ import java.util.Optional;
 public final class HistoryPayloads {
   /** The encoding of a payload encrypted by the Tink payload codec. */
   public static final String ENCRYPTED_ENCODING = "binary/encrypted";
+
   /** The metadata key naming the payload keyset. */
   public static final String KEYSET_METADATA = "nexus-security-keyset";
+
   /** The metadata key naming the Tink key id a payload is encrypted with. */
   public static final String KEY_ID_METADATA = "nexus-security-key-id";
 
@@ -58,7 +61,9 @@ public final class HistoryPayloads {
       return sdkVersionMarkerField;
     }
 
-    /** Event type and field path, e.g. {@code EVENT_TYPE_WORKFLOW_EXECUTION_STARTED/input/payloads}. */
+    /**
+     * Event type and field path, e.g. {@code EVENT_TYPE_WORKFLOW_EXECUTION_STARTED/input/payloads}.
+     */
     public String getLocation() {
       return location;
     }
@@ -110,8 +115,8 @@ public final class HistoryPayloads {
   }
 
   /**
-   * The payloads that are not encrypted by the Tink payload codec, apart from the SDK's version marker
-   * details.
+   * The payloads that are not encrypted by the Tink payload codec, apart from the SDK's version
+   * marker details.
    */
   public List<Found> getUnencrypted() {
     List<Found> plain = new ArrayList<>();
@@ -156,8 +161,7 @@ public final class HistoryPayloads {
     return false;
   }
 
-  private static void walk(
-      Message message, String path, boolean versionMarker, List<Found> found) {
+  private static void walk(Message message, String path, boolean versionMarker, List<Found> found) {
     if (message instanceof Payload) {
       found.add(new Found(path, (Payload) message, versionMarker));
       return;

@@ -18,9 +18,9 @@ import java.security.GeneralSecurityException;
  * Loads a worker's keys from the files its {@link WorkerSettings} name: the private signing keyset
  * (callers), the trust store of caller public keys (handlers) and the payload keyset (both).
  *
- * <p>Keyset files are read as Tink JSON encrypted under the settings' KMS key when one is set, and as
- * cleartext Tink JSON otherwise. Cleartext keysets are for development only: anyone who can read such a
- * file can sign as the namespace, or read every payload.
+ * <p>Keyset files are read as Tink JSON encrypted under the settings' KMS key when one is set, and
+ * as cleartext Tink JSON otherwise. Cleartext keysets are for development only: anyone who can read
+ * such a file can sign as the namespace, or read every payload.
  *
  * <pre>{@code
  * KeysetHandle signing = KeyFiles.loadSigningKeyset(settings);
@@ -82,7 +82,8 @@ public final class KeyFiles {
                 + file
                 + " holds a "
                 + handle.getAt(i).getKey().getClass().getSimpleName()
-                + "; a caller needs its namespace's private signature keyset (Ed25519 recommended)");
+                + "; a caller needs its namespace's private signature keyset (Ed25519"
+                + " recommended)");
       }
     }
     return handle;
@@ -109,13 +110,15 @@ public final class KeyFiles {
    * The public signing keysets of the caller namespaces this (handler) worker trusts; {@link
    * TrustStore#empty()}, which trusts nobody, when the settings name no trust store file.
    *
-   * @throws dev.nexussecurity.core.TrustStoreException if the file is malformed or holds private keys
+   * @throws dev.nexussecurity.core.TrustStoreException if the file is malformed or holds private
+   *     keys
    */
   public static TrustStore loadTrustStore(WorkerSettings settings) {
     if (settings.getTrustStoreFile().isEmpty()) {
       return TrustStore.empty();
     }
-    // TrustStore parses with Tink's global registry: without the signature key types registered there,
+    // TrustStore parses with Tink's global registry: without the signature key types registered
+    // there,
     // public keys read back as unknown ("legacy") keys and are refused.
     registerSignatureKeyTypes();
     return TrustStore.fromJsonFile(settings.getTrustStoreFile().get());

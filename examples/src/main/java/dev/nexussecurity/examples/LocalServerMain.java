@@ -27,15 +27,16 @@ public final class LocalServerMain implements AutoCloseable {
   private final LoopbackProxy proxy;
   private final List<NexusEndpoint> endpoints;
 
-  private LocalServerMain(EmbeddedTemporal temporal, LoopbackProxy proxy, List<NexusEndpoint> endpoints) {
+  private LocalServerMain(
+      EmbeddedTemporal temporal, LoopbackProxy proxy, List<NexusEndpoint> endpoints) {
     this.temporal = temporal;
     this.proxy = proxy;
     this.endpoints = endpoints;
   }
 
   /**
-   * Starts the server on {@code port} (0 picks a free one) with a Nexus endpoint for each endpoint of
-   * {@code registryFile}; {@link #close()} stops it.
+   * Starts the server on {@code port} (0 picks a free one) with a Nexus endpoint for each endpoint
+   * of {@code registryFile}; {@link #close()} stops it.
    */
   public static LocalServerMain start(int port, Path registryFile) {
     Objects.requireNonNull(registryFile, "registryFile");

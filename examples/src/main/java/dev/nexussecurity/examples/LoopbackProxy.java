@@ -25,9 +25,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Serves an in-process gRPC channel (the embedded Temporal server's) on a TCP port of the loopback
- * interface, forwarding every call unchanged, so that workers in other processes connect to it the way
- * they connect to a real cluster: through {@code TEMPORAL_ADDRESS}. Plaintext and loopback only; for
- * local trials, never for anything reachable from the network.
+ * interface, forwarding every call unchanged, so that workers in other processes connect to it the
+ * way they connect to a real cluster: through {@code TEMPORAL_ADDRESS}. Plaintext and loopback
+ * only; for local trials, never for anything reachable from the network.
  */
 final class LoopbackProxy implements AutoCloseable {
   private static final MethodDescriptor.Marshaller<byte[]> BYTES =
@@ -123,7 +123,8 @@ final class LoopbackProxy implements AutoCloseable {
     }
 
     @Override
-    public ServerCall.Listener<byte[]> startCall(ServerCall<byte[], byte[]> serverCall, Metadata headers) {
+    public ServerCall.Listener<byte[]> startCall(
+        ServerCall<byte[], byte[]> serverCall, Metadata headers) {
       Deadline deadline = Context.current().getDeadline();
       ClientCall<byte[], byte[]> clientCall =
           target.newCall(method, CallOptions.DEFAULT.withDeadline(deadline));

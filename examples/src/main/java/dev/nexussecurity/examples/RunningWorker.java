@@ -7,11 +7,13 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A started worker: its client, its worker factory and the NexusSecurity instance wired into it. {@link
- * #close()} shuts the worker factory down; the connection (service stubs) belongs to whoever opened it.
+ * A started worker: its client, its worker factory and the NexusSecurity instance wired into it.
+ * {@link #close()} shuts the worker factory down; the connection (service stubs) belongs to whoever
+ * opened it.
  *
  * <pre>{@code
- * try (RunningWorker caller = WorkerBootstrap.startCallerWorker(service, settings, registry, converter)) {
+ * try (RunningWorker caller =
+ *     WorkerBootstrap.startCallerWorker(service, settings, registry, converter)) {
  *   caller.getClient().newWorkflowStub(CheckoutWorkflow.class, options).checkout(order);
  * }
  * }</pre>
@@ -25,7 +27,10 @@ public final class RunningWorker implements AutoCloseable {
   private final NexusSecurity security;
 
   RunningWorker(
-      WorkerSettings settings, WorkflowClient client, WorkerFactory factory, NexusSecurity security) {
+      WorkerSettings settings,
+      WorkflowClient client,
+      WorkerFactory factory,
+      NexusSecurity security) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.client = Objects.requireNonNull(client, "client");
     this.factory = Objects.requireNonNull(factory, "factory");

@@ -33,29 +33,33 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The worker bootstrap code to copy: the registry, the payload codec, NexusSecurity, a caller worker,
- * a handler worker and the start-up converter check. The same code runs on the embedded server (the
- * demo) and on a real cluster or Temporal Cloud: it only needs {@link WorkflowServiceStubs}, which
- * {@link EnvConfigConnections} opens from Temporal's standard client configuration.
+ * The worker bootstrap code to copy: the registry, the payload codec, NexusSecurity, a caller
+ * worker, a handler worker and the start-up converter check. The same code runs on the embedded
+ * server (the demo) and on a real cluster or Temporal Cloud: it only needs {@link
+ * WorkflowServiceStubs}, which {@link EnvConfigConnections} opens from Temporal's standard client
+ * configuration.
  *
  * <pre>{@code
  * InMemoryEndpointRegistry registry = WorkerBootstrap.loadRegistry(Path.of("registry.json"));
  * DataConverter payments = WorkerBootstrap.newDataConverter(handlerSettings);
  * DataConverter orders = WorkerBootstrap.newDataConverter(callerSettings);
- * WorkerBootstrap.requireCompatibleConverters(orders, payments);          // refuse to start on a mismatch
+ * WorkerBootstrap.requireCompatibleConverters(orders, payments); // refuses a mismatch
  * RunningWorker handler =
- *     WorkerBootstrap.startHandlerWorker(stubs, handlerSettings, registry, payments, new PaymentsServiceImpl(counter));
- * RunningWorker caller = WorkerBootstrap.startCallerWorker(stubs, callerSettings, registry, orders);
+ *     WorkerBootstrap.startHandlerWorker(
+ *         stubs, handlerSettings, registry, payments, new PaymentsServiceImpl(counter));
+ * RunningWorker caller =
+ *     WorkerBootstrap.startCallerWorker(stubs, callerSettings, registry, orders);
  * }</pre>
  */
 public final class WorkerBootstrap {
   private WorkerBootstrap() {}
 
   /**
-   * Loads the endpoint registry (endpoints, their targets and caller allowlists) from its JSON file;
-   * the format is in {@code docs/registry-format.md}.
+   * Loads the endpoint registry (endpoints, their targets and caller allowlists) from its JSON
+   * file; the format is in {@code docs/registry-format.md}.
    *
-   * @throws dev.nexussecurity.core.RegistryFileException naming file, line and rule if it is invalid
+   * @throws dev.nexussecurity.core.RegistryFileException naming file, line and rule if it is
+   *     invalid
    */
   public static InMemoryEndpointRegistry loadRegistry(Path registryFile) {
     // [snippet:registry]
@@ -66,9 +70,9 @@ public final class WorkerBootstrap {
   }
 
   /**
-   * The worker's DataConverter: Temporal's default converter with every payload encrypted by the Tink
-   * payload codec under the keyset the settings name. Caller and handler of an endpoint must share the
-   * keyset (or the handler must hold every key the caller encrypts with).
+   * The worker's DataConverter: Temporal's default converter with every payload encrypted by the
+   * Tink payload codec under the keyset the settings name. Caller and handler of an endpoint must
+   * share the keyset (or the handler must hold every key the caller encrypts with).
    */
   public static DataConverter newDataConverter(WorkerSettings settings) {
     KeysetSource payloadKeys = KeyFiles.payloadKeysetSource(settings);
@@ -107,8 +111,8 @@ public final class WorkerBootstrap {
   }
 
   /**
-   * Starts the handler worker of the {@code payments} namespace: {@link PaymentsServiceImpl} and its
-   * workflow, behind NexusSecurity's checks, on the endpoint's target task queue.
+   * Starts the handler worker of the {@code payments} namespace: {@link PaymentsServiceImpl} and
+   * its workflow, behind NexusSecurity's checks, on the endpoint's target task queue.
    */
   public static RunningWorker startHandlerWorker(
       WorkflowServiceStubs service,
@@ -140,8 +144,8 @@ public final class WorkerBootstrap {
   }
 
   /**
-   * Starts a caller worker: {@link CheckoutWorkflowImpl}, whose {@link PaymentsService} calls go to the
-   * endpoint the settings name, signed and checked by NexusSecurity.
+   * Starts a caller worker: {@link CheckoutWorkflowImpl}, whose {@link PaymentsService} calls go to
+   * the endpoint the settings name, signed and checked by NexusSecurity.
    */
   public static RunningWorker startCallerWorker(
       WorkflowServiceStubs service,
@@ -185,8 +189,8 @@ public final class WorkerBootstrap {
 
   /**
    * Proves that the caller's and the handler's converters interoperate in both directions, with
-   * Temporal's own probe values and samples of {@link PaymentsService}'s types, and refuses to go on
-   * when they do not.
+   * Temporal's own probe values and samples of {@link PaymentsService}'s types, and refuses to go
+   * on when they do not.
    *
    * @return the report, when compatible
    * @throws IncompatibleConvertersException with the report, when not

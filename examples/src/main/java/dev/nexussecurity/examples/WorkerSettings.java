@@ -7,13 +7,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What one worker needs besides its connection: its namespace and task queue, and the files holding its
- * keys. Caller workers need a signing keyset, handler workers a trust store; both need the payload
- * keyset they share with the other side.
+ * What one worker needs besides its connection: its namespace and task queue, and the files holding
+ * its keys. Caller workers need a signing keyset, handler workers a trust store; both need the
+ * payload keyset they share with the other side.
  *
- * <p>Keyset files are cleartext Tink JSON (development only) unless a KMS client and key URI are set;
- * then both the signing keyset and the payload keyset are read as Tink JSON encrypted under that KMS
- * key, the production setup.
+ * <p>Keyset files are cleartext Tink JSON (development only) unless a KMS client and key URI are
+ * set; then both the signing keyset and the payload keyset are read as Tink JSON encrypted under
+ * that KMS key, the production setup.
  *
  * <pre>{@code
  * WorkerSettings orders = WorkerSettings.newBuilder()
@@ -30,8 +30,10 @@ import java.util.Optional;
 public final class WorkerSettings {
   /** Default name of the Nexus endpoint callers use for {@code PaymentsService}. */
   public static final String DEFAULT_ENDPOINT = "payments";
+
   /** Default keyset name written into every encrypted payload. */
   public static final String DEFAULT_PAYLOAD_KEYSET_NAME = "payments";
+
   /** Default schedule-to-close timeout of the caller's Nexus operations. */
   public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(30);
 
@@ -141,7 +143,9 @@ public final class WorkerSettings {
         + ", payloadKeysetName="
         + payloadKeysetName
         + ", keysets="
-        + (kmsKeyUri == null ? "cleartext (development only)" : "KMS-encrypted (" + scheme(kmsKeyUri) + ")")
+        + (kmsKeyUri == null
+            ? "cleartext (development only)"
+            : "KMS-encrypted (" + scheme(kmsKeyUri) + ")")
         + ", enforceOnCaller="
         + enforceOnCaller
         + ", endpoint="
@@ -239,8 +243,11 @@ public final class WorkerSettings {
       }
       if (kmsClient != null && !kmsClient.doesSupport(keyUri)) {
         throw new IllegalArgumentException(
-            "WorkerSettings.kms: the KMS client " + kmsClient.getClass().getSimpleName()
-                + " does not support key URIs of scheme '" + scheme(keyUri) + "'");
+            "WorkerSettings.kms: the KMS client "
+                + kmsClient.getClass().getSimpleName()
+                + " does not support key URIs of scheme '"
+                + scheme(keyUri)
+                + "'");
       }
       this.kmsClient = kmsClient;
       this.kmsKeyUri = keyUri;
@@ -248,8 +255,8 @@ public final class WorkerSettings {
     }
 
     /**
-     * Whether the caller side checks the registry before scheduling (default true). Only a worker that
-     * should rely on the handler's check alone, such as the demo's rogue caller, turns it off.
+     * Whether the caller side checks the registry before scheduling (default true). Only a worker
+     * that should rely on the handler's check alone, such as the demo's rogue caller, turns it off.
      */
     public Builder setEnforceOnCaller(boolean enforce) {
       this.enforceOnCaller = enforce;
@@ -293,8 +300,11 @@ public final class WorkerSettings {
     private static String requireText(String field, String value) {
       if (value == null || value.isBlank() || !value.strip().equals(value)) {
         throw new IllegalArgumentException(
-            "WorkerSettings." + field + " must be non-blank without surrounding whitespace, got '"
-                + value + "'");
+            "WorkerSettings."
+                + field
+                + " must be non-blank without surrounding whitespace, got '"
+                + value
+                + "'");
       }
       return value;
     }

@@ -16,8 +16,11 @@ class CommandLineTest {
             "--profile",
             "--keep-files");
 
-    assertThat(options).containsExactly(
-        Map.entry("--keys", "/tmp/k"), Map.entry("--profile", "payments"), Map.entry("--keep-files", "true"));
+    assertThat(options)
+        .containsExactly(
+            Map.entry("--keys", "/tmp/k"),
+            Map.entry("--profile", "payments"),
+            Map.entry("--keep-files", "true"));
   }
 
   @Test

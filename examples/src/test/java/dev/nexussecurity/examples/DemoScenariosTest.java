@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The demo's checks can fail: with analytics already on the allowlist, the scenarios that expect it to
- * be denied report FAIL, and the run as a whole does not pass.
+ * The demo's checks can fail: with analytics already on the allowlist, the scenarios that expect it
+ * to be denied report FAIL, and the run as a whole does not pass.
  */
 class DemoScenariosTest {
   private static final String REGISTRY_ALLOWING_ANALYTICS =

@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the demo exactly as {@code exec:java} does (minus {@code System.exit}), so a broken demo fails
- * the build before anyone runs the README's first command.
+ * Runs the demo exactly as {@code exec:java} does (minus {@code System.exit}), so a broken demo
+ * fails the build before anyone runs the README's first command.
  */
 class DemoTest {
   private static final Pattern KEY_DIR = Pattern.compile("keysets in (\\S+)/keys");
@@ -28,7 +28,10 @@ class DemoTest {
 
     assertThat(status).as(output).isZero();
     List<String> scenarioLines =
-        output.lines().filter(l -> l.matches("(PASS|FAIL)  \\d\\. .*")).collect(Collectors.toList());
+        output
+            .lines()
+            .filter(l -> l.matches("(PASS|FAIL)  \\d\\. .*"))
+            .collect(Collectors.toList());
     assertThat(scenarioLines).as(output).hasSize(6).allMatch(l -> l.startsWith("PASS"));
     for (int i = 1; i <= 6; i++) {
       assertThat(scenarioLines.get(i - 1)).startsWith("PASS  " + i + ". ");

@@ -27,7 +27,9 @@ class DevKeysTest {
   @Test
   void generate_writesOneSigningKeysetPerCaller_aTrustStoreOfTheirPublicKeys_andAPayloadKeyset()
       throws Exception {
-    DevKeys keys = DevKeys.generate(dir.resolve("keys"), "payments", List.of("orders", "analytics"), "payments");
+    DevKeys keys =
+        DevKeys.generate(
+            dir.resolve("keys"), "payments", List.of("orders", "analytics"), "payments");
 
     assertThat(keys.getSigningKeysetFile("orders"))
         .isEqualTo(dir.resolve("keys/DEV-ONLY-orders-signing-keyset.json"))
@@ -52,9 +54,13 @@ class DevKeysTest {
     org.junit.jupiter.api.Assumptions.assumeTrue(
         FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
 
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keys.getSigningKeysetFile("orders"))))
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(keys.getSigningKeysetFile("orders"))))
         .isEqualTo("rw-------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keys.getPayloadKeysetFile())))
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(keys.getPayloadKeysetFile())))
         .isEqualTo("rw-------");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keys.getDirectory())))
         .isEqualTo("rwx------");
@@ -92,7 +98,9 @@ class DevKeysTest {
 
     KeysetHandle after = readAead(rotated);
     assertThat(after.size()).isEqualTo(2);
-    assertThat(after.getPrimary().getId()).isEqualTo(newPrimary).isNotEqualTo(before.getPrimary().getId());
+    assertThat(after.getPrimary().getId())
+        .isEqualTo(newPrimary)
+        .isNotEqualTo(before.getPrimary().getId());
     Set<Integer> enabled = new HashSet<>();
     for (int i = 0; i < after.size(); i++) {
       if (after.getAt(i).getStatus() == KeyStatus.ENABLED) {

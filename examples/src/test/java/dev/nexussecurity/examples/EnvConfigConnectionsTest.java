@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The envconfig path: options built from given profiles and environments, and the security rules. */
+/**
+ * The envconfig path: options built from given profiles and environments, and the security rules.
+ */
 class EnvConfigConnectionsTest {
   private static final String TWO_WORKERS_TOML =
       "[profile.orders]\n"
@@ -66,20 +68,23 @@ class EnvConfigConnectionsTest {
             .setEnvOverrides(Map.of("TEMPORAL_NAMESPACE", "orders-staging"))
             .build();
 
-    assertThat(EnvConfigConnections.loadOptions(options).getNamespace()).isEqualTo("orders-staging");
+    assertThat(EnvConfigConnections.loadOptions(options).getNamespace())
+        .isEqualTo("orders-staging");
   }
 
   @Test
   void plaintextToANonLoopbackAddress_isRefusedSayingHowToConfigureTls() {
     LoadClientConfigProfileOptions options =
         EnvConfigConnections.environmentOnly(
-            Map.of("TEMPORAL_ADDRESS", "temporal.example.com:7233", "TEMPORAL_NAMESPACE", "orders"));
+            Map.of(
+                "TEMPORAL_ADDRESS", "temporal.example.com:7233", "TEMPORAL_NAMESPACE", "orders"));
 
     assertThatThrownBy(() -> EnvConfigConnections.loadOptions(options))
         .isInstanceOfSatisfying(
             ConnectionSecurityException.class,
             e -> {
-              assertThat(e.getReason()).isEqualTo(ConnectionSecurityException.Reason.PLAINTEXT_NOT_ALLOWED);
+              assertThat(e.getReason())
+                  .isEqualTo(ConnectionSecurityException.Reason.PLAINTEXT_NOT_ALLOWED);
               assertThat(e.getMessage())
                   .contains("temporal.example.com:7233")
                   .contains("TEMPORAL_TLS_CLIENT_CERT_PATH");

@@ -27,7 +27,9 @@ class EnvConfigEndToEndTest {
 
   @BeforeAll
   static void startServerAndHandler() {
-    keys = DevKeys.generate(dir.resolve("keys"), "payments", List.of("orders", "analytics"), "payments");
+    keys =
+        DevKeys.generate(
+            dir.resolve("keys"), "payments", List.of("orders", "analytics"), "payments");
     server = LocalServerMain.start(0, WorkerBootstrapTest.SAMPLE_REGISTRY);
     handler =
         HandlerWorkerMain.start(
@@ -62,7 +64,12 @@ class EnvConfigEndToEndTest {
   }
 
   private static String[] callerArgs(String... more) {
-    String[] base = {"--keys", keys.getDirectory().toString(), "--registry", WorkerBootstrapTest.SAMPLE_REGISTRY.toString()};
+    String[] base = {
+      "--keys",
+      keys.getDirectory().toString(),
+      "--registry",
+      WorkerBootstrapTest.SAMPLE_REGISTRY.toString()
+    };
     String[] all = new String[base.length + more.length];
     System.arraycopy(base, 0, all, 0, base.length);
     System.arraycopy(more, 0, all, base.length, more.length);
@@ -91,8 +98,10 @@ class EnvConfigEndToEndTest {
   @Test
   void callerNotOnTheAllowlist_overTcp_isDenied() {
     try (ConnectedWorker analytics =
-        CallerWorkerMain.start(callerArgs("--task-queue", "analytics-checkout"), environment("analytics"))) {
-      CheckoutResult result = CallerWorkerMain.checkout(analytics.getWorker(), "tcp-order-2", 12_000);
+        CallerWorkerMain.start(
+            callerArgs("--task-queue", "analytics-checkout"), environment("analytics"))) {
+      CheckoutResult result =
+          CallerWorkerMain.checkout(analytics.getWorker(), "tcp-order-2", 12_000);
 
       assertThat(result.deniedReason()).isEqualTo(ReasonCode.CALLER_NOT_ALLOWED);
       assertThat(CallerWorkerMain.describe(result)).contains("DENIED: CALLER_NOT_ALLOWED (quote)");
@@ -118,7 +127,8 @@ class EnvConfigEndToEndTest {
   @Test
   void callerWhoseKeysetTheHandlerCannotRead_refusesToStart() {
     // the handler runs with a keyset of its own, which shares no key with the caller's
-    DevKeys other = DevKeys.generate(dir.resolve("other-keys"), "payments", List.of("orders"), "payments");
+    DevKeys other =
+        DevKeys.generate(dir.resolve("other-keys"), "payments", List.of("orders"), "payments");
 
     assertThatThrownBy(
             () ->

@@ -33,7 +33,8 @@ class ExamplesArchitectureTest {
   void workflowAndServiceCode_doesNotDependOnTheTestFixturesOrTheDemo() {
     noClasses()
         .that()
-        .resideInAnyPackage("dev.nexussecurity.examples.orders..", "dev.nexussecurity.examples.payments..")
+        .resideInAnyPackage(
+            "dev.nexussecurity.examples.orders..", "dev.nexussecurity.examples.payments..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("dev.nexussecurity.testing..", "dev.nexussecurity.examples")

@@ -84,7 +84,8 @@ class HistoryPayloadsTest {
         .containsExactlyInAnyOrder("\"order-secret\"", "{\"span\":1}", "7");
     assertThat(payloads.getSdkVersionMarkerFields())
         .singleElement()
-        .satisfies(f -> assertThat(f.getPayload().getData().toStringUtf8()).contains("caller-check"));
+        .satisfies(
+            f -> assertThat(f.getPayload().getData().toStringUtf8()).contains("caller-check"));
     assertThat(payloads.getDataPayloads()).hasSize(4);
     HistoryPayloads.Found first = payloads.getAll().get(0);
     assertThat(first.isEncrypted()).isTrue();

@@ -37,7 +37,8 @@ class KeyFilesTest {
   }
 
   @Test
-  void loadSigningKeyset_ofAPayloadKeyset_isRejectedNamingTheFileButNoKeyMaterial() throws Exception {
+  void loadSigningKeyset_ofAPayloadKeyset_isRejectedNamingTheFileButNoKeyMaterial()
+      throws Exception {
     WorkerSettings settings =
         DevKeysTest.callerSettings(keys, "orders").toBuilder()
             .setSigningKeysetFile(keys.getPayloadKeysetFile())
@@ -53,13 +54,17 @@ class KeyFilesTest {
 
   @Test
   void loadSigningKeyset_ofAPublicKeyset_isRejected() throws Exception {
-    KeysetHandle privateKeyset = KeyFiles.loadSigningKeyset(DevKeysTest.callerSettings(keys, "orders"));
+    KeysetHandle privateKeyset =
+        KeyFiles.loadSigningKeyset(DevKeysTest.callerSettings(keys, "orders"));
     Path publicFile = dir.resolve("orders-public.json");
     Files.writeString(
         publicFile,
-        TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(privateKeyset.getPublicKeysetHandle()));
+        TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(
+            privateKeyset.getPublicKeysetHandle()));
     WorkerSettings settings =
-        DevKeysTest.callerSettings(keys, "orders").toBuilder().setSigningKeysetFile(publicFile).build();
+        DevKeysTest.callerSettings(keys, "orders").toBuilder()
+            .setSigningKeysetFile(publicFile)
+            .build();
 
     assertThatThrownBy(() -> KeyFiles.loadSigningKeyset(settings))
         .isInstanceOf(KeysetLoadException.class)
@@ -106,10 +111,12 @@ class KeyFilesTest {
     String keyUri = InsecureFakeKmsClient.newKeyUri();
     Path signing = dir.resolve("orders-signing.encrypted.json");
     Path payload = dir.resolve("payments-payload.encrypted.json");
-    KeysetHandle signingKeyset = KeyFiles.loadSigningKeyset(DevKeysTest.callerSettings(keys, "orders"));
+    KeysetHandle signingKeyset =
+        KeyFiles.loadSigningKeyset(DevKeysTest.callerSettings(keys, "orders"));
     Files.writeString(
         signing,
-        TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(signingKeyset, kms.getAead(keyUri), new byte[0]));
+        TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(
+            signingKeyset, kms.getAead(keyUri), new byte[0]));
     Files.writeString(
         payload,
         TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(
@@ -129,11 +136,13 @@ class KeyFilesTest {
     assertThat(KeyFiles.loadSigningKeyset(encrypted).getPrimary().getId())
         .isEqualTo(signingKeyset.getPrimary().getId());
     DataConverter fromKms = WorkerBootstrap.newDataConverter(encrypted);
-    DataConverter fromCleartext = WorkerBootstrap.newDataConverter(DevKeysTest.callerSettings(keys, "orders"));
+    DataConverter fromCleartext =
+        WorkerBootstrap.newDataConverter(DevKeysTest.callerSettings(keys, "orders"));
     Payload p = fromKms.toPayload("hello").orElseThrow();
     assertThat(fromCleartext.fromPayload(p, String.class, String.class)).isEqualTo("hello");
 
-    WorkerSettings otherKey = encrypted.toBuilder().setKms(kms, InsecureFakeKmsClient.newKeyUri()).build();
+    WorkerSettings otherKey =
+        encrypted.toBuilder().setKms(kms, InsecureFakeKmsClient.newKeyUri()).build();
     assertThatThrownBy(() -> KeyFiles.loadSigningKeyset(otherKey))
         .isInstanceOf(KeysetLoadException.class)
         .hasMessageContaining(signing.toString())
@@ -158,7 +167,8 @@ class KeyFilesTest {
         "{\"schemaVersion\": 1, \"namespaces\": {\"orders\": "
             + Files.readString(keys.getSigningKeysetFile("orders"))
             + "}}");
-    WorkerSettings settings = DevKeysTest.handlerSettings(keys).toBuilder().setTrustStoreFile(trust).build();
+    WorkerSettings settings =
+        DevKeysTest.handlerSettings(keys).toBuilder().setTrustStoreFile(trust).build();
 
     assertThatThrownBy(() -> KeyFiles.loadTrustStore(settings))
         .isInstanceOf(TrustStoreException.class)
@@ -174,7 +184,8 @@ class KeyFilesTest {
     String value = json.substring(start, json.indexOf('"', start));
     assertThat(value).hasSizeGreaterThan(20);
     // sanity: it really is the secret that parses as this keyset
-    TinkJsonProtoKeysetFormat.parseKeyset(json, AeadConfig2026.get(), InsecureSecretKeyAccess.get());
+    TinkJsonProtoKeysetFormat.parseKeyset(
+        json, AeadConfig2026.get(), InsecureSecretKeyAccess.get());
     return value;
   }
 }

@@ -17,10 +17,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Java snippets of the root README are compiled code: each {@code // [snippet:NAME]} ... {@code //
- * [/snippet]} region of the example sources must appear verbatim (dedented) in a {@code ```java} block
- * right after {@code <!-- snippet:NAME -->} in README.md, and every such README marker must have a
- * region. On failure the message shows the block to paste.
+ * The Java snippets of the root README are compiled code: each {@code // [snippet:NAME]} ... {@code
+ * // [/snippet]} region of the example sources must appear verbatim (dedented) in a {@code ```java}
+ * block right after {@code <!-- snippet:NAME -->} in README.md, and every such README marker must
+ * have a region. On failure the message shows the block to paste.
  */
 class ReadmeSnippetsTest {
   private static final Path SOURCES = Path.of("src", "main", "java");
@@ -54,7 +54,10 @@ class ReadmeSnippetsTest {
       String block = "<!-- snippet:" + s.getKey() + " -->\n```java\n" + s.getValue() + "```\n";
       if (!readme.contains(block)) {
         problems.add(
-            "README.md does not contain snippet '" + s.getKey() + "' as in the sources; expected:\n" + block);
+            "README.md does not contain snippet '"
+                + s.getKey()
+                + "' as in the sources; expected:\n"
+                + block);
       }
     }
     assertThat(problems).as(String.join("\n", problems)).isEmpty();
@@ -79,12 +82,22 @@ class ReadmeSnippetsTest {
     Map<String, String> found = new LinkedHashMap<>();
     extract(
         Path.of("A.java"),
-        List.of("class A {", "  void f() {", "    // [snippet:x]", "    int a = 1;", "", "      a++;", "    // [/snippet]", "  }"),
+        List.of(
+            "class A {",
+            "  void f() {",
+            "    // [snippet:x]",
+            "    int a = 1;",
+            "",
+            "      a++;",
+            "    // [/snippet]",
+            "  }"),
         found);
     assertThat(found).containsExactly(Map.entry("x", "int a = 1;\n\n  a++;\n"));
 
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> extract(Path.of("B.java"), List.of("// [snippet:y]", "int b;"), new LinkedHashMap<>()))
+            () ->
+                extract(
+                    Path.of("B.java"), List.of("// [snippet:y]", "int b;"), new LinkedHashMap<>()))
         .hasMessageContaining("B.java: snippet 'y' is not closed");
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () ->
@@ -99,7 +112,8 @@ class ReadmeSnippetsTest {
     Map<String, String> found = new LinkedHashMap<>();
     List<Path> files;
     try (Stream<Path> walk = Files.walk(SOURCES)) {
-      files = walk.filter(p -> p.toString().endsWith(".java")).sorted().collect(Collectors.toList());
+      files =
+          walk.filter(p -> p.toString().endsWith(".java")).sorted().collect(Collectors.toList());
     }
     for (Path file : files) {
       extract(file, Files.readAllLines(file, StandardCharsets.UTF_8), found);
@@ -123,7 +137,8 @@ class ReadmeSnippetsTest {
         name = null;
       } else if (name != null) {
         if (START.matcher(line).matches()) {
-          throw new IllegalStateException(file + ": snippet '" + name + "' contains another snippet");
+          throw new IllegalStateException(
+              file + ": snippet '" + name + "' contains another snippet");
         }
         body.add(line);
       }

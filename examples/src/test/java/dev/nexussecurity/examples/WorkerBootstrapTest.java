@@ -28,7 +28,9 @@ class WorkerBootstrapTest {
 
   @BeforeEach
   void generateKeys() {
-    keys = DevKeys.generate(dir.resolve("keys"), "payments", List.of("orders", "analytics"), "payments");
+    keys =
+        DevKeys.generate(
+            dir.resolve("keys"), "payments", List.of("orders", "analytics"), "payments");
   }
 
   @Test
@@ -61,7 +63,8 @@ class WorkerBootstrapTest {
 
   @Test
   void newDataConverter_encryptsEveryPayloadUnderTheKeysetName() {
-    DataConverter converter = WorkerBootstrap.newDataConverter(DevKeysTest.callerSettings(keys, "orders"));
+    DataConverter converter =
+        WorkerBootstrap.newDataConverter(DevKeysTest.callerSettings(keys, "orders"));
 
     Payload payload = converter.toPayload("order-1").orElseThrow();
 
@@ -87,7 +90,8 @@ class WorkerBootstrapTest {
 
   @Test
   void requireCompatibleConverters_sharedKeyset_passesEveryProbe() {
-    DataConverter caller = WorkerBootstrap.newDataConverter(DevKeysTest.callerSettings(keys, "orders"));
+    DataConverter caller =
+        WorkerBootstrap.newDataConverter(DevKeysTest.callerSettings(keys, "orders"));
     DataConverter handler = WorkerBootstrap.newDataConverter(DevKeysTest.handlerSettings(keys));
 
     CompatibilityReport report = WorkerBootstrap.requireCompatibleConverters(caller, handler);
@@ -104,7 +108,9 @@ class WorkerBootstrapTest {
     DevKeys.writeWithNewPrimaryKey(keys.getPayloadKeysetFile(), newKey);
     DataConverter caller =
         WorkerBootstrap.newDataConverter(
-            DevKeysTest.callerSettings(keys, "orders").toBuilder().setPayloadKeysetFile(newKey).build());
+            DevKeysTest.callerSettings(keys, "orders").toBuilder()
+                .setPayloadKeysetFile(newKey)
+                .build());
     DataConverter handler = WorkerBootstrap.newDataConverter(DevKeysTest.handlerSettings(keys));
 
     assertThatThrownBy(() -> WorkerBootstrap.requireCompatibleConverters(caller, handler))
@@ -112,7 +118,8 @@ class WorkerBootstrapTest {
             IncompatibleConvertersException.class,
             e -> {
               assertThat(e.getMessage())
-                  .startsWith("Caller and handler DataConverters are not compatible, refusing to start")
+                  .startsWith(
+                      "Caller and handler DataConverters are not compatible, refusing to start")
                   .contains("ENCRYPTION_KEY_UNAVAILABLE");
               assertThat(e.getReport().getFailures())
                   .isNotEmpty()
@@ -126,7 +133,8 @@ class WorkerBootstrapTest {
 
   @Test
   void requireCompatibleConverters_handlerWithoutTheCodec_refusesToStart() {
-    DataConverter caller = WorkerBootstrap.newDataConverter(DevKeysTest.callerSettings(keys, "orders"));
+    DataConverter caller =
+        WorkerBootstrap.newDataConverter(DevKeysTest.callerSettings(keys, "orders"));
 
     assertThatThrownBy(
             () ->
@@ -141,11 +149,13 @@ class WorkerBootstrapTest {
 
   @Test
   void newNexusSecurity_callerSignsAndHandlerTrustsItsCallers() {
-    DataConverter converter = WorkerBootstrap.newDataConverter(DevKeysTest.callerSettings(keys, "orders"));
+    DataConverter converter =
+        WorkerBootstrap.newDataConverter(DevKeysTest.callerSettings(keys, "orders"));
     InMemoryEndpointRegistry registry = WorkerBootstrap.loadRegistry(SAMPLE_REGISTRY);
 
     NexusSecurity caller =
-        WorkerBootstrap.newNexusSecurity(DevKeysTest.callerSettings(keys, "orders"), registry, converter);
+        WorkerBootstrap.newNexusSecurity(
+            DevKeysTest.callerSettings(keys, "orders"), registry, converter);
     NexusSecurity handler =
         WorkerBootstrap.newNexusSecurity(DevKeysTest.handlerSettings(keys), registry, converter);
 
@@ -156,7 +166,8 @@ class WorkerBootstrapTest {
     assertThat(caller.getOptions().getDataConverter()).isSameAs(converter);
     assertThat(handler.getOptions().getNamespace()).isEqualTo("payments");
     assertThat(handler.getOptions().getSigningKeyset()).isNull();
-    assertThat(handler.getOptions().getTrustStore().getNamespaces()).containsExactly("analytics", "orders");
+    assertThat(handler.getOptions().getTrustStore().getNamespaces())
+        .containsExactly("analytics", "orders");
     assertThat(handler.getOptions().getRegistry()).isSameAs(registry);
   }
 }

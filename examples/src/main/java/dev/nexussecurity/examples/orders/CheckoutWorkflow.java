@@ -7,12 +7,15 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
 /**
- * The caller workflow: runs in the {@code orders} namespace and pays for an order through the {@code
- * payments} namespace's Nexus service (a {@code quote}, then a {@code charge}).
+ * The caller workflow: runs in the {@code orders} namespace and pays for an order through the
+ * {@code payments} namespace's Nexus service (a {@code quote}, then a {@code charge}).
  *
  * <pre>{@code
  * CheckoutWorkflow checkout = client.newWorkflowStub(CheckoutWorkflow.class,
- *     WorkflowOptions.newBuilder().setTaskQueue("checkout").setWorkflowId("checkout-order-1").build());
+ *     WorkflowOptions.newBuilder()
+ *         .setTaskQueue("checkout")
+ *         .setWorkflowId("checkout-order-1")
+ *         .build());
  * CheckoutResult result = checkout.checkout(new Order("order-1", 12_000, "EUR"));
  * }</pre>
  */
@@ -28,8 +31,8 @@ public interface CheckoutWorkflow {
 
   /**
    * The outcome of a checkout: the quote and the receipt when it completed; the reason code and the
-   * denial message when nexus-security denied a Nexus call (then {@code receipt}, and {@code quote} if
-   * the quote was denied, are null).
+   * denial message when nexus-security denied a Nexus call (then {@code receipt}, and {@code quote}
+   * if the quote was denied, are null).
    */
   record CheckoutResult(
       String orderId,

@@ -13,8 +13,8 @@ import io.temporal.workflow.Workflow;
 import java.util.Optional;
 
 /**
- * Implementation of {@link CheckoutWorkflow}. The Nexus endpoint and the operation timeouts are not in
- * this code: the worker sets them for {@link PaymentsService} in its {@code
+ * Implementation of {@link CheckoutWorkflow}. The Nexus endpoint and the operation timeouts are not
+ * in this code: the worker sets them for {@link PaymentsService} in its {@code
  * WorkflowImplementationOptions} (see {@code WorkerBootstrap.startCallerWorker}).
  */
 public final class CheckoutWorkflowImpl implements CheckoutWorkflow {
@@ -34,7 +34,8 @@ public final class CheckoutWorkflowImpl implements CheckoutWorkflow {
               new ChargeRequest(id, quote.amountCents() + quote.feeCents(), quote.currency()));
       return CheckoutResult.completed(id, quote, receipt);
     } catch (NexusOperationFailure e) {
-      // Denials by nexus-security (caller or handler side) are non-retryable and carry a reason code.
+      // Denials by nexus-security (caller or handler side) are non-retryable and carry a reason
+      // code.
       Optional<ReasonCode> denied = AccessDenials.reasonOf(e);
       if (denied.isEmpty()) {
         throw e; // any other failure fails the workflow as usual
@@ -44,11 +45,14 @@ public final class CheckoutWorkflowImpl implements CheckoutWorkflow {
     // [/snippet]
   }
 
-  /** The message of the denial in {@code failure}'s cause chain (it names the reason and the fix). */
+  /**
+   * The message of the denial in {@code failure}'s cause chain (it names the reason and the fix).
+   */
   private static String denialMessage(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof ApplicationFailure
-          && String.valueOf(((ApplicationFailure) t).getType()).startsWith("NexusSecurityDenied.")) {
+          && String.valueOf(((ApplicationFailure) t).getType())
+              .startsWith("NexusSecurityDenied.")) {
         return ((ApplicationFailure) t).getOriginalMessage();
       }
     }

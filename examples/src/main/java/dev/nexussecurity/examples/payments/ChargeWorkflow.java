@@ -6,8 +6,9 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
 /**
- * The workflow behind the {@link PaymentsService#charge} operation. It runs in the handler's namespace
- * ({@code payments}), on the handler's task queue, started by {@link PaymentsServiceImpl}.
+ * The workflow behind the {@link PaymentsService#charge} operation. It runs in the handler's
+ * namespace ({@code payments}), on the handler's task queue, started by {@link
+ * PaymentsServiceImpl}.
  *
  * <pre>{@code
  * worker.registerWorkflowImplementationTypes(ChargeWorkflowImpl.class);

@@ -6,8 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counts how often each operation's handler code ran. The demo uses it to show that a denied request
- * never reaches handler code; in your own service, count with the worker's metrics instead.
+ * Counts how often each operation's handler code ran. The demo uses it to show that a denied
+ * request never reaches handler code; in your own service, count with the worker's metrics instead.
  *
  * <pre>{@code
  * OperationCounter counter = new OperationCounter();
@@ -24,7 +24,8 @@ public final class OperationCounter {
 
   /** Records one run of {@code operation}'s handler code. */
   public void increment(String operation) {
-    counts.computeIfAbsent(Objects.requireNonNull(operation, "operation"), k -> new AtomicLong())
+    counts
+        .computeIfAbsent(Objects.requireNonNull(operation, "operation"), k -> new AtomicLong())
         .incrementAndGet();
   }
 

@@ -5,11 +5,11 @@ import io.nexusrpc.Service;
 
 /**
  * The Nexus service the {@code payments} namespace offers to other namespaces: a synchronous {@link
- * #quote} and a workflow-run {@link #charge}. Caller and handler both compile against this interface;
- * the handler is {@link PaymentsServiceImpl}.
+ * #quote} and a workflow-run {@link #charge}. Caller and handler both compile against this
+ * interface; the handler is {@link PaymentsServiceImpl}.
  *
- * <p>Operation inputs and results travel as payloads, so they are encrypted by the payload codec of both
- * workers: the Temporal server and everyone who reads a history see ciphertext.
+ * <p>Operation inputs and results travel as payloads, so they are encrypted by the payload codec of
+ * both workers: the Temporal server and everyone who reads a history see ciphertext.
  *
  * <pre>{@code
  * // in a caller workflow (the endpoint is set in the worker's WorkflowImplementationOptions)
@@ -41,10 +41,14 @@ public interface PaymentsService {
   record ChargeRequest(String orderId, long totalCents, String currency) {}
 
   /**
-   * Result of {@link #charge}; {@code chargedIn} and {@code workflowId} name the handler namespace and
-   * the workflow that did the charge.
+   * Result of {@link #charge}; {@code chargedIn} and {@code workflowId} name the handler namespace
+   * and the workflow that did the charge.
    */
   record ChargeReceipt(
-      String orderId, String receiptId, long totalCents, String currency, String chargedIn,
+      String orderId,
+      String receiptId,
+      long totalCents,
+      String currency,
+      String chargedIn,
       String workflowId) {}
 }

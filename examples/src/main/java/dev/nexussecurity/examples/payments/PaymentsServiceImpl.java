@@ -15,8 +15,9 @@ import io.temporal.nexus.WorkflowRunOperation;
 import java.util.Objects;
 
 /**
- * The handler of {@link PaymentsService}, registered on the payments namespace's worker. It contains no
- * security code: NexusSecurity's worker interceptor has checked the caller before any of this runs.
+ * The handler of {@link PaymentsService}, registered on the payments namespace's worker. It
+ * contains no security code: NexusSecurity's worker interceptor has checked the caller before any
+ * of this runs.
  *
  * <pre>{@code
  * worker.registerNexusServiceImplementation(new PaymentsServiceImpl(new OperationCounter()));
