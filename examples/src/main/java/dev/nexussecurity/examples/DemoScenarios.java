@@ -510,7 +510,8 @@ public final class DemoScenarios implements AutoCloseable {
     try {
       return scenario.run();
     } catch (RuntimeException e) {
-      return new ScenarioResult(number, title, "(see above)", "error: " + describe(e), false);
+      return new ScenarioResult(
+          number, title, "the scenario to run to the end", "error: " + describe(e), false);
     }
   }
 

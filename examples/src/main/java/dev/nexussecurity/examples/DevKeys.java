@@ -242,12 +242,13 @@ public final class DevKeys {
             callers,
             options.getOrDefault("--keyset-name", WorkerSettings.DEFAULT_PAYLOAD_KEYSET_NAME));
     System.out.println(
-        "Development keys (cleartext: never use them for real traffic) written to " + dir);
+        "Development keys (cleartext: never use them for real traffic) written to " + dir + ":");
     for (String caller : callers) {
-      System.out.println("  " + caller + " signing keyset: " + keys.getSigningKeysetFile(caller));
+      System.out.println(
+          "  signing keyset of " + caller + ": " + keys.getSigningKeysetFile(caller));
     }
-    System.out.println("  " + handler + " trust store:   " + keys.getTrustStoreFile());
-    System.out.println("  payload keyset:      " + keys.getPayloadKeysetFile());
+    System.out.println("  trust store of " + handler + ": " + keys.getTrustStoreFile());
+    System.out.println("  payload keyset: " + keys.getPayloadKeysetFile());
   }
 
   private static String cleartextAead(KeysetHandle handle) throws GeneralSecurityException {
