@@ -1,0 +1,130 @@
+package dev.nexussecurity.examples;
+
+import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.core.InMemoryEndpointRegistry;
+import dev.nexussecurity.core.connection.WorkerConnection;
+import dev.nexussecurity.core.connection.WorkerConnectionOptions;
+import dev.nexussecurity.examples.payments.OperationCounter;
+import dev.nexussecurity.examples.payments.PaymentsServiceImpl;
+import io.temporal.common.converter.DataConverter;
+import io.temporal.envconfig.LoadClientConfigProfileOptions;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs the {@code payments} handler worker as its own process against any Temporal server: a real
+ * cluster, Temporal Cloud, or {@link LocalServerMain}. The connection comes from Temporal's client
+ * configuration (a TOML profile and {@code TEMPORAL_*} variables, see {@link
+ * EnvConfigConnections}); the namespace must be the endpoint's target namespace, and the worker
+ * polls the endpoint's target task queue, both from the registry file.
+ *
+ * <pre>{@code
+ * TEMPORAL_ADDRESS=127.0.0.1:7233 TEMPORAL_NAMESPACE=payments \
+ *   HandlerWorkerMain --keys /tmp/nexus-keys [--registry examples/config/registry.json]
+ *                     [--endpoint payments] [--profile NAME]
+ * }</pre>
+ *
+ * <p>{@code --keys} is a directory written by {@link DevKeys}: development keys only. For
+ * production, copy {@link WorkerBootstrap} and load KMS-encrypted keysets ({@link
+ * WorkerSettings.Builder#setKms}).
+ */
+public final class HandlerWorkerMain {
+  static final String USAGE =
+      "HandlerWorkerMain --keys DIR [--registry FILE] [--endpoint NAME] [--profile NAME]";
+
+  private HandlerWorkerMain() {}
+
+  /**
+   * Connects with {@code clientConfig}, checks that the namespace is the endpoint's target, and
+   * starts the handler worker.
+   *
+   * @throws IllegalArgumentException for bad options or a namespace that is not the endpoint's
+   *     target
+   */
+  public static ConnectedWorker start(String[] args, LoadClientConfigProfileOptions clientConfig) {
+    Map<String, String> options =
+        CommandLine.parse(args, "--keys", "--registry", "--endpoint", "--profile");
+    Path keys = Path.of(CommandLine.required(options, "--keys"));
+    Path registryFile =
+        Path.of(options.getOrDefault("--registry", "examples/config/registry.json"));
+    String endpointName = options.getOrDefault("--endpoint", WorkerSettings.DEFAULT_ENDPOINT);
+
+    InMemoryEndpointRegistry registry = WorkerBootstrap.loadRegistry(registryFile);
+    NexusEndpoint endpoint =
+        registry
+            .findEndpoint(endpointName)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "Registry " + registryFile + " has no endpoint '" + endpointName + "'"));
+    WorkerConnectionOptions connectionOptions = EnvConfigConnections.loadOptions(clientConfig);
+    if (!connectionOptions.getNamespace().equals(endpoint.getTargetNamespace())) {
+      throw new IllegalArgumentException(
+          "This worker connects to namespace '"
+              + connectionOptions.getNamespace()
+              + "' (TEMPORAL_NAMESPACE or the profile's namespace), but endpoint '"
+              + endpointName
+              + "' targets namespace '"
+              + endpoint.getTargetNamespace()
+              + "'; a handler worker must run in the endpoint's target namespace");
+    }
+    WorkerSettings settings =
+        WorkerSettings.newBuilder()
+            .setNamespace(endpoint.getTargetNamespace())
+            .setTaskQueue(endpoint.getTargetTaskQueue())
+            .setTrustStoreFile(DevKeys.trustStoreFileIn(keys, endpoint.getTargetNamespace()))
+            .setPayloadKeysetFile(
+                DevKeys.payloadKeysetFileIn(keys, WorkerSettings.DEFAULT_PAYLOAD_KEYSET_NAME))
+            .build();
+    DataConverter converter = WorkerBootstrap.newDataConverter(settings);
+    WorkerConnection connection = WorkerConnection.open(connectionOptions);
+    try {
+      RunningWorker worker =
+          WorkerBootstrap.startHandlerWorker(
+              connection.getWorkflowServiceStubs(),
+              settings,
+              registry,
+              converter,
+              new PaymentsServiceImpl(new OperationCounter()));
+      return new ConnectedWorker(connection, worker);
+    } catch (RuntimeException | Error e) {
+      connection.close();
+      throw e;
+    }
+  }
+
+  public static void main(String[] args) throws InterruptedException {
+    Map<String, String> options;
+    ConnectedWorker running;
+    try {
+      options = CommandLine.parse(args, "--keys", "--registry", "--endpoint", "--profile");
+      running = start(args, EnvConfigConnections.profile(options.get("--profile")));
+    } catch (RuntimeException e) {
+      System.err.println(e.getMessage());
+      System.err.println("Usage: " + USAGE);
+      System.exit(2);
+      return;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  running.close();
+                  stopped.countDown();
+                }));
+    WorkerSettings s = running.getWorker().getSettings();
+    WorkerConnectionOptions c = running.getConnection().getOptions();
+    System.out.println(
+        "payments handler worker running: namespace "
+            + s.getNamespace()
+            + ", task queue "
+            + s.getTaskQueue()
+            + ", server "
+            + c.getTarget()
+            + (c.isTlsEnabled() ? " over TLS" : " in plaintext (loopback)")
+            + ". Stop with Ctrl-C.");
+    stopped.await();
+  }
+}

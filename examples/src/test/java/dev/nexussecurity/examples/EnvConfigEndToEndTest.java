@@ -1,0 +1,141 @@
+package dev.nexussecurity.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nexussecurity.api.ReasonCode;
+import dev.nexussecurity.examples.orders.CheckoutWorkflow.CheckoutResult;
+import io.temporal.envconfig.LoadClientConfigProfileOptions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The per-process path end to end: the embedded server served on a loopback TCP port ({@link
+ * LocalServerMain}), and the handler and caller mains connecting to it through Temporal's client
+ * configuration, each with its own {@code TEMPORAL_*} environment, as separate processes would.
+ */
+class EnvConfigEndToEndTest {
+  @TempDir static Path dir;
+  private static LocalServerMain server;
+  private static DevKeys keys;
+  private static ConnectedWorker handler;
+
+  @BeforeAll
+  static void startServerAndHandler() {
+    keys =
+        DevKeys.generate(
+            dir.resolve("keys"), "payments", List.of("orders", "analytics"), "payments");
+    server = LocalServerMain.start(0, WorkerBootstrapTest.SAMPLE_REGISTRY);
+    handler =
+        HandlerWorkerMain.start(
+            args(
+                "--keys",
+                keys.getDirectory().toString(),
+                "--registry",
+                WorkerBootstrapTest.SAMPLE_REGISTRY.toString()),
+            environment("payments"));
+  }
+
+  @AfterAll
+  static void stop() {
+    try {
+      if (handler != null) {
+        handler.close();
+      }
+    } finally {
+      if (server != null) {
+        server.close();
+      }
+    }
+  }
+
+  private static String[] args(String... args) {
+    return args;
+  }
+
+  private static LoadClientConfigProfileOptions environment(String namespace) {
+    return EnvConfigConnections.environmentOnly(
+        Map.of("TEMPORAL_ADDRESS", server.getAddress(), "TEMPORAL_NAMESPACE", namespace));
+  }
+
+  private static String[] callerArgs(String... more) {
+    String[] base = {
+      "--keys",
+      keys.getDirectory().toString(),
+      "--registry",
+      WorkerBootstrapTest.SAMPLE_REGISTRY.toString()
+    };
+    String[] all = new String[base.length + more.length];
+    System.arraycopy(base, 0, all, 0, base.length);
+    System.arraycopy(more, 0, all, base.length, more.length);
+    return all;
+  }
+
+  @Test
+  void localServer_listensOnLoopbackOnly() {
+    assertThat(server.getAddress()).matches("(127\\.0\\.0\\.1|\\[::1\\]):\\d+");
+    assertThat(server.getEndpoints()).extracting(e -> e.getName()).containsExactly("payments");
+  }
+
+  @Test
+  void allowedCaller_overTcp_completesTheCheckoutInThePaymentsNamespace() {
+    try (ConnectedWorker orders = CallerWorkerMain.start(callerArgs(), environment("orders"))) {
+      CheckoutResult result = CallerWorkerMain.checkout(orders.getWorker(), "tcp-order-1", 12_000);
+
+      assertThat(result.wasDenied()).as(String.valueOf(result)).isFalse();
+      assertThat(result.quote().quotedBy()).isEqualTo("payments");
+      assertThat(result.receipt().chargedIn()).isEqualTo("payments");
+      assertThat(CallerWorkerMain.describe(result)).startsWith("checkout tcp-order-1 completed");
+      assertThat(orders.getConnection().getOptions().getTarget()).isEqualTo(server.getAddress());
+    }
+  }
+
+  @Test
+  void callerNotOnTheAllowlist_overTcp_isDenied() {
+    try (ConnectedWorker analytics =
+        CallerWorkerMain.start(
+            callerArgs("--task-queue", "analytics-checkout"), environment("analytics"))) {
+      CheckoutResult result =
+          CallerWorkerMain.checkout(analytics.getWorker(), "tcp-order-2", 12_000);
+
+      assertThat(result.deniedReason()).isEqualTo(ReasonCode.CALLER_NOT_ALLOWED);
+      assertThat(CallerWorkerMain.describe(result)).contains("DENIED: CALLER_NOT_ALLOWED (quote)");
+    }
+  }
+
+  @Test
+  void handlerInAnotherNamespaceThanTheEndpointsTarget_refusesToStart() {
+    assertThatThrownBy(
+            () ->
+                HandlerWorkerMain.start(
+                    args(
+                        "--keys",
+                        keys.getDirectory().toString(),
+                        "--registry",
+                        WorkerBootstrapTest.SAMPLE_REGISTRY.toString()),
+                    environment("orders")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("connects to namespace 'orders'")
+        .hasMessageContaining("targets namespace 'payments'");
+  }
+
+  @Test
+  void callerWhoseKeysetTheHandlerCannotRead_refusesToStart() {
+    // the handler runs with a keyset of its own, which shares no key with the caller's
+    DevKeys other =
+        DevKeys.generate(dir.resolve("other-keys"), "payments", List.of("orders"), "payments");
+
+    assertThatThrownBy(
+            () ->
+                CallerWorkerMain.start(
+                    callerArgs("--handler-payload-keyset", other.getPayloadKeysetFile().toString()),
+                    environment("orders")))
+        .isInstanceOf(IncompatibleConvertersException.class)
+        .hasMessageContaining("refusing to start");
+  }
+}
