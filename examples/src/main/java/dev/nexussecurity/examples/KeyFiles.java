@@ -52,6 +52,7 @@ public final class KeyFiles {
     String json = read(file);
     KeysetHandle handle;
     try {
+      // Tink reads signature keys as such only once their key types are registered.
       SignatureConfig.register();
       if (settings.getKmsClient().isPresent()) {
         handle =
@@ -117,19 +118,7 @@ public final class KeyFiles {
     if (settings.getTrustStoreFile().isEmpty()) {
       return TrustStore.empty();
     }
-    // TrustStore parses with Tink's global registry: without the signature key types registered
-    // there,
-    // public keys read back as unknown ("legacy") keys and are refused.
-    registerSignatureKeyTypes();
     return TrustStore.fromJsonFile(settings.getTrustStoreFile().get());
-  }
-
-  private static void registerSignatureKeyTypes() {
-    try {
-      SignatureConfig.register();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("Tink cannot register its signature key types", e);
-    }
   }
 
   private static String read(Path file) {

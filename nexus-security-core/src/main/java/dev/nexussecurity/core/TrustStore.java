@@ -11,6 +11,7 @@ import com.google.crypto.tink.Key;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.signature.SignaturePublicKey;
+import dev.nexussecurity.core.internal.identity.TokenIssuer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,6 +53,11 @@ public final class TrustStore {
       new ObjectMapper()
           .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
           .enable(SerializationFeature.INDENT_OUTPUT);
+
+  static {
+    // Parsed public keysets are only recognized as signature keys once Tink knows the key types.
+    TokenIssuer.TinkSignatures.register();
+  }
 
   private final Map<String, KeysetHandle> keysets;
 

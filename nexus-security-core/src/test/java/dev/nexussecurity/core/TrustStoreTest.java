@@ -50,6 +50,25 @@ class TrustStoreTest {
   }
 
   @Test
+  void jsonFile_loadsInAFreshJvm_whereNothingRegisteredTinkSignaturesYet(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("trust.json");
+    Files.writeString(file, store().toJson());
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                TrustStoreFreshJvmCheck.class.getName(),
+                file.toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    assertThat(out).contains("[billing-ns, orders-ns]");
+  }
+
+  @Test
   void privateKeyset_isRefusedByBuilder_withHowToFix() {
     assertThatThrownBy(() -> TrustStore.newBuilder().addNamespace("orders-ns", ordersPrivate))
         .isInstanceOf(IllegalArgumentException.class)

@@ -35,7 +35,11 @@ public final class TokenIssuer {
               + ") is a "
               + privateKeyset.getPrimary().getKey().getClass().getSimpleName()
               + ", not a private signature key; generate one with"
-              + " KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519)");
+              + " KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519)"
+              + (privateKeyset.getPrimary().getKey().getClass().getSimpleName().equals("LegacyProtoKey")
+                  ? ", or, if it is one, call SignatureConfig.register() before parsing it so that"
+                      + " Tink recognizes its key type"
+                  : ""));
     }
     try {
       return new TokenIssuer(
@@ -63,11 +67,15 @@ public final class TokenIssuer {
     return Integer.toUnsignedString(primaryKeyId);
   }
 
-  /** Registers Tink's signature key managers once. */
-  static final class TinkSignatures {
+  /**
+   * Registers Tink's signature key types and primitives (idempotent). Parsing a keyset before this
+   * reads its keys as unknown legacy keys, so every entry point that parses or uses signature keysets
+   * calls it.
+   */
+  public static final class TinkSignatures {
     private TinkSignatures() {}
 
-    static void register() {
+    public static void register() {
       try {
         SignatureConfig.register();
       } catch (GeneralSecurityException e) {
