@@ -209,15 +209,16 @@ public final class TrustStore {
      * @throws IllegalArgumentException if the namespace is blank or the keyset holds anything but
      *     public signature keys
      */
-    public Builder addNamespace(String namespace, KeysetHandle publicKeyset) {
+    public Builder addNamespace(String namespace, KeysetHandle keyset) {
       if (namespace == null || namespace.isBlank()) {
         throw new IllegalArgumentException(
             "Trusted namespace name must be non-blank, got '" + namespace + "'");
       }
-      if (publicKeyset == null || publicKeyset.size() == 0) {
+      if (keyset == null || keyset.size() == 0) {
         throw new IllegalArgumentException(
             "The keyset trusted for namespace '" + namespace + "' must hold at least one key");
       }
+      KeysetHandle publicKeyset = TokenIssuer.TinkSignatures.recognized(keyset, false);
       for (int i = 0; i < publicKeyset.size(); i++) {
         Key key = publicKeyset.getAt(i).getKey();
         if (!(key instanceof SignaturePublicKey)) {

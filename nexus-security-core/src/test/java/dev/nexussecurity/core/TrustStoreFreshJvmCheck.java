@@ -1,19 +1,42 @@
 package dev.nexussecurity.core;
 
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Loads a trust store file in a JVM where nothing else has touched Tink, for {@link TrustStoreTest}.
- * Prints the trusted namespaces on success; exits non-zero with the error otherwise.
+ * Runs in a JVM where nothing has registered Tink's signature key types yet, for {@link
+ * TrustStoreTest}. Modes: {@code file <trust.json>} loads a trust store file; {@code keysets
+ * <public.json> <private.json>} parses both keysets with plain Tink calls first (so Tink reads them as
+ * unknown legacy keys) and then hands them to the trust store builder and to NexusSecurity. Prints
+ * {@code OK ...} on success; prints the error and exits 1 otherwise.
  */
 public final class TrustStoreFreshJvmCheck {
   private TrustStoreFreshJvmCheck() {}
 
   public static void main(String[] args) {
     try {
-      System.out.println(TrustStore.fromJsonFile(Path.of(args[0])).getNamespaces());
-    } catch (RuntimeException e) {
-      System.out.println("FAILED: " + e.getMessage());
+      if (args[0].equals("file")) {
+        System.out.println("OK " + TrustStore.fromJsonFile(Path.of(args[1])).getNamespaces());
+        return;
+      }
+      KeysetHandle pub = TinkJsonProtoKeysetFormat.parseKeysetWithoutSecret(Files.readString(Path.of(args[1])));
+      KeysetHandle priv =
+          TinkJsonProtoKeysetFormat.parseKeyset(
+              Files.readString(Path.of(args[2])), InsecureSecretKeyAccess.get());
+      TrustStore trust = TrustStore.newBuilder().addNamespace("orders-ns", pub).build();
+      NexusSecurity.newInstance(
+          NexusSecurityOptions.newBuilder()
+              .setNamespace("orders-ns")
+              .setRegistry(new MapRegistry())
+              .setSigningKeyset(priv)
+              .setTrustStore(trust)
+              .build());
+      System.out.println("OK " + trust.getNamespaces());
+    } catch (Exception e) {
+      System.out.println("FAILED: " + e);
       System.exit(1);
     }
   }

@@ -54,18 +54,36 @@ class TrustStoreTest {
       throws Exception {
     Path file = dir.resolve("trust.json");
     Files.writeString(file, store().toJson());
-    Process p =
-        new ProcessBuilder(
+    assertThat(runFreshJvm("file", file.toString())).contains("OK [billing-ns, orders-ns]");
+  }
+
+  @Test
+  void keysetsParsedBeforeTinkKnewSignatureKeys_areAcceptedByBuilderAndSigner(@TempDir Path dir)
+      throws Exception {
+    Path pub = dir.resolve("public.json");
+    Path priv = dir.resolve("private.json");
+    Files.writeString(
+        pub, TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(ordersPrivate.getPublicKeysetHandle()));
+    Files.writeString(
+        priv, TinkJsonProtoKeysetFormat.serializeKeyset(ordersPrivate, InsecureSecretKeyAccess.get()));
+    assertThat(runFreshJvm("keysets", pub.toString(), priv.toString())).contains("OK [orders-ns]");
+  }
+
+  /** Runs {@link TrustStoreFreshJvmCheck} in a new JVM and returns its output; asserts exit 0. */
+  private static String runFreshJvm(String... args) throws Exception {
+    java.util.List<String> command =
+        new java.util.ArrayList<>(
+            java.util.List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
                 System.getProperty("java.class.path"),
-                TrustStoreFreshJvmCheck.class.getName(),
-                file.toString())
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                TrustStoreFreshJvmCheck.class.getName()));
+    command.addAll(java.util.List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(out).isZero();
-    assertThat(out).contains("[billing-ns, orders-ns]");
+    return out;
   }
 
   @Test

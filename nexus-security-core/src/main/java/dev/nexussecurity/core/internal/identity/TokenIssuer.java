@@ -24,10 +24,11 @@ public final class TokenIssuer {
   /**
    * @throws IllegalArgumentException if the keyset's primary key is not a private signature key
    */
-  public static TokenIssuer fromPrivateKeyset(KeysetHandle privateKeyset) {
-    if (privateKeyset == null || privateKeyset.size() == 0) {
+  public static TokenIssuer fromPrivateKeyset(KeysetHandle keyset) {
+    if (keyset == null || keyset.size() == 0) {
       throw new IllegalArgumentException("the signing keyset must hold at least one key");
     }
+    KeysetHandle privateKeyset = TinkSignatures.recognized(keyset, true);
     if (!(privateKeyset.getPrimary().getKey() instanceof SignaturePrivateKey)) {
       throw new IllegalArgumentException(
           "the signing keyset's primary key (id "
@@ -35,11 +36,7 @@ public final class TokenIssuer {
               + ") is a "
               + privateKeyset.getPrimary().getKey().getClass().getSimpleName()
               + ", not a private signature key; generate one with"
-              + " KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519)"
-              + (privateKeyset.getPrimary().getKey().getClass().getSimpleName().equals("LegacyProtoKey")
-                  ? ", or, if it is one, call SignatureConfig.register() before parsing it so that"
-                      + " Tink recognizes its key type"
-                  : ""));
+              + " KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519)");
     }
     try {
       return new TokenIssuer(
@@ -80,6 +77,40 @@ public final class TokenIssuer {
         SignatureConfig.register();
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException("cannot register Tink signature primitives", e);
+      }
+    }
+
+    /**
+     * {@code keyset}, read again now that the signature key types are registered if any of its keys is
+     * not a signature key (Tink reads keys of unregistered types as opaque legacy keys); otherwise
+     * {@code keyset} itself. Callers still check the key types of the result.
+     *
+     * @param withSecrets whether the keyset holds private keys (read with {@code
+     *     InsecureSecretKeyAccess}, in memory only)
+     */
+    public static KeysetHandle recognized(KeysetHandle keyset, boolean withSecrets) {
+      register();
+      boolean legacy = false;
+      for (int i = 0; i < keyset.size(); i++) {
+        com.google.crypto.tink.Key key = keyset.getAt(i).getKey();
+        legacy |=
+            !(key instanceof SignaturePrivateKey)
+                && !(key instanceof com.google.crypto.tink.signature.SignaturePublicKey);
+      }
+      if (!legacy) {
+        return keyset;
+      }
+      try {
+        if (withSecrets) {
+          com.google.crypto.tink.SecretKeyAccess access =
+              com.google.crypto.tink.InsecureSecretKeyAccess.get();
+          return com.google.crypto.tink.TinkProtoKeysetFormat.parseKeyset(
+              com.google.crypto.tink.TinkProtoKeysetFormat.serializeKeyset(keyset, access), access);
+        }
+        return com.google.crypto.tink.TinkProtoKeysetFormat.parseKeysetWithoutSecret(
+            com.google.crypto.tink.TinkProtoKeysetFormat.serializeKeysetWithoutSecret(keyset));
+      } catch (GeneralSecurityException e) {
+        return keyset;
       }
     }
   }
