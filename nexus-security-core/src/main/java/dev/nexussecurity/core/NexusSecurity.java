@@ -60,9 +60,11 @@ public final class NexusSecurity {
   private NexusSecurity(NexusSecurityOptions options) {
     this.options = options;
     TokenIssuer issuer =
-        options.getSigningKeyset() == null
-            ? null
-            : TokenIssuer.fromPrivateKeyset(options.getSigningKeyset());
+        options.getSigningKeyset() != null
+            ? TokenIssuer.fromPrivateKeyset(options.getSigningKeyset())
+            : options.getIdentityMacKeyset() != null
+                ? TokenIssuer.fromMacKeyset(options.getIdentityMacKeyset())
+                : null;
     TokenVerifier verifier =
         new TokenVerifier(
             new TrustedVerifiers(options.getTrustStore()),

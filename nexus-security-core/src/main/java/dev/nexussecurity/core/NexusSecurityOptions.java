@@ -19,6 +19,9 @@ import java.util.Objects;
  *   <li><b>registry</b> (required): the endpoint registry consulted on every call, on both sides.
  *   <li><b>signingKeyset</b> (needed to call endpoints): this namespace's private signature keyset (Tink
  *       Ed25519 recommended). Only this namespace's workers may hold it.
+ *   <li><b>identityMacKeyset</b> (instead of signingKeyset, opt-in): a shared-secret Tink MAC keyset
+ *       for single-team setups where the public-key signature's cost matters; weaker, see {@link
+ *       TrustStore.Builder#addSharedSecretNamespace}.
  *   <li><b>trustStore</b> (needed to handle endpoints): public keysets of the caller namespaces this
  *       worker accepts. Defaults to empty: every caller is denied.
  *   <li><b>tokenLifetime</b> (default 1 hour): how long a caller's token admits the start of its
@@ -59,6 +62,7 @@ public final class NexusSecurityOptions {
   private final String namespace;
   private final EndpointRegistry registry;
   private final KeysetHandle signingKeyset;
+  private final KeysetHandle identityMacKeyset;
   private final TrustStore trustStore;
   private final Duration tokenLifetime;
   private final Duration clockSkew;
@@ -75,6 +79,7 @@ public final class NexusSecurityOptions {
     this.namespace = b.namespace;
     this.registry = b.registry;
     this.signingKeyset = b.signingKeyset;
+    this.identityMacKeyset = b.identityMacKeyset;
     this.trustStore = b.trustStore;
     this.tokenLifetime = b.tokenLifetime;
     this.clockSkew = b.clockSkew;
@@ -109,6 +114,14 @@ public final class NexusSecurityOptions {
   /** The private signing keyset, or {@code null} when this worker does not call endpoints. */
   public KeysetHandle getSigningKeyset() {
     return signingKeyset;
+  }
+
+  /**
+   * The shared-secret MAC keyset this worker authenticates its tokens with instead of a signature, or
+   * {@code null} (the default, public-key mode).
+   */
+  public KeysetHandle getIdentityMacKeyset() {
+    return identityMacKeyset;
   }
 
   public TrustStore getTrustStore() {
@@ -165,6 +178,10 @@ public final class NexusSecurityOptions {
         + (signingKeyset == null
             ? "none"
             : "primary key id " + Integer.toUnsignedString(signingKeyset.getPrimary().getId()))
+        + (identityMacKeyset == null
+            ? ""
+            : ", identityMacKeyset=primary key id "
+                + Integer.toUnsignedString(identityMacKeyset.getPrimary().getId()))
         + ", trustedNamespaces="
         + trustStore.getNamespaces()
         + ", tokenLifetime="
@@ -191,6 +208,7 @@ public final class NexusSecurityOptions {
     private String namespace;
     private EndpointRegistry registry;
     private KeysetHandle signingKeyset;
+    private KeysetHandle identityMacKeyset;
     private TrustStore trustStore = TrustStore.empty();
     private Duration tokenLifetime = Duration.ofHours(1);
     private Duration clockSkew = Duration.ofMinutes(1);
@@ -209,6 +227,7 @@ public final class NexusSecurityOptions {
       namespace = o.namespace;
       registry = o.registry;
       signingKeyset = o.signingKeyset;
+      identityMacKeyset = o.identityMacKeyset;
       trustStore = o.trustStore;
       tokenLifetime = o.tokenLifetime;
       clockSkew = o.clockSkew;
@@ -246,6 +265,18 @@ public final class NexusSecurityOptions {
      */
     public Builder setSigningKeyset(KeysetHandle privateKeyset) {
       this.signingKeyset = Objects.requireNonNull(privateKeyset, "NexusSecurityOptions.signingKeyset");
+      return this;
+    }
+
+    /**
+     * Authenticates this worker's tokens with a shared-secret Tink MAC keyset instead of a signature
+     * keyset: the opt-in, weaker mode for single-team setups (handlers trust it with {@link
+     * TrustStore.Builder#addSharedSecretNamespace}, whose warning applies). Exclusive with {@link
+     * #setSigningKeyset}.
+     */
+    public Builder setIdentityMacKeyset(KeysetHandle macKeyset) {
+      this.identityMacKeyset =
+          Objects.requireNonNull(macKeyset, "NexusSecurityOptions.identityMacKeyset");
       return this;
     }
 
@@ -340,6 +371,11 @@ public final class NexusSecurityOptions {
       }
       if (registry == null) {
         throw new IllegalArgumentException("NexusSecurityOptions.registry is required");
+      }
+      if (signingKeyset != null && identityMacKeyset != null) {
+        throw new IllegalArgumentException(
+            "NexusSecurityOptions: set either signingKeyset (public-key signatures, the default) or"
+                + " identityMacKeyset (shared-secret MAC), not both");
       }
       return new NexusSecurityOptions(this);
     }

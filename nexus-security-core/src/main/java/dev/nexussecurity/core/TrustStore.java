@@ -44,6 +44,9 @@ import java.util.TreeMap;
  *
  * <p>JSON form: {@code {"schemaVersion": 1, "namespaces": {"<namespace>": <Tink JSON public keyset>}}}.
  * Immutable and thread-safe.
+ *
+ * <p>An opt-in, weaker mode for single-team setups trusts a namespace by a shared-secret MAC keyset
+ * instead ({@link Builder#addSharedSecretNamespace}); see its warning.
  */
 public final class TrustStore {
   /** The JSON schema version written and accepted. */
@@ -60,9 +63,11 @@ public final class TrustStore {
   }
 
   private final Map<String, KeysetHandle> keysets;
+  private final Map<String, KeysetHandle> sharedSecrets;
 
-  private TrustStore(Map<String, KeysetHandle> keysets) {
+  private TrustStore(Map<String, KeysetHandle> keysets, Map<String, KeysetHandle> sharedSecrets) {
     this.keysets = Collections.unmodifiableMap(new TreeMap<>(keysets));
+    this.sharedSecrets = Collections.unmodifiableMap(new TreeMap<>(sharedSecrets));
   }
 
   /** Returns a builder with no trusted namespaces. */
@@ -72,12 +77,14 @@ public final class TrustStore {
 
   /** A trust store that trusts nobody: every caller is denied as untrusted. */
   public static TrustStore empty() {
-    return new TrustStore(Map.of());
+    return new TrustStore(Map.of(), Map.of());
   }
 
-  /** The trusted caller namespaces, sorted. */
+  /** The trusted caller namespaces (public-key and shared-secret), sorted. */
   public Set<String> getNamespaces() {
-    return keysets.keySet();
+    Set<String> all = new java.util.TreeSet<>(keysets.keySet());
+    all.addAll(sharedSecrets.keySet());
+    return Collections.unmodifiableSet(all);
   }
 
   /** The public keyset trusted for {@code namespace}, if any. */
@@ -85,8 +92,27 @@ public final class TrustStore {
     return Optional.ofNullable(namespace == null ? null : keysets.get(namespace));
   }
 
-  /** Serializes this trust store to its JSON form (public keys only). */
+  /**
+   * The shared-secret MAC keyset trusted for {@code namespace}, if it was added with {@link
+   * Builder#addSharedSecretNamespace}. Holds secret key material.
+   */
+  public Optional<KeysetHandle> getSharedSecretKeyset(String namespace) {
+    return Optional.ofNullable(namespace == null ? null : sharedSecrets.get(namespace));
+  }
+
+  /**
+   * Serializes this trust store to its JSON form (public keys only).
+   *
+   * @throws TrustStoreException if it holds shared-secret entries, which are never written in the clear
+   */
   public String toJson() {
+    if (!sharedSecrets.isEmpty()) {
+      throw new TrustStoreException(
+          "The trust store holds shared-secret MAC keysets for "
+              + sharedSecrets.keySet()
+              + "; they are secrets and are never written to the trust store JSON. Keep them"
+              + " encrypted under a KMS key and add them with addSharedSecretNamespace at start-up.");
+    }
     ObjectNode root = MAPPER.createObjectNode();
     root.put("schemaVersion", SCHEMA_VERSION);
     ObjectNode namespaces = root.putObject("namespaces");
@@ -194,12 +220,16 @@ public final class TrustStore {
 
   @Override
   public String toString() {
-    return "TrustStore{namespaces=" + keysets.keySet() + "}";
+    return "TrustStore{namespaces="
+        + keysets.keySet()
+        + (sharedSecrets.isEmpty() ? "" : ", sharedSecretNamespaces=" + sharedSecrets.keySet())
+        + "}";
   }
 
   /** Builder for {@link TrustStore}. */
   public static final class Builder {
     private final Map<String, KeysetHandle> keysets = new TreeMap<>();
+    private final Map<String, KeysetHandle> sharedSecrets = new TreeMap<>();
 
     private Builder() {}
 
@@ -234,12 +264,56 @@ public final class TrustStore {
         }
       }
       keysets.put(namespace, publicKeyset);
+      sharedSecrets.remove(namespace);
+      return this;
+    }
+
+    /**
+     * Trusts tokens for {@code namespace} authenticated with the shared-secret Tink MAC keyset {@code
+     * macKeyset} (the caller sets the same keyset with {@code
+     * NexusSecurityOptions.Builder.setIdentityMacKeyset}).
+     *
+     * <p><b>Weaker than the default.</b> Every holder of a MAC keyset can issue tokens for its
+     * namespace, so this handler could impersonate that caller, and anyone who obtains the keyset from
+     * either side can. Use it only where caller and handler are run by one team, for example to take
+     * the public-key signature's cost (about 0.1 ms to sign and 0.25 ms to verify) off a latency
+     * budget. The keyset is secret: load it from a KMS-encrypted keyset; it is never written by {@link
+     * #toJson()}.
+     *
+     * @throws IllegalArgumentException if the namespace is blank or the keyset holds anything but MAC
+     *     keys
+     */
+    public Builder addSharedSecretNamespace(String namespace, KeysetHandle macKeyset) {
+      if (namespace == null || namespace.isBlank()) {
+        throw new IllegalArgumentException(
+            "Trusted namespace name must be non-blank, got '" + namespace + "'");
+      }
+      if (macKeyset == null || macKeyset.size() == 0) {
+        throw new IllegalArgumentException(
+            "The MAC keyset trusted for namespace '" + namespace + "' must hold at least one key");
+      }
+      KeysetHandle recognized = TokenIssuer.TinkSignatures.recognized(macKeyset, true);
+      for (int i = 0; i < recognized.size(); i++) {
+        Key key = recognized.getAt(i).getKey();
+        if (!(key instanceof com.google.crypto.tink.mac.MacKey)) {
+          throw new IllegalArgumentException(
+              "The shared-secret keyset trusted for namespace '"
+                  + namespace
+                  + "' holds a "
+                  + key.getClass().getSimpleName()
+                  + " (key id "
+                  + Integer.toUnsignedString(recognized.getAt(i).getId())
+                  + "); only MAC keys belong here (public signature keys go to addNamespace)");
+        }
+      }
+      sharedSecrets.put(namespace, recognized);
+      keysets.remove(namespace);
       return this;
     }
 
     /** Builds the trust store. */
     public TrustStore build() {
-      return new TrustStore(keysets);
+      return new TrustStore(keysets, sharedSecrets);
     }
   }
 }

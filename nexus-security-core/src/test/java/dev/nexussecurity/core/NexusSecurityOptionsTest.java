@@ -82,6 +82,25 @@ class NexusSecurityOptionsTest {
   }
 
   @Test
+  void signingKeysetAndMacKeyset_areExclusive_andTheMacKeysetMustHoldMacKeys() throws Exception {
+    com.google.crypto.tink.mac.MacConfig.register();
+    KeysetHandle mac =
+        KeysetHandle.generateNew(
+            com.google.crypto.tink.mac.PredefinedMacParameters.HMAC_SHA256_256BITTAG);
+    assertThatThrownBy(() -> valid().setSigningKeyset(key).setIdentityMacKeyset(mac).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("either signingKeyset")
+        .hasMessageContaining("not both");
+    NexusSecurityOptions wrong = valid().setIdentityMacKeyset(key).build();
+    assertThatThrownBy(() -> NexusSecurity.newInstance(wrong))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a MAC key");
+    assertThat(NexusSecurity.newInstance(valid().setIdentityMacKeyset(mac).build())).isNotNull();
+    assertThat(valid().setIdentityMacKeyset(mac).build().toString())
+        .contains("identityMacKeyset=primary key id");
+  }
+
+  @Test
   void toString_neverContainsKeyMaterial() throws Exception {
     NexusSecurityOptions o = valid().setSigningKeyset(key).build();
     String secretJson = TinkJsonProtoKeysetFormat.serializeKeyset(key, InsecureSecretKeyAccess.get());

@@ -106,15 +106,22 @@ class NexusSecuritySmokeTest {
   }
 
   private WorkflowClient start(MapRegistry registry, boolean enforceOnCaller) throws Exception {
+    return start(
+        registry,
+        NexusSecurityOptions.newBuilder()
+            .setSigningKeyset(key)
+            .setTrustStore(
+                TrustStore.newBuilder().addNamespace(NS, key.getPublicKeysetHandle()).build())
+            .setEnforceOnCaller(enforceOnCaller));
+  }
+
+  private WorkflowClient start(MapRegistry registry, NexusSecurityOptions.Builder options)
+      throws Exception {
     NexusSecurity security =
         NexusSecurity.newInstance(
-            NexusSecurityOptions.newBuilder()
+            options
                 .setNamespace(NS)
                 .setRegistry(registry)
-                .setSigningKeyset(key)
-                .setTrustStore(
-                    TrustStore.newBuilder().addNamespace(NS, key.getPublicKeysetHandle()).build())
-                .setEnforceOnCaller(enforceOnCaller)
                 .addAuditListener(
                     new SecurityAuditListener() {
                       @Override
@@ -181,6 +188,25 @@ class NexusSecuritySmokeTest {
             org.assertj.core.groups.Tuple.tuple(AccessDecisionEvent.Side.CALLER, ReasonCode.ALLOWED),
             org.assertj.core.groups.Tuple.tuple(
                 AccessDecisionEvent.Side.HANDLER, ReasonCode.ALLOWED));
+  }
+
+  @Test
+  void sharedSecretMacMode_allowedCallerSucceeds() throws Exception {
+    com.google.crypto.tink.mac.MacConfig.register();
+    KeysetHandle mac =
+        KeysetHandle.generateNew(
+            com.google.crypto.tink.mac.PredefinedMacParameters.HMAC_SHA256_256BITTAG);
+    WorkflowClient client =
+        start(
+            new MapRegistry().put(endpoint("ep-mac", NS)),
+            NexusSecurityOptions.newBuilder()
+                .setIdentityMacKeyset(mac)
+                .setTrustStore(TrustStore.newBuilder().addSharedSecretNamespace(NS, mac).build()));
+    CallerWf wf =
+        client.newWorkflowStub(
+            CallerWf.class, WorkflowOptions.newBuilder().setTaskQueue("tq").build());
+    assertThat(wf.run("ep-mac", "hi")).isEqualTo("echo:hi");
+    assertThat(events).extracting(AccessDecisionEvent::getReason).containsOnly(ReasonCode.ALLOWED);
   }
 
   @Test

@@ -96,6 +96,33 @@ class TrustStoreTest {
   }
 
   @Test
+  void sharedSecretNamespace_acceptsOnlyMacKeys_andIsNeverWrittenToJson() throws Exception {
+    com.google.crypto.tink.mac.MacConfig.register();
+    KeysetHandle mac =
+        KeysetHandle.generateNew(
+            com.google.crypto.tink.mac.PredefinedMacParameters.HMAC_SHA256_256BITTAG);
+    TrustStore t =
+        TrustStore.newBuilder()
+            .addNamespace("orders-ns", ordersPrivate.getPublicKeysetHandle())
+            .addSharedSecretNamespace("batch-ns", mac)
+            .build();
+    assertThat(t.getNamespaces()).containsExactly("batch-ns", "orders-ns");
+    assertThat(t.getSharedSecretKeyset("batch-ns")).isPresent();
+    assertThat(t.getPublicKeyset("batch-ns")).isEmpty();
+    assertThat(t.toString()).contains("sharedSecretNamespaces=[batch-ns]");
+    assertThatThrownBy(t::toJson)
+        .isInstanceOf(TrustStoreException.class)
+        .hasMessageContaining("[batch-ns]")
+        .hasMessageContaining("never written");
+    assertThatThrownBy(() -> TrustStore.newBuilder().addSharedSecretNamespace("x", ordersPrivate))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("only MAC keys");
+    assertThatThrownBy(() -> TrustStore.newBuilder().addNamespace("x", mac))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("only public signature keys");
+  }
+
+  @Test
   void symmetricKeyset_isRefusedByBuilder() throws Exception {
     KeysetHandle aead = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
     assertThatThrownBy(() -> TrustStore.newBuilder().addNamespace("orders-ns", aead))

@@ -38,11 +38,23 @@ public final class IdentityTokens {
 
   private IdentityTokens() {}
 
+  /** Computes the authentication tag of a token: a Tink signature, or a Tink MAC in MAC mode. */
+  @FunctionalInterface
+  public interface Authenticator {
+    byte[] tag(byte[] data) throws GeneralSecurityException;
+  }
+
   /** Signs {@code claims} and returns the token string. */
   public static String sign(IdentityClaims claims, PublicKeySign signer)
       throws GeneralSecurityException {
+    return sign(claims, (Authenticator) signer::sign);
+  }
+
+  /** Authenticates {@code claims} with {@code authenticator} and returns the token string. */
+  public static String sign(IdentityClaims claims, Authenticator authenticator)
+      throws GeneralSecurityException {
     String signedPart = signedPart(claims);
-    byte[] signature = signer.sign(signedPart.getBytes(StandardCharsets.US_ASCII));
+    byte[] signature = authenticator.tag(signedPart.getBytes(StandardCharsets.US_ASCII));
     return signedPart + "." + B64.encodeToString(signature);
   }
 

@@ -13,12 +13,42 @@ public final class TokenIssuer {
     TinkSignatures.register();
   }
 
-  private final PublicKeySign signer;
+  private final IdentityTokens.Authenticator signer;
   private final int primaryKeyId;
 
-  private TokenIssuer(PublicKeySign signer, int primaryKeyId) {
+  private TokenIssuer(IdentityTokens.Authenticator signer, int primaryKeyId) {
     this.signer = signer;
     this.primaryKeyId = primaryKeyId;
+  }
+
+  /**
+   * An issuer that authenticates tokens with a shared-secret Tink MAC keyset instead of a signature
+   * (the weaker, single-team mode: every holder of the keyset can issue tokens).
+   *
+   * @throws IllegalArgumentException if the keyset's primary key is not a MAC key
+   */
+  public static TokenIssuer fromMacKeyset(KeysetHandle keyset) {
+    if (keyset == null || keyset.size() == 0) {
+      throw new IllegalArgumentException("the identity MAC keyset must hold at least one key");
+    }
+    KeysetHandle macKeyset = TinkSignatures.recognized(keyset, true);
+    if (!(macKeyset.getPrimary().getKey() instanceof com.google.crypto.tink.mac.MacKey)) {
+      throw new IllegalArgumentException(
+          "the identity MAC keyset's primary key (id "
+              + Integer.toUnsignedString(macKeyset.getPrimary().getId())
+              + ") is a "
+              + macKeyset.getPrimary().getKey().getClass().getSimpleName()
+              + ", not a MAC key; generate one with"
+              + " KeysetHandle.generateNew(PredefinedMacParameters.HMAC_SHA256_256BITTAG)");
+    }
+    try {
+      com.google.crypto.tink.Mac mac =
+          macKeyset.getPrimitive(
+              com.google.crypto.tink.mac.MacConfig2026.get(), com.google.crypto.tink.Mac.class);
+      return new TokenIssuer(mac::computeMac, macKeyset.getPrimary().getId());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("the identity MAC keyset cannot create a MAC: " + e, e);
+    }
   }
 
   /**
@@ -39,9 +69,8 @@ public final class TokenIssuer {
               + " KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519)");
     }
     try {
-      return new TokenIssuer(
-          privateKeyset.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class),
-          privateKeyset.getPrimary().getId());
+      PublicKeySign sign = privateKeyset.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class);
+      return new TokenIssuer(sign::sign, privateKeyset.getPrimary().getId());
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException("the signing keyset cannot create a signer: " + e, e);
     }
@@ -75,8 +104,9 @@ public final class TokenIssuer {
     public static void register() {
       try {
         SignatureConfig.register();
+        com.google.crypto.tink.mac.MacConfig.register();
       } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("cannot register Tink signature primitives", e);
+        throw new IllegalStateException("cannot register Tink signature and MAC primitives", e);
       }
     }
 
@@ -95,7 +125,8 @@ public final class TokenIssuer {
         com.google.crypto.tink.Key key = keyset.getAt(i).getKey();
         legacy |=
             !(key instanceof SignaturePrivateKey)
-                && !(key instanceof com.google.crypto.tink.signature.SignaturePublicKey);
+                && !(key instanceof com.google.crypto.tink.signature.SignaturePublicKey)
+                && !(key instanceof com.google.crypto.tink.mac.MacKey);
       }
       if (!legacy) {
         return keyset;

@@ -21,7 +21,8 @@ public final class TrustedVerifiers {
   public TrustedVerifiers(TrustStore trustStore) {
     Map<String, NamespaceVerifier> map = new HashMap<>();
     for (String ns : trustStore.getNamespaces()) {
-      KeysetHandle handle = trustStore.getPublicKeyset(ns).orElseThrow();
+      java.util.Optional<KeysetHandle> mac = trustStore.getSharedSecretKeyset(ns);
+      KeysetHandle handle = mac.orElseGet(() -> trustStore.getPublicKeyset(ns).orElseThrow());
       Set<Integer> ids = new HashSet<>();
       boolean hasRaw = false;
       for (int i = 0; i < handle.size(); i++) {
@@ -35,12 +36,16 @@ public final class TrustedVerifiers {
         }
       }
       try {
-        map.put(
-            ns,
-            new NamespaceVerifier(
-                handle.getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class),
-                ids,
-                hasRaw));
+        Check check;
+        if (mac.isPresent()) {
+          com.google.crypto.tink.Mac m =
+              handle.getPrimitive(
+                  com.google.crypto.tink.mac.MacConfig2026.get(), com.google.crypto.tink.Mac.class);
+          check = m::verifyMac;
+        } else {
+          check = handle.getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class)::verify;
+        }
+        map.put(ns, new NamespaceVerifier(check, ids, hasRaw));
       } catch (GeneralSecurityException e) {
         throw new IllegalArgumentException(
             "the public keyset of namespace '" + ns + "' cannot create a verifier: " + e, e);
@@ -54,12 +59,18 @@ public final class TrustedVerifiers {
     return byNamespace.get(namespace);
   }
 
+  /** Verifies a tag over data; throws when it does not verify. */
+  @FunctionalInterface
+  interface Check {
+    void verify(byte[] tag, byte[] data) throws GeneralSecurityException;
+  }
+
   static final class NamespaceVerifier {
-    private final PublicKeyVerify verify;
+    private final Check verify;
     private final Set<Integer> enabledKeyIds;
     private final boolean hasRawKey;
 
-    NamespaceVerifier(PublicKeyVerify verify, Set<Integer> enabledKeyIds, boolean hasRawKey) {
+    NamespaceVerifier(Check verify, Set<Integer> enabledKeyIds, boolean hasRawKey) {
       this.verify = verify;
       this.enabledKeyIds = enabledKeyIds;
       this.hasRawKey = hasRawKey;

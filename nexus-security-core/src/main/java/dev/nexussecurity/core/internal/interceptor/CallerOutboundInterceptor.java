@@ -34,6 +34,11 @@ final class CallerOutboundInterceptor extends WorkflowOutboundCallsInterceptorBa
   private final SecurityContext ctx;
   /** Sequence number of Nexus calls in this workflow run; replays see the same sequence. */
   private int callSequence;
+  /**
+   * The installation guard's version, read once per run: a version call returns the same value for
+   * the whole run, so later calls would only add work for the SDK.
+   */
+  private Integer guardVersion;
 
   CallerOutboundInterceptor(WorkflowOutboundCallsInterceptor next, SecurityContext ctx) {
     super(next);
@@ -43,8 +48,10 @@ final class CallerOutboundInterceptor extends WorkflowOutboundCallsInterceptorBa
   @Override
   public <R> ExecuteNexusOperationOutput<R> executeNexusOperation(
       ExecuteNexusOperationInput<R> input) {
-    int guard = super.getVersion(SecurityContext.CHANGE_ID, Workflow.DEFAULT_VERSION, 1);
-    if (guard == Workflow.DEFAULT_VERSION) {
+    if (guardVersion == null) {
+      guardVersion = super.getVersion(SecurityContext.CHANGE_ID, Workflow.DEFAULT_VERSION, 1);
+    }
+    if (guardVersion == Workflow.DEFAULT_VERSION) {
       // This workflow's history predates nexus-security: replay it exactly as it was recorded.
       return super.executeNexusOperation(input);
     }
@@ -144,7 +151,7 @@ final class CallerOutboundInterceptor extends WorkflowOutboundCallsInterceptorBa
       case MISSING_TOKEN:
         return "this worker has no signing keyset, so it cannot prove its namespace '"
             + ctx.namespace
-            + "'; set NexusSecurityOptions.Builder.setSigningKeyset";
+            + "'; set NexusSecurityOptions.Builder.setSigningKeyset (or setIdentityMacKeyset)";
       default:
         return "";
     }

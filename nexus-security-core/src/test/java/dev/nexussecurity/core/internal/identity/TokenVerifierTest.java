@@ -321,6 +321,44 @@ class TokenVerifierTest {
     assertThat(TokenVerifier.callerNamespaceOf(URI.create("temporal:///other/x"))).isNull();
   }
 
+  @Test
+  void sharedSecretNamespace_macTokenIsAllowed_editedOrForeignMacIsDenied() throws Exception {
+    com.google.crypto.tink.mac.MacConfig.register();
+    KeysetHandle mac =
+        KeysetHandle.generateNew(com.google.crypto.tink.mac.PredefinedMacParameters.HMAC_SHA256_256BITTAG);
+    KeysetHandle otherMac =
+        KeysetHandle.generateNew(com.google.crypto.tink.mac.PredefinedMacParameters.HMAC_SHA256_256BITTAG);
+    verifier =
+        new TokenVerifier(
+            new TrustedVerifiers(
+                TrustStore.newBuilder().addSharedSecretNamespace("orders-ns", mac).build()),
+            registry,
+            Duration.ofMinutes(1),
+            Duration.ofDays(1),
+            new ReplayCache(10),
+            false);
+    String token = TokenIssuer.fromMacKeyset(mac).issue(good());
+    assertThat(pre(token).getReason()).isEqualTo(ReasonCode.ALLOWED);
+    assertThat(pre(TokenIssuer.fromMacKeyset(otherMac).issue(good())).getReason())
+        .isEqualTo(ReasonCode.UNTRUSTED_CALLER);
+    String[] parts = token.split("\\.");
+    String edited =
+        parts[0]
+            + "."
+            + Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(
+                    new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+                        .replace("\"op\":\"charge\"", "\"op\":\"refund\"")
+                        .getBytes(StandardCharsets.UTF_8))
+            + "."
+            + parts[2];
+    assertThat(pre(edited, "Payments", "refund", "payments", "payments-ns", "payments-tq", NOW).getReason())
+        .isEqualTo(ReasonCode.BAD_SIGNATURE);
+    // a signature-mode token for a namespace trusted by MAC does not verify either
+    assertThat(pre(sign(good(), callerSigner)).getReason()).isEqualTo(ReasonCode.UNTRUSTED_CALLER);
+  }
+
   static Link link(String ns) {
     return Link.newBuilder()
         .setUri(URI.create("temporal:///namespaces/" + ns + "/workflows/wf/run/history?eventID=5"))
