@@ -1,5 +1,7 @@
 package dev.nexussecurity.it;
 
+import dev.nexussecurity.it.support.InMemoryRegistry;
+
 import static dev.nexussecurity.it.ServerEndpointsSupport.all;
 import static dev.nexussecurity.it.ServerEndpointsSupport.byName;
 import static dev.nexussecurity.it.ServerEndpointsSupport.edit;
@@ -32,7 +34,7 @@ class EndpointReconcilerOnServerTest {
   private final KeysetHandle registryKey = ServerEndpointsSupport.newSigningKeyset();
   private EmbeddedTemporal temporal;
   private OperatorServiceStubs operator;
-  private TestRegistry registry;
+  private InMemoryRegistry registry;
 
   @BeforeAll
   void startServer() {
@@ -49,10 +51,10 @@ class EndpointReconcilerOnServerTest {
   void emptyServer() {
     ServerEndpointsSupport.deleteAll(operator);
     registry =
-        new TestRegistry()
-            .put(endpoint("payments", "payments-ns", "payments-tq", "orders-ns"))
-            .put(endpoint("shipping", "shipping-ns", "shipping-tq", "orders-ns", "billing-ns"))
-            .put(endpoint("closed", "payments-ns", "closed-tq"));
+        new InMemoryRegistry()
+            .store(endpoint("payments", "payments-ns", "payments-tq", "orders-ns"))
+            .store(endpoint("shipping", "shipping-ns", "shipping-tq", "orders-ns", "billing-ns"))
+            .store(endpoint("closed", "payments-ns", "closed-tq"));
   }
 
   private EndpointReconciler.Builder reconciler() {
@@ -92,7 +94,7 @@ class EndpointReconcilerOnServerTest {
     reconciler().build().reconcile();
     edit(operator, "payments", s -> retarget(s, "evil-ns", "evil-tq"));
     registry.remove("closed");
-    registry.put(endpoint("refunds", "payments-ns", "refunds-tq", "orders-ns"));
+    registry.store(endpoint("refunds", "payments-ns", "refunds-tq", "orders-ns"));
     List<Endpoint> before = all(operator);
 
     ReconcilePlan plan = reconciler().setDeleteRemovedEndpoints(true).build().plan();
@@ -149,7 +151,7 @@ class EndpointReconcilerOnServerTest {
   @Test
   void allowlistChangedInTheRegistry_isWrittenToTheServer() {
     reconciler().build().reconcile();
-    registry.put(endpoint("payments", "payments-ns", "payments-tq", "orders-ns", "billing-ns"));
+    registry.store(endpoint("payments", "payments-ns", "payments-tq", "orders-ns", "billing-ns"));
 
     ReconcilePlan plan = reconciler().build().plan();
     assertThat(plan.getChanges()).extracting(ReconcileAction::getEndpointName).containsExactly("payments");
@@ -217,7 +219,7 @@ class EndpointReconcilerOnServerTest {
   @Test
   void concurrentEditBetweenPlanAndApply_isReadAgainAndRetried() {
     reconciler().build().reconcile();
-    registry.put(endpoint("payments", "payments-ns", "payments-tq", "billing-ns"));
+    registry.store(endpoint("payments", "payments-ns", "payments-tq", "billing-ns"));
     EndpointReconciler reconciler = reconciler().build();
     ReconcilePlan plan = reconciler.plan();
     // An administrator edits the endpoint after the plan read version 1.
@@ -236,7 +238,7 @@ class EndpointReconcilerOnServerTest {
 
   @Test
   void policyTooLargeForADescription_isAnError_andTheOthersAreCreated() {
-    registry.put(
+    registry.store(
         endpoint("payments", "payments-ns", "payments-tq", "orders-ns").toBuilder()
             .setDescription("x".repeat(19_900))
             .build());
@@ -258,7 +260,7 @@ class EndpointReconcilerOnServerTest {
   @Test
   void manyEndpoints_arePagedThrough() {
     for (int i = 0; i < 12; i++) {
-      registry.put(endpoint("bulk-" + i, "bulk-ns", "bulk-tq-" + i, "orders-ns"));
+      registry.store(endpoint("bulk-" + i, "bulk-ns", "bulk-tq-" + i, "orders-ns"));
     }
     EndpointReconciler reconciler = reconciler().setPageSize(5).build();
     assertThat(reconciler.reconcile().count(ReconcileResult.Outcome.APPLIED)).isEqualTo(15);

@@ -1,5 +1,7 @@
 package dev.nexussecurity.it;
 
+import dev.nexussecurity.it.support.InMemoryRegistry;
+
 import static dev.nexussecurity.it.ServerEndpointsSupport.byName;
 import static dev.nexussecurity.it.ServerEndpointsSupport.edit;
 import static dev.nexussecurity.it.ServerEndpointsSupport.editDescriptionText;
@@ -44,7 +46,7 @@ class ServerEndpointRegistryOnServerTest {
   private final KeysetHandle registryKey = ServerEndpointsSupport.newSigningKeyset();
   private EmbeddedTemporal temporal;
   private OperatorServiceStubs operator;
-  private TestRegistry source;
+  private InMemoryRegistry source;
 
   @BeforeAll
   void startServer() {
@@ -61,9 +63,9 @@ class ServerEndpointRegistryOnServerTest {
   void reconcileTheSourceRegistry() {
     ServerEndpointsSupport.deleteAll(operator);
     source =
-        new TestRegistry()
-            .put(endpoint("payments", "payments-ns", "payments-tq", "orders-ns"))
-            .put(endpoint("shipping", "shipping-ns", "shipping-tq", "orders-ns"));
+        new InMemoryRegistry()
+            .store(endpoint("payments", "payments-ns", "payments-tq", "orders-ns"))
+            .store(endpoint("shipping", "shipping-ns", "shipping-tq", "orders-ns"));
     assertThat(reconciler(registryKey).reconcile().isSuccess()).isTrue();
   }
 
@@ -137,7 +139,7 @@ class ServerEndpointRegistryOnServerTest {
   @Test
   void policySignedWithAnotherKey_deniesEveryone() {
     KeysetHandle rogueKey = ServerEndpointsSupport.newSigningKeyset();
-    source.put(endpoint("payments", "payments-ns", "payments-tq", "orders-ns", "evil-ns"));
+    source.store(endpoint("payments", "payments-ns", "payments-tq", "orders-ns", "evil-ns"));
     EndpointReconciler rogue =
         EndpointReconciler.newBuilder()
             .setRegistry(source)
@@ -266,9 +268,9 @@ class ServerEndpointRegistryOnServerTest {
     int endpoints = 6;
     int generations = 15;
     ServerEndpointsSupport.deleteAll(operator);
-    source = new TestRegistry();
+    source = new InMemoryRegistry();
     for (int i = 0; i < endpoints; i++) {
-      source.put(endpoint("gen-" + i, "gen-ns", "gen-tq-" + i, "caller-1"));
+      source.store(endpoint("gen-" + i, "gen-ns", "gen-tq-" + i, "caller-1"));
     }
     EndpointReconciler writer = reconciler(registryKey);
     assertThat(writer.reconcile().isSuccess()).isTrue();
@@ -318,7 +320,7 @@ class ServerEndpointRegistryOnServerTest {
                   try {
                     for (int g = 2; g <= generations; g++) {
                       for (int i = 0; i < endpoints; i++) {
-                        source.put(endpoint("gen-" + i, "gen-ns", "gen-tq-" + i, "caller-" + g));
+                        source.store(endpoint("gen-" + i, "gen-ns", "gen-tq-" + i, "caller-" + g));
                       }
                       assertThat(writer.reconcile().isSuccess()).isTrue();
                     }

@@ -1,5 +1,7 @@
 package dev.nexussecurity.it;
 
+import dev.nexussecurity.it.support.InMemoryRegistry;
+
 import static dev.nexussecurity.it.ServerEndpointsSupport.edit;
 import static dev.nexussecurity.it.ServerEndpointsSupport.editDescriptionText;
 import static dev.nexussecurity.it.ServerEndpointsSupport.endpoint;
@@ -107,10 +109,10 @@ class ServerRegistryNexusSecurityTest {
   @BeforeAll
   void start() {
     temporal = EmbeddedTemporal.newBuilder().start();
-    TestRegistry source =
-        new TestRegistry()
-            .put(endpoint("echo", HANDLER_NS, HANDLER_TQ, CALLER_NS))
-            .put(endpoint("echo-tampered", HANDLER_NS, HANDLER_TQ, CALLER_NS));
+    InMemoryRegistry source =
+        new InMemoryRegistry()
+            .store(endpoint("echo", HANDLER_NS, HANDLER_TQ, CALLER_NS))
+            .store(endpoint("echo-tampered", HANDLER_NS, HANDLER_TQ, CALLER_NS));
     assertThat(
             EndpointReconciler.newBuilder()
                 .setRegistry(source)
