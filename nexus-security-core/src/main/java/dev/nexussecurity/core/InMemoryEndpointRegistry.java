@@ -85,6 +85,18 @@ public final class InMemoryEndpointRegistry implements ManagedEndpointRegistry {
   /** The SLF4J logger that receives one line per change and per refused operation. */
   public static final String AUDIT_LOGGER_NAME = "dev.nexussecurity.audit";
 
+  /** Developer-or-higher and Namespace Admin on the endpoint's requested target, or a refusal. */
+  private void requireManageOnTarget(
+      Principal principal, RegistryOperation operation, NexusEndpoint endpoint) {
+    try {
+      RegistryAccessPolicy.requireManage(principal, operation, endpoint.getName());
+      RegistryAccessPolicy.requireNamespaceAdmin(
+          principal, operation, endpoint.getName(), endpoint.getTargetNamespace());
+    } catch (PermissionDeniedException e) {
+      throw refused(e);
+    }
+  }
+
   private static final Logger log = LoggerFactory.getLogger(InMemoryEndpointRegistry.class);
   private static final Logger audit = LoggerFactory.getLogger(AUDIT_LOGGER_NAME);
 
@@ -156,13 +168,7 @@ public final class InMemoryEndpointRegistry implements ManagedEndpointRegistry {
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(endpoint, "endpoint");
     String name = endpoint.getName();
-    try {
-      RegistryAccessPolicy.requireManage(principal, RegistryOperation.CREATE, name);
-      RegistryAccessPolicy.requireNamespaceAdmin(
-          principal, RegistryOperation.CREATE, name, endpoint.getTargetNamespace());
-    } catch (PermissionDeniedException e) {
-      throw refused(e);
-    }
+    requireManageOnTarget(principal, RegistryOperation.CREATE, endpoint);
     lockForChange();
     try {
       RegistrySnapshot current = snapshot;
@@ -183,13 +189,7 @@ public final class InMemoryEndpointRegistry implements ManagedEndpointRegistry {
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(endpoint, "endpoint");
     String name = endpoint.getName();
-    try {
-      RegistryAccessPolicy.requireManage(principal, RegistryOperation.UPDATE, name);
-      RegistryAccessPolicy.requireNamespaceAdmin(
-          principal, RegistryOperation.UPDATE, name, endpoint.getTargetNamespace());
-    } catch (PermissionDeniedException e) {
-      throw refused(e);
-    }
+    requireManageOnTarget(principal, RegistryOperation.UPDATE, endpoint);
     lockForChange();
     try {
       RegistrySnapshot current = snapshot;

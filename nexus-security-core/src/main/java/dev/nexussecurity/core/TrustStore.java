@@ -11,7 +11,7 @@ import com.google.crypto.tink.Key;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.signature.SignaturePublicKey;
-import dev.nexussecurity.core.internal.identity.TokenIssuer;
+import dev.nexussecurity.core.internal.identity.TinkKeyTypes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,7 +59,7 @@ public final class TrustStore {
 
   static {
     // Parsed public keysets are only recognized as signature keys once Tink knows the key types.
-    TokenIssuer.TinkSignatures.register();
+    TinkKeyTypes.register();
   }
 
   private final Map<String, KeysetHandle> keysets;
@@ -248,7 +248,7 @@ public final class TrustStore {
         throw new IllegalArgumentException(
             "The keyset trusted for namespace '" + namespace + "' must hold at least one key");
       }
-      KeysetHandle publicKeyset = TokenIssuer.TinkSignatures.recognized(keyset, false);
+      KeysetHandle publicKeyset = TinkKeyTypes.recognized(keyset, false);
       for (int i = 0; i < publicKeyset.size(); i++) {
         Key key = publicKeyset.getAt(i).getKey();
         if (!(key instanceof SignaturePublicKey)) {
@@ -292,7 +292,7 @@ public final class TrustStore {
         throw new IllegalArgumentException(
             "The MAC keyset trusted for namespace '" + namespace + "' must hold at least one key");
       }
-      KeysetHandle recognized = TokenIssuer.TinkSignatures.recognized(macKeyset, true);
+      KeysetHandle recognized = TinkKeyTypes.recognized(macKeyset, true);
       for (int i = 0; i < recognized.size(); i++) {
         Key key = recognized.getAt(i).getKey();
         if (!(key instanceof com.google.crypto.tink.mac.MacKey)) {

@@ -3,14 +3,13 @@ package dev.nexussecurity.core.internal.identity;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.PublicKeySign;
 import com.google.crypto.tink.RegistryConfiguration;
-import com.google.crypto.tink.signature.SignatureConfig;
 import com.google.crypto.tink.signature.SignaturePrivateKey;
 import java.security.GeneralSecurityException;
 
 /** Signs caller identity tokens with the caller namespace's private signing keyset. Thread-safe. */
 public final class TokenIssuer {
   static {
-    TinkSignatures.register();
+    TinkKeyTypes.register();
   }
 
   private final IdentityTokens.Authenticator signer;
@@ -31,7 +30,7 @@ public final class TokenIssuer {
     if (keyset == null || keyset.size() == 0) {
       throw new IllegalArgumentException("the identity MAC keyset must hold at least one key");
     }
-    KeysetHandle macKeyset = TinkSignatures.recognized(keyset, true);
+    KeysetHandle macKeyset = TinkKeyTypes.recognized(keyset, true);
     if (!(macKeyset.getPrimary().getKey() instanceof com.google.crypto.tink.mac.MacKey)) {
       throw new IllegalArgumentException(
           "the identity MAC keyset's primary key (id "
@@ -58,7 +57,7 @@ public final class TokenIssuer {
     if (keyset == null || keyset.size() == 0) {
       throw new IllegalArgumentException("the signing keyset must hold at least one key");
     }
-    KeysetHandle privateKeyset = TinkSignatures.recognized(keyset, true);
+    KeysetHandle privateKeyset = TinkKeyTypes.recognized(keyset, true);
     if (!(privateKeyset.getPrimary().getKey() instanceof SignaturePrivateKey)) {
       throw new IllegalArgumentException(
           "the signing keyset's primary key (id "
@@ -91,58 +90,5 @@ public final class TokenIssuer {
   /** The primary key's id, unsigned decimal. */
   public String getPrimaryKeyId() {
     return Integer.toUnsignedString(primaryKeyId);
-  }
-
-  /**
-   * Registers Tink's signature key types and primitives (idempotent). Parsing a keyset before this
-   * reads its keys as unknown legacy keys, so every entry point that parses or uses signature keysets
-   * calls it.
-   */
-  public static final class TinkSignatures {
-    private TinkSignatures() {}
-
-    public static void register() {
-      try {
-        SignatureConfig.register();
-        com.google.crypto.tink.mac.MacConfig.register();
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("cannot register Tink signature and MAC primitives", e);
-      }
-    }
-
-    /**
-     * {@code keyset}, read again now that the signature key types are registered if any of its keys is
-     * not a signature key (Tink reads keys of unregistered types as opaque legacy keys); otherwise
-     * {@code keyset} itself. Callers still check the key types of the result.
-     *
-     * @param withSecrets whether the keyset holds private keys (read with {@code
-     *     InsecureSecretKeyAccess}, in memory only)
-     */
-    public static KeysetHandle recognized(KeysetHandle keyset, boolean withSecrets) {
-      register();
-      boolean legacy = false;
-      for (int i = 0; i < keyset.size(); i++) {
-        com.google.crypto.tink.Key key = keyset.getAt(i).getKey();
-        legacy |=
-            !(key instanceof SignaturePrivateKey)
-                && !(key instanceof com.google.crypto.tink.signature.SignaturePublicKey)
-                && !(key instanceof com.google.crypto.tink.mac.MacKey);
-      }
-      if (!legacy) {
-        return keyset;
-      }
-      try {
-        if (withSecrets) {
-          com.google.crypto.tink.SecretKeyAccess access =
-              com.google.crypto.tink.InsecureSecretKeyAccess.get();
-          return com.google.crypto.tink.TinkProtoKeysetFormat.parseKeyset(
-              com.google.crypto.tink.TinkProtoKeysetFormat.serializeKeyset(keyset, access), access);
-        }
-        return com.google.crypto.tink.TinkProtoKeysetFormat.parseKeysetWithoutSecret(
-            com.google.crypto.tink.TinkProtoKeysetFormat.serializeKeysetWithoutSecret(keyset));
-      } catch (GeneralSecurityException e) {
-        return keyset;
-      }
-    }
   }
 }

@@ -9,7 +9,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -267,10 +266,5 @@ public final class TokenVerifier {
       return null;
     }
     return URLDecoder.decode(path.substring(prefix.length(), end), StandardCharsets.UTF_8);
-  }
-
-  /** Reads the identity header from a case-insensitive header map. */
-  public static String tokenHeader(Map<String, String> headers, String headerName) {
-    return headers == null ? null : headers.get(headerName);
   }
 }

@@ -13,7 +13,7 @@ import java.util.Set;
 /** The verification primitives of a {@link TrustStore}, built once. Immutable and thread-safe. */
 public final class TrustedVerifiers {
   static {
-    TokenIssuer.TinkSignatures.register();
+    TinkKeyTypes.register();
   }
 
   private final Map<String, NamespaceVerifier> byNamespace;
