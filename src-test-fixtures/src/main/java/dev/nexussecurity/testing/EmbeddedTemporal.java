@@ -2,6 +2,7 @@ package dev.nexussecurity.testing;
 
 import dev.nexussecurity.testing.internal.InProcessTemporalServer;
 import dev.nexussecurity.testing.internal.ResourceStack;
+import dev.nexussecurity.testing.internal.WorkerFactories;
 import io.temporal.api.nexus.v1.Endpoint;
 import io.temporal.api.nexus.v1.EndpointSpec;
 import io.temporal.api.nexus.v1.EndpointTarget;
@@ -284,14 +285,9 @@ public final class EmbeddedTemporal implements AutoCloseable {
     shutdown.push("service stubs and server", resources::close);
     shutdown.push(
         "worker factories",
-        () -> {
-          for (WorkerFactory factory : factories) {
-            factory.shutdownNow();
-          }
-          for (WorkerFactory factory : factories) {
-            factory.awaitTermination(WORKER_TERMINATION_WAIT_SECONDS, TimeUnit.SECONDS);
-          }
-        });
+        () ->
+            WorkerFactories.shutdownNowAndAwait(
+                factories, TimeUnit.SECONDS.toMillis(WORKER_TERMINATION_WAIT_SECONDS)));
     shutdown.close();
   }
 

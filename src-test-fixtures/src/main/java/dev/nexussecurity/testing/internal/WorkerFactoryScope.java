@@ -51,14 +51,11 @@ public final class WorkerFactoryScope implements AutoCloseable {
       toClose = new ArrayList<>(factories.values());
     }
     ResourceStack stack = new ResourceStack();
-    for (WorkerFactory factory : toClose) {
-      stack.push(
-          "worker factory of " + scopeName,
-          () -> factory.awaitTermination(TERMINATION_WAIT_SECONDS, TimeUnit.SECONDS));
-    }
-    for (WorkerFactory factory : toClose) {
-      stack.push("worker factory of " + scopeName, factory::shutdownNow);
-    }
+    stack.push(
+        "worker factories of " + scopeName,
+        () ->
+            WorkerFactories.shutdownNowAndAwait(
+                toClose, TimeUnit.SECONDS.toMillis(TERMINATION_WAIT_SECONDS)));
     stack.close();
   }
 }
