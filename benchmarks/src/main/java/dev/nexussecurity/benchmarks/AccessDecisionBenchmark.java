@@ -26,16 +26,18 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Latency of {@link InMemoryEndpointRegistry#checkAccess} with N endpoints of 50 allowed callers each,
- * for an allowed caller (hit), a caller not on the allowlist (miss) and an unknown endpoint, against a
- * baseline measured in the same run: the same lookups in a plain {@code HashMap<String, Set<String>>}.
+ * Latency of {@link InMemoryEndpointRegistry#checkAccess} with N endpoints of 50 allowed callers
+ * each, for an allowed caller (hit), a caller not on the allowlist (miss) and an unknown endpoint,
+ * against a baseline measured in the same run: the same lookups in a plain {@code HashMap<String,
+ * Set<String>>}.
  *
- * <p>Two access patterns are measured. <b>Spread</b> ({@code registryHit}, {@code baselineHit}, ...):
- * each invocation takes the next of 1,024 pre-built queries spread at random over all N endpoints, so the
- * working set grows with N as it would with many distinct endpoints in use. <b>Hot</b> ({@code ...Hot}):
- * every invocation repeats one query, the usual shape in a worker that calls a few endpoints. Query
- * strings are distinct instances equal to the stored ones, so {@code equals} compares characters as it
- * does for names parsed from requests. {@link #cursor} measures the cost of picking the query alone.
+ * <p>Two access patterns are measured. <b>Spread</b> ({@code registryHit}, {@code baselineHit},
+ * ...): each invocation takes the next of 1,024 pre-built queries spread at random over all N
+ * endpoints, so the working set grows with N as it would with many distinct endpoints in use.
+ * <b>Hot</b> ({@code ...Hot}): every invocation repeats one query, the usual shape in a worker that
+ * calls a few endpoints. Query strings are distinct instances equal to the stored ones, so {@code
+ * equals} compares characters as it does for names parsed from requests. {@link #cursor} measures
+ * the cost of picking the query alone.
  *
  * <pre>{@code
  * java -jar benchmarks/target/benchmarks.jar AccessDecisionBenchmark -prof gc
@@ -46,7 +48,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
 public class AccessDecisionBenchmark {
   /** Allowed caller namespaces per endpoint. */
   public static final int CALLERS_PER_ENDPOINT = 50;
@@ -121,15 +125,19 @@ public class AccessDecisionBenchmark {
   void verifyQueries() {
     for (int q = 0; q < QUERIES; q++) {
       expect(registry.checkAccess(hitEndpoint[q], hitCaller[q]), ReasonCode.ALLOWED, q);
-      expect(registry.checkAccess(missEndpoint[q], missCaller[q]), ReasonCode.CALLER_NOT_ALLOWED, q);
       expect(
-          registry.checkAccess(unknownEndpoint[q], unknownCaller[q]), ReasonCode.UNKNOWN_ENDPOINT, q);
+          registry.checkAccess(missEndpoint[q], missCaller[q]), ReasonCode.CALLER_NOT_ALLOWED, q);
+      expect(
+          registry.checkAccess(unknownEndpoint[q], unknownCaller[q]),
+          ReasonCode.UNKNOWN_ENDPOINT,
+          q);
     }
   }
 
   private static void expect(AccessDecision decision, ReasonCode reason, int query) {
     if (decision.getReason() != reason) {
-      throw new IllegalStateException("query " + query + " gave " + decision + ", expected " + reason);
+      throw new IllegalStateException(
+          "query " + query + " gave " + decision + ", expected " + reason);
     }
   }
 

@@ -28,12 +28,13 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Cost of a caller identity token: issuing (claims JSON + Ed25519 signature) on the caller side and the
- * handler's pre-decode check (parse, trust lookup, signature verification, scope, registry, target and
- * allowlist), each against the raw Tink Ed25519 operation on a message of the same length as baseline.
+ * Cost of a caller identity token: issuing (claims JSON + Ed25519 signature) on the caller side and
+ * the handler's pre-decode check (parse, trust lookup, signature verification, scope, registry,
+ * target and allowlist), each against the raw Tink Ed25519 operation on a message of the same
+ * length as baseline.
  *
- * <p>This harness reads core's internal token classes directly: it is an unpublished measurement tool,
- * and the token path is not public API.
+ * <p>This harness reads core's internal token classes directly: it is an unpublished measurement
+ * tool, and the token path is not public API.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -92,7 +93,8 @@ public class IdentityTokenBenchmark {
     token = issuer.issue(claims);
     rawSign = key.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class);
     rawVerify =
-        key.getPublicKeysetHandle().getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class);
+        key.getPublicKeysetHandle()
+            .getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class);
     message = token.substring(0, token.lastIndexOf('.')).getBytes(StandardCharsets.US_ASCII);
     signature = rawSign.sign(message);
     Verdict v = check();
@@ -106,7 +108,8 @@ public class IdentityTokenBenchmark {
     macIssuer = TokenIssuer.fromMacKeyset(mac);
     macVerifier =
         new TokenVerifier(
-            new TrustedVerifiers(TrustStore.newBuilder().addSharedSecretNamespace("orders-ns", mac).build()),
+            new TrustedVerifiers(
+                TrustStore.newBuilder().addSharedSecretNamespace("orders-ns", mac).build()),
             registry,
             Duration.ofMinutes(1),
             Duration.ofDays(30),

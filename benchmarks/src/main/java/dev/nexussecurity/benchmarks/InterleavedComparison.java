@@ -6,17 +6,19 @@ import java.util.Locale;
 
 /**
  * A cross-check of {@link PayloadCodecBenchmark} for machines shared with other work: instead of
- * measuring each implementation for seconds one after the other (so that a change in background load
- * lands on one implementation only), it alternates between them in short batches, many rounds, and
- * reports per implementation the fastest and the median round (ns per encode+decode) and their ratio to
- * raw JCE. Not a JMH benchmark; the JMH results stay the reference.
+ * measuring each implementation for seconds one after the other (so that a change in background
+ * load lands on one implementation only), it alternates between them in short batches, many rounds,
+ * and reports per implementation the fastest and the median round (ns per encode+decode) and their
+ * ratio to raw JCE. Not a JMH benchmark; the JMH results stay the reference.
  *
  * <pre>{@code
  * java -cp benchmarks/target/benchmarks.jar dev.nexussecurity.benchmarks.InterleavedComparison
  * }</pre>
  */
 public final class InterleavedComparison {
-  private static final String[] NAMES = {"rawJceAesGcm", "tinkAeadOnly", "tinkPayloadCodec", "sampleStyleCodec"};
+  private static final String[] NAMES = {
+    "rawJceAesGcm", "tinkAeadOnly", "tinkPayloadCodec", "sampleStyleCodec"
+  };
 
   private InterleavedComparison() {}
 

@@ -15,15 +15,15 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Latency of a synchronous Nexus operation across two namespaces on the embedded Temporal server, with
- * nexus-security {@code off} (no interceptors), {@code on} (NexusSecurity on caller and handler workers:
- * registry check, Ed25519-signed token, handler verification) and {@code on_mac} (the opt-in shared
- * secret MAC token). Each invocation runs one caller workflow making {@value #OPS} sequential sync
- * operations; JMH reports time per operation, sample mode gives the median.
+ * Latency of a synchronous Nexus operation across two namespaces on the embedded Temporal server,
+ * with nexus-security {@code off} (no interceptors), {@code on} (NexusSecurity on caller and
+ * handler workers: registry check, Ed25519-signed token, handler verification) and {@code on_mac}
+ * (the opt-in shared secret MAC token). Each invocation runs one caller workflow making {@value
+ * #OPS} sequential sync operations; JMH reports time per operation, sample mode gives the median.
  *
- * <p>JMH runs each variant in its own JVM, and on a shared 2-core machine the fork-to-fork spread is
- * larger than the difference measured; {@link NexusCallLatencyInterleaved} runs the variants side by
- * side in one JVM instead, and is the figure to compare.
+ * <p>JMH runs each variant in its own JVM, and on a shared 2-core machine the fork-to-fork spread
+ * is larger than the difference measured; {@link NexusCallLatencyInterleaved} runs the variants
+ * side by side in one JVM instead, and is the figure to compare.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)

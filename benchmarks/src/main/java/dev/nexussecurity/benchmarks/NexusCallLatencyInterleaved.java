@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Sync Nexus call latency with nexus-security off, on (Ed25519) and on-mac, measured side by side: one
- * embedded server hosts all three variants, and each round runs one workflow of {@value #OPS}
- * operations per variant, in a shuffled order, so that background load and JIT drift hit all variants
- * alike. Prints, per variant, the median and 90th percentile of the per-operation time over the rounds,
- * and the median's ratio to {@code off}.
+ * Sync Nexus call latency with nexus-security off, on (Ed25519) and on-mac, measured side by side:
+ * one embedded server hosts all three variants, and each round runs one workflow of {@value #OPS}
+ * operations per variant, in a shuffled order, so that background load and JIT drift hit all
+ * variants alike. Prints, per variant, the median and 90th percentile of the per-operation time
+ * over the rounds, and the median's ratio to {@code off}.
  *
  * <pre>{@code
  * java -cp benchmarks/target/benchmarks.jar dev.nexussecurity.benchmarks.NexusCallLatencyInterleaved [rounds]
@@ -52,12 +52,16 @@ public final class NexusCallLatencyInterleaved {
     System.out.printf(
         "%d rounds of %d sync Nexus operations per variant (after %d warm-up rounds)%n",
         rounds, OPS, warmup);
-    System.out.printf("%-8s %12s %12s %14s%n", "variant", "median ms/op", "p90 ms/op", "median vs off");
+    System.out.printf(
+        "%-8s %12s %12s %14s%n", "variant", "median ms/op", "p90 ms/op", "median vs off");
     for (Map.Entry<LatencyBed.Variant, List<Double>> e : perOpMillis.entrySet()) {
       double median = percentile(e.getValue(), 0.5);
       System.out.printf(
           "%-8s %12.3f %12.3f %14.3f%n",
-          e.getKey().name().toLowerCase(), median, percentile(e.getValue(), 0.9), median / offMedian);
+          e.getKey().name().toLowerCase(),
+          median,
+          percentile(e.getValue(), 0.9),
+          median / offMedian);
     }
   }
 

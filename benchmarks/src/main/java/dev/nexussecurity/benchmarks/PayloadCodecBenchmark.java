@@ -26,9 +26,9 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Encode + decode throughput of one payload whose data is {@code size} random bytes, for (a) {@link
- * TinkPayloadCodec} (defaults: compression off), (b) raw JCE AES-256-GCM over the payload's serialized
- * bytes (the limit), and (c) a hand-written sample-style AES-GCM codec; for analysis also Tink's AEAD
- * primitive alone. All use AES-256-GCM on the same JDK provider.
+ * TinkPayloadCodec} (defaults: compression off), (b) raw JCE AES-256-GCM over the payload's
+ * serialized bytes (the limit), and (c) a hand-written sample-style AES-GCM codec; for analysis
+ * also Tink's AEAD primitive alone. All use AES-256-GCM on the same JDK provider.
  *
  * <pre>{@code
  * java -jar benchmarks/target/benchmarks.jar PayloadCodecBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s
@@ -65,7 +65,9 @@ public class PayloadCodecBenchmark {
     KeysetHandle keyset =
         KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM, AeadConfig2026.get());
     tink =
-        TinkPayloadCodec.newBuilder().setKeysetSource(KeysetSource.fromKeysetHandle(keyset)).build();
+        TinkPayloadCodec.newBuilder()
+            .setKeysetSource(KeysetSource.fromKeysetHandle(keyset))
+            .build();
     tinkAead = keyset.getPrimitive(AeadConfig2026.get(), Aead.class);
     // as long as the codec's associated data for keyset "default" and a 10-digit key id
     associatedData = new byte[71];
@@ -79,10 +81,10 @@ public class PayloadCodecBenchmark {
   }
 
   /**
-   * Runs every implementation on 64 KiB payloads first, so that the JDK's AES-GCM code for large inputs
-   * is compiled (with its intrinsics) as in a long-running worker. Without this, a fork that only sees
-   * 1 MiB payloads runs its whole measurement in not yet compiled GHASH code (observed: ~16 MB/s instead
-   * of ~1 GB/s); a 64 KiB fork needs a few seconds to get there.
+   * Runs every implementation on 64 KiB payloads first, so that the JDK's AES-GCM code for large
+   * inputs is compiled (with its intrinsics) as in a long-running worker. Without this, a fork that
+   * only sees 1 MiB payloads runs its whole measurement in not yet compiled GHASH code (observed:
+   * ~16 MB/s instead of ~1 GB/s); a 64 KiB fork needs a few seconds to get there.
    */
   private void warmUpCrypto() throws GeneralSecurityException {
     Payload warm =
@@ -115,8 +117,9 @@ public class PayloadCodecBenchmark {
 
   /**
    * For analysis: Tink's AEAD primitive alone (the codec's keyset, associated data of the codec's
-   * length) over the serialized payload; the difference to {@link #rawJceAesGcm} is Tink's share, the
-   * difference to {@link #tinkPayloadCodec} the codec's framing (serialization, metadata, parsing).
+   * length) over the serialized payload; the difference to {@link #rawJceAesGcm} is Tink's share,
+   * the difference to {@link #tinkPayloadCodec} the codec's framing (serialization, metadata,
+   * parsing).
    */
   @Benchmark
   public byte[] tinkAeadOnly() throws GeneralSecurityException {

@@ -8,8 +8,8 @@ import javax.crypto.spec.GCMParameterSpec;
 
 /**
  * The lower bound a payload codec can reach: JCE AES-256-GCM encryption with a fresh random 12-byte
- * nonce, then decryption, of a byte array, with one reused {@link Cipher} and {@link SecureRandom}. No
- * framing, no metadata, no protobuf. Not thread-safe (one instance per benchmark thread).
+ * nonce, then decryption, of a byte array, with one reused {@link Cipher} and {@link SecureRandom}.
+ * No framing, no metadata, no protobuf. Not thread-safe (one instance per benchmark thread).
  */
 public final class RawAesGcm {
   private static final int TAG_BITS = 128;

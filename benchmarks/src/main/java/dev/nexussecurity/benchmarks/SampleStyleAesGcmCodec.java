@@ -18,9 +18,10 @@ import javax.crypto.spec.GCMParameterSpec;
 
 /**
  * A minimal hand-written AES-GCM payload codec of the kind the Temporal samples show: a JCE cipher
- * obtained per call, a fresh {@link SecureRandom} nonce prefixed to the ciphertext, the whole serialized
- * payload as plaintext, a fixed key id in metadata and no associated data. A performance reference only:
- * it has no key rotation, no binding of its metadata and passes unknown payloads through.
+ * obtained per call, a fresh {@link SecureRandom} nonce prefixed to the ciphertext, the whole
+ * serialized payload as plaintext, a fixed key id in metadata and no associated data. A performance
+ * reference only: it has no key rotation, no binding of its metadata and passes unknown payloads
+ * through.
  */
 public final class SampleStyleAesGcmCodec implements PayloadCodec {
   private static final ByteString ENCODING = ByteString.copyFromUtf8("binary/encrypted");
@@ -78,7 +79,10 @@ public final class SampleStyleAesGcmCodec implements PayloadCodec {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
       cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
       byte[] ciphertext = cipher.doFinal(plaintext);
-      return ByteBuffer.allocate(NONCE_LENGTH + ciphertext.length).put(nonce).put(ciphertext).array();
+      return ByteBuffer.allocate(NONCE_LENGTH + ciphertext.length)
+          .put(nonce)
+          .put(ciphertext)
+          .array();
     } catch (GeneralSecurityException e) {
       throw new PayloadCodecException(e);
     }
@@ -87,8 +91,7 @@ public final class SampleStyleAesGcmCodec implements PayloadCodec {
   private byte[] decrypt(byte[] data) {
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(
-          Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, data, 0, NONCE_LENGTH));
+      cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, data, 0, NONCE_LENGTH));
       return cipher.doFinal(data, NONCE_LENGTH, data.length - NONCE_LENGTH);
     } catch (GeneralSecurityException e) {
       throw new PayloadCodecException(e);

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The allowlist as it is now, end to end: a running caller workflow calls, is removed from the
- * allowlist, calls again (denied), is re-added and calls a third time (allowed). With the caller's own
- * check the second call never leaves the worker; without it the handler denies it.
+ * allowlist, calls again (denied), is re-added and calls a third time (allowed). With the caller's
+ * own check the second call never leaves the worker; without it the handler denies it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Execution(ExecutionMode.SAME_THREAD)
@@ -54,12 +54,15 @@ class AllowlistChangeTest {
 
   /** What the test saw of one run of the three calls. */
   private record Run(
-      List<String> outcomes, List<String> inputs, String workflowId, List<AccessDecisionEvent> events) {}
+      List<String> outcomes,
+      List<String> inputs,
+      String workflowId,
+      List<AccessDecisionEvent> events) {}
 
   /**
-   * Runs three calls of {@code operation} on a fresh endpoint open to caller-a from one {@link Stepwise}
-   * workflow of {@code profile}: removes caller-a from the allowlist after the first call and re-adds
-   * it after the second.
+   * Runs three calls of {@code operation} on a fresh endpoint open to caller-a from one {@link
+   * Stepwise} workflow of {@code profile}: removes caller-a from the allowlist after the first call
+   * and re-adds it after the second.
    */
   private Run removeThenReAdd(CallerProfile profile, String operation) {
     String endpoint = uniqueId("churn");
@@ -89,12 +92,15 @@ class AllowlistChangeTest {
     Run run = removeThenReAdd(CallerProfile.A, "echo");
 
     assertThat(run.outcomes()).hasSize(3);
-    assertThat(run.outcomes().get(0)).isEqualTo("ok: echo " + run.inputs().get(0) + " from " + HANDLER_NS);
+    assertThat(run.outcomes().get(0))
+        .isEqualTo("ok: echo " + run.inputs().get(0) + " from " + HANDLER_NS);
     assertThat(run.outcomes().get(1))
-        .startsWith("denied CALLER_NOT_ALLOWED: nexus-security DENIED [CALLER_NOT_ALLOWED] start of ProbeService/echo")
+        .startsWith(
+            "denied CALLER_NOT_ALLOWED: nexus-security DENIED [CALLER_NOT_ALLOWED] start of ProbeService/echo")
         .contains("(caller side)")
         .contains("Fix: " + ReasonCode.CALLER_NOT_ALLOWED.getHint());
-    assertThat(run.outcomes().get(2)).isEqualTo("ok: echo " + run.inputs().get(2) + " from " + HANDLER_NS);
+    assertThat(run.outcomes().get(2))
+        .isEqualTo("ok: echo " + run.inputs().get(2) + " from " + HANDLER_NS);
     assertThat(HandlerInvocations.count(run.inputs().get(1))).isZero();
     assertThat(
             bed.countEvents(
@@ -143,9 +149,13 @@ class AllowlistChangeTest {
   void removedCaller_workflowRunOperation_isDeniedByTheHandler_noHandlerWorkflowStarts() {
     Run run = removeThenReAdd(CallerProfile.A_ROGUE, "runWorkflow");
 
-    assertThat(run.outcomes().get(0)).isEqualTo("ok: workflow " + run.inputs().get(0) + " in " + HANDLER_NS);
-    assertThat(run.outcomes().get(1)).startsWith("denied CALLER_NOT_ALLOWED: ").contains("(handler side)");
-    assertThat(run.outcomes().get(2)).isEqualTo("ok: workflow " + run.inputs().get(2) + " in " + HANDLER_NS);
+    assertThat(run.outcomes().get(0))
+        .isEqualTo("ok: workflow " + run.inputs().get(0) + " in " + HANDLER_NS);
+    assertThat(run.outcomes().get(1))
+        .startsWith("denied CALLER_NOT_ALLOWED: ")
+        .contains("(handler side)");
+    assertThat(run.outcomes().get(2))
+        .isEqualTo("ok: workflow " + run.inputs().get(2) + " in " + HANDLER_NS);
     assertThat(HandlerInvocations.count(run.inputs().get(1))).isZero();
     bed.assertNoWorkflow(HANDLER_NS, HandlerWorkflows.quickId(run.inputs().get(1)));
   }

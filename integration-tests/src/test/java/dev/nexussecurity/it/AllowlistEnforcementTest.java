@@ -36,9 +36,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The allowlist, end to end under true cross-namespace routing: caller-a (allowed) succeeds on both
- * kinds of operation; caller-b (trusted, not allowed) is stopped by its own worker before anything is
- * scheduled; a rogue caller-b worker with the caller-side check off is stopped by the handler before
- * any handler code runs.
+ * kinds of operation; caller-b (trusted, not allowed) is stopped by its own worker before anything
+ * is scheduled; a rogue caller-b worker with the caller-side check off is stopped by the handler
+ * before any handler code runs.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Execution(ExecutionMode.SAME_THREAD)
@@ -90,7 +90,13 @@ class AllowlistEnforcementTest {
             tuple(
                 Side.CALLER, Action.START, ReasonCode.ALLOWED, CALLER_A, ENDPOINT, "echo", tokenId),
             tuple(
-                Side.HANDLER, Action.START, ReasonCode.ALLOWED, CALLER_A, ENDPOINT, "echo", tokenId));
+                Side.HANDLER,
+                Action.START,
+                ReasonCode.ALLOWED,
+                CALLER_A,
+                ENDPOINT,
+                "echo",
+                tokenId));
   }
 
   @Test
@@ -127,9 +133,12 @@ class AllowlistEnforcementTest {
         catchThrowable(() -> bed.call(CallerProfile.B, workflowId, ENDPOINT, operation, input));
 
     assertDenied(failure, ReasonCode.CALLER_NOT_ALLOWED, Side.CALLER);
-    assertThat(bed.countEvents(CALLER_B, workflowId, EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED))
+    assertThat(
+            bed.countEvents(CALLER_B, workflowId, EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED))
         .isZero();
-    assertThat(bed.tamper().seenBy(workflowId)).as("nothing left the caller's interceptor").isEmpty();
+    assertThat(bed.tamper().seenBy(workflowId))
+        .as("nothing left the caller's interceptor")
+        .isEmpty();
     assertThat(HandlerInvocations.count(input)).isZero();
     assertThat(audit.since(mark))
         .singleElement()
@@ -159,7 +168,8 @@ class AllowlistEnforcementTest {
     assertDenied(failure, ReasonCode.CALLER_NOT_ALLOWED, Side.HANDLER);
     assertThat(HandlerInvocations.count(input)).as("handler code never ran").isZero();
     bed.assertNoWorkflow(HANDLER_NS, HandlerWorkflows.quickId(input));
-    assertThat(bed.countEvents(CALLER_B, workflowId, EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED))
+    assertThat(
+            bed.countEvents(CALLER_B, workflowId, EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED))
         .as("the rogue worker did send it")
         .isEqualTo(1);
     String tokenId = Tokens.tokenId(bed.tamper().seenBy(workflowId).get(0));

@@ -41,9 +41,9 @@ import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
- * Cancels of workflow-run operations, end to end: the handler checks a cancel like a start (the cancel
- * carries the start's token) against the allowlist as it is now. An allowed cancel cancels the handler
- * workflow; a caller removed from the allowlist after starting can no longer cancel.
+ * Cancels of workflow-run operations, end to end: the handler checks a cancel like a start (the
+ * cancel carries the start's token) against the allowlist as it is now. An allowed cancel cancels
+ * the handler workflow; a caller removed from the allowlist after starting can no longer cancel.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Execution(ExecutionMode.SAME_THREAD)
@@ -64,7 +64,8 @@ class CancelAccessTest {
   }
 
   /** A caller workflow that has started the waiting operation and waits for its cancel signal. */
-  private record Started(CancellingCaller stub, String workflowId, String input, String handlerWorkflowId) {
+  private record Started(
+      CancellingCaller stub, String workflowId, String input, String handlerWorkflowId) {
     WorkflowStub untyped() {
       return WorkflowStub.fromTyped(stub);
     }
@@ -116,7 +117,9 @@ class CancelAccessTest {
         .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
     assertThat(
             bed.countEvents(
-                CALLER_A, op.workflowId(), EventType.EVENT_TYPE_NEXUS_OPERATION_CANCEL_REQUEST_COMPLETED))
+                CALLER_A,
+                op.workflowId(),
+                EventType.EVENT_TYPE_NEXUS_OPERATION_CANCEL_REQUEST_COMPLETED))
         .isEqualTo(1);
     List<AccessDecisionEvent> handler = audit.since(mark, Side.HANDLER);
     assertThat(handler)
@@ -130,9 +133,10 @@ class CancelAccessTest {
   }
 
   /**
-   * Default cancellation type (WAIT_COMPLETED): the denied cancel is recorded in the caller's history
-   * as NexusOperationCancelRequestFailed carrying the denial, but the caller workflow is not told; it
-   * keeps waiting for the operation to complete, and the handler workflow keeps running.
+   * Default cancellation type (WAIT_COMPLETED): the denied cancel is recorded in the caller's
+   * history as NexusOperationCancelRequestFailed carrying the denial, but the caller workflow is
+   * not told; it keeps waiting for the operation to complete, and the handler workflow keeps
+   * running.
    */
   @Test
   void removedCallerCancels_waitCompleted_cancelDenied_handlerWorkflowKeepsRunning() {
@@ -164,7 +168,8 @@ class CancelAccessTest {
     assertHandlerDeniedTheCancel(mark, endpoint);
     assertThat(bed.handlerWorkflowStatus(op.handlerWorkflowId()))
         .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
-    // Read from the history: on this embedded server, DescribeWorkflowExecution of a workflow with a
+    // Read from the history: on this embedded server, DescribeWorkflowExecution of a workflow with
+    // a
     // pending cancel request fails inside the server (temporal-testing 1.38.0) and never answers.
     assertThat(bed.history(CALLER_A, op.workflowId()))
         .as("the caller still waits for the operation")
@@ -183,8 +188,8 @@ class CancelAccessTest {
   }
 
   /**
-   * WAIT_REQUESTED: the denied cancel request fails the caller's operation at once with the handler's
-   * denial as the cause; the handler workflow is untouched.
+   * WAIT_REQUESTED: the denied cancel request fails the caller's operation at once with the
+   * handler's denial as the cause; the handler workflow is untouched.
    */
   @Test
   void removedCallerCancels_waitRequested_callerSeesTheDenial_handlerWorkflowKeepsRunning() {

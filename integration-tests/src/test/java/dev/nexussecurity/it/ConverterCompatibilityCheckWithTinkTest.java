@@ -30,12 +30,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The static converter compatibility check with the real Tink payload codec on both sides, over keys
- * generated per run (K0 oldest, K1 current, K2 newest): compatible pairs pass every probe, including
- * the value near the 2 MiB payload limit after the codec's overhead; each kind of mismatch is reported
- * in the direction it breaks; compression on one side only still interoperates; the user's own types,
- * generic ones included, travel both ways, and their values stay out of the report unless asked for.
- * No server needed.
+ * The static converter compatibility check with the real Tink payload codec on both sides, over
+ * keys generated per run (K0 oldest, K1 current, K2 newest): compatible pairs pass every probe,
+ * including the value near the 2 MiB payload limit after the codec's overhead; each kind of
+ * mismatch is reported in the direction it breaks; compression on one side only still
+ * interoperates; the user's own types, generic ones included, travel both ways, and their values
+ * stay out of the report unless asked for. No server needed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConverterCompatibilityCheckWithTinkTest {
@@ -45,7 +45,8 @@ class ConverterCompatibilityCheckWithTinkTest {
   public record LineItem(String sku, int quantity, long unitCents) {}
 
   /** A user type: an invoice with nested generic content. */
-  public record Invoice(String id, String account, List<LineItem> items, Map<String, String> labels) {}
+  public record Invoice(
+      String id, String account, List<LineItem> items, Map<String, String> labels) {}
 
   /** A user type whose {@code note} does not survive JSON: decodes to a different value. */
   public static final class Annotated {
@@ -95,9 +96,7 @@ class ConverterCompatibilityCheckWithTinkTest {
     assertThat(report.getEntries())
         .filteredOn(e -> e.getProbe().equals(NEAR_LIMIT))
         .extracting(Entry::getDirection, Entry::isOk)
-        .containsExactlyInAnyOrder(
-            tuple(Direction.INPUT, true),
-            tuple(Direction.RESULT, true));
+        .containsExactlyInAnyOrder(tuple(Direction.INPUT, true), tuple(Direction.RESULT, true));
     assertThat(report.getEntries()).extracting(Entry::getDirection).contains(Direction.values());
   }
 
@@ -180,8 +179,10 @@ class ConverterCompatibilityCheckWithTinkTest {
 
     assertThat(report.getFindings())
         .hasSize(2)
-        .allSatisfy(f -> assertThat(f).startsWith("CODEC_MISSING").contains(TinkPayloadCodec.CODEC_ID));
-    // Input: the handler cannot decrypt. Results: the caller's codec rejects the handler's plaintext.
+        .allSatisfy(
+            f -> assertThat(f).startsWith("CODEC_MISSING").contains(TinkPayloadCodec.CODEC_ID));
+    // Input: the handler cannot decrypt. Results: the caller's codec rejects the handler's
+    // plaintext.
     assertThat(report.getEntries())
         .allSatisfy(e -> assertThat(e.getCause()).isEqualTo(Cause.CODEC_MISSING));
   }

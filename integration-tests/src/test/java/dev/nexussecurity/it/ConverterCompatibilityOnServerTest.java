@@ -59,19 +59,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The runtime converter compatibility check, end to end under true cross-namespace routing, with the
- * real Tink payload codec on both sides: every worker's DataConverter is {@code
- * CodecDataConverter(DefaultDataConverter, [TinkPayloadCodec])} over keys generated per run (K0 oldest,
- * K1 current, K2 newest), given to its WorkflowClient and to its NexusSecurity.
+ * The runtime converter compatibility check, end to end under true cross-namespace routing, with
+ * the real Tink payload codec on both sides: every worker's DataConverter is {@code
+ * CodecDataConverter(DefaultDataConverter, [TinkPayloadCodec])} over keys generated per run (K0
+ * oldest, K1 current, K2 newest), given to its WorkflowClient and to its NexusSecurity.
  *
- * <p>Compatible pairs work and keep every payload encrypted in both namespaces' histories. A definite
- * mismatch (the caller encrypts with a key the handler lacks, the handler has no codec, the handler
- * encrypts results with a key the caller lacks) is denied by the handler before the input is decoded,
- * with a non-retryable BAD_REQUEST naming the key or codec and the fix, so the caller's operation fails
- * at once: its workflow ends far below the operation's 30 s schedule-to-close timeout and its failure
- * holds no {@code TimeoutFailure}. A control with the handler's check off shows what happens without
- * it: the handler's SDK fails to decode the input, reports a retryable internal error, and the caller
- * sees only a timeout.
+ * <p>Compatible pairs work and keep every payload encrypted in both namespaces' histories. A
+ * definite mismatch (the caller encrypts with a key the handler lacks, the handler has no codec,
+ * the handler encrypts results with a key the caller lacks) is denied by the handler before the
+ * input is decoded, with a non-retryable BAD_REQUEST naming the key or codec and the fix, so the
+ * caller's operation fails at once: its workflow ends far below the operation's 30 s
+ * schedule-to-close timeout and its failure holds no {@code TimeoutFailure}. A control with the
+ * handler's check off shows what happens without it: the handler's SDK fails to decode the input,
+ * reports a retryable internal error, and the caller sees only a timeout.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Execution(ExecutionMode.SAME_THREAD)
@@ -79,21 +79,28 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ConverterCompatibilityOnServerTest {
   /** Handler {K1*}: the caller's keyset. */
   private static final String SAME_KEYSET = "same-keyset";
+
   /** Handler {K0, K1*}: the caller's key plus an older one. */
   private static final String SUPERSET = "superset";
+
   /** Handler {K1, K2*}: has promoted K2, which a {K1*} caller lacks. */
   private static final String HANDLER_PROMOTED = "handler-promoted";
+
   /** Handler with the SDK's plain DefaultDataConverter, given to NexusSecurity too. */
   private static final String NO_CODEC = "no-codec";
+
   /** Handler with the plain DefaultDataConverter in its client only; NexusSecurity derives it. */
   private static final String NO_CODEC_DERIVED = "no-codec-derived";
+
   /** Handler {K1*} with the converter check off: the control. */
   private static final String UNCHECKED = "unchecked";
 
   /** Generous, so that a fast failure is clearly not a timeout. */
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
   /** A fast failure must end the caller's workflow well before this. */
   private static final Duration FAST = Duration.ofSeconds(10);
+
   /** The control's timeout: short, since the control always runs into it. */
   private static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(3);
 
@@ -103,11 +110,15 @@ class ConverterCompatibilityOnServerTest {
   private EncryptionKeys keys;
   private ConverterTestBed bed;
   private AuditLog audit;
+
   /** A caller {K1*}. */
   private Caller current;
+
   private DataConverter currentConverter;
+
   /** A caller {K1, K2*} that has promoted K2. */
   private Caller promoted;
+
   /** A caller with the SDK's plain DefaultDataConverter. */
   private Caller unencrypted;
 
@@ -234,8 +245,9 @@ class ConverterCompatibilityOnServerTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"echo", "runWorkflow"})
-  void callerEncryptingWithKeyHandlerLacks_failsAtOnceWithEncryptionKeyUnavailable_beforeHandlerCode(
-      String operation) {
+  void
+      callerEncryptingWithKeyHandlerLacks_failsAtOnceWithEncryptionKeyUnavailable_beforeHandlerCode(
+          String operation) {
     int mark = audit.mark();
     String input = uniqueId("caller-promoted-" + operation);
     String workflowId = uniqueId("wf");
@@ -345,11 +357,13 @@ class ConverterCompatibilityOnServerTest {
     Failure lastAttempt = awaitLastAttemptFailure(workflowId);
     Throwable failure = catchThrowable(() -> stub.getResult(String.class));
 
-    // The real cause exists only in the pending operation's last attempt: the handler's SDK failed to
+    // The real cause exists only in the pending operation's last attempt: the handler's SDK failed
+    // to
     // decode the input (the codec names the key) and reported a retryable internal error.
     assertThat(lastAttempt.getNexusHandlerFailureInfo().getType()).isEqualTo("INTERNAL");
     assertThat(lastAttempt.getNexusHandlerFailureInfo().getRetryBehavior())
-        .isNotEqualTo(NexusHandlerErrorRetryBehavior.NEXUS_HANDLER_ERROR_RETRY_BEHAVIOR_NON_RETRYABLE);
+        .isNotEqualTo(
+            NexusHandlerErrorRetryBehavior.NEXUS_HANDLER_ERROR_RETRY_BEHAVIOR_NON_RETRYABLE);
     assertThat(failureMessages(lastAttempt))
         .anySatisfy(m -> assertThat(m).contains("UNKNOWN_KEY").contains(keys.keyId(K2)));
     assertThat(failure).isInstanceOf(WorkflowFailedException.class);
@@ -404,7 +418,8 @@ class ConverterCompatibilityOnServerTest {
     root.get("enc").forEach(n -> encodings.add(n.asText()));
     // DefaultDataConverter's payload converters in SDK 1.38, in order.
     assertThat(encodings)
-        .containsExactly("binary/null", "binary/plain", "json/protobuf", "binary/protobuf", "json/plain");
+        .containsExactly(
+            "binary/null", "binary/plain", "json/protobuf", "binary/protobuf", "json/plain");
     assertThat(root.get("codecs")).hasSize(1);
     JsonNode codec = root.get("codecs").get(0);
     assertThat(codec.get("id").asText()).isEqualTo(TinkPayloadCodec.CODEC_ID);
@@ -428,8 +443,8 @@ class ConverterCompatibilityOnServerTest {
   // ---------------------------------------------------------------- helpers
 
   /**
-   * Polls the caller workflow's pending Nexus operation until it records a failed attempt, and returns
-   * that failure; fails if the workflow closes first.
+   * Polls the caller workflow's pending Nexus operation until it records a failed attempt, and
+   * returns that failure; fails if the workflow closes first.
    */
   private Failure awaitLastAttemptFailure(String workflowId) {
     while (true) {
@@ -492,8 +507,10 @@ class ConverterCompatibilityOnServerTest {
   /** From the caller workflow's start to its failure, by the server's event times. */
   private Duration startToFailure(String workflowId) {
     List<HistoryEvent> events = bed.history(CALLER_NS, workflowId);
-    Timestamp started = single(events, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED).getEventTime();
-    Timestamp failed = single(events, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED).getEventTime();
+    Timestamp started =
+        single(events, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED).getEventTime();
+    Timestamp failed =
+        single(events, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED).getEventTime();
     return Duration.ofSeconds(failed.getSeconds(), failed.getNanos())
         .minus(Duration.ofSeconds(started.getSeconds(), started.getNanos()));
   }

@@ -1,7 +1,5 @@
 package dev.nexussecurity.it;
 
-import dev.nexussecurity.it.support.InMemoryRegistry;
-
 import static dev.nexussecurity.it.ServerEndpointsSupport.all;
 import static dev.nexussecurity.it.ServerEndpointsSupport.byName;
 import static dev.nexussecurity.it.ServerEndpointsSupport.edit;
@@ -17,6 +15,7 @@ import dev.nexussecurity.core.server.EndpointReconciler;
 import dev.nexussecurity.core.server.ReconcileAction;
 import dev.nexussecurity.core.server.ReconcilePlan;
 import dev.nexussecurity.core.server.ReconcileResult;
+import dev.nexussecurity.it.support.InMemoryRegistry;
 import dev.nexussecurity.testing.EmbeddedTemporal;
 import io.temporal.api.nexus.v1.Endpoint;
 import io.temporal.serviceclient.OperatorServiceStubs;
@@ -75,9 +74,17 @@ class EndpointReconcilerOnServerTest {
             tuple("payments", ReconcileResult.Outcome.APPLIED),
             tuple("shipping", ReconcileResult.Outcome.APPLIED));
     assertThat(all(operator))
-        .extracting(e -> e.getSpec().getName() + "->" + targetNamespace(e) + "/" + e.getSpec().getTarget().getWorker().getTaskQueue())
+        .extracting(
+            e ->
+                e.getSpec().getName()
+                    + "->"
+                    + targetNamespace(e)
+                    + "/"
+                    + e.getSpec().getTarget().getWorker().getTaskQueue())
         .containsExactlyInAnyOrder(
-            "payments->payments-ns/payments-tq", "shipping->shipping-ns/shipping-tq", "closed->payments-ns/closed-tq");
+            "payments->payments-ns/payments-tq",
+            "shipping->shipping-ns/shipping-tq",
+            "closed->payments-ns/closed-tq");
     List<Endpoint> afterFirst = all(operator);
 
     EndpointReconciler again = reconciler().build();
@@ -108,7 +115,8 @@ class EndpointReconcilerOnServerTest {
         .contains(
             "\n  ~ update payments -> payments-ns/payments-tq allowed [orders-ns] (server version 2):"
                 + " target: server has evil-ns/evil-tq, registry has payments-ns/payments-tq")
-        .contains("\n  + create refunds -> payments-ns/refunds-tq allowed [orders-ns]: not on the server")
+        .contains(
+            "\n  + create refunds -> payments-ns/refunds-tq allowed [orders-ns]: not on the server")
         .contains("\n  = unchanged shipping (server version 1): in step (server version 1)");
   }
 
@@ -118,7 +126,9 @@ class EndpointReconcilerOnServerTest {
     edit(operator, "payments", s -> retarget(s, "evil-ns", "payments-tq"));
 
     ReconcilePlan plan = reconciler().build().plan();
-    assertThat(plan.getChanges()).extracting(ReconcileAction::getEndpointName).containsExactly("payments");
+    assertThat(plan.getChanges())
+        .extracting(ReconcileAction::getEndpointName)
+        .containsExactly("payments");
     assertThat(plan.getChanges().get(0).getReason())
         .contains("target: server has evil-ns/payments-tq, registry has payments-ns/payments-tq");
     assertThat(reconciler().build().apply(plan).isSuccess()).isTrue();
@@ -154,9 +164,12 @@ class EndpointReconcilerOnServerTest {
     registry.store(endpoint("payments", "payments-ns", "payments-tq", "orders-ns", "billing-ns"));
 
     ReconcilePlan plan = reconciler().build().plan();
-    assertThat(plan.getChanges()).extracting(ReconcileAction::getEndpointName).containsExactly("payments");
+    assertThat(plan.getChanges())
+        .extracting(ReconcileAction::getEndpointName)
+        .containsExactly("payments");
     assertThat(plan.getChanges().get(0).getReason())
-        .contains("allowed callers: server policy has [orders-ns], registry has [billing-ns, orders-ns]")
+        .contains(
+            "allowed callers: server policy has [orders-ns], registry has [billing-ns, orders-ns]")
         .contains("registry version: server policy has 1, registry has 2");
     ReconcileResult result = reconciler().build().apply(plan);
     assertThat(result.getResults())
@@ -195,7 +208,11 @@ class EndpointReconcilerOnServerTest {
     reconciler().build().reconcile();
     temporal.createNexusEndpoint("private", "private-ns", "private-tq");
     ReconcileResult result =
-        reconciler().setDeleteRemovedEndpoints(true).setTakeOverUnmanagedEndpoints(true).build().reconcile();
+        reconciler()
+            .setDeleteRemovedEndpoints(true)
+            .setTakeOverUnmanagedEndpoints(true)
+            .build()
+            .reconcile();
     assertThat(result.count(ReconcileResult.Outcome.APPLIED)).isEqualTo(1);
     assertThat(byName(operator, "private")).isNull();
   }
@@ -228,7 +245,10 @@ class EndpointReconcilerOnServerTest {
     ReconcileResult result = reconciler.apply(plan);
 
     ReconcileResult.ActionResult r =
-        result.getResults().stream().filter(x -> x.getAction().isChange()).findFirst().orElseThrow();
+        result.getResults().stream()
+            .filter(x -> x.getAction().isChange())
+            .findFirst()
+            .orElseThrow();
     assertThat(r.getOutcome()).isEqualTo(ReconcileResult.Outcome.APPLIED);
     assertThat(r.getAttempts()).isEqualTo(2);
     assertThat(r.getMessage()).contains("server version 1 became 2");

@@ -28,9 +28,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Registry-level denials that do not depend on the caller: an endpoint the server has but the registry
- * does not (UNKNOWN_ENDPOINT, on both sides), and a request the server delivers to a handler worker
- * that is not the endpoint's target according to the registry (TARGET_MISMATCH).
+ * Registry-level denials that do not depend on the caller: an endpoint the server has but the
+ * registry does not (UNKNOWN_ENDPOINT, on both sides), and a request the server delivers to a
+ * handler worker that is not the endpoint's target according to the registry (TARGET_MISMATCH).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Execution(ExecutionMode.SAME_THREAD)
@@ -38,8 +38,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 class EndpointRoutingDenialsTest {
   /** On the server (routed to handler-ns/probe-tq), not in the registry. */
   private static final String GHOST = "probe-ghost";
+
   /** On the server routed to handler-ns/probe-tq; the registry says handler-ns/elsewhere-tq. */
   private static final String MISROUTED_QUEUE = "probe-misrouted-queue";
+
   /** On the server routed to handler-ns/probe-tq; the registry says elsewhere-ns/probe-tq. */
   private static final String MISROUTED_NAMESPACE = "probe-misrouted-namespace";
 
@@ -74,7 +76,8 @@ class EndpointRoutingDenialsTest {
         catchThrowable(() -> bed.call(CallerProfile.A, workflowId, GHOST, "echo", input));
 
     assertDenied(failure, ReasonCode.UNKNOWN_ENDPOINT, Side.CALLER);
-    assertThat(bed.countEvents(CALLER_A, workflowId, EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED))
+    assertThat(
+            bed.countEvents(CALLER_A, workflowId, EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED))
         .isZero();
     assertThat(HandlerInvocations.count(input)).isZero();
     assertThat(audit.since(mark))

@@ -43,9 +43,9 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tokens and keys never reach the logs: everything logged (by nexus-security and by the Temporal SDK,
- * with their loggers turned up to DEBUG and INFO) while running an allowed call and a series of
- * handler-side denials is captured and searched for every token sent and every key's bytes. The
+ * Tokens and keys never reach the logs: everything logged (by nexus-security and by the Temporal
+ * SDK, with their loggers turned up to DEBUG and INFO) while running an allowed call and a series
+ * of handler-side denials is captured and searched for every token sent and every key's bytes. The
  * failures the caller workflows see are searched too.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -137,7 +137,8 @@ class NoSecretsInLogsTest {
     // The capture works and holds the lines that matter: the audit trail (token ids are
     // identifiers, safe to log) and the SDK's report of each failed Nexus start.
     assertThat(lines)
-        .anySatisfy(l -> assertThat(l).contains("CALLER_NOT_ALLOWED").contains("caller=" + CALLER_B));
+        .anySatisfy(
+            l -> assertThat(l).contains("CALLER_NOT_ALLOWED").contains("caller=" + CALLER_B));
     assertThat(lines).anySatisfy(l -> assertThat(l).contains("DENIED BAD_SIGNATURE"));
     assertThat(lines)
         .anySatisfy(
@@ -156,10 +157,14 @@ class NoSecretsInLogsTest {
     }
     Map<String, KeysetHandle> keys =
         Map.of(
-            CALLER_A, bed.signingKey(CALLER_A),
-            CALLER_B, bed.signingKey(CALLER_B),
-            HANDLER_NS, bed.signingKey(HANDLER_NS),
-            "attacker", attackerKey);
+            CALLER_A,
+            bed.signingKey(CALLER_A),
+            CALLER_B,
+            bed.signingKey(CALLER_B),
+            HANDLER_NS,
+            bed.signingKey(HANDLER_NS),
+            "attacker",
+            attackerKey);
     keys.forEach(
         (owner, key) -> {
           Ed25519PrivateKey privateKey = (Ed25519PrivateKey) key.getPrimary().getKey();
@@ -171,15 +176,20 @@ class NoSecretsInLogsTest {
                   privateKey.getPublicKey().getPublicKeyBytes().toByteArray());
           material.forEach(
               (what, bytes) -> {
-                secrets.put(what + " (base64)", Base64.getEncoder().withoutPadding().encodeToString(bytes));
-                secrets.put(what + " (base64url)", Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+                secrets.put(
+                    what + " (base64)", Base64.getEncoder().withoutPadding().encodeToString(bytes));
+                secrets.put(
+                    what + " (base64url)",
+                    Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
                 secrets.put(what + " (hex)", HexFormat.of().formatHex(bytes));
               });
         });
     assertThat(tokens).hasSize(11);
     secrets.forEach(
         (what, secret) -> {
-          assertThat(lines).as("log lines containing the %s", what).noneMatch(l -> l.contains(secret));
+          assertThat(lines)
+              .as("log lines containing the %s", what)
+              .noneMatch(l -> l.contains(secret));
           for (Throwable failure : callerFailures) {
             assertThat(chain(failure))
                 .as("caller-visible failure messages containing the %s", what)
@@ -189,8 +199,8 @@ class NoSecretsInLogsTest {
   }
 
   /**
-   * Runs one call whose token {@code rewrite} produces and asserts the denial; adds the token issued
-   * and the token sent to {@code sent}.
+   * Runs one call whose token {@code rewrite} produces and asserts the denial; adds the token
+   * issued and the token sent to {@code sent}.
    */
   private Throwable denied(
       CallerProfile profile, ReasonCode reason, UnaryOperator<String> rewrite, List<String> sent) {

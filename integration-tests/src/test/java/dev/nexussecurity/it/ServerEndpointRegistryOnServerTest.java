@@ -1,7 +1,5 @@
 package dev.nexussecurity.it;
 
-import dev.nexussecurity.it.support.InMemoryRegistry;
-
 import static dev.nexussecurity.it.ServerEndpointsSupport.byName;
 import static dev.nexussecurity.it.ServerEndpointsSupport.edit;
 import static dev.nexussecurity.it.ServerEndpointsSupport.editDescriptionText;
@@ -18,6 +16,7 @@ import dev.nexussecurity.core.server.EndpointReconciler;
 import dev.nexussecurity.core.server.ServerEndpointRegistry;
 import dev.nexussecurity.core.server.ServerRegistryException;
 import dev.nexussecurity.core.server.ServerRegistryStatus;
+import dev.nexussecurity.it.support.InMemoryRegistry;
 import dev.nexussecurity.testing.EmbeddedTemporal;
 import io.temporal.serviceclient.OperatorServiceStubs;
 import java.time.Duration;
@@ -92,15 +91,23 @@ class ServerEndpointRegistryOnServerTest {
           .isEqualTo(ReasonCode.CALLER_NOT_ALLOWED);
       assertThat(registry.findEndpoint("payments").orElseThrow().getTargetNamespace())
           .isEqualTo("payments-ns");
-      assertThat(registry.listEndpoints()).extracting(NexusEndpoint::getName).containsExactly("payments", "shipping");
-      assertThat(registry.listEndpoints()).containsExactly(source.get("payments"), source.get("shipping"));
+      assertThat(registry.listEndpoints())
+          .extracting(NexusEndpoint::getName)
+          .containsExactly("payments", "shipping");
+      assertThat(registry.listEndpoints())
+          .containsExactly(source.get("payments"), source.get("shipping"));
     }
   }
 
   @Test
   void allowlistEditedInsideTheDescription_deniesEveryone_andOthersAreUnaffected() {
     try (ServerEndpointRegistry registry = workerRegistry(operator).start()) {
-      edit(operator, "payments", s -> editDescriptionText(s, t -> t.replace("[\\\"orders-ns\\\"]", "[\\\"evil-ns\\\",\\\"orders-ns\\\"]")));
+      edit(
+          operator,
+          "payments",
+          s ->
+              editDescriptionText(
+                  s, t -> t.replace("[\\\"orders-ns\\\"]", "[\\\"evil-ns\\\",\\\"orders-ns\\\"]")));
       assertThat(byName(operator, "payments").getSpec().getDescription().getData().toStringUtf8())
           .contains("evil-ns");
       ServerRegistryStatus status = registry.refresh();
@@ -153,8 +160,9 @@ class ServerEndpointRegistryOnServerTest {
       assertThat(registry.checkAccess("payments", "orders-ns").getReason())
           .isEqualTo(ReasonCode.ENDPOINT_POLICY_INVALID);
       assertThat(registry.getStatus().getInvalidEndpoints().get("payments"))
-          .startsWith("UNKNOWN_KEY: the policy is signed with key id "
-              + Integer.toUnsignedString(rogueKey.getPrimary().getId()));
+          .startsWith(
+              "UNKNOWN_KEY: the policy is signed with key id "
+                  + Integer.toUnsignedString(rogueKey.getPrimary().getId()));
     }
   }
 
@@ -163,7 +171,13 @@ class ServerEndpointRegistryOnServerTest {
     edit(operator, "payments", s -> retarget(s, "evil-ns", "payments-tq"));
     // The shipping policy copied onto a new endpoint: signed, but for another endpoint.
     temporal.createNexusEndpoint("copy", "shipping-ns", "shipping-tq");
-    edit(operator, "copy", s -> s.toBuilder().setDescription(byName(operator, "shipping").getSpec().getDescription()).build());
+    edit(
+        operator,
+        "copy",
+        s ->
+            s.toBuilder()
+                .setDescription(byName(operator, "shipping").getSpec().getDescription())
+                .build());
     try (ServerEndpointRegistry registry = workerRegistry(operator).start()) {
       assertThat(registry.checkAccess("payments", "orders-ns").getReason())
           .isEqualTo(ReasonCode.ENDPOINT_POLICY_INVALID);
@@ -215,8 +229,12 @@ class ServerEndpointRegistryOnServerTest {
 
       assertThatThrownBy(registry::refresh)
           .isInstanceOf(ServerRegistryException.class)
-          .hasMessageContaining("Cannot refresh the Nexus endpoints from the Temporal server (UNAVAILABLE")
-          .hasMessageContaining("still using the endpoints read at " + good.getLastSuccessTime().orElseThrow() + " (2 endpoints)");
+          .hasMessageContaining(
+              "Cannot refresh the Nexus endpoints from the Temporal server (UNAVAILABLE")
+          .hasMessageContaining(
+              "still using the endpoints read at "
+                  + good.getLastSuccessTime().orElseThrow()
+                  + " (2 endpoints)");
       ServerRegistryStatus failed = registry.getStatus();
       assertThat(statuses.take()).isEqualTo(failed);
       assertThat(failed.isHealthy()).isFalse();
@@ -294,12 +312,15 @@ class ServerEndpointRegistryOnServerTest {
                       snapshots++;
                       assertThat(snapshot).as("complete").hasSize(endpoints);
                       for (NexusEndpoint e : snapshot) {
-                        // Each endpoint's content belongs to its version: generation v allows caller-v.
+                        // Each endpoint's content belongs to its version: generation v allows
+                        // caller-v.
                         assertThat(e.getAllowedCallerNamespaces())
                             .as("consistent " + e)
                             .containsExactly("caller-" + e.getVersion());
                         Long before = lastSeen.put(e.getName(), e.getVersion());
-                        assertThat(e.getVersion()).as("never older").isGreaterThanOrEqualTo(before == null ? 0 : before);
+                        assertThat(e.getVersion())
+                            .as("never older")
+                            .isGreaterThanOrEqualTo(before == null ? 0 : before);
                         assertThat(registry.checkAccess(e.getName(), "nobody").getReason())
                             .isEqualTo(ReasonCode.CALLER_NOT_ALLOWED);
                       }
@@ -338,7 +359,10 @@ class ServerEndpointRegistryOnServerTest {
       }
       assertThat(registry.listEndpoints())
           .allSatisfy(e -> assertThat(e.getVersion()).isEqualTo(generations))
-          .allSatisfy(e -> assertThat(registry.checkAccess(e.getName(), "caller-" + generations).isAllowed()).isTrue());
+          .allSatisfy(
+              e ->
+                  assertThat(registry.checkAccess(e.getName(), "caller-" + generations).isAllowed())
+                      .isTrue());
     }
   }
 }

@@ -39,7 +39,8 @@ final class ServerEndpointsSupport {
     }
   }
 
-  static NexusEndpoint endpoint(String name, String namespace, String taskQueue, String... callers) {
+  static NexusEndpoint endpoint(
+      String name, String namespace, String taskQueue, String... callers) {
     return NexusEndpoint.newBuilder()
         .setName(name)
         .setTargetNamespace(namespace)
@@ -72,12 +73,16 @@ final class ServerEndpointsSupport {
       stubs
           .blockingStub()
           .deleteNexusEndpoint(
-              DeleteNexusEndpointRequest.newBuilder().setId(e.getId()).setVersion(e.getVersion()).build());
+              DeleteNexusEndpointRequest.newBuilder()
+                  .setId(e.getId())
+                  .setVersion(e.getVersion())
+                  .build());
     }
   }
 
   /** An administrator's edit of one endpoint's spec, at its current version. */
-  static Endpoint edit(OperatorServiceStubs stubs, String name, UnaryOperator<EndpointSpec> change) {
+  static Endpoint edit(
+      OperatorServiceStubs stubs, String name, UnaryOperator<EndpointSpec> change) {
     Endpoint e = byName(stubs, name);
     return stubs
         .blockingStub()
@@ -95,7 +100,8 @@ final class ServerEndpointsSupport {
     Payload d = spec.getDescription();
     return spec.toBuilder()
         .setDescription(
-            d.toBuilder().setData(ByteString.copyFromUtf8(change.apply(d.getData().toStringUtf8()))))
+            d.toBuilder()
+                .setData(ByteString.copyFromUtf8(change.apply(d.getData().toStringUtf8()))))
         .build();
   }
 
@@ -104,7 +110,9 @@ final class ServerEndpointsSupport {
         .setTarget(
             EndpointTarget.newBuilder()
                 .setWorker(
-                    EndpointTarget.Worker.newBuilder().setNamespace(namespace).setTaskQueue(taskQueue)))
+                    EndpointTarget.Worker.newBuilder()
+                        .setNamespace(namespace)
+                        .setTaskQueue(taskQueue)))
         .build();
   }
 

@@ -1,7 +1,5 @@
 package dev.nexussecurity.it;
 
-import dev.nexussecurity.it.support.InMemoryRegistry;
-
 import static dev.nexussecurity.it.ServerEndpointsSupport.edit;
 import static dev.nexussecurity.it.ServerEndpointsSupport.editDescriptionText;
 import static dev.nexussecurity.it.ServerEndpointsSupport.endpoint;
@@ -19,6 +17,7 @@ import dev.nexussecurity.core.NexusSecurityOptions;
 import dev.nexussecurity.core.TrustStore;
 import dev.nexussecurity.core.server.EndpointReconciler;
 import dev.nexussecurity.core.server.ServerEndpointRegistry;
+import dev.nexussecurity.it.support.InMemoryRegistry;
 import dev.nexussecurity.testing.EmbeddedTemporal;
 import io.nexusrpc.Operation;
 import io.nexusrpc.Service;
@@ -47,8 +46,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * End to end: caller and handler workers in two namespaces, each with {@link NexusSecurity} on its own
- * {@link ServerEndpointRegistry} read from the embedded server, whose endpoints an {@link
+ * End to end: caller and handler workers in two namespaces, each with {@link NexusSecurity} on its
+ * own {@link ServerEndpointRegistry} read from the embedded server, whose endpoints an {@link
  * EndpointReconciler} wrote.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -217,7 +216,8 @@ class ServerRegistryNexusSecurityTest {
 
   @Test
   void allowedCaller_isAdmittedOnBothSides() {
-    assertThat(call("caller-tq", "allowed-" + UUID.randomUUID(), "echo", "hi")).isEqualTo("echo:hi");
+    assertThat(call("caller-tq", "allowed-" + UUID.randomUUID(), "echo", "hi"))
+        .isEqualTo("echo:hi");
     assertThat(HANDLED).containsExactly("hi");
     assertThat(handlerEvents)
         .singleElement()
@@ -264,13 +264,15 @@ class ServerRegistryNexusSecurityTest {
     String onCaller = "private-caller-" + UUID.randomUUID();
     assertThatThrownBy(() -> call("caller-tq", onCaller, "echo-private", "p"))
         .isInstanceOf(WorkflowFailedException.class)
-        .satisfies(e -> assertThat(AccessDenials.reasonOf(e)).contains(ReasonCode.UNKNOWN_ENDPOINT));
+        .satisfies(
+            e -> assertThat(AccessDenials.reasonOf(e)).contains(ReasonCode.UNKNOWN_ENDPOINT));
     assertThat(scheduledNexusOperations(onCaller)).isZero();
 
     String onHandler = "private-handler-" + UUID.randomUUID();
     assertThatThrownBy(() -> call("unchecked-tq", onHandler, "echo-private", "p"))
         .isInstanceOf(WorkflowFailedException.class)
-        .satisfies(e -> assertThat(AccessDenials.reasonOf(e)).contains(ReasonCode.UNKNOWN_ENDPOINT));
+        .satisfies(
+            e -> assertThat(AccessDenials.reasonOf(e)).contains(ReasonCode.UNKNOWN_ENDPOINT));
     assertThat(scheduledNexusOperations(onHandler)).isEqualTo(1);
     assertThat(handlerEvents)
         .singleElement()

@@ -72,13 +72,17 @@ class TokenAttacksTest {
   }
 
   /** The outcome of one tampered call. */
-  private record Attempt(Throwable failure, String input, String workflowId, List<AccessDecisionEvent> handlerEvents) {}
+  private record Attempt(
+      Throwable failure,
+      String input,
+      String workflowId,
+      List<AccessDecisionEvent> handlerEvents) {}
 
   /**
-   * Calls {@code operation} on {@code endpoint} from a new workflow of {@code profile} whose identity
-   * header is rewritten by {@code rewrite}, and asserts what every denial must satisfy: denied for
-   * {@code reason} by the handler, no handler code ran, exactly one handler audit event with that
-   * reason.
+   * Calls {@code operation} on {@code endpoint} from a new workflow of {@code profile} whose
+   * identity header is rewritten by {@code rewrite}, and asserts what every denial must satisfy:
+   * denied for {@code reason} by the handler, no handler code ran, exactly one handler audit event
+   * with that reason.
    */
   private Attempt attack(
       CallerProfile profile,
@@ -299,15 +303,16 @@ class TokenAttacksTest {
     String detail = a.handlerEvents().get(0).getDetail();
     assertThat(detail).doesNotContain("\n").doesNotContain("\r");
     assertThat(DenialAssertions.chain(a.failure()))
-        .allSatisfy(t -> assertThat(String.valueOf(t.getMessage())).doesNotContain("\n" + forgedLine));
+        .allSatisfy(
+            t -> assertThat(String.valueOf(t.getMessage())).doesNotContain("\n" + forgedLine));
   }
 
   // (e) ------------------------------------------------------------------------------------------
 
   /**
-   * caller-a's genuine token as if issued {@code age} ago: its times shifted back and signed again with
-   * caller-a's own key, as a request delayed that long would carry. (Callers take token times from
-   * deterministic workflow time, so a skewed caller clock cannot produce one.)
+   * caller-a's genuine token as if issued {@code age} ago: its times shifted back and signed again
+   * with caller-a's own key, as a request delayed that long would carry. (Callers take token times
+   * from deterministic workflow time, so a skewed caller clock cannot produce one.)
    */
   private UnaryOperator<String> issuedAgo(Duration age) {
     return token ->
@@ -324,7 +329,12 @@ class TokenAttacksTest {
   @Test
   void tokenExpiredWithinCancelGrace_isRefusedAfterDecodeButBeforeHandlerCode() {
     Attempt a =
-        attack(CallerProfile.A, ENDPOINT, "echo", ReasonCode.TOKEN_EXPIRED, issuedAgo(Duration.ofHours(2)));
+        attack(
+            CallerProfile.A,
+            ENDPOINT,
+            "echo",
+            ReasonCode.TOKEN_EXPIRED,
+            issuedAgo(Duration.ofHours(2)));
 
     // Still valid for a cancel, so refused only once the SDK says this is a start (SECURITY.md).
     assertThat(a.handlerEvents().get(0).getAction()).isEqualTo(Action.START);
@@ -334,7 +344,12 @@ class TokenAttacksTest {
   @Test
   void tokenExpiredBeyondCancelGrace_isRefusedBeforeDecode() {
     Attempt a =
-        attack(CallerProfile.A, ENDPOINT, "echo", ReasonCode.TOKEN_EXPIRED, issuedAgo(Duration.ofDays(40)));
+        attack(
+            CallerProfile.A,
+            ENDPOINT,
+            "echo",
+            ReasonCode.TOKEN_EXPIRED,
+            issuedAgo(Duration.ofDays(40)));
 
     assertThat(a.handlerEvents().get(0).getAction()).isEqualTo(Action.START_OR_CANCEL);
   }
@@ -373,7 +388,8 @@ class TokenAttacksTest {
     String stolen = tokenOfCompletedCall(uniqueId("donor-wf"));
 
     Attempt a =
-        attack(CallerProfile.A, ENDPOINT, "echoAgain", ReasonCode.TOKEN_SCOPE_MISMATCH, t -> stolen);
+        attack(
+            CallerProfile.A, ENDPOINT, "echoAgain", ReasonCode.TOKEN_SCOPE_MISMATCH, t -> stolen);
 
     assertThat(a.handlerEvents().get(0).getAction()).isEqualTo(Action.START_OR_CANCEL);
     assertMessageMentions(a.failure(), "issued for service 'ProbeService' operation 'echo'");
@@ -384,12 +400,16 @@ class TokenAttacksTest {
     String stolen = tokenOfCompletedCall(uniqueId("donor-wf"));
 
     Attempt a =
-        attack(CallerProfile.A, ALIAS_ENDPOINT, "echo", ReasonCode.TOKEN_SCOPE_MISMATCH, t -> stolen);
+        attack(
+            CallerProfile.A, ALIAS_ENDPOINT, "echo", ReasonCode.TOKEN_SCOPE_MISMATCH, t -> stolen);
 
     assertMessageMentions(
         a.failure(),
-        "issued for endpoint '" + ENDPOINT + "' but the server delivered the request for endpoint '"
-            + ALIAS_ENDPOINT + "'");
+        "issued for endpoint '"
+            + ENDPOINT
+            + "' but the server delivered the request for endpoint '"
+            + ALIAS_ENDPOINT
+            + "'");
   }
 
   // (h) ------------------------------------------------------------------------------------------
@@ -405,7 +425,9 @@ class TokenAttacksTest {
             .findFirst()
             .orElseThrow();
     String copied =
-        scheduled.getNexusOperationScheduledEventAttributes().getNexusHeaderMap()
+        scheduled
+            .getNexusOperationScheduledEventAttributes()
+            .getNexusHeaderMap()
             .get(NexusSecurity.IDENTITY_HEADER);
     assertThat(copied).isEqualTo(captured);
 
@@ -430,10 +452,14 @@ class TokenAttacksTest {
     String result = bed.call(CallerProfile.A, workflowId, ENDPOINT, "echo", input);
 
     assertThat(result).isEqualTo("echo " + input + " from " + HANDLER_NS);
-    assertThat(HandlerInvocations.of(input)).as("failed once, then ran again").containsExactly("echo", "echo");
+    assertThat(HandlerInvocations.of(input))
+        .as("failed once, then ran again")
+        .containsExactly("echo", "echo");
     List<String> requestIds = HandlerInvocations.requestIds(input);
     assertThat(requestIds).hasSize(2);
-    assertThat(requestIds.get(1)).as("a server retry of the same request").isEqualTo(requestIds.get(0));
+    assertThat(requestIds.get(1))
+        .as("a server retry of the same request")
+        .isEqualTo(requestIds.get(0));
     String tokenId = Tokens.tokenId(bed.tamper().seenBy(workflowId).get(0));
     assertThat(audit.since(mark, Side.HANDLER))
         .hasSize(2)

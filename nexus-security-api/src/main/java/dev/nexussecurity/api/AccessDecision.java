@@ -3,8 +3,8 @@ package dev.nexussecurity.api;
 /**
  * The outcome of an access check: allowed, or denied with a {@link ReasonCode}.
  *
- * <p>Instances are shared constants, one per reason code, so that access checks on the hot path allocate
- * nothing. Compare with {@link #isAllowed()} or {@link #getReason()}.
+ * <p>Instances are shared constants, one per reason code, so that access checks on the hot path
+ * allocate nothing. Compare with {@link #isAllowed()} or {@link #getReason()}.
  *
  * <pre>{@code
  * AccessDecision decision = registry.checkAccess("payments", "orders-ns");

@@ -4,9 +4,9 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Audit record of one runtime access decision on either side of a Nexus call. Contains no tokens and no
- * key material; the token id is a random identifier that is safe to log and correlates the caller's and
- * the handler's events.
+ * Audit record of one runtime access decision on either side of a Nexus call. Contains no tokens
+ * and no key material; the token id is a random identifier that is safe to log and correlates the
+ * caller's and the handler's events.
  *
  * <pre>{@code
  * SecurityAuditListener listener = new SecurityAuditListener() {
@@ -87,7 +87,9 @@ public final class AccessDecisionEvent {
     return reason.isAllowed();
   }
 
-  /** The caller namespace as far as it is known (claimed, for denied tokens); may be {@code null}. */
+  /**
+   * The caller namespace as far as it is known (claimed, for denied tokens); may be {@code null}.
+   */
   public String getCallerNamespace() {
     return callerNamespace;
   }

@@ -3,11 +3,11 @@ package dev.nexussecurity.api;
 /**
  * Account-level roles, modelled on Temporal Cloud.
  *
- * <p>For the endpoint registry: managing endpoints (create, update, delete) needs {@link #DEVELOPER} or
- * higher ({@link #GLOBAL_ADMIN}, {@link #ACCOUNT_OWNER}) together with {@link NamespacePermission#ADMIN}
- * on the target namespace; viewing needs any role but {@link #NONE}, so {@link #FINANCE_ADMIN} may view
- * but not manage. {@link #ACCOUNT_OWNER} and {@link #GLOBAL_ADMIN} hold Namespace Admin on every namespace
- * implicitly.
+ * <p>For the endpoint registry: managing endpoints (create, update, delete) needs {@link
+ * #DEVELOPER} or higher ({@link #GLOBAL_ADMIN}, {@link #ACCOUNT_OWNER}) together with {@link
+ * NamespacePermission#ADMIN} on the target namespace; viewing needs any role but {@link #NONE}, so
+ * {@link #FINANCE_ADMIN} may view but not manage. {@link #ACCOUNT_OWNER} and {@link #GLOBAL_ADMIN}
+ * hold Namespace Admin on every namespace implicitly.
  *
  * <pre>{@code
  * Principal dev = Principal.newBuilder("alice").setAccountRole(AccountRole.DEVELOPER).build();

@@ -1,8 +1,9 @@
 package dev.nexussecurity.api;
 
 /**
- * Refused because the principal's account role is too weak for the operation: managing endpoints needs
- * {@link AccountRole#DEVELOPER} or higher, viewing needs any role but {@link AccountRole#NONE}.
+ * Refused because the principal's account role is too weak for the operation: managing endpoints
+ * needs {@link AccountRole#DEVELOPER} or higher, viewing needs any role but {@link
+ * AccountRole#NONE}.
  *
  * <pre>{@code
  * catch (AccountRoleRequiredException e) { e.getActualRole(); e.getRequirement(); }
@@ -15,7 +16,8 @@ public final class AccountRoleRequiredException extends PermissionDeniedExceptio
   private final String requirement;
 
   /**
-   * @param requirement the role requirement in words, e.g. {@code "account role Developer or higher"}
+   * @param requirement the role requirement in words, e.g. {@code "account role Developer or
+   *     higher"}
    */
   public AccountRoleRequiredException(
       String principalId,

@@ -7,9 +7,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A stable, non-secret description of a payload codec, used to prove that caller and handler converters
- * are compatible: the codec's id, the key id it encrypts with now (if it encrypts) and the key ids it can
- * decrypt. Key ids are identifiers, never key material.
+ * A stable, non-secret description of a payload codec, used to prove that caller and handler
+ * converters are compatible: the codec's id, the key id it encrypts with now (if it encrypts) and
+ * the key ids it can decrypt. Key ids are identifiers, never key material.
  *
  * <pre>{@code
  * CodecDescriptor d = CodecDescriptor.newBuilder("nexus-security/tink-aead")
@@ -34,8 +34,8 @@ public final class CodecDescriptor {
   }
 
   /**
-   * Returns a builder for a codec identified by {@code codecId}: a short, stable name such as {@code
-   * "nexus-security/tink-aead"} or {@code "zlib"}.
+   * Returns a builder for a codec identified by {@code codecId}: a short, stable name such as
+   * {@code "nexus-security/tink-aead"} or {@code "zlib"}.
    */
   public static Builder newBuilder(String codecId) {
     return new Builder(codecId);
@@ -51,15 +51,17 @@ public final class CodecDescriptor {
     return Optional.ofNullable(encryptionKeyId);
   }
 
-  /** The key ids this codec can decrypt, sorted, unmodifiable; empty for codecs that do not encrypt. */
+  /**
+   * The key ids this codec can decrypt, sorted, unmodifiable; empty for codecs that do not encrypt.
+   */
   public Set<String> getDecryptionKeyIds() {
     return decryptionKeyIds;
   }
 
   /**
-   * Whether this codec's decode passes through payloads it did not encode (as a compression codec does)
-   * rather than rejecting them (as an encryption codec that refuses plaintext does). Defaults to true, so
-   * a codec that does not say is never assumed to reject.
+   * Whether this codec's decode passes through payloads it did not encode (as a compression codec
+   * does) rather than rejecting them (as an encryption codec that refuses plaintext does). Defaults
+   * to true, so a codec that does not say is never assumed to reject.
    */
   public boolean isAcceptingUnencodedPayloads() {
     return acceptsUnencodedPayloads;
@@ -139,7 +141,8 @@ public final class CodecDescriptor {
 
     private static String requireId(String field, String value) {
       if (value == null || value.isBlank()) {
-        throw new IllegalArgumentException(field + " must be a non-blank identifier, got '" + value + "'");
+        throw new IllegalArgumentException(
+            field + " must be a non-blank identifier, got '" + value + "'");
       }
       return value;
     }

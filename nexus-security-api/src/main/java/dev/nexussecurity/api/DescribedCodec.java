@@ -1,10 +1,10 @@
 package dev.nexussecurity.api;
 
 /**
- * Implemented by payload codecs that can describe themselves for the converter compatibility check. The
- * compatibility checker and the runtime converter fingerprint look at codecs only through this interface,
- * so core never depends on a particular codec implementation. Codecs that do not implement it are
- * identified by class name.
+ * Implemented by payload codecs that can describe themselves for the converter compatibility check.
+ * The compatibility checker and the runtime converter fingerprint look at codecs only through this
+ * interface, so core never depends on a particular codec implementation. Codecs that do not
+ * implement it are identified by class name.
  *
  * <pre>{@code
  * final class MyCodec implements PayloadCodec, DescribedCodec {
@@ -17,6 +17,9 @@ package dev.nexussecurity.api;
  */
 public interface DescribedCodec {
 
-  /** The current description; it may change when keys rotate. Must be cheap and never expose secrets. */
+  /**
+   * The current description; it may change when keys rotate. Must be cheap and never expose
+   * secrets.
+   */
   CodecDescriptor describe();
 }

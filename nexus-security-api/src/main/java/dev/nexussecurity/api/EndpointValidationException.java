@@ -1,8 +1,10 @@
 package dev.nexussecurity.api;
 
+import dev.nexussecurity.api.internal.UntrustedText;
+
 /**
- * Thrown when an endpoint field breaks a validation rule. The message names the endpoint (when known),
- * the field, the offending value (shortened when long) and the rule.
+ * Thrown when an endpoint field breaks a validation rule. The message names the endpoint (when
+ * known), the field, the offending value (shortened when long) and the rule.
  *
  * <pre>{@code
  * try {
@@ -38,20 +40,13 @@ public final class EndpointValidationException extends IllegalArgumentException 
   private static String format(String endpointName, String field, String value, String rule) {
     StringBuilder sb = new StringBuilder("Invalid Nexus endpoint");
     if (endpointName != null) {
-      sb.append(" '").append(endpointName).append('\'');
+      sb.append(" '").append(UntrustedText.quote(endpointName, MAX_VALUE_CHARS)).append('\'');
     }
     sb.append(": field '").append(field).append('\'');
     if (value != null) {
-      sb.append(" value '").append(shorten(value)).append('\'');
+      sb.append(" value '").append(UntrustedText.quote(value, MAX_VALUE_CHARS)).append('\'');
     }
     return sb.append(' ').append(rule).toString();
-  }
-
-  static String shorten(String value) {
-    if (value.length() <= MAX_VALUE_CHARS) {
-      return value;
-    }
-    return value.substring(0, MAX_VALUE_CHARS) + "...(" + value.length() + " chars)";
   }
 
   /** The endpoint being validated, or {@code null} when its name was not known. */

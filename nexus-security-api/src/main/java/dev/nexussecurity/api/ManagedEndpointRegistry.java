@@ -6,15 +6,17 @@ import java.util.List;
  * An endpoint registry that can be changed, under RBAC modelled on Temporal Cloud.
  *
  * <ul>
- *   <li>{@link #create}, {@link #update}, {@link #delete}: account role {@link AccountRole#DEVELOPER} or
- *       higher <b>and</b> {@link NamespacePermission#ADMIN} on the endpoint's target namespace; an update
- *       that moves the target needs Admin on both the old and the new target namespace.
+ *   <li>{@link #create}, {@link #update}, {@link #delete}: account role {@link
+ *       AccountRole#DEVELOPER} or higher <b>and</b> {@link NamespacePermission#ADMIN} on the
+ *       endpoint's target namespace; an update that moves the target needs Admin on both the old
+ *       and the new target namespace.
  *   <li>{@link #get}, {@link #list}: any account role except {@link AccountRole#NONE}.
  * </ul>
  *
- * <p>Names are unique and immutable. Updates and deletes take the version the caller last read and fail
- * with {@link VersionConflictException} when it is stale; each successful update increments the version.
- * Refusals throw a subclass of {@link PermissionDeniedException} naming what is missing.
+ * <p>Names are unique and immutable. Updates and deletes take the version the caller last read and
+ * fail with {@link VersionConflictException} when it is stale; each successful update increments
+ * the version. Refusals throw a subclass of {@link PermissionDeniedException} naming what is
+ * missing.
  *
  * <pre>{@code
  * NexusEndpoint created = registry.create(admin, NexusEndpoint.newBuilder()
@@ -37,8 +39,8 @@ public interface ManagedEndpointRegistry extends EndpointRegistry {
   NexusEndpoint create(Principal principal, NexusEndpoint endpoint);
 
   /**
-   * Replaces the endpoint named {@code endpoint.getName()} with {@code endpoint} if its current version
-   * is {@code expectedVersion}, and returns the stored endpoint at the next version.
+   * Replaces the endpoint named {@code endpoint.getName()} with {@code endpoint} if its current
+   * version is {@code expectedVersion}, and returns the stored endpoint at the next version.
    *
    * @throws EndpointNotFoundException if there is no such endpoint
    * @throws VersionConflictException if the current version is not {@code expectedVersion}

@@ -1,8 +1,8 @@
 package dev.nexussecurity.api;
 
 /**
- * Per-namespace permissions, modelled on Temporal Cloud. Each permission includes the weaker ones: {@link
- * #ADMIN} includes {@link #WRITE}, which includes {@link #READ}.
+ * Per-namespace permissions, modelled on Temporal Cloud. Each permission includes the weaker ones:
+ * {@link #ADMIN} includes {@link #WRITE}, which includes {@link #READ}.
  *
  * <pre>{@code
  * NamespacePermission.ADMIN.includes(NamespacePermission.WRITE); // true

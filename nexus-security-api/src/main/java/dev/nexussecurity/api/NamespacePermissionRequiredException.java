@@ -1,8 +1,8 @@
 package dev.nexussecurity.api;
 
 /**
- * Refused because the principal lacks a permission on a namespace, e.g. Namespace Admin on an endpoint's
- * target (or on the new target when an update moves it).
+ * Refused because the principal lacks a permission on a namespace, e.g. Namespace Admin on an
+ * endpoint's target (or on the new target when an update moves it).
  *
  * <pre>{@code
  * catch (NamespacePermissionRequiredException e) { e.getNamespace(); e.getRequired(); }

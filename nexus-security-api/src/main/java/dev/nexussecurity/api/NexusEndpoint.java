@@ -12,17 +12,17 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * An immutable Nexus endpoint: a name that callers address, the handler namespace and task queue it routes
- * to, and the caller namespaces allowed to use it.
+ * An immutable Nexus endpoint: a name that callers address, the handler namespace and task queue it
+ * routes to, and the caller namespaces allowed to use it.
  *
- * <p>Validation follows the rules of the Temporal server and Temporal Cloud: the name matches {@code
- * ^[a-zA-Z][a-zA-Z0-9-]*[a-zA-Z0-9]$} and has at most 200 characters; the task queue is non-empty, at most
- * 1000 UTF-8 bytes and does not start with {@code /_sys/}; the description is at most 20,000 UTF-8 bytes;
- * namespace names are non-blank. Setters and {@link Builder#build()} throw {@link
- * EndpointValidationException} naming the field, the value and the rule.
+ * <p>Validation follows the rules of the Temporal server and Temporal Cloud: the name matches
+ * {@code ^[a-zA-Z][a-zA-Z0-9-]*[a-zA-Z0-9]$} and has at most 200 characters; the task queue is
+ * non-empty, at most 1000 UTF-8 bytes and does not start with {@code /_sys/}; the description is at
+ * most 20,000 UTF-8 bytes; namespace names are non-blank. Setters and {@link Builder#build()} throw
+ * {@link EndpointValidationException} naming the field, the value and the rule.
  *
- * <p><b>Default deny.</b> An endpoint with no allowed caller namespaces admits nobody, not even its own
- * target namespace.
+ * <p><b>Default deny.</b> An endpoint with no allowed caller namespaces admits nobody, not even its
+ * own target namespace.
  *
  * <pre>{@code
  * NexusEndpoint endpoint = NexusEndpoint.newBuilder()
@@ -36,18 +36,22 @@ import java.util.regex.Pattern;
  * endpoint.isCallerAllowed("payments-ns"); // false: not on the allowlist
  * }</pre>
  *
- * <p>Values are never null; the description defaults to the empty string and the version to 0 (not yet
- * stored in a registry).
+ * <p>Values are never null; the description defaults to the empty string and the version to 0 (not
+ * yet stored in a registry).
  */
 public final class NexusEndpoint {
   /** Endpoint name pattern used by the Temporal server and Temporal Cloud. */
   public static final Pattern NAME_PATTERN = Pattern.compile("^[a-zA-Z][a-zA-Z0-9-]*[a-zA-Z0-9]$");
+
   /** Maximum endpoint name length in characters. */
   public static final int MAX_NAME_LENGTH = 200;
+
   /** Maximum task queue name length in UTF-8 bytes. */
   public static final int MAX_TASK_QUEUE_BYTES = 1000;
+
   /** Maximum description size in UTF-8 bytes. */
   public static final int MAX_DESCRIPTION_BYTES = 20_000;
+
   /** Task queue prefix reserved by the Temporal server. */
   public static final String RESERVED_TASK_QUEUE_PREFIX = "/_sys/";
 
@@ -62,7 +66,8 @@ public final class NexusEndpoint {
     this.name = b.name;
     this.targetNamespace = b.targetNamespace;
     this.targetTaskQueue = b.targetTaskQueue;
-    this.allowedCallerNamespaces = Collections.unmodifiableSet(new LinkedHashSet<>(b.allowedCallers));
+    this.allowedCallerNamespaces =
+        Collections.unmodifiableSet(new LinkedHashSet<>(b.allowedCallers));
     this.description = b.description;
     this.version = b.version;
   }
@@ -93,8 +98,8 @@ public final class NexusEndpoint {
   }
 
   /**
-   * The caller namespaces allowed to call this endpoint, sorted, unmodifiable. Empty means nobody is
-   * allowed.
+   * The caller namespaces allowed to call this endpoint, sorted, unmodifiable. Empty means nobody
+   * is allowed.
    */
   public Set<String> getAllowedCallerNamespaces() {
     return allowedCallerNamespaces;
@@ -106,7 +111,8 @@ public final class NexusEndpoint {
   }
 
   /**
-   * The registry version: 0 before the endpoint is stored, 1 when created, incremented by every update.
+   * The registry version: 0 before the endpoint is stored, 1 when created, incremented by every
+   * update.
    */
   public long getVersion() {
     return version;
@@ -203,7 +209,9 @@ public final class NexusEndpoint {
       return this;
     }
 
-    /** Replaces the allowlist with {@code namespaces} (copied). An empty collection denies everyone. */
+    /**
+     * Replaces the allowlist with {@code namespaces} (copied). An empty collection denies everyone.
+     */
     public Builder setAllowedCallerNamespaces(Collection<String> namespaces) {
       requireField("allowedCallerNamespaces", namespaces);
       List<String> validated = new ArrayList<>(namespaces.size());
@@ -239,7 +247,8 @@ public final class NexusEndpoint {
     }
 
     /**
-     * Sets the version. Registries manage versions themselves; this is for loading stored endpoints.
+     * Sets the version. Registries manage versions themselves; this is for loading stored
+     * endpoints.
      */
     public Builder setVersion(long version) {
       if (version < 0) {
@@ -253,7 +262,8 @@ public final class NexusEndpoint {
     /**
      * Builds the endpoint.
      *
-     * @throws EndpointValidationException if the name, target namespace or target task queue is missing
+     * @throws EndpointValidationException if the name, target namespace or target task queue is
+     *     missing
      */
     public NexusEndpoint build() {
       requireField("name", name);
@@ -294,7 +304,8 @@ public final class NexusEndpoint {
 
     private String validateNamespace(String field, String namespace) {
       if (namespace == null || namespace.isBlank()) {
-        throw new EndpointValidationException(name, field, namespace, "must be a non-blank namespace name");
+        throw new EndpointValidationException(
+            name, field, namespace, "must be a non-blank namespace name");
       }
       if (!namespace.strip().equals(namespace)) {
         throw new EndpointValidationException(
@@ -305,7 +316,8 @@ public final class NexusEndpoint {
 
     private String validateTaskQueue(String taskQueue) {
       if (taskQueue == null || taskQueue.isEmpty()) {
-        throw new EndpointValidationException(name, "targetTaskQueue", taskQueue, "must not be empty");
+        throw new EndpointValidationException(
+            name, "targetTaskQueue", taskQueue, "must not be empty");
       }
       int bytes = taskQueue.getBytes(StandardCharsets.UTF_8).length;
       if (bytes > MAX_TASK_QUEUE_BYTES) {

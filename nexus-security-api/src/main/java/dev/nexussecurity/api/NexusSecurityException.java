@@ -1,8 +1,8 @@
 package dev.nexussecurity.api;
 
 /**
- * Base class of the errors nexus-security throws for refused or failed operations. Messages say what
- * went wrong and what to fix, and never contain key material or tokens.
+ * Base class of the errors nexus-security throws for refused or failed operations. Messages say
+ * what went wrong and what to fix, and never contain key material or tokens.
  *
  * <pre>{@code
  * try { registry.update(principal, endpoint, version); }

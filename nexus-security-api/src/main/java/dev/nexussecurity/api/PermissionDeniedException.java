@@ -1,8 +1,9 @@
 package dev.nexussecurity.api;
 
 /**
- * A registry operation was refused because the principal lacks a permission. The concrete subclass says
- * which kind: {@link AccountRoleRequiredException} or {@link NamespacePermissionRequiredException}.
+ * A registry operation was refused because the principal lacks a permission. The concrete subclass
+ * says which kind: {@link AccountRoleRequiredException} or {@link
+ * NamespacePermissionRequiredException}.
  *
  * <pre>{@code
  * try { registry.create(principal, endpoint); }

@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Who performs a registry management operation: an identifier, an {@link AccountRole} and permissions on
- * individual namespaces.
+ * Who performs a registry management operation: an identifier, an {@link AccountRole} and
+ * permissions on individual namespaces.
  *
  * <pre>{@code
  * Principal alice = Principal.newBuilder("alice@example.com")
@@ -31,7 +31,9 @@ public final class Principal {
     this.namespacePermissions = Collections.unmodifiableMap(new TreeMap<>(b.permissions));
   }
 
-  /** Returns a builder for a principal identified by {@code id} (for audit; e.g. a user or service). */
+  /**
+   * Returns a builder for a principal identified by {@code id} (for audit; e.g. a user or service).
+   */
   public static Builder newBuilder(String id) {
     return new Builder(id);
   }
@@ -59,8 +61,8 @@ public final class Principal {
   }
 
   /**
-   * The effective permission on {@code namespace}: {@link NamespacePermission#ADMIN} for roles that hold
-   * it implicitly, otherwise the explicit grant, if any. Empty for a {@code null} namespace.
+   * The effective permission on {@code namespace}: {@link NamespacePermission#ADMIN} for roles that
+   * hold it implicitly, otherwise the explicit grant, if any. Empty for a {@code null} namespace.
    */
   public Optional<NamespacePermission> getEffectivePermission(String namespace) {
     if (namespace == null) {
@@ -98,7 +100,13 @@ public final class Principal {
 
   @Override
   public String toString() {
-    return "Principal{id=" + id + ", role=" + accountRole + ", namespaces=" + namespacePermissions + "}";
+    return "Principal{id="
+        + id
+        + ", role="
+        + accountRole
+        + ", namespaces="
+        + namespacePermissions
+        + "}";
   }
 
   /** Builder for {@link Principal}. */

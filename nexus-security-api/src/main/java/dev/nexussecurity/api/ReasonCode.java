@@ -1,8 +1,8 @@
 package dev.nexussecurity.api;
 
 /**
- * Why an access decision allowed or denied a Nexus call. Reason codes are stable: they appear in audit
- * events, metric tags and the messages of denials, and users may match on them.
+ * Why an access decision allowed or denied a Nexus call. Reason codes are stable: they appear in
+ * audit events, metric tags and the messages of denials, and users may match on them.
  *
  * <pre>{@code
  * AccessDecision d = registry.checkAccess("payments", "orders-ns");
@@ -26,9 +26,10 @@ public enum ReasonCode {
       "Add the caller namespace to the endpoint's allowed caller namespaces if it should call this"
           + " endpoint."),
   /**
-   * The endpoint's policy, read from the Temporal server, failed verification: it was edited after it
-   * was signed, cannot be parsed, is signed by a key the registry does not trust, names another endpoint
-   * or target than the server's, or is older than one already seen. Such an endpoint admits nobody.
+   * The endpoint's policy, read from the Temporal server, failed verification: it was edited after
+   * it was signed, cannot be parsed, is signed by a key the registry does not trust, names another
+   * endpoint or target than the server's, or is older than one already seen. Such an endpoint
+   * admits nobody.
    */
   ENDPOINT_POLICY_INVALID(
       Kind.UNAUTHORIZED,
@@ -52,7 +53,9 @@ public enum ReasonCode {
       Kind.UNAUTHENTICATED,
       "The caller identity header was altered or written by an incompatible version; use matching"
           + " nexus-security versions on caller and handler."),
-  /** The handler holds no public key for the caller namespace, or not the key id the token names. */
+  /**
+   * The handler holds no public key for the caller namespace, or not the key id the token names.
+   */
   UNTRUSTED_CALLER(
       Kind.UNAUTHENTICATED,
       "Add the caller namespace's public signing keyset (including its current key) to the handler's"
@@ -93,15 +96,15 @@ public enum ReasonCode {
           + " lifetime. The server retries the request."),
 
   /**
-   * One side encodes payloads with a codec the other side does not have: the caller's operation input,
-   * or the handler's results and failures (the denial's message says which).
+   * One side encodes payloads with a codec the other side does not have: the caller's operation
+   * input, or the handler's results and failures (the denial's message says which).
    */
   CODEC_MISSING(
       Kind.INCOMPATIBLE,
       "Configure the caller's and the handler's DataConverters with the same payload codecs."),
   /**
-   * One side encrypts with a key id the other side cannot decrypt: the caller's operation input, or the
-   * handler's results and failures (the denial's message says which).
+   * One side encrypts with a key id the other side cannot decrypt: the caller's operation input, or
+   * the handler's results and failures (the denial's message says which).
    */
   ENCRYPTION_KEY_UNAVAILABLE(
       Kind.INCOMPATIBLE,

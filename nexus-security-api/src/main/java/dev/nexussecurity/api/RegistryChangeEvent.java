@@ -40,7 +40,8 @@ public final class RegistryChangeEvent {
     this.principalId = Objects.requireNonNull(principalId, "principalId");
     this.operation = Objects.requireNonNull(operation, "operation");
     if (!operation.isWrite()) {
-      throw new IllegalArgumentException("a registry change is a write operation, got " + operation);
+      throw new IllegalArgumentException(
+          "a registry change is a write operation, got " + operation);
     }
     this.endpointName = Objects.requireNonNull(endpointName, "endpointName");
     this.before = before;

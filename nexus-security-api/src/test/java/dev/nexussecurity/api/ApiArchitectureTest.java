@@ -8,7 +8,9 @@ import dev.nexussecurity.api.archunit.ModuleBoundaryRules;
 import java.util.Map;
 
 /** Module boundaries of nexus-security-api: the shared contract depends on the JDK only. */
-@AnalyzeClasses(packages = "dev.nexussecurity.api", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(
+    packages = "dev.nexussecurity.api",
+    importOptions = ImportOption.DoNotIncludeTests.class)
 class ApiArchitectureTest {
 
   @ArchTest

@@ -72,7 +72,10 @@ class CodecDescriptorTest {
     assertThat(a).isNotEqualTo(CodecDescriptor.newBuilder("c").build());
     assertThat(a)
         .isNotEqualTo(
-            CodecDescriptor.newBuilder("c").setEncryptionKeyId("k").addDecryptionKeyId("k").build());
+            CodecDescriptor.newBuilder("c")
+                .setEncryptionKeyId("k")
+                .addDecryptionKeyId("k")
+                .build());
     assertThat(a).isNotEqualTo(null).isNotEqualTo("c");
   }
 }

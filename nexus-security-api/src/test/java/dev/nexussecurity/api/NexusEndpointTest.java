@@ -57,7 +57,10 @@ class NexusEndpointTest {
         assertThat(e.getField()).isEqualTo("name");
         assertThat(e.getValue()).isEqualTo(name);
         assertThat(e.getRule()).contains(NexusEndpoint.NAME_PATTERN.pattern());
-        assertThat(e.getMessage()).contains("field 'name'", "'" + name + "'");
+        assertThat(e.getMessage()).contains("field 'name'").matches("[\\x20-\\x7e]*");
+        if (name.matches("[\\x20-\\x5b\\x5d-\\x7e]*")) {
+          assertThat(e.getMessage()).contains("'" + name + "'");
+        }
       }
     }
 
@@ -449,7 +452,8 @@ class NexusEndpointTest {
 
   @Test
   void removingNullCaller_isANoOp() {
-    NexusEndpoint e = valid().addAllowedCallerNamespace("a").removeAllowedCallerNamespace(null).build();
+    NexusEndpoint e =
+        valid().addAllowedCallerNamespace("a").removeAllowedCallerNamespace(null).build();
     assertThat(e.getAllowedCallerNamespaces()).containsExactly("a");
   }
 }

@@ -134,7 +134,8 @@ class PrincipalTest {
             .build();
 
     Principal copy = p.toBuilder().build();
-    Principal changed = p.toBuilder().putNamespacePermission("ns", NamespacePermission.ADMIN).build();
+    Principal changed =
+        p.toBuilder().putNamespacePermission("ns", NamespacePermission.ADMIN).build();
 
     assertThat(copy).isEqualTo(p).hasSameHashCodeAs(p);
     assertThat(changed).isNotEqualTo(p);
@@ -149,8 +150,7 @@ class PrincipalTest {
         .isNotEqualTo(Principal.newBuilder("b").setAccountRole(AccountRole.READ_ONLY).build());
     assertThat(p).isNotEqualTo(Principal.newBuilder("a").setAccountRole(AccountRole.NONE).build());
     assertThat(p)
-        .isNotEqualTo(
-            p.toBuilder().putNamespacePermission("ns", NamespacePermission.READ).build());
+        .isNotEqualTo(p.toBuilder().putNamespacePermission("ns", NamespacePermission.READ).build());
     assertThat(p).isNotEqualTo(null).isNotEqualTo("a");
   }
 
@@ -162,7 +162,8 @@ class PrincipalTest {
             .putNamespacePermission("ns", NamespacePermission.ADMIN)
             .build();
 
-    assertThat(p.toString()).isEqualTo("Principal{id=alice, role=DEVELOPER, namespaces={ns=ADMIN}}");
+    assertThat(p.toString())
+        .isEqualTo("Principal{id=alice, role=DEVELOPER, namespaces={ns=ADMIN}}");
   }
 
   @ParameterizedTest

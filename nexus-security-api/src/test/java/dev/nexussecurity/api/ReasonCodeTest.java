@@ -10,7 +10,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class ReasonCodeTest {
 
-  /** Reason codes are a stable contract (audit events, metric tags): renaming one must fail here. */
+  /**
+   * Reason codes are a stable contract (audit events, metric tags): renaming one must fail here.
+   */
   @Test
   void names_areStable() {
     assertThat(Arrays.stream(ReasonCode.values()).map(Enum::name))

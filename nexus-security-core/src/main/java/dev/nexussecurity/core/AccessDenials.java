@@ -8,8 +8,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the reason code of a nexus-security denial from the exception a workflow sees when a Nexus call
- * is denied, on either side.
+ * Reads the reason code of a nexus-security denial from the exception a workflow sees when a Nexus
+ * call is denied, on either side.
  *
  * <pre>{@code
  * try {
@@ -26,8 +26,8 @@ public final class AccessDenials {
   private AccessDenials() {}
 
   /**
-   * The reason code of the first nexus-security denial in {@code failure}'s cause chain, or empty when
-   * the failure is not a nexus-security denial.
+   * The reason code of the first nexus-security denial in {@code failure}'s cause chain, or empty
+   * when the failure is not a nexus-security denial.
    */
   public static Optional<ReasonCode> reasonOf(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {

@@ -7,10 +7,10 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The outcome of a {@link ConverterCompatibilityCheck}: definite incompatibilities found by comparing the
- * converters' fingerprints, and, per probe value and direction, OK or the first failure with its cause in
- * words. Never contains key material; contains user sample values only when the check was asked to show
- * them.
+ * The outcome of a {@link ConverterCompatibilityCheck}: definite incompatibilities found by
+ * comparing the converters' fingerprints, and, per probe value and direction, OK or the first
+ * failure with its cause in words. Never contains key material; contains user sample values only
+ * when the check was asked to show them.
  *
  * <pre>{@code
  * CompatibilityReport report = ConverterCompatibilityCheck.newBuilder(callerConverter, handlerConverter)

@@ -3,6 +3,7 @@ package dev.nexussecurity.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nexussecurity.api.ReasonCode;
+import dev.nexussecurity.api.internal.UntrustedText;
 import dev.nexussecurity.core.CompatibilityReport.Cause;
 import dev.nexussecurity.core.CompatibilityReport.Direction;
 import dev.nexussecurity.core.internal.compat.FingerprintComparison;
@@ -23,19 +24,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Proves, before any traffic, that a Nexus caller's and handler's {@link DataConverter}s interoperate in
- * both directions: the operation input (caller encodes, handler decodes) and the result and failures
- * (handler encodes, caller decodes).
+ * Proves, before any traffic, that a Nexus caller's and handler's {@link DataConverter}s
+ * interoperate in both directions: the operation input (caller encodes, handler decodes) and the
+ * result and failures (handler encodes, caller decodes).
  *
- * <p>It compares the converters' {@link ConverterFingerprint}s, then round-trips a broad set of built-in
- * probes — null, every primitive and boxed type, ASCII, empty and non-ASCII strings, byte arrays, an
- * enum, a record, a POJO with nested generics, {@code List}/{@code Map}/{@code Optional}, a protobuf
- * message, and a value near the payload size limit — plus your own samples, typed with a {@link Type}
- * (use e.g. a Jackson {@code TypeReference}'s {@code getType()} for generic types). The {@link
- * CompatibilityReport} names, per probe and direction, the first failure and its cause: missing payload
- * converter, codec missing on one side, key id not available to the decrypting side, value changed,
- * size over the limit. User sample values and error texts that could quote them are left out unless
- * {@link Builder#setShowSampleValues(boolean)} is set.
+ * <p>It compares the converters' {@link ConverterFingerprint}s, then round-trips a broad set of
+ * built-in probes — null, every primitive and boxed type, ASCII, empty and non-ASCII strings, byte
+ * arrays, an enum, a record, a POJO with nested generics, {@code List}/{@code Map}/{@code
+ * Optional}, a protobuf message, and a value near the payload size limit — plus your own samples,
+ * typed with a {@link Type} (use e.g. a Jackson {@code TypeReference}'s {@code getType()} for
+ * generic types). The {@link CompatibilityReport} names, per probe and direction, the first failure
+ * and its cause: missing payload converter, codec missing on one side, key id not available to the
+ * decrypting side, value changed, size over the limit. User sample values and error texts that
+ * could quote them are left out unless {@link Builder#setShowSampleValues(boolean)} is set.
  *
  * <pre>{@code
  * ConverterCompatibilityCheck.newBuilder(callerConverter, handlerConverter)
@@ -52,7 +53,8 @@ public final class ConverterCompatibilityCheck {
 
   private static final Pattern NO_CONVERTER =
       Pattern.compile("No PayloadConverter is registered for an encoding: ?([^\\s]+)");
-  private static final Pattern OVER_LIMIT = Pattern.compile("(?i)(exceed|over|larger than).{0,40}limit");
+  private static final Pattern OVER_LIMIT =
+      Pattern.compile("(?i)(exceed|over|larger than).{0,40}limit");
 
   private final DataConverter caller;
   private final DataConverter handler;
@@ -80,7 +82,8 @@ public final class ConverterCompatibilityCheck {
   public CompatibilityReport run() {
     ConverterFingerprint callerFp = ConverterFingerprint.of(caller);
     ConverterFingerprint handlerFp = ConverterFingerprint.of(handler);
-    List<FingerprintComparison.Finding> findings = FingerprintComparison.compare(callerFp, handlerFp);
+    List<FingerprintComparison.Finding> findings =
+        FingerprintComparison.compare(callerFp, handlerFp);
     List<String> findingTexts = new ArrayList<>();
     for (FingerprintComparison.Finding f : findings) {
       findingTexts.add(f.getReason() + ": " + f.getMessage());
@@ -144,7 +147,10 @@ public final class ConverterCompatibilityCheck {
           p.userSample && !showSampleValues
               ? "the decoded value differs from the original (values hidden; set showSampleValues to"
                   + " see them)"
-              : "sent " + shorten(String.valueOf(show(p.value))) + ", got " + shorten(String.valueOf(show(back))));
+              : "sent "
+                  + UntrustedText.quote(String.valueOf(show(p.value)), 200)
+                  + ", got "
+                  + UntrustedText.quote(String.valueOf(show(back)), 200));
     }
     return entry(p, direction, null, "");
   }
@@ -167,8 +173,10 @@ public final class ConverterCompatibilityCheck {
         return entry(p, direction, cause, f.getMessage());
       }
     }
-    String encoding = payload.getMetadataOrDefault("encoding", com.google.protobuf.ByteString.EMPTY)
-        .toString(StandardCharsets.UTF_8);
+    String encoding =
+        payload
+            .getMetadataOrDefault("encoding", com.google.protobuf.ByteString.EMPTY)
+            .toString(StandardCharsets.UTF_8);
     Matcher m = NO_CONVERTER.matcher(chainText(e));
     if (m.find()) {
       boolean writtenByPayloadConverter =
@@ -211,7 +219,8 @@ public final class ConverterCompatibilityCheck {
             Probes.parameterized(List.class, String.class),
             false);
     ApplicationFailure original =
-        ApplicationFailure.newNonRetryableFailure("probe failure: café", "ProbeFailure", "détail", 42);
+        ApplicationFailure.newNonRetryableFailure(
+            "probe failure: café", "ProbeFailure", "détail", 42);
     Failure failure;
     try {
       failure = handler.exceptionToFailure(original);
@@ -225,7 +234,9 @@ public final class ConverterCompatibilityCheck {
             p,
             Direction.FAILURE,
             Cause.VALUE_CHANGED,
-            "the caller decoded a " + back.getClass().getSimpleName() + ", not an ApplicationFailure");
+            "the caller decoded a "
+                + back.getClass().getSimpleName()
+                + ", not an ApplicationFailure");
       }
       ApplicationFailure af = (ApplicationFailure) back;
       String detail = af.getDetails().get(0, String.class);
@@ -259,10 +270,10 @@ public final class ConverterCompatibilityCheck {
   }
 
   /**
-   * Whether {@code b} is {@code a} after a round trip: equal by {@code equals} (deeply for arrays); for
-   * lists, maps and optionals, element by element; for values whose class does not define {@code
-   * equals} (plain POJOs), equal as JSON trees. Element classes must match, so a generic value that came
-   * back as plain maps instead of the declared element type counts as changed.
+   * Whether {@code b} is {@code a} after a round trip: equal by {@code equals} (deeply for arrays);
+   * for lists, maps and optionals, element by element; for values whose class does not define
+   * {@code equals} (plain POJOs), equal as JSON trees. Element classes must match, so a generic
+   * value that came back as plain maps instead of the declared element type counts as changed.
    */
   private boolean sameValue(Object a, Object b) {
     if (a == b) {
@@ -303,8 +314,7 @@ public final class ConverterCompatibilityCheck {
     if (a instanceof Optional && b instanceof Optional) {
       Optional<?> oa = (Optional<?>) a;
       Optional<?> ob = (Optional<?>) b;
-      return oa.isPresent() == ob.isPresent()
-          && (oa.isEmpty() || sameValue(oa.get(), ob.get()));
+      return oa.isPresent() == ob.isPresent() && (oa.isEmpty() || sameValue(oa.get(), ob.get()));
     }
     if (!a.getClass().equals(b.getClass())) {
       return false;
@@ -339,7 +349,7 @@ public final class ConverterCompatibilityCheck {
     for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
       sb.append(first ? "" : " <- ").append(t.getClass().getSimpleName());
       if (!hideMessages && t.getMessage() != null) {
-        sb.append(" \"").append(shorten(t.getMessage())).append('"');
+        sb.append(" \"").append(UntrustedText.quote(t.getMessage(), 200)).append('"');
       }
       first = false;
     }
@@ -364,10 +374,6 @@ public final class ConverterCompatibilityCheck {
     return v;
   }
 
-  private static String shorten(String s) {
-    return s.length() <= 200 ? s : s.substring(0, 200) + "...";
-  }
-
   private static CompatibilityReport.Entry entry(
       Probe p, Direction d, Cause cause, String explanation) {
     return new CompatibilityReport.Entry(p.name, d, cause, explanation, p.userSample);
@@ -388,8 +394,9 @@ public final class ConverterCompatibilityCheck {
     }
 
     /**
-     * Adds a sample of your own operation types, decoded as {@code type} (a {@link Class} or a {@link
-     * java.lang.reflect.ParameterizedType} for generic types). Samples travel in both directions.
+     * Adds a sample of your own operation types, decoded as {@code type} (a {@link Class} or a
+     * {@link java.lang.reflect.ParameterizedType} for generic types). Samples travel in both
+     * directions.
      */
     public Builder addSample(String name, Object value, Type type) {
       if (name == null || name.isBlank()) {
@@ -407,19 +414,25 @@ public final class ConverterCompatibilityCheck {
     /** Sets the payload size limit in bytes (default 2 MB). */
     public Builder setPayloadSizeLimit(int bytes) {
       if (bytes < 16 * 1024) {
-        throw new IllegalArgumentException("payload size limit must be at least 16 KiB, got " + bytes);
+        throw new IllegalArgumentException(
+            "payload size limit must be at least 16 KiB, got " + bytes);
       }
       this.sizeLimit = bytes;
       return this;
     }
 
-    /** Whether the report may show user sample values and error texts that quote them (default no). */
+    /**
+     * Whether the report may show user sample values and error texts that quote them (default no).
+     */
     public Builder setShowSampleValues(boolean show) {
       this.showSampleValues = show;
       return this;
     }
 
-    /** Whether to run the built-in probes (default yes); off runs only your samples and the failure probe. */
+    /**
+     * Whether to run the built-in probes (default yes); off runs only your samples and the failure
+     * probe.
+     */
     public Builder setBuiltInProbes(boolean run) {
       this.builtInProbes = run;
       return this;

@@ -15,14 +15,14 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A stable, non-secret description of a {@link DataConverter}: the encodings of its payload converters in
- * order, and its codec chain (outermost first) with each codec's id and, for encrypting codecs, the key
- * id it encrypts with and the key ids it can decrypt.
+ * A stable, non-secret description of a {@link DataConverter}: the encodings of its payload
+ * converters in order, and its codec chain (outermost first) with each codec's id and, for
+ * encrypting codecs, the key id it encrypts with and the key ids it can decrypt.
  *
- * <p>Caller workers send their fingerprint in the {@value #HEADER} Nexus header; handler workers compare
- * it with their own before decoding the input, so that a definite incompatibility (a codec the handler
- * lacks, a key it cannot decrypt) fails the call at once instead of after a timeout. Parts that cannot be
- * determined are marked unknown, and unknown parts never cause a denial.
+ * <p>Caller workers send their fingerprint in the {@value #HEADER} Nexus header; handler workers
+ * compare it with their own before decoding the input, so that a definite incompatibility (a codec
+ * the handler lacks, a key it cannot decrypt) fails the call at once instead of after a timeout.
+ * Parts that cannot be determined are marked unknown, and unknown parts never cause a denial.
  *
  * <pre>{@code
  * DataConverter converter = new CodecDataConverter(
@@ -33,13 +33,14 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>{@link #of} reads the structure of the SDK's {@code DefaultDataConverter} and {@code
- * CodecDataConverter}; codecs describe themselves through {@link dev.nexussecurity.api.DescribedCodec},
- * others are identified by class name. For converters it cannot read, build the fingerprint yourself
- * with {@link #newBuilder()}. Immutable.
+ * CodecDataConverter}; codecs describe themselves through {@link
+ * dev.nexussecurity.api.DescribedCodec}, others are identified by class name. For converters it
+ * cannot read, build the fingerprint yourself with {@link #newBuilder()}. Immutable.
  */
 public final class ConverterFingerprint {
   /** The Nexus header that carries the caller's fingerprint. Contains no secrets. */
   public static final String HEADER = "nexus-security-converter";
+
   /** Header values longer than this are not sent; the handler then treats the caller as unknown. */
   public static final int MAX_HEADER_CHARS = 4096;
 
@@ -50,7 +51,8 @@ public final class ConverterFingerprint {
   private final List<CodecDescriptor> codecs;
 
   private ConverterFingerprint(List<String> encodings, List<CodecDescriptor> codecs) {
-    this.encodings = encodings == null ? null : Collections.unmodifiableList(new ArrayList<>(encodings));
+    this.encodings =
+        encodings == null ? null : Collections.unmodifiableList(new ArrayList<>(encodings));
     this.codecs = codecs == null ? null : Collections.unmodifiableList(new ArrayList<>(codecs));
   }
 
@@ -75,7 +77,9 @@ public final class ConverterFingerprint {
     return Optional.ofNullable(encodings);
   }
 
-  /** The codec chain, outermost (last applied on encode, first on decode) first; empty when unknown. */
+  /**
+   * The codec chain, outermost (last applied on encode, first on decode) first; empty when unknown.
+   */
   public Optional<List<CodecDescriptor>> getCodecs() {
     return Optional.ofNullable(codecs);
   }
@@ -111,8 +115,8 @@ public final class ConverterFingerprint {
   }
 
   /**
-   * Parses a header value; returns {@link #unknown()} for anything it cannot read (a newer format, a
-   * damaged value), so that an unreadable fingerprint never denies a call.
+   * Parses a header value; returns {@link #unknown()} for anything it cannot read (a newer format,
+   * a damaged value), so that an unreadable fingerprint never denies a call.
    */
   public static ConverterFingerprint fromHeaderValue(String value) {
     if (value == null || value.isEmpty() || value.length() > MAX_HEADER_CHARS) {

@@ -30,40 +30,43 @@ import org.slf4j.LoggerFactory;
  * A thread-safe, in-memory {@link ManagedEndpointRegistry} with RBAC modelled on Temporal Cloud.
  *
  * <p><b>Reads never block.</b> The registry's state is an immutable snapshot behind a volatile
- * reference. {@link #checkAccess}, {@link #findEndpoint}, {@link #listEndpoints}, {@link #get} and {@link
- * #list} read one snapshot and never see a half-applied change. Changes are serialized by a lock, build a
- * new snapshot (copy-on-write) and publish it with one volatile write. {@link #checkAccess} is O(1) in the
- * number of endpoints and allocation-free: two hash lookups and a shared {@link AccessDecision} constant.
+ * reference. {@link #checkAccess}, {@link #findEndpoint}, {@link #listEndpoints}, {@link #get} and
+ * {@link #list} read one snapshot and never see a half-applied change. Changes are serialized by a
+ * lock, build a new snapshot (copy-on-write) and publish it with one volatile write. {@link
+ * #checkAccess} is O(1) in the number of endpoints and allocation-free: two hash lookups and a
+ * shared {@link AccessDecision} constant.
  *
- * <p><b>RBAC.</b> Create, update and delete need account role Developer or higher <b>and</b> Namespace
- * Admin on the endpoint's target namespace (on both the old and the new target when an update moves it);
- * Account Owner and Global Admin hold Namespace Admin everywhere. Get and list need any account role but
- * None (Finance Admin may view). The checks run in this order, and the first failure is thrown:
+ * <p><b>RBAC.</b> Create, update and delete need account role Developer or higher <b>and</b>
+ * Namespace Admin on the endpoint's target namespace (on both the old and the new target when an
+ * update moves it); Account Owner and Global Admin hold Namespace Admin everywhere. Get and list
+ * need any account role but None (Finance Admin may view). The checks run in this order, and the
+ * first failure is thrown:
  *
  * <ol>
  *   <li>the account role ({@link dev.nexussecurity.api.AccountRoleRequiredException});
  *   <li>create and update: Namespace Admin on the target named in the request ({@link
  *       dev.nexussecurity.api.NamespacePermissionRequiredException});
  *   <li>existence ({@link EndpointNotFoundException}, {@link EndpointAlreadyExistsException});
- *   <li>update and delete: Namespace Admin on the stored endpoint's target, when not checked already;
+ *   <li>update and delete: Namespace Admin on the stored endpoint's target, when not checked
+ *       already;
  *   <li>the expected version ({@link VersionConflictException}).
  * </ol>
  *
- * <p>Checks that do not depend on the registry's contents come first, so a principal refused by them
- * learns nothing about which endpoints exist; existence is only revealed to principals who may list all
- * endpoints anyway. A version is only compared for a principal who may change the endpoint. A refused or
- * failed operation changes nothing.
+ * <p>Checks that do not depend on the registry's contents come first, so a principal refused by
+ * them learns nothing about which endpoints exist; existence is only revealed to principals who may
+ * list all endpoints anyway. A version is only compared for a principal who may change the
+ * endpoint. A refused or failed operation changes nothing.
  *
- * <p><b>Audit.</b> Every successful change emits a {@link RegistryChangeEvent} to each audit listener,
- * in the order the changes were applied, and one INFO line to the SLF4J logger {@value
+ * <p><b>Audit.</b> Every successful change emits a {@link RegistryChangeEvent} to each audit
+ * listener, in the order the changes were applied, and one INFO line to the SLF4J logger {@value
  * #AUDIT_LOGGER_NAME}; every refusal by RBAC is logged there at WARN. Listeners run on the changing
- * thread while the change lock is held (readers are not affected), after the new state is visible; a
- * listener that throws is logged and skipped, and the change stands. Listeners must not change the
- * registry (an attempt throws {@link IllegalStateException}).
+ * thread while the change lock is held (readers are not affected), after the new state is visible;
+ * a listener that throws is logged and skipped, and the change stands. Listeners must not change
+ * the registry (an attempt throws {@link IllegalStateException}).
  *
- * <p>Endpoint names are unique and immutable. Create stores version 1 and each update increments the
- * version; a deleted and re-created endpoint starts again at version 1. An endpoint with an empty
- * allowlist admits nobody. Null principals, endpoints and names are rejected with {@link
+ * <p>Endpoint names are unique and immutable. Create stores version 1 and each update increments
+ * the version; a deleted and re-created endpoint starts again at version 1. An endpoint with an
+ * empty allowlist admits nobody. Null principals, endpoints and names are rejected with {@link
  * NullPointerException}; {@link #checkAccess} and {@link #findEndpoint} treat null as unknown.
  *
  * <pre>{@code
@@ -253,13 +256,14 @@ public final class InMemoryEndpointRegistry implements ManagedEndpointRegistry {
   // ---------------------------------------------------------------- persistence
 
   /**
-   * Atomically saves the current endpoints (one consistent snapshot) to {@code file} in the format of
-   * {@link RegistryFiles}. Changes are not blocked while the file is written. Saves by several threads
-   * are serialized and each takes the snapshot current when its turn comes, so a file never goes back
-   * to an older state than an earlier completed save wrote. Saving is not an RBAC-checked operation: it
-   * exports what the process already holds.
+   * Atomically saves the current endpoints (one consistent snapshot) to {@code file} in the format
+   * of {@link RegistryFiles}. Changes are not blocked while the file is written. Saves by several
+   * threads are serialized and each takes the snapshot current when its turn comes, so a file never
+   * goes back to an older state than an earlier completed save wrote. Saving is not an RBAC-checked
+   * operation: it exports what the process already holds.
    *
-   * @throws RegistryFileException if the file cannot be written; the previous file is then unchanged
+   * @throws RegistryFileException if the file cannot be written; the previous file is then
+   *     unchanged
    */
   public void saveTo(Path file) {
     Objects.requireNonNull(file, "file");
@@ -322,9 +326,9 @@ public final class InMemoryEndpointRegistry implements ManagedEndpointRegistry {
   }
 
   /**
-   * Builder for {@link InMemoryEndpointRegistry}: initial endpoints, audit listeners and the clock used
-   * for event times. Initial endpoints keep their versions (version 0 is stored as 1) and emit no audit
-   * events.
+   * Builder for {@link InMemoryEndpointRegistry}: initial endpoints, audit listeners and the clock
+   * used for event times. Initial endpoints keep their versions (version 0 is stored as 1) and emit
+   * no audit events.
    */
   public static final class Builder {
     private final Map<String, NexusEndpoint> endpoints = new LinkedHashMap<>();

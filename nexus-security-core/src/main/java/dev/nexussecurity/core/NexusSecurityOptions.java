@@ -14,37 +14,42 @@ import java.util.Objects;
  * Configuration of {@link NexusSecurity} for the workers of one namespace.
  *
  * <ul>
- *   <li><b>namespace</b> (required): the namespace these workers run in. Callers sign tokens as this
- *       namespace; handlers compare it with the endpoint's target.
+ *   <li><b>namespace</b> (required): the namespace these workers run in. Callers sign tokens as
+ *       this namespace; handlers compare it with the endpoint's target.
  *   <li><b>registry</b> (required): the endpoint registry consulted on every call, on both sides.
- *   <li><b>signingKeyset</b> (needed to call endpoints): this namespace's private signature keyset (Tink
- *       Ed25519 recommended). Only this namespace's workers may hold it.
- *   <li><b>identityMacKeyset</b> (instead of signingKeyset, opt-in): a shared-secret Tink MAC keyset
- *       for single-team setups where the public-key signature's cost matters; weaker, see {@link
- *       TrustStore.Builder#addSharedSecretNamespace}.
- *   <li><b>trustStore</b> (needed to handle endpoints): public keysets of the caller namespaces this
- *       worker accepts. Defaults to empty: every caller is denied.
+ *   <li><b>signingKeyset</b> (needed to call endpoints): this namespace's private signature keyset
+ *       (Tink Ed25519 recommended). Only this namespace's workers may hold it.
+ *   <li><b>identityMacKeyset</b> (instead of signingKeyset, opt-in): a shared-secret Tink MAC
+ *       keyset for single-team setups where the public-key signature's cost matters; weaker, see
+ *       {@link TrustStore.Builder#addSharedSecretNamespace}.
+ *   <li><b>trustStore</b> (needed to handle endpoints): public keysets of the caller namespaces
+ *       this worker accepts. Defaults to empty: every caller is denied.
  *   <li><b>tokenLifetime</b> (default 1 hour): how long a caller's token admits the start of its
  *       operation, shortened to the operation's schedule-to-close timeout when that is shorter. The
  *       server retries a start until it is handled; a retry after the token expired is denied with
- *       {@code TOKEN_EXPIRED}, so choose a lifetime longer than the handler outages to ride through.
+ *       {@code TOKEN_EXPIRED}, so choose a lifetime longer than the handler outages to ride
+ *       through.
  *   <li><b>clockSkew</b> (default 1 minute): tolerance between caller and handler clocks.
  *   <li><b>cancelGracePeriod</b> (default 30 days): how long after its expiry a token still admits
- *       cancelling the operation it started (cancels carry the start's headers and may come much later).
- *   <li><b>replayCacheCapacity</b> (default 100,000): live tokens remembered to refuse replays; size it
- *       to at least peak starts per second × token lifetime. When full, new starts get a retryable
- *       {@code REPLAY_CACHE_FULL} denial (fail closed).
- *   <li><b>requireCallerLink</b> (default false): deny starts that carry no server-built caller link.
- *   <li><b>enforceOnCaller</b> (default true): check the registry before scheduling. Turning it off makes
- *       a worker that relies on the handler alone (handlers always enforce); useful to test handlers.
+ *       cancelling the operation it started (cancels carry the start's headers and may come much
+ *       later).
+ *   <li><b>replayCacheCapacity</b> (default 100,000): live tokens remembered to refuse replays;
+ *       size it to at least peak starts per second × token lifetime. When full, new starts get a
+ *       retryable {@code REPLAY_CACHE_FULL} denial (fail closed).
+ *   <li><b>requireCallerLink</b> (default false): deny starts that carry no server-built caller
+ *       link.
+ *   <li><b>enforceOnCaller</b> (default true): check the registry before scheduling. Turning it off
+ *       makes a worker that relies on the handler alone (handlers always enforce); useful to test
+ *       handlers.
  *   <li><b>dataConverter</b> (recommended): the DataConverter these workers use. Callers send its
- *       {@link ConverterFingerprint} with each call; handlers compare it with their own (this one, or
- *       else the handler worker's client converter) before decoding, and deny a definitely
+ *       {@link ConverterFingerprint} with each call; handlers compare it with their own (this one,
+ *       or else the handler worker's client converter) before decoding, and deny a definitely
  *       incompatible caller at once with {@code BAD_REQUEST} ({@code CODEC_MISSING}, {@code
  *       ENCRYPTION_KEY_UNAVAILABLE}) instead of letting the operation retry until it times out.
  *   <li><b>checkConverterCompatibility</b> (default true): turn the comparison above off.
  *   <li><b>auditListeners</b>: receive every decision; <b>clock</b>: the handler's clock for token
- *       validity (for tests). Callers take the issue time from {@code Workflow.currentTimeMillis()}.
+ *       validity (for tests). Callers take the issue time from {@code
+ *       Workflow.currentTimeMillis()}.
  * </ul>
  *
  * <pre>{@code
@@ -117,8 +122,8 @@ public final class NexusSecurityOptions {
   }
 
   /**
-   * The shared-secret MAC keyset this worker authenticates its tokens with instead of a signature, or
-   * {@code null} (the default, public-key mode).
+   * The shared-secret MAC keyset this worker authenticates its tokens with instead of a signature,
+   * or {@code null} (the default, public-key mode).
    */
   public KeysetHandle getIdentityMacKeyset() {
     return identityMacKeyset;
@@ -260,19 +265,20 @@ public final class NexusSecurityOptions {
     }
 
     /**
-     * Sets this namespace's private signature keyset, used to sign caller identity tokens. Validated in
-     * {@link #build()}.
+     * Sets this namespace's private signature keyset, used to sign caller identity tokens.
+     * Validated in {@link #build()}.
      */
     public Builder setSigningKeyset(KeysetHandle privateKeyset) {
-      this.signingKeyset = Objects.requireNonNull(privateKeyset, "NexusSecurityOptions.signingKeyset");
+      this.signingKeyset =
+          Objects.requireNonNull(privateKeyset, "NexusSecurityOptions.signingKeyset");
       return this;
     }
 
     /**
-     * Authenticates this worker's tokens with a shared-secret Tink MAC keyset instead of a signature
-     * keyset: the opt-in, weaker mode for single-team setups (handlers trust it with {@link
-     * TrustStore.Builder#addSharedSecretNamespace}, whose warning applies). Exclusive with {@link
-     * #setSigningKeyset}.
+     * Authenticates this worker's tokens with a shared-secret Tink MAC keyset instead of a
+     * signature keyset: the opt-in, weaker mode for single-team setups (handlers trust it with
+     * {@link TrustStore.Builder#addSharedSecretNamespace}, whose warning applies). Exclusive with
+     * {@link #setSigningKeyset}.
      */
     public Builder setIdentityMacKeyset(KeysetHandle macKeyset) {
       this.identityMacKeyset =
@@ -321,8 +327,8 @@ public final class NexusSecurityOptions {
     }
 
     /**
-     * Whether to check the registry on the caller side before scheduling (default true). Handlers always
-     * enforce; turning this off only removes the early, local denial.
+     * Whether to check the registry on the caller side before scheduling (default true). Handlers
+     * always enforce; turning this off only removes the early, local denial.
      */
     public Builder setEnforceOnCaller(boolean enforce) {
       this.enforceOnCaller = enforce;
@@ -330,8 +336,8 @@ public final class NexusSecurityOptions {
     }
 
     /**
-     * Sets the DataConverter these workers use (the one in their {@code WorkflowClientOptions}), which
-     * enables the runtime converter compatibility check on the caller side.
+     * Sets the DataConverter these workers use (the one in their {@code WorkflowClientOptions}),
+     * which enables the runtime converter compatibility check on the caller side.
      */
     public Builder setDataConverter(DataConverter converter) {
       this.dataConverter = Objects.requireNonNull(converter, "NexusSecurityOptions.dataConverter");
@@ -351,8 +357,8 @@ public final class NexusSecurityOptions {
     }
 
     /**
-     * Sets the clock the handler side checks token validity against (default UTC system clock). Callers
-     * use workflow time, which must stay deterministic.
+     * Sets the clock the handler side checks token validity against (default UTC system clock).
+     * Callers use workflow time, which must stay deterministic.
      */
     public Builder setClock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "NexusSecurityOptions.clock");
@@ -362,8 +368,8 @@ public final class NexusSecurityOptions {
     /**
      * Builds the options.
      *
-     * @throws IllegalArgumentException if namespace or registry is missing, or the signing keyset is
-     *     not a private signature keyset
+     * @throws IllegalArgumentException if namespace or registry is missing, or the signing keyset
+     *     is not a private signature keyset
      */
     public NexusSecurityOptions build() {
       if (namespace == null) {

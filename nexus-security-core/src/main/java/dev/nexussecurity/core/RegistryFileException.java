@@ -5,13 +5,14 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * A registry file could not be loaded or saved. The message names the file, the place in it (line and
- * column, when known), the endpoint and field concerned (when known) and the problem; it contains no
- * secrets (registry files hold none).
+ * A registry file could not be loaded or saved. The message names the file, the place in it (line
+ * and column, when known), the endpoint and field concerned (when known) and the problem; it
+ * contains no secrets (registry files hold none).
  *
- * <p>Loading is all or nothing: when this exception is thrown by {@link RegistryFiles#load}, nothing of
- * the file was loaded. Saving is atomic: when it is thrown by {@link RegistryFiles#save}, the previous file,
- * if any, is unchanged and no temporary file is left behind.
+ * <p>Loading is all or nothing: when this exception is thrown by {@link RegistryFiles#load},
+ * nothing of the file was loaded. Saving is atomic: when it is thrown by {@link
+ * RegistryFiles#save}, the previous file, if any, is unchanged and no temporary file is left
+ * behind.
  *
  * <pre>{@code
  * try {
@@ -99,7 +100,10 @@ public final class RegistryFileException extends NexusSecurityException {
     return endpointName;
   }
 
-  /** The field concerned (e.g. {@code "targetTaskQueue"} or {@code "schemaVersion"}), or {@code null}. */
+  /**
+   * The field concerned (e.g. {@code "targetTaskQueue"} or {@code "schemaVersion"}), or {@code
+   * null}.
+   */
   public String getField() {
     return field;
   }

@@ -1,7 +1,7 @@
 package dev.nexussecurity.core;
 
 import dev.nexussecurity.api.NexusEndpoint;
-import dev.nexussecurity.core.internal.registry.AtomicFileWriter;
+import dev.nexussecurity.api.internal.AtomicFileWriter;
 import dev.nexussecurity.core.internal.registry.RegistryJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,16 +35,16 @@ import java.util.Objects;
  * }</pre>
  *
  * <p><b>Loading</b> is strict and all or nothing: a file that is not valid JSON, has an unknown or
- * missing field, a value of the wrong type, an unsupported {@code schemaVersion}, two endpoints with the
- * same name or an endpoint that breaks a {@link NexusEndpoint} validation rule is rejected as a whole
- * with a {@link RegistryFileException} naming the file, the line and column, the endpoint and the rule.
- * {@code description} may be omitted (empty); every other field is required, and {@code version} is at
- * least 1.
+ * missing field, a value of the wrong type, an unsupported {@code schemaVersion}, two endpoints
+ * with the same name or an endpoint that breaks a {@link NexusEndpoint} validation rule is rejected
+ * as a whole with a {@link RegistryFileException} naming the file, the line and column, the
+ * endpoint and the rule. {@code description} may be omitted (empty); every other field is required,
+ * and {@code version} is at least 1.
  *
- * <p><b>Saving</b> is atomic: the document is written to a temporary file in the same directory, flushed
- * to disk and renamed over the target, so a crash or error never leaves a truncated file and the previous
- * file survives a failed save. The output is deterministic (endpoints sorted by name, allowlists sorted,
- * pretty-printed) so that registry files diff well under version control.
+ * <p><b>Saving</b> is atomic: the document is written to a temporary file in the same directory,
+ * flushed to disk and renamed over the target, so a crash or error never leaves a truncated file
+ * and the previous file survives a failed save. The output is deterministic (endpoints sorted by
+ * name, allowlists sorted, pretty-printed) so that registry files diff well under version control.
  *
  * <pre>{@code
  * List<NexusEndpoint> endpoints = RegistryFiles.load(Path.of("registry.json"));
@@ -72,19 +72,20 @@ public final class RegistryFiles {
     try {
       content = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new RegistryFileException(
-          file, -1, -1, null, null, "cannot be read (" + e + ")", e);
+      throw new RegistryFileException(file, -1, -1, null, null, "cannot be read (" + e + ")", e);
     }
     return RegistryJson.read(file, content);
   }
 
   /**
-   * Atomically replaces {@code file} (or creates it) with a registry document holding {@code endpoints}.
+   * Atomically replaces {@code file} (or creates it) with a registry document holding {@code
+   * endpoints}.
    *
    * @param endpoints stored endpoints (version 1 or greater) with unique names, e.g. {@link
    *     InMemoryEndpointRegistry#listEndpoints()}
    * @throws IllegalArgumentException if two endpoints share a name or an endpoint has version 0
-   * @throws RegistryFileException if the file cannot be written; the previous file is then unchanged
+   * @throws RegistryFileException if the file cannot be written; the previous file is then
+   *     unchanged
    */
   public static void save(Path file, Collection<NexusEndpoint> endpoints) {
     save(file, endpoints, AtomicFileWriter.DEFAULT);

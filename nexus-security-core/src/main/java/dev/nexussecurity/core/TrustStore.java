@@ -26,11 +26,12 @@ import java.util.TreeMap;
 
 /**
  * The public signing keysets a handler worker trusts, one per caller namespace. A handler accepts a
- * caller identity token only when it verifies under the public keyset registered for the namespace the
- * token names.
+ * caller identity token only when it verifies under the public keyset registered for the namespace
+ * the token names.
  *
- * <p><b>Security.</b> Only public keys belong here: a handler that held a caller's private key could
- * impersonate that caller. The builder and the JSON loader refuse private or symmetric key material.
+ * <p><b>Security.</b> Only public keys belong here: a handler that held a caller's private key
+ * could impersonate that caller. The builder and the JSON loader refuse private or symmetric key
+ * material.
  *
  * <pre>{@code
  * // The caller namespace's workers hold the private keyset; publish only its public half:
@@ -42,8 +43,8 @@ import java.util.TreeMap;
  * TrustStore loaded = TrustStore.fromJsonFile(Path.of("trust.json"));
  * }</pre>
  *
- * <p>JSON form: {@code {"schemaVersion": 1, "namespaces": {"<namespace>": <Tink JSON public keyset>}}}.
- * Immutable and thread-safe.
+ * <p>JSON form: {@code {"schemaVersion": 1, "namespaces": {"<namespace>": <Tink JSON public
+ * keyset>}}}. Immutable and thread-safe.
  *
  * <p>An opt-in, weaker mode for single-team setups trusts a namespace by a shared-secret MAC keyset
  * instead ({@link Builder#addSharedSecretNamespace}); see its warning.
@@ -103,7 +104,8 @@ public final class TrustStore {
   /**
    * Serializes this trust store to its JSON form (public keys only).
    *
-   * @throws TrustStoreException if it holds shared-secret entries, which are never written in the clear
+   * @throws TrustStoreException if it holds shared-secret entries, which are never written in the
+   *     clear
    */
   public String toJson() {
     if (!sharedSecrets.isEmpty()) {
@@ -143,7 +145,8 @@ public final class TrustStore {
     try {
       json = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new TrustStoreException("Cannot read trust store file " + file + ": " + e.getMessage(), e);
+      throw new TrustStoreException(
+          "Cannot read trust store file " + file + ": " + e.getMessage(), e);
     }
     return parse(json, "trust store file " + file);
   }
@@ -234,7 +237,8 @@ public final class TrustStore {
     private Builder() {}
 
     /**
-     * Trusts {@code publicKeyset} for caller namespace {@code namespace}, replacing an earlier entry.
+     * Trusts {@code publicKeyset} for caller namespace {@code namespace}, replacing an earlier
+     * entry.
      *
      * @throws IllegalArgumentException if the namespace is blank or the keyset holds anything but
      *     public signature keys
@@ -269,19 +273,19 @@ public final class TrustStore {
     }
 
     /**
-     * Trusts tokens for {@code namespace} authenticated with the shared-secret Tink MAC keyset {@code
-     * macKeyset} (the caller sets the same keyset with {@code
+     * Trusts tokens for {@code namespace} authenticated with the shared-secret Tink MAC keyset
+     * {@code macKeyset} (the caller sets the same keyset with {@code
      * NexusSecurityOptions.Builder.setIdentityMacKeyset}).
      *
      * <p><b>Weaker than the default.</b> Every holder of a MAC keyset can issue tokens for its
-     * namespace, so this handler could impersonate that caller, and anyone who obtains the keyset from
-     * either side can. Use it only where caller and handler are run by one team, for example to take
-     * the public-key signature's cost (about 0.1 ms to sign and 0.25 ms to verify) off a latency
-     * budget. The keyset is secret: load it from a KMS-encrypted keyset; it is never written by {@link
-     * #toJson()}.
+     * namespace, so this handler could impersonate that caller, and anyone who obtains the keyset
+     * from either side can. Use it only where caller and handler are run by one team, for example
+     * to take the public-key signature's cost (about 0.1 ms to sign and 0.25 ms to verify) off a
+     * latency budget. The keyset is secret: load it from a KMS-encrypted keyset; it is never
+     * written by {@link #toJson()}.
      *
-     * @throws IllegalArgumentException if the namespace is blank or the keyset holds anything but MAC
-     *     keys
+     * @throws IllegalArgumentException if the namespace is blank or the keyset holds anything but
+     *     MAC keys
      */
     public Builder addSharedSecretNamespace(String namespace, KeysetHandle macKeyset) {
       if (namespace == null || namespace.isBlank()) {

@@ -16,13 +16,13 @@ import io.temporal.api.operatorservice.v1.CreateNexusEndpointRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.common.interceptors.WorkerInterceptor;
 import io.temporal.common.interceptors.WorkerInterceptorBase;
 import io.temporal.common.interceptors.WorkflowInboundCallsInterceptor;
 import io.temporal.common.interceptors.WorkflowInboundCallsInterceptorBase;
 import io.temporal.common.interceptors.WorkflowOutboundCallsInterceptor;
 import io.temporal.common.interceptors.WorkflowOutboundCallsInterceptorBase;
-import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.NexusOperationFailure;
 import io.temporal.testing.TestEnvironmentOptions;
@@ -41,9 +41,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Replay safety of the caller side: a workflow's recorded Nexus calls replay without non-determinism
- * errors after the registry changed, after the signing key rotated, and when nexus-security was
- * installed after the history was recorded.
+ * Replay safety of the caller side: a workflow's recorded Nexus calls replay without
+ * non-determinism errors after the registry changed, after the signing key rotated, and when
+ * nexus-security was installed after the history was recorded.
  */
 class CallerReplayTest {
   static final String NS = "replay-ns";
@@ -52,8 +52,8 @@ class CallerReplayTest {
   static KeysetHandle rotatedKey;
 
   /**
-   * Calls each comma-separated endpoint once, in order; a denial is caught, so the workflow completes
-   * either way.
+   * Calls each comma-separated endpoint once, in order; a denial is caught, so the workflow
+   * completes either way.
    */
   @WorkflowInterface
   public interface TwoCalls {
@@ -114,14 +114,14 @@ class CallerReplayTest {
                 .setRegistry(registry)
                 .setSigningKeyset(signing)
                 .setTrustStore(
-                    TrustStore.newBuilder()
-                        .addNamespace(NS, key.getPublicKeysetHandle())
-                        .build())
+                    TrustStore.newBuilder().addNamespace(NS, key.getPublicKeysetHandle()).build())
                 .build())
         .getWorkerInterceptor();
   }
 
-  /** Runs the workflow on a fresh embedded server with {@code interceptors} and returns its history. */
+  /**
+   * Runs the workflow on a fresh embedded server with {@code interceptors} and returns its history.
+   */
   static WorkflowExecutionHistory record(String expected, WorkerInterceptor... interceptors) {
     return record("replay-ep,replay-ep", expected, interceptors);
   }
@@ -132,7 +132,8 @@ class CallerReplayTest {
         TestWorkflowEnvironment.newInstance(
             TestEnvironmentOptions.newBuilder()
                 .setUseTimeskipping(false)
-                .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setNamespace(NS).build())
+                .setWorkflowClientOptions(
+                    WorkflowClientOptions.newBuilder().setNamespace(NS).build())
                 .setWorkerFactoryOptions(
                     WorkerFactoryOptions.newBuilder().setWorkerInterceptors(interceptors).build())
                 .build());
@@ -175,7 +176,8 @@ class CallerReplayTest {
     TestWorkflowEnvironment env =
         TestWorkflowEnvironment.newInstance(
             TestEnvironmentOptions.newBuilder()
-                .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setNamespace(NS).build())
+                .setWorkflowClientOptions(
+                    WorkflowClientOptions.newBuilder().setNamespace(NS).build())
                 .setWorkerFactoryOptions(
                     WorkerFactoryOptions.newBuilder().setWorkerInterceptors(interceptors).build())
                 .build());
@@ -201,7 +203,9 @@ class CallerReplayTest {
   @Test
   void deniedCalls_replayAfterTheCallerIsAddedToTheAllowlist() throws Exception {
     WorkflowExecutionHistory history =
-        record("CALLER_NOT_ALLOWED;CALLER_NOT_ALLOWED;", security(new MapRegistry().put(endpoint()), key));
+        record(
+            "CALLER_NOT_ALLOWED;CALLER_NOT_ALLOWED;",
+            security(new MapRegistry().put(endpoint()), key));
     assertThatCode(() -> replay(history, security(new MapRegistry().put(endpoint(NS)), key)))
         .doesNotThrowAnyException();
   }
@@ -212,10 +216,8 @@ class CallerReplayTest {
         record(
             "replay-ep,other-ep,replay-ep",
             "echo:x0;CALLER_NOT_ALLOWED;echo:x2;",
-            security(
-                new MapRegistry().put(named("replay-ep", NS)).put(named("other-ep")), key));
-    MapRegistry flipped =
-        new MapRegistry().put(named("replay-ep")).put(named("other-ep", NS));
+            security(new MapRegistry().put(named("replay-ep", NS)).put(named("other-ep")), key));
+    MapRegistry flipped = new MapRegistry().put(named("replay-ep")).put(named("other-ep", NS));
     assertThatCode(() -> replay(history, security(flipped, key))).doesNotThrowAnyException();
   }
 
@@ -225,12 +227,13 @@ class CallerReplayTest {
         record(
             "replay-ep,other-ep,replay-ep",
             "echo:x0;CALLER_NOT_ALLOWED;echo:x2;",
-            security(
-                new MapRegistry().put(named("replay-ep", NS)).put(named("other-ep")), key));
+            security(new MapRegistry().put(named("replay-ep", NS)).put(named("other-ep")), key));
     long markers =
         history.getEvents().stream()
             .filter(
-                e -> e.getEventType() == io.temporal.api.enums.v1.EventType.EVENT_TYPE_MARKER_RECORDED)
+                e ->
+                    e.getEventType()
+                        == io.temporal.api.enums.v1.EventType.EVENT_TYPE_MARKER_RECORDED)
             .count();
     // one installation guard per run, plus one per denied call
     assertThat(markers).isEqualTo(2);
@@ -252,8 +255,9 @@ class CallerReplayTest {
   }
 
   /**
-   * Control: an interceptor that re-checks the registry on every execution, as a naive implementation
-   * would, makes the same replay fail. This shows the replays above would catch that mistake.
+   * Control: an interceptor that re-checks the registry on every execution, as a naive
+   * implementation would, makes the same replay fail. This shows the replays above would catch that
+   * mistake.
    */
   @Test
   void control_naiveRecheckOnReplay_failsWithNonDeterminism() throws Exception {
@@ -267,7 +271,8 @@ class CallerReplayTest {
   static WorkerInterceptor naive(MapRegistry registry) {
     return new WorkerInterceptorBase() {
       @Override
-      public WorkflowInboundCallsInterceptor interceptWorkflow(WorkflowInboundCallsInterceptor next) {
+      public WorkflowInboundCallsInterceptor interceptWorkflow(
+          WorkflowInboundCallsInterceptor next) {
         return new WorkflowInboundCallsInterceptorBase(next) {
           @Override
           public void init(WorkflowOutboundCallsInterceptor outbound) {
@@ -280,10 +285,15 @@ class CallerReplayTest {
                     if (!d.isAllowed()) {
                       RuntimeException f =
                           new NexusOperationFailure(
-                              "denied", 0, input.getEndpoint(), input.getService(),
-                              input.getOperation(), "",
+                              "denied",
+                              0,
+                              input.getEndpoint(),
+                              input.getService(),
+                              input.getOperation(),
+                              "",
                               ApplicationFailure.newNonRetryableFailure(
-                                  "denied", "NexusSecurityDenied." + ReasonCode.CALLER_NOT_ALLOWED));
+                                  "denied",
+                                  "NexusSecurityDenied." + ReasonCode.CALLER_NOT_ALLOWED));
                       return new ExecuteNexusOperationOutput<>(
                           Workflow.newFailedPromise(f), Workflow.newFailedPromise(f));
                     }

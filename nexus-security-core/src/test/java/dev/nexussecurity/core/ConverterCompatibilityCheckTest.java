@@ -61,9 +61,19 @@ class ConverterCompatibilityCheckTest {
     assertThat(r.getEntries())
         .extracting(Entry::getProbe)
         .contains(
-            "null", "int", "Integer", "char", "string (non-ASCII)", "byte[] (all 256 values)",
-            "enum", "record", "POJO with nested generics", "Optional<String>", "protobuf message",
-            "byte[] near the payload size limit", "application failure with details");
+            "null",
+            "int",
+            "Integer",
+            "char",
+            "string (non-ASCII)",
+            "byte[] (all 256 values)",
+            "enum",
+            "record",
+            "POJO with nested generics",
+            "Optional<String>",
+            "protobuf message",
+            "byte[] near the payload size limit",
+            "application failure with details");
     assertThat(r.getEntries()).extracting(Entry::getDirection).contains(Direction.values());
     assertThatCode(r::assertCompatible).doesNotThrowAnyException();
   }
@@ -101,7 +111,9 @@ class ConverterCompatibilityCheckTest {
         .allSatisfy(
             e -> {
               assertThat(e.getCause()).isEqualTo(Cause.KEY_UNAVAILABLE);
-              assertThat(e.getExplanation()).contains("key id 'new'").contains("handler cannot decrypt");
+              assertThat(e.getExplanation())
+                  .contains("key id 'new'")
+                  .contains("handler cannot decrypt");
             });
     assertThat(failures(r, Direction.RESULT))
         .allSatisfy(e -> assertThat(e.getCause()).isEqualTo(Cause.KEY_UNAVAILABLE));
@@ -143,7 +155,10 @@ class ConverterCompatibilityCheckTest {
     CompatibilityReport r = run(withBytes, noBytes);
     Entry bytes =
         r.getEntries().stream()
-            .filter(e -> e.getProbe().equals("byte[] (all 256 values)") && e.getDirection() == Direction.INPUT)
+            .filter(
+                e ->
+                    e.getProbe().equals("byte[] (all 256 values)")
+                        && e.getDirection() == Direction.INPUT)
             .findFirst()
             .orElseThrow();
     assertThat(bytes.getCause()).isEqualTo(Cause.MISSING_PAYLOAD_CONVERTER);
@@ -152,7 +167,8 @@ class ConverterCompatibilityCheckTest {
 
   @Test
   void lossyConverter_isValueChanged_andUserSampleValuesStayHidden() {
-    // Registered last, it decodes json/plain; it encodes nothing, so the caller side still writes JSON.
+    // Registered last, it decodes json/plain; it encodes nothing, so the caller side still writes
+    // JSON.
     DataConverter lossy =
         new DefaultDataConverter(new JacksonJsonPayloadConverter(), new AsciiOnlyStringConverter());
     CompatibilityReport hidden =
@@ -197,7 +213,10 @@ class ConverterCompatibilityCheckTest {
         ConverterCompatibilityCheck.newBuilder(keyed("k1"), keyed("k1"))
             .setBuiltInProbes(false)
             .addSample("receipts", List.of(new Receipt("o-1", 4200)), receipts)
-            .addSample("maybe receipt", Optional.of(new Receipt("o-2", 1)), new TypeReference<Optional<Receipt>>() {}.getType())
+            .addSample(
+                "maybe receipt",
+                Optional.of(new Receipt("o-2", 1)),
+                new TypeReference<Optional<Receipt>>() {}.getType())
             .build()
             .run();
     assertThat(r.isCompatible()).as(r.format()).isTrue();
@@ -205,7 +224,8 @@ class ConverterCompatibilityCheckTest {
 
   @Test
   void genericSampleDecodedWithoutItsElementType_isValueChanged() {
-    // Declared as a raw List: the handler decodes plain maps, not Receipts, though the JSON is the same.
+    // Declared as a raw List: the handler decodes plain maps, not Receipts, though the JSON is the
+    // same.
     CompatibilityReport r =
         ConverterCompatibilityCheck.newBuilder(plain(), plain())
             .setBuiltInProbes(false)
@@ -228,7 +248,9 @@ class ConverterCompatibilityCheckTest {
   }
 
   static List<Entry> failures(CompatibilityReport r, Direction d) {
-    return r.getFailures().stream().filter(e -> e.getDirection() == d).collect(java.util.stream.Collectors.toList());
+    return r.getFailures().stream()
+        .filter(e -> e.getDirection() == d)
+        .collect(java.util.stream.Collectors.toList());
   }
 
   /** A codec that does not describe itself: wraps payloads under its own encoding. */

@@ -65,10 +65,12 @@ class ConverterFingerprintTest {
 
   @Test
   void unreadableHeader_isUnknown_soItNeverDenies() {
-    assertThat(ConverterFingerprint.fromHeaderValue("{not json")).isEqualTo(ConverterFingerprint.unknown());
+    assertThat(ConverterFingerprint.fromHeaderValue("{not json"))
+        .isEqualTo(ConverterFingerprint.unknown());
     assertThat(ConverterFingerprint.fromHeaderValue("{\"v\":2,\"codecs\":[]}"))
         .isEqualTo(ConverterFingerprint.unknown());
-    assertThat(ConverterFingerprint.fromHeaderValue(null)).isEqualTo(ConverterFingerprint.unknown());
+    assertThat(ConverterFingerprint.fromHeaderValue(null))
+        .isEqualTo(ConverterFingerprint.unknown());
     assertThat(ConverterFingerprint.fromHeaderValue("x".repeat(5000)))
         .isEqualTo(ConverterFingerprint.unknown());
   }

@@ -10,17 +10,19 @@ import dev.nexussecurity.api.archunit.ModuleBoundaryRules;
 import java.util.Map;
 
 /**
- * Module boundaries of nexus-security-core: it sees codecs only through the api's SPI, uses no other
- * code base's internals (Temporal's {@code io.temporal.internal}, Tink's internals, other modules'),
- * and its public API exposes no internal type.
+ * Module boundaries of nexus-security-core: it sees codecs only through the api's SPI, uses no
+ * other code base's internals (Temporal's {@code io.temporal.internal}, Tink's internals, other
+ * modules'), and its public API exposes no internal type.
  */
-@AnalyzeClasses(packages = "dev.nexussecurity.core", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(
+    packages = "dev.nexussecurity.core",
+    importOptions = ImportOption.DoNotIncludeTests.class)
 class CoreArchitectureTest {
 
   /**
-   * Core classes allowed to use another code base's internal packages, each with the reason no public
-   * API serves. Keep this empty unless there is truly no alternative; every entry pins us to an
-   * unsupported detail of that library's exact version.
+   * Core classes allowed to use another code base's internal packages, each with the reason no
+   * public API serves. Keep this empty unless there is truly no alternative; every entry pins us to
+   * an unsupported detail of that library's exact version.
    */
   private static final Map<String, String> JUSTIFIED_INTERNAL_USERS = Map.of();
 

@@ -61,7 +61,8 @@ class InMemoryEndpointRegistryTest {
 
   private final RecordingListener listener = new RecordingListener();
 
-  private static NexusEndpoint endpoint(String name, String target, long version, String... callers) {
+  private static NexusEndpoint endpoint(
+      String name, String target, long version, String... callers) {
     return NexusEndpoint.newBuilder()
         .setName(name)
         .setTargetNamespace(target)
@@ -183,11 +184,14 @@ class InMemoryEndpointRegistryTest {
       List<NexusEndpoint> listed = registry.listEndpoints();
       registry.create(OWNER, endpoint("beta", TARGET, 0));
 
-      assertThat(listed).extracting(NexusEndpoint::getName).containsExactly("alpha", "orders", "zeta");
+      assertThat(listed)
+          .extracting(NexusEndpoint::getName)
+          .containsExactly("alpha", "orders", "zeta");
       assertThat(registry.listEndpoints())
           .extracting(NexusEndpoint::getName)
           .containsExactly("alpha", "beta", "orders", "zeta");
-      assertThatThrownBy(() -> listed.add(ORDERS)).isInstanceOf(UnsupportedOperationException.class);
+      assertThatThrownBy(() -> listed.add(ORDERS))
+          .isInstanceOf(UnsupportedOperationException.class);
     }
   }
 
@@ -250,7 +254,8 @@ class InMemoryEndpointRegistryTest {
       VersionConflictException e =
           (VersionConflictException)
               catchThrowable(
-                  () -> registry.update(OWNER, ORDERS.toBuilder().setDescription("lost").build(), 1));
+                  () ->
+                      registry.update(OWNER, ORDERS.toBuilder().setDescription("lost").build(), 1));
 
       assertThat(e).isInstanceOf(VersionConflictException.class);
       assertThat(e.getEndpointName()).isEqualTo("orders");
@@ -482,7 +487,8 @@ class InMemoryEndpointRegistryTest {
                     break;
                   case UPDATE:
                     result.set(
-                        registry.update(p, ORDERS.toBuilder().setDescription("changed").build(), 1));
+                        registry.update(
+                            p, ORDERS.toBuilder().setDescription("changed").build(), 1));
                     break;
                   case DELETE:
                     registry.delete(p, "orders", 1);
@@ -514,7 +520,8 @@ class InMemoryEndpointRegistryTest {
           break;
         case "NAMESPACE_ADMIN_REQUIRED":
           assertThat(thrown).isInstanceOf(NamespacePermissionRequiredException.class);
-          NamespacePermissionRequiredException nsError = (NamespacePermissionRequiredException) thrown;
+          NamespacePermissionRequiredException nsError =
+              (NamespacePermissionRequiredException) thrown;
           assertThat(nsError.getNamespace()).isEqualTo(TARGET);
           assertThat(nsError.getRequired()).isEqualTo(NamespacePermission.ADMIN);
           assertThat(nsError.getOperation()).isEqualTo(operation);
@@ -537,8 +544,7 @@ class InMemoryEndpointRegistryTest {
         String missingOn) {
       NexusEndpoint onOld = endpoint("orders", "old-ns", 1, "caller-ns");
       InMemoryEndpointRegistry registry = registryWith(onOld);
-      Principal.Builder b =
-          Principal.newBuilder("mover").setAccountRole(role);
+      Principal.Builder b = Principal.newBuilder("mover").setAccountRole(role);
       if (!"NONE".equals(oldPermission)) {
         b.putNamespacePermission("old-ns", NamespacePermission.valueOf(oldPermission));
       }
@@ -576,11 +582,15 @@ class InMemoryEndpointRegistryTest {
     }
 
     private void assertAllowedEffect(
-        InMemoryEndpointRegistry registry, RegistryOperation operation, Object result, Principal p) {
+        InMemoryEndpointRegistry registry,
+        RegistryOperation operation,
+        Object result,
+        Principal p) {
       switch (operation) {
         case CREATE:
           assertThat(((NexusEndpoint) result).getVersion()).isEqualTo(1);
-          assertThat(registry.listEndpoints()).extracting(NexusEndpoint::getName)
+          assertThat(registry.listEndpoints())
+              .extracting(NexusEndpoint::getName)
               .containsExactly("fresh", "orders");
           break;
         case UPDATE:
@@ -677,7 +687,8 @@ class InMemoryEndpointRegistryTest {
       assertThat(auditLog.list).hasSize(2);
       assertThat(auditLog.list).allSatisfy(e -> assertThat(e.getLevel()).isEqualTo(Level.INFO));
       assertThat(auditLog.list.get(0).getFormattedMessage())
-          .startsWith("CREATE of endpoint 'payments' by 'owner': version 0 -> 1; before=null after=")
+          .startsWith(
+              "CREATE of endpoint 'payments' by 'owner': version 0 -> 1; before=null after=")
           .contains("allowedCallers=[a-ns]");
       assertThat(auditLog.list.get(1).getFormattedMessage())
           .startsWith("DELETE of endpoint 'payments' by 'owner': version 1 -> 0;");
@@ -778,17 +789,20 @@ class InMemoryEndpointRegistryTest {
       holder[0].create(OWNER, ORDERS);
 
       assertThat(nestedErrors).singleElement().isInstanceOf(IllegalStateException.class);
-      assertThat(nestedErrors.get(0)).hasMessageContaining("listeners must not change the registry");
-      assertThat(holder[0].listEndpoints()).extracting(NexusEndpoint::getName).containsExactly("orders");
+      assertThat(nestedErrors.get(0))
+          .hasMessageContaining("listeners must not change the registry");
+      assertThat(holder[0].listEndpoints())
+          .extracting(NexusEndpoint::getName)
+          .containsExactly("orders");
     }
   }
 
   /**
    * 8 threads x 1,000 operations (mostly updates, some deletes and creates) on 4 endpoints. Each
-   * operation is made by its own principal, so the audit events (delivered in the order changes were
-   * applied) identify the successful operations. Replaying exactly those operations, in that order, on
-   * a plain map must succeed step by step and end in the registry's final state: nothing lost, nothing
-   * applied twice, no stale version accepted.
+   * operation is made by its own principal, so the audit events (delivered in the order changes
+   * were applied) identify the successful operations. Replaying exactly those operations, in that
+   * order, on a plain map must succeed step by step and end in the registry's final state: nothing
+   * lost, nothing applied twice, no stale version accepted.
    */
   @Nested
   class Concurrency {
@@ -877,7 +891,8 @@ class InMemoryEndpointRegistryTest {
             break;
           case UPDATE:
             assertThat(current).isNotNull();
-            assertThat(current.getVersion()).as("update %s expected version", op.id)
+            assertThat(current.getVersion())
+                .as("update %s expected version", op.id)
                 .isEqualTo(op.expectedVersion);
             model.put(op.name, op.spec.toBuilder().setVersion(current.getVersion() + 1).build());
             break;
@@ -954,7 +969,8 @@ class InMemoryEndpointRegistryTest {
 
     @Test
     void addEndpoint_duplicateName_isRejected() {
-      InMemoryEndpointRegistry.Builder b = InMemoryEndpointRegistry.newBuilder().addEndpoint(ORDERS);
+      InMemoryEndpointRegistry.Builder b =
+          InMemoryEndpointRegistry.newBuilder().addEndpoint(ORDERS);
 
       assertThatThrownBy(() -> b.addEndpoint(endpoint("orders", "x-ns", 2)))
           .isInstanceOf(IllegalArgumentException.class)
@@ -989,7 +1005,8 @@ class InMemoryEndpointRegistryTest {
       Path file = dir.resolve("registry.json");
 
       registry.saveTo(file);
-      InMemoryEndpointRegistry loaded = InMemoryEndpointRegistry.newBuilder().loadFrom(file).build();
+      InMemoryEndpointRegistry loaded =
+          InMemoryEndpointRegistry.newBuilder().loadFrom(file).build();
 
       assertThat(loaded.listEndpoints()).isEqualTo(registry.listEndpoints());
       assertThat(loaded.checkAccess("payments", "billing-ns").isAllowed()).isTrue();
@@ -1015,7 +1032,8 @@ class InMemoryEndpointRegistryTest {
     void loadFrom_invalidFile_addsNothingToTheBuilder() throws Exception {
       Path file = dir.resolve("registry.json");
       Files.writeString(file, "{\"schemaVersion\": 1, \"endpoints\": [{\"name\": \"x_y\"}]}");
-      InMemoryEndpointRegistry.Builder b = InMemoryEndpointRegistry.newBuilder().addEndpoint(ORDERS);
+      InMemoryEndpointRegistry.Builder b =
+          InMemoryEndpointRegistry.newBuilder().addEndpoint(ORDERS);
 
       assertThatThrownBy(() -> b.loadFrom(file)).isInstanceOf(RegistryFileException.class);
 

@@ -26,7 +26,10 @@ public final class MapRegistry implements EndpointRegistry {
     endpoints.remove(name);
   }
 
-  /** Makes {@code name} answer {@link ReasonCode#ENDPOINT_POLICY_INVALID}, as a server-backed registry does. */
+  /**
+   * Makes {@code name} answer {@link ReasonCode#ENDPOINT_POLICY_INVALID}, as a server-backed
+   * registry does.
+   */
   public MapRegistry markPolicyInvalid(String name) {
     invalidPolicies.add(name);
     return this;

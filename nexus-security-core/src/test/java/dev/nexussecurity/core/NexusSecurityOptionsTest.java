@@ -25,7 +25,9 @@ class NexusSecurityOptionsTest {
   }
 
   static NexusSecurityOptions.Builder valid() {
-    return NexusSecurityOptions.newBuilder().setNamespace("orders-ns").setRegistry(new MapRegistry());
+    return NexusSecurityOptions.newBuilder()
+        .setNamespace("orders-ns")
+        .setRegistry(new MapRegistry());
   }
 
   @Test
@@ -43,7 +45,8 @@ class NexusSecurityOptionsTest {
 
   @Test
   void missingNamespaceOrRegistry_isRejected_namingTheField() {
-    assertThatThrownBy(() -> NexusSecurityOptions.newBuilder().setRegistry(new MapRegistry()).build())
+    assertThatThrownBy(
+            () -> NexusSecurityOptions.newBuilder().setRegistry(new MapRegistry()).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("namespace is required");
     assertThatThrownBy(() -> NexusSecurityOptions.newBuilder().setNamespace("a").build())
@@ -103,7 +106,8 @@ class NexusSecurityOptionsTest {
   @Test
   void toString_neverContainsKeyMaterial() throws Exception {
     NexusSecurityOptions o = valid().setSigningKeyset(key).build();
-    String secretJson = TinkJsonProtoKeysetFormat.serializeKeyset(key, InsecureSecretKeyAccess.get());
+    String secretJson =
+        TinkJsonProtoKeysetFormat.serializeKeyset(key, InsecureSecretKeyAccess.get());
     String keyValue = secretJson.replaceAll("(?s).*\"value\":\\s*\"([^\"]+)\".*", "$1");
     assertThat(o.toString())
         .contains("orders-ns")

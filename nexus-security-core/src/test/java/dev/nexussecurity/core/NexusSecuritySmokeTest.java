@@ -185,7 +185,8 @@ class NexusSecuritySmokeTest {
     assertThat(events)
         .extracting(AccessDecisionEvent::getSide, AccessDecisionEvent::getReason)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(AccessDecisionEvent.Side.CALLER, ReasonCode.ALLOWED),
+            org.assertj.core.groups.Tuple.tuple(
+                AccessDecisionEvent.Side.CALLER, ReasonCode.ALLOWED),
             org.assertj.core.groups.Tuple.tuple(
                 AccessDecisionEvent.Side.HANDLER, ReasonCode.ALLOWED));
   }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.nexussecurity.api.NexusEndpoint;
-import dev.nexussecurity.core.internal.registry.AtomicFileWriter;
+import dev.nexussecurity.api.internal.AtomicFileWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -252,7 +252,8 @@ class RegistryFilesTest {
           }
         };
 
-    Throwable thrown = catchThrowable(() -> RegistryFiles.save(file, List.of(CLOSED), failsHalfway));
+    Throwable thrown =
+        catchThrowable(() -> RegistryFiles.save(file, List.of(CLOSED), failsHalfway));
 
     assertThat(thrown)
         .isInstanceOf(RegistryFileException.class)
@@ -264,8 +265,7 @@ class RegistryFilesTest {
   }
 
   @Test
-  void save_failingJustBeforeTheMove_leavesTheOldFileIntactAndNoTemporaryFile()
-      throws IOException {
+  void save_failingJustBeforeTheMove_leavesTheOldFileIntactAndNoTemporaryFile() throws IOException {
     Path file = copyOf("valid.json");
     AtomicFileWriter failsBeforeMove =
         new AtomicFileWriter() {

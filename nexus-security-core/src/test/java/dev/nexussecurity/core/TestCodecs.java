@@ -12,9 +12,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Small codecs for tests of converter compatibility. {@link KeyedCodec} stands for an encrypting codec:
- * it wraps the whole payload and tags it with a key id, and refuses payloads tagged with key ids it does
- * not hold (it does no cryptography; the real codec lives in codec-tink).
+ * Small codecs for tests of converter compatibility. {@link KeyedCodec} stands for an encrypting
+ * codec: it wraps the whole payload and tags it with a key id, and refuses payloads tagged with key
+ * ids it does not hold (it does no cryptography; the real codec lives in codec-tink).
  */
 public final class TestCodecs {
   private TestCodecs() {}
@@ -67,7 +67,8 @@ public final class TestCodecs {
       for (Payload p : payloads) {
         String enc = p.getMetadataOrDefault("encoding", ByteString.EMPTY).toStringUtf8();
         if (!ENCODING.equals(enc)) {
-          throw new PayloadCodecException("test codec refuses unencoded payload (encoding " + enc + ")");
+          throw new PayloadCodecException(
+              "test codec refuses unencoded payload (encoding " + enc + ")");
         }
         String key = p.getMetadataOrThrow("test-key-id").toStringUtf8();
         if (!decrypt.contains(key)) {

@@ -9,9 +9,9 @@ import java.nio.file.Path;
 /**
  * Runs in a JVM where nothing has registered Tink's signature key types yet, for {@link
  * TrustStoreTest}. Modes: {@code file <trust.json>} loads a trust store file; {@code keysets
- * <public.json> <private.json>} parses both keysets with plain Tink calls first (so Tink reads them as
- * unknown legacy keys) and then hands them to the trust store builder and to NexusSecurity. Prints
- * {@code OK ...} on success; prints the error and exits 1 otherwise.
+ * <public.json> <private.json>} parses both keysets with plain Tink calls first (so Tink reads them
+ * as unknown legacy keys) and then hands them to the trust store builder and to NexusSecurity.
+ * Prints {@code OK ...} on success; prints the error and exits 1 otherwise.
  */
 public final class TrustStoreFreshJvmCheck {
   private TrustStoreFreshJvmCheck() {}
@@ -22,7 +22,8 @@ public final class TrustStoreFreshJvmCheck {
         System.out.println("OK " + TrustStore.fromJsonFile(Path.of(args[1])).getNamespaces());
         return;
       }
-      KeysetHandle pub = TinkJsonProtoKeysetFormat.parseKeysetWithoutSecret(Files.readString(Path.of(args[1])));
+      KeysetHandle pub =
+          TinkJsonProtoKeysetFormat.parseKeysetWithoutSecret(Files.readString(Path.of(args[1])));
       KeysetHandle priv =
           TinkJsonProtoKeysetFormat.parseKeyset(
               Files.readString(Path.of(args[2])), InsecureSecretKeyAccess.get());

@@ -63,9 +63,12 @@ class TrustStoreTest {
     Path pub = dir.resolve("public.json");
     Path priv = dir.resolve("private.json");
     Files.writeString(
-        pub, TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(ordersPrivate.getPublicKeysetHandle()));
+        pub,
+        TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(
+            ordersPrivate.getPublicKeysetHandle()));
     Files.writeString(
-        priv, TinkJsonProtoKeysetFormat.serializeKeyset(ordersPrivate, InsecureSecretKeyAccess.get()));
+        priv,
+        TinkJsonProtoKeysetFormat.serializeKeyset(ordersPrivate, InsecureSecretKeyAccess.get()));
     assertThat(runFreshJvm("keysets", pub.toString(), priv.toString())).contains("OK [orders-ns]");
   }
 

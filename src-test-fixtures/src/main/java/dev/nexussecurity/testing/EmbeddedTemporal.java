@@ -23,15 +23,16 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An in-process Temporal server for tests that routes Nexus tasks across namespaces like a real server.
+ * An in-process Temporal server for tests that routes Nexus tasks across namespaces like a real
+ * server.
  *
- * <p>It is the Temporal Java SDK's embedded test server (temporal-testing), any number of namespaces
- * (none needs registering), reached through an in-process gRPC channel, plus one thing the stock embedded
- * server lacks: <b>true cross-namespace Nexus routing</b>. A handler worker polls its own namespace, the
- * endpoint's target, and receives the Nexus tasks of callers in any other namespace; its workflow-run
- * operations start workflows in its own namespace; histories stay separate per namespace; {@code
- * NexusOperationInfo.getNamespace()} in the handler is the handler namespace; async completions and
- * cancels reach the caller.
+ * <p>It is the Temporal Java SDK's embedded test server (temporal-testing), any number of
+ * namespaces (none needs registering), reached through an in-process gRPC channel, plus one thing
+ * the stock embedded server lacks: <b>true cross-namespace Nexus routing</b>. A handler worker
+ * polls its own namespace, the endpoint's target, and receives the Nexus tasks of callers in any
+ * other namespace; its workflow-run operations start workflows in its own namespace; histories stay
+ * separate per namespace; {@code NexusOperationInfo.getNamespace()} in the handler is the handler
+ * namespace; async completions and cancels reach the caller.
  *
  * <h2>How routing works</h2>
  *
@@ -41,52 +42,53 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>Routes come from the server's own Nexus endpoints, whoever creates, updates or deletes them
- *       (the OperatorService, {@link #createNexusEndpoint}, a registry reconciler); there is no separate
- *       list. A change applies to waiting polls before the change call returns.
- *   <li>A poll on {@code (ns, tq)} where some endpoint targets {@code (ns, tq)} is re-targeted: it polls
- *       {@code tq} in {@code ns} and in every other namespace the server has seen in any request, one
- *       namespace at a time for a short slice ({@link Builder#setPollSlice}), round robin, until the
- *       long-poll deadline. When a workflow task that schedules or cancels a Nexus operation completes,
- *       the re-targeted polls of that endpoint's target look in the workflow's namespace next; the round
- *       robin covers everything else, such as the retries the server schedules on its own. Each inner poll
- *       is an in-JVM call, so a task handed out just as a slice expires is still delivered: no task is
- *       lost.
+ *       (the OperatorService, {@link #createNexusEndpoint}, a registry reconciler); there is no
+ *       separate list. A change applies to waiting polls before the change call returns.
+ *   <li>A poll on {@code (ns, tq)} where some endpoint targets {@code (ns, tq)} is re-targeted: it
+ *       polls {@code tq} in {@code ns} and in every other namespace the server has seen in any
+ *       request, one namespace at a time for a short slice ({@link Builder#setPollSlice}), round
+ *       robin, until the long-poll deadline. When a workflow task that schedules or cancels a Nexus
+ *       operation completes, the re-targeted polls of that endpoint's target look in the workflow's
+ *       namespace next; the round robin covers everything else, such as the retries the server
+ *       schedules on its own. Each inner poll is an in-JVM call, so a task handed out just as a
+ *       slice expires is still delivered: no task is lost.
  *   <li>Any other poll waits on {@code tq} in its own namespace, as on the stock server.
- *   <li>Every task found is checked against the target of the endpoint named in it. A task that belongs
- *       to another namespace is handed to that namespace's pollers instead. So two endpoints that target
- *       different namespaces with the same task-queue name, and a caller namespace that runs its own
- *       worker on the task-queue name of an endpoint it calls, both behave as on a real server.
+ *   <li>Every task found is checked against the target of the endpoint named in it. A task that
+ *       belongs to another namespace is handed to that namespace's pollers instead. So two
+ *       endpoints that target different namespaces with the same task-queue name, and a caller
+ *       namespace that runs its own worker on the task-queue name of an endpoint it calls, both
+ *       behave as on a real server.
  * </ul>
  *
- * <p>The OperatorService's Nexus endpoint methods are served with a real server's semantics: stable ids,
- * each update raises the version by one, and the validation rules of the server (name pattern and at
- * most 200 characters; worker target with a non-blank namespace; task queue non-empty, at most 1000
- * bytes, not under {@code /_sys/}; description at most 20,000 bytes). (The stock embedded store loses an
- * endpoint's name on an update that keeps it, after which scheduling on it fails; that is repaired here.)
- * All other calls are the stock embedded server's.
+ * <p>The OperatorService's Nexus endpoint methods are served with a real server's semantics: stable
+ * ids, each update raises the version by one, and the validation rules of the server (name pattern
+ * and at most 200 characters; worker target with a non-blank namespace; task queue non-empty, at
+ * most 1000 bytes, not under {@code /_sys/}; description at most 20,000 bytes). (The stock embedded
+ * store loses an endpoint's name on an update that keeps it, after which scheduling on it fails;
+ * that is repaired here.) All other calls are the stock embedded server's.
  *
- * <p><b>Where it differs from a real server.</b> A routed Nexus task may wait a little longer before a
- * handler gets it, and idle re-targeted pollers cost some CPU (see the module README for measurements);
- * a shorter slice trades CPU for latency. A Nexus task is bound to its endpoint's target when a poll
- * finds it, not when it is scheduled: a task still waiting when its endpoint is re-targeted goes to the
- * new target. A task whose endpoint was deleted while it waited goes to a poller of its caller's
- * namespace on that task queue (the stock behaviour). Only worker targets exist; there are no external
- * endpoints. Nexus retry timing and the headers, links and callbacks the server adds are the stock
- * embedded server's.
+ * <p><b>Where it differs from a real server.</b> A routed Nexus task may wait a little longer
+ * before a handler gets it, and idle re-targeted pollers cost some CPU (see the module README for
+ * measurements); a shorter slice trades CPU for latency. A Nexus task is bound to its endpoint's
+ * target when a poll finds it, not when it is scheduled: a task still waiting when its endpoint is
+ * re-targeted goes to the new target. A task whose endpoint was deleted while it waited goes to a
+ * poller of its caller's namespace on that task queue (the stock behaviour). Only worker targets
+ * exist; there are no external endpoints. Nexus retry timing and the headers, links and callbacks
+ * the server adds are the stock embedded server's.
  *
  * <h2>Time</h2>
  *
- * By default the server runs on wall-clock time like a real one. With {@link Builder#setTimeSkipping
- * setTimeSkipping(true)} it jumps to the next timer whenever no work is in progress (no client needs to
- * wait on a result for that, unlike {@code TestWorkflowEnvironment}).
+ * By default the server runs on wall-clock time like a real one. With {@link
+ * Builder#setTimeSkipping setTimeSkipping(true)} it jumps to the next timer whenever no work is in
+ * progress (no client needs to wait on a result for that, unlike {@code TestWorkflowEnvironment}).
  *
  * <h2>Lifecycle</h2>
  *
- * {@link #close()} shuts down, in order: the worker factories made by {@link #newWorkerFactory}, the
- * service stubs, the channel, the gRPC server, the poll router, the test services and the routing's
- * deadline thread. It is idempotent, and {@link Builder#start()} releases whatever it had acquired when
- * it fails half-way. Worker factories created elsewhere must be shut down by their owner before {@code
- * close()}.
+ * {@link #close()} shuts down, in order: the worker factories made by {@link #newWorkerFactory},
+ * the service stubs, the channel, the gRPC server, the poll router, the test services and the
+ * routing's deadline thread. It is idempotent, and {@link Builder#start()} releases whatever it had
+ * acquired when it fails half-way. Worker factories created elsewhere must be shut down by their
+ * owner before {@code close()}.
  *
  * <p>Thread-safe. Arguments are never null unless a method says otherwise.
  *
@@ -111,8 +113,8 @@ import java.util.concurrent.TimeUnit;
  * }
  * }</pre>
  *
- * <p>Built on internal classes of temporal-testing 1.38.0 (kept out of this API); other versions are not
- * supported.
+ * <p>Built on internal classes of temporal-testing 1.38.0 (kept out of this API); other versions
+ * are not supported.
  */
 public final class EmbeddedTemporal implements AutoCloseable {
   /** Default length of one inner poll of a re-targeted Nexus poll. */
@@ -168,7 +170,8 @@ public final class EmbeddedTemporal implements AutoCloseable {
 
   /** A client for {@code namespace} that uses {@code dataConverter}. */
   public WorkflowClient newWorkflowClient(String namespace, DataConverter dataConverter) {
-    Objects.requireNonNull(dataConverter, "dataConverter must not be null; use newWorkflowClient(String)");
+    Objects.requireNonNull(
+        dataConverter, "dataConverter must not be null; use newWorkflowClient(String)");
     return newWorkflowClient(
         WorkflowClientOptions.newBuilder()
             .setNamespace(requireNamespace(namespace))
@@ -184,16 +187,16 @@ public final class EmbeddedTemporal implements AutoCloseable {
   }
 
   /**
-   * A worker factory for {@code client}, shut down by {@link #close()} before the server. Its workers
-   * poll the client's namespace.
+   * A worker factory for {@code client}, shut down by {@link #close()} before the server. Its
+   * workers poll the client's namespace.
    */
   public WorkerFactory newWorkerFactory(WorkflowClient client) {
     return newWorkerFactory(client, WorkerFactoryOptions.getDefaultInstance());
   }
 
   /**
-   * A worker factory for {@code client} with {@code options} (for example worker interceptors), shut
-   * down by {@link #close()} before the server.
+   * A worker factory for {@code client} with {@code options} (for example worker interceptors),
+   * shut down by {@link #close()} before the server.
    */
   public WorkerFactory newWorkerFactory(WorkflowClient client, WorkerFactoryOptions options) {
     Objects.requireNonNull(client, "client");
@@ -265,9 +268,11 @@ public final class EmbeddedTemporal implements AutoCloseable {
 
   /**
    * Shuts everything down in a safe order: worker factories made here (shutdownNow, then wait for
-   * termination), stubs, channel, gRPC server, poll router, test services, deadline thread. Idempotent.
+   * termination), stubs, channel, gRPC server, poll router, test services, deadline thread.
+   * Idempotent.
    *
-   * @throws IllegalStateException if some part failed to shut down; every other part is still released
+   * @throws IllegalStateException if some part failed to shut down; every other part is still
+   *     released
    */
   @Override
   public void close() {
@@ -336,8 +341,8 @@ public final class EmbeddedTemporal implements AutoCloseable {
     private Builder() {}
 
     /**
-     * Whether the server skips time whenever no work is in progress; default {@code false} (wall-clock
-     * time, like a real server).
+     * Whether the server skips time whenever no work is in progress; default {@code false}
+     * (wall-clock time, like a real server).
      */
     public Builder setTimeSkipping(boolean timeSkipping) {
       this.timeSkipping = timeSkipping;
@@ -345,9 +350,9 @@ public final class EmbeddedTemporal implements AutoCloseable {
     }
 
     /**
-     * How long a re-targeted Nexus poll waits on one namespace before trying the next; default {@link
-     * #DEFAULT_POLL_SLICE}. Shorter slices lower the added latency of routed Nexus calls and raise the
-     * idle CPU cost.
+     * How long a re-targeted Nexus poll waits on one namespace before trying the next; default
+     * {@link #DEFAULT_POLL_SLICE}. Shorter slices lower the added latency of routed Nexus calls and
+     * raise the idle CPU cost.
      *
      * @param pollSlice positive, at most {@link #MAX_POLL_SLICE}
      * @throws IllegalArgumentException if out of range
@@ -365,8 +370,8 @@ public final class EmbeddedTemporal implements AutoCloseable {
     }
 
     /**
-     * Starts the server. If a step fails, everything acquired so far is released before the error is
-     * thrown.
+     * Starts the server. If a step fails, everything acquired so far is released before the error
+     * is thrown.
      */
     public EmbeddedTemporal start() {
       ResourceStack resources = new ResourceStack();

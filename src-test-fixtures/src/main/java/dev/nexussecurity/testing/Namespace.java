@@ -7,8 +7,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Names the namespace whose {@code WorkflowClient}, {@code WorkerFactory} or {@link TestNamespace} a
- * {@link NexusSecurityExtension} injects into a test, lifecycle or constructor parameter.
+ * Names the namespace whose {@code WorkflowClient}, {@code WorkerFactory} or {@link TestNamespace}
+ * a {@link NexusSecurityExtension} injects into a test, lifecycle or constructor parameter.
  *
  * <pre>{@code
  * @Test
@@ -17,9 +17,9 @@ import java.lang.annotation.Target;
  *     @Namespace("payments-ns") WorkerFactory payments) { ... }
  * }</pre>
  *
- * <p>The namespace must have been declared with {@link NexusSecurityExtension.Builder#addNamespace};
- * otherwise resolution fails with a {@code ParameterResolutionException} that lists the declared
- * namespaces.
+ * <p>The namespace must have been declared with {@link
+ * NexusSecurityExtension.Builder#addNamespace}; otherwise resolution fails with a {@code
+ * ParameterResolutionException} that lists the declared namespaces.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

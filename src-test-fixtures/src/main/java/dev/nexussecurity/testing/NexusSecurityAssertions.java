@@ -52,11 +52,11 @@ public final class NexusSecurityAssertions {
   private NexusSecurityAssertions() {}
 
   /**
-   * Asserts that {@code failure} (typically the {@code WorkflowFailedException} of a caller workflow, or
-   * the {@code NexusOperationFailure} a workflow caught) is a nexus-security denial with reason {@code
-   * expected}, read with {@link AccessDenials#reasonOf}, and not a timeout: a failure that was retried
-   * until its schedule-to-close timeout has a {@link TimeoutFailure} in its cause chain, even if an
-   * attempt was denied.
+   * Asserts that {@code failure} (typically the {@code WorkflowFailedException} of a caller
+   * workflow, or the {@code NexusOperationFailure} a workflow caught) is a nexus-security denial
+   * with reason {@code expected}, read with {@link AccessDenials#reasonOf}, and not a timeout: a
+   * failure that was retried until its schedule-to-close timeout has a {@link TimeoutFailure} in
+   * its cause chain, even if an attempt was denied.
    *
    * @throws AssertionFailedError if not, with the failure attached as cause
    */
@@ -64,7 +64,9 @@ public final class NexusSecurityAssertions {
     Objects.requireNonNull(expected, "expected");
     if (failure == null) {
       throw new AssertionFailedError(
-          "expected a nexus-security denial with reason " + expected + ", but there was no failure");
+          "expected a nexus-security denial with reason "
+              + expected
+              + ", but there was no failure");
     }
     List<Throwable> chain = chain(failure);
     Optional<ReasonCode> reason = AccessDenials.reasonOf(failure);
@@ -137,7 +139,8 @@ public final class NexusSecurityAssertions {
                         t ->
                             t.getMessage() != null
                                 && t.getMessage()
-                                    .contains("(" + other.name().toLowerCase(Locale.ROOT) + " side)"))
+                                    .contains(
+                                        "(" + other.name().toLowerCase(Locale.ROOT) + " side)"))
                 ? "; it was made on the " + other.name().toLowerCase(Locale.ROOT) + " side"
                 : ""),
         side,
@@ -161,22 +164,23 @@ public final class NexusSecurityAssertions {
    * workflows, listed through the server) is encrypted by the nexus-security Tink codec: encoding
    * {@code binary/encrypted} with the codec's {@code nexus-security-format} and {@code
    * nexus-security-key-id} metadata. Checked: inputs and results of workflows, activities and child
-   * workflows, Nexus operation inputs and results, signals, updates, memos, headers, markers, and the
-   * details of failures and their causes.
+   * workflows, Nexus operation inputs and results, signals, updates, memos, headers, markers, and
+   * the details of failures and their causes.
    *
-   * <p>Not checked, since the Temporal SDK writes them with its standard converter and never through a
-   * codec and they hold no application data: search attributes, and the SDK's bookkeeping entries of
-   * its {@code Version}, {@code MutableSideEffect} and {@code LocalActivity} markers (change id and
-   * version; side effect id and skip count; local activity id, type, time and metadata). Side effect
-   * data and local activity inputs and results are checked.
+   * <p>Not checked, since the Temporal SDK writes them with its standard converter and never
+   * through a codec and they hold no application data: search attributes, and the SDK's bookkeeping
+   * entries of its {@code Version}, {@code MutableSideEffect} and {@code LocalActivity} markers
+   * (change id and version; side effect id and skip count; local activity id, type, time and
+   * metadata). Side effect data and local activity inputs and results are checked.
    *
-   * <p>Fails if the histories hold no payload at all, since that usually means the namespace name is
-   * wrong or nothing ran yet. Call it once the workflows of interest have completed: payloads of a
-   * still-running workflow that are not yet in its history cannot be checked.
+   * <p>Fails if the histories hold no payload at all, since that usually means the namespace name
+   * is wrong or nothing ran yet. Call it once the workflows of interest have completed: payloads of
+   * a still-running workflow that are not yet in its history cannot be checked.
    *
    * @return the number of payloads checked
-   * @throws AssertionFailedError naming the first unencrypted payload by workflow, event id, event type
-   *     and field, with its encoding (never its data), and how many payloads were not encrypted
+   * @throws AssertionFailedError naming the first unencrypted payload by workflow, event id, event
+   *     type and field, with its encoding (never its data), and how many payloads were not
+   *     encrypted
    */
   public static int assertAllPayloadsEncrypted(EmbeddedTemporal temporal, String namespace) {
     Objects.requireNonNull(temporal, "temporal");
@@ -249,9 +253,9 @@ public final class NexusSecurityAssertions {
   }
 
   /**
-   * Asserts that a caller using {@code callerConverter} and a handler using {@code handlerConverter}
-   * interoperate in both directions, by running {@link ConverterCompatibilityCheck} with its built-in
-   * probes.
+   * Asserts that a caller using {@code callerConverter} and a handler using {@code
+   * handlerConverter} interoperate in both directions, by running {@link
+   * ConverterCompatibilityCheck} with its built-in probes.
    *
    * @return the report, all OK
    * @throws AssertionFailedError carrying the report ({@link CompatibilityReport#format()}) if not
@@ -262,7 +266,8 @@ public final class NexusSecurityAssertions {
         ConverterCompatibilityCheck.newBuilder(callerConverter, handlerConverter).build().run();
     if (!report.isCompatible()) {
       throw new AssertionFailedError(
-          "expected the caller's and the handler's converters to be compatible:\n" + report.format());
+          "expected the caller's and the handler's converters to be compatible:\n"
+              + report.format());
     }
     return report;
   }
@@ -326,7 +331,9 @@ public final class NexusSecurityAssertions {
     return new ArrayList<>(executions.values());
   }
 
-  /** The events of {@code execution} in {@code namespace}, or null if it is not in that namespace. */
+  /**
+   * The events of {@code execution} in {@code namespace}, or null if it is not in that namespace.
+   */
   private static List<HistoryEvent> history(
       WorkflowServiceGrpc.WorkflowServiceBlockingStub stub,
       String namespace,

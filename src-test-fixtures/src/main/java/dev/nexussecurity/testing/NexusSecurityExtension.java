@@ -25,10 +25,10 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * A JUnit 5 extension that runs Temporal Nexus tests with nexus-security on every worker: one embedded
- * Temporal server with true cross-namespace Nexus routing ({@link EmbeddedTemporal}), any number of
- * namespaces, endpoints with allowlists, and test keys, all made for the test class and released after
- * it.
+ * A JUnit 5 extension that runs Temporal Nexus tests with nexus-security on every worker: one
+ * embedded Temporal server with true cross-namespace Nexus routing ({@link EmbeddedTemporal}), any
+ * number of namespaces, endpoints with allowlists, and test keys, all made for the test class and
+ * released after it.
  *
  * <pre>{@code
  * class PaymentsTest {
@@ -58,51 +58,54 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <h2>What it sets up</h2>
  *
  * <ul>
- *   <li><b>Keys</b>, fresh for every run ({@link TestKeys}): an Ed25519 signing keyset per namespace,
- *       and an AES256-GCM payload keyset per keyset name ({@link PayloadEncryption}; by default all
- *       namespaces share one). Every namespace trusts every declared namespace's public signing key;
- *       whether a caller may call an endpoint is decided by the endpoint's allowlist alone.
+ *   <li><b>Keys</b>, fresh for every run ({@link TestKeys}): an Ed25519 signing keyset per
+ *       namespace, and an AES256-GCM payload keyset per keyset name ({@link PayloadEncryption}; by
+ *       default all namespaces share one). Every namespace trusts every declared namespace's public
+ *       signing key; whether a caller may call an endpoint is decided by the endpoint's allowlist
+ *       alone.
  *   <li><b>Endpoints</b>, each created on the server (through its OperatorService, so that Temporal
  *       routes it to its target namespace and task queue) and in an {@link
  *       dev.nexussecurity.core.InMemoryEndpointRegistry} with its allowlist.
- *   <li><b>Per namespace</b>: a {@code WorkflowClient} whose converter encrypts with the namespace's
- *       payload keyset, and a {@link dev.nexussecurity.core.NexusSecurity} configured with the
- *       registry, the namespace's signing keyset, the trust store and that converter, with an audit
- *       listener ({@link TestNamespace#getAccessDecisions()}).
+ *   <li><b>Per namespace</b>: a {@code WorkflowClient} whose converter encrypts with the
+ *       namespace's payload keyset, and a {@link dev.nexussecurity.core.NexusSecurity} configured
+ *       with the registry, the namespace's signing keyset, the trust store and that converter, with
+ *       an audit listener ({@link TestNamespace#getAccessDecisions()}).
  * </ul>
  *
  * <h2>Parameters it resolves</h2>
  *
  * In test, lifecycle and constructor parameters: {@link NexusSecurityTestEnvironment}; and, with
- * {@link Namespace @Namespace("...")}, a namespace's {@link WorkflowClient}, {@link WorkerFactory} or
- * {@link TestNamespace}. An undeclared namespace, a missing {@code @Namespace} on a {@link
+ * {@link Namespace @Namespace("...")}, a namespace's {@link WorkflowClient}, {@link WorkerFactory}
+ * or {@link TestNamespace}. An undeclared namespace, a missing {@code @Namespace} on a {@link
  * TestNamespace}, or {@code @Namespace} on another type fails with a {@link
- * ParameterResolutionException} saying what to fix. A {@code WorkflowClient} or {@code WorkerFactory}
- * without {@code @Namespace} is left to other resolvers.
+ * ParameterResolutionException} saying what to fix. A {@code WorkflowClient} or {@code
+ * WorkerFactory} without {@code @Namespace} is left to other resolvers.
  *
  * <h2>Worker factories</h2>
  *
- * A {@code @Namespace WorkerFactory} comes with the namespace's NexusSecurity interceptor and has no
- * workers yet: register workflows, activities and Nexus services, then call {@code start()} yourself,
- * as with any {@code WorkerFactory}. Its lifetime is that of the place it was resolved in: one resolved
- * in a {@code @BeforeAll} method (or the constructor of a {@code PER_CLASS} test) lives until the end of
- * the class; one resolved in a {@code @BeforeEach}, test or {@code @AfterEach} method lives until that
- * test method ends. Within one scope, a namespace always resolves to the same factory. Do not poll the
- * same task queue from a class-wide and a per-test factory with different registrations. Factories made
- * with {@link TestNamespace#newWorkerFactory} live until the environment closes.
+ * A {@code @Namespace WorkerFactory} comes with the namespace's NexusSecurity interceptor and has
+ * no workers yet: register workflows, activities and Nexus services, then call {@code start()}
+ * yourself, as with any {@code WorkerFactory}. Its lifetime is that of the place it was resolved
+ * in: one resolved in a {@code @BeforeAll} method (or the constructor of a {@code PER_CLASS} test)
+ * lives until the end of the class; one resolved in a {@code @BeforeEach}, test or
+ * {@code @AfterEach} method lives until that test method ends. Within one scope, a namespace always
+ * resolves to the same factory. Do not poll the same task queue from a class-wide and a per-test
+ * factory with different registrations. Factories made with {@link TestNamespace#newWorkerFactory}
+ * live until the environment closes.
  *
  * <h2>Lifecycle</h2>
  *
  * Register the extension in a <b>static</b> field: the server starts before the class's first
- * {@code @BeforeAll} method and is closed after its last {@code @AfterAll} method, so all tests of the
- * class share one server. In an instance field it starts a server per test method instead (unless the
- * class is {@code @TestInstance(PER_CLASS)}, where an instance field behaves like a static one). A
- * {@code @Nested} class uses its enclosing class's environment.
+ * {@code @BeforeAll} method and is closed after its last {@code @AfterAll} method, so all tests of
+ * the class share one server. In an instance field it starts a server per test method instead
+ * (unless the class is {@code @TestInstance(PER_CLASS)}, where an instance field behaves like a
+ * static one). A {@code @Nested} class uses its enclosing class's environment.
  *
  * <p>Everything is released even when a test, a lifecycle method or the setup itself fails: the
  * per-test worker factories after each test method, then the class's worker factories, every worker
- * factory made on the server, and the server after the class. A setup that fails half-way releases what
- * it had acquired before the error is reported. Access decisions are cleared before each test method.
+ * factory made on the server, and the server after the class. A setup that fails half-way releases
+ * what it had acquired before the error is reported. Access decisions are cleared before each test
+ * method.
  *
  * <p>The server is {@link EmbeddedTemporal}; see there for where it differs from a real Temporal
  * server. Immutable configuration; one instance may serve several test classes, each with its own
@@ -168,15 +171,16 @@ public final class NexusSecurityExtension
     ExtensionContext.Store store = context.getStore(STORE);
     OwnedEnvironment owned = store.get(new EnvironmentKey(this), OwnedEnvironment.class);
     if (owned == null) {
-      owned = new OwnedEnvironment(NexusSecurityTestEnvironment.start(config, config.afterServerStart));
+      owned =
+          new OwnedEnvironment(NexusSecurityTestEnvironment.start(config, config.afterServerStart));
       store.put(new EnvironmentKey(this), owned);
     }
     return owned.environment;
   }
 
   /**
-   * Shuts down the worker factories of {@code context}'s scope, then the environment if it was started
-   * in {@code context}; both even if one fails.
+   * Shuts down the worker factories of {@code context}'s scope, then the environment if it was
+   * started in {@code context}; both even if one fails.
    */
   private void release(ExtensionContext context) {
     ExtensionContext.Store store = context.getStore(STORE);
@@ -219,7 +223,9 @@ public final class NexusSecurityExtension
               + " needs @Namespace(\"...\") to say which namespace; declared: "
               + env.getNamespaceNames());
     }
-    if (type != WorkflowClient.class && type != WorkerFactory.class && type != TestNamespace.class) {
+    if (type != WorkflowClient.class
+        && type != WorkerFactory.class
+        && type != TestNamespace.class) {
       throw new ParameterResolutionException(
           describe(parameterContext)
               + " is a "
@@ -308,9 +314,9 @@ public final class NexusSecurityExtension
   }
 
   /**
-   * Declares the namespaces, endpoints and keys of a {@link NexusSecurityExtension}. Setters validate
-   * their arguments at once; {@link #build()} checks that every endpoint's target and allowed callers
-   * are declared namespaces, so the order of declarations does not matter.
+   * Declares the namespaces, endpoints and keys of a {@link NexusSecurityExtension}. Setters
+   * validate their arguments at once; {@link #build()} checks that every endpoint's target and
+   * allowed callers are declared namespaces, so the order of declarations does not matter.
    *
    * <pre>{@code
    * NexusSecurityExtension.newBuilder()
@@ -348,7 +354,8 @@ public final class NexusSecurityExtension
     public Builder addNamespace(String namespace, PayloadEncryption payloadEncryption) {
       if (namespace == null || namespace.isBlank()) {
         throw new IllegalArgumentException(
-            "namespace must be non-blank, got " + (namespace == null ? "null" : "'" + namespace + "'"));
+            "namespace must be non-blank, got "
+                + (namespace == null ? "null" : "'" + namespace + "'"));
       }
       Objects.requireNonNull(payloadEncryption, "payloadEncryption");
       if (namespaces.containsKey(namespace)) {
@@ -359,11 +366,11 @@ public final class NexusSecurityExtension
     }
 
     /**
-     * Declares an endpoint routed to {@code targetTaskQueue} in {@code targetNamespace}, callable by
-     * {@code allowedCallerNamespaces} (none: nobody may call it).
+     * Declares an endpoint routed to {@code targetTaskQueue} in {@code targetNamespace}, callable
+     * by {@code allowedCallerNamespaces} (none: nobody may call it).
      *
-     * @throws dev.nexussecurity.api.EndpointValidationException if a value breaks the server's rules
-     *     (name pattern, task queue)
+     * @throws dev.nexussecurity.api.EndpointValidationException if a value breaks the server's
+     *     rules (name pattern, task queue)
      * @throws IllegalArgumentException if an endpoint of that name is already declared
      */
     public Builder addEndpoint(
@@ -397,8 +404,8 @@ public final class NexusSecurityExtension
     }
 
     /**
-     * Derives every key from {@code seed} instead of a fresh random seed, to reproduce the keys of a
-     * run ({@link TestKeys#fromSeed}). Test key material only.
+     * Derives every key from {@code seed} instead of a fresh random seed, to reproduce the keys of
+     * a run ({@link TestKeys#fromSeed}). Test key material only.
      *
      * @param seed exactly {@value TestKeys#SEED_BYTES} bytes; copied
      * @throws IllegalArgumentException if the seed has another length
@@ -427,8 +434,8 @@ public final class NexusSecurityExtension
     /**
      * Builds the extension.
      *
-     * @throws IllegalStateException if no namespace is declared, or an endpoint's target namespace or
-     *     an allowed caller namespace is not declared
+     * @throws IllegalStateException if no namespace is declared, or an endpoint's target namespace
+     *     or an allowed caller namespace is not declared
      */
     public NexusSecurityExtension build() {
       if (namespaces.isEmpty()) {

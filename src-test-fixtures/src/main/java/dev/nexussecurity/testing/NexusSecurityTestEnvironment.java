@@ -39,11 +39,11 @@ import java.util.function.Consumer;
  * }
  * }</pre>
  *
- * <p>Every endpoint exists twice, as on a real deployment: on the server (so that Temporal routes its
- * calls, to its target namespace and task queue) and in the registry (whose allowlist the workers
- * enforce). {@link #addEndpoint} creates both; {@link #setAllowedCallers} changes the allowlist, which
- * lives only in the registry. For anything else, use {@link #getRegistry()} with {@link #getAdmin()}
- * and {@link #getTemporal()} directly.
+ * <p>Every endpoint exists twice, as on a real deployment: on the server (so that Temporal routes
+ * its calls, to its target namespace and task queue) and in the registry (whose allowlist the
+ * workers enforce). {@link #addEndpoint} creates both; {@link #setAllowedCallers} changes the
+ * allowlist, which lives only in the registry. For anything else, use {@link #getRegistry()} with
+ * {@link #getAdmin()} and {@link #getTemporal()} directly.
  *
  * <p>Closed by the extension; thread-safe.
  */
@@ -76,13 +76,14 @@ public final class NexusSecurityTestEnvironment {
   }
 
   /**
-   * Generates the keys, starts the server, creates the endpoints on it and in the registry, and makes
-   * each namespace's client and NexusSecurity. Releases whatever it acquired if a step fails.
+   * Generates the keys, starts the server, creates the endpoints on it and in the registry, and
+   * makes each namespace's client and NexusSecurity. Releases whatever it acquired if a step fails.
    */
   static NexusSecurityTestEnvironment start(
       NexusSecurityExtension.Config config, Consumer<EmbeddedTemporal> afterServerStart) {
     TestKeys keys = config.keySeed == null ? TestKeys.random() : TestKeys.fromSeed(config.keySeed);
-    Principal admin = Principal.newBuilder(ADMIN_ID).setAccountRole(AccountRole.ACCOUNT_OWNER).build();
+    Principal admin =
+        Principal.newBuilder(ADMIN_ID).setAccountRole(AccountRole.ACCOUNT_OWNER).build();
 
     TrustStore.Builder trust = TrustStore.newBuilder();
     for (String namespace : config.namespaces.keySet()) {
@@ -251,8 +252,8 @@ public final class NexusSecurityTestEnvironment {
   }
 
   /**
-   * Replaces the allowlist of endpoint {@code endpointName} in the registry; no namespace at all denies
-   * everyone. Takes effect for the next call on both sides.
+   * Replaces the allowlist of endpoint {@code endpointName} in the registry; no namespace at all
+   * denies everyone. Takes effect for the next call on both sides.
    *
    * @return the updated endpoint
    * @throws dev.nexussecurity.api.EndpointNotFoundException if the registry has no such endpoint

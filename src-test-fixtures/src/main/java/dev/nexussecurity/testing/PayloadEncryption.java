@@ -37,7 +37,9 @@ public final class PayloadEncryption {
     this.keysetName = keysetName;
   }
 
-  /** A codec over the keyset {@value #SHARED_KEYSET_NAME} that every namespace shares by default. */
+  /**
+   * A codec over the keyset {@value #SHARED_KEYSET_NAME} that every namespace shares by default.
+   */
   public static PayloadEncryption sharedKeyset() {
     return SHARED;
   }
@@ -83,6 +85,8 @@ public final class PayloadEncryption {
 
   @Override
   public String toString() {
-    return keysetName == null ? "PayloadEncryption{none}" : "PayloadEncryption{keyset=" + keysetName + "}";
+    return keysetName == null
+        ? "PayloadEncryption{none}"
+        : "PayloadEncryption{keyset=" + keysetName + "}";
   }
 }

@@ -14,11 +14,11 @@ import java.util.Objects;
  * handlers and compatibility checks deal with a mismatch.
  *
  * <ul>
- *   <li>{@link #withKeyTheHandlerLacks} — the handler's payload keyset plus a newer key, made primary:
- *       the caller encrypts with a key the handler does not hold (a key promoted before it was rolled
- *       out). The caller still reads the handler's results.
- *   <li>{@link #withoutCodec()} — no codec at all: plaintext payloads, which a handler with the codec
- *       rejects.
+ *   <li>{@link #withKeyTheHandlerLacks} — the handler's payload keyset plus a newer key, made
+ *       primary: the caller encrypts with a key the handler does not hold (a key promoted before it
+ *       was rolled out). The caller still reads the handler's results.
+ *   <li>{@link #withoutCodec()} — no codec at all: plaintext payloads, which a handler with the
+ *       codec rejects.
  *   <li>{@link #withCodec} — the building block: the SDK's default converter with a {@link
  *       TinkPayloadCodec} over a given keyset.
  * </ul>
@@ -58,8 +58,9 @@ public final class TestConverters {
   }
 
   /**
-   * A converter that encrypts with a key {@code handler} lacks: {@code handler}'s payload keyset plus a
-   * new key (derived from the environment's {@link TestKeys}) as primary, under the same keyset name.
+   * A converter that encrypts with a key {@code handler} lacks: {@code handler}'s payload keyset
+   * plus a new key (derived from the environment's {@link TestKeys}) as primary, under the same
+   * keyset name.
    *
    * @throws IllegalArgumentException if {@code handler} was declared with {@link
    *     PayloadEncryption#none()}
@@ -81,10 +82,11 @@ public final class TestConverters {
   }
 
   /**
-   * A converter that encrypts with a key the holder of {@code handlerKeyset} lacks: that keyset plus
-   * a new random key as primary, under {@code keysetName}.
+   * A converter that encrypts with a key the holder of {@code handlerKeyset} lacks: that keyset
+   * plus a new random key as primary, under {@code keysetName}.
    */
-  public static DataConverter withKeyTheHandlerLacks(KeysetHandle handlerKeyset, String keysetName) {
+  public static DataConverter withKeyTheHandlerLacks(
+      KeysetHandle handlerKeyset, String keysetName) {
     Objects.requireNonNull(handlerKeyset, "handlerKeyset");
     return withCodec(TestKeys.random().withNewPrimaryKey(handlerKeyset, NEW_KEY_LABEL), keysetName);
   }

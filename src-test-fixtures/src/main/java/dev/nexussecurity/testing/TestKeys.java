@@ -28,8 +28,8 @@ import java.util.concurrent.ConcurrentMap;
  *
  * <p>Derivation is Tink's PRF-based key derivation ({@code PrfBasedKeyDerivationKey} over an
  * HKDF-SHA256 PRF key holding the seed, with the purpose and name as salt), through Tink's
- * registry-free {@code KeyDerivationConfig2026}. Key ids come from the same PRF, so they are stable for
- * a seed and differ between names.
+ * registry-free {@code KeyDerivationConfig2026}. Key ids come from the same PRF, so they are stable
+ * for a seed and differ between names.
  *
  * <p><b>For tests only.</b> {@link #random()} (what {@link NexusSecurityExtension} uses unless told
  * otherwise) draws a fresh seed for every test run, so no key is ever written anywhere. {@link
@@ -58,8 +58,7 @@ public final class TestKeys {
 
   private TestKeys(SecretBytes seedBytes, boolean givenSeed) {
     try {
-      this.seed =
-          HkdfPrfKey.builder().setParameters(PRF_PARAMETERS).setKeyBytes(seedBytes).build();
+      this.seed = HkdfPrfKey.builder().setParameters(PRF_PARAMETERS).setKeyBytes(seedBytes).build();
       this.idPrf =
           KeysetHandle.newBuilder()
               .addEntry(KeysetHandle.importKey(seed).withFixedId(1).makePrimary())
@@ -94,8 +93,8 @@ public final class TestKeys {
   }
 
   /**
-   * The private Ed25519 signing keyset of {@code namespace} (one key, Tink output prefix). Its public
-   * half ({@code getPublicKeysetHandle()}) is what handlers put in their trust store.
+   * The private Ed25519 signing keyset of {@code namespace} (one key, Tink output prefix). Its
+   * public half ({@code getPublicKeysetHandle()}) is what handlers put in their trust store.
    *
    * @param namespace non-blank
    */
@@ -114,9 +113,10 @@ public final class TestKeys {
   }
 
   /**
-   * {@code base} plus one more AES256-GCM key, derived from this seed and {@code label}, made primary:
-   * what a keyset looks like after a new key was promoted. A reader that holds only {@code base}
-   * cannot decrypt what this keyset encrypts; this keyset still decrypts everything {@code base} did.
+   * {@code base} plus one more AES256-GCM key, derived from this seed and {@code label}, made
+   * primary: what a keyset looks like after a new key was promoted. A reader that holds only {@code
+   * base} cannot decrypt what this keyset encrypts; this keyset still decrypts everything {@code
+   * base} did.
    *
    * @param base an AEAD keyset; not changed
    * @param label names the new key; the same label gives the same key
@@ -135,7 +135,8 @@ public final class TestKeys {
     }
     try {
       return KeysetHandle.newBuilder(base)
-          .addEntry(KeysetHandle.importKey(newKey.getKey()).withFixedId(newKey.getId()).makePrimary())
+          .addEntry(
+              KeysetHandle.importKey(newKey.getKey()).withFixedId(newKey.getId()).makePrimary())
           .build();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("Tink cannot add a key to the keyset", e);

@@ -15,15 +15,15 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One namespace of a {@link NexusSecurityTestEnvironment}: its client, converter, keys, NexusSecurity
- * instance and the access decisions its workers made.
+ * One namespace of a {@link NexusSecurityTestEnvironment}: its client, converter, keys,
+ * NexusSecurity instance and the access decisions its workers made.
  *
- * <p>Every worker of the namespace made by the extension shares one {@link NexusSecurity} (so handler
- * workers share its replay cache), configured with the namespace name, the environment's registry, the
- * namespace's signing keyset, the environment's trust store (every declared namespace's public key),
- * the namespace's {@link #getDataConverter() converter} and an audit listener that feeds {@link
- * #getAccessDecisions()}. {@link #newOptionsBuilder()} starts from those options, for workers that
- * deviate on purpose:
+ * <p>Every worker of the namespace made by the extension shares one {@link NexusSecurity} (so
+ * handler workers share its replay cache), configured with the namespace name, the environment's
+ * registry, the namespace's signing keyset, the environment's trust store (every declared
+ * namespace's public key), the namespace's {@link #getDataConverter() converter} and an audit
+ * listener that feeds {@link #getAccessDecisions()}. {@link #newOptionsBuilder()} starts from those
+ * options, for workers that deviate on purpose:
  *
  * <pre>{@code
  * TestNamespace billing = env.getNamespace("billing-ns");
@@ -40,8 +40,8 @@ import java.util.Optional;
  *     staleClient, billing.newOptionsBuilder().setDataConverter(stale).build());
  * }</pre>
  *
- * <p>Worker factories made by this class live until the environment closes (the end of the test class
- * for a static extension field); shut one down yourself to stop it earlier. Thread-safe.
+ * <p>Worker factories made by this class live until the environment closes (the end of the test
+ * class for a static extension field); shut one down yourself to stop it earlier. Thread-safe.
  */
 public final class TestNamespace {
   private final String name;
@@ -92,8 +92,9 @@ public final class TestNamespace {
 
   /**
    * The namespace's converter: the SDK's default converter with a {@link TinkPayloadCodec} over the
-   * namespace's payload keyset, or the plain default converter for {@link PayloadEncryption#none()}.
-   * Failure messages and stack traces are not encoded (the SDK's default).
+   * namespace's payload keyset, or the plain default converter for {@link
+   * PayloadEncryption#none()}. Failure messages and stack traces are not encoded (the SDK's
+   * default).
    */
   public DataConverter getDataConverter() {
     return dataConverter;
@@ -131,8 +132,9 @@ public final class TestNamespace {
 
   /**
    * The access decisions of this namespace's workers (caller and handler side, allowed and denied)
-   * recorded since the current test method began, oldest first; unmodifiable snapshot. Decisions are
-   * cleared before each test method, so tests of one class that read them must not run concurrently.
+   * recorded since the current test method began, oldest first; unmodifiable snapshot. Decisions
+   * are cleared before each test method, so tests of one class that read them must not run
+   * concurrently.
    */
   public List<AccessDecisionEvent> getAccessDecisions() {
     return decisions.snapshot();
@@ -145,7 +147,8 @@ public final class TestNamespace {
   }
 
   /**
-   * A worker factory for this namespace's client, wired with a new NexusSecurity of {@code options}.
+   * A worker factory for this namespace's client, wired with a new NexusSecurity of {@code
+   * options}.
    *
    * @param options options of this namespace, usually from {@link #newOptionsBuilder()}
    * @throws IllegalArgumentException if {@code options} are for another namespace
@@ -155,9 +158,9 @@ public final class TestNamespace {
   }
 
   /**
-   * A worker factory for {@code client}, wired with a new NexusSecurity of {@code options}. Give both
-   * the same converter ({@code setDataConverter}) so that the caller's converter fingerprint matches
-   * what the worker really sends.
+   * A worker factory for {@code client}, wired with a new NexusSecurity of {@code options}. Give
+   * both the same converter ({@code setDataConverter}) so that the caller's converter fingerprint
+   * matches what the worker really sends.
    *
    * @param client a client of this namespace on the environment's server, e.g. from {@link
    *     #newWorkflowClient(DataConverter)}

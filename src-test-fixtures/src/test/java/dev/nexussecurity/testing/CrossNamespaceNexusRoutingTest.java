@@ -45,9 +45,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * End to end on one {@link EmbeddedTemporal}: callers in {@code caller-a} and {@code caller-b} call a
- * Nexus service whose endpoint targets {@code handler-ns}; the handler worker polls {@code handler-ns}
- * only.
+ * End to end on one {@link EmbeddedTemporal}: callers in {@code caller-a} and {@code caller-b} call
+ * a Nexus service whose endpoint targets {@code handler-ns}; the handler worker polls {@code
+ * handler-ns} only.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrossNamespaceNexusRoutingTest {
@@ -97,11 +97,15 @@ class CrossNamespaceNexusRoutingTest {
     }
 
     WorkerFactory callerAFactory = temporal.newWorkerFactory(callerA);
-    callerAFactory.newWorker(CALLER_TQ).registerWorkflowImplementationTypes(CallerWorkflow.Impl.class);
+    callerAFactory
+        .newWorker(CALLER_TQ)
+        .registerWorkflowImplementationTypes(CallerWorkflow.Impl.class);
     // caller-a also runs its own worker on the task-queue name of an endpoint it calls ("own").
     handlerWorker(callerAFactory, OWN_TQ, callerAOwnLog);
     WorkerFactory callerBFactory = temporal.newWorkerFactory(callerB);
-    callerBFactory.newWorker(CALLER_TQ).registerWorkflowImplementationTypes(CallerWorkflow.Impl.class);
+    callerBFactory
+        .newWorker(CALLER_TQ)
+        .registerWorkflowImplementationTypes(CallerWorkflow.Impl.class);
 
     WorkerFactory plainFactory = temporal.newWorkerFactory(plain);
     Worker plainWorker = plainFactory.newWorker("plain-tq");
@@ -184,7 +188,8 @@ class CrossNamespaceNexusRoutingTest {
       WorkflowClient client = i % 2 == 0 ? callerA : callerB;
       boolean sync = i % 4 < 2;
       String argument = "concurrent-" + i;
-      CallerWorkflow stub = client.newWorkflowStub(CallerWorkflow.class, options("c-" + UUID.randomUUID()));
+      CallerWorkflow stub =
+          client.newWorkflowStub(CallerWorkflow.class, options("c-" + UUID.randomUUID()));
       results.add(
           WorkflowClient.execute(
               stub::call, GREETING_ENDPOINT, sync ? "hello" : "helloWorkflow", argument));
@@ -225,7 +230,8 @@ class CrossNamespaceNexusRoutingTest {
 
   @Test
   void endpointsChangedAfterStart_changeRouting() {
-    // Handler workers in both namespaces have been polling late-tq since start, before any endpoint.
+    // Handler workers in both namespaces have been polling late-tq since start, before any
+    // endpoint.
     Endpoint created = temporal.createNexusEndpoint("late", HANDLER_NS, LATE_TQ);
     assertThat(call(callerA, "late", "hello", "late-1")).isEqualTo("hello late-1 from handler-ns");
 
@@ -242,7 +248,8 @@ class CrossNamespaceNexusRoutingTest {
             .getEndpoint();
     assertThat(updated.getId()).isEqualTo(created.getId());
     assertThat(updated.getVersion()).isEqualTo(created.getVersion() + 1);
-    assertThat(call(callerA, "late", "hello", "late-2")).isEqualTo("hello late-2 from handler-two-ns");
+    assertThat(call(callerA, "late", "hello", "late-2"))
+        .isEqualTo("hello late-2 from handler-two-ns");
 
     temporal
         .getOperatorServiceStubs()
@@ -311,7 +318,8 @@ class CrossNamespaceNexusRoutingTest {
       WorkerFactory factory, String taskQueue, HandlerInvocations invocations) {
     Worker worker = factory.newWorker(taskQueue);
     worker.registerNexusServiceImplementation(new GreetingServiceImpl(invocations));
-    worker.registerWorkflowImplementationTypes(GreetingWorkflow.Impl.class, BlockingWorkflow.Impl.class);
+    worker.registerWorkflowImplementationTypes(
+        GreetingWorkflow.Impl.class, BlockingWorkflow.Impl.class);
   }
 
   private static WorkflowOptions options(String workflowId) {
@@ -331,7 +339,8 @@ class CrossNamespaceNexusRoutingTest {
 
   private static CompletableFuture<String> start(
       WorkflowClient client, String endpoint, String operation, String argument) {
-    CallerWorkflow stub = client.newWorkflowStub(CallerWorkflow.class, options("caller-" + UUID.randomUUID()));
+    CallerWorkflow stub =
+        client.newWorkflowStub(CallerWorkflow.class, options("caller-" + UUID.randomUUID()));
     return WorkflowClient.execute(stub::call, endpoint, operation, argument);
   }
 

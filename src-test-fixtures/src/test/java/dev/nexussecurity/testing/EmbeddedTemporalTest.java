@@ -212,7 +212,9 @@ class EmbeddedTemporalTest {
       handlerWorker.registerWorkflowImplementationTypes(GreetingWorkflow.Impl.class);
       WorkflowClient caller = skipping.newWorkflowClient("skip-caller");
       WorkerFactory callerFactory = skipping.newWorkerFactory(caller);
-      callerFactory.newWorker("caller-tq").registerWorkflowImplementationTypes(SleepThenCallWorkflow.Impl.class);
+      callerFactory
+          .newWorker("caller-tq")
+          .registerWorkflowImplementationTypes(SleepThenCallWorkflow.Impl.class);
       handlerFactory.start();
       callerFactory.start();
 
@@ -269,7 +271,9 @@ class EmbeddedTemporalTest {
       handlerWorker.registerWorkflowImplementationTypes(GreetingWorkflow.Impl.class);
       WorkflowClient caller = busy.newWorkflowClient("threads-caller");
       callerFactory = busy.newWorkerFactory(caller);
-      callerFactory.newWorker("caller-tq").registerWorkflowImplementationTypes(CallerWorkflow.Impl.class);
+      callerFactory
+          .newWorker("caller-tq")
+          .registerWorkflowImplementationTypes(CallerWorkflow.Impl.class);
       handlerFactory.start();
       callerFactory.start();
       String result =
@@ -290,7 +294,8 @@ class EmbeddedTemporalTest {
 
     assertThat(handlerFactory.isTerminated()).isTrue();
     assertThat(callerFactory.isTerminated()).isTrue();
-    // Threads end asynchronously after their executors are shut down; wait for them, then report any.
+    // Threads end asynchronously after their executors are shut down; wait for them, then report
+    // any.
     long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!newThreads(before).isEmpty() && System.nanoTime() < giveUp) {
       Thread.sleep(20);

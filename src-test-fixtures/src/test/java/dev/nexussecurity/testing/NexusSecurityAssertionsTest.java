@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 
 /**
- * The assertions on hand-made failures and converters; {@link NexusSecurityExtensionTest} uses them on
- * real denials and histories.
+ * The assertions on hand-made failures and converters; {@link NexusSecurityExtensionTest} uses them
+ * on real denials and histories.
  */
 class NexusSecurityAssertionsTest {
 
@@ -30,7 +30,8 @@ class NexusSecurityAssertionsTest {
   void assertDenied_matchingReasonAndSide_passes() {
     Throwable failure = wrapped(denial(ReasonCode.CALLER_NOT_ALLOWED, Side.HANDLER));
 
-    assertThatCode(() -> assertDenied(failure, ReasonCode.CALLER_NOT_ALLOWED)).doesNotThrowAnyException();
+    assertThatCode(() -> assertDenied(failure, ReasonCode.CALLER_NOT_ALLOWED))
+        .doesNotThrowAnyException();
     assertThatCode(() -> assertDenied(failure, ReasonCode.CALLER_NOT_ALLOWED, Side.HANDLER))
         .doesNotThrowAnyException();
   }
@@ -67,7 +68,8 @@ class NexusSecurityAssertionsTest {
             ApplicationFailure.newNonRetryableFailureWithCause(
                 denial.getOriginalMessage(),
                 denial.getType(),
-                new TimeoutFailure("operation timed out", null, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE)));
+                new TimeoutFailure(
+                    "operation timed out", null, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE)));
 
     assertThatThrownBy(() -> assertDenied(failure, ReasonCode.CODEC_MISSING))
         .isInstanceOf(AssertionFailedError.class)
@@ -92,7 +94,9 @@ class NexusSecurityAssertionsTest {
 
   @Test
   void assertCompatible_sameConverter_returnsTheReport_mismatch_failsWithIt() {
-    assertThat(assertCompatible(TestConverters.withoutCodec(), TestConverters.withoutCodec()).isCompatible())
+    assertThat(
+            assertCompatible(TestConverters.withoutCodec(), TestConverters.withoutCodec())
+                .isCompatible())
         .isTrue();
     assertThatThrownBy(
             () ->
@@ -114,7 +118,10 @@ class NexusSecurityAssertionsTest {
       plain
           .newWorkflowStub(
               GreetingWorkflow.class,
-              WorkflowOptions.newBuilder().setTaskQueue("tq").setWorkflowId("wf-" + UUID.randomUUID()).build())
+              WorkflowOptions.newBuilder()
+                  .setTaskQueue("tq")
+                  .setWorkflowId("wf-" + UUID.randomUUID())
+                  .build())
           .greet("x");
 
       assertThatThrownBy(() -> assertAllPayloadsEncrypted(temporal, "empty-ns"))
@@ -124,7 +131,8 @@ class NexusSecurityAssertionsTest {
                   + " this namespace first, or check its name");
       assertThatThrownBy(() -> assertAllPayloadsEncrypted(temporal, "plain-ns"))
           .isInstanceOf(AssertionFailedError.class)
-          .hasMessageContaining("namespace 'plain-ns': 2 of 2 payloads in 1 workflow histories are not encrypted");
+          .hasMessageContaining(
+              "namespace 'plain-ns': 2 of 2 payloads in 1 workflow histories are not encrypted");
     }
   }
 

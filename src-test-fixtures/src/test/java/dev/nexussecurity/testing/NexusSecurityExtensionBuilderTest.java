@@ -30,7 +30,8 @@ class NexusSecurityExtensionBuilderTest {
               assertThat(e.getAllowedCallerNamespaces()).containsExactly("orders-ns");
             });
     assertThat(extension.toString())
-        .isEqualTo("NexusSecurityExtension{namespaces=[payments-ns, orders-ns], endpoints=[payments]}");
+        .isEqualTo(
+            "NexusSecurityExtension{namespaces=[payments-ns, orders-ns], endpoints=[payments]}");
   }
 
   @Test
@@ -42,7 +43,8 @@ class NexusSecurityExtensionBuilderTest {
 
   @Test
   void addNamespace_blankOrDuplicate_isRejected() {
-    NexusSecurityExtension.Builder builder = NexusSecurityExtension.newBuilder().addNamespace("a-ns");
+    NexusSecurityExtension.Builder builder =
+        NexusSecurityExtension.newBuilder().addNamespace("a-ns");
 
     assertThatThrownBy(() -> builder.addNamespace(" "))
         .isInstanceOf(IllegalArgumentException.class)
@@ -58,7 +60,8 @@ class NexusSecurityExtensionBuilderTest {
 
   @Test
   void addEndpoint_invalidNameOrTaskQueue_isRejectedByTheServersRules() {
-    NexusSecurityExtension.Builder builder = NexusSecurityExtension.newBuilder().addNamespace("a-ns");
+    NexusSecurityExtension.Builder builder =
+        NexusSecurityExtension.newBuilder().addNamespace("a-ns");
 
     assertThatThrownBy(() -> builder.addEndpoint("bad_name", "a-ns", "tq"))
         .isInstanceOf(EndpointValidationException.class)
@@ -84,7 +87,9 @@ class NexusSecurityExtensionBuilderTest {
                         .build()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("endpoint 'ep' is already declared");
-    assertThat(builder.build().getEndpoints()).extracting(NexusEndpoint::getTargetTaskQueue).containsExactly("tq");
+    assertThat(builder.build().getEndpoints())
+        .extracting(NexusEndpoint::getTargetTaskQueue)
+        .containsExactly("tq");
   }
 
   @Test
@@ -105,14 +110,18 @@ class NexusSecurityExtensionBuilderTest {
   @Test
   void addEndpoint_withoutAllowedCallers_admitsNobody() {
     NexusSecurityExtension extension =
-        NexusSecurityExtension.newBuilder().addNamespace("a-ns").addEndpoint("closed", "a-ns", "tq").build();
+        NexusSecurityExtension.newBuilder()
+            .addNamespace("a-ns")
+            .addEndpoint("closed", "a-ns", "tq")
+            .build();
 
     assertThat(extension.getEndpoints().get(0).isCallerAllowed("a-ns")).isFalse();
   }
 
   @Test
   void setKeySeed_ofWrongLength_isRejected_andTheGivenSeedIsCopied() {
-    NexusSecurityExtension.Builder builder = NexusSecurityExtension.newBuilder().addNamespace("a-ns");
+    NexusSecurityExtension.Builder builder =
+        NexusSecurityExtension.newBuilder().addNamespace("a-ns");
 
     assertThatThrownBy(() -> builder.setKeySeed(new byte[16]))
         .isInstanceOf(IllegalArgumentException.class)

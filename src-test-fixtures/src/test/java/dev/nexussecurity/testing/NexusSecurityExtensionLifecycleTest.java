@@ -34,10 +34,10 @@ import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
 /**
- * What the extension does around tests: when servers start and stop, how long worker factories live,
- * that everything is released when a test, a lifecycle method or the setup fails, and the errors of
- * parameter resolution. Each case is a small test class of its own (nested below, run only by this
- * test through the JUnit Platform launcher), whose outcome is inspected afterwards.
+ * What the extension does around tests: when servers start and stop, how long worker factories
+ * live, that everything is released when a test, a lifecycle method or the setup fails, and the
+ * errors of parameter resolution. Each case is a small test class of its own (nested below, run
+ * only by this test through the JUnit Platform launcher), whose outcome is inspected afterwards.
  */
 @Timeout(120)
 class NexusSecurityExtensionLifecycleTest {
@@ -99,7 +99,9 @@ class NexusSecurityExtensionLifecycleTest {
 
     assertThat(outcome.failures()).isEmpty();
     assertThat(outcome.succeeded()).isEqualTo(3);
-    assertThat(SEEN.get("test1 env")).isSameAs(SEEN.get("test2 env")).isSameAs(SEEN.get("nested env"));
+    assertThat(SEEN.get("test1 env"))
+        .isSameAs(SEEN.get("test2 env"))
+        .isSameAs(SEEN.get("nested env"));
     assertThat(((NexusSecurityTestEnvironment) SEEN.get("test1 env")).isClosed()).isTrue();
   }
 
@@ -131,7 +133,9 @@ class NexusSecurityExtensionLifecycleTest {
     Outcome outcome = launch(InstanceFieldPerClass.class);
 
     assertThat(outcome.failures()).isEmpty();
-    assertThat(SEEN.get("beforeAll env")).isSameAs(SEEN.get("test1 env")).isSameAs(SEEN.get("test2 env"));
+    assertThat(SEEN.get("beforeAll env"))
+        .isSameAs(SEEN.get("test1 env"))
+        .isSameAs(SEEN.get("test2 env"));
     assertThat(((NexusSecurityTestEnvironment) SEEN.get("test1 env")).isClosed()).isTrue();
   }
 
@@ -145,7 +149,8 @@ class NexusSecurityExtensionLifecycleTest {
     assertThat(((WorkerFactory) SEEN.get("constructor factory")).isTerminated()).isTrue();
   }
 
-  // ------------------------------------------------------------------------------ resolution errors
+  // ------------------------------------------------------------------------------ resolution
+  // errors
 
   @Test
   void parameterResolution_errorsSayWhatToFix() {
@@ -227,7 +232,8 @@ class NexusSecurityExtensionLifecycleTest {
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
       return context.getConfigurationParameter(LAUNCHED).isPresent()
           ? ConditionEvaluationResult.enabled("launched by NexusSecurityExtensionLifecycleTest")
-          : ConditionEvaluationResult.disabled("runs only when NexusSecurityExtensionLifecycleTest launches it");
+          : ConditionEvaluationResult.disabled(
+              "runs only when NexusSecurityExtensionLifecycleTest launches it");
     }
   }
 
@@ -245,10 +251,13 @@ class NexusSecurityExtensionLifecycleTest {
     @RegisterExtension static final NexusSecurityExtension NEXUS = twoNamespaces().build();
 
     @BeforeAll
-    static void setUp(NexusSecurityTestEnvironment env, @Namespace("payments-ns") WorkerFactory factory) {
+    static void setUp(
+        NexusSecurityTestEnvironment env, @Namespace("payments-ns") WorkerFactory factory) {
       SEEN.put("env", env);
       SEEN.put("factory", factory);
-      factory.newWorker("payments-tq").registerWorkflowImplementationTypes(GreetingWorkflow.Impl.class);
+      factory
+          .newWorker("payments-tq")
+          .registerWorkflowImplementationTypes(GreetingWorkflow.Impl.class);
       factory.start();
       throw new IllegalStateException("setup failed half-way");
     }
@@ -263,10 +272,13 @@ class NexusSecurityExtensionLifecycleTest {
     @RegisterExtension static final NexusSecurityExtension NEXUS = twoNamespaces().build();
 
     @BeforeAll
-    static void setUp(NexusSecurityTestEnvironment env, @Namespace("payments-ns") WorkerFactory factory) {
+    static void setUp(
+        NexusSecurityTestEnvironment env, @Namespace("payments-ns") WorkerFactory factory) {
       SEEN.put("env", env);
       SEEN.put("class factory", factory);
-      factory.newWorker("payments-tq").registerWorkflowImplementationTypes(GreetingWorkflow.Impl.class);
+      factory
+          .newWorker("payments-tq")
+          .registerWorkflowImplementationTypes(GreetingWorkflow.Impl.class);
       factory.start();
     }
 
@@ -274,7 +286,9 @@ class NexusSecurityExtensionLifecycleTest {
     @Order(1)
     void test1_startsWorkersThenFails(@Namespace("orders-ns") WorkerFactory factory) {
       SEEN.put("test1 factory", factory);
-      factory.newWorker("orders-tq").registerWorkflowImplementationTypes(GreetingWorkflow.Impl.class);
+      factory
+          .newWorker("orders-tq")
+          .registerWorkflowImplementationTypes(GreetingWorkflow.Impl.class);
       factory.start();
       throw new AssertionError("test failed after starting workers");
     }
@@ -282,9 +296,12 @@ class NexusSecurityExtensionLifecycleTest {
     @Test
     @Order(2)
     void test2_seesTheFirstTestsWorkersShutDown() {
-      SEEN.put("test2: first test's factory terminated", ((WorkerFactory) SEEN.get("test1 factory")).isTerminated());
+      SEEN.put(
+          "test2: first test's factory terminated",
+          ((WorkerFactory) SEEN.get("test1 factory")).isTerminated());
       WorkerFactory classFactory = (WorkerFactory) SEEN.get("class factory");
-      SEEN.put("test2: class factory running", classFactory.isStarted() && !classFactory.isShutdown());
+      SEEN.put(
+          "test2: class factory running", classFactory.isStarted() && !classFactory.isShutdown());
     }
   }
 
@@ -356,7 +373,9 @@ class NexusSecurityExtensionLifecycleTest {
     @Order(2)
     void test2(NexusSecurityTestEnvironment env) {
       SEEN.put("test2 env", env);
-      SEEN.put("test2: test1's env closed", ((NexusSecurityTestEnvironment) SEEN.get("test1 env")).isClosed());
+      SEEN.put(
+          "test2: test1's env closed",
+          ((NexusSecurityTestEnvironment) SEEN.get("test1 env")).isClosed());
     }
   }
 
@@ -386,7 +405,8 @@ class NexusSecurityExtensionLifecycleTest {
   static class ConstructorInjection {
     @RegisterExtension static final NexusSecurityExtension NEXUS = twoNamespaces().build();
 
-    ConstructorInjection(NexusSecurityTestEnvironment env, @Namespace("orders-ns") WorkerFactory factory) {
+    ConstructorInjection(
+        NexusSecurityTestEnvironment env, @Namespace("orders-ns") WorkerFactory factory) {
       SEEN.put("constructor env", env);
       SEEN.put("constructor factory", factory);
     }

@@ -69,16 +69,19 @@ class NexusSecurityExtensionTest {
     assertThat(call(orders, "helloWorkflow", "bob")).isEqualTo("workflow hello bob in payments-ns");
 
     // each call: 3 workflow inputs, the Nexus input and result, the workflow result
-    assertThat(assertAllPayloadsEncrypted(env.getNamespace("orders-ns"))).isGreaterThanOrEqualTo(12);
+    assertThat(assertAllPayloadsEncrypted(env.getNamespace("orders-ns")))
+        .isGreaterThanOrEqualTo(12);
     assertAllPayloadsEncrypted(env.getNamespace("payments-ns"));
   }
 
   @Test
-  void callerNotOnAllowlist_isDeniedByItsOwnWorker(@Namespace("billing-ns") WorkflowClient billing) {
+  void callerNotOnAllowlist_isDeniedByItsOwnWorker(
+      @Namespace("billing-ns") WorkflowClient billing) {
     Throwable failure = catchThrowable(() -> call(billing, "hello", "eve"));
 
     assertDenied(failure, ReasonCode.CALLER_NOT_ALLOWED, Side.CALLER);
   }
+
   // README-EXAMPLE-END extension
 
   @Test
@@ -87,10 +90,16 @@ class NexusSecurityExtensionTest {
     call(env.getNamespace("orders-ns").getWorkflowClient(), "hello", name);
 
     assertThat(env.getNamespace("orders-ns").getAccessDecisions())
-        .extracting(AccessDecisionEvent::getSide, AccessDecisionEvent::getReason, AccessDecisionEvent::getEndpoint)
+        .extracting(
+            AccessDecisionEvent::getSide,
+            AccessDecisionEvent::getReason,
+            AccessDecisionEvent::getEndpoint)
         .containsExactly(tuple(Side.CALLER, ReasonCode.ALLOWED, "payments"));
     assertThat(env.getNamespace("payments-ns").getAccessDecisions())
-        .extracting(AccessDecisionEvent::getSide, AccessDecisionEvent::getReason, AccessDecisionEvent::getCallerNamespace)
+        .extracting(
+            AccessDecisionEvent::getSide,
+            AccessDecisionEvent::getReason,
+            AccessDecisionEvent::getCallerNamespace)
         .containsExactly(tuple(Side.HANDLER, ReasonCode.ALLOWED, "orders-ns"));
     assertThat(env.getNamespace("payments-ns").getAccessDecisions().get(0).getTokenId())
         .isEqualTo(env.getNamespace("orders-ns").getAccessDecisions().get(0).getTokenId());
@@ -138,16 +147,20 @@ class NexusSecurityExtensionTest {
   }
 
   @Test
-  void callerWhoseKeyTheHandlerLacks_isDeniedAtOnce_withKeyUnavailable(NexusSecurityTestEnvironment env) {
+  void callerWhoseKeyTheHandlerLacks_isDeniedAtOnce_withKeyUnavailable(
+      NexusSecurityTestEnvironment env) {
     // README-EXAMPLE-START stale
     // a caller that encrypts with a key the handler lacks (promoted before it was rolled out)
     TestNamespace orders = env.getNamespace("orders-ns");
     DataConverter stale = TestConverters.withKeyTheHandlerLacks(env.getNamespace("payments-ns"));
     WorkflowClient staleClient = orders.newWorkflowClient(stale);
     WorkerFactory staleWorkers =
-        orders.newWorkerFactory(staleClient, orders.newOptionsBuilder().setDataConverter(stale).build());
+        orders.newWorkerFactory(
+            staleClient, orders.newOptionsBuilder().setDataConverter(stale).build());
     // README-EXAMPLE-END stale
-    staleWorkers.newWorker("stale-tq").registerWorkflowImplementationTypes(CallerWorkflow.Impl.class);
+    staleWorkers
+        .newWorker("stale-tq")
+        .registerWorkflowImplementationTypes(CallerWorkflow.Impl.class);
     staleWorkers.start();
     String name = unique("stale");
 
@@ -161,7 +174,9 @@ class NexusSecurityExtensionTest {
   void namespaceWithoutCodec_failsTheEncryptedHistoryAssertion_namingTheEventButNotTheData(
       @Namespace("legacy-ns") WorkerFactory legacyWorkers,
       @Namespace("legacy-ns") TestNamespace legacy) {
-    legacyWorkers.newWorker("legacy-tq").registerWorkflowImplementationTypes(GreetingWorkflow.Impl.class);
+    legacyWorkers
+        .newWorker("legacy-tq")
+        .registerWorkflowImplementationTypes(GreetingWorkflow.Impl.class);
     legacyWorkers.start();
     String secret = unique("card-4111");
     String result =
@@ -178,7 +193,8 @@ class NexusSecurityExtensionTest {
 
     assertThatThrownBy(() -> assertAllPayloadsEncrypted(legacy))
         .isInstanceOf(AssertionFailedError.class)
-        .hasMessageContaining("namespace 'legacy-ns': 2 of 2 payloads in 1 workflow histories are not encrypted")
+        .hasMessageContaining(
+            "namespace 'legacy-ns': 2 of 2 payloads in 1 workflow histories are not encrypted")
         .hasMessageContaining("event 1 EVENT_TYPE_WORKFLOW_EXECUTION_STARTED")
         .hasMessageContaining("field workflow_execution_started_event_attributes.input.payloads[0]")
         .hasMessageContaining("encoding 'json/plain'")
@@ -187,7 +203,8 @@ class NexusSecurityExtensionTest {
   }
 
   @Test
-  void compatibilityAssertion_passesForSharedKeyset_andFailsForAMismatch(NexusSecurityTestEnvironment env) {
+  void compatibilityAssertion_passesForSharedKeyset_andFailsForAMismatch(
+      NexusSecurityTestEnvironment env) {
     TestNamespace orders = env.getNamespace("orders-ns");
     TestNamespace payments = env.getNamespace("payments-ns");
 
@@ -197,7 +214,8 @@ class NexusSecurityExtensionTest {
                 assertCompatible(
                     TestConverters.withKeyTheHandlerLacks(payments), payments.getDataConverter()))
         .isInstanceOf(AssertionFailedError.class)
-        .hasMessageStartingWith("expected the caller's and the handler's converters to be compatible")
+        .hasMessageStartingWith(
+            "expected the caller's and the handler's converters to be compatible")
         .hasMessageContaining("Caller and handler converters are NOT compatible")
         .hasMessageContaining("KEY_UNAVAILABLE");
     assertThatThrownBy(() -> assertCompatible(env.getNamespace("legacy-ns"), payments))

@@ -27,12 +27,14 @@ class NexusSecurityTestEnvironmentTest {
   void declaredEndpoints_existOnTheServerAndInTheRegistry(NexusSecurityTestEnvironment env) {
     assertThat(serverEndpoint(env, "payments").getSpec().getTarget().getWorker().getNamespace())
         .isEqualTo("payments-ns");
-    assertThat(env.getRegistry().findEndpoint("payments").orElseThrow().getAllowedCallerNamespaces())
+    assertThat(
+            env.getRegistry().findEndpoint("payments").orElseThrow().getAllowedCallerNamespaces())
         .containsExactly("orders-ns");
   }
 
   @Test
-  void namespaces_inDeclarationOrder_unknownNameListsTheDeclaredOnes(NexusSecurityTestEnvironment env) {
+  void namespaces_inDeclarationOrder_unknownNameListsTheDeclaredOnes(
+      NexusSecurityTestEnvironment env) {
     assertThat(env.getNamespaceNames()).containsExactly("payments-ns", "orders-ns");
     assertThat(env.getNamespace("orders-ns").getName()).isEqualTo("orders-ns");
     assertThatThrownBy(() -> env.getNamespace("order-ns"))
@@ -73,10 +75,13 @@ class NexusSecurityTestEnvironmentTest {
   }
 
   @Test
-  void addEndpoint_refusedByTheServer_isRemovedFromTheRegistryAgain(NexusSecurityTestEnvironment env) {
+  void addEndpoint_refusedByTheServer_isRemovedFromTheRegistryAgain(
+      NexusSecurityTestEnvironment env) {
     env.getTemporal().createNexusEndpoint("server-only", "payments-ns", "payments-tq");
 
-    assertThatThrownBy(() -> env.addEndpoint(endpoint("server-only", "payments-ns", "payments-tq", "orders-ns")))
+    assertThatThrownBy(
+            () ->
+                env.addEndpoint(endpoint("server-only", "payments-ns", "payments-tq", "orders-ns")))
         .isInstanceOf(StatusRuntimeException.class)
         .hasMessageContaining("ALREADY_EXISTS");
 
@@ -84,7 +89,8 @@ class NexusSecurityTestEnvironmentTest {
   }
 
   @Test
-  void setAllowedCallers_replacesTheAllowlist_andRaisesTheVersion(NexusSecurityTestEnvironment env) {
+  void setAllowedCallers_replacesTheAllowlist_andRaisesTheVersion(
+      NexusSecurityTestEnvironment env) {
     env.addEndpoint(endpoint("ledger", "payments-ns", "ledger-tq", "orders-ns"));
 
     NexusEndpoint closed = env.setAllowedCallers("ledger");
@@ -105,7 +111,8 @@ class NexusSecurityTestEnvironmentTest {
         .endsWith(", closed=false}");
   }
 
-  private static NexusEndpoint endpoint(String name, String namespace, String taskQueue, String... callers) {
+  private static NexusEndpoint endpoint(
+      String name, String namespace, String taskQueue, String... callers) {
     return NexusEndpoint.newBuilder()
         .setName(name)
         .setTargetNamespace(namespace)

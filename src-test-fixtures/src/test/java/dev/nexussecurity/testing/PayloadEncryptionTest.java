@@ -12,7 +12,8 @@ class PayloadEncryptionTest {
     assertThat(PayloadEncryption.sharedKeyset().isEnabled()).isTrue();
     assertThat(PayloadEncryption.sharedKeyset().getKeysetName()).contains("shared");
     assertThat(PayloadEncryption.keyset("shared")).isEqualTo(PayloadEncryption.sharedKeyset());
-    assertThat(PayloadEncryption.sharedKeyset().toString()).isEqualTo("PayloadEncryption{keyset=shared}");
+    assertThat(PayloadEncryption.sharedKeyset().toString())
+        .isEqualTo("PayloadEncryption{keyset=shared}");
   }
 
   @Test
@@ -20,8 +21,12 @@ class PayloadEncryptionTest {
     PayloadEncryption audit = PayloadEncryption.keyset("audit");
 
     assertThat(audit.getKeysetName()).contains("audit");
-    assertThat(audit).isEqualTo(PayloadEncryption.keyset("audit")).hasSameHashCodeAs(PayloadEncryption.keyset("audit"));
-    assertThat(audit).isNotEqualTo(PayloadEncryption.sharedKeyset()).isNotEqualTo(PayloadEncryption.none());
+    assertThat(audit)
+        .isEqualTo(PayloadEncryption.keyset("audit"))
+        .hasSameHashCodeAs(PayloadEncryption.keyset("audit"));
+    assertThat(audit)
+        .isNotEqualTo(PayloadEncryption.sharedKeyset())
+        .isNotEqualTo(PayloadEncryption.none());
   }
 
   @Test
@@ -37,6 +42,7 @@ class PayloadEncryptionTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("keysetName must be 1 to 64 characters of [A-Za-z0-9._-]")
         .hasMessageContaining("'with space'");
-    assertThatThrownBy(() -> PayloadEncryption.keyset(null)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PayloadEncryption.keyset(null))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

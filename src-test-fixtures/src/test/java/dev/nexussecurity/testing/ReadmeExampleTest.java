@@ -13,9 +13,9 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The examples in the module README are compiled, tested code: each block marked {@code <!-- example:
- * FILE#NAME -->} must equal the region between {@code // README-EXAMPLE-START NAME} and {@code //
- * README-EXAMPLE-END NAME} of that file, with the region's common indentation removed.
+ * The examples in the module README are compiled, tested code: each block marked {@code <!--
+ * example: FILE#NAME -->} must equal the region between {@code // README-EXAMPLE-START NAME} and
+ * {@code // README-EXAMPLE-END NAME} of that file, with the region's common indentation removed.
  */
 class ReadmeExampleTest {
   private static final Pattern EXAMPLE =

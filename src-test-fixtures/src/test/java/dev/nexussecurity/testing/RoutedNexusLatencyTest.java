@@ -30,15 +30,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Measures, without asserting on time, what routing adds to a sync Nexus operation: the stock embedded
- * server with the handler in the caller's namespace, against {@link EmbeddedTemporal} with the handler in
- * its own namespace, and {@link EmbeddedTemporal} with the handler in the caller's namespace. Figures go
- * to the log ({@code RoutedNexusLatencyTest} lines in the surefire output).
+ * Measures, without asserting on time, what routing adds to a sync Nexus operation: the stock
+ * embedded server with the handler in the caller's namespace, against {@link EmbeddedTemporal} with
+ * the handler in its own namespace, and {@link EmbeddedTemporal} with the handler in the caller's
+ * namespace. Figures go to the log ({@code RoutedNexusLatencyTest} lines in the surefire output).
  *
  * <p>Each sample is one workflow making {@code ops} sequential sync calls: its wall time divided by
  * {@code ops}. Defaults keep the test short; a longer run for the README: {@code mvn -B verify -pl
  * src-test-fixtures -am -Dtest=RoutedNexusLatencyTest -Dsurefire.failIfNoSpecifiedTests=false
- * -Dnexussecurity.latency.runs=15 -Dnexussecurity.latency.ops=40 -Dnexussecurity.latency.idle=true}.
+ * -Dnexussecurity.latency.runs=15 -Dnexussecurity.latency.ops=40
+ * -Dnexussecurity.latency.idle=true}.
  */
 class RoutedNexusLatencyTest {
   private static final Logger log = LoggerFactory.getLogger(RoutedNexusLatencyTest.class);
@@ -87,7 +88,8 @@ class RoutedNexusLatencyTest {
       Worker handler = env.newWorker("lat-handler-tq");
       handler.registerNexusServiceImplementation(new GreetingServiceImpl(new HandlerInvocations()));
       handler.registerWorkflowImplementationTypes(GreetingWorkflow.Impl.class);
-      env.newWorker("lat-caller-tq").registerWorkflowImplementationTypes(RepeatCallerWorkflow.Impl.class);
+      env.newWorker("lat-caller-tq")
+          .registerWorkflowImplementationTypes(RepeatCallerWorkflow.Impl.class);
       env.start();
       String line =
           measure(
@@ -116,7 +118,9 @@ class RoutedNexusLatencyTest {
       handler.registerWorkflowImplementationTypes(GreetingWorkflow.Impl.class);
       WorkflowClient caller = temporal.newWorkflowClient("lat-caller");
       WorkerFactory callerFactory =
-          handlerNamespace.equals("lat-caller") ? handlerFactory : temporal.newWorkerFactory(caller);
+          handlerNamespace.equals("lat-caller")
+              ? handlerFactory
+              : temporal.newWorkerFactory(caller);
       callerFactory
           .newWorker("lat-caller-tq")
           .registerWorkflowImplementationTypes(RepeatCallerWorkflow.Impl.class);
@@ -182,7 +186,9 @@ class RoutedNexusLatencyTest {
     return String.format(Locale.ROOT, "idle process CPU %.1f%% of one core", percent);
   }
 
-  /** Calls {@link GreetingService#hello} {@code times} times in sequence; returns the last answer. */
+  /**
+   * Calls {@link GreetingService#hello} {@code times} times in sequence; returns the last answer.
+   */
   @WorkflowInterface
   public interface RepeatCallerWorkflow {
     @WorkflowMethod

@@ -29,7 +29,8 @@ class TestConvertersTest {
     Payload payload = TestConverters.withCodec(KEYSET, "orders").toPayload("hello").orElseThrow();
 
     assertThat(payload.getMetadataOrThrow("encoding").toStringUtf8()).isEqualTo("binary/encrypted");
-    assertThat(payload.getMetadataOrThrow("nexus-security-keyset").toStringUtf8()).isEqualTo("orders");
+    assertThat(payload.getMetadataOrThrow("nexus-security-keyset").toStringUtf8())
+        .isEqualTo("orders");
     assertThat(payload.getMetadataOrThrow("nexus-security-key-id").toStringUtf8())
         .isEqualTo(Integer.toUnsignedString(KEYSET.getPrimary().getId()));
   }
@@ -39,11 +40,18 @@ class TestConvertersTest {
     Payload plain = TestConverters.withoutCodec().toPayload("hello").orElseThrow();
 
     assertThat(plain.getMetadataOrThrow("encoding").toStringUtf8()).isEqualTo("json/plain");
-    assertThatThrownBy(() -> TestConverters.withCodec(KEYSET, "shared").fromPayload(plain, String.class, String.class))
+    assertThatThrownBy(
+            () ->
+                TestConverters.withCodec(KEYSET, "shared")
+                    .fromPayload(plain, String.class, String.class))
         .isInstanceOfSatisfying(
             PayloadDecryptionException.class,
-            e -> assertThat(e.getReason()).isEqualTo(PayloadDecryptionException.Reason.PLAINTEXT_REJECTED));
-    assertThat(report(TestConverters.withoutCodec(), TestConverters.withCodec(KEYSET, "shared")).getFailures())
+            e ->
+                assertThat(e.getReason())
+                    .isEqualTo(PayloadDecryptionException.Reason.PLAINTEXT_REJECTED));
+    assertThat(
+            report(TestConverters.withoutCodec(), TestConverters.withCodec(KEYSET, "shared"))
+                .getFailures())
         .extracting(CompatibilityReport.Entry::getCause)
         .contains(Cause.CODEC_MISSING);
   }
@@ -67,21 +75,26 @@ class TestConvertersTest {
   }
 
   @Test
-  void withKeyTheHandlerLacks_ofANamespace_usesItsKeysetNameAndKeys(NexusSecurityTestEnvironment env) {
+  void withKeyTheHandlerLacks_ofANamespace_usesItsKeysetNameAndKeys(
+      NexusSecurityTestEnvironment env) {
     TestNamespace payments = env.getNamespace("payments-ns");
     DataConverter stale = TestConverters.withKeyTheHandlerLacks(payments);
 
     Payload payload = stale.toPayload("x").orElseThrow();
-    assertThat(payload.getMetadataOrThrow("nexus-security-keyset").toStringUtf8()).isEqualTo("shared");
+    assertThat(payload.getMetadataOrThrow("nexus-security-keyset").toStringUtf8())
+        .isEqualTo("shared");
     assertThat(payload.getMetadataOrThrow("nexus-security-key-id").toStringUtf8())
-        .isNotEqualTo(Integer.toUnsignedString(payments.getPayloadKeyset().orElseThrow().getPrimary().getId()));
+        .isNotEqualTo(
+            Integer.toUnsignedString(
+                payments.getPayloadKeyset().orElseThrow().getPrimary().getId()));
     assertThat(report(stale, payments.getDataConverter()).getFailures())
         .extracting(CompatibilityReport.Entry::getCause)
         .containsOnly(Cause.KEY_UNAVAILABLE);
   }
 
   @Test
-  void withKeyTheHandlerLacks_ofANamespaceWithoutCodec_isRejected(NexusSecurityTestEnvironment env) {
+  void withKeyTheHandlerLacks_ofANamespaceWithoutCodec_isRejected(
+      NexusSecurityTestEnvironment env) {
     assertThatThrownBy(() -> TestConverters.withKeyTheHandlerLacks(env.getNamespace("legacy-ns")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(

@@ -31,8 +31,9 @@ class TestKeysTest {
     KeysetHandle payload = TestKeys.random().getPayloadKeyset("shared");
 
     assertThat(payload.size()).isEqualTo(1);
-    assertThat(payload.getPrimary().getKey()).isInstanceOfSatisfying(
-        AesGcmKey.class, k -> assertThat(k.getParameters().getKeySizeBytes()).isEqualTo(32));
+    assertThat(payload.getPrimary().getKey())
+        .isInstanceOfSatisfying(
+            AesGcmKey.class, k -> assertThat(k.getParameters().getKeySizeBytes()).isEqualTo(32));
   }
 
   @Test
@@ -40,8 +41,10 @@ class TestKeysTest {
     TestKeys one = TestKeys.fromSeed(SEED);
     TestKeys two = TestKeys.fromSeed(SEED);
 
-    assertThat(one.getSigningKeyset("orders-ns").equalsKeyset(two.getSigningKeyset("orders-ns"))).isTrue();
-    assertThat(one.getPayloadKeyset("shared").equalsKeyset(two.getPayloadKeyset("shared"))).isTrue();
+    assertThat(one.getSigningKeyset("orders-ns").equalsKeyset(two.getSigningKeyset("orders-ns")))
+        .isTrue();
+    assertThat(one.getPayloadKeyset("shared").equalsKeyset(two.getPayloadKeyset("shared")))
+        .isTrue();
     assertThat(one.getPayloadKeyset("shared").getPrimary().getId())
         .isEqualTo(two.getPayloadKeyset("shared").getPrimary().getId());
     assertThat(one.getSigningKeyset("orders-ns")).isSameAs(one.getSigningKeyset("orders-ns"));
@@ -52,9 +55,13 @@ class TestKeysTest {
     TestKeys keys = TestKeys.fromSeed(SEED);
     TestKeys other = TestKeys.fromSeed(seed(8));
 
-    assertThat(sameKeyMaterial(keys.getSigningKeyset("orders-ns"), keys.getSigningKeyset("payments-ns")))
+    assertThat(
+            sameKeyMaterial(
+                keys.getSigningKeyset("orders-ns"), keys.getSigningKeyset("payments-ns")))
         .isFalse();
-    assertThat(sameKeyMaterial(keys.getSigningKeyset("orders-ns"), other.getSigningKeyset("orders-ns")))
+    assertThat(
+            sameKeyMaterial(
+                keys.getSigningKeyset("orders-ns"), other.getSigningKeyset("orders-ns")))
         .isFalse();
     assertThat(keys.getPayloadKeyset("shared").getPrimary().getId())
         .isNotEqualTo(keys.getPayloadKeyset("audit").getPrimary().getId())
@@ -67,7 +74,8 @@ class TestKeysTest {
   void randomSeeds_giveDifferentKeysEveryRun() {
     assertThat(
             sameKeyMaterial(
-                TestKeys.random().getPayloadKeyset("shared"), TestKeys.random().getPayloadKeyset("shared")))
+                TestKeys.random().getPayloadKeyset("shared"),
+                TestKeys.random().getPayloadKeyset("shared")))
         .isFalse();
   }
 
@@ -121,7 +129,9 @@ class TestKeysTest {
     TestKeys keys = TestKeys.fromSeed(seed);
     Arrays.fill(seed, (byte) 0);
 
-    assertThat(keys.getPayloadKeyset("shared").equalsKeyset(TestKeys.fromSeed(SEED).getPayloadKeyset("shared")))
+    assertThat(
+            keys.getPayloadKeyset("shared")
+                .equalsKeyset(TestKeys.fromSeed(SEED).getPayloadKeyset("shared")))
         .isTrue();
   }
 

@@ -29,9 +29,13 @@ class TestNamespaceTest {
     assertThat(orders.getPayloadEncryption()).isEqualTo(PayloadEncryption.sharedKeyset());
     assertThat(codec.getKeysetName()).isEqualTo("shared");
     assertThat(codec.describe().getEncryptionKeyId())
-        .contains("shared/" + Integer.toUnsignedString(orders.getPayloadKeyset().orElseThrow().getPrimary().getId()));
+        .contains(
+            "shared/"
+                + Integer.toUnsignedString(
+                    orders.getPayloadKeyset().orElseThrow().getPrimary().getId()));
     assertThat(orders.getWorkflowClient().getOptions().getNamespace()).isEqualTo("orders-ns");
-    assertThat(orders.getWorkflowClient().getOptions().getDataConverter()).isSameAs(orders.getDataConverter());
+    assertThat(orders.getWorkflowClient().getOptions().getDataConverter())
+        .isSameAs(orders.getDataConverter());
     assertThat(ConverterFingerprint.of(orders.getDataConverter()).getCodecs().orElseThrow())
         .containsExactly(codec.describe());
   }
@@ -45,10 +49,12 @@ class TestNamespaceTest {
   }
 
   @Test
-  void namespaceWithoutEncryption_hasNoCodecAndNoPayloadKeyset(@Namespace("legacy-ns") TestNamespace legacy) {
+  void namespaceWithoutEncryption_hasNoCodecAndNoPayloadKeyset(
+      @Namespace("legacy-ns") TestNamespace legacy) {
     assertThat(legacy.getPayloadCodec()).isEmpty();
     assertThat(legacy.getPayloadKeyset()).isEmpty();
-    assertThat(ConverterFingerprint.of(legacy.getDataConverter()).getCodecs().orElseThrow()).isEmpty();
+    assertThat(ConverterFingerprint.of(legacy.getDataConverter()).getCodecs().orElseThrow())
+        .isEmpty();
   }
 
   @Test
@@ -59,9 +65,11 @@ class TestNamespaceTest {
     assertThat(options.getNamespace()).isEqualTo("orders-ns");
     assertThat(options.getRegistry()).isSameAs(env.getRegistry());
     assertThat(options.getSigningKeyset()).isSameAs(orders.getSigningKeyset());
-    assertThat(orders.getSigningKeyset().getPrimary().getKey()).isInstanceOf(Ed25519PrivateKey.class);
+    assertThat(orders.getSigningKeyset().getPrimary().getKey())
+        .isInstanceOf(Ed25519PrivateKey.class);
     assertThat(options.getTrustStore()).isSameAs(env.getTrustStore());
-    assertThat(options.getTrustStore().getNamespaces()).containsExactly("audit-ns", "legacy-ns", "orders-ns");
+    assertThat(options.getTrustStore().getNamespaces())
+        .containsExactly("audit-ns", "legacy-ns", "orders-ns");
     assertThat(options.getDataConverter()).isSameAs(orders.getDataConverter());
     assertThat(options.isEnforceOnCaller()).isTrue();
     assertThat(options.getAuditListeners()).hasSize(1);
@@ -72,7 +80,8 @@ class TestNamespaceTest {
     NexusSecurityOptions rogue = orders.newOptionsBuilder().setEnforceOnCaller(false).build();
 
     assertThat(rogue.isEnforceOnCaller()).isFalse();
-    assertThat(rogue.getAuditListeners()).isEqualTo(orders.getNexusSecurity().getOptions().getAuditListeners());
+    assertThat(rogue.getAuditListeners())
+        .isEqualTo(orders.getNexusSecurity().getOptions().getAuditListeners());
     assertThat(orders.getNexusSecurity().getOptions().isEnforceOnCaller()).isTrue();
     WorkerFactory factory = orders.newWorkerFactory(rogue);
     assertThat(factory.getWorkflowClient()).isSameAs(orders.getWorkflowClient());
@@ -87,7 +96,9 @@ class TestNamespaceTest {
             "the NexusSecurityOptions are for namespace 'audit-ns', not 'orders-ns'; start from"
                 + " newOptionsBuilder() of this TestNamespace");
     assertThatThrownBy(
-            () -> orders.newWorkerFactory(audit.getWorkflowClient(), orders.newOptionsBuilder().build()))
+            () ->
+                orders.newWorkerFactory(
+                    audit.getWorkflowClient(), orders.newOptionsBuilder().build()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "the client is for namespace 'audit-ns', not 'orders-ns'; use newWorkflowClient(converter)"
@@ -95,7 +106,8 @@ class TestNamespaceTest {
   }
 
   @Test
-  void newWorkflowClient_usesTheGivenConverter_inThisNamespace(@Namespace("orders-ns") TestNamespace orders) {
+  void newWorkflowClient_usesTheGivenConverter_inThisNamespace(
+      @Namespace("orders-ns") TestNamespace orders) {
     var converter = TestConverters.withoutCodec();
 
     var client = orders.newWorkflowClient(converter);
@@ -106,6 +118,8 @@ class TestNamespaceTest {
 
   @Test
   void toString_namesNamespaceAndProtection_only(@Namespace("audit-ns") TestNamespace audit) {
-    assertThat(audit).hasToString("TestNamespace{name=audit-ns, payloadEncryption=PayloadEncryption{keyset=audit}}");
+    assertThat(audit)
+        .hasToString(
+            "TestNamespace{name=audit-ns, payloadEncryption=PayloadEncryption{keyset=audit}}");
   }
 }

@@ -21,7 +21,8 @@ class TestServerInternalsConfinementTest {
   private static JavaClasses importMainClasses() {
     try {
       Path location =
-          Paths.get(EmbeddedTemporal.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+          Paths.get(
+              EmbeddedTemporal.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       return new ClassFileImporter()
           .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
           .importPath(location);
@@ -34,8 +35,7 @@ class TestServerInternalsConfinementTest {
   void onlyInProcessTemporalServer_usesTestServerInternals() {
     noClasses()
         .that()
-        .doNotHaveFullyQualifiedName(
-            "dev.nexussecurity.testing.internal.InProcessTemporalServer")
+        .doNotHaveFullyQualifiedName("dev.nexussecurity.testing.internal.InProcessTemporalServer")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.temporal.internal.testservice..")

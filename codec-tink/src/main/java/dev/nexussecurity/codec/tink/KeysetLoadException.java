@@ -3,11 +3,11 @@ package dev.nexussecurity.codec.tink;
 import dev.nexussecurity.api.NexusSecurityException;
 
 /**
- * Thrown while building a {@link TinkPayloadCodec} when its keyset cannot be loaded and retrying will not
- * help: the file is missing or malformed, it was encrypted under another KMS key or with other
- * associated data, or the keyset holds no usable AEAD key. The message names the source (never key
- * material) and what to fix. Transient failures, such as an unreachable KMS, are reported as {@link
- * io.temporal.payload.codec.PayloadCodecException} instead.
+ * Thrown while building a {@link TinkPayloadCodec} when its keyset cannot be loaded and retrying
+ * will not help: the file is missing or malformed, it was encrypted under another KMS key or with
+ * other associated data, or the keyset holds no usable AEAD key. The message names the source
+ * (never key material) and what to fix. Transient failures, such as an unreachable KMS, are
+ * reported as {@link io.temporal.payload.codec.PayloadCodecException} instead.
  *
  * <pre>{@code
  * try {
@@ -26,7 +26,9 @@ public final class KeysetLoadException extends NexusSecurityException {
     super(message);
   }
 
-  /** Creates an exception with {@code message}, which must not contain secrets, and {@code cause}. */
+  /**
+   * Creates an exception with {@code message}, which must not contain secrets, and {@code cause}.
+   */
   public KeysetLoadException(String message, Throwable cause) {
     super(message, cause);
   }

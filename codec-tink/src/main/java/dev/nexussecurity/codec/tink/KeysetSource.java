@@ -8,21 +8,22 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * Where a {@link TinkPayloadCodec} gets its Tink AEAD keyset. The keyset is loaded once, when the codec
- * is built; to roll out a changed keyset, build a new codec (usually: restart the worker).
+ * Where a {@link TinkPayloadCodec} gets its Tink AEAD keyset. The keyset is loaded once, when the
+ * codec is built; to roll out a changed keyset, build a new codec (usually: restart the worker).
  *
  * <ul>
- *   <li>{@link #kmsEncryptedJson} — the production setup: a Tink JSON keyset encrypted under a key in
- *       your KMS, decrypted through Tink's {@link KmsClient}. Only the KMS holds the key that unlocks it.
- *   <li>{@link #insecureCleartextJson} — a cleartext Tink JSON keyset file, for development and tests.
- *       Anyone who can read the file can read every payload.
+ *   <li>{@link #kmsEncryptedJson} — the production setup: a Tink JSON keyset encrypted under a key
+ *       in your KMS, decrypted through Tink's {@link KmsClient}. Only the KMS holds the key that
+ *       unlocks it.
+ *   <li>{@link #insecureCleartextJson} — a cleartext Tink JSON keyset file, for development and
+ *       tests. Anyone who can read the file can read every payload.
  *   <li>{@link #fromKeysetHandle} — a keyset handle your code obtained in any other way.
  * </ul>
  *
  * <p>Loading fails with {@link KeysetLoadException} for problems retrying cannot fix (missing or
  * malformed file, wrong KMS key or associated data, no usable AEAD key) and with {@link
- * io.temporal.payload.codec.PayloadCodecException} when the KMS cannot be reached. Messages name the
- * file and key URI, never key material; the key of a {@code fake-kms://} URI is redacted.
+ * io.temporal.payload.codec.PayloadCodecException} when the KMS cannot be reached. Messages name
+ * the file and key URI, never key material; the key of a {@code fake-kms://} URI is redacted.
  *
  * <pre>{@code
  * KmsClient kms = new AwsKmsClient().withDefaultCredentials();   // tink-awskms
@@ -41,8 +42,8 @@ public final class KeysetSource {
   }
 
   /**
-   * A keyset stored <b>in cleartext</b> as Tink JSON: for development and tests only. Production keysets
-   * belong encrypted under a KMS key ({@link #kmsEncryptedJson}).
+   * A keyset stored <b>in cleartext</b> as Tink JSON: for development and tests only. Production
+   * keysets belong encrypted under a KMS key ({@link #kmsEncryptedJson}).
    *
    * @param path the JSON keyset file, not null
    */
@@ -53,9 +54,9 @@ public final class KeysetSource {
   }
 
   /**
-   * A Tink JSON keyset encrypted under the KMS key {@code keyEncryptionKeyUri} with empty associated
-   * data, as written by {@code TinkJsonProtoKeysetFormat.serializeEncryptedKeyset}, Tinkey's {@code
-   * convert-keyset --new-master-key-uri} and {@code KeysetTool wrap}.
+   * A Tink JSON keyset encrypted under the KMS key {@code keyEncryptionKeyUri} with empty
+   * associated data, as written by {@code TinkJsonProtoKeysetFormat.serializeEncryptedKeyset},
+   * Tinkey's {@code convert-keyset --new-master-key-uri} and {@code KeysetTool wrap}.
    *
    * @param path the encrypted JSON keyset file, not null
    * @param kmsClient a Tink KMS client that supports the URI, not null
@@ -84,7 +85,11 @@ public final class KeysetSource {
     }
     byte[] ad = associatedData.clone();
     return new KeysetSource(
-        "KMS-encrypted JSON keyset file " + path + " (key " + KeysetFiles.redact(keyEncryptionKeyUri) + ")",
+        "KMS-encrypted JSON keyset file "
+            + path
+            + " (key "
+            + KeysetFiles.redact(keyEncryptionKeyUri)
+            + ")",
         () -> KeysetFiles.readEncrypted(path, kmsClient, keyEncryptionKeyUri, ad));
   }
 

@@ -6,13 +6,13 @@ import java.util.Optional;
 import javax.annotation.Nullable;
 
 /**
- * Thrown by {@link TinkPayloadCodec#decode} when a payload cannot be decoded: it was altered, truncated,
- * encrypted under a key this codec does not hold or has disabled, written in an unsupported format, or
- * is not encrypted at all while the codec rejects plaintext.
+ * Thrown by {@link TinkPayloadCodec#decode} when a payload cannot be decoded: it was altered,
+ * truncated, encrypted under a key this codec does not hold or has disabled, written in an
+ * unsupported format, or is not encrypted at all while the codec rejects plaintext.
  *
  * <p>It is a {@link DataConverterException}: retrying the same payload with the same codec cannot
- * succeed. The message names the reason, the payload's encoding and the key id (when the payload names
- * one) and says what to fix; it never contains key material or payload contents.
+ * succeed. The message names the reason, the payload's encoding and the key id (when the payload
+ * names one) and says what to fix; it never contains key material or payload contents.
  *
  * <pre>{@code
  * try {
@@ -29,7 +29,10 @@ public final class PayloadDecryptionException extends DataConverterException {
 
   /** Why a payload could not be decoded. */
   public enum Reason {
-    /** The payload is not encrypted and the codec's plaintext policy is {@link PlaintextPolicy#REJECT}. */
+    /**
+     * The payload is not encrypted and the codec's plaintext policy is {@link
+     * PlaintextPolicy#REJECT}.
+     */
     PLAINTEXT_REJECTED(
         "Encrypt the payload with the same codec on the writing side, or enable"
             + " PlaintextPolicy.ACCEPT_FOR_MIGRATION while unencrypted payloads are being phased out."),
@@ -51,8 +54,8 @@ public final class PayloadDecryptionException extends DataConverterException {
         "Re-enable the key in this worker's keyset while payloads encrypted under it are still"
             + " read."),
     /**
-     * Decryption failed: the data or the bound metadata was altered or truncated, or the payload was
-     * encrypted with different key material under the same key id.
+     * Decryption failed: the data or the bound metadata was altered or truncated, or the payload
+     * was encrypted with different key material under the same key id.
      */
     AUTHENTICATION_FAILED(
         "The payload was altered or truncated, or both sides hold different key material under the"

@@ -4,8 +4,8 @@ import io.temporal.common.converter.DataConverterException;
 
 /**
  * Thrown by {@link TinkPayloadCodec#encode} instead of emitting an encoded payload larger than the
- * codec's limit ({@link TinkPayloadCodec.Builder#setMaxEncodedPayloadSize}); the Temporal server would
- * reject such a payload later, far from its cause.
+ * codec's limit ({@link TinkPayloadCodec.Builder#setMaxEncodedPayloadSize}); the Temporal server
+ * would reject such a payload later, far from its cause.
  *
  * <pre>{@code
  * try {

@@ -23,19 +23,19 @@ import javax.annotation.Nullable;
  *
  * <p><b>Security guarantees.</b> Each payload is encrypted with the keyset's primary key; the whole
  * original payload (metadata and data) is the plaintext, so neither its value nor its encoding is
- * visible in history. Every metadata entry the codec writes (encoding, format version, scheme, keyset
- * name, key id, compression) is bound as associated data: altering, removing or truncating anything is
- * detected on decode. Decoding uses exactly the enabled key the payload names, so keys can be rotated
- * while old payloads stay readable (add a key, roll it out, promote it, then disable the old one).
- * Unencrypted payloads are rejected on decode unless {@link PlaintextPolicy#ACCEPT_FOR_MIGRATION} is
- * set. Payload sizes, the key id and the time of encryption are not hidden. The wire format is
- * specified byte by byte in the module README.
+ * visible in history. Every metadata entry the codec writes (encoding, format version, scheme,
+ * keyset name, key id, compression) is bound as associated data: altering, removing or truncating
+ * anything is detected on decode. Decoding uses exactly the enabled key the payload names, so keys
+ * can be rotated while old payloads stay readable (add a key, roll it out, promote it, then disable
+ * the old one). Unencrypted payloads are rejected on decode unless {@link
+ * PlaintextPolicy#ACCEPT_FOR_MIGRATION} is set. Payload sizes, the key id and the time of
+ * encryption are not hidden. The wire format is specified byte by byte in the module README.
  *
  * <p><b>Errors.</b> Decoding failures throw {@link PayloadDecryptionException} (a {@code
- * DataConverterException}, with a reason, the encoding and the key id); payloads that would exceed the
- * size limit throw {@link PayloadTooLargeException}; an unreachable KMS while building throws {@link
- * PayloadCodecException}; an unusable keyset throws {@link KeysetLoadException}. No message contains
- * key material.
+ * DataConverterException}, with a reason, the encoding and the key id); payloads that would exceed
+ * the size limit throw {@link PayloadTooLargeException}; an unreachable KMS while building throws
+ * {@link PayloadCodecException}; an unusable keyset throws {@link KeysetLoadException}. No message
+ * contains key material.
  *
  * <p>Instances are immutable and thread-safe; build one per keyset and share it.
  *
@@ -54,7 +54,9 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
   /** The codec id reported by {@link #describe()}. */
   public static final String CODEC_ID = "nexus-security/tink-aead";
 
-  /** Default limit of an encoded payload: 2 MiB (2,097,152 bytes), Temporal's default payload limit. */
+  /**
+   * Default limit of an encoded payload: 2 MiB (2,097,152 bytes), Temporal's default payload limit.
+   */
   public static final int DEFAULT_MAX_ENCODED_PAYLOAD_SIZE = 2 * 1024 * 1024;
 
   /** Default keyset name. */
@@ -76,7 +78,8 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
     this.compressionEnabled = b.compressionEnabled;
     this.plaintextPolicy = b.plaintextPolicy;
     this.maxEncodedPayloadSize = b.maxEncodedPayloadSize;
-    this.engine = new EnvelopeCodec(keys, compressionEnabled, plaintextPolicy, maxEncodedPayloadSize);
+    this.engine =
+        new EnvelopeCodec(keys, compressionEnabled, plaintextPolicy, maxEncodedPayloadSize);
     CodecDescriptor.Builder d =
         CodecDescriptor.newBuilder(CODEC_ID)
             .setEncryptionKeyId(keys.getEncryptionKeyId())
@@ -131,9 +134,10 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
   }
 
   /**
-   * The codec id {@value #CODEC_ID}, the key id new payloads are encrypted with and the ids of every
-   * enabled key, each as {@code <keyset name>/<unsigned Tink key id>}, and whether unencrypted payloads
-   * are accepted (only in {@link PlaintextPolicy#ACCEPT_FOR_MIGRATION}). No key material.
+   * The codec id {@value #CODEC_ID}, the key id new payloads are encrypted with and the ids of
+   * every enabled key, each as {@code <keyset name>/<unsigned Tink key id>}, and whether
+   * unencrypted payloads are accepted (only in {@link PlaintextPolicy#ACCEPT_FOR_MIGRATION}). No
+   * key material.
    */
   @Override
   public CodecDescriptor describe() {
@@ -193,8 +197,8 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
 
     /**
      * Sets the keyset's name, written into every payload and part of every key id ({@code
-     * <name>/<id>}); payloads decode only with a codec of the same keyset name. 1 to 64 characters of
-     * {@code [A-Za-z0-9._-]}, starting with a letter or digit. Default {@value
+     * <name>/<id>}); payloads decode only with a codec of the same keyset name. 1 to 64 characters
+     * of {@code [A-Za-z0-9._-]}, starting with a letter or digit. Default {@value
      * TinkPayloadCodec#DEFAULT_KEYSET_NAME}.
      */
     public Builder setKeysetName(String keysetName) {
@@ -211,15 +215,17 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
 
     /**
      * Sets whether to compress payloads with zlib before encrypting them; a compressed form is kept
-     * only when it is smaller. Default off: compressing secrets together with attacker-chosen data can
-     * reveal the secrets through the ciphertext's length.
+     * only when it is smaller. Default off: compressing secrets together with attacker-chosen data
+     * can reveal the secrets through the ciphertext's length.
      */
     public Builder setCompressionEnabled(boolean compressionEnabled) {
       this.compressionEnabled = compressionEnabled;
       return this;
     }
 
-    /** Sets what decoding does with unencrypted payloads; default {@link PlaintextPolicy#REJECT}. */
+    /**
+     * Sets what decoding does with unencrypted payloads; default {@link PlaintextPolicy#REJECT}.
+     */
     public Builder setPlaintextPolicy(PlaintextPolicy plaintextPolicy) {
       this.plaintextPolicy =
           Objects.requireNonNull(plaintextPolicy, "plaintextPolicy must not be null");
@@ -228,9 +234,9 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
 
     /**
      * Sets the largest encoded payload, in bytes, the codec emits (serialized size of the encrypted
-     * payload, metadata included); larger ones fail with {@link PayloadTooLargeException}. Between 1024
-     * and 67,108,864 (64 MiB); default {@value TinkPayloadCodec#DEFAULT_MAX_ENCODED_PAYLOAD_SIZE}
-     * (2 MiB).
+     * payload, metadata included); larger ones fail with {@link PayloadTooLargeException}. Between
+     * 1024 and 67,108,864 (64 MiB); default {@value
+     * TinkPayloadCodec#DEFAULT_MAX_ENCODED_PAYLOAD_SIZE} (2 MiB).
      */
     public Builder setMaxEncodedPayloadSize(int maxEncodedPayloadSize) {
       if (maxEncodedPayloadSize < MIN_MAX_ENCODED_PAYLOAD_SIZE

@@ -33,7 +33,8 @@ class KeysetSourceTest {
       DefaultDataConverter.newDefaultInstance().toPayload("hello").orElseThrow();
 
   private String cleartextJson(KeysetHandle h) throws GeneralSecurityException {
-    return TinkJsonProtoKeysetFormat.serializeKeyset(h, AeadConfig2026.get(), InsecureSecretKeyAccess.get());
+    return TinkJsonProtoKeysetFormat.serializeKeyset(
+        h, AeadConfig2026.get(), InsecureSecretKeyAccess.get());
   }
 
   private String keyValue(KeysetHandle h) throws GeneralSecurityException {

@@ -22,10 +22,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Generates the committed known-answer vectors once: a TEST-ONLY keyset and payloads encrypted with it
- * by this version of the codec. Never run by the build; {@link KnownAnswerVectorsTest} only decrypts the
- * committed files. Run: {@code java -cp <test classpath> dev.nexussecurity.codec.tink.KnownAnswerVectorGenerator
- * codec-tink/src/test/resources/kat}.
+ * Generates the committed known-answer vectors once: a TEST-ONLY keyset and payloads encrypted with
+ * it by this version of the codec. Never run by the build; {@link KnownAnswerVectorsTest} only
+ * decrypts the committed files. Run: {@code java -cp <test classpath>
+ * dev.nexussecurity.codec.tink.KnownAnswerVectorGenerator codec-tink/src/test/resources/kat}.
  */
 public final class KnownAnswerVectorGenerator {
   static final String KEYSET_FILE = "TEST-ONLY-DO-NOT-USE-keyset.json";
@@ -43,7 +43,8 @@ public final class KnownAnswerVectorGenerator {
   public static void main(String[] args) throws Exception {
     Path out = Path.of(args[0]);
     if (Files.exists(out.resolve(VECTORS_FILE))) {
-      throw new IllegalStateException("vectors already exist; known-answer vectors are never regenerated");
+      throw new IllegalStateException(
+          "vectors already exist; known-answer vectors are never regenerated");
     }
     AesGcmParameters raw =
         AesGcmParameters.builder()
@@ -77,8 +78,7 @@ public final class KnownAnswerVectorGenerator {
     Payload hello = payload("json/plain", "\"hello, world\"");
     Payload compressible =
         payload("json/plain", "{\"items\":[" + "{\"sku\":\"A-1\",\"qty\":1},".repeat(40) + "{}]}");
-    Payload nullPayload =
-        Payload.newBuilder().putMetadata("encoding", utf8("binary/null")).build();
+    Payload nullPayload = Payload.newBuilder().putMetadata("encoding", utf8("binary/null")).build();
     Payload extraMetadata =
         Payload.newBuilder()
             .putMetadata("encoding", utf8("json/protobuf"))
@@ -98,39 +98,99 @@ public final class KnownAnswerVectorGenerator {
 
     Payload helloEnc = encrypt(0, false, hello);
     ok("aes256gcm-json-string", "Primary AES256_GCM key, no compression.", helloEnc, hello);
-    ok("aes256gcm-zlib", "Primary key, compressed with zlib before encryption.", encrypt(0, true, compressible), compressible);
-    ok("aes256gcm-binary-null", "A null value: binary/null with empty data.", encrypt(0, false, nullPayload), nullPayload);
-    ok("aes256gcm-extra-metadata", "The original payload's own metadata is restored.", encrypt(0, false, extraMetadata), extraMetadata);
+    ok(
+        "aes256gcm-zlib",
+        "Primary key, compressed with zlib before encryption.",
+        encrypt(0, true, compressible),
+        compressible);
+    ok(
+        "aes256gcm-binary-null",
+        "A null value: binary/null with empty data.",
+        encrypt(0, false, nullPayload),
+        nullPayload);
+    ok(
+        "aes256gcm-extra-metadata",
+        "The original payload's own metadata is restored.",
+        encrypt(0, false, extraMetadata),
+        extraMetadata);
     Payload binaryEnc = encrypt(1, false, binary);
-    ok("aes128gcm-binary", "Non-primary AES128_GCM key (written while it was primary).", binaryEnc, binary);
-    ok("chacha20poly1305-unicode", "Non-primary CHACHA20_POLY1305 key.", encrypt(2, false, unicode), unicode);
-    ok("aes256gcm-raw-no-prefix", "AES256_GCM key with output prefix RAW: the data has no 5-byte Tink prefix.", encrypt(3, false, hello), hello);
+    ok(
+        "aes128gcm-binary",
+        "Non-primary AES128_GCM key (written while it was primary).",
+        binaryEnc,
+        binary);
+    ok(
+        "chacha20poly1305-unicode",
+        "Non-primary CHACHA20_POLY1305 key.",
+        encrypt(2, false, unicode),
+        unicode);
+    ok(
+        "aes256gcm-raw-no-prefix",
+        "AES256_GCM key with output prefix RAW: the data has no 5-byte Tink prefix.",
+        encrypt(3, false, hello),
+        hello);
 
-    error("disabled-key", "Written under key 4, which is DISABLED in the keyset.", encrypt(4, false, hello), "DISABLED_KEY");
+    error(
+        "disabled-key",
+        "Written under key 4, which is DISABLED in the keyset.",
+        encrypt(4, false, hello),
+        "DISABLED_KEY");
     byte[] flipped = helloEnc.getData().toByteArray();
     flipped[flipped.length - 1] ^= 0x01;
-    error("tampered-data", "aes256gcm-json-string with the last data byte flipped.",
-        helloEnc.toBuilder().setData(ByteString.copyFrom(flipped)).build(), "AUTHENTICATION_FAILED");
-    error("truncated-data", "aes256gcm-json-string without its last data byte.",
-        helloEnc.toBuilder().setData(helloEnc.getData().substring(0, helloEnc.getData().size() - 1)).build(),
+    error(
+        "tampered-data",
+        "aes256gcm-json-string with the last data byte flipped.",
+        helloEnc.toBuilder().setData(ByteString.copyFrom(flipped)).build(),
         "AUTHENTICATION_FAILED");
-    error("tampered-compression-entry", "aes256gcm-json-string relabeled as zlib-compressed (associated data mismatch).",
-        helloEnc.toBuilder().putMetadata("nexus-security-compression", utf8("zlib")).build(), "AUTHENTICATION_FAILED");
-    error("relabeled-key-id", "aes128gcm-binary relabeled with the RAW key's id (associated data and key mismatch).",
-        binaryEnc.toBuilder().putMetadata("nexus-security-key-id", utf8(Integer.toUnsignedString(keyset.getAt(3).getId()))).build(),
+    error(
+        "truncated-data",
+        "aes256gcm-json-string without its last data byte.",
+        helloEnc.toBuilder()
+            .setData(helloEnc.getData().substring(0, helloEnc.getData().size() - 1))
+            .build(),
         "AUTHENTICATION_FAILED");
-    error("unknown-key-id", "Key id 1 is not in the keyset.",
-        helloEnc.toBuilder().putMetadata("nexus-security-key-id", utf8("1")).build(), "UNKNOWN_KEY");
-    error("other-keyset-name", "Keyset name 'other' instead of 'kat'.",
-        helloEnc.toBuilder().putMetadata("nexus-security-keyset", utf8("other")).build(), "UNKNOWN_KEY");
-    error("format-version-2", "Format version 2 is not defined.",
-        helloEnc.toBuilder().putMetadata("nexus-security-format", utf8("2")).build(), "UNSUPPORTED_FORMAT_VERSION");
-    error("missing-scheme", "The scheme entry was removed.",
-        helloEnc.toBuilder().removeMetadata("nexus-security-scheme").build(), "MALFORMED");
-    error("plaintext", "An unencrypted payload; rejected unless plaintext is accepted for migration.", hello, "PLAINTEXT_REJECTED");
+    error(
+        "tampered-compression-entry",
+        "aes256gcm-json-string relabeled as zlib-compressed (associated data mismatch).",
+        helloEnc.toBuilder().putMetadata("nexus-security-compression", utf8("zlib")).build(),
+        "AUTHENTICATION_FAILED");
+    error(
+        "relabeled-key-id",
+        "aes128gcm-binary relabeled with the RAW key's id (associated data and key mismatch).",
+        binaryEnc.toBuilder()
+            .putMetadata(
+                "nexus-security-key-id", utf8(Integer.toUnsignedString(keyset.getAt(3).getId())))
+            .build(),
+        "AUTHENTICATION_FAILED");
+    error(
+        "unknown-key-id",
+        "Key id 1 is not in the keyset.",
+        helloEnc.toBuilder().putMetadata("nexus-security-key-id", utf8("1")).build(),
+        "UNKNOWN_KEY");
+    error(
+        "other-keyset-name",
+        "Keyset name 'other' instead of 'kat'.",
+        helloEnc.toBuilder().putMetadata("nexus-security-keyset", utf8("other")).build(),
+        "UNKNOWN_KEY");
+    error(
+        "format-version-2",
+        "Format version 2 is not defined.",
+        helloEnc.toBuilder().putMetadata("nexus-security-format", utf8("2")).build(),
+        "UNSUPPORTED_FORMAT_VERSION");
+    error(
+        "missing-scheme",
+        "The scheme entry was removed.",
+        helloEnc.toBuilder().removeMetadata("nexus-security-scheme").build(),
+        "MALFORMED");
+    error(
+        "plaintext",
+        "An unencrypted payload; rejected unless plaintext is accepted for migration.",
+        hello,
+        "PLAINTEXT_REJECTED");
 
     ObjectNode root = json.createObjectNode();
-    root.put("description",
+    root.put(
+        "description",
         "Known-answer vectors of the nexus-security encrypted payload format, version 1. Written once by"
             + " KnownAnswerVectorGenerator; every later version must decode them as stated. Payloads are in"
             + " protobuf JSON form (metadata values and data base64).");
@@ -151,7 +211,10 @@ public final class KnownAnswerVectorGenerator {
             .build();
     Payload encoded = codec.encode(List.of(plaintext)).get(0);
     String expectedCompression = compression ? "zlib" : "none";
-    if (!encoded.getMetadataOrThrow("nexus-security-compression").toStringUtf8().equals(expectedCompression)) {
+    if (!encoded
+        .getMetadataOrThrow("nexus-security-compression")
+        .toStringUtf8()
+        .equals(expectedCompression)) {
       throw new IllegalStateException("compression did not apply as intended");
     }
     return encoded;

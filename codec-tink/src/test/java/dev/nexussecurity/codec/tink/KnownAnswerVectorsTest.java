@@ -20,15 +20,16 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Decodes the committed known-answer vectors (written once by {@link KnownAnswerVectorGenerator} with
- * the committed TEST-ONLY keyset) case by case. Never regenerates them: a failure here means this
- * version no longer reads payloads earlier versions wrote.
+ * Decodes the committed known-answer vectors (written once by {@link KnownAnswerVectorGenerator}
+ * with the committed TEST-ONLY keyset) case by case. Never regenerates them: a failure here means
+ * this version no longer reads payloads earlier versions wrote.
  */
 class KnownAnswerVectorsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   static JsonNode root() throws Exception {
-    try (InputStream in = KnownAnswerVectorsTest.class.getResourceAsStream("/kat/payload-vectors-v1.json")) {
+    try (InputStream in =
+        KnownAnswerVectorsTest.class.getResourceAsStream("/kat/payload-vectors-v1.json")) {
       assertThat(in).as("committed vectors").isNotNull();
       return JSON.readTree(in);
     }
@@ -36,7 +37,10 @@ class KnownAnswerVectorsTest {
 
   static TinkPayloadCodec codec(JsonNode root) throws URISyntaxException {
     Path keyset =
-        Path.of(KnownAnswerVectorsTest.class.getResource("/kat/" + root.get("keyset_file").asText()).toURI());
+        Path.of(
+            KnownAnswerVectorsTest.class
+                .getResource("/kat/" + root.get("keyset_file").asText())
+                .toURI());
     return TinkPayloadCodec.newBuilder()
         .setKeysetSource(KeysetSource.insecureCleartextJson(keyset))
         .setKeysetName(root.get("keyset_name").asText())
@@ -56,8 +60,12 @@ class KnownAnswerVectorsTest {
     node.get("metadata")
         .fields()
         .forEachRemaining(
-            e -> b.putMetadata(e.getKey(), ByteString.copyFrom(Base64.getDecoder().decode(e.getValue().asText()))));
-    return b.setData(ByteString.copyFrom(Base64.getDecoder().decode(node.get("data").asText()))).build();
+            e ->
+                b.putMetadata(
+                    e.getKey(),
+                    ByteString.copyFrom(Base64.getDecoder().decode(e.getValue().asText()))));
+    return b.setData(ByteString.copyFrom(Base64.getDecoder().decode(node.get("data").asText())))
+        .build();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -69,7 +77,8 @@ class KnownAnswerVectorsTest {
       assertThat(codec.decode(List.of(encoded))).containsExactly(payload(vector.get("decoded")));
     } else {
       PayloadDecryptionException e =
-          catchThrowableOfType(PayloadDecryptionException.class, () -> codec.decode(List.of(encoded)));
+          catchThrowableOfType(
+              PayloadDecryptionException.class, () -> codec.decode(List.of(encoded)));
       assertThat(e).as(name + " must fail").isNotNull();
       assertThat(e.getReason().name()).isEqualTo(vector.get("error").asText());
     }

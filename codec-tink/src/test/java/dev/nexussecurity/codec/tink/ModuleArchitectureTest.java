@@ -44,7 +44,8 @@ class ModuleArchitectureTest {
   void publicApi_exposesNoInternalTypes() {
     List<String> leaks = new ArrayList<>();
     for (JavaClass c : CLASSES) {
-      if (c.getPackageName().contains(".internal") || !c.getModifiers().contains(JavaModifier.PUBLIC)) {
+      if (c.getPackageName().contains(".internal")
+          || !c.getModifiers().contains(JavaModifier.PUBLIC)) {
         continue;
       }
       for (JavaCodeUnit m : c.getCodeUnits()) {

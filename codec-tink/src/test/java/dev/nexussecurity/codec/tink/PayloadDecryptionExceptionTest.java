@@ -13,7 +13,11 @@ class PayloadDecryptionExceptionTest {
   void message_namesReasonEncodingKeyDetailAndHint() {
     var e =
         new PayloadDecryptionException(
-            Reason.UNKNOWN_KEY, "binary/encrypted", "orders/42", "keyset 'orders' has no key with this id.", null);
+            Reason.UNKNOWN_KEY,
+            "binary/encrypted",
+            "orders/42",
+            "keyset 'orders' has no key with this id.",
+            null);
     assertThat(e).isInstanceOf(DataConverterException.class);
     assertThat(e.getMessage())
         .isEqualTo(
@@ -27,7 +31,9 @@ class PayloadDecryptionExceptionTest {
 
   @Test
   void missingEncodingAndKey_areShownAsNone() {
-    var e = new PayloadDecryptionException(Reason.PLAINTEXT_REJECTED, null, null, "not encrypted.", null);
+    var e =
+        new PayloadDecryptionException(
+            Reason.PLAINTEXT_REJECTED, null, null, "not encrypted.", null);
     assertThat(e.getMessage()).contains("encoding=<none>", "key=<none>");
     assertThat(e.getEncoding()).isEmpty();
     assertThat(e.getKeyId()).isEmpty();
@@ -44,7 +50,8 @@ class PayloadDecryptionExceptionTest {
   void nullReasonOrDetail_isRefused() {
     assertThatThrownBy(() -> new PayloadDecryptionException(null, null, null, "x", null))
         .hasMessageContaining("reason");
-    assertThatThrownBy(() -> new PayloadDecryptionException(Reason.MALFORMED, null, null, null, null))
+    assertThatThrownBy(
+            () -> new PayloadDecryptionException(Reason.MALFORMED, null, null, null, null))
         .hasMessageContaining("detail");
   }
 

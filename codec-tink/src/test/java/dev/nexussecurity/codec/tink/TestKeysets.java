@@ -21,7 +21,8 @@ public final class TestKeysets {
     try {
       return KeysetHandle.newBuilder()
           .setConfiguration(AeadConfig2026.get())
-          .addEntry(KeysetHandle.generateEntryFromParameters(parameters).withRandomId().makePrimary())
+          .addEntry(
+              KeysetHandle.generateEntryFromParameters(parameters).withRandomId().makePrimary())
           .build();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
@@ -75,6 +76,8 @@ public final class TestKeysets {
 
   /** A codec over {@code handle} with default options. */
   public static TinkPayloadCodec codec(KeysetHandle handle) {
-    return TinkPayloadCodec.newBuilder().setKeysetSource(KeysetSource.fromKeysetHandle(handle)).build();
+    return TinkPayloadCodec.newBuilder()
+        .setKeysetSource(KeysetSource.fromKeysetHandle(handle))
+        .build();
   }
 }

@@ -41,10 +41,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Caller and handler workers, each with its own codec built from the same keyset file, on the embedded
- * Temporal server: a Nexus sync operation's input and result are ciphertext in the caller's history and
- * plaintext in the workflow and the handler. (The embedded server queues Nexus tasks under the caller's
- * namespace, so the handler worker polls that namespace here.)
+ * Caller and handler workers, each with its own codec built from the same keyset file, on the
+ * embedded Temporal server: a Nexus sync operation's input and result are ciphertext in the
+ * caller's history and plaintext in the workflow and the handler. (The embedded server queues Nexus
+ * tasks under the caller's namespace, so the handler worker polls that namespace here.)
  */
 class TinkPayloadCodecNexusIntegrationTest {
   private static final String ENDPOINT = "codec-endpoint";
@@ -122,7 +122,9 @@ class TinkPayloadCodecNexusIntegrationTest {
             TestEnvironmentOptions.newBuilder()
                 .setUseTimeskipping(false)
                 .setWorkflowClientOptions(
-                    WorkflowClientOptions.newBuilder().setDataConverter(converter(callerCodec)).build())
+                    WorkflowClientOptions.newBuilder()
+                        .setDataConverter(converter(callerCodec))
+                        .build())
                 .build());
     Worker caller = env.newWorker(CALLER_QUEUE);
     caller.registerWorkflowImplementationTypes(CallerWorkflowImpl.class);
@@ -201,9 +203,13 @@ class TinkPayloadCodecNexusIntegrationTest {
       assertThat(p.getData().toString(StandardCharsets.ISO_8859_1)).doesNotContain("4111");
     }
     DataConverter plain = DefaultDataConverter.newDefaultInstance();
-    assertThat(plain.fromPayload(callerCodec.decode(List.of(input)).get(0), String.class, String.class))
+    assertThat(
+            plain.fromPayload(
+                callerCodec.decode(List.of(input)).get(0), String.class, String.class))
         .isEqualTo(SECRET_INPUT);
-    assertThat(plain.fromPayload(callerCodec.decode(List.of(output)).get(0), String.class, String.class))
+    assertThat(
+            plain.fromPayload(
+                callerCodec.decode(List.of(output)).get(0), String.class, String.class))
         .isEqualTo("hello " + SECRET_INPUT);
   }
 }

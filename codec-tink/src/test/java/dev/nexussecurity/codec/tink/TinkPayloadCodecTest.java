@@ -171,9 +171,13 @@ class TinkPayloadCodecTest {
       assertThat(payloads.getPayloadsList())
           .hasSize(3)
           .allSatisfy(p -> assertThat(meta(p, "encoding")).isEqualTo("binary/encrypted"));
-      assertThat(converter.fromPayloads(0, java.util.Optional.of(payloads), String.class, String.class))
+      assertThat(
+              converter.fromPayloads(
+                  0, java.util.Optional.of(payloads), String.class, String.class))
           .isEqualTo("a");
-      assertThat(converter.fromPayloads(1, java.util.Optional.of(payloads), Integer.class, Integer.class))
+      assertThat(
+              converter.fromPayloads(
+                  1, java.util.Optional.of(payloads), Integer.class, Integer.class))
           .isEqualTo(1);
     }
 
@@ -215,7 +219,8 @@ class TinkPayloadCodecTest {
               Map.entry(META_KEYSET, "default"),
               Map.entry(META_KEY_ID, keyId(KEYSET, 0)),
               Map.entry(META_COMPRESSION, "none"));
-      // Tink output prefix: 0x01 followed by the big-endian key id; then 12-byte IV and 16-byte tag.
+      // Tink output prefix: 0x01 followed by the big-endian key id; then 12-byte IV and 16-byte
+      // tag.
       byte[] data = encoded.getData().toByteArray();
       assertThat(data[0]).isEqualTo((byte) 1);
       assertThat(java.nio.ByteBuffer.wrap(data, 1, 4).getInt()).isEqualTo(KEYSET.getAt(0).getId());
@@ -268,7 +273,8 @@ class TinkPayloadCodecTest {
     @Test
     void describe_namesCodecPrimaryAndEnabledKeys_only() {
       KeysetHandle h =
-          TestKeysets.withStatus(TestKeysets.withNewKey(TestKeysets.withNewKey(KEYSET)), 2, KeyStatus.DISABLED);
+          TestKeysets.withStatus(
+              TestKeysets.withNewKey(TestKeysets.withNewKey(KEYSET)), 2, KeyStatus.DISABLED);
       TinkPayloadCodec codec =
           TinkPayloadCodec.newBuilder()
               .setKeysetSource(KeysetSource.fromKeysetHandle(h))
@@ -325,7 +331,8 @@ class TinkPayloadCodecTest {
       TinkPayloadCodec afterPromote = TestKeysets.codec(promoted);
       Payload underB = encodeOne(afterPromote, p);
       assertThat(meta(underB, META_KEY_ID)).isEqualTo(keyId(promoted, 1));
-      assertThat(afterPromote.describe().getEncryptionKeyId()).contains("default/" + keyId(promoted, 1));
+      assertThat(afterPromote.describe().getEncryptionKeyId())
+          .contains("default/" + keyId(promoted, 1));
       assertThat(decodeOne(afterPromote, underA)).isEqualTo(p);
       // a worker that already has B (step 1) reads what promoted workers write
       assertThat(decodeOne(added, underB)).isEqualTo(p);
@@ -373,7 +380,9 @@ class TinkPayloadCodecTest {
           copy[i] ^= (byte) mask;
           Payload tampered = encoded.toBuilder().setData(ByteString.copyFrom(copy)).build();
           PayloadDecryptionException e = decodeFails(CODEC, tampered);
-          assertThat(e.getReason()).as("byte %d mask %x", i, mask).isEqualTo(Reason.AUTHENTICATION_FAILED);
+          assertThat(e.getReason())
+              .as("byte %d mask %x", i, mask)
+              .isEqualTo(Reason.AUTHENTICATION_FAILED);
           assertThat(e.getKeyId()).contains("default/" + keyId(KEYSET, 0));
         }
       }
@@ -395,7 +404,9 @@ class TinkPayloadCodecTest {
     @Test
     void appendingToTheData_isRejected() {
       Payload longer =
-          encoded.toBuilder().setData(encoded.getData().concat(ByteString.copyFrom(new byte[] {0}))).build();
+          encoded.toBuilder()
+              .setData(encoded.getData().concat(ByteString.copyFrom(new byte[] {0})))
+              .build();
       assertThat(decodeFails(CODEC, longer).getReason()).isEqualTo(Reason.AUTHENTICATION_FAILED);
     }
 
@@ -455,7 +466,9 @@ class TinkPayloadCodecTest {
       TinkPayloadCodec codec = TestKeysets.codec(two);
       Payload underA = encodeOne(codec, original);
       Payload tampered =
-          underA.toBuilder().putMetadata(META_KEY_ID, ByteString.copyFromUtf8(keyId(two, 1))).build();
+          underA.toBuilder()
+              .putMetadata(META_KEY_ID, ByteString.copyFromUtf8(keyId(two, 1)))
+              .build();
       PayloadDecryptionException e = decodeFails(codec, tampered);
       assertThat(e.getReason()).isEqualTo(Reason.AUTHENTICATION_FAILED);
       assertThat(e.getKeyId()).contains("default/" + keyId(two, 1));
@@ -491,7 +504,8 @@ class TinkPayloadCodecTest {
       assertThat(meta(zipped, META_COMPRESSION)).isEqualTo("zlib");
       Payload tampered =
           zipped.toBuilder().putMetadata(META_COMPRESSION, ByteString.copyFromUtf8("none")).build();
-      assertThat(decodeFails(compressing, tampered).getReason()).isEqualTo(Reason.AUTHENTICATION_FAILED);
+      assertThat(decodeFails(compressing, tampered).getReason())
+          .isEqualTo(Reason.AUTHENTICATION_FAILED);
     }
 
     @Test
@@ -572,7 +586,8 @@ class TinkPayloadCodecTest {
       assertThat(e.getReason()).isEqualTo(Reason.PLAINTEXT_REJECTED);
       assertThat(e.getEncoding()).contains("json/plain");
       assertThat(e.getKeyId()).isEmpty();
-      assertThat(e.getMessage()).contains("PLAINTEXT_REJECTED", "'json/plain'", "ACCEPT_FOR_MIGRATION");
+      assertThat(e.getMessage())
+          .contains("PLAINTEXT_REJECTED", "'json/plain'", "ACCEPT_FOR_MIGRATION");
       assertThat(CODEC.getPlaintextPolicy()).isEqualTo(PlaintextPolicy.REJECT);
     }
 
@@ -654,7 +669,8 @@ class TinkPayloadCodecTest {
     @Test
     void compressionIsOffByDefault() {
       assertThat(CODEC.isCompressionEnabled()).isFalse();
-      assertThat(meta(encodeOne(CODEC, plaintext("a".repeat(1000))), META_COMPRESSION)).isEqualTo("none");
+      assertThat(meta(encodeOne(CODEC, plaintext("a".repeat(1000))), META_COMPRESSION))
+          .isEqualTo("none");
     }
   }
 
@@ -690,7 +706,10 @@ class TinkPayloadCodecTest {
       assertThat(encoded.getSerializedSize()).isEqualTo(limit);
       assertThat(decodeOne(CODEC, encoded)).isEqualTo(atLimit);
 
-      Payload over = atLimit.toBuilder().setData(atLimit.getData().concat(ByteString.copyFrom(new byte[1]))).build();
+      Payload over =
+          atLimit.toBuilder()
+              .setData(atLimit.getData().concat(ByteString.copyFrom(new byte[1])))
+              .build();
       PayloadTooLargeException e =
           catchThrowableOfType(PayloadTooLargeException.class, () -> CODEC.encode(List.of(over)));
       assertThat(e).isNotNull().isInstanceOf(DataConverterException.class);

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Collects the access decisions of every NexusSecurity instance of a test bed, in arrival order. The
- * tests of a class run one at a time, so a test reads the events that arrived after its {@link #mark()}.
+ * Collects the access decisions of every NexusSecurity instance of a test bed, in arrival order.
+ * The tests of a class run one at a time, so a test reads the events that arrived after its {@link
+ * #mark()}.
  */
 public final class AuditLog implements SecurityAuditListener {
   private final List<AccessDecisionEvent> events = new CopyOnWriteArrayList<>();

@@ -4,8 +4,8 @@ import dev.nexussecurity.core.NexusSecurityOptions;
 import java.util.function.UnaryOperator;
 
 /**
- * The caller workers of a {@link SecurityTestBed}: a namespace, a task queue of its own, and how its
- * NexusSecurity options differ from the namespace's defaults.
+ * The caller workers of a {@link SecurityTestBed}: a namespace, a task queue of its own, and how
+ * its NexusSecurity options differ from the namespace's defaults.
  */
 public enum CallerProfile {
   /** caller-a, on the allowlist, enforcing on the caller side. */

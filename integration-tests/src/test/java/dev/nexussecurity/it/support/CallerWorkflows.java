@@ -20,8 +20,9 @@ import java.util.List;
 /** The caller workflows of the end-to-end tests. */
 public final class CallerWorkflows {
   /**
-   * Schedule-to-close timeout of every Nexus operation: a denial that were wrongly retryable would end
-   * the caller's operation in a {@code TimeoutFailure} after this long instead of hanging the test.
+   * Schedule-to-close timeout of every Nexus operation: a denial that were wrongly retryable would
+   * end the caller's operation in a {@code TimeoutFailure} after this long instead of hanging the
+   * test.
    */
   public static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(15);
 
@@ -77,7 +78,9 @@ public final class CallerWorkflows {
     }
   }
 
-  /** Calls one operation with a schedule-to-close timeout of its own; a failure fails the workflow. */
+  /**
+   * Calls one operation with a schedule-to-close timeout of its own; a failure fails the workflow.
+   */
   @WorkflowInterface
   public interface TimedCall {
     /**
@@ -91,15 +94,16 @@ public final class CallerWorkflows {
   /** Implementation of {@link TimedCall}. */
   public static final class TimedCallImpl implements TimedCall {
     @Override
-    public String call(String endpoint, String operation, String input, long scheduleToCloseMillis) {
+    public String call(
+        String endpoint, String operation, String input, long scheduleToCloseMillis) {
       return invoke(
           stub(endpoint, null, Duration.ofMillis(scheduleToCloseMillis)), operation, input);
     }
   }
 
   /**
-   * Calls one operation per input, waiting for a {@link #proceed()} signal before every call but the
-   * first, so the test can change the registry while the workflow runs. Each outcome is {@code
+   * Calls one operation per input, waiting for a {@link #proceed()} signal before every call but
+   * the first, so the test can change the registry while the workflow runs. Each outcome is {@code
    * "ok: <result>"} or {@code "denied <REASON>: <message>"}.
    */
   @WorkflowInterface
@@ -131,7 +135,9 @@ public final class CallerWorkflows {
         } catch (NexusOperationFailure e) {
           outcomes.add(
               "denied "
-                  + AccessDenials.reasonOf(e).map(Enum::name).orElse("(not a nexus-security denial)")
+                  + AccessDenials.reasonOf(e)
+                      .map(Enum::name)
+                      .orElse("(not a nexus-security denial)")
                   + ": "
                   + rootMessage(e));
         }

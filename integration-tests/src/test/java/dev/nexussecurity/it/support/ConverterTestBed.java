@@ -29,17 +29,18 @@ import java.util.function.UnaryOperator;
 
 /**
  * One embedded Temporal server with true cross-namespace Nexus routing, for tests of the converter
- * compatibility check: a caller namespace and a handler namespace, nexus-security on every worker, and
- * as many caller and handler workers as the test needs, each with its own {@link DataConverter}.
+ * compatibility check: a caller namespace and a handler namespace, nexus-security on every worker,
+ * and as many caller and handler workers as the test needs, each with its own {@link
+ * DataConverter}.
  *
- * <p>Every handler worker polls its own task queue in {@value #HANDLER_NS} behind an endpoint of its own
- * (allowlist: {@value #CALLER_NS}); its WorkflowClient has the handler's converter, and its
- * NexusSecurity is configured by the test (usually {@code setDataConverter} with the same converter).
- * Every caller worker polls its own task queue in {@value #CALLER_NS}, with the caller's converter in
- * its WorkflowClient and its NexusSecurity. Both namespaces have their own Ed25519 signing keyset,
- * generated per run; each worker factory has its own NexusSecurity instance; all share one in-memory
- * registry and one {@link AuditLog}. Handler workers record the Nexus headers they receive ({@link
- * NexusHeaderRecorder}).
+ * <p>Every handler worker polls its own task queue in {@value #HANDLER_NS} behind an endpoint of
+ * its own (allowlist: {@value #CALLER_NS}); its WorkflowClient has the handler's converter, and its
+ * NexusSecurity is configured by the test (usually {@code setDataConverter} with the same
+ * converter). Every caller worker polls its own task queue in {@value #CALLER_NS}, with the
+ * caller's converter in its WorkflowClient and its NexusSecurity. Both namespaces have their own
+ * Ed25519 signing keyset, generated per run; each worker factory has its own NexusSecurity
+ * instance; all share one in-memory registry and one {@link AuditLog}. Handler workers record the
+ * Nexus headers they receive ({@link NexusHeaderRecorder}).
  */
 public final class ConverterTestBed implements AutoCloseable {
   public static final String CALLER_NS = "orders-caller";
@@ -83,10 +84,10 @@ public final class ConverterTestBed implements AutoCloseable {
   }
 
   /**
-   * Starts a handler worker on task queue {@code <endpoint>-tq} in {@value #HANDLER_NS} behind a new
-   * endpoint {@code endpoint} (on the server and in the registry, allowlist {@value #CALLER_NS}). Its
-   * WorkflowClient uses {@code clientConverter}; {@code security} shapes its NexusSecurity options
-   * (namespace, registry, trust store and audit are set already).
+   * Starts a handler worker on task queue {@code <endpoint>-tq} in {@value #HANDLER_NS} behind a
+   * new endpoint {@code endpoint} (on the server and in the registry, allowlist {@value
+   * #CALLER_NS}). Its WorkflowClient uses {@code clientConverter}; {@code security} shapes its
+   * NexusSecurity options (namespace, registry, trust store and audit are set already).
    */
   public void addHandler(
       String endpoint,
@@ -113,8 +114,8 @@ public final class ConverterTestBed implements AutoCloseable {
   }
 
   /**
-   * Starts a caller worker on task queue {@code taskQueue} in {@value #CALLER_NS} whose WorkflowClient
-   * and NexusSecurity both use {@code converter}.
+   * Starts a caller worker on task queue {@code taskQueue} in {@value #CALLER_NS} whose
+   * WorkflowClient and NexusSecurity both use {@code converter}.
    */
   public Caller addCaller(String taskQueue, DataConverter converter) {
     WorkflowClient client = temporal.newWorkflowClient(CALLER_NS, converter);
@@ -126,7 +127,9 @@ public final class ConverterTestBed implements AutoCloseable {
             WorkerFactoryOptions.newBuilder()
                 .setWorkerInterceptors(nexusSecurity.getWorkerInterceptor())
                 .build());
-    factory.newWorker(taskQueue).registerWorkflowImplementationTypes(CallerWorkflows.TimedCallImpl.class);
+    factory
+        .newWorker(taskQueue)
+        .registerWorkflowImplementationTypes(CallerWorkflows.TimedCallImpl.class);
     factory.start();
     return new Caller(client, taskQueue);
   }
@@ -140,7 +143,9 @@ public final class ConverterTestBed implements AutoCloseable {
     return audit;
   }
 
-  /** The events of workflow {@code workflowId} in {@code namespace}, payloads as stored (encoded). */
+  /**
+   * The events of workflow {@code workflowId} in {@code namespace}, payloads as stored (encoded).
+   */
   public List<HistoryEvent> history(String namespace, String workflowId) {
     return temporal.newWorkflowClient(namespace).fetchHistory(workflowId).getEvents();
   }
@@ -165,7 +170,9 @@ public final class ConverterTestBed implements AutoCloseable {
     }
   }
 
-  /** Describes workflow {@code workflowId} of {@code namespace}, pending Nexus operations included. */
+  /**
+   * Describes workflow {@code workflowId} of {@code namespace}, pending Nexus operations included.
+   */
   public DescribeWorkflowExecutionResponse describe(String namespace, String workflowId) {
     return temporal
         .getWorkflowServiceStubs()
@@ -193,8 +200,8 @@ public final class ConverterTestBed implements AutoCloseable {
     }
 
     /**
-     * Runs workflow {@code workflowId}, which calls {@code operation} on {@code endpoint} with {@code
-     * input} and a schedule-to-close timeout of {@code timeout}, and returns its result.
+     * Runs workflow {@code workflowId}, which calls {@code operation} on {@code endpoint} with
+     * {@code input} and a schedule-to-close timeout of {@code timeout}, and returns its result.
      */
     public String call(
         String workflowId, String endpoint, String operation, String input, Duration timeout) {

@@ -29,10 +29,11 @@ public final class DenialAssertions {
   /**
    * Asserts that the caller workflow failed because nexus-security denied its Nexus call for {@code
    * reason} on {@code side}: the reason code is readable with {@link AccessDenials#reasonOf}, the
-   * message names the reason and side and says what to fix (the reason's hint), and the operation was
-   * not retried until it timed out (no {@link TimeoutFailure} anywhere in the chain: a retryable
-   * denial would have ended in one after the schedule-to-close timeout). Handler denials must arrive
-   * as a non-retryable Nexus handler error of the reason's kind ({@link #handlerErrorType}).
+   * message names the reason and side and says what to fix (the reason's hint), and the operation
+   * was not retried until it timed out (no {@link TimeoutFailure} anywhere in the chain: a
+   * retryable denial would have ended in one after the schedule-to-close timeout). Handler denials
+   * must arrive as a non-retryable Nexus handler error of the reason's kind ({@link
+   * #handlerErrorType}).
    */
   public static void assertDenied(
       Throwable failure, ReasonCode reason, AccessDecisionEvent.Side side) {
@@ -67,9 +68,9 @@ public final class DenialAssertions {
   }
 
   /**
-   * The Nexus handler error type a handler-side denial of {@code reason} arrives as: the reason's kind,
-   * except that an incompatible converter is a bad request and a temporary condition is resource
-   * exhaustion (the error types Nexus has for them).
+   * The Nexus handler error type a handler-side denial of {@code reason} arrives as: the reason's
+   * kind, except that an incompatible converter is a bad request and a temporary condition is
+   * resource exhaustion (the error types Nexus has for them).
    */
   public static HandlerException.ErrorType handlerErrorType(ReasonCode reason) {
     switch (reason.getKind()) {

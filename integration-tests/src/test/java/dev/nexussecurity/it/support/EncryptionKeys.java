@@ -23,8 +23,10 @@ import java.util.List;
 public final class EncryptionKeys {
   /** Index of the oldest key. */
   public static final int K0 = 0;
+
   /** Index of the current key. */
   public static final int K1 = 1;
+
   /** Index of the newest key. */
   public static final int K2 = 2;
 
@@ -50,7 +52,9 @@ public final class EncryptionKeys {
     }
   }
 
-  /** A keyset holding the keys {@code keep}, with {@code primary} (one of them) as its primary key. */
+  /**
+   * A keyset holding the keys {@code keep}, with {@code primary} (one of them) as its primary key.
+   */
   public KeysetHandle keyset(int primary, int... keep) {
     if (Arrays.stream(keep).noneMatch(k -> k == primary)) {
       throw new IllegalArgumentException("the primary key must be kept");
@@ -89,7 +93,9 @@ public final class EncryptionKeys {
     return new CodecDataConverter(DefaultDataConverter.newDefaultInstance(), List.of(codec));
   }
 
-  /** The key id of key {@code index} as the codec reports it: {@code default/<unsigned Tink id>}. */
+  /**
+   * The key id of key {@code index} as the codec reports it: {@code default/<unsigned Tink id>}.
+   */
   public String keyId(int index) {
     return TinkPayloadCodec.DEFAULT_KEYSET_NAME + "/" + Integer.toUnsignedString(tinkId(index));
   }

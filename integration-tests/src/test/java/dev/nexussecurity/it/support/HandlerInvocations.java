@@ -6,9 +6,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Counts every piece of handler code that runs, keyed by the operation input: sync operation bodies,
- * workflow-run operation bodies and handler workflow executions. Each test uses unique inputs, so
- * counts never mix between tests. Static because the SDK instantiates the handler workflows itself.
+ * Counts every piece of handler code that runs, keyed by the operation input: sync operation
+ * bodies, workflow-run operation bodies and handler workflow executions. Each test uses unique
+ * inputs, so counts never mix between tests. Static because the SDK instantiates the handler
+ * workflows itself.
  */
 public final class HandlerInvocations {
   private static final Map<String, List<String>> BY_INPUT = new ConcurrentHashMap<>();

@@ -6,7 +6,10 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import io.temporal.workflow.unsafe.WorkflowUnsafe;
 
-/** The workflows that the workflow-run operations of {@link ProbeService} start in the handler namespace. */
+/**
+ * The workflows that the workflow-run operations of {@link ProbeService} start in the handler
+ * namespace.
+ */
 public final class HandlerWorkflows {
   private HandlerWorkflows() {}
 
@@ -27,7 +30,10 @@ public final class HandlerWorkflows {
     String run(String input);
   }
 
-  /** Runs until {@link #release()} is signalled (answers {@code "released <input>"}) or it is cancelled. */
+  /**
+   * Runs until {@link #release()} is signalled (answers {@code "released <input>"}) or it is
+   * cancelled.
+   */
   @WorkflowInterface
   public interface Waiting {
     @WorkflowMethod

@@ -15,10 +15,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 
 /**
- * TEST ONLY: an attacker inside a caller worker. Registered after NexusSecurity's interceptor ({@code
- * setWorkerInterceptors(security, tamper)}), so for outbound workflow calls it runs inside it and sees
- * the identity header NexusSecurity has just set: it records every value it sees and, for workflows
- * with a plan, rewrites the header before the ScheduleNexusOperation command is issued.
+ * TEST ONLY: an attacker inside a caller worker. Registered after NexusSecurity's interceptor
+ * ({@code setWorkerInterceptors(security, tamper)}), so for outbound workflow calls it runs inside
+ * it and sees the identity header NexusSecurity has just set: it records every value it sees and,
+ * for workflows with a plan, rewrites the header before the ScheduleNexusOperation command is
+ * issued.
  *
  * <p>Plans are keyed by workflow id, so concurrent workflows never share one.
  */
@@ -27,9 +28,9 @@ public final class HeaderTamper extends WorkerInterceptorBase {
   private final Map<String, List<String>> seen = new ConcurrentHashMap<>();
 
   /**
-   * Rewrites the identity header of every Nexus call of workflow {@code workflowId}: {@code rewrite}
-   * receives the value NexusSecurity set (or {@code null}) and returns the value to send, or {@code
-   * null} to remove the header.
+   * Rewrites the identity header of every Nexus call of workflow {@code workflowId}: {@code
+   * rewrite} receives the value NexusSecurity set (or {@code null}) and returns the value to send,
+   * or {@code null} to remove the header.
    */
   public void plan(String workflowId, UnaryOperator<String> rewrite) {
     plans.put(workflowId, rewrite);

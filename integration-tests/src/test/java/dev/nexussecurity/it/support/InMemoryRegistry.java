@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * A mutable in-memory registry shared by the caller and handler workers of a test, or standing in for
- * the administrators' registry that a reconciler mirrors.
+ * A mutable in-memory registry shared by the caller and handler workers of a test, or standing in
+ * for the administrators' registry that a reconciler mirrors.
  */
 public final class InMemoryRegistry implements EndpointRegistry {
   private final ConcurrentMap<String, NexusEndpoint> endpoints = new ConcurrentHashMap<>();
@@ -30,7 +30,8 @@ public final class InMemoryRegistry implements EndpointRegistry {
   public InMemoryRegistry store(NexusEndpoint endpoint) {
     endpoints.compute(
         endpoint.getName(),
-        (name, old) -> endpoint.toBuilder().setVersion(old == null ? 1 : old.getVersion() + 1).build());
+        (name, old) ->
+            endpoint.toBuilder().setVersion(old == null ? 1 : old.getVersion() + 1).build());
     return this;
   }
 

@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * TEST ONLY: a handler worker interceptor that records the Nexus headers of every request the handler
- * worker receives, as they arrive (before any other interceptor has looked at them). It changes nothing.
+ * TEST ONLY: a handler worker interceptor that records the Nexus headers of every request the
+ * handler worker receives, as they arrive (before any other interceptor has looked at them). It
+ * changes nothing.
  */
 public final class NexusHeaderRecorder extends WorkerInterceptorBase {
   private final List<Map<String, String>> received = new CopyOnWriteArrayList<>();

@@ -34,18 +34,20 @@ import java.util.function.BooleanSupplier;
 
 /**
  * One embedded Temporal server with true cross-namespace Nexus routing and nexus-security on every
- * worker: callers in {@code caller-a} (on the allowlist) and {@code caller-b} (trusted by the handler,
- * not on the allowlist), a handler worker polling only {@code handler-ns}. Each namespace has its own
- * Ed25519 signing keyset, generated per run, and each worker factory its own NexusSecurity instance.
- * Caller and handler share one in-memory registry. Caller workers are created on first use (see {@link
- * CallerProfile}); every caller factory has the {@link HeaderTamper} registered after NexusSecurity
- * (except the control profile {@link CallerProfile#A_TAMPER_OUTSIDE}).
+ * worker: callers in {@code caller-a} (on the allowlist) and {@code caller-b} (trusted by the
+ * handler, not on the allowlist), a handler worker polling only {@code handler-ns}. Each namespace
+ * has its own Ed25519 signing keyset, generated per run, and each worker factory its own
+ * NexusSecurity instance. Caller and handler share one in-memory registry. Caller workers are
+ * created on first use (see {@link CallerProfile}); every caller factory has the {@link
+ * HeaderTamper} registered after NexusSecurity (except the control profile {@link
+ * CallerProfile#A_TAMPER_OUTSIDE}).
  */
 public final class SecurityTestBed implements AutoCloseable {
   public static final String CALLER_A = "caller-a";
   public static final String CALLER_B = "caller-b";
   public static final String HANDLER_NS = "handler-ns";
   public static final String HANDLER_TQ = "probe-tq";
+
   /** The main endpoint: targets handler-ns/probe-tq, allowlist [caller-a]. */
   public static final String ENDPOINT = "probe";
 
@@ -74,8 +76,7 @@ public final class SecurityTestBed implements AutoCloseable {
               .addNamespace(CALLER_B, signingKeys.get(CALLER_B).getPublicKeysetHandle())
               .build();
       NexusSecurity handlerSecurity =
-          NexusSecurity.newInstance(
-              options(HANDLER_NS).setTrustStore(trust).build());
+          NexusSecurity.newInstance(options(HANDLER_NS).setTrustStore(trust).build());
       WorkerFactory factory =
           temporal.newWorkerFactory(
               handlerClient,
@@ -115,8 +116,8 @@ public final class SecurityTestBed implements AutoCloseable {
   }
 
   /**
-   * Creates endpoint {@code name} on the server and in the registry, both targeting handler-ns/probe-tq,
-   * with {@code allowedCallers} on its allowlist.
+   * Creates endpoint {@code name} on the server and in the registry, both targeting
+   * handler-ns/probe-tq, with {@code allowedCallers} on its allowlist.
    */
   public void addEndpoint(String name, String... allowedCallers) {
     temporal.createNexusEndpoint(name, HANDLER_NS, HANDLER_TQ);
@@ -203,7 +204,10 @@ public final class SecurityTestBed implements AutoCloseable {
                 .build());
   }
 
-  /** Calls {@code operation} once from a new {@link CallerWorkflows.OneCall} workflow and returns its result. */
+  /**
+   * Calls {@code operation} once from a new {@link CallerWorkflows.OneCall} workflow and returns
+   * its result.
+   */
   public String call(
       CallerProfile profile, String workflowId, String endpoint, String operation, String input) {
     return newCaller(profile, CallerWorkflows.OneCall.class, workflowId)

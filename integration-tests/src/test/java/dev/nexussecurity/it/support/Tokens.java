@@ -14,10 +14,10 @@ import java.util.Base64;
 import java.util.function.Consumer;
 
 /**
- * TEST ONLY: reads and forges caller identity tokens from their documented wire format (SECURITY.md):
- * {@code v1.<base64url JSON claims>.<base64url Tink signature>}, the signature over {@code
- * v1.<claims>}, its first five bytes the Tink output prefix {@code 0x01 || key id}. Written from the
- * documentation, independently of the library's own codec.
+ * TEST ONLY: reads and forges caller identity tokens from their documented wire format
+ * (SECURITY.md): {@code v1.<base64url JSON claims>.<base64url Tink signature>}, the signature over
+ * {@code v1.<claims>}, its first five bytes the Tink output prefix {@code 0x01 || key id}. Written
+ * from the documentation, independently of the library's own codec.
  */
 public final class Tokens {
   private static final ObjectMapper JSON = new ObjectMapper();

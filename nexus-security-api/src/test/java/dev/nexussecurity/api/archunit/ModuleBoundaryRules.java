@@ -17,12 +17,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * ArchUnit rules shared by the architecture tests of every nexus-security module (this class ships in
- * the api module's test jar; modules add it as a test dependency).
+ * ArchUnit rules shared by the architecture tests of every nexus-security module (this class ships
+ * in the api module's test jar; modules add it as a test dependency).
  *
- * <p>Each module applies the rules to its own classes with its own root package. Because every module
- * forbids itself the {@code ..internal..} packages of everyone else, together the modules guarantee
- * that no class outside a module uses that module's internals.
+ * <p>Each module applies the rules to its own classes with its own root package. Because every
+ * module forbids itself the {@code ..internal..} packages of everyone else, together the modules
+ * guarantee that no class outside a module uses that module's internals.
  *
  * <pre>{@code
  * @AnalyzeClasses(packages = "dev.nexussecurity.core", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -34,10 +34,17 @@ import java.util.TreeMap;
  * }</pre>
  */
 public final class ModuleBoundaryRules {
+  /**
+   * The project's shared implementation helpers (the one sanitiser, the one atomic file writer),
+   * which every module may use: internal to the project, not to one module.
+   */
+  public static final String SHARED_INTERNAL_PACKAGE = "dev.nexussecurity.api.internal";
+
   private ModuleBoundaryRules() {}
 
   /**
-   * Classes under {@code rootPackage} depend only on the JDK's {@code java..} packages and on each other.
+   * Classes under {@code rootPackage} depend only on the JDK's {@code java..} packages and on each
+   * other.
    */
   public static ArchRule dependOnlyOnTheJdk(String rootPackage) {
     return classes()
@@ -51,8 +58,9 @@ public final class ModuleBoundaryRules {
   }
 
   /**
-   * No class under {@code rootPackage} uses an {@code ..internal..} package that is not its own: not
-   * another nexus-security module's, and not a library's (e.g. {@code io.temporal.internal}, {@code
+   * No class under {@code rootPackage} uses an {@code ..internal..} package that is not its own
+   * (except the project's shared helpers in {@value #SHARED_INTERNAL_PACKAGE}): not another
+   * nexus-security module's, and not a library's (e.g. {@code io.temporal.internal}, {@code
    * com.google.crypto.tink.internal}), whose internals have no compatibility promise.
    *
    * @param justifiedUsers fully qualified names of classes allowed to use foreign internals anyway,
@@ -75,6 +83,7 @@ public final class ModuleBoundaryRules {
     DescribedPredicate<JavaClass> foreignInternal =
         resideInAPackage("..internal..")
             .and(not(resideInAPackage(rootPackage + "..")))
+            .and(not(resideInAPackage(SHARED_INTERNAL_PACKAGE)))
             .as("classes in another code base's ..internal.. packages");
     return noClasses()
         .that()

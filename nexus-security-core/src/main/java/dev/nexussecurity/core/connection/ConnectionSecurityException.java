@@ -5,11 +5,11 @@ import java.util.Objects;
 
 /**
  * Thrown when a worker connection's security configuration is refused or its TLS material cannot be
- * loaded. The {@link #getReason() reason} is stable and can be matched on; the message says what is wrong
- * and how to fix it.
+ * loaded. The {@link #getReason() reason} is stable and can be matched on; the message says what is
+ * wrong and how to fix it.
  *
- * <p><b>Security.</b> Messages name files, option names, certificate subjects and serial numbers, never
- * the API key, private key bytes or any other secret.
+ * <p><b>Security.</b> Messages name files, option names, certificate subjects and serial numbers,
+ * never the API key, private key bytes or any other secret.
  *
  * <pre>{@code
  * try {
@@ -41,7 +41,9 @@ public final class ConnectionSecurityException extends NexusSecurityException {
     PLAINTEXT_NOT_ALLOWED,
     /** An API key (or an {@code authorization} gRPC header) with TLS disabled. */
     CREDENTIALS_WITHOUT_TLS,
-    /** TLS is disabled but TLS material (certificate, key, CA bundle, server name) is configured. */
+    /**
+     * TLS is disabled but TLS material (certificate, key, CA bundle, server name) is configured.
+     */
     CONFLICTING_TLS_SETTINGS,
     /** Server host verification was turned off ({@code disable_host_verification}). */
     HOST_VERIFICATION_DISABLED,
@@ -49,7 +51,9 @@ public final class ConnectionSecurityException extends NexusSecurityException {
     INCOMPLETE_CLIENT_IDENTITY,
     /** A certificate, key or CA file cannot be read. */
     FILE_UNREADABLE,
-    /** The client certificate chain is missing, malformed or not usable for client authentication. */
+    /**
+     * The client certificate chain is missing, malformed or not usable for client authentication.
+     */
     INVALID_CLIENT_CERTIFICATE,
     /** The client certificate has expired or is not valid yet. */
     CLIENT_CERTIFICATE_NOT_CURRENTLY_VALID,

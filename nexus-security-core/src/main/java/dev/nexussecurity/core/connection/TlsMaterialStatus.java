@@ -6,12 +6,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * An immutable snapshot of a {@link WorkerConnection}'s TLS material: the client certificate that new TLS
- * handshakes present, the CA certificates that pin the server, and the outcome of the last reload.
+ * An immutable snapshot of a {@link WorkerConnection}'s TLS material: the client certificate that
+ * new TLS handshakes present, the CA certificates that pin the server, and the outcome of the last
+ * reload.
  *
- * <p>After a failed reload the previously loaded material stays in use; {@link #getLastReloadError()}
- * reports why the new files were refused until a later reload succeeds. Certificates are public data;
- * the status never holds private keys or API keys.
+ * <p>After a failed reload the previously loaded material stays in use; {@link
+ * #getLastReloadError()} reports why the new files were refused until a later reload succeeds.
+ * Certificates are public data; the status never holds private keys or API keys.
  *
  * <pre>{@code
  * TlsMaterialStatus status = connection.getTlsMaterialStatus();
@@ -104,8 +105,10 @@ public final class TlsMaterialStatus {
       sb.append(", lastCheckedAt=").append(lastCheckedAt);
     }
     if (lastReloadError != null) {
-      sb.append(", lastReloadError=").append(lastReloadError.getReason())
-          .append(": ").append(lastReloadError.getMessage());
+      sb.append(", lastReloadError=")
+          .append(lastReloadError.getReason())
+          .append(": ")
+          .append(lastReloadError.getMessage());
       sb.append(", consecutiveReloadFailures=").append(consecutiveReloadFailures);
     }
     return sb.append('}').toString();

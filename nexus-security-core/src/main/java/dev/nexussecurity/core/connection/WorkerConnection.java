@@ -23,19 +23,20 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSessionContext;
 
 /**
- * A worker's connection to the Temporal frontend, secured as its {@link WorkerConnectionOptions} say: the
- * {@link WorkflowServiceStubs} to build a {@code WorkflowClient} and {@code WorkerFactory} on, and the
- * TLS material behind them, which is reloaded from disk without restarting the worker.
+ * A worker's connection to the Temporal frontend, secured as its {@link WorkerConnectionOptions}
+ * say: the {@link WorkflowServiceStubs} to build a {@code WorkflowClient} and {@code WorkerFactory}
+ * on, and the TLS material behind them, which is reloaded from disk without restarting the worker.
  *
  * <p><b>Reloading.</b> Certificate, key and CA files are checked every {@link
- * WorkerConnectionOptions#getTlsReloadPeriod()} and on {@link #reloadTlsMaterial()}. Changed files are
- * installed only when they are valid: the certificate is current and usable for client authentication,
- * and the key belongs to it. Otherwise (a half-written file, a mismatched pair) the last good material
- * stays in use, the error is logged and shown by {@link #getTlsMaterialStatus()}, and the next check tries
- * again. The client certificate is never dropped. New material is used by new TLS handshakes; existing
- * connections keep the identity they were opened with until they are replaced (the Temporal SDK moves its
- * channel to idle every minute by default, and servers limit connection age), so a rotated certificate is
- * in use within minutes without any restart.
+ * WorkerConnectionOptions#getTlsReloadPeriod()} and on {@link #reloadTlsMaterial()}. Changed files
+ * are installed only when they are valid: the certificate is current and usable for client
+ * authentication, and the key belongs to it. Otherwise (a half-written file, a mismatched pair) the
+ * last good material stays in use, the error is logged and shown by {@link
+ * #getTlsMaterialStatus()}, and the next check tries again. The client certificate is never
+ * dropped. New material is used by new TLS handshakes; existing connections keep the identity they
+ * were opened with until they are replaced (the Temporal SDK moves its channel to idle every minute
+ * by default, and servers limit connection age), so a rotated certificate is in use within minutes
+ * without any restart.
  *
  * <p>Thread-safe. {@link #close()} stops reloading and shuts the stubs down.
  *
@@ -100,7 +101,10 @@ public final class WorkerConnection implements AutoCloseable {
       stubsOptions.setEnableHttps(false);
     }
     Consumer<ManagedChannelBuilder<?>> baseInitializer =
-        options.getServiceStubsOptions().map(WorkflowServiceStubsOptions::getChannelInitializer).orElse(null);
+        options
+            .getServiceStubsOptions()
+            .map(WorkflowServiceStubsOptions::getChannelInitializer)
+            .orElse(null);
     String serverName = options.getServerName().orElse(null);
     if (serverName != null) {
       stubsOptions.setChannelInitializer(
@@ -108,7 +112,8 @@ public final class WorkerConnection implements AutoCloseable {
             if (baseInitializer != null) {
               baseInitializer.accept(channel);
             }
-            // The authority is what grpc-netty sends as SNI and verifies the server certificate against.
+            // The authority is what grpc-netty sends as SNI and verifies the server certificate
+            // against.
             channel.overrideAuthority(serverName);
           });
     }
@@ -136,7 +141,8 @@ public final class WorkerConnection implements AutoCloseable {
   }
 
   private static SslContext sslContext(ReloadingTlsMaterial material) {
-    SslContextBuilder builder = GrpcSslContexts.forClient().trustManager(material.getTrustManager());
+    SslContextBuilder builder =
+        GrpcSslContexts.forClient().trustManager(material.getTrustManager());
     if (material.getKeyManager() != null) {
       builder.keyManager(material.getKeyManager());
     }
@@ -178,8 +184,8 @@ public final class WorkerConnection implements AutoCloseable {
   }
 
   /**
-   * Client options carrying the configured namespace. Add interceptors, a data converter or an identity
-   * with {@code WorkflowClientOptions.newBuilder(connection.getWorkflowClientOptions())}.
+   * Client options carrying the configured namespace. Add interceptors, a data converter or an
+   * identity with {@code WorkflowClientOptions.newBuilder(connection.getWorkflowClientOptions())}.
    */
   public WorkflowClientOptions getWorkflowClientOptions() {
     return WorkflowClientOptions.newBuilder().setNamespace(options.getNamespace()).build();
@@ -195,8 +201,8 @@ public final class WorkerConnection implements AutoCloseable {
    * does. Without TLS or file-based material this does nothing.
    *
    * @return the status after the reload
-   * @throws ConnectionSecurityException when changed files are unusable; the previous material stays in
-   *     use and the error is also reported by {@link #getTlsMaterialStatus()}
+   * @throws ConnectionSecurityException when changed files are unusable; the previous material
+   *     stays in use and the error is also reported by {@link #getTlsMaterialStatus()}
    */
   public TlsMaterialStatus reloadTlsMaterial() {
     if (material != null) {

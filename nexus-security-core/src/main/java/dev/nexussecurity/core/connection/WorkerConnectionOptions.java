@@ -20,30 +20,32 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Immutable security settings of one worker's connection to the Temporal frontend: address, namespace,
- * TLS or mutual TLS material, server name override and API key. Usually built from Temporal's standard
- * client configuration ({@code io.temporal.envconfig}: a TOML profile plus {@code TEMPORAL_*} environment
- * variables) with overrides in code, then opened with {@link WorkerConnection#open}.
+ * Immutable security settings of one worker's connection to the Temporal frontend: address,
+ * namespace, TLS or mutual TLS material, server name override and API key. Usually built from
+ * Temporal's standard client configuration ({@code io.temporal.envconfig}: a TOML profile plus
+ * {@code TEMPORAL_*} environment variables) with overrides in code, then opened with {@link
+ * WorkerConnection#open}.
  *
  * <p><b>Security rules</b>, checked by {@link Builder#build()} before anything connects:
  *
  * <ul>
- *   <li>Plaintext is refused unless the target is a loopback address ({@code localhost},
- *       {@code 127.0.0.0/8}, {@code ::1}; names are not resolved) or {@link
+ *   <li>Plaintext is refused unless the target is a loopback address ({@code localhost}, {@code
+ *       127.0.0.0/8}, {@code ::1}; names are not resolved) or {@link
  *       Builder#setAllowPlaintext(boolean) setAllowPlaintext(true)} was called.
- *   <li>An API key (or an {@code authorization} gRPC header from the profile) is only ever sent over TLS:
- *       with TLS disabled it is refused, on loopback and with plaintext allowed too.
- *   <li>TLS with server host verification turned off ({@code disable_host_verification}) is refused; use
- *       {@link Builder#setServerName(String)} when the server's certificate names another host.
+ *   <li>An API key (or an {@code authorization} gRPC header from the profile) is only ever sent
+ *       over TLS: with TLS disabled it is refused, on loopback and with plaintext allowed too.
+ *   <li>TLS with server host verification turned off ({@code disable_host_verification}) is
+ *       refused; use {@link Builder#setServerName(String)} when the server's certificate names
+ *       another host.
  *   <li>TLS material configured while TLS is disabled is refused as contradictory.
  * </ul>
  *
- * <p>TLS is enabled when {@link Builder#setTlsEnabled(boolean)} says so, or, when it was not called,
- * when a profile has a {@code tls} section or any TLS setting or an API key is configured (the same rule
- * as {@code io.temporal.envconfig}).
+ * <p>TLS is enabled when {@link Builder#setTlsEnabled(boolean)} says so, or, when it was not
+ * called, when a profile has a {@code tls} section or any TLS setting or an API key is configured
+ * (the same rule as {@code io.temporal.envconfig}).
  *
- * <p>{@link #toString()} never shows the API key, private key, gRPC metadata values or inline PEM content.
- * Getters return non-null values; optional values are {@link Optional}.
+ * <p>{@link #toString()} never shows the API key, private key, gRPC metadata values or inline PEM
+ * content. Getters return non-null values; optional values are {@link Optional}.
  *
  * <pre>{@code
  * // ~/.config/temporalio/temporal.toml and TEMPORAL_* variables, as for the Temporal CLI
@@ -62,8 +64,10 @@ import java.util.TreeMap;
 public final class WorkerConnectionOptions {
   /** The target used when none is configured: Temporal's local default {@code 127.0.0.1:7233}. */
   public static final String DEFAULT_TARGET = ServiceStubsOptions.DEFAULT_LOCAL_DOCKER_TARGET;
+
   /** The namespace used when none is configured. */
   public static final String DEFAULT_NAMESPACE = "default";
+
   /** How often certificate, key and CA files are checked for changes unless configured. */
   public static final Duration DEFAULT_TLS_RELOAD_PERIOD = Duration.ofMinutes(1);
 
@@ -99,15 +103,19 @@ public final class WorkerConnectionOptions {
     this.serviceStubsOptions = b.serviceStubsOptions;
   }
 
-  /** Returns a builder with the defaults: {@link #DEFAULT_TARGET}, {@link #DEFAULT_NAMESPACE}, no TLS. */
+  /**
+   * Returns a builder with the defaults: {@link #DEFAULT_TARGET}, {@link #DEFAULT_NAMESPACE}, no
+   * TLS.
+   */
   public static Builder newBuilder() {
     return new Builder();
   }
 
   /**
    * Returns a builder initialized from a Temporal client configuration profile, as loaded by {@link
-   * ClientConfigProfile#load()} (TOML file and {@code TEMPORAL_*} environment variables). Setters called
-   * afterwards override the profile. A path wins over inline data for the same item, as in envconfig.
+   * ClientConfigProfile#load()} (TOML file and {@code TEMPORAL_*} environment variables). Setters
+   * called afterwards override the profile. A path wins over inline data for the same item, as in
+   * envconfig.
    *
    * <pre>{@code
    * ClientConfigProfile profile =
@@ -136,7 +144,8 @@ public final class WorkerConnectionOptions {
         if (key.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
           continue;
         }
-        Iterable<String> values = metadata.getAll(Metadata.Key.of(key, Metadata.ASCII_STRING_MARSHALLER));
+        Iterable<String> values =
+            metadata.getAll(Metadata.Key.of(key, Metadata.ASCII_STRING_MARSHALLER));
         if (values != null) {
           List<String> list = new ArrayList<>();
           values.forEach(list::add);
@@ -212,7 +221,10 @@ public final class WorkerConnectionOptions {
     return Optional.ofNullable(serverCaCertificates).map(PemSource::getPath);
   }
 
-  /** Whether a server CA bundle pins the server, inline or as a file; otherwise the JVM's trust store. */
+  /**
+   * Whether a server CA bundle pins the server, inline or as a file; otherwise the JVM's trust
+   * store.
+   */
   public boolean hasServerCaCertificates() {
     return serverCaCertificates != null;
   }
@@ -227,7 +239,10 @@ public final class WorkerConnectionOptions {
     return apiKey != null;
   }
 
-  /** The names of the extra gRPC headers from the profile ({@code grpc_meta}); values are not exposed. */
+  /**
+   * The names of the extra gRPC headers from the profile ({@code grpc_meta}); values are not
+   * exposed.
+   */
   public List<String> getGrpcMetadataKeys() {
     return List.copyOf(grpcMetadata.keySet());
   }
@@ -247,7 +262,8 @@ public final class WorkerConnectionOptions {
     return Optional.ofNullable(serviceStubsOptions);
   }
 
-  // Package-private accessors for WorkerConnection; secrets never leave the package through getters.
+  // Package-private accessors for WorkerConnection; secrets never leave the package through
+  // getters.
 
   PemSource clientCertificateSource() {
     return clientCertificate;
@@ -309,7 +325,9 @@ public final class WorkerConnectionOptions {
         serviceStubsOptions);
   }
 
-  /** Describes the options without secrets: the API key, key content and header values are hidden. */
+  /**
+   * Describes the options without secrets: the API key, key content and header values are hidden.
+   */
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("WorkerConnectionOptions{target=").append(target);
@@ -318,7 +336,8 @@ public final class WorkerConnectionOptions {
     if (clientCertificate != null) {
       sb.append(", clientCertificate=").append(clientCertificate);
       sb.append(", clientPrivateKey=")
-          .append(clientPrivateKey.isFile() ? clientPrivateKey.getPath().toString() : "<inline PEM>");
+          .append(
+              clientPrivateKey.isFile() ? clientPrivateKey.getPath().toString() : "<inline PEM>");
     }
     if (serverCaCertificates != null) {
       sb.append(", serverCaCertificates=").append(serverCaCertificates);
@@ -343,8 +362,9 @@ public final class WorkerConnectionOptions {
 
   /**
    * Builds {@link WorkerConnectionOptions}. Setters validate their argument and throw {@link
-   * IllegalArgumentException} naming the field; {@link #build()} applies the security rules and throws
-   * {@link ConnectionSecurityException}. Passing null to a setter of an optional value clears it.
+   * IllegalArgumentException} naming the field; {@link #build()} applies the security rules and
+   * throws {@link ConnectionSecurityException}. Passing null to a setter of an optional value
+   * clears it.
    *
    * <pre>{@code
    * WorkerConnectionOptions options = WorkerConnectionOptions.newBuilder()
@@ -404,8 +424,8 @@ public final class WorkerConnectionOptions {
     }
 
     /**
-     * Turns TLS on or off explicitly, overriding the automatic choice. Profile key {@code tls.disabled},
-     * variable {@code TEMPORAL_TLS}.
+     * Turns TLS on or off explicitly, overriding the automatic choice. Profile key {@code
+     * tls.disabled}, variable {@code TEMPORAL_TLS}.
      */
     public Builder setTlsEnabled(boolean tlsEnabled) {
       this.tlsEnabled = tlsEnabled;
@@ -423,17 +443,20 @@ public final class WorkerConnectionOptions {
     }
 
     /**
-     * Sets the client certificate chain as PEM bytes (copied). Replaces a file set before. Profile key
-     * {@code tls.client_cert_data}, variable {@code TEMPORAL_TLS_CLIENT_CERT_DATA}.
+     * Sets the client certificate chain as PEM bytes (copied). Replaces a file set before. Profile
+     * key {@code tls.client_cert_data}, variable {@code TEMPORAL_TLS_CLIENT_CERT_DATA}.
      */
     public Builder setClientCertificatePem(byte[] pem) {
-      this.clientCertificate = pem == null ? null : PemSource.ofBytes(CERT, requireNonEmpty("clientCertificatePem", pem));
+      this.clientCertificate =
+          pem == null
+              ? null
+              : PemSource.ofBytes(CERT, requireNonEmpty("clientCertificatePem", pem));
       return this;
     }
 
     /**
-     * Sets the PEM file with the client's unencrypted PKCS#8 private key ({@code BEGIN PRIVATE KEY});
-     * re-read on reload. Profile key {@code tls.client_key_path}, variable {@code
+     * Sets the PEM file with the client's unencrypted PKCS#8 private key ({@code BEGIN PRIVATE
+     * KEY}); re-read on reload. Profile key {@code tls.client_key_path}, variable {@code
      * TEMPORAL_TLS_CLIENT_KEY_PATH}.
      */
     public Builder setClientPrivateKeyPath(Path path) {
@@ -446,14 +469,15 @@ public final class WorkerConnectionOptions {
      * tls.client_key_data}, variable {@code TEMPORAL_TLS_CLIENT_KEY_DATA}.
      */
     public Builder setClientPrivateKeyPem(byte[] pem) {
-      this.clientPrivateKey = pem == null ? null : PemSource.ofBytes(KEY, requireNonEmpty("clientPrivateKeyPem", pem));
+      this.clientPrivateKey =
+          pem == null ? null : PemSource.ofBytes(KEY, requireNonEmpty("clientPrivateKeyPem", pem));
       return this;
     }
 
     /**
-     * Sets the PEM file with the CA certificates that the server's certificate must chain to, instead of
-     * the JVM's trust store; re-read on reload. Profile key {@code tls.server_ca_cert_path}, variable
-     * {@code TEMPORAL_TLS_SERVER_CA_CERT_PATH}.
+     * Sets the PEM file with the CA certificates that the server's certificate must chain to,
+     * instead of the JVM's trust store; re-read on reload. Profile key {@code
+     * tls.server_ca_cert_path}, variable {@code TEMPORAL_TLS_SERVER_CA_CERT_PATH}.
      */
     public Builder setServerCaCertificatesPath(Path path) {
       this.serverCaCertificates = path == null ? null : PemSource.ofFile(CA, path);
@@ -465,14 +489,17 @@ public final class WorkerConnectionOptions {
      * tls.server_ca_cert_data}, variable {@code TEMPORAL_TLS_SERVER_CA_CERT_DATA}.
      */
     public Builder setServerCaCertificatesPem(byte[] pem) {
-      this.serverCaCertificates = pem == null ? null : PemSource.ofBytes(CA, requireNonEmpty("serverCaCertificatesPem", pem));
+      this.serverCaCertificates =
+          pem == null
+              ? null
+              : PemSource.ofBytes(CA, requireNonEmpty("serverCaCertificatesPem", pem));
       return this;
     }
 
     /**
      * Sets the host name that the server's certificate must match, also sent as TLS SNI and HTTP/2
-     * authority, when it differs from the target's host. Profile key {@code tls.server_name}, variable
-     * {@code TEMPORAL_TLS_SERVER_NAME}.
+     * authority, when it differs from the target's host. Profile key {@code tls.server_name},
+     * variable {@code TEMPORAL_TLS_SERVER_NAME}.
      */
     public Builder setServerName(String serverName) {
       this.serverName = serverName == null ? null : requireNonBlank("serverName", serverName);
@@ -492,8 +519,8 @@ public final class WorkerConnectionOptions {
     }
 
     /**
-     * Allows plaintext to a target that is not a loopback address. Only for networks where every hop is
-     * trusted (for example a service mesh that adds mTLS); credentials still require TLS.
+     * Allows plaintext to a target that is not a loopback address. Only for networks where every
+     * hop is trusted (for example a service mesh that adds mTLS); credentials still require TLS.
      */
     public Builder setAllowPlaintext(boolean allowPlaintext) {
       this.plaintextAllowed = allowPlaintext;
@@ -515,11 +542,11 @@ public final class WorkerConnectionOptions {
     }
 
     /**
-     * Sets base service stubs options for everything that is not connection security (metrics scope,
-     * gRPC interceptors, timeouts). Their target, TLS settings and authority are replaced by this
-     * builder's; a custom channel or SSL context is refused because it would bypass these settings.
-     * Pass credentials through {@link #setApiKey(String)}, not through the base options, so that the
-     * TLS rule applies to them.
+     * Sets base service stubs options for everything that is not connection security (metrics
+     * scope, gRPC interceptors, timeouts). Their target, TLS settings and authority are replaced by
+     * this builder's; a custom channel or SSL context is refused because it would bypass these
+     * settings. Pass credentials through {@link #setApiKey(String)}, not through the base options,
+     * so that the TLS rule applies to them.
      */
     public Builder setServiceStubsOptions(WorkflowServiceStubsOptions options) {
       if (options != null) {
@@ -557,7 +584,9 @@ public final class WorkerConnectionOptions {
               Reason.CREDENTIALS_WITHOUT_TLS,
               "Refusing to send "
                   + (apiKey != null ? "an API key" : "an 'authorization' gRPC header")
-                  + " to '" + target + "' without TLS: anyone on the network path could read and"
+                  + " to '"
+                  + target
+                  + "' without TLS: anyone on the network path could read and"
                   + " reuse it. TLS is disabled (profile key tls.disabled = true, TEMPORAL_TLS=false, or"
                   + " setTlsEnabled(false)); enable TLS, or remove the credential (api_key /"
                   + " TEMPORAL_API_KEY / setApiKey).");
@@ -573,7 +602,9 @@ public final class WorkerConnectionOptions {
         if (!address.isLoopback() && !plaintextAllowed) {
           throw new ConnectionSecurityException(
               Reason.PLAINTEXT_NOT_ALLOWED,
-              "Refusing a plaintext connection to '" + target + "': it is not a loopback address"
+              "Refusing a plaintext connection to '"
+                  + target
+                  + "': it is not a loopback address"
                   + " (localhost, 127.0.0.0/8, ::1), and without TLS anyone on the network path can read"
                   + " and alter the worker's traffic. Configure TLS: in the client config profile add a"
                   + " [profile.<name>.tls] section (server_ca_cert_path, client_cert_path, client_key_path,"
@@ -596,7 +627,8 @@ public final class WorkerConnectionOptions {
                 + " tls.server_name / TEMPORAL_TLS_SERVER_NAME / setServerName(..) to that name.");
       }
       if ((clientCertificate == null) != (clientPrivateKey == null)) {
-        String present = clientCertificate != null ? "a client certificate" : "a client private key";
+        String present =
+            clientCertificate != null ? "a client certificate" : "a client private key";
         String missing =
             clientCertificate != null
                 ? "the private key (tls.client_key_path / TEMPORAL_TLS_CLIENT_KEY_PATH /"
@@ -605,8 +637,11 @@ public final class WorkerConnectionOptions {
                     + " setClientCertificatePath)";
         throw new ConnectionSecurityException(
             Reason.INCOMPLETE_CLIENT_IDENTITY,
-            "Mutual TLS needs a certificate and its private key, but only " + present
-                + " is configured; add " + missing + ".");
+            "Mutual TLS needs a certificate and its private key, but only "
+                + present
+                + " is configured; add "
+                + missing
+                + ".");
       }
       return new WorkerConnectionOptions(this, true);
     }

@@ -24,31 +24,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings the Temporal server's Nexus endpoints in step with an {@link EndpointRegistry}, through the
- * server's {@code OperatorService}, storing each endpoint's policy in its description as a document
- * signed with the registry key.
+ * Brings the Temporal server's Nexus endpoints in step with an {@link EndpointRegistry}, through
+ * the server's {@code OperatorService}, storing each endpoint's policy in its description as a
+ * document signed with the registry key.
  *
  * <p>For each registry endpoint the reconciler creates the server endpoint when it is missing, and
- * updates it when its target or its signed policy (allowlist, description, registry version, target,
- * signature) differs from the registry. Server endpoints the registry no longer has are deleted only
- * with {@link Builder#setDeleteRemovedEndpoints(boolean) setDeleteRemovedEndpoints(true)}, and only when
- * they carry a policy that verifies under the registry key. Endpoints that nexus-security does not
- * manage (no policy in their description) are never changed or deleted unless {@link
- * Builder#setTakeOverUnmanagedEndpoints(boolean) setTakeOverUnmanagedEndpoints(true)} says so.
+ * updates it when its target or its signed policy (allowlist, description, registry version,
+ * target, signature) differs from the registry. Server endpoints the registry no longer has are
+ * deleted only with {@link Builder#setDeleteRemovedEndpoints(boolean)
+ * setDeleteRemovedEndpoints(true)}, and only when they carry a policy that verifies under the
+ * registry key. Endpoints that nexus-security does not manage (no policy in their description) are
+ * never changed or deleted unless {@link Builder#setTakeOverUnmanagedEndpoints(boolean)
+ * setTakeOverUnmanagedEndpoints(true)} says so.
  *
  * <p>{@link #plan()} reads the registry and the server and returns a {@link ReconcilePlan} without
- * changing anything (a dry run); {@link #apply(ReconcilePlan)} executes one; {@link #reconcile()} does
- * both. Updates and deletes name the server version read when planning; when the server reports that
- * the endpoint changed meanwhile (FAILED_PRECONDITION on a real server), or any write fails, the
- * reconciler reads the endpoint again, plans it again and retries, up to {@link
+ * changing anything (a dry run); {@link #apply(ReconcilePlan)} executes one; {@link #reconcile()}
+ * does both. Updates and deletes name the server version read when planning; when the server
+ * reports that the endpoint changed meanwhile (FAILED_PRECONDITION on a real server), or any write
+ * fails, the reconciler reads the endpoint again, plans it again and retries, up to {@link
  * Builder#setMaxAttempts(int) maxAttempts} writes per endpoint. A run right after a successful run
  * plans no change.
  *
- * <p><b>Security.</b> The reconciler holds the registry's <em>private</em> signing keyset (Tink, Ed25519
- * recommended); workers hold only its public half (see {@link ServerEndpointRegistry}). Run it where
- * registry administrators run their tooling, not in workers. It needs a principal allowed to call the
- * OperatorService's Nexus endpoint methods (cluster admin on a self-hosted server). The signing keyset is
- * never logged or shown in {@code toString}.
+ * <p><b>Security.</b> The reconciler holds the registry's <em>private</em> signing keyset (Tink,
+ * Ed25519 recommended); workers hold only its public half (see {@link ServerEndpointRegistry}). Run
+ * it where registry administrators run their tooling, not in workers. It needs a principal allowed
+ * to call the OperatorService's Nexus endpoint methods (cluster admin on a self-hosted server). The
+ * signing keyset is never logged or shown in {@code toString}.
  *
  * <pre>{@code
  * OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(
@@ -65,15 +66,17 @@ import org.slf4j.LoggerFactory;
  * if (!result.isSuccess()) { System.err.println(result); }
  * }</pre>
  *
- * <p>Thread-safe, but runs of one registry against one server should not overlap: each run is correct
- * on its own (concurrent changes are detected by version), yet two runs with different registries would
- * undo each other.
+ * <p>Thread-safe, but runs of one registry against one server should not overlap: each run is
+ * correct on its own (concurrent changes are detected by version), yet two runs with different
+ * registries would undo each other.
  */
 public final class EndpointReconciler {
   /** Default number of write attempts per endpoint. */
   public static final int DEFAULT_MAX_ATTEMPTS = 5;
+
   /** Default page size of ListNexusEndpoints (the server's default maximum). */
   public static final int DEFAULT_PAGE_SIZE = 100;
+
   /** Default deadline of each OperatorService call. */
   public static final Duration DEFAULT_RPC_TIMEOUT = Duration.ofSeconds(10);
 
@@ -105,9 +108,9 @@ public final class EndpointReconciler {
   }
 
   /**
-   * Reads the registry and every server endpoint and plans what to change, without changing anything.
-   * Policies to write are signed now, so the plan also reports those that would not fit the server's
-   * description limit ({@link ReconcileAction.Type#ERROR}).
+   * Reads the registry and every server endpoint and plans what to change, without changing
+   * anything. Policies to write are signed now, so the plan also reports those that would not fit
+   * the server's description limit ({@link ReconcileAction.Type#ERROR}).
    *
    * @throws ServerRegistryException if the server's endpoints cannot be listed
    */
@@ -172,7 +175,11 @@ public final class EndpointReconciler {
             action.getReason());
       case ERROR:
         return new ReconcileResult.ActionResult(
-            action, ReconcileResult.Outcome.FAILED, 0, action.getServerVersion(), action.getReason());
+            action,
+            ReconcileResult.Outcome.FAILED,
+            0,
+            action.getServerVersion(),
+            action.getReason());
       default:
         return change(action);
     }
@@ -209,7 +216,8 @@ public final class EndpointReconciler {
       try {
         fresh = server.findByName(name);
       } catch (StatusRuntimeException e) {
-        return failed(action, attempt, step, refused + "; reading it again failed too (" + describe(e) + ")");
+        return failed(
+            action, attempt, step, refused + "; reading it again failed too (" + describe(e) + ")");
       }
       if (!changedSince(step.getServer(), fresh)) {
         return failed(action, attempt, step, refused + conflictNote(conflicts));
@@ -264,7 +272,8 @@ public final class EndpointReconciler {
       case CREATE:
         return server
             .stub()
-            .createNexusEndpoint(CreateNexusEndpointRequest.newBuilder().setSpec(step.getSpec()).build())
+            .createNexusEndpoint(
+                CreateNexusEndpointRequest.newBuilder().setSpec(step.getSpec()).build())
             .getEndpoint()
             .getVersion();
       case UPDATE:
@@ -405,8 +414,8 @@ public final class EndpointReconciler {
     }
 
     /**
-     * Whether to delete server endpoints that the registry no longer has (default {@code false}). Only
-     * endpoints whose policy verifies under the registry key are deleted.
+     * Whether to delete server endpoints that the registry no longer has (default {@code false}).
+     * Only endpoints whose policy verifies under the registry key are deleted.
      */
     public Builder setDeleteRemovedEndpoints(boolean delete) {
       this.deleteRemoved = delete;
@@ -417,8 +426,8 @@ public final class EndpointReconciler {
      * Whether to take over endpoints that nexus-security does not manage (default {@code false}): a
      * registry endpoint whose name is taken on the server by an endpoint without a nexus-security
      * policy (or with one this key cannot verify) overwrites it; together with {@link
-     * #setDeleteRemovedEndpoints(boolean) setDeleteRemovedEndpoints(true)}, every server endpoint not
-     * in the registry is deleted, managed or not.
+     * #setDeleteRemovedEndpoints(boolean) setDeleteRemovedEndpoints(true)}, every server endpoint
+     * not in the registry is deleted, managed or not.
      */
     public Builder setTakeOverUnmanagedEndpoints(boolean takeOver) {
       this.takeOverUnmanaged = takeOver;
@@ -464,8 +473,8 @@ public final class EndpointReconciler {
     /**
      * Builds the reconciler.
      *
-     * @throws IllegalArgumentException if registry, stubs or signing keyset is missing, or the keyset's
-     *     primary key is not a private signature key
+     * @throws IllegalArgumentException if registry, stubs or signing keyset is missing, or the
+     *     keyset's primary key is not a private signature key
      */
     public EndpointReconciler build() {
       if (registry == null) {

@@ -5,12 +5,13 @@ import dev.nexussecurity.core.internal.server.PlannedStep;
 import java.util.Optional;
 
 /**
- * One entry of a {@link ReconcilePlan}: what the {@link EndpointReconciler} will do with one endpoint
- * name, and why.
+ * One entry of a {@link ReconcilePlan}: what the {@link EndpointReconciler} will do with one
+ * endpoint name, and why.
  *
- * <p>Every endpoint name found in the registry or on the server gets exactly one action. Only {@link
- * Type#CREATE}, {@link Type#UPDATE} and {@link Type#DELETE} change the server; {@link Type#ERROR} marks
- * something the registry asks for that cannot be done, and fails the reconciliation's result.
+ * <p>Every endpoint name found in the registry or on the server gets exactly one action. Only
+ * {@link Type#CREATE}, {@link Type#UPDATE} and {@link Type#DELETE} change the server; {@link
+ * Type#ERROR} marks something the registry asks for that cannot be done, and fails the
+ * reconciliation's result.
  *
  * <pre>{@code
  * for (ReconcileAction action : reconciler.plan().getActions()) {
@@ -18,8 +19,8 @@ import java.util.Optional;
  * }
  * }</pre>
  *
- * <p>Immutable and thread-safe; made only by {@link EndpointReconciler#plan()}. Never null: optional
- * values are {@link Optional}s.
+ * <p>Immutable and thread-safe; made only by {@link EndpointReconciler#plan()}. Never null:
+ * optional values are {@link Optional}s.
  */
 public final class ReconcileAction {
   /** What an action does. */
@@ -35,7 +36,9 @@ public final class ReconcileAction {
     DELETE,
     /** Nothing to do: the server says what the registry says. */
     UNCHANGED,
-    /** Deliberately left alone: a removed endpoint while deletion is off, or one not managed here. */
+    /**
+     * Deliberately left alone: a removed endpoint while deletion is off, or one not managed here.
+     */
     SKIP,
     /** The registry asks for something that cannot be done; the reason says what to fix. */
     ERROR;
@@ -98,7 +101,9 @@ public final class ReconcileAction {
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder();
-    sb.append(symbol(getType())).append(' ').append(getType().name().toLowerCase(java.util.Locale.ROOT));
+    sb.append(symbol(getType()))
+        .append(' ')
+        .append(getType().name().toLowerCase(java.util.Locale.ROOT));
     sb.append(' ').append(getEndpointName());
     NexusEndpoint desired = step.getDesired();
     if (desired != null && (getType() == Type.CREATE || getType() == Type.UPDATE)) {

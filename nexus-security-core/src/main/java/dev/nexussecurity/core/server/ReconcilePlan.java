@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What {@link EndpointReconciler#apply(ReconcilePlan)} would do to bring the server's Nexus endpoints in
- * step with the registry: one {@link ReconcileAction} per endpoint name, in name order. Computing a plan
- * changes nothing, so a plan is a dry run; {@link #toString()} prints it for review.
+ * What {@link EndpointReconciler#apply(ReconcilePlan)} would do to bring the server's Nexus
+ * endpoints in step with the registry: one {@link ReconcileAction} per endpoint name, in name
+ * order. Computing a plan changes nothing, so a plan is a dry run; {@link #toString()} prints it
+ * for review.
  *
  * <pre>{@code
  * ReconcilePlan plan = reconciler.plan();
@@ -26,8 +27,8 @@ import java.util.Map;
  * }
  * }</pre>
  *
- * <p>Immutable and thread-safe; made only by {@link EndpointReconciler#plan()}. It records the server
- * version of each endpoint it read: applying a stale plan re-reads what changed meanwhile.
+ * <p>Immutable and thread-safe; made only by {@link EndpointReconciler#plan()}. It records the
+ * server version of each endpoint it read: applying a stale plan re-reads what changed meanwhile.
  */
 public final class ReconcilePlan {
   private final List<ReconcileAction> actions;

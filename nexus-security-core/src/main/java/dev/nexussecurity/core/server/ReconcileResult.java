@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What {@link EndpointReconciler#apply(ReconcilePlan)} did: one {@link ActionResult} per action of the
- * plan, in the plan's order.
+ * What {@link EndpointReconciler#apply(ReconcilePlan)} did: one {@link ActionResult} per action of
+ * the plan, in the plan's order.
  *
  * <pre>{@code
  * ReconcileResult result = reconciler.reconcile();
@@ -28,8 +28,8 @@ public final class ReconcileResult {
     /** The change was made on the server. */
     APPLIED,
     /**
-     * Nothing needed doing: the action was {@link ReconcileAction.Type#UNCHANGED}, or the server was
-     * found already in step when a conflict made the reconciler read it again.
+     * Nothing needed doing: the action was {@link ReconcileAction.Type#UNCHANGED}, or the server
+     * was found already in step when a conflict made the reconciler read it again.
      */
     UNCHANGED,
     /** Deliberately left alone ({@link ReconcileAction.Type#SKIP}). */
@@ -75,14 +75,16 @@ public final class ReconcileResult {
     }
 
     /**
-     * How many write calls were sent to the server: 0 for actions that change nothing, more than 1 when
-     * a concurrent change made the reconciler read the endpoint again and retry.
+     * How many write calls were sent to the server: 0 for actions that change nothing, more than 1
+     * when a concurrent change made the reconciler read the endpoint again and retry.
      */
     public int getAttempts() {
       return attempts;
     }
 
-    /** The server endpoint's version afterwards; 0 when it does not exist (deleted, or never made). */
+    /**
+     * The server endpoint's version afterwards; 0 when it does not exist (deleted, or never made).
+     */
     public long getServerVersion() {
       return serverVersion;
     }

@@ -25,31 +25,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An {@link EndpointRegistry} read from the Temporal server's Nexus endpoints, so that every worker of a
- * deployment sees one source of truth: the policies an {@link EndpointReconciler} stored in the
- * endpoints' descriptions, signed with the registry key.
+ * An {@link EndpointRegistry} read from the Temporal server's Nexus endpoints, so that every worker
+ * of a deployment sees one source of truth: the policies an {@link EndpointReconciler} stored in
+ * the endpoints' descriptions, signed with the registry key.
  *
- * <p><b>Security.</b> Each endpoint's policy is verified with the registry's <em>public</em> keyset:
- * the signature, that it names this endpoint and the server endpoint's target, and that it is not older
- * than a policy this process already accepted for the endpoint. An endpoint whose policy fails any of
- * these (edited on the server, unparsable, signed by a key the keyset does not hold, moved to another
- * endpoint, re-targeted, rolled back) admits nobody: {@link #checkAccess} answers {@link
- * dev.nexussecurity.api.ReasonCode#ENDPOINT_POLICY_INVALID}, {@link #findEndpoint} and {@link
- * #listEndpoints} leave it out, and {@link ServerRegistryStatus#getInvalidEndpoints()} says why. So a
- * server administrator who can edit descriptions or targets can deny service, but cannot widen an
- * allowlist, re-target an endpoint or move a policy to another endpoint. Server endpoints without a
- * nexus-security policy ("private" endpoints) are unknown ({@code UNKNOWN_ENDPOINT}) even though they
- * exist on the server.
+ * <p><b>Security.</b> Each endpoint's policy is verified with the registry's <em>public</em>
+ * keyset: the signature, that it names this endpoint and the server endpoint's target, and that it
+ * is not older than a policy this process already accepted for the endpoint. An endpoint whose
+ * policy fails any of these (edited on the server, unparsable, signed by a key the keyset does not
+ * hold, moved to another endpoint, re-targeted, rolled back) admits nobody: {@link #checkAccess}
+ * answers {@link dev.nexussecurity.api.ReasonCode#ENDPOINT_POLICY_INVALID}, {@link #findEndpoint}
+ * and {@link #listEndpoints} leave it out, and {@link ServerRegistryStatus#getInvalidEndpoints()}
+ * says why. So a server administrator who can edit descriptions or targets can deny service, but
+ * cannot widen an allowlist, re-target an endpoint or move a policy to another endpoint. Server
+ * endpoints without a nexus-security policy ("private" endpoints) are unknown ({@code
+ * UNKNOWN_ENDPOINT}) even though they exist on the server.
  *
- * <p><b>Refresh.</b> The endpoints are read once when the registry starts (by default a failure there
- * is thrown), then every {@link Builder#setRefreshInterval refresh interval} on one daemon thread, and
- * on demand with {@link #refresh()}. Each refresh lists every endpoint (page by page), verifies what
- * changed, and replaces the snapshot in one step. A failed refresh keeps the last good snapshot and is
- * reported: thrown by {@link #refresh()}, recorded in {@link #getStatus()}, given to the status
- * listener and logged.
+ * <p><b>Refresh.</b> The endpoints are read once when the registry starts (by default a failure
+ * there is thrown), then every {@link Builder#setRefreshInterval refresh interval} on one daemon
+ * thread, and on demand with {@link #refresh()}. Each refresh lists every endpoint (page by page),
+ * verifies what changed, and replaces the snapshot in one step. A failed refresh keeps the last
+ * good snapshot and is reported: thrown by {@link #refresh()}, recorded in {@link #getStatus()},
+ * given to the status listener and logged.
  *
- * <p><b>Reads</b> never block and see one immutable snapshot; {@link #checkAccess} is O(1) and allocates
- * nothing.
+ * <p><b>Reads</b> never block and see one immutable snapshot; {@link #checkAccess} is O(1) and
+ * allocates nothing.
  *
  * <pre>{@code
  * try (ServerEndpointRegistry registry = ServerEndpointRegistry.newBuilder()
@@ -72,6 +72,7 @@ import org.slf4j.LoggerFactory;
 public final class ServerEndpointRegistry implements EndpointRegistry, AutoCloseable {
   /** Default interval between background refreshes. */
   public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(30);
+
   /** Shortest accepted refresh interval (other than zero, which turns background refresh off). */
   public static final Duration MIN_REFRESH_INTERVAL = Duration.ofMillis(10);
 
@@ -131,10 +132,10 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
   }
 
   /**
-   * {@code UNKNOWN_ENDPOINT} for an endpoint the server does not have or that carries no nexus-security
-   * policy, {@code ENDPOINT_POLICY_INVALID} for one whose policy failed verification, {@code
-   * CALLER_NOT_ALLOWED} for a caller not on a verified allowlist, otherwise allowed. O(1), allocation
-   * free, never blocks; null arguments are denied.
+   * {@code UNKNOWN_ENDPOINT} for an endpoint the server does not have or that carries no
+   * nexus-security policy, {@code ENDPOINT_POLICY_INVALID} for one whose policy failed
+   * verification, {@code CALLER_NOT_ALLOWED} for a caller not on a verified allowlist, otherwise
+   * allowed. O(1), allocation free, never blocks; null arguments are denied.
    */
   @Override
   public AccessDecision checkAccess(String endpointName, String callerNamespace) {
@@ -142,11 +143,12 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
   }
 
   /**
-   * Reads the server's endpoints now and replaces the snapshot. Waits for a refresh already running.
-   * The status listener has been called when this returns.
+   * Reads the server's endpoints now and replaces the snapshot. Waits for a refresh already
+   * running. The status listener has been called when this returns.
    *
    * @return the status after this refresh
-   * @throws ServerRegistryException if the endpoints cannot be read; the last good snapshot stays in use
+   * @throws ServerRegistryException if the endpoints cannot be read; the last good snapshot stays
+   *     in use
    * @throws IllegalStateException if this registry is closed
    */
   public ServerRegistryStatus refresh() {
@@ -328,8 +330,8 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
     }
 
     /**
-     * The registry's public signature keyset (required): the public half of the keyset the reconciler
-     * signs with. Validated in {@link #start()}: private or symmetric keys are refused.
+     * The registry's public signature keyset (required): the public half of the keyset the
+     * reconciler signs with. Validated in {@link #start()}: private or symmetric keys are refused.
      */
     public Builder setRegistryPublicKeyset(KeysetHandle publicKeyset) {
       this.publicKeyset =
@@ -338,8 +340,8 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
     }
 
     /**
-     * How long to wait between background refreshes (default 30 seconds); {@link Duration#ZERO} turns
-     * them off (refresh on demand only). Otherwise at least {@link #MIN_REFRESH_INTERVAL}.
+     * How long to wait between background refreshes (default 30 seconds); {@link Duration#ZERO}
+     * turns them off (refresh on demand only). Otherwise at least {@link #MIN_REFRESH_INTERVAL}.
      */
     public Builder setRefreshInterval(Duration interval) {
       if (interval == null
@@ -386,7 +388,8 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
 
     /**
      * Whether {@link #start()} fails when the first read fails (default {@code true}). With {@code
-     * false} the registry starts empty, denying every endpoint, and keeps retrying in the background.
+     * false} the registry starts empty, denying every endpoint, and keeps retrying in the
+     * background.
      */
     public Builder setRequireInitialLoad(boolean require) {
       this.requireInitialLoad = require;
@@ -402,10 +405,10 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
     /**
      * Reads the server's endpoints once and starts the background refresh.
      *
-     * @throws IllegalArgumentException if stubs or keyset is missing, or the keyset holds anything but
-     *     public signature keys
-     * @throws ServerRegistryException if the first read fails and {@link #setRequireInitialLoad} is on
-     *     (nothing is left running)
+     * @throws IllegalArgumentException if stubs or keyset is missing, or the keyset holds anything
+     *     but public signature keys
+     * @throws ServerRegistryException if the first read fails and {@link #setRequireInitialLoad} is
+     *     on (nothing is left running)
      */
     public ServerEndpointRegistry start() {
       if (stubs == null) {

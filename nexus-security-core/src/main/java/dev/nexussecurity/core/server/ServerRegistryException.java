@@ -3,9 +3,9 @@ package dev.nexussecurity.core.server;
 import dev.nexussecurity.api.NexusSecurityException;
 
 /**
- * Reading or changing the Temporal server's Nexus endpoints failed: the server could not be reached, or
- * refused the call (for example the principal may not use the OperatorService). The message names the
- * operation, the gRPC status and what to check; the cause is the gRPC error.
+ * Reading or changing the Temporal server's Nexus endpoints failed: the server could not be
+ * reached, or refused the call (for example the principal may not use the OperatorService). The
+ * message names the operation, the gRPC status and what to check; the cause is the gRPC error.
  *
  * <pre>{@code
  * try {

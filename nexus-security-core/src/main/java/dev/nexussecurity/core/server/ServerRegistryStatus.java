@@ -7,9 +7,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The state of a {@link ServerEndpointRegistry}: when it last refreshed successfully, the last error, how
- * many refreshes failed in a row, and what the snapshot in use holds, including the endpoints whose
- * policy failed verification (they admit nobody) and why.
+ * The state of a {@link ServerEndpointRegistry}: when it last refreshed successfully, the last
+ * error, how many refreshes failed in a row, and what the snapshot in use holds, including the
+ * endpoints whose policy failed verification (they admit nobody) and why.
  *
  * <pre>{@code
  * ServerRegistryStatus status = registry.getStatus();
@@ -59,8 +59,8 @@ public final class ServerRegistryStatus {
   }
 
   /**
-   * The error of the most recent failed refresh, kept after later successes as history; empty when no
-   * refresh has failed. Whether it is current: {@link #getConsecutiveFailures()} {@code > 0}.
+   * The error of the most recent failed refresh, kept after later successes as history; empty when
+   * no refresh has failed. Whether it is current: {@link #getConsecutiveFailures()} {@code > 0}.
    */
   public Optional<String> getLastError() {
     return Optional.ofNullable(lastError);
@@ -91,8 +91,8 @@ public final class ServerRegistryStatus {
   }
 
   /**
-   * How many server endpoints carry no nexus-security policy ("private" endpoints); they are unknown
-   * to this registry and denied with {@code UNKNOWN_ENDPOINT}.
+   * How many server endpoints carry no nexus-security policy ("private" endpoints); they are
+   * unknown to this registry and denied with {@code UNKNOWN_ENDPOINT}.
    */
   public int getUnmanagedEndpointCount() {
     return unmanagedEndpointCount;

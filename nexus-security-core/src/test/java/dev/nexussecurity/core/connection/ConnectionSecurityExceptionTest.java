@@ -14,13 +14,17 @@ class ConnectionSecurityExceptionTest {
     IOException cause = new IOException("disk");
     ConnectionSecurityException e =
         new ConnectionSecurityException(Reason.FILE_UNREADABLE, "cannot read /x", cause);
-    assertThat(e).isInstanceOf(NexusSecurityException.class).hasMessage("cannot read /x").hasCause(cause);
+    assertThat(e)
+        .isInstanceOf(NexusSecurityException.class)
+        .hasMessage("cannot read /x")
+        .hasCause(cause);
     assertThat(e.getReason()).isEqualTo(Reason.FILE_UNREADABLE);
   }
 
   @Test
   void nullReasonOrMessage_isRejected() {
-    assertThatThrownBy(() -> new ConnectionSecurityException(null, "m")).hasMessageContaining("reason");
+    assertThatThrownBy(() -> new ConnectionSecurityException(null, "m"))
+        .hasMessageContaining("reason");
     assertThatThrownBy(() -> new ConnectionSecurityException(Reason.TLS_SETUP_FAILED, null))
         .hasMessageContaining("message");
   }

@@ -1,8 +1,8 @@
 package dev.nexussecurity.core.connection;
 
+import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -34,9 +34,9 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * Test certificate authority: EC P-256 CAs, server and client certificates (also expired ones or ones
- * without the clientAuth usage), written as PEM. Built with BouncyCastle so that the code under test
- * (which uses the JDK) does not produce its own expected inputs.
+ * Test certificate authority: EC P-256 CAs, server and client certificates (also expired ones or
+ * ones without the clientAuth usage), written as PEM. Built with BouncyCastle so that the code
+ * under test (which uses the JDK) does not produce its own expected inputs.
  */
 public final class TestPki {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -78,8 +78,12 @@ public final class TestPki {
     try {
       X509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(
-              name, serial(), Date.from(now.minus(Duration.ofHours(1))),
-              Date.from(now.plus(Duration.ofDays(1))), name, keyPair.getPublic());
+              name,
+              serial(),
+              Date.from(now.minus(Duration.ofHours(1))),
+              Date.from(now.plus(Duration.ofDays(1))),
+              name,
+              keyPair.getPublic());
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
       builder.addExtension(
           Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
@@ -96,54 +100,90 @@ public final class TestPki {
     dnsNames.forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
     ipAddresses.forEach(n -> names.add(new GeneralName(GeneralName.iPAddress, n)));
     Instant now = Instant.now();
-    return issue(ca, "server", KeyPurposeId.id_kp_serverAuth, names,
-        now.minus(Duration.ofHours(1)), now.plus(Duration.ofHours(12)));
+    return issue(
+        ca,
+        "server",
+        KeyPurposeId.id_kp_serverAuth,
+        names,
+        now.minus(Duration.ofHours(1)),
+        now.plus(Duration.ofHours(12)));
   }
 
   /** A client certificate valid from an hour ago for twelve hours. */
   public static Issued newClient(Issued ca, String commonName) {
     Instant now = Instant.now();
-    return issue(ca, commonName, KeyPurposeId.id_kp_clientAuth, List.of(),
-        now.minus(Duration.ofHours(1)), now.plus(Duration.ofHours(12)));
+    return issue(
+        ca,
+        commonName,
+        KeyPurposeId.id_kp_clientAuth,
+        List.of(),
+        now.minus(Duration.ofHours(1)),
+        now.plus(Duration.ofHours(12)));
   }
 
   /** A client certificate that expired an hour ago. */
   public static Issued newExpiredClient(Issued ca, String commonName) {
     Instant now = Instant.now();
-    return issue(ca, commonName, KeyPurposeId.id_kp_clientAuth, List.of(),
-        now.minus(Duration.ofDays(2)), now.minus(Duration.ofHours(1)));
+    return issue(
+        ca,
+        commonName,
+        KeyPurposeId.id_kp_clientAuth,
+        List.of(),
+        now.minus(Duration.ofDays(2)),
+        now.minus(Duration.ofHours(1)));
   }
 
   /** A client certificate whose validity starts in an hour. */
   public static Issued newNotYetValidClient(Issued ca, String commonName) {
     Instant now = Instant.now();
-    return issue(ca, commonName, KeyPurposeId.id_kp_clientAuth, List.of(),
-        now.plus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)));
+    return issue(
+        ca,
+        commonName,
+        KeyPurposeId.id_kp_clientAuth,
+        List.of(),
+        now.plus(Duration.ofHours(1)),
+        now.plus(Duration.ofDays(1)));
   }
 
   /** A certificate for server authentication only, not usable as a client certificate. */
   public static Issued newServerOnlyUsage(Issued ca, String commonName) {
     Instant now = Instant.now();
-    return issue(ca, commonName, KeyPurposeId.id_kp_serverAuth, List.of(),
-        now.minus(Duration.ofHours(1)), now.plus(Duration.ofHours(12)));
+    return issue(
+        ca,
+        commonName,
+        KeyPurposeId.id_kp_serverAuth,
+        List.of(),
+        now.minus(Duration.ofHours(1)),
+        now.plus(Duration.ofHours(12)));
   }
 
   private static Issued issue(
-      Issued ca, String commonName, KeyPurposeId usage, List<GeneralName> sans, Instant notBefore,
+      Issued ca,
+      String commonName,
+      KeyPurposeId usage,
+      List<GeneralName> sans,
+      Instant notBefore,
       Instant notAfter) {
     KeyPair keyPair = newKeyPair();
     try {
       X509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(
-              ca.certificate, serial(), Date.from(notBefore), Date.from(notAfter),
-              new X500Name("CN=" + commonName), keyPair.getPublic());
+              ca.certificate,
+              serial(),
+              Date.from(notBefore),
+              Date.from(notAfter),
+              new X500Name("CN=" + commonName),
+              keyPair.getPublic());
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       builder.addExtension(
-          Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
+          Extension.keyUsage,
+          true,
+          new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
       builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(usage));
       if (!sans.isEmpty()) {
         builder.addExtension(
-            Extension.subjectAlternativeName, false,
+            Extension.subjectAlternativeName,
+            false,
             new GeneralNames(sans.toArray(new GeneralName[0])));
       }
       X509Certificate cert = sign(builder, ca.keyPair.getPrivate());
@@ -183,9 +223,13 @@ public final class TestPki {
   }
 
   private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
+    return "-----BEGIN "
+        + type
+        + "-----\n"
         + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   /** A fresh EC P-256 key pair. */
@@ -206,7 +250,8 @@ public final class TestPki {
   private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey issuerKey) {
     try {
       return new JcaX509CertificateConverter()
-          .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
+          .getCertificate(
+              builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
     } catch (GeneralSecurityException | OperatorCreationException e) {
       throw new IllegalStateException(e);
     }

@@ -36,6 +36,7 @@ class TlsMaterialStatusTest {
     assertThat(status.getClientCertificate()).contains(client.certificate);
     assertThat(status.getConsecutiveReloadFailures()).isEqualTo(3);
     assertThat(status.toString())
-        .contains("CN=status-client", client.serial().toString(16), "KEY_CERTIFICATE_MISMATCH", "=3");
+        .contains(
+            "CN=status-client", client.serial().toString(16), "KEY_CERTIFICATE_MISMATCH", "=3");
   }
 }

@@ -24,13 +24,13 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
- * Temporal's embedded test server served over TLS, or mutual TLS when a client CA is given, on a free
- * loopback port. It records the serial number of every client certificate and every {@code authorization}
- * header it sees.
+ * Temporal's embedded test server served over TLS, or mutual TLS when a client CA is given, on a
+ * free loopback port. It records the serial number of every client certificate and every {@code
+ * authorization} header it sees.
  *
- * <p>Pinned to temporal-testing 1.38.0: {@code TestServer.createPortBoundServer} only serves plaintext,
- * so this builds the server from the internal classes {@link TestServicesStarter} and {@link
- * GRPCServerHelper}, which have no stability promise and may change with the SDK version.
+ * <p>Pinned to temporal-testing 1.38.0: {@code TestServer.createPortBoundServer} only serves
+ * plaintext, so this builds the server from the internal classes {@link TestServicesStarter} and
+ * {@link GRPCServerHelper}, which have no stability promise and may change with the SDK version.
  */
 final class TlsTestServer implements AutoCloseable {
   private static final Metadata.Key<String> AUTHORIZATION =
@@ -75,12 +75,15 @@ final class TlsTestServer implements AutoCloseable {
           new ServerInterceptor() {
             @Override
             public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
-                ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+                ServerCall<ReqT, RespT> call,
+                Metadata headers,
+                ServerCallHandler<ReqT, RespT> next) {
               self[0].record(call, headers);
               return next.startCall(call, headers);
             }
           };
-      GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder, List.of(recorder));
+      GRPCServerHelper.registerServicesAndHealthChecks(
+          services.getServices(), builder, List.of(recorder));
       Server server = builder.build().start();
       self[0] = new TlsTestServer(services, server);
       return self[0];
@@ -118,7 +121,9 @@ final class TlsTestServer implements AutoCloseable {
 
   /** The serial of the client certificate of the most recent call, if it had one. */
   Optional<BigInteger> lastClientSerial() {
-    return clientSerials.isEmpty() ? Optional.empty() : Optional.of(clientSerials.get(clientSerials.size() - 1));
+    return clientSerials.isEmpty()
+        ? Optional.empty()
+        : Optional.of(clientSerials.get(clientSerials.size() - 1));
   }
 
   List<String> authorizationHeaders() {

@@ -40,20 +40,38 @@ class WorkerConnectionOptionsTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"localhost:7233", "LOCALHOST:7233", "127.0.0.1:7233", "127.10.20.30:7233",
-          "[::1]:7233", "dns:///localhost:7233", "localhost"})
+      strings = {
+        "localhost:7233",
+        "LOCALHOST:7233",
+        "127.0.0.1:7233",
+        "127.10.20.30:7233",
+        "[::1]:7233",
+        "dns:///localhost:7233",
+        "localhost"
+      })
   void plaintext_toLoopbackTarget_isAllowed(String target) {
-    WorkerConnectionOptions options = WorkerConnectionOptions.newBuilder().setTarget(target).build();
+    WorkerConnectionOptions options =
+        WorkerConnectionOptions.newBuilder().setTarget(target).build();
     assertThat(options.isTlsEnabled()).isFalse();
   }
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"temporal.example.com:7233", "10.0.0.7:7233", "128.0.0.1:7233", "0.0.0.0:7233",
-          "localhost.example.com:7233", "127.0.0.1.example.com:7233", "[::2]:7233",
-          "dns:///temporal.example.com:7233", "unix:///var/run/temporal.sock", "127.1:7233"})
+      strings = {
+        "temporal.example.com:7233",
+        "10.0.0.7:7233",
+        "128.0.0.1:7233",
+        "0.0.0.0:7233",
+        "localhost.example.com:7233",
+        "127.0.0.1.example.com:7233",
+        "[::2]:7233",
+        "dns:///temporal.example.com:7233",
+        "unix:///var/run/temporal.sock",
+        "127.1:7233"
+      })
   void plaintext_toNonLoopbackTarget_isRefusedWithHowToConfigureTls(String target) {
-    WorkerConnectionOptions.Builder builder = WorkerConnectionOptions.newBuilder().setTarget(target);
+    WorkerConnectionOptions.Builder builder =
+        WorkerConnectionOptions.newBuilder().setTarget(target);
     assertThatThrownBy(builder::build)
         .isInstanceOfSatisfying(
             ConnectionSecurityException.class,
@@ -122,7 +140,9 @@ class WorkerConnectionOptionsTest {
         loadProfile(
             "[profile.default]\naddress = \"localhost:7233\"\n"
                 + "[profile.default.tls]\ndisabled = true\n"
-                + "[profile.default.grpc_meta]\nauthorization = \"Bearer " + SECRET_KEY + "\"\n",
+                + "[profile.default.grpc_meta]\nauthorization = \"Bearer "
+                + SECRET_KEY
+                + "\"\n",
             Map.of());
     WorkerConnectionOptions.Builder builder = WorkerConnectionOptions.newBuilder(profile);
     assertThatThrownBy(builder::build)
@@ -182,7 +202,8 @@ class WorkerConnectionOptionsTest {
     WorkerConnectionOptions.Builder builder =
         WorkerConnectionOptions.newBuilder()
             .setTarget("temporal.example.com:7233")
-            .setClientPrivateKeyPem("-----BEGIN PRIVATE KEY-----".getBytes(StandardCharsets.US_ASCII));
+            .setClientPrivateKeyPem(
+                "-----BEGIN PRIVATE KEY-----".getBytes(StandardCharsets.US_ASCII));
     assertThatThrownBy(builder::build)
         .isInstanceOfSatisfying(
             ConnectionSecurityException.class,
@@ -245,12 +266,15 @@ class WorkerConnectionOptionsTest {
     ClientConfigProfile profile =
         loadProfile(
             "[profile.default]\naddress = \"temporal.example.com:7233\"\n"
-                + "api_key = \"" + SECRET_KEY + "\"\n"
+                + "api_key = \""
+                + SECRET_KEY
+                + "\"\n"
                 + "[profile.default.grpc_meta]\nx-tenant-token = \"tenant-secret-99\"\n",
             Map.of());
     WorkerConnectionOptions options =
         WorkerConnectionOptions.newBuilder(profile)
-            .setClientCertificatePem("-----BEGIN CERTIFICATE-----".getBytes(StandardCharsets.US_ASCII))
+            .setClientCertificatePem(
+                "-----BEGIN CERTIFICATE-----".getBytes(StandardCharsets.US_ASCII))
             .setClientPrivateKeyPem(keyPem)
             .build();
     String keyBody = new String(keyPem, StandardCharsets.US_ASCII).split("\n")[1];
@@ -260,7 +284,8 @@ class WorkerConnectionOptionsTest {
     assertThat(options.getGrpcMetadataKeys()).containsExactly("x-tenant-token");
   }
 
-  // ---------------------------------------------------------------- envconfig: TOML and environment
+  // ---------------------------------------------------------------- envconfig: TOML and
+  // environment
 
   @Test
   void tomlProfile_producesExpectedOptions() throws IOException {
@@ -306,7 +331,10 @@ class WorkerConnectionOptionsTest {
             "TEMPORAL_TLS_SERVER_NAME", "ns.a1b2c.tmprl.cloud");
     ClientConfigProfile profile =
         ClientConfigProfile.load(
-            LoadClientConfigProfileOptions.newBuilder().setDisableFile(true).setEnvOverrides(env).build());
+            LoadClientConfigProfileOptions.newBuilder()
+                .setDisableFile(true)
+                .setEnvOverrides(env)
+                .build());
 
     WorkerConnectionOptions options = WorkerConnectionOptions.newBuilder(profile).build();
 
@@ -343,7 +371,8 @@ class WorkerConnectionOptionsTest {
     assertThat(WorkerConnectionOptions.newBuilder(local).build().isTlsEnabled()).isFalse();
 
     ClientConfigProfile remote =
-        loadProfile("", Map.of("TEMPORAL_ADDRESS", "temporal.example.com:7233", "TEMPORAL_TLS", "false"));
+        loadProfile(
+            "", Map.of("TEMPORAL_ADDRESS", "temporal.example.com:7233", "TEMPORAL_TLS", "false"));
     assertThatThrownBy(() -> WorkerConnectionOptions.newBuilder(remote).build())
         .isInstanceOfSatisfying(
             ConnectionSecurityException.class,
@@ -385,7 +414,8 @@ class WorkerConnectionOptionsTest {
 
   private static ClientConfigProfile loadProfile(String toml, Map<String, String> env)
       throws IOException {
-    LoadClientConfigProfileOptions.Builder b = LoadClientConfigProfileOptions.newBuilder().setEnvOverrides(env);
+    LoadClientConfigProfileOptions.Builder b =
+        LoadClientConfigProfileOptions.newBuilder().setEnvOverrides(env);
     if (toml.isEmpty()) {
       b.setDisableFile(true);
     } else {

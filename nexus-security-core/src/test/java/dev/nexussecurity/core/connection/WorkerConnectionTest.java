@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * End-to-end tests of {@link WorkerConnection} against Temporal's embedded test server served over TLS and
- * over mutual TLS on loopback, with certificates generated in the test.
+ * End-to-end tests of {@link WorkerConnection} against Temporal's embedded test server served over
+ * TLS and over mutual TLS on loopback, with certificates generated in the test.
  */
 class WorkerConnectionTest {
   private static TestPki.Issued ca;
@@ -131,7 +131,8 @@ class WorkerConnectionTest {
   @Test
   void mutualTls_withCertificateFromUntrustedCa_isRefusedByServer() {
     TestPki.Issued untrusted = TestPki.newClient(otherCa, "intruder");
-    try (WorkerConnection connection = WorkerConnection.open(mtlsOptions(writeIdentity(untrusted)).build())) {
+    try (WorkerConnection connection =
+        WorkerConnection.open(mtlsOptions(writeIdentity(untrusted)).build())) {
       assertRefused(connection.getWorkflowServiceStubs());
     }
   }
@@ -150,7 +151,8 @@ class WorkerConnectionTest {
 
   @Test
   void mutualTls_withExpiredClientCertificatePresented_isRefusedByServer() throws SSLException {
-    // Our loader refuses an expired certificate; this shows the server refuses it too, with a client
+    // Our loader refuses an expired certificate; this shows the server refuses it too, with a
+    // client
     // that is identical to an accepted one except for the certificate.
     TestPki.Issued expired = TestPki.newExpiredClient(ca, "expired-worker");
     WorkflowServiceStubs accepted = rawMtlsStubs(clientA);
@@ -174,7 +176,8 @@ class WorkerConnectionTest {
     }
   }
 
-  // ---------------------------------------------------------------- server-only TLS, server name, API key
+  // ---------------------------------------------------------------- server-only TLS, server name,
+  // API key
 
   @Test
   void tls_withPinnedCa_succeeds() {
@@ -282,7 +285,8 @@ class WorkerConnectionTest {
     int port = freePort();
     TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port);
     try (WorkerConnection connection =
-        WorkerConnection.open(WorkerConnectionOptions.newBuilder().setTarget("127.0.0.1:" + port).build())) {
+        WorkerConnection.open(
+            WorkerConnectionOptions.newBuilder().setTarget("127.0.0.1:" + port).build())) {
       assertThat(connection.getTlsMaterialStatus().isTlsEnabled()).isFalse();
       assertThat(systemInfo(connection.getWorkflowServiceStubs())).isNotNull();
       assertThat(connection.reloadTlsMaterial().isTlsEnabled()).isFalse();
@@ -307,8 +311,12 @@ class WorkerConnectionTest {
       overwrite(files.cert, clientB.chainPem());
       overwrite(files.key, clientB.keyPem());
       awaitTrue(
-          () -> connection.getTlsMaterialStatus().getClientCertificate()
-              .map(c -> c.getSerialNumber().equals(clientB.serial())).orElse(false),
+          () ->
+              connection
+                  .getTlsMaterialStatus()
+                  .getClientCertificate()
+                  .map(c -> c.getSerialNumber().equals(clientB.serial()))
+                  .orElse(false),
           "the periodic reload to install worker-b's certificate");
 
       reconnect(stubs);
@@ -337,7 +345,8 @@ class WorkerConnectionTest {
               ConnectionSecurityException.class,
               e -> assertThat(e.getReason()).isEqualTo(Reason.INVALID_PRIVATE_KEY));
       TlsMaterialStatus status = connection.getTlsMaterialStatus();
-      assertThat(status.getClientCertificate().orElseThrow().getSerialNumber()).isEqualTo(clientA.serial());
+      assertThat(status.getClientCertificate().orElseThrow().getSerialNumber())
+          .isEqualTo(clientA.serial());
       assertThat(status.getLastReloadError()).isPresent();
       assertThat(status.getConsecutiveReloadFailures()).isEqualTo(1);
 
@@ -357,7 +366,8 @@ class WorkerConnectionTest {
       // the completed rotation is installed and clears the error
       overwrite(files.key, clientB.keyPem());
       TlsMaterialStatus after = connection.reloadTlsMaterial();
-      assertThat(after.getClientCertificate().orElseThrow().getSerialNumber()).isEqualTo(clientB.serial());
+      assertThat(after.getClientCertificate().orElseThrow().getSerialNumber())
+          .isEqualTo(clientB.serial());
       assertThat(after.getLastReloadError()).isEmpty();
       assertThat(after.getConsecutiveReloadFailures()).isZero();
       reconnect(stubs);
@@ -408,7 +418,8 @@ class WorkerConnectionTest {
 
   @Test
   void close_isIdempotentAndShutsStubsDown() {
-    WorkerConnection connection = WorkerConnection.open(mtlsOptions(writeIdentity(clientA)).build());
+    WorkerConnection connection =
+        WorkerConnection.open(mtlsOptions(writeIdentity(clientA)).build());
     connection.close();
     connection.close();
     assertThat(connection.getWorkflowServiceStubs().isShutdown()).isTrue();
@@ -427,7 +438,8 @@ class WorkerConnectionTest {
   }
 
   private Identity writeIdentity(TestPki.Issued client) {
-    return new Identity(write("client.pem", client.chainPem()), write("client.key", client.keyPem()));
+    return new Identity(
+        write("client.pem", client.chainPem()), write("client.key", client.keyPem()));
   }
 
   private WorkerConnectionOptions.Builder mtlsOptions(Identity identity) {
@@ -467,8 +479,8 @@ class WorkerConnectionTest {
   }
 
   /**
-   * A call that waits for the channel to become ready, so that it does not fail on a connection failure
-   * that the channel recorded before the material changed.
+   * A call that waits for the channel to become ready, so that it does not fail on a connection
+   * failure that the channel recorded before the material changed.
    */
   private static GetSystemInfoResponse systemInfo(WorkflowServiceStubs stubs) {
     return stubs
@@ -494,15 +506,18 @@ class WorkerConnectionTest {
   }
 
   /**
-   * Closes the channel's connections so that the next call performs a new TLS handshake. (The SDK does
-   * the same every minute by default.) gRPC keeps the old connection for 5 s after this, so tests that
-   * reconnect end with {@link #closeNow}.
+   * Closes the channel's connections so that the next call performs a new TLS handshake. (The SDK
+   * does the same every minute by default.) gRPC keeps the old connection for 5 s after this, so
+   * tests that reconnect end with {@link #closeNow}.
    */
   private static void reconnect(WorkflowServiceStubs stubs) {
     stubs.getRawChannel().enterIdle();
   }
 
-  /** Closes without waiting for gRPC's delayed shutdown of connections replaced by {@link #reconnect}. */
+  /**
+   * Closes without waiting for gRPC's delayed shutdown of connections replaced by {@link
+   * #reconnect}.
+   */
   private static void closeNow(WorkerConnection connection) {
     connection.getWorkflowServiceStubs().shutdownNow();
     connection.close();

@@ -68,7 +68,8 @@ class EndpointReconcilerTest {
         .setName(name)
         .setTarget(
             EndpointTarget.newBuilder()
-                .setWorker(EndpointTarget.Worker.newBuilder().setNamespace("p-ns").setTaskQueue("p-tq")))
+                .setWorker(
+                    EndpointTarget.Worker.newBuilder().setNamespace("p-ns").setTaskQueue("p-tq")))
         .setDescription(Payload.newBuilder().setData(ByteString.copyFromUtf8("mine")))
         .build();
   }
@@ -159,7 +160,10 @@ class EndpointReconcilerTest {
   void refusedWrite_isReportedWithTheServersReason_andTheOtherActionsStillRun() {
     server.namespaceMissing("missing-ns");
     registry
-        .put(endpoint("payments", 1, "orders-ns").toBuilder().setTargetNamespace("missing-ns").build())
+        .put(
+            endpoint("payments", 1, "orders-ns").toBuilder()
+                .setTargetNamespace("missing-ns")
+                .build())
         .put(endpoint("shipping", 1, "orders-ns"));
     ReconcileResult result = builder().build().reconcile();
     assertThat(result.isSuccess()).isFalse();
@@ -193,7 +197,9 @@ class EndpointReconcilerTest {
     reconciler.reconcile();
     registry.remove("payments");
     ReconcilePlan plan = reconciler.plan();
-    assertThat(plan.getChanges()).extracting(ReconcileAction::getType).containsExactly(ReconcileAction.Type.DELETE);
+    assertThat(plan.getChanges())
+        .extracting(ReconcileAction::getType)
+        .containsExactly(ReconcileAction.Type.DELETE);
     server.beforeNextWrite(() -> server.remove("payments"));
     ReconcileResult.ActionResult r = reconciler.apply(plan).getResults().get(0);
     assertThat(r.getOutcome()).isEqualTo(ReconcileResult.Outcome.UNCHANGED);
@@ -253,7 +259,10 @@ class EndpointReconcilerTest {
                     .build())
         .hasMessageContaining("registrySigningKeyset is required");
     assertThatThrownBy(
-            () -> builder().setRegistrySigningKeyset(TestKeys.registry().getPublicKeysetHandle()).build())
+            () ->
+                builder()
+                    .setRegistrySigningKeyset(TestKeys.registry().getPublicKeysetHandle())
+                    .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not a private signature key");
   }
@@ -273,7 +282,8 @@ class EndpointReconcilerTest {
     String text = builder().setDeleteRemovedEndpoints(true).build().toString();
     assertThat(text)
         .contains("deleteRemovedEndpoints=true")
-        .contains("primary key id " + Integer.toUnsignedString(TestKeys.registry().getPrimary().getId()));
+        .contains(
+            "primary key id " + Integer.toUnsignedString(TestKeys.registry().getPrimary().getId()));
     assertThat(text).doesNotContain("value").doesNotContain("Ed25519PrivateKey");
   }
 }

@@ -36,10 +36,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * A small in-process OperatorService for unit tests of the reconciler and the server registry, with the
- * error semantics of a real Temporal server's Nexus endpoint methods (FAILED_PRECONDITION on a version
- * mismatch or an unknown page token, NOT_FOUND, ALREADY_EXISTS), plus hooks to inject failures and
- * concurrent changes. End-to-end behaviour is tested on the embedded Temporal server elsewhere.
+ * A small in-process OperatorService for unit tests of the reconciler and the server registry, with
+ * the error semantics of a real Temporal server's Nexus endpoint methods (FAILED_PRECONDITION on a
+ * version mismatch or an unknown page token, NOT_FOUND, ALREADY_EXISTS), plus hooks to inject
+ * failures and concurrent changes. End-to-end behaviour is tested on the embedded Temporal server
+ * elsewhere.
  */
 public final class FakeOperatorService extends OperatorServiceGrpc.OperatorServiceImplBase
     implements AutoCloseable {
@@ -60,7 +61,9 @@ public final class FakeOperatorService extends OperatorServiceGrpc.OperatorServi
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     stubs =
         OperatorServiceStubs.newServiceStubs(
-            OperatorServiceStubsOptions.newBuilder().setChannel(channel).validateAndBuildWithDefaults());
+            OperatorServiceStubsOptions.newBuilder()
+                .setChannel(channel)
+                .validateAndBuildWithDefaults());
   }
 
   public OperatorServiceStubs stubs() {
@@ -110,7 +113,9 @@ public final class FakeOperatorService extends OperatorServiceGrpc.OperatorServi
   public synchronized Endpoint put(String id, EndpointSpec spec) {
     for (Endpoint e : byId.values()) {
       if (e.getSpec().getName().equals(spec.getName())) {
-        throw Status.ALREADY_EXISTS.withDescription("taken: " + spec.getName()).asRuntimeException();
+        throw Status.ALREADY_EXISTS
+            .withDescription("taken: " + spec.getName())
+            .asRuntimeException();
       }
     }
     Endpoint e = Endpoint.newBuilder().setId(id).setVersion(1).setSpec(spec).build();
@@ -144,7 +149,8 @@ public final class FakeOperatorService extends OperatorServiceGrpc.OperatorServi
   private void checkNamespace(EndpointSpec spec) {
     if (missingNamespaces.contains(spec.getTarget().getWorker().getNamespace())) {
       throw Status.FAILED_PRECONDITION
-          .withDescription("namespace " + spec.getTarget().getWorker().getNamespace() + " not found")
+          .withDescription(
+              "namespace " + spec.getTarget().getWorker().getNamespace() + " not found")
           .asRuntimeException();
     }
   }
@@ -158,7 +164,9 @@ public final class FakeOperatorService extends OperatorServiceGrpc.OperatorServi
           writes.incrementAndGet();
           runHooks();
           checkNamespace(request.getSpec());
-          return CreateNexusEndpointResponse.newBuilder().setEndpoint(put(request.getSpec())).build();
+          return CreateNexusEndpointResponse.newBuilder()
+              .setEndpoint(put(request.getSpec()))
+              .build();
         });
   }
 
@@ -254,12 +262,17 @@ public final class FakeOperatorService extends OperatorServiceGrpc.OperatorServi
   private Endpoint current(String id, long version) {
     Endpoint e = byId.get(id);
     if (e == null) {
-      throw Status.NOT_FOUND.withDescription("endpoint ID " + id + " not found").asRuntimeException();
+      throw Status.NOT_FOUND
+          .withDescription("endpoint ID " + id + " not found")
+          .asRuntimeException();
     }
     if (e.getVersion() != version) {
       throw Status.FAILED_PRECONDITION
           .withDescription(
-              "nexus endpoint version mismatch. received: " + version + " expected " + e.getVersion())
+              "nexus endpoint version mismatch. received: "
+                  + version
+                  + " expected "
+                  + e.getVersion())
           .asRuntimeException();
     }
     return e;

@@ -24,7 +24,8 @@ class ReconcileActionTest {
     assertThat(delete.getRegistryEndpoint()).isEmpty();
     assertThat(delete.getServerEndpointId()).contains("id-old");
     assertThat(delete.getServerVersion()).isEqualTo(1);
-    assertThat(delete.toString()).isEqualTo("- delete old-ep (server version 1): not in the registry");
+    assertThat(delete.toString())
+        .isEqualTo("- delete old-ep (server version 1): not in the registry");
   }
 
   @Test

@@ -56,9 +56,11 @@ class ReconcilePlanTest {
     ReconcilePlan plan = plan();
     assertThat(plan.hasChanges()).isTrue();
     assertThat(plan.hasErrors()).isFalse();
-    assertThat(plan.getActions()).extracting(ReconcileAction::getEndpointName)
+    assertThat(plan.getActions())
+        .extracting(ReconcileAction::getEndpointName)
         .containsExactly("new-ep", "old-ep", "private");
-    assertThat(plan.getChanges()).extracting(ReconcileAction::getEndpointName)
+    assertThat(plan.getChanges())
+        .extracting(ReconcileAction::getEndpointName)
         .containsExactly("new-ep", "old-ep");
     assertThat(plan.count(ReconcileAction.Type.SKIP)).isEqualTo(1);
     assertThat(plan.getCreatedAt()).isEqualTo(NOW);
@@ -67,8 +69,10 @@ class ReconcilePlanTest {
   @Test
   void actions_areUnmodifiable() throws Exception {
     ReconcilePlan plan = plan();
-    assertThatThrownBy(() -> plan.getActions().clear()).isInstanceOf(UnsupportedOperationException.class);
-    assertThatThrownBy(() -> plan.getChanges().clear()).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> plan.getActions().clear())
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> plan.getChanges().clear())
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test

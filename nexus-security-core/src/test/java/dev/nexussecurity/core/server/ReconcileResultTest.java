@@ -14,13 +14,19 @@ class ReconcileResultTest {
         new ReconcileResult(
             List.of(
                 new ReconcileResult.ActionResult(
-                    actions.get(0), ReconcileResult.Outcome.APPLIED, 1, 1, "created endpoint 'new-ep'"),
+                    actions.get(0),
+                    ReconcileResult.Outcome.APPLIED,
+                    1,
+                    1,
+                    "created endpoint 'new-ep'"),
                 new ReconcileResult.ActionResult(
                     actions.get(1), ReconcileResult.Outcome.FAILED, 2, 1, "the server refused"),
                 new ReconcileResult.ActionResult(
                     actions.get(2), ReconcileResult.Outcome.SKIPPED, 0, 1, "left alone")));
     assertThat(result.isSuccess()).isFalse();
-    assertThat(result.getFailures()).extracting(r -> r.getAction().getEndpointName()).containsExactly("old-ep");
+    assertThat(result.getFailures())
+        .extracting(r -> r.getAction().getEndpointName())
+        .containsExactly("old-ep");
     assertThat(result.count(ReconcileResult.Outcome.APPLIED)).isEqualTo(1);
     assertThat(result.count(ReconcileResult.Outcome.UNCHANGED)).isZero();
     assertThat(result.toString())

@@ -152,7 +152,9 @@ class ServerEndpointRegistryTest {
         e.getSpec().toBuilder()
             .setDescription(
                 d.toBuilder()
-                    .setData(ByteString.copyFromUtf8(d.getData().toStringUtf8().replace("orders-ns", "evil-ns"))))
+                    .setData(
+                        ByteString.copyFromUtf8(
+                            d.getData().toStringUtf8().replace("orders-ns", "evil-ns"))))
             .build());
     try (ServerEndpointRegistry registry = builder().start()) {
       assertThat(registry.checkAccess("payments", "evil-ns").getReason())
@@ -186,7 +188,8 @@ class ServerEndpointRegistryTest {
     reconciler.reconcile();
     // Each listener call is one completed refresh; wait for one that started after the change.
     int listsBefore = server.lists.get();
-    while (server.lists.get() == listsBefore || !registry.checkAccess("payments", "billing-ns").isAllowed()) {
+    while (server.lists.get() == listsBefore
+        || !registry.checkAccess("payments", "billing-ns").isAllowed()) {
       assertThat(seen.poll(10, TimeUnit.SECONDS)).as("a background refresh").isNotNull();
     }
     registry.close();
@@ -226,7 +229,8 @@ class ServerEndpointRegistryTest {
     assertThatThrownBy(() -> ServerEndpointRegistry.newBuilder().start())
         .hasMessage("ServerEndpointRegistry.operatorServiceStubs is required");
     assertThatThrownBy(
-            () -> ServerEndpointRegistry.newBuilder().setOperatorServiceStubs(server.stubs()).start())
+            () ->
+                ServerEndpointRegistry.newBuilder().setOperatorServiceStubs(server.stubs()).start())
         .hasMessageContaining("registryPublicKeyset is required");
     assertThatThrownBy(() -> builder().setRefreshInterval(Duration.ofMillis(5)))
         .hasMessageContaining("must be zero (off) or at least PT0.01S, got PT0.005S");
@@ -259,7 +263,8 @@ class ServerEndpointRegistryTest {
               .build()
               .plan();
       assertThat(plan.getChanges()).hasSize(1);
-      assertThat(plan.getChanges().get(0).getReason()).contains("re-signing with the primary key id");
+      assertThat(plan.getChanges().get(0).getReason())
+          .contains("re-signing with the primary key id");
     }
   }
 }

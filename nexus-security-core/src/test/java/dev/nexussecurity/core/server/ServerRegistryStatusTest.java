@@ -34,7 +34,8 @@ class ServerRegistryStatusTest {
 
   @Test
   void invalidEndpoints_areCopiedSortedAndUnmodifiable() {
-    Map<String, String> invalid = new HashMap<>(Map.of("b", "BAD_SIGNATURE: x", "a", "MALFORMED: y"));
+    Map<String, String> invalid =
+        new HashMap<>(Map.of("b", "BAD_SIGNATURE: x", "a", "MALFORMED: y"));
     ServerRegistryStatus s = new ServerRegistryStatus(T, T, null, 0, 0, invalid, 0);
     invalid.clear();
     assertThat(s.isHealthy()).isTrue();

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Records the access decisions of one namespace's NexusSecurity instances, in arrival order. Listeners
- * run on worker threads; readers take snapshots.
+ * Records the access decisions of one namespace's NexusSecurity instances, in arrival order.
+ * Listeners run on worker threads; readers take snapshots.
  *
  * <pre>{@code
  * AccessDecisionLog log = new AccessDecisionLog();

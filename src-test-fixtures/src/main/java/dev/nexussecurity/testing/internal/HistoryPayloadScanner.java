@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
+import dev.nexussecurity.api.internal.UntrustedText;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.SearchAttributes;
 import io.temporal.api.enums.v1.EventType;
@@ -17,16 +18,16 @@ import java.util.function.Consumer;
 
 /**
  * Finds every {@link Payload} in history events, wherever the protobuf structure holds one (inputs,
- * results, Nexus operation inputs and results, signals, markers, memos, headers, failure details and
- * encoded failure attributes, nested failure causes), and says whether the nexus-security Tink codec
- * encrypted it. Reports paths and metadata names only, never payload data.
+ * results, Nexus operation inputs and results, signals, markers, memos, headers, failure details
+ * and encoded failure attributes, nested failure causes), and says whether the nexus-security Tink
+ * codec encrypted it. Reports paths and metadata names only, never payload data.
  *
- * <p>Not checked, because the Temporal SDK writes them with its standard converter and never through a
- * codec, and they hold no application data: search attributes (the server must index them), and the
- * SDK's bookkeeping entries of markers: {@code Version} (changeId, version,
- * versionSearchAttributeUpdated), {@code MutableSideEffect} (id, skipCount) and {@code LocalActivity}
- * (activityId, type, time, meta). The data of side effects and the inputs and results of local
- * activities are checked.
+ * <p>Not checked, because the Temporal SDK writes them with its standard converter and never
+ * through a codec, and they hold no application data: search attributes (the server must index
+ * them), and the SDK's bookkeeping entries of markers: {@code Version} (changeId, version,
+ * versionSearchAttributeUpdated), {@code MutableSideEffect} (id, skipCount) and {@code
+ * LocalActivity} (activityId, type, time, meta). The data of side effects and the inputs and
+ * results of local activities are checked.
  *
  * <pre>{@code
  * for (HistoryEvent event : history.getEventsList()) {
@@ -78,7 +79,10 @@ public final class HistoryPayloadScanner {
       return eventType;
     }
 
-    /** Where in the event, e.g. {@code workflow_execution_started_event_attributes.input.payloads[0]}. */
+    /**
+     * Where in the event, e.g. {@code
+     * workflow_execution_started_event_attributes.input.payloads[0]}.
+     */
     public String getPath() {
       return path;
     }
@@ -90,13 +94,15 @@ public final class HistoryPayloadScanner {
 
     /** The {@code encoding} metadata, printable and shortened; {@code (none)} when absent. */
     public String getEncoding() {
-      return printable(metadata(payload, "encoding"));
+      return UntrustedText.quote(metadata(payload, "encoding"));
     }
 
-    /** The {@code nexus-security-key-id} metadata of an encrypted payload, printable; else empty. */
+    /**
+     * The {@code nexus-security-key-id} metadata of an encrypted payload, printable; else empty.
+     */
     public String getKeyId() {
       String id = metadata(payload, "nexus-security-key-id");
-      return id == null ? "" : printable(id);
+      return id == null ? "" : UntrustedText.quote(id);
     }
 
     static boolean isEncrypted(Payload payload) {
@@ -146,12 +152,14 @@ public final class HistoryPayloadScanner {
         for (Object entry : (List<?>) field.getValue()) {
           Message mapEntry = (Message) entry;
           String key = String.valueOf(mapEntry.getField(keyField));
-          if (markerSkips != null && "details".equals(descriptor.getName()) && markerSkips.contains(key)) {
+          if (markerSkips != null
+              && "details".equals(descriptor.getName())
+              && markerSkips.contains(key)) {
             continue;
           }
           walk(
               (Message) mapEntry.getField(valueField),
-              fieldPath + "[" + printable(key) + "]",
+              fieldPath + "[" + UntrustedText.quote(key) + "]",
               event,
               sink);
         }
@@ -169,21 +177,5 @@ public final class HistoryPayloadScanner {
   private static String metadata(Payload payload, String key) {
     ByteString value = payload.getMetadataMap().get(key);
     return value == null ? null : value.toString(StandardCharsets.UTF_8);
-  }
-
-  /** Replaces non-printable characters and shortens, so that metadata cannot forge report lines. */
-  static String printable(String s) {
-    if (s == null) {
-      return "(none)";
-    }
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < s.length() && sb.length() < MAX_SHOWN_CHARS; i++) {
-      char c = s.charAt(i);
-      sb.append(c >= 0x20 && c < 0x7f ? c : '?');
-    }
-    if (s.length() > MAX_SHOWN_CHARS) {
-      sb.append("...");
-    }
-    return sb.toString();
   }
 }

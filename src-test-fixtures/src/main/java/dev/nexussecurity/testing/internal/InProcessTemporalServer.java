@@ -10,14 +10,16 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
-import io.temporal.api.operatorservice.v1.OperatorServiceGrpc;
 import io.temporal.api.command.v1.Command;
 import io.temporal.api.enums.v1.CommandType;
+import io.temporal.api.operatorservice.v1.OperatorServiceGrpc;
 import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest;
 import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedResponse;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
-// Internal classes of temporal-test-server / temporal-serviceclient, PINNED to temporal-testing 1.38.0:
-// they carry no compatibility promise. They are used in this class only; re-verify on every upgrade.
+// Internal classes of temporal-test-server / temporal-serviceclient, PINNED to temporal-testing
+// 1.38.0:
+// they carry no compatibility promise. They are used in this class only; re-verify on every
+// upgrade.
 import io.temporal.internal.testservice.GRPCServerHelper;
 import io.temporal.internal.testservice.InProcessGRPCServer;
 import io.temporal.internal.testservice.TestServicesStarter;
@@ -41,10 +43,10 @@ import java.util.function.Consumer;
  *
  * <p>Built from the test server's own services ({@code TestServicesStarter}) instead of {@code
  * TestWorkflowEnvironment}, with two bound services rebuilt: in the WorkflowService, {@code
- * PollNexusTaskQueue} is served by a {@link NexusPollRouter}; in the OperatorService, the Nexus endpoint
- * methods are served by a {@link NexusEndpointService}, which pushes the routes to the router after
- * every change. Every other method is the stock one. An interceptor records the namespaces the server
- * sees.
+ * PollNexusTaskQueue} is served by a {@link NexusPollRouter}; in the OperatorService, the Nexus
+ * endpoint methods are served by a {@link NexusEndpointService}, which pushes the routes to the
+ * router after every change. Every other method is the stock one. An interceptor records the
+ * namespaces the server sees.
  *
  * <p>Uses {@code io.temporal.internal.testservice} classes, pinned to temporal-testing 1.38.0.
  */
@@ -82,9 +84,9 @@ public final class InProcessTemporalServer implements AutoCloseable {
   }
 
   /**
-   * Starts a server, calling {@code afterStep} with the name of each start step once it is done (so tests
-   * can make a step fail). If any step fails, everything acquired so far is released before the error is
-   * rethrown.
+   * Starts a server, calling {@code afterStep} with the name of each start step once it is done (so
+   * tests can make a step fail). If any step fails, everything acquired so far is released before
+   * the error is rethrown.
    */
   static InProcessTemporalServer start(
       boolean timeSkipping, Duration pollSlice, Consumer<String> afterStep) {
@@ -117,8 +119,7 @@ public final class InProcessTemporalServer implements AutoCloseable {
               workflowService::pollNexusTaskQueue, namespaces, pollSlice, deadlines);
       resources.push("Nexus poll router", router::close);
       NexusEndpointService endpoints =
-          new NexusEndpointService(
-              operatorService, all -> router.setRoutes(NexusRoutes.of(all)));
+          new NexusEndpointService(operatorService, all -> router.setRoutes(NexusRoutes.of(all)));
       afterStep.accept("router");
 
       List<BindableService> services = new ArrayList<>();
@@ -208,8 +209,8 @@ public final class InProcessTemporalServer implements AutoCloseable {
 
   /**
    * The embedded WorkflowService with PollNexusTaskQueue served by the router, and
-   * RespondWorkflowTaskCompleted (where Nexus operations are scheduled and their endpoint looked up by
-   * name) run under the endpoint service's schedule lock.
+   * RespondWorkflowTaskCompleted (where Nexus operations are scheduled and their endpoint looked up
+   * by name) run under the endpoint service's schedule lock.
    */
   private static ServerServiceDefinition workflowService(
       TestWorkflowService stock, NexusPollRouter router, Lock scheduleLock) {

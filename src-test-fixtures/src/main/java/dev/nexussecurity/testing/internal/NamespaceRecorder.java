@@ -15,12 +15,13 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Remembers every namespace the server has seen, in first-seen order, by reading the {@code namespace}
- * field of each incoming request.
+ * Remembers every namespace the server has seen, in first-seen order, by reading the {@code
+ * namespace} field of each incoming request.
  *
- * <p>A Nexus task waits in its caller's namespace on the embedded server, and every caller namespace
- * shows up in requests (its workers poll it, clients start workflows in it) before it can schedule a
- * Nexus operation; so these are the namespaces a re-targeted poll has to look in. Thread-safe.
+ * <p>A Nexus task waits in its caller's namespace on the embedded server, and every caller
+ * namespace shows up in requests (its workers poll it, clients start workflows in it) before it can
+ * schedule a Nexus operation; so these are the namespaces a re-targeted poll has to look in.
+ * Thread-safe.
  */
 public final class NamespaceRecorder implements ServerInterceptor {
   private final ConcurrentMap<Descriptor, Optional<FieldDescriptor>> fieldByType =
@@ -40,7 +41,8 @@ public final class NamespaceRecorder implements ServerInterceptor {
       return;
     }
     Optional<FieldDescriptor> field =
-        fieldByType.computeIfAbsent(message.getDescriptorForType(), NamespaceRecorder::namespaceField);
+        fieldByType.computeIfAbsent(
+            message.getDescriptorForType(), NamespaceRecorder::namespaceField);
     if (field.isPresent()) {
       record((String) message.getField(field.get()));
     }

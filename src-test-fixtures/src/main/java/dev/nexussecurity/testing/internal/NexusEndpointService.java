@@ -36,21 +36,23 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * Serves the Nexus endpoint methods of the OperatorService (create, update, delete, get, list) with the
- * semantics of a real server, and keeps the embedded server's own endpoint store in step for scheduling.
+ * Serves the Nexus endpoint methods of the OperatorService (create, update, delete, get, list) with
+ * the semantics of a real server, and keeps the embedded server's own endpoint store in step for
+ * scheduling.
  *
- * <p><b>Why.</b> The embedded server's endpoint store (temporal-testing 1.38.0) drops an endpoint from its
- * by-name index when it is updated without a rename, after which every ScheduleNexusOperation on it fails
- * with NOT_FOUND. A registry that keeps endpoints in step with updates would break on it. Here, ids are
- * stable, each update raises the version by exactly one, and get/list answer from this class's own
- * store. The embedded store is mirrored: same ids, same specs; an update that keeps the name is applied
- * there as a rename to a temporary name and back, which restores its by-name index. That takes the write
- * side of {@link #scheduleLock()}; workflow task completions (the only place the embedded server looks an
- * endpoint up by name) take the read side, so none sees the temporary name.
+ * <p><b>Why.</b> The embedded server's endpoint store (temporal-testing 1.38.0) drops an endpoint
+ * from its by-name index when it is updated without a rename, after which every
+ * ScheduleNexusOperation on it fails with NOT_FOUND. A registry that keeps endpoints in step with
+ * updates would break on it. Here, ids are stable, each update raises the version by exactly one,
+ * and get/list answer from this class's own store. The embedded store is mirrored: same ids, same
+ * specs; an update that keeps the name is applied there as a rename to a temporary name and back,
+ * which restores its by-name index. That takes the write side of {@link #scheduleLock()}; workflow
+ * task completions (the only place the embedded server looks an endpoint up by name) take the read
+ * side, so none sees the temporary name.
  *
- * <p>Validation follows the real server: name pattern and at most 200 characters, worker target with a
- * non-blank namespace and a task queue that is non-empty, at most 1000 UTF-8 bytes and not under {@code
- * /_sys/}, description at most 20,000 bytes. Thread-safe.
+ * <p>Validation follows the real server: name pattern and at most 200 characters, worker target
+ * with a non-blank namespace and a task queue that is non-empty, at most 1000 UTF-8 bytes and not
+ * under {@code /_sys/}, description at most 20,000 bytes. Thread-safe.
  */
 public final class NexusEndpointService {
   private static final Pattern NAME_PATTERN = Pattern.compile("^[a-zA-Z][a-zA-Z0-9-]*[a-zA-Z0-9]$");
@@ -98,7 +100,9 @@ public final class NexusEndpointService {
     return List.copyOf(all);
   }
 
-  /** Creates an endpoint; ALREADY_EXISTS if the name is taken, INVALID_ARGUMENT if the spec is bad. */
+  /**
+   * Creates an endpoint; ALREADY_EXISTS if the name is taken, INVALID_ARGUMENT if the spec is bad.
+   */
   public Endpoint create(EndpointSpec spec) {
     Endpoint created;
     synchronized (this) {
@@ -121,8 +125,9 @@ public final class NexusEndpointService {
   }
 
   /**
-   * Replaces an endpoint's spec; the version must match and goes up by one. NOT_FOUND for an unknown id,
-   * INVALID_ARGUMENT for a version mismatch or a bad spec, ALREADY_EXISTS for a rename to a taken name.
+   * Replaces an endpoint's spec; the version must match and goes up by one. NOT_FOUND for an
+   * unknown id, INVALID_ARGUMENT for a version mismatch or a bad spec, ALREADY_EXISTS for a rename
+   * to a taken name.
    */
   public Endpoint update(String id, long version, EndpointSpec spec) {
     Endpoint updated;
@@ -175,9 +180,9 @@ public final class NexusEndpointService {
   }
 
   /**
-   * A page of endpoints ordered by id, or the one endpoint with {@code request.getName()} when set. A
-   * page size of zero or less means {@value #DEFAULT_PAGE_SIZE}; the next-page token is the last id of a
-   * full page.
+   * A page of endpoints ordered by id, or the one endpoint with {@code request.getName()} when set.
+   * A page size of zero or less means {@value #DEFAULT_PAGE_SIZE}; the next-page token is the last
+   * id of a full page.
    */
   public synchronized ListNexusEndpointsResponse list(ListNexusEndpointsRequest request) {
     ListNexusEndpointsResponse.Builder response = ListNexusEndpointsResponse.newBuilder();
@@ -208,8 +213,8 @@ public final class NexusEndpointService {
   }
 
   /**
-   * The embedded server's OperatorService with its five Nexus endpoint methods served by this class;
-   * every other method is the embedded server's own.
+   * The embedded server's OperatorService with its five Nexus endpoint methods served by this
+   * class; every other method is the embedded server's own.
    */
   public ServerServiceDefinition bind() {
     ServerServiceDefinition original = mirror.bindService();
@@ -275,11 +280,16 @@ public final class NexusEndpointService {
   }
 
   private static boolean isServedHere(String fullMethodName) {
-    return fullMethodName.equals(OperatorServiceGrpc.getCreateNexusEndpointMethod().getFullMethodName())
-        || fullMethodName.equals(OperatorServiceGrpc.getUpdateNexusEndpointMethod().getFullMethodName())
-        || fullMethodName.equals(OperatorServiceGrpc.getDeleteNexusEndpointMethod().getFullMethodName())
-        || fullMethodName.equals(OperatorServiceGrpc.getGetNexusEndpointMethod().getFullMethodName())
-        || fullMethodName.equals(OperatorServiceGrpc.getListNexusEndpointsMethod().getFullMethodName());
+    return fullMethodName.equals(
+            OperatorServiceGrpc.getCreateNexusEndpointMethod().getFullMethodName())
+        || fullMethodName.equals(
+            OperatorServiceGrpc.getUpdateNexusEndpointMethod().getFullMethodName())
+        || fullMethodName.equals(
+            OperatorServiceGrpc.getDeleteNexusEndpointMethod().getFullMethodName())
+        || fullMethodName.equals(
+            OperatorServiceGrpc.getGetNexusEndpointMethod().getFullMethodName())
+        || fullMethodName.equals(
+            OperatorServiceGrpc.getListNexusEndpointsMethod().getFullMethodName());
   }
 
   private interface Answer<R> {
@@ -294,14 +304,17 @@ public final class NexusEndpointService {
       observer.onError(e);
       return;
     } catch (RuntimeException e) {
-      observer.onError(Status.INTERNAL.withDescription(e.toString()).withCause(e).asRuntimeException());
+      observer.onError(
+          Status.INTERNAL.withDescription(e.toString()).withCause(e).asRuntimeException());
       return;
     }
     observer.onNext(response);
     observer.onCompleted();
   }
 
-  /** Applies an update to the mirror and returns its new version there. Caller holds this monitor. */
+  /**
+   * Applies an update to the mirror and returns its new version there. Caller holds this monitor.
+   */
   private long updateMirror(String id, long mirrorVersion, String oldName, EndpointSpec spec) {
     Lock write = scheduleLock.writeLock();
     write.lock();

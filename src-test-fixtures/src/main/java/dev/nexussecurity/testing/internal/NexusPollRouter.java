@@ -28,28 +28,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves {@code PollNexusTaskQueue} so that Nexus tasks reach the endpoint's target namespace, as on a
- * real Temporal server, although the embedded server queues each task under its caller's namespace.
+ * Serves {@code PollNexusTaskQueue} so that Nexus tasks reach the endpoint's target namespace, as
+ * on a real Temporal server, although the embedded server queues each task under its caller's
+ * namespace.
  *
  * <p><b>How a poll on {@code (ns, tq)} is served.</b>
  *
  * <ul>
- *   <li>If some endpoint targets exactly {@code (ns, tq)}, the poll is <em>re-targeted</em>: it polls
- *       {@code tq} in {@code ns} and in every other namespace the server has seen, one namespace at a
- *       time, each for a short slice, round robin (a shared cursor per queue spreads concurrent pollers
- *       over the namespaces), until the long-poll deadline. When a workflow schedules or cancels a Nexus
- *       operation, the namespace it runs in is looked at next ({@link #onNexusCommands}); the round
- *       robin still covers everything else, such as the retries the server schedules on its own.
- *   <li>Otherwise it polls {@code tq} in {@code ns} only, in one wait for the whole long poll: the stock
- *       behaviour. The wait is woken early when endpoints change, so the poll is re-planned at once.
+ *   <li>If some endpoint targets exactly {@code (ns, tq)}, the poll is <em>re-targeted</em>: it
+ *       polls {@code tq} in {@code ns} and in every other namespace the server has seen, one
+ *       namespace at a time, each for a short slice, round robin (a shared cursor per queue spreads
+ *       concurrent pollers over the namespaces), until the long-poll deadline. When a workflow
+ *       schedules or cancels a Nexus operation, the namespace it runs in is looked at next ({@link
+ *       #onNexusCommands}); the round robin still covers everything else, such as the retries the
+ *       server schedules on its own.
+ *   <li>Otherwise it polls {@code tq} in {@code ns} only, in one wait for the whole long poll: the
+ *       stock behaviour. The wait is woken early when endpoints change, so the poll is re-planned
+ *       at once.
  * </ul>
  *
- * <p>Every inner poll is a direct in-JVM call to the stock handler with our own observer, so a task that
- * the stock handler hands out just as a slice expires is still captured: nothing is lost. Each captured
- * task is checked against the endpoint named in its request. A task that belongs to another target (two
- * endpoints targeting different namespaces with the same task-queue name, or a caller namespace that also
- * polls that task-queue name) is parked for that target, whose pollers are woken, and the poll goes on.
- * A task whose poller went away before delivery is parked again for the next poller of the same queue.
+ * <p>Every inner poll is a direct in-JVM call to the stock handler with our own observer, so a task
+ * that the stock handler hands out just as a slice expires is still captured: nothing is lost. Each
+ * captured task is checked against the endpoint named in its request. A task that belongs to
+ * another target (two endpoints targeting different namespaces with the same task-queue name, or a
+ * caller namespace that also polls that task-queue name) is parked for that target, whose pollers
+ * are woken, and the poll goes on. A task whose poller went away before delivery is parked again
+ * for the next poller of the same queue.
  *
  * <p>Thread-safe. {@link #close()} ends all waits; polls arriving later are answered empty.
  */
@@ -57,7 +61,9 @@ public final class NexusPollRouter implements AutoCloseable {
   /** The stock poll handler of the embedded server. */
   @FunctionalInterface
   public interface StockPoll {
-    /** Polls one task queue; blocks until a task, the current {@link Context}'s deadline or cancel. */
+    /**
+     * Polls one task queue; blocks until a task, the current {@link Context}'s deadline or cancel.
+     */
     void pollNexusTaskQueue(
         PollNexusTaskQueueRequest request, StreamObserver<PollNexusTaskQueueResponse> observer);
   }
@@ -67,7 +73,9 @@ public final class NexusPollRouter implements AutoCloseable {
   /** The real server answers an idle long poll after about a minute; so does the embedded one. */
   static final Duration MAX_LONG_POLL = Duration.ofSeconds(60);
 
-  /** Part of a caller's deadline left free so an answer found at the last moment still reaches it. */
+  /**
+   * Part of a caller's deadline left free so an answer found at the last moment still reaches it.
+   */
   private static final Duration DEADLINE_MARGIN = Duration.ofSeconds(1);
 
   /** Bound of the per-target queue of namespace hints. */
@@ -86,7 +94,8 @@ public final class NexusPollRouter implements AutoCloseable {
   private final ConcurrentMap<TaskQueueKey, Set<Context.CancellableContext>> waits =
       new ConcurrentHashMap<>();
   private final ConcurrentMap<TaskQueueKey, AtomicInteger> cursors = new ConcurrentHashMap<>();
-  private final ConcurrentMap<TaskQueueKey, BlockingQueue<String>> hints = new ConcurrentHashMap<>();
+  private final ConcurrentMap<TaskQueueKey, BlockingQueue<String>> hints =
+      new ConcurrentHashMap<>();
 
   /**
    * Creates a router with no routes; give it the server's routes with {@link #setRoutes}.
@@ -116,9 +125,9 @@ public final class NexusPollRouter implements AutoCloseable {
   }
 
   /**
-   * Puts new routes in force and wakes every waiting poll so it is planned again with them. Call after
-   * each endpoint create, update or delete, in change order, before the caller of that change gets its
-   * answer.
+   * Puts new routes in force and wakes every waiting poll so it is planned again with them. Call
+   * after each endpoint create, update or delete, in change order, before the caller of that change
+   * gets its answer.
    */
   public void setRoutes(NexusRoutes newRoutes) {
     routes = Objects.requireNonNull(newRoutes, "newRoutes");
@@ -127,11 +136,11 @@ public final class NexusPollRouter implements AutoCloseable {
   }
 
   /**
-   * Tells the router that a workflow in {@code sourceNamespace} has just scheduled Nexus operations on
-   * these endpoints, or asked to cancel some ({@code cancelRequested}; a cancel command names no
-   * endpoint, so every target is told). Re-targeted polls of each target look in that namespace next
-   * instead of waiting for its turn in the round robin. Only a shortcut: the round robin still finds every
-   * task, including retries, which the server schedules on its own.
+   * Tells the router that a workflow in {@code sourceNamespace} has just scheduled Nexus operations
+   * on these endpoints, or asked to cancel some ({@code cancelRequested}; a cancel command names no
+   * endpoint, so every target is told). Re-targeted polls of each target look in that namespace
+   * next instead of waiting for its turn in the round robin. Only a shortcut: the round robin still
+   * finds every task, including retries, which the server schedules on its own.
    */
   public void onNexusCommands(
       String sourceNamespace, Collection<String> scheduledEndpoints, boolean cancelRequested) {
@@ -145,7 +154,9 @@ public final class NexusPollRouter implements AutoCloseable {
     }
     for (TaskQueueKey target : targets) {
       // A full queue only loses a shortcut, never a task.
-      hints.computeIfAbsent(target, k -> new LinkedBlockingQueue<>(MAX_HINTS)).offer(sourceNamespace);
+      hints
+          .computeIfAbsent(target, k -> new LinkedBlockingQueue<>(MAX_HINTS))
+          .offer(sourceNamespace);
       wake(target);
     }
   }
@@ -180,7 +191,8 @@ public final class NexusPollRouter implements AutoCloseable {
         Set<Context.CancellableContext> waiting = waitsFor(self);
         waiting.add(waitContext);
         try {
-          // Registered before looking at the parking lot: a task parked after this look wakes the wait.
+          // Registered before looking at the parking lot: a task parked after this look wakes the
+          // wait.
           task = parkedFor(self).pollFirst();
           if (task != null) {
             fromParking = true;
@@ -218,7 +230,8 @@ public final class NexusPollRouter implements AutoCloseable {
       observer.onError(e);
     } catch (RuntimeException e) {
       log.warn("Nexus poll on {} failed", self, e);
-      observer.onError(Status.INTERNAL.withDescription(e.toString()).withCause(e).asRuntimeException());
+      observer.onError(
+          Status.INTERNAL.withDescription(e.toString()).withCause(e).asRuntimeException());
     }
   }
 
@@ -328,7 +341,8 @@ public final class NexusPollRouter implements AutoCloseable {
   }
 
   /** Collects the stock handler's single answer. */
-  private static final class CapturingObserver implements StreamObserver<PollNexusTaskQueueResponse> {
+  private static final class CapturingObserver
+      implements StreamObserver<PollNexusTaskQueueResponse> {
     private PollNexusTaskQueueResponse response;
     private Throwable error;
 

@@ -11,11 +11,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * An immutable snapshot of where the server's Nexus endpoints send their tasks: endpoint name to target
- * {@code (namespace, task queue)}.
+ * An immutable snapshot of where the server's Nexus endpoints send their tasks: endpoint name to
+ * target {@code (namespace, task queue)}.
  *
- * <p>Built from the server's own endpoint store, so it follows every create, update and delete whoever
- * made it. Endpoints without a worker target (the embedded server rejects them anyway) are ignored.
+ * <p>Built from the server's own endpoint store, so it follows every create, update and delete
+ * whoever made it. Endpoints without a worker target (the embedded server rejects them anyway) are
+ * ignored.
  */
 public final class NexusRoutes {
   private static final NexusRoutes EMPTY = new NexusRoutes(Map.of());
@@ -71,8 +72,9 @@ public final class NexusRoutes {
   }
 
   /**
-   * Where a Nexus task found in {@code found} belongs: the target of its endpoint when that endpoint
-   * still targets a queue of the same name, otherwise where the embedded server itself put it.
+   * Where a Nexus task found in {@code found} belongs: the target of its endpoint when that
+   * endpoint still targets a queue of the same name, otherwise where the embedded server itself put
+   * it.
    *
    * @param endpointName the endpoint named in the task's request; may be empty
    * @param found the queue the task was taken from

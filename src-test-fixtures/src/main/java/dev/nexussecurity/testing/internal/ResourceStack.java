@@ -7,9 +7,9 @@ import java.util.Objects;
 /**
  * Closes what was acquired, in reverse order, exactly once, even when some closes fail.
  *
- * <p>Used to build a server step by step: each acquired resource is pushed with its release action; if a
- * later step fails, {@link #close()} releases everything acquired so far. The first failure is rethrown
- * with later ones attached as suppressed exceptions. Thread-safe.
+ * <p>Used to build a server step by step: each acquired resource is pushed with its release action;
+ * if a later step fails, {@link #close()} releases everything acquired so far. The first failure is
+ * rethrown with later ones attached as suppressed exceptions. Thread-safe.
  *
  * <pre>{@code
  * ResourceStack stack = new ResourceStack();
@@ -77,8 +77,8 @@ public final class ResourceStack implements AutoCloseable {
   }
 
   /**
-   * Runs every release action and attaches any failure to {@code primary} as suppressed; never throws.
-   * For use on a failure path, where {@code primary} is the error being propagated.
+   * Runs every release action and attaches any failure to {@code primary} as suppressed; never
+   * throws. For use on a failure path, where {@code primary} is the error being propagated.
    */
   public void closeQuietlyInto(Throwable primary) {
     RuntimeException failure = closeAll(null);
@@ -119,7 +119,8 @@ public final class ResourceStack implements AutoCloseable {
   private static RuntimeException accumulate(
       RuntimeException previous, Entry entry, Throwable failure) {
     if (previous == null) {
-      return new IllegalStateException("failed to release " + entry.name() + ": " + failure, failure);
+      return new IllegalStateException(
+          "failed to release " + entry.name() + ": " + failure, failure);
     }
     previous.addSuppressed(failure);
     return previous;

@@ -9,10 +9,10 @@ public final class WorkerFactories {
   private WorkerFactories() {}
 
   /**
-   * Calls {@code shutdownNow} on every factory, then waits, within {@code timeoutMillis} in all, until
-   * each reports {@link WorkerFactory#isTerminated()}. The SDK's {@code awaitTermination} can return a
-   * moment before {@code isTerminated()} turns true, so both are waited for: when this returns, the
-   * factories are terminated (or the time is up).
+   * Calls {@code shutdownNow} on every factory, then waits, within {@code timeoutMillis} in all,
+   * until each reports {@link WorkerFactory#isTerminated()}. The SDK's {@code awaitTermination} can
+   * return a moment before {@code isTerminated()} turns true, so both are waited for: when this
+   * returns, the factories are terminated (or the time is up).
    */
   public static void shutdownNowAndAwait(Collection<WorkerFactory> factories, long timeoutMillis)
       throws InterruptedException {

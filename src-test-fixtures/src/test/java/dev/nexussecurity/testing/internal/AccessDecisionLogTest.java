@@ -18,7 +18,9 @@ class AccessDecisionLogTest {
     List<AccessDecisionEvent> snapshot = log.snapshot();
     log.onAccessDecision(event(ReasonCode.CALLER_NOT_ALLOWED));
 
-    assertThat(snapshot).extracting(AccessDecisionEvent::getReason).containsExactly(ReasonCode.ALLOWED);
+    assertThat(snapshot)
+        .extracting(AccessDecisionEvent::getReason)
+        .containsExactly(ReasonCode.ALLOWED);
     assertThat(log.snapshot())
         .extracting(AccessDecisionEvent::getReason)
         .containsExactly(ReasonCode.ALLOWED, ReasonCode.CALLER_NOT_ALLOWED);

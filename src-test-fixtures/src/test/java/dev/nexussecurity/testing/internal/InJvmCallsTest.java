@@ -26,7 +26,8 @@ class InJvmCallsTest {
             () ->
                 InJvmCalls.<String, String>unary(
                     (request, observer) ->
-                        observer.onError(Status.NOT_FOUND.withDescription("gone").asRuntimeException()),
+                        observer.onError(
+                            Status.NOT_FOUND.withDescription("gone").asRuntimeException()),
                     "hi"))
         .isInstanceOfSatisfying(
             StatusRuntimeException.class,

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class InProcessTemporalServerTest {
   @Test
@@ -39,7 +39,8 @@ class InProcessTemporalServerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"deadline-scheduler", "test-services", "router", "grpc-server", "channel"})
+  @ValueSource(
+      strings = {"deadline-scheduler", "test-services", "router", "grpc-server", "channel"})
   void start_failingAfterAStep_releasesEverythingAcquired(String failingStep) throws Exception {
     Set<Thread> before = liveNonDaemonThreads();
     RuntimeException injected = new RuntimeException("injected failure after " + failingStep);

@@ -93,19 +93,22 @@ class NexusEndpointServiceTest {
                         .setExternal(EndpointTarget.External.newBuilder().setUrl("http://x")))
                 .build(),
             "worker target"),
-        Arguments.of("blank namespace", spec("valid-name", " ", "tq"), "namespace must be non-blank"),
-        Arguments.of("empty task queue", spec("valid-name", "ns", ""), "task queue must be non-empty"),
+        Arguments.of(
+            "blank namespace", spec("valid-name", " ", "tq"), "namespace must be non-blank"),
+        Arguments.of(
+            "empty task queue", spec("valid-name", "ns", ""), "task queue must be non-empty"),
         Arguments.of(
             "task queue of 1001 bytes",
             spec("valid-name", "ns", "q".repeat(1001)),
             "1001 bytes; at most 1000"),
         Arguments.of(
-            "reserved task queue", spec("valid-name", "ns", "/_sys/tq"), "must not start with /_sys/"),
+            "reserved task queue",
+            spec("valid-name", "ns", "/_sys/tq"),
+            "must not start with /_sys/"),
         Arguments.of(
             "description of 20001 bytes",
             valid.toBuilder()
-                .setDescription(
-                    Payload.newBuilder().setData(ByteString.copyFrom(new byte[20_001])))
+                .setDescription(Payload.newBuilder().setData(ByteString.copyFrom(new byte[20_001])))
                 .build(),
             "20001 bytes; at most 20000"));
   }
@@ -133,8 +136,7 @@ class NexusEndpointServiceTest {
     assertThat(get(created.getId())).isEqualTo(updated);
     assertThat(byName("kept-name")).contains(updated);
     assertThat(server.getRoutes().targetOf("kept-name")).contains(new TaskQueueKey("ns-b", "tq-b"));
-    assertThat(all())
-        .noneMatch(e -> e.getSpec().getName().startsWith("embedded-rename-"));
+    assertThat(all()).noneMatch(e -> e.getSpec().getName().startsWith("embedded-rename-"));
 
     Endpoint again = update(updated, spec("kept-name", "ns-c", "tq-c"));
     assertThat(again.getVersion()).isEqualTo(3);
@@ -164,7 +166,8 @@ class NexusEndpointServiceTest {
         "version mismatch. Expected: 2 Received: 1");
 
     assertThat(get(created.getId())).isEqualTo(updated);
-    assertThat(server.getRoutes().targetOf("stale-update")).contains(new TaskQueueKey("ns-b", "tq-b"));
+    assertThat(server.getRoutes().targetOf("stale-update"))
+        .contains(new TaskQueueKey("ns-b", "tq-b"));
   }
 
   @Test
@@ -231,7 +234,8 @@ class NexusEndpointServiceTest {
     List<Endpoint> everything = all();
 
     List<Endpoint> paged = new ArrayList<>();
-    ListNexusEndpointsRequest.Builder request = ListNexusEndpointsRequest.newBuilder().setPageSize(2);
+    ListNexusEndpointsRequest.Builder request =
+        ListNexusEndpointsRequest.newBuilder().setPageSize(2);
     for (int pages = 0; pages < 100; pages++) {
       ListNexusEndpointsResponse page = operator.listNexusEndpoints(request.build());
       assertThat(page.getEndpointsCount()).isLessThanOrEqualTo(2);

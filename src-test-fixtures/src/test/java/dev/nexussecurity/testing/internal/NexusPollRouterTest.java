@@ -51,9 +51,7 @@ class NexusPollRouterTest {
 
   @Test
   void constructor_withNonPositiveSlice_isRejected() {
-    assertThatThrownBy(
-            () ->
-                new NexusPollRouter(stock, namespaces, Duration.ZERO, deadlines))
+    assertThatThrownBy(() -> new NexusPollRouter(stock, namespaces, Duration.ZERO, deadlines))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("slice must be positive, got PT0S");
   }

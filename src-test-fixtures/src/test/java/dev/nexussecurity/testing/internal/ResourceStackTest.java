@@ -26,12 +26,16 @@ class ResourceStackTest {
   @Test
   void close_withFailingReleases_releasesTheRestAndReportsAllFailures() {
     stack.push("a", () -> released.add("a"));
-    stack.push("b", () -> {
-      throw new IllegalStateException("b broke");
-    });
-    stack.push("c", () -> {
-      throw new InterruptedException("c interrupted");
-    });
+    stack.push(
+        "b",
+        () -> {
+          throw new IllegalStateException("b broke");
+        });
+    stack.push(
+        "c",
+        () -> {
+          throw new InterruptedException("c interrupted");
+        });
 
     assertThatThrownBy(stack::close)
         .isInstanceOf(IllegalStateException.class)
@@ -44,9 +48,11 @@ class ResourceStackTest {
 
   @Test
   void closeQuietlyInto_attachesFailuresToThePrimaryError() {
-    stack.push("a", () -> {
-      throw new IllegalStateException("a broke");
-    });
+    stack.push(
+        "a",
+        () -> {
+          throw new IllegalStateException("a broke");
+        });
     RuntimeException primary = new RuntimeException("start failed");
 
     stack.closeQuietlyInto(primary);

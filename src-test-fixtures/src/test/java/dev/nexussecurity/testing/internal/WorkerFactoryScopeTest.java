@@ -35,7 +35,8 @@ class WorkerFactoryScopeTest {
     }
   }
 
-  private static WorkerFactory factory(EmbeddedTemporal temporal, String namespace, AtomicInteger created) {
+  private static WorkerFactory factory(
+      EmbeddedTemporal temporal, String namespace, AtomicInteger created) {
     created.incrementAndGet();
     WorkflowClient client = temporal.newWorkflowClient(namespace);
     return temporal.newWorkerFactory(client);

@@ -18,8 +18,8 @@ public interface CallerWorkflow {
    * Calls one operation.
    *
    * @param endpoint the Nexus endpoint
-   * @param operation {@code hello}, {@code helloWorkflow} or {@code waitForCancel} (then cancels it once
-   *     started and answers {@code "cancelled: <cause>"})
+   * @param operation {@code hello}, {@code helloWorkflow} or {@code waitForCancel} (then cancels it
+   *     once started and answers {@code "cancelled: <cause>"})
    * @param argument the operation input
    */
   @WorkflowMethod

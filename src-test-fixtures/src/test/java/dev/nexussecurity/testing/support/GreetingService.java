@@ -14,7 +14,10 @@ public interface GreetingService {
   @Operation
   String helloWorkflow(String name);
 
-  /** Workflow-run: starts {@link BlockingWorkflow} with id {@code blocking-<id>}, which waits for cancel. */
+  /**
+   * Workflow-run: starts {@link BlockingWorkflow} with id {@code blocking-<id>}, which waits for
+   * cancel.
+   */
   @Operation
   String waitForCancel(String id);
 }

@@ -15,7 +15,8 @@ public final class HandlerInvocations {
    * @param infoNamespace {@code NexusOperationInfo.getNamespace()} in the handler
    * @param endpoint {@code NexusOperationInfo.getEndpoint()} in the handler
    */
-  public record Invocation(String operation, String argument, String infoNamespace, String endpoint) {}
+  public record Invocation(
+      String operation, String argument, String infoNamespace, String endpoint) {}
 
   private final ConcurrentLinkedQueue<Invocation> invocations = new ConcurrentLinkedQueue<>();
 

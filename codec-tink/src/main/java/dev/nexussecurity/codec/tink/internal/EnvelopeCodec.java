@@ -33,7 +33,10 @@ public final class EnvelopeCodec {
 
   /** Creates an engine; arguments are validated by the public builder. */
   public EnvelopeCodec(
-      KeySelector keys, boolean compression, PlaintextPolicy plaintextPolicy, int maxEncodedPayloadSize) {
+      KeySelector keys,
+      boolean compression,
+      PlaintextPolicy plaintextPolicy,
+      int maxEncodedPayloadSize) {
     this.keys = Objects.requireNonNull(keys, "keys");
     this.compression = compression;
     this.plaintextPolicy = Objects.requireNonNull(plaintextPolicy, "plaintextPolicy");
@@ -91,7 +94,8 @@ public final class EnvelopeCodec {
       ciphertext = key.encrypt(plaintext, zlib);
     } catch (GeneralSecurityException e) {
       throw new PayloadCodecException(
-          "Encrypting a payload with key " + key.getQualifiedKeyId() + " failed: " + e.getMessage(), e);
+          "Encrypting a payload with key " + key.getQualifiedKeyId() + " failed: " + e.getMessage(),
+          e);
     }
     long encodedSize = key.encodedSize(zlib, ciphertext.length);
     if (encodedSize > maxEncodedPayloadSize) {
@@ -192,9 +196,9 @@ public final class EnvelopeCodec {
   }
 
   /**
-   * The bytes of {@code data} without copying when it is backed by exactly one whole array (the usual
-   * case for payloads parsed from the wire or built by this codec); a copy otherwise. The array is only
-   * read.
+   * The bytes of {@code data} without copying when it is backed by exactly one whole array (the
+   * usual case for payloads parsed from the wire or built by this codec); a copy otherwise. The
+   * array is only read.
    */
   static byte[] bytesOf(ByteString data) {
     if (data.isEmpty()) {
@@ -220,7 +224,11 @@ public final class EnvelopeCodec {
     }
 
     private void take(byte[] value, int offset, int length) {
-      if (!fragmented && array == null && offset == 0 && length == expected && value.length == expected) {
+      if (!fragmented
+          && array == null
+          && offset == 0
+          && length == expected
+          && value.length == expected) {
         array = value;
       } else {
         array = null;

@@ -88,8 +88,8 @@ public final class EnvelopeKey {
   }
 
   /**
-   * The serialized size of an encoded payload with this key's metadata and {@code dataLength} bytes of
-   * data, computed without building it.
+   * The serialized size of an encoded payload with this key's metadata and {@code dataLength} bytes
+   * of data, computed without building it.
    */
   long encodedSize(boolean zlib, int dataLength) {
     long dataSize =

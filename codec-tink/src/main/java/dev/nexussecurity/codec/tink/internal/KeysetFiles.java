@@ -6,24 +6,21 @@ import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.KmsClient;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.aead.AeadConfig2026;
+import dev.nexussecurity.api.internal.AtomicFileWriter;
 import dev.nexussecurity.codec.tink.KeysetLoadException;
 import io.temporal.payload.codec.PayloadCodecException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.util.Locale;
 
 /**
  * Reads and writes Tink JSON keyset files, cleartext or encrypted under a KMS key, with Tink's AEAD
- * configuration (no global registry). Writes are atomic: a file is either fully replaced or untouched.
- * Messages name files and (redacted) key URIs, never key material.
+ * configuration (no global registry). Writes are atomic: a file is either fully replaced or
+ * untouched. Messages name files and (redacted) key URIs, never key material.
  */
 public final class KeysetFiles {
   private static final String FAKE_KMS_PREFIX = "fake-kms://";
@@ -90,7 +87,9 @@ public final class KeysetFiles {
           "Keyset file "
               + path
               + " is not a valid KMS-encrypted Tink JSON AEAD keyset"
-              + (recording.decrypted ? " (it decrypted, but its contents are not an AEAD keyset)" : "")
+              + (recording.decrypted
+                  ? " (it decrypted, but its contents are not an AEAD keyset)"
+                  : "")
               + "; wrap a keyset with KeysetTool wrap or Tinkey convert-keyset.",
           e);
     }
@@ -100,7 +99,11 @@ public final class KeysetFiles {
   public static Aead kmsAead(KmsClient kmsClient, String kekUri) {
     if (!kmsClient.doesSupport(kekUri)) {
       throw new KeysetLoadException(
-          "The KMS client " + kmsClient.getClass().getName() + " does not support key URI " + redact(kekUri) + ".");
+          "The KMS client "
+              + kmsClient.getClass().getName()
+              + " does not support key URI "
+              + redact(kekUri)
+              + ".");
     }
     try {
       return kmsClient.getAead(kekUri);
@@ -134,48 +137,28 @@ public final class KeysetFiles {
           handle, kek, associatedData, AeadConfig2026.get());
     } catch (GeneralSecurityException e) {
       throw new PayloadCodecException(
-          "Encrypting the keyset with the KMS failed (" + redact(String.valueOf(e.getMessage())) + ")",
+          "Encrypting the keyset with the KMS failed ("
+              + redact(String.valueOf(e.getMessage()))
+              + ")",
           e);
     }
   }
 
   /**
-   * Writes {@code content} to {@code path} atomically: through a temporary file in the same directory
-   * (readable by the owner only) that is moved over the target.
+   * Writes {@code content} to {@code path} atomically with the project's one atomic writer: a new
+   * file is readable by its owner only from the start, and the file and its directory are flushed
+   * to disk before the write returns.
    *
-   * @param replace whether an existing file may be replaced
+   * @param replace whether an existing file may be replaced (it keeps its permissions); without, an
+   *     existing file is never overwritten ({@link java.nio.file.FileAlreadyExistsException})
    */
-  public static void writeAtomically(Path path, String content, boolean replace) throws IOException {
-    Path absolute = path.toAbsolutePath();
-    Path dir = absolute.getParent();
-    if (!replace && Files.exists(absolute)) {
-      throw new FileAlreadyExistsException(absolute.toString());
-    }
-    Path tmp;
-    try {
-      tmp =
-          Files.createTempFile(
-              dir,
-              "." + absolute.getFileName() + ".",
-              ".tmp",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
-    }
-    try {
-      Files.writeString(tmp, content, StandardCharsets.UTF_8);
-      if (replace) {
-        try {
-          Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } else {
-        Files.move(tmp, absolute); // fails with FileAlreadyExistsException if the target exists
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+  public static void writeAtomically(Path path, String content, boolean replace)
+      throws IOException {
+    AtomicFileWriter.DEFAULT.write(
+        path,
+        content.getBytes(StandardCharsets.UTF_8),
+        replace ? AtomicFileWriter.Mode.REPLACE : AtomicFileWriter.Mode.CREATE_NEW,
+        true);
   }
 
   /** Replaces the key material of {@code fake-kms://} URIs (which embed their key) in a text. */
@@ -202,8 +185,12 @@ public final class KeysetFiles {
   }
 
   private static boolean isBase64Url(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'
-        || c == '_' || c == '=';
+    return (c >= 'A' && c <= 'Z')
+        || (c >= 'a' && c <= 'z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '_'
+        || c == '=';
   }
 
   private static String readString(Path path) {
@@ -242,7 +229,8 @@ public final class KeysetFiles {
     }
 
     @Override
-    public byte[] decrypt(byte[] ciphertext, byte[] associatedData) throws GeneralSecurityException {
+    public byte[] decrypt(byte[] ciphertext, byte[] associatedData)
+        throws GeneralSecurityException {
       try {
         byte[] result = delegate.decrypt(ciphertext, associatedData);
         decrypted = true;

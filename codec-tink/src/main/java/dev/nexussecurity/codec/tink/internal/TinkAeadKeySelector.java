@@ -19,8 +19,8 @@ import javax.annotation.Nullable;
 
 /**
  * Selects keys from one Tink AEAD keyset: encrypts with the primary key, decrypts with exactly the
- * enabled key the payload's metadata names. Each enabled key gets its own single-key primitive, so a
- * payload decrypts only under the key its (authenticated) metadata names.
+ * enabled key the payload's metadata names. Each enabled key gets its own single-key primitive, so
+ * a payload decrypts only under the key its (authenticated) metadata names.
  */
 public final class TinkAeadKeySelector implements KeySelector {
   private final String keysetName;
@@ -59,7 +59,9 @@ public final class TinkAeadKeySelector implements KeySelector {
     }
     if (primaryKey == null) {
       throw new KeysetLoadException(
-          "Keyset '" + keysetName + "' has no enabled primary key; promote an enabled key to primary.");
+          "Keyset '"
+              + keysetName
+              + "' has no enabled primary key; promote an enabled key to primary.");
     }
     this.primary = primaryKey;
     this.enabledByKeyIdText = Collections.unmodifiableMap(enabled);
@@ -72,7 +74,8 @@ public final class TinkAeadKeySelector implements KeySelector {
     try {
       KeysetHandle single =
           KeysetHandle.newBuilder()
-              .addEntry(KeysetHandle.importKey(entry.getKey()).withFixedId(entry.getId()).makePrimary())
+              .addEntry(
+                  KeysetHandle.importKey(entry.getKey()).withFixedId(entry.getId()).makePrimary())
               .build();
       aead = single.getPrimitive(AeadConfig2026.get(), Aead.class);
     } catch (GeneralSecurityException | RuntimeException e) {
@@ -87,7 +90,8 @@ public final class TinkAeadKeySelector implements KeySelector {
     }
     return new PayloadCipher() {
       @Override
-      public byte[] encrypt(byte[] plaintext, byte[] associatedData) throws GeneralSecurityException {
+      public byte[] encrypt(byte[] plaintext, byte[] associatedData)
+          throws GeneralSecurityException {
         return aead.encrypt(plaintext, associatedData);
       }
 

@@ -4,36 +4,45 @@ import com.google.protobuf.ByteString;
 import java.util.List;
 
 /**
- * Constants and the canonical associated-data encoding of the nexus-security encrypted payload format,
- * version 1. The format is specified byte by byte in the module's README; this class is its single
- * implementation.
+ * Constants and the canonical associated-data encoding of the nexus-security encrypted payload
+ * format, version 1. The format is specified byte by byte in the module's README; this class is its
+ * single implementation.
  *
- * <p>An encrypted payload has exactly these metadata entries, all written by the codec and all bound
- * into the associated data in this order: {@link #ENCODING_KEY}, {@link #FORMAT_KEY}, {@link
+ * <p>An encrypted payload has exactly these metadata entries, all written by the codec and all
+ * bound into the associated data in this order: {@link #ENCODING_KEY}, {@link #FORMAT_KEY}, {@link
  * #SCHEME_KEY}, {@link #KEYSET_KEY}, {@link #KEY_ID_KEY}, {@link #COMPRESSION_KEY}.
  */
 public final class WireFormat {
   /** Temporal's standard metadata key naming a payload's encoding. */
   public static final String ENCODING_KEY = "encoding";
+
   /** Format version entry. */
   public static final String FORMAT_KEY = "nexus-security-format";
+
   /** Encryption scheme entry, e.g. {@code tink-aead}. */
   public static final String SCHEME_KEY = "nexus-security-scheme";
+
   /** Keyset name entry. */
   public static final String KEYSET_KEY = "nexus-security-keyset";
+
   /** Key id entry: the Tink key id as an unsigned decimal number. */
   public static final String KEY_ID_KEY = "nexus-security-key-id";
+
   /** Compression entry: {@code none} or {@code zlib}. */
   public static final String COMPRESSION_KEY = "nexus-security-compression";
 
   /** Value of the {@code encoding} entry of every encrypted payload. */
   public static final String ENCODING_ENCRYPTED = "binary/encrypted";
+
   /** The only format version this implementation writes and reads. */
   public static final String FORMAT_V1 = "1";
+
   /** Scheme id of Tink AEAD (symmetric) encryption. */
   public static final String SCHEME_TINK_AEAD = "tink-aead";
+
   /** Compression value: the plaintext is the serialized payload as is. */
   public static final String COMPRESSION_NONE = "none";
+
   /** Compression value: the plaintext is the zlib stream (RFC 1950) of the serialized payload. */
   public static final String COMPRESSION_ZLIB = "zlib";
 
@@ -53,8 +62,8 @@ public final class WireFormat {
 
   /**
    * The associated data of a version-1 payload: for each entry in {@link #ENTRY_ORDER}, the value's
-   * length as a 4-byte big-endian unsigned integer followed by the value's bytes. The entries' keys are
-   * implied by their position, which the format version fixes.
+   * length as a 4-byte big-endian unsigned integer followed by the value's bytes. The entries' keys
+   * are implied by their position, which the format version fixes.
    *
    * @param values the values of the entries, in {@link #ENTRY_ORDER}
    */
@@ -86,7 +95,10 @@ public final class WireFormat {
     return Integer.toUnsignedString(tinkKeyId);
   }
 
-  /** The key id the codec reports in descriptors and errors: {@code <keyset name>/<unsigned key id>}. */
+  /**
+   * The key id the codec reports in descriptors and errors: {@code <keyset name>/<unsigned key
+   * id>}.
+   */
   public static String qualifiedKeyId(String keysetName, int tinkKeyId) {
     return keysetName + "/" + keyIdText(tinkKeyId);
   }

@@ -1,19 +1,23 @@
 package dev.nexussecurity.codec.tink.internal;
 
 import com.google.protobuf.ByteString;
+import dev.nexussecurity.api.internal.UntrustedText;
 import dev.nexussecurity.codec.tink.PayloadDecryptionException;
 import dev.nexussecurity.codec.tink.PayloadDecryptionException.Reason;
 import io.temporal.api.common.v1.Payload;
 import java.util.Map;
 
-/** The codec's metadata entries of one incoming encrypted payload, checked for presence and version. */
+/**
+ * The codec's metadata entries of one incoming encrypted payload, checked for presence and version.
+ */
 public final class WireHeader {
   private final ByteString scheme;
   private final ByteString keysetName;
   private final ByteString keyId;
   private final ByteString compression;
 
-  private WireHeader(ByteString scheme, ByteString keysetName, ByteString keyId, ByteString compression) {
+  private WireHeader(
+      ByteString scheme, ByteString keysetName, ByteString keyId, ByteString compression) {
     this.scheme = scheme;
     this.keysetName = keysetName;
     this.keyId = keyId;
@@ -45,7 +49,9 @@ public final class WireHeader {
           Reason.UNSUPPORTED_FORMAT_VERSION,
           WireFormat.ENCODING_ENCRYPTED,
           qualified(keyset, keyId),
-          "format version '" + printable(format) + "' is not supported; this codec reads version 1.",
+          "format version '"
+              + printable(format)
+              + "' is not supported; this codec reads version 1.",
           null);
     }
     String missing =
@@ -76,18 +82,9 @@ public final class WireHeader {
     return (keyset == null ? "<no keyset>" : printable(keyset)) + "/" + printable(keyId);
   }
 
-  /** The metadata value as text for messages, shortened and with control characters replaced. */
+  /** The metadata value as text for messages: see {@link UntrustedText#quote(String)}. */
   static String printable(ByteString value) {
-    String s = value.toStringUtf8();
-    StringBuilder b = new StringBuilder(Math.min(s.length(), 64));
-    for (int i = 0; i < s.length() && i < 64; i++) {
-      char c = s.charAt(i);
-      b.append(Character.isISOControl(c) ? '?' : c);
-    }
-    if (s.length() > 64) {
-      b.append("...");
-    }
-    return b.toString();
+    return UntrustedText.quote(value.toStringUtf8());
   }
 
   /** The scheme entry's bytes. */

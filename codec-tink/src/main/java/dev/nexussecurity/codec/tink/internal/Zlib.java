@@ -11,8 +11,8 @@ final class Zlib {
   private Zlib() {}
 
   /**
-   * Compresses {@code input}, or returns null if the zlib stream would not be strictly shorter. Stops as
-   * soon as the output reaches the input's length.
+   * Compresses {@code input}, or returns null if the zlib stream would not be strictly shorter.
+   * Stops as soon as the output reaches the input's length.
    */
   static @Nullable byte[] compressIfSmaller(byte[] input) {
     if (input.length < 2) {
@@ -33,7 +33,9 @@ final class Zlib {
     }
   }
 
-  /** Thrown when a zlib stream is invalid, truncated, followed by extra bytes or inflates too large. */
+  /**
+   * Thrown when a zlib stream is invalid, truncated, followed by extra bytes or inflates too large.
+   */
   static final class InvalidStreamException extends Exception {
     private static final long serialVersionUID = 1L;
 
@@ -42,7 +44,10 @@ final class Zlib {
     }
   }
 
-  /** Inflates one complete zlib stream that must fill {@code input} and inflate to at most {@code max}. */
+  /**
+   * Inflates one complete zlib stream that must fill {@code input} and inflate to at most {@code
+   * max}.
+   */
   static byte[] decompress(byte[] input, int max) throws InvalidStreamException {
     Inflater inflater = new Inflater();
     try {
@@ -53,7 +58,8 @@ final class Zlib {
       while (!inflater.finished()) {
         if (length == out.length) {
           if (out.length == cap) {
-            throw new InvalidStreamException("the zlib stream inflates to more than " + max + " bytes");
+            throw new InvalidStreamException(
+                "the zlib stream inflates to more than " + max + " bytes");
           }
           out = Arrays.copyOf(out, (int) Math.min(cap, out.length * 2L));
         }

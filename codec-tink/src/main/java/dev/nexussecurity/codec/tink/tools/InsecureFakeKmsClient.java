@@ -13,9 +13,10 @@ import java.util.Locale;
 
 /**
  * A local Tink {@link KmsClient} for tests and local development whose "KMS key" travels inside its
- * URI: {@code fake-kms://} followed by the unpadded base64url encoding of a binary Tink AEAD keyset (the
- * same URI format as Tink's and Tinkey's fake KMS). It really encrypts, with that keyset, but it is
- * <b>not a KMS</b>: anyone who has the URI can decrypt, so never use it for production keysets.
+ * URI: {@code fake-kms://} followed by the unpadded base64url encoding of a binary Tink AEAD keyset
+ * (the same URI format as Tink's and Tinkey's fake KMS). It really encrypts, with that keyset, but
+ * it is <b>not a KMS</b>: anyone who has the URI can decrypt, so never use it for production
+ * keysets.
  *
  * <pre>{@code
  * String kekUri = InsecureFakeKmsClient.newKeyUri();
@@ -30,7 +31,9 @@ public final class InsecureFakeKmsClient implements KmsClient {
   /** Creates a client that supports every {@code fake-kms://} URI. */
   public InsecureFakeKmsClient() {}
 
-  /** Returns a new {@code fake-kms://} URI holding a fresh AES256_GCM key. The URI is the secret. */
+  /**
+   * Returns a new {@code fake-kms://} URI holding a fresh AES256_GCM key. The URI is the secret.
+   */
   public static String newKeyUri() throws GeneralSecurityException {
     KeysetHandle handle =
         KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM, AeadConfig2026.get());
@@ -60,8 +63,8 @@ public final class InsecureFakeKmsClient implements KmsClient {
   /**
    * The AEAD of the keyset inside {@code keyUri}.
    *
-   * @throws GeneralSecurityException if the URI is not a {@code fake-kms://} URI holding an AEAD keyset
-   *     (the message never repeats the URI)
+   * @throws GeneralSecurityException if the URI is not a {@code fake-kms://} URI holding an AEAD
+   *     keyset (the message never repeats the URI)
    */
   @Override
   public Aead getAead(String keyUri) throws GeneralSecurityException {
@@ -75,7 +78,8 @@ public final class InsecureFakeKmsClient implements KmsClient {
       throw new GeneralSecurityException("the fake-kms:// key URI is not valid base64url");
     }
     KeysetHandle handle =
-        TinkProtoKeysetFormat.parseKeyset(keyset, InsecureSecretKeyAccess.get(), AeadConfig2026.get());
+        TinkProtoKeysetFormat.parseKeyset(
+            keyset, InsecureSecretKeyAccess.get(), AeadConfig2026.get());
     return handle.getPrimitive(AeadConfig2026.get(), Aead.class);
   }
 

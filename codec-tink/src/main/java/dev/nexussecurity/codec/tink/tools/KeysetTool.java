@@ -26,16 +26,17 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Command-line key management for {@link dev.nexussecurity.codec.tink.TinkPayloadCodec} keysets: create
- * a keyset, add a key, promote, disable, enable or delete a key, list keys (ids, status and type only)
- * and wrap a cleartext keyset under a KMS key. Every command that changes a keyset replaces its file
- * atomically (a failed command leaves the file untouched) and writes it readable by the owner only.
+ * Command-line key management for {@link dev.nexussecurity.codec.tink.TinkPayloadCodec} keysets:
+ * create a keyset, add a key, promote, disable, enable or delete a key, list keys (ids, status and
+ * type only) and wrap a cleartext keyset under a KMS key. Every command that changes a keyset
+ * replaces its file atomically (a failed command leaves the file untouched) and writes it readable
+ * by the owner only.
  *
- * <p>With {@code --master-key-uri} the keyset file is read and written encrypted under that KMS key and
- * never touches disk in cleartext. {@code fake-kms://} URIs (see {@link InsecureFakeKmsClient}) work out
- * of the box, for local use; for a real KMS, run the tool from your own code with that KMS's Tink
- * client: {@code new KeysetTool(List.of(new AwsKmsClient().withDefaultCredentials()), System.out,
- * System.err).run(args)}.
+ * <p>With {@code --master-key-uri} the keyset file is read and written encrypted under that KMS key
+ * and never touches disk in cleartext. {@code fake-kms://} URIs (see {@link InsecureFakeKmsClient})
+ * work out of the box, for local use; for a real KMS, run the tool from your own code with that
+ * KMS's Tink client: {@code new KeysetTool(List.of(new AwsKmsClient().withDefaultCredentials()),
+ * System.out, System.err).run(args)}.
  *
  * <pre>{@code
  * java -cp <classpath> dev.nexussecurity.codec.tink.tools.KeysetTool create --keyset keyset.json
@@ -46,8 +47,10 @@ import java.util.Set;
 public final class KeysetTool {
   /** Exit code of a successful command. */
   public static final int EXIT_OK = 0;
+
   /** Exit code of a command that failed (the keyset file is unchanged). */
   public static final int EXIT_FAILED = 1;
+
   /** Exit code of a command line that could not be understood. */
   public static final int EXIT_USAGE = 2;
 
@@ -78,7 +81,8 @@ public final class KeysetTool {
           "  --master-key-uri URI      The keyset file is encrypted under this KMS key (for wrap: the"
               + " output).",
           "  --associated-data TEXT    Associated data the keyset is encrypted with (default: none).",
-          "  --key-type TYPE           One of " + String.join(", ", KEY_TYPES.keySet())
+          "  --key-type TYPE           One of "
+              + String.join(", ", KEY_TYPES.keySet())
               + " (default AES256_GCM).",
           "",
           "Key ids are unsigned decimal numbers, as list prints them.");
@@ -88,8 +92,8 @@ public final class KeysetTool {
   private final PrintStream err;
 
   /**
-   * Creates a tool that resolves KMS key URIs with {@code kmsClients} (tried in order) and, after them,
-   * {@link InsecureFakeKmsClient} for {@code fake-kms://} URIs.
+   * Creates a tool that resolves KMS key URIs with {@code kmsClients} (tried in order) and, after
+   * them, {@link InsecureFakeKmsClient} for {@code fake-kms://} URIs.
    *
    * @param kmsClients KMS clients, copied; not null
    * @param out where results go, not null
@@ -242,7 +246,11 @@ public final class KeysetTool {
       case PROMOTE:
         if (entry.getStatus() != KeyStatus.ENABLED) {
           throw new CommandException(
-              "key " + unsigned(keyId) + " is " + entry.getStatus() + "; enable it before promoting.");
+              "key "
+                  + unsigned(keyId)
+                  + " is "
+                  + entry.getStatus()
+                  + "; enable it before promoting.");
         }
         builder.getAt(index).makePrimary();
         done = "promoted key " + unsigned(keyId) + " to primary";
@@ -257,7 +265,8 @@ public final class KeysetTool {
         break;
       case ENABLE:
         if (entry.getStatus() == KeyStatus.DESTROYED) {
-          throw new CommandException("key " + unsigned(keyId) + " is destroyed and cannot be enabled.");
+          throw new CommandException(
+              "key " + unsigned(keyId) + " is destroyed and cannot be enabled.");
         }
         builder.getAt(index).setStatus(KeyStatus.ENABLED);
         done = "enabled key " + unsigned(keyId);
@@ -376,7 +385,8 @@ public final class KeysetTool {
     try {
       return Integer.parseUnsignedInt(text);
     } catch (NumberFormatException e) {
-      throw new UsageException("--key-id must be an unsigned decimal key id as list prints it, got '" + text + "'");
+      throw new UsageException(
+          "--key-id must be an unsigned decimal key id as list prints it, got '" + text + "'");
     }
   }
 

@@ -31,7 +31,8 @@ class EnvelopeCodecTest {
     byte[] array = {1, 2, 3, 4};
     assertThat(EnvelopeCodec.bytesOf(UnsafeByteOperations.unsafeWrap(array, 1, 2)))
         .containsExactly(2, 3);
-    ByteString rope = ByteString.copyFrom(new byte[] {1}).concat(ByteString.copyFrom(new byte[] {2}));
+    ByteString rope =
+        ByteString.copyFrom(new byte[] {1}).concat(ByteString.copyFrom(new byte[] {2}));
     assertThat(EnvelopeCodec.bytesOf(rope)).containsExactly(1, 2);
     assertThat(EnvelopeCodec.bytesOf(UnsafeByteOperations.unsafeWrap(ByteBuffer.wrap(array))))
         .containsExactly(1, 2, 3, 4);

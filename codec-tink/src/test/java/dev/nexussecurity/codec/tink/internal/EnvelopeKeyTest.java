@@ -31,15 +31,18 @@ class EnvelopeKeyTest {
                 .putAllMetadata(key.metadata(zlib))
                 .setData(UnsafeByteOperations.unsafeWrap(new byte[n]))
                 .build();
-        assertThat(key.encodedSize(zlib, n)).as("zlib=%s n=%d", zlib, n).isEqualTo(p.getSerializedSize());
+        assertThat(key.encodedSize(zlib, n))
+            .as("zlib=%s n=%d", zlib, n)
+            .isEqualTo(p.getSerializedSize());
       }
     }
   }
 
   @Test
   void ciphertextOverhead_isMeasuredFromTheCipher_orZeroWhenUnknown() {
-    EnvelopeKey tink = new TinkAeadKeySelector(dev.nexussecurity.codec.tink.TestKeysets.aes256Gcm(), "k")
-        .selectForEncryption(null);
+    EnvelopeKey tink =
+        new TinkAeadKeySelector(dev.nexussecurity.codec.tink.TestKeysets.aes256Gcm(), "k")
+            .selectForEncryption(null);
     assertThat(tink.ciphertextOverhead()).isEqualTo(5 + 12 + 16);
     assertThat(new EnvelopeKey("tink-aead", "k", 1, NO_CIPHER).ciphertextOverhead()).isZero();
   }

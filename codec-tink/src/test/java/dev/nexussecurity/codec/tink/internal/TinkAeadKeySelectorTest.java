@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 class TinkAeadKeySelectorTest {
   private final KeysetHandle handle =
-      TestKeysets.withStatus(TestKeysets.withNewKey(TestKeysets.aes256Gcm()), 1, KeyStatus.DISABLED);
+      TestKeysets.withStatus(
+          TestKeysets.withNewKey(TestKeysets.aes256Gcm()), 1, KeyStatus.DISABLED);
   private final TinkAeadKeySelector selector = new TinkAeadKeySelector(handle, "ks");
 
   private static String id(KeysetHandle h, int i) {
@@ -51,11 +52,13 @@ class TinkAeadKeySelectorTest {
 
   @Test
   void resolveForDecryption_eachMismatch_hasItsReason() {
-    assertThat(reason(header("tink-hpke", "ks", id(handle, 0)))).isEqualTo(Reason.UNSUPPORTED_SCHEME);
+    assertThat(reason(header("tink-hpke", "ks", id(handle, 0))))
+        .isEqualTo(Reason.UNSUPPORTED_SCHEME);
     assertThat(reason(header("tink-aead", "other", id(handle, 0)))).isEqualTo(Reason.UNKNOWN_KEY);
     assertThat(reason(header("tink-aead", "ks", id(handle, 1)))).isEqualTo(Reason.DISABLED_KEY);
     assertThat(reason(header("tink-aead", "ks", "1"))).isEqualTo(Reason.UNKNOWN_KEY);
-    assertThat(reason(header("tink-aead", "ks", "+" + id(handle, 0)))).isEqualTo(Reason.UNKNOWN_KEY);
+    assertThat(reason(header("tink-aead", "ks", "+" + id(handle, 0))))
+        .isEqualTo(Reason.UNKNOWN_KEY);
   }
 
   @Test
@@ -71,7 +74,8 @@ class TinkAeadKeySelectorTest {
 
   private Reason reason(WireHeader h) {
     PayloadDecryptionException e =
-        catchThrowableOfType(PayloadDecryptionException.class, () -> selector.resolveForDecryption(h));
+        catchThrowableOfType(
+            PayloadDecryptionException.class, () -> selector.resolveForDecryption(h));
     assertThat(e).isNotNull();
     return e.getReason();
   }

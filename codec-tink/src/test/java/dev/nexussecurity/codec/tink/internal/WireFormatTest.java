@@ -18,12 +18,18 @@ class WireFormatTest {
   void associatedData_isTheDocumentedLengthPrefixedEncoding() {
     // Expected bytes written out by hand from the README's definition (not produced by this code).
     String expected =
-        "00000010" + "62696e6172792f656e63727970746564" // "binary/encrypted"
-            + "00000001" + "31" // "1"
-            + "00000009" + "74696e6b2d61656164" // "tink-aead"
-            + "00000006" + "6f7264657273" // "orders"
-            + "0000000a" + "34323934393637323935" // "4294967295"
-            + "00000004" + "7a6c6962"; // "zlib"
+        "00000010"
+            + "62696e6172792f656e63727970746564" // "binary/encrypted"
+            + "00000001"
+            + "31" // "1"
+            + "00000009"
+            + "74696e6b2d61656164" // "tink-aead"
+            + "00000006"
+            + "6f7264657273" // "orders"
+            + "0000000a"
+            + "34323934393637323935" // "4294967295"
+            + "00000004"
+            + "7a6c6962"; // "zlib"
     byte[] aad =
         WireFormat.associatedData(
             values("binary/encrypted", "1", "tink-aead", "orders", "4294967295", "zlib"));
@@ -33,13 +39,17 @@ class WireFormatTest {
 
   @Test
   void associatedData_ofEmptyValues_isJustTheLengths() {
-    assertThat(WireFormat.associatedData(values("", "", "", "", "", ""))).hasSize(24).containsOnly(0);
+    assertThat(WireFormat.associatedData(values("", "", "", "", "", "")))
+        .hasSize(24)
+        .containsOnly(0);
   }
 
   @Test
   void associatedData_distinguishesValuesThatConcatenateAlike() {
-    byte[] a = WireFormat.associatedData(values("binary/encrypted", "1", "tink-aead", "ab", "1", "none"));
-    byte[] b = WireFormat.associatedData(values("binary/encrypted", "1", "tink-aead", "a", "b1", "none"));
+    byte[] a =
+        WireFormat.associatedData(values("binary/encrypted", "1", "tink-aead", "ab", "1", "none"));
+    byte[] b =
+        WireFormat.associatedData(values("binary/encrypted", "1", "tink-aead", "a", "b1", "none"));
     assertThat(a).isNotEqualTo(b);
   }
 
@@ -54,7 +64,8 @@ class WireFormatTest {
   void keyIds_areUnsignedDecimal() {
     assertThat(WireFormat.keyIdText(-1)).isEqualTo("4294967295");
     assertThat(WireFormat.keyIdText(42)).isEqualTo("42");
-    assertThat(WireFormat.qualifiedKeyId("orders", Integer.MIN_VALUE)).isEqualTo("orders/2147483648");
+    assertThat(WireFormat.qualifiedKeyId("orders", Integer.MIN_VALUE))
+        .isEqualTo("orders/2147483648");
   }
 
   @Test

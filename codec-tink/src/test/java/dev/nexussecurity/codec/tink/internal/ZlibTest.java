@@ -27,7 +27,8 @@ class ZlibTest {
     byte[] compressed = Zlib.compressIfSmaller(input);
     assertThat(compressed).isNotNull();
     assertThat(compressed.length).isLessThan(input.length);
-    try (InflaterInputStream in = new InflaterInputStream(new java.io.ByteArrayInputStream(compressed))) {
+    try (InflaterInputStream in =
+        new InflaterInputStream(new java.io.ByteArrayInputStream(compressed))) {
       assertThat(in.readAllBytes()).isEqualTo(input);
     }
   }

@@ -48,7 +48,8 @@ class InsecureFakeKmsClientTest {
         .doesNotContain("notbase64");
     assertThatThrownBy(() -> kms.getAead("fake-kms://AAAA"))
         .isInstanceOf(GeneralSecurityException.class);
-    assertThatThrownBy(() -> kms.getAead("gcp-kms://x")).isInstanceOf(GeneralSecurityException.class);
+    assertThatThrownBy(() -> kms.getAead("gcp-kms://x"))
+        .isInstanceOf(GeneralSecurityException.class);
   }
 
   @Test

@@ -85,7 +85,8 @@ class KeysetToolTest {
 
   @Test
   void create_withKeyType_usesIt() {
-    assertThat(run("create", "--keyset", keyset.toString(), "--key-type", "CHACHA20_POLY1305")).isZero();
+    assertThat(run("create", "--keyset", keyset.toString(), "--key-type", "CHACHA20_POLY1305"))
+        .isZero();
     assertThat(read().getAt(0).getKey().getParameters().toString()).contains("ChaCha20Poly1305");
     assertThat(run("create", "--keyset", dir.resolve("x").toString(), "--key-type", "DES"))
         .isEqualTo(KeysetTool.EXIT_USAGE);
@@ -148,9 +149,15 @@ class KeysetToolTest {
     refused.add(new String[] {"promote", "--keyset", keyset.toString(), "--key-id", other});
     refused.add(new String[] {"promote", "--keyset", keyset.toString(), "--key-id", "12345"});
     List<String> messages =
-        List.of("promote another key first", "promote another key first", "enable it before promoting", "has no key 12345");
+        List.of(
+            "promote another key first",
+            "promote another key first",
+            "enable it before promoting",
+            "has no key 12345");
     for (int i = 0; i < refused.size(); i++) {
-      assertThat(run(refused.get(i))).as(String.join(" ", refused.get(i))).isEqualTo(KeysetTool.EXIT_FAILED);
+      assertThat(run(refused.get(i)))
+          .as(String.join(" ", refused.get(i)))
+          .isEqualTo(KeysetTool.EXIT_FAILED);
       assertThat(err()).contains(messages.get(i));
       assertThat(Files.readString(keyset)).isEqualTo(before);
     }
@@ -181,19 +188,36 @@ class KeysetToolTest {
     assertThat(kek).startsWith("fake-kms://");
     Path wrapped = dir.resolve("wrapped.json");
 
-    assertThat(run("wrap", "--in", keyset.toString(), "--out", wrapped.toString(), "--master-key-uri", kek))
+    assertThat(
+            run(
+                "wrap",
+                "--in",
+                keyset.toString(),
+                "--out",
+                wrapped.toString(),
+                "--master-key-uri",
+                kek))
         .isZero();
     assertThat(out()).contains("fake-kms://<redacted>").doesNotContain(kek.substring(11));
     assertThat(Files.readString(wrapped)).contains("encryptedKeyset").doesNotContain(material);
 
     TinkPayloadCodec fromWrapped =
         TinkPayloadCodec.newBuilder()
-            .setKeysetSource(KeysetSource.kmsEncryptedJson(wrapped, new InsecureFakeKmsClient(), kek))
+            .setKeysetSource(
+                KeysetSource.kmsEncryptedJson(wrapped, new InsecureFakeKmsClient(), kek))
             .build();
     assertThat(fromWrapped.describe()).isEqualTo(codec().describe());
 
     String before = Files.readString(wrapped);
-    assertThat(run("wrap", "--in", keyset.toString(), "--out", wrapped.toString(), "--master-key-uri", kek))
+    assertThat(
+            run(
+                "wrap",
+                "--in",
+                keyset.toString(),
+                "--out",
+                wrapped.toString(),
+                "--master-key-uri",
+                kek))
         .isEqualTo(KeysetTool.EXIT_FAILED);
     assertThat(Files.readString(wrapped)).isEqualTo(before);
   }
@@ -208,12 +232,16 @@ class KeysetToolTest {
     assertThat(Files.readString(keyset)).contains("encryptedKeyset");
     assertThat(run("add-key", "--keyset", keyset.toString(), "--master-key-uri", kek)).isZero();
     assertThat(run("list", "--keyset", keyset.toString(), "--master-key-uri", kek)).isZero();
-    assertThat(out()).contains("encrypted under fake-kms://<redacted>").doesNotContain(kek.substring(11));
+    assertThat(out())
+        .contains("encrypted under fake-kms://<redacted>")
+        .doesNotContain(kek.substring(11));
 
     String before = Files.readString(keyset);
     assertThat(run("add-key", "--keyset", keyset.toString(), "--master-key-uri", otherKek))
         .isEqualTo(KeysetTool.EXIT_FAILED);
-    assertThat(err()).contains("encrypted under another KMS key").doesNotContain(otherKek.substring(11));
+    assertThat(err())
+        .contains("encrypted under another KMS key")
+        .doesNotContain(otherKek.substring(11));
     assertThat(Files.readString(keyset)).isEqualTo(before);
     assertThat(run("list", "--keyset", keyset.toString())).isEqualTo(KeysetTool.EXIT_FAILED);
     assertThat(err()).contains("looks encrypted");
@@ -223,9 +251,25 @@ class KeysetToolTest {
   void associatedData_isRequiredToReadWhatWasWrittenWithIt() {
     run("new-fake-kms-uri");
     String kek = out().trim();
-    assertThat(run("create", "--keyset", keyset.toString(), "--master-key-uri", kek, "--associated-data", "orders"))
+    assertThat(
+            run(
+                "create",
+                "--keyset",
+                keyset.toString(),
+                "--master-key-uri",
+                kek,
+                "--associated-data",
+                "orders"))
         .isZero();
-    assertThat(run("list", "--keyset", keyset.toString(), "--master-key-uri", kek, "--associated-data", "orders"))
+    assertThat(
+            run(
+                "list",
+                "--keyset",
+                keyset.toString(),
+                "--master-key-uri",
+                kek,
+                "--associated-data",
+                "orders"))
         .isZero();
     assertThat(run("list", "--keyset", keyset.toString(), "--master-key-uri", kek))
         .isEqualTo(KeysetTool.EXIT_FAILED);

@@ -13,10 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the structure of the SDK's data converters. The SDK (1.38.0) exposes neither a CodecDataConverter's
- * codecs nor a DefaultDataConverter's payload converters, so this reads their fields reflectively; when the
- * fields are not there (another SDK version, another converter class) the part is reported unknown, which
- * never causes a denial.
+ * Reads the structure of the SDK's data converters. The SDK (1.38.0) exposes neither a
+ * CodecDataConverter's codecs nor a DefaultDataConverter's payload converters, so this reads their
+ * fields reflectively; when the fields are not there (another SDK version, another converter class)
+ * the part is reported unknown, which never causes a denial.
  */
 public final class ConverterIntrospection {
   private ConverterIntrospection() {}

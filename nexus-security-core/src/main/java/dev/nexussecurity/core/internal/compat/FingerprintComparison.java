@@ -10,16 +10,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Compares two converter fingerprints and reports the definite incompatibilities, per direction: the
- * input (caller encodes, handler decodes) and the result and failures (handler encodes, caller decodes).
- * In each direction:
+ * Compares two converter fingerprints and reports the definite incompatibilities, per direction:
+ * the input (caller encodes, handler decodes) and the result and failures (handler encodes, caller
+ * decodes). In each direction:
  *
  * <ul>
  *   <li>the decoding side lacks a codec the encoding side uses → {@link ReasonCode#CODEC_MISSING};
- *   <li>the encoding side lacks a codec that the decoding side requires (one that rejects payloads it
- *       did not encode) → {@link ReasonCode#CODEC_MISSING};
- *   <li>both have the codec, and the encoding side encrypts with a key id that the decoding side does
- *       not list among its decryptable key ids → {@link ReasonCode#ENCRYPTION_KEY_UNAVAILABLE}.
+ *   <li>the encoding side lacks a codec that the decoding side requires (one that rejects payloads
+ *       it did not encode) → {@link ReasonCode#CODEC_MISSING};
+ *   <li>both have the codec, and the encoding side encrypts with a key id that the decoding side
+ *       does not list among its decryptable key ids → {@link
+ *       ReasonCode#ENCRYPTION_KEY_UNAVAILABLE}.
  * </ul>
  *
  * Codecs are matched by id; the order of the chains is not compared. Unknown parts (an unreadable

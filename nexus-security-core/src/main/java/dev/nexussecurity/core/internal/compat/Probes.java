@@ -239,16 +239,19 @@ public final class Probes {
     Map<String, Integer> map = new LinkedHashMap<>();
     map.put("one", 1);
     map.put("two", 2);
-    p.add(new Probe("Map<String,Integer>", map, parameterized(Map.class, String.class, Integer.class), false));
+    p.add(
+        new Probe(
+            "Map<String,Integer>",
+            map,
+            parameterized(Map.class, String.class, Integer.class),
+            false));
     p.add(
         new Probe(
             "Optional<String>",
             Optional.of("present"),
             parameterized(Optional.class, String.class),
             false));
-    p.add(
-        new Probe(
-            "List<record>", List.of(line), parameterized(List.class, Line.class), false));
+    p.add(new Probe("List<record>", List.of(line), parameterized(List.class, Line.class), false));
     p.add(
         new Probe(
             "protobuf message",

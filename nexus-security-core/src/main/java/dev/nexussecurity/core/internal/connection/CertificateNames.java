@@ -8,7 +8,10 @@ public final class CertificateNames {
 
   /** {@code 'CN=worker,O=acme' (serial 1a2b)}. */
   public static String describe(X509Certificate certificate) {
-    return "'" + certificate.getSubjectX500Principal().getName() + "' (serial "
-        + certificate.getSerialNumber().toString(16) + ")";
+    return "'"
+        + certificate.getSubjectX500Principal().getName()
+        + "' (serial "
+        + certificate.getSerialNumber().toString(16)
+        + ")";
   }
 }

@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A validated client certificate chain and its private key. {@link #load} refuses a chain whose leaf is
- * expired, not yet valid or not usable for TLS client authentication, and a key that does not belong to
- * the leaf certificate, so that a half-rotated pair is never installed.
+ * A validated client certificate chain and its private key. {@link #load} refuses a chain whose
+ * leaf is expired, not yet valid or not usable for TLS client authentication, and a key that does
+ * not belong to the leaf certificate, so that a half-rotated pair is never installed.
  */
 public final class ClientIdentity {
   private static final String CLIENT_AUTH_EKU = "1.3.6.1.5.5.7.3.2";
@@ -34,9 +34,11 @@ public final class ClientIdentity {
   }
 
   /** Reads, parses and validates the pair at {@code now}. */
-  public static ClientIdentity load(byte[] certPem, byte[] keyPem, PemSource certSource, PemSource keySource, Instant now) {
+  public static ClientIdentity load(
+      byte[] certPem, byte[] keyPem, PemSource certSource, PemSource keySource, Instant now) {
     List<X509Certificate> certs =
-        PemReader.readCertificates(certPem, certSource.describe(), Reason.INVALID_CLIENT_CERTIFICATE);
+        PemReader.readCertificates(
+            certPem, certSource.describe(), Reason.INVALID_CLIENT_CERTIFICATE);
     PrivateKey key = PemReader.readPrivateKey(keyPem, keySource.describe());
     X509Certificate leaf = certs.get(0);
     String leafName = CertificateNames.describe(leaf);
@@ -45,13 +47,22 @@ public final class ClientIdentity {
     } catch (CertificateExpiredException e) {
       throw new ConnectionSecurityException(
           Reason.CLIENT_CERTIFICATE_NOT_CURRENTLY_VALID,
-          "The client certificate " + leafName + " in " + certSource.describe() + " expired at "
-              + leaf.getNotAfter().toInstant() + "; install a renewed certificate and key");
+          "The client certificate "
+              + leafName
+              + " in "
+              + certSource.describe()
+              + " expired at "
+              + leaf.getNotAfter().toInstant()
+              + "; install a renewed certificate and key");
     } catch (CertificateNotYetValidException e) {
       throw new ConnectionSecurityException(
           Reason.CLIENT_CERTIFICATE_NOT_CURRENTLY_VALID,
-          "The client certificate " + leafName + " in " + certSource.describe()
-              + " is not valid before " + leaf.getNotBefore().toInstant()
+          "The client certificate "
+              + leafName
+              + " in "
+              + certSource.describe()
+              + " is not valid before "
+              + leaf.getNotBefore().toInstant()
               + "; check the clock of this host and of the issuing CA");
     }
     checkClientAuthUsage(leaf, leafName, certSource);
@@ -59,37 +70,55 @@ public final class ClientIdentity {
     return new ClientIdentity(certs.toArray(new X509Certificate[0]), key);
   }
 
-  private static void checkClientAuthUsage(X509Certificate leaf, String leafName, PemSource certSource) {
+  private static void checkClientAuthUsage(
+      X509Certificate leaf, String leafName, PemSource certSource) {
     List<String> usages;
     try {
       usages = leaf.getExtendedKeyUsage();
     } catch (CertificateParsingException e) {
       throw new ConnectionSecurityException(
           Reason.INVALID_CLIENT_CERTIFICATE,
-          "The client certificate " + leafName + " in " + certSource.describe()
+          "The client certificate "
+              + leafName
+              + " in "
+              + certSource.describe()
               + " has an unreadable extended key usage extension");
     }
     if (usages != null && !usages.contains(CLIENT_AUTH_EKU) && !usages.contains(ANY_EKU)) {
       throw new ConnectionSecurityException(
           Reason.INVALID_CLIENT_CERTIFICATE,
-          "The client certificate " + leafName + " in " + certSource.describe()
+          "The client certificate "
+              + leafName
+              + " in "
+              + certSource.describe()
               + " is not allowed for TLS client authentication (its extended key usage lacks"
               + " clientAuth); issue a certificate with extendedKeyUsage=clientAuth");
     }
   }
 
   private static void checkKeyMatches(
-      X509Certificate leaf, PrivateKey key, String leafName, PemSource certSource, PemSource keySource) {
+      X509Certificate leaf,
+      PrivateKey key,
+      String leafName,
+      PemSource certSource,
+      PemSource keySource) {
     String mismatch =
-        "The private key in " + keySource.describe() + " does not belong to the client certificate "
-            + leafName + " in " + certSource.describe()
+        "The private key in "
+            + keySource.describe()
+            + " does not belong to the client certificate "
+            + leafName
+            + " in "
+            + certSource.describe()
             + "; replace both files with a matching pair (if a rotation is in progress, the next"
             + " reload picks up the completed pair)";
     String algorithm = signatureAlgorithm(key.getAlgorithm());
     if (algorithm == null) {
       throw new ConnectionSecurityException(
           Reason.INVALID_PRIVATE_KEY,
-          keySource.describe() + " holds a " + key.getAlgorithm() + " key; use an EC, RSA or EdDSA key");
+          keySource.describe()
+              + " holds a "
+              + key.getAlgorithm()
+              + " key; use an EC, RSA or EdDSA key");
     }
     if (!sameFamily(key.getAlgorithm(), leaf.getPublicKey().getAlgorithm())) {
       throw new ConnectionSecurityException(Reason.KEY_CERTIFICATE_MISMATCH, mismatch);

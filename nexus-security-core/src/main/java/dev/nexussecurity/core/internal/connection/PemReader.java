@@ -19,13 +19,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads PEM certificates and PKCS#8 private keys, with errors that say which source is wrong and how.
- * Error messages never contain key bytes.
+ * Reads PEM certificates and PKCS#8 private keys, with errors that say which source is wrong and
+ * how. Error messages never contain key bytes.
  */
 public final class PemReader {
   private static final Pattern BLOCK =
-      Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END ([A-Z0-9 ]+)-----", Pattern.DOTALL);
+      Pattern.compile(
+          "-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END ([A-Z0-9 ]+)-----", Pattern.DOTALL);
   private static final Pattern BEGIN = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----");
+
   /** Key algorithms tried, in order, for a PKCS#8 key. */
   private static final List<String> KEY_ALGORITHMS = List.of("EC", "RSA", "Ed25519", "Ed448");
 
@@ -34,7 +36,8 @@ public final class PemReader {
   /**
    * Reads every {@code CERTIFICATE} block of {@code pem}, in order; other blocks are ignored.
    *
-   * @param source names the source in error messages ("client certificate file /etc/tls/client.pem")
+   * @param source names the source in error messages ("client certificate file
+   *     /etc/tls/client.pem")
    * @param reason the reason reported when the content is not usable
    */
   public static List<X509Certificate> readCertificates(byte[] pem, String source, Reason reason) {
@@ -52,26 +55,32 @@ public final class PemReader {
       }
       byte[] der = block.decode(source, reason);
       try {
-        certificates.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
+        certificates.add(
+            (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
       } catch (CertificateException | ClassCastException e) {
         throw new ConnectionSecurityException(
             reason,
-            source + ": PEM block " + block.index + " is not a valid X.509 certificate ("
-                + e.getMessage() + "); replace it with a PEM-encoded certificate");
+            source
+                + ": PEM block "
+                + block.index
+                + " is not a valid X.509 certificate ("
+                + e.getMessage()
+                + "); replace it with a PEM-encoded certificate");
       }
     }
     if (certificates.isEmpty()) {
       throw new ConnectionSecurityException(
           reason,
-          source + " contains no '-----BEGIN CERTIFICATE-----' block; it must hold PEM-encoded"
+          source
+              + " contains no '-----BEGIN CERTIFICATE-----' block; it must hold PEM-encoded"
               + " certificates");
     }
     return certificates;
   }
 
   /**
-   * Reads the single private key of {@code pem}; it must be an unencrypted PKCS#8 {@code PRIVATE KEY}
-   * block holding an EC, RSA, Ed25519 or Ed448 key. Certificate blocks next to it are ignored.
+   * Reads the single private key of {@code pem}; it must be an unencrypted PKCS#8 {@code PRIVATE
+   * KEY} block holding an EC, RSA, Ed25519 or Ed448 key. Certificate blocks next to it are ignored.
    */
   public static PrivateKey readPrivateKey(byte[] pem, String source) {
     Reason reason = Reason.INVALID_PRIVATE_KEY;
@@ -89,12 +98,16 @@ public final class PemReader {
         case "EC PRIVATE KEY":
           throw new ConnectionSecurityException(
               reason,
-              source + " holds a '" + block.type + "' (PKCS#1/SEC1) key; convert it to PKCS#8 with"
+              source
+                  + " holds a '"
+                  + block.type
+                  + "' (PKCS#1/SEC1) key; convert it to PKCS#8 with"
                   + " 'openssl pkcs8 -topk8 -nocrypt -in <key> -out <key.pkcs8.pem>'");
         case "ENCRYPTED PRIVATE KEY":
           throw new ConnectionSecurityException(
               reason,
-              source + " holds an encrypted private key, which is not supported; store it"
+              source
+                  + " holds an encrypted private key, which is not supported; store it"
                   + " unencrypted in PKCS#8 ('openssl pkcs8 -topk8 -nocrypt') with file permissions"
                   + " that only the worker can read");
         default:
@@ -104,7 +117,8 @@ public final class PemReader {
     if (key == null) {
       throw new ConnectionSecurityException(
           reason,
-          source + " contains no '-----BEGIN PRIVATE KEY-----' block; it must hold one PEM-encoded"
+          source
+              + " contains no '-----BEGIN PRIVATE KEY-----' block; it must hold one PEM-encoded"
               + " PKCS#8 private key");
     }
     byte[] der = key.decode(source, reason);
@@ -119,7 +133,8 @@ public final class PemReader {
       }
       throw new ConnectionSecurityException(
           reason,
-          source + " holds a PKCS#8 block that is not a valid EC, RSA, Ed25519 or Ed448 private key");
+          source
+              + " holds a PKCS#8 block that is not a valid EC, RSA, Ed25519 or Ed448 private key");
     } finally {
       Arrays.fill(der, (byte) 0);
     }
@@ -139,8 +154,14 @@ public final class PemReader {
       if (!type.equals(matcher.group(3))) {
         throw new ConnectionSecurityException(
             reason,
-            source + ": PEM block " + index + " begins as '" + type + "' but ends as '"
-                + matcher.group(3) + "'; the file is corrupt or was cut while being written");
+            source
+                + ": PEM block "
+                + index
+                + " begins as '"
+                + type
+                + "' but ends as '"
+                + matcher.group(3)
+                + "'; the file is corrupt or was cut while being written");
       }
       blocks.add(new Block(index, type, matcher.group(2)));
       end = matcher.end();
@@ -149,7 +170,10 @@ public final class PemReader {
     if (dangling.find(end)) {
       throw new ConnectionSecurityException(
           reason,
-          source + ": the PEM block '" + dangling.group(1) + "' has no END line; the file is"
+          source
+              + ": the PEM block '"
+              + dangling.group(1)
+              + "' has no END line; the file is"
               + " truncated or still being written");
     }
     if (blocks.isEmpty()) {

@@ -59,7 +59,10 @@ public final class PemSource {
     } catch (IOException | SecurityException e) {
       throw new ConnectionSecurityException(
           Reason.FILE_UNREADABLE,
-          describe() + " cannot be read (" + e.getClass().getSimpleName() + "); check the path and"
+          describe()
+              + " cannot be read ("
+              + e.getClass().getSimpleName()
+              + "); check the path and"
               + " that the worker's user may read it");
     }
   }
@@ -78,7 +81,9 @@ public final class PemSource {
       return false;
     }
     PemSource that = (PemSource) o;
-    return what.equals(that.what) && Objects.equals(path, that.path) && Arrays.equals(inline, that.inline);
+    return what.equals(that.what)
+        && Objects.equals(path, that.path)
+        && Arrays.equals(inline, that.inline);
   }
 
   @Override

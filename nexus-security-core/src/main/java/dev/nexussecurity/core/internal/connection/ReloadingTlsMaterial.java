@@ -25,14 +25,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The client's TLS material (optional client identity, server trust anchors) held in grpc-java's
- * reloadable {@link AdvancedTlsX509KeyManager} and {@link AdvancedTlsX509TrustManager}, which every new
- * TLS handshake consults. {@link #reload()} re-reads the files, and installs new material only when it
- * changed and is valid; otherwise the last good material stays installed and the error is recorded and
- * logged. The client identity is never removed once installed.
+ * reloadable {@link AdvancedTlsX509KeyManager} and {@link AdvancedTlsX509TrustManager}, which every
+ * new TLS handshake consults. {@link #reload()} re-reads the files, and installs new material only
+ * when it changed and is valid; otherwise the last good material stays installed and the error is
+ * recorded and logged. The client identity is never removed once installed.
  *
- * <p>Change detection compares SHA-256 digests of the file contents, so rewrites within the file system's
- * timestamp resolution are seen too. The identity (certificate + key) and the CA bundle are handled
- * independently: a bad CA bundle does not block a good identity rotation, and vice versa.
+ * <p>Change detection compares SHA-256 digests of the file contents, so rewrites within the file
+ * system's timestamp resolution are seen too. The identity (certificate + key) and the CA bundle
+ * are handled independently: a bad CA bundle does not block a good identity rotation, and vice
+ * versa.
  */
 public final class ReloadingTlsMaterial implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReloadingTlsMaterial.class);
@@ -56,7 +57,8 @@ public final class ReloadingTlsMaterial implements AutoCloseable {
   private ScheduledExecutorService scheduler;
   private volatile Runnable changeListener = () -> {};
 
-  private ReloadingTlsMaterial(PemSource certSource, PemSource keySource, PemSource caSource, Clock clock) {
+  private ReloadingTlsMaterial(
+      PemSource certSource, PemSource keySource, PemSource caSource, Clock clock) {
     this.certSource = certSource;
     this.keySource = keySource;
     this.caSource = caSource;
@@ -65,7 +67,8 @@ public final class ReloadingTlsMaterial implements AutoCloseable {
     try {
       this.trustManager =
           AdvancedTlsX509TrustManager.newBuilder()
-              .setVerification(AdvancedTlsX509TrustManager.Verification.CERTIFICATE_AND_HOST_NAME_VERIFICATION)
+              .setVerification(
+                  AdvancedTlsX509TrustManager.Verification.CERTIFICATE_AND_HOST_NAME_VERIFICATION)
               .build();
     } catch (GeneralSecurityException e) {
       throw new ConnectionSecurityException(
@@ -83,9 +86,11 @@ public final class ReloadingTlsMaterial implements AutoCloseable {
   public static ReloadingTlsMaterial load(
       PemSource certSource, PemSource keySource, PemSource caSource, Clock clock) {
     if ((certSource == null) != (keySource == null)) {
-      throw new IllegalArgumentException("certSource and keySource must both be set or both be null");
+      throw new IllegalArgumentException(
+          "certSource and keySource must both be set or both be null");
     }
-    ReloadingTlsMaterial material = new ReloadingTlsMaterial(certSource, keySource, caSource, clock);
+    ReloadingTlsMaterial material =
+        new ReloadingTlsMaterial(certSource, keySource, caSource, clock);
     synchronized (material) {
       material.loadIdentity(true);
       material.loadTrust(true);
@@ -95,8 +100,8 @@ public final class ReloadingTlsMaterial implements AutoCloseable {
   }
 
   /**
-   * Sets the action run after new material was installed, e.g. to drop cached TLS sessions so that the
-   * next connection performs a full handshake with it.
+   * Sets the action run after new material was installed, e.g. to drop cached TLS sessions so that
+   * the next connection performs a full handshake with it.
    */
   public void setChangeListener(Runnable listener) {
     this.changeListener = Objects.requireNonNull(listener, "listener");
@@ -120,20 +125,20 @@ public final class ReloadingTlsMaterial implements AutoCloseable {
   }
 
   /**
-   * Re-reads the files and installs what changed and is valid. When anything was installed, the change
-   * listener runs afterwards (also when another part failed).
+   * Re-reads the files and installs what changed and is valid. When anything was installed, the
+   * change listener runs afterwards (also when another part failed).
    *
-   * @throws ConnectionSecurityException for the first part that failed; the last good material of that
-   *     part stays installed
+   * @throws ConnectionSecurityException for the first part that failed; the last good material of
+   *     that part stays installed
    */
   public void reload() {
     reloadLocked();
   }
 
   /**
-   * Loads under the lock and, when anything was installed, runs the change listener before releasing
-   * it, so that nobody observes the new material (status getters take the same lock) before the
-   * listener has, for example, dropped TLS sessions cached under the old identity.
+   * Loads under the lock and, when anything was installed, runs the change listener before
+   * releasing it, so that nobody observes the new material (status getters take the same lock)
+   * before the listener has, for example, dropped TLS sessions cached under the old identity.
    */
   private synchronized void reloadLocked() {
     boolean[] changed = new boolean[1];
@@ -262,7 +267,8 @@ public final class ReloadingTlsMaterial implements AutoCloseable {
       if (!initial && Arrays.equals(digest, identityDigest)) {
         return false;
       }
-      ClientIdentity loaded = ClientIdentity.load(certPem, keyPem, certSource, keySource, clock.instant());
+      ClientIdentity loaded =
+          ClientIdentity.load(certPem, keyPem, certSource, keySource, clock.instant());
       keyManager.updateIdentityCredentials(loaded.getChain(), loaded.getKey());
       identity = loaded;
       identityDigest = digest;
@@ -289,7 +295,8 @@ public final class ReloadingTlsMaterial implements AutoCloseable {
         } catch (GeneralSecurityException e) {
           throw new ConnectionSecurityException(
               Reason.TLS_SETUP_FAILED,
-              "Cannot load the JVM's default trust store (" + e.getMessage()
+              "Cannot load the JVM's default trust store ("
+                  + e.getMessage()
                   + "); configure a server CA bundle instead",
               e);
         }
@@ -330,7 +337,8 @@ public final class ReloadingTlsMaterial implements AutoCloseable {
       throw new IllegalStateException("SHA-256 is required by every JVM", e);
     }
     for (byte[] part : parts) {
-      sha256.update(Integer.toString(part.length).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      sha256.update(
+          Integer.toString(part.length).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       sha256.update((byte) 0);
       sha256.update(part);
     }

@@ -7,13 +7,14 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * The host part of a gRPC target string and whether it is a loopback address. No name is resolved: only
- * {@code localhost} and literal loopback addresses count, because a name that resolves to a loopback
- * address today may resolve elsewhere tomorrow.
+ * The host part of a gRPC target string and whether it is a loopback address. No name is resolved:
+ * only {@code localhost} and literal loopback addresses count, because a name that resolves to a
+ * loopback address today may resolve elsewhere tomorrow.
  */
 public final class TargetAddress {
   private static final Pattern IPV4 =
-      Pattern.compile("^(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}$");
+      Pattern.compile(
+          "^(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}$");
   private static final Pattern IPV6_CHARS = Pattern.compile("^[0-9a-fA-F:.]+$");
 
   private final String target;
@@ -25,8 +26,8 @@ public final class TargetAddress {
   }
 
   /**
-   * Parses {@code target} in the forms Temporal accepts: {@code host:port}, {@code host},
-   * {@code [ipv6]:port}, {@code dns:///host:port} and {@code dns://authority/host:port}. A target that
+   * Parses {@code target} in the forms Temporal accepts: {@code host:port}, {@code host}, {@code
+   * [ipv6]:port}, {@code dns:///host:port} and {@code dns://authority/host:port}. A target that
    * cannot be parsed keeps a null host and is never loopback.
    */
   public static TargetAddress parse(String target) {

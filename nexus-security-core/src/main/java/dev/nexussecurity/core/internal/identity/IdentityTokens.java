@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.crypto.tink.PublicKeySign;
+import dev.nexussecurity.api.internal.UntrustedText;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
@@ -17,14 +18,15 @@ import java.util.Set;
  * Encodes, signs and parses caller identity tokens.
  *
  * <p>Format (all ASCII): {@code v1.<claims>.<signature>} where {@code <claims>} is the unpadded
- * base64url encoding of a UTF-8 JSON object {@code {"ns","ep","svc","op","jti","iat","exp"}} and {@code
- * <signature>} the unpadded base64url encoding of a Tink signature (Tink output prefix included, so the
- * key id travels with it) over the ASCII bytes of {@code v1.<claims>}. The version prefix is signed, so
- * a token cannot be re-labelled as another format.
+ * base64url encoding of a UTF-8 JSON object {@code {"ns","ep","svc","op","jti","iat","exp"}} and
+ * {@code <signature>} the unpadded base64url encoding of a Tink signature (Tink output prefix
+ * included, so the key id travels with it) over the ASCII bytes of {@code v1.<claims>}. The version
+ * prefix is signed, so a token cannot be re-labelled as another format.
  */
 public final class IdentityTokens {
   /** Version prefix of the current token format. */
   public static final String VERSION = "v1";
+
   /** Tokens longer than this are rejected before any parsing. */
   public static final int MAX_TOKEN_CHARS = 4096;
 
@@ -80,8 +82,8 @@ public final class IdentityTokens {
   /**
    * Parses a token without verifying it.
    *
-   * @throws MalformedTokenException if any part is missing, not base64url, not the expected JSON, or a
-   *     claim is missing, empty, of the wrong type or unknown
+   * @throws MalformedTokenException if any part is missing, not base64url, not the expected JSON,
+   *     or a claim is missing, empty, of the wrong type or unknown
    */
   public static ParsedToken parse(String token) throws MalformedTokenException {
     if (token == null || token.isEmpty()) {
@@ -89,17 +91,24 @@ public final class IdentityTokens {
     }
     if (token.length() > MAX_TOKEN_CHARS) {
       throw new MalformedTokenException(
-          "the identity header has " + token.length() + " characters, more than " + MAX_TOKEN_CHARS);
+          "the identity header has "
+              + token.length()
+              + " characters, more than "
+              + MAX_TOKEN_CHARS);
     }
     int first = token.indexOf('.');
     int last = token.lastIndexOf('.');
     if (first < 0 || first == last) {
-      throw new MalformedTokenException("the identity header does not have three '.'-separated parts");
+      throw new MalformedTokenException(
+          "the identity header does not have three '.'-separated parts");
     }
     String version = token.substring(0, first);
     if (!VERSION.equals(version)) {
       throw new MalformedTokenException(
-          "unsupported identity token version '" + shorten(version) + "', expected " + VERSION);
+          "unsupported identity token version '"
+              + UntrustedText.quote(version)
+              + "', expected "
+              + VERSION);
     }
     String claimsPart = token.substring(first + 1, last);
     String signaturePart = token.substring(last + 1);
@@ -117,7 +126,10 @@ public final class IdentityTokens {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       boolean ok =
-          (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'
+          (c >= 'A' && c <= 'Z')
+              || (c >= 'a' && c <= 'z')
+              || (c >= '0' && c <= '9')
+              || c == '-'
               || c == '_';
       if (!ok) {
         throw new MalformedTokenException("the token's " + part + " is not unpadded base64url");
@@ -143,7 +155,8 @@ public final class IdentityTokens {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String name = it.next();
       if (!FIELDS.contains(name)) {
-        throw new MalformedTokenException("the token has an unknown claim '" + shorten(name) + "'");
+        throw new MalformedTokenException(
+            "the token has an unknown claim '" + UntrustedText.quote(name) + "'");
       }
     }
     try {
@@ -163,7 +176,8 @@ public final class IdentityTokens {
   private static String text(JsonNode node, String field) throws MalformedTokenException {
     JsonNode v = node.get(field);
     if (v == null || !v.isTextual() || v.asText().isEmpty()) {
-      throw new MalformedTokenException("the token's claim '" + field + "' is missing or not a string");
+      throw new MalformedTokenException(
+          "the token's claim '" + field + "' is missing or not a string");
     }
     String text = v.asText();
     for (int i = 0; i < text.length(); i++) {
@@ -188,7 +202,8 @@ public final class IdentityTokens {
   private static long number(JsonNode node, String field) throws MalformedTokenException {
     JsonNode v = node.get(field);
     if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) {
-      throw new MalformedTokenException("the token's claim '" + field + "' is missing or not an integer");
+      throw new MalformedTokenException(
+          "the token's claim '" + field + "' is missing or not an integer");
     }
     return v.asLong();
   }
@@ -197,21 +212,6 @@ public final class IdentityTokens {
    * At most 40 characters of untrusted text for a message, with everything but printable ASCII
    * escaped as {@code \\uXXXX}, so that it can neither break nor forge a log line.
    */
-  static String shorten(String s) {
-    boolean cut = s.length() > 40;
-    String head = cut ? s.substring(0, 40) : s;
-    StringBuilder sb = new StringBuilder(head.length() + 3);
-    for (int i = 0; i < head.length(); i++) {
-      char c = head.charAt(i);
-      if (c >= 0x20 && c < 0x7f) {
-        sb.append(c);
-      } else {
-        sb.append(String.format("\\u%04X", (int) c));
-      }
-    }
-    return cut ? sb.append("...").toString() : sb.toString();
-  }
-
   /** A parsed, not yet verified token. */
   public static final class ParsedToken {
     private final IdentityClaims claims;
@@ -237,8 +237,8 @@ public final class IdentityTokens {
     }
 
     /**
-     * The Tink key id named by the signature's output prefix, or {@code null} when the signature has no
-     * Tink prefix (RAW keys).
+     * The Tink key id named by the signature's output prefix, or {@code null} when the signature
+     * has no Tink prefix (RAW keys).
      */
     public Integer getSignatureKeyId() {
       if (signature.length >= 5 && (signature[0] == 0x01 || signature[0] == 0x00)) {

@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
- * Remembers which start request each token admitted, until the token can no longer be accepted. Bounded:
- * when full of live entries it refuses new tokens ({@link Result#FULL}) rather than forgetting live ones,
- * which would reopen the replay window. Thread-safe.
+ * Remembers which start request each token admitted, until the token can no longer be accepted.
+ * Bounded: when full of live entries it refuses new tokens ({@link Result#FULL}) rather than
+ * forgetting live ones, which would reopen the replay window. Thread-safe.
  */
 public final class ReplayCache {
   /** The outcome of {@link #admit}. */
@@ -41,14 +41,15 @@ public final class ReplayCache {
 
   public ReplayCache(int capacity) {
     if (capacity < 1) {
-      throw new IllegalArgumentException("replay cache capacity must be at least 1, got " + capacity);
+      throw new IllegalArgumentException(
+          "replay cache capacity must be at least 1, got " + capacity);
     }
     this.capacity = capacity;
   }
 
   /**
-   * Binds {@code tokenId} to {@code requestId} until {@code forgetAtMillis}, or reports that it is bound
-   * to another request.
+   * Binds {@code tokenId} to {@code requestId} until {@code forgetAtMillis}, or reports that it is
+   * bound to another request.
    */
   public synchronized Result admit(
       String tokenId, String requestId, long forgetAtMillis, long nowMillis) {

@@ -6,16 +6,16 @@ import com.google.crypto.tink.signature.SignaturePrivateKey;
 import java.security.GeneralSecurityException;
 
 /**
- * The Tink key types identity tokens use (signatures and MACs): registration, and re-reading keysets
- * that were parsed before Tink knew those types.
+ * The Tink key types identity tokens use (signatures and MACs): registration, and re-reading
+ * keysets that were parsed before Tink knew those types.
  */
 public final class TinkKeyTypes {
   private TinkKeyTypes() {}
 
   /**
-   * Registers Tink's signature and MAC key types and primitives (idempotent). Parsing a keyset before
-   * this reads its keys as unknown legacy keys, so every entry point that parses or uses such keysets
-   * calls it.
+   * Registers Tink's signature and MAC key types and primitives (idempotent). Parsing a keyset
+   * before this reads its keys as unknown legacy keys, so every entry point that parses or uses
+   * such keysets calls it.
    */
   public static void register() {
     try {
@@ -27,9 +27,9 @@ public final class TinkKeyTypes {
   }
 
   /**
-   * {@code keyset}, read again now that the key types are registered if any of its keys is
-   * neither a signature nor a MAC key (Tink reads keys of unregistered types as opaque legacy keys); otherwise
-   * {@code keyset} itself. Callers still check the key types of the result.
+   * {@code keyset}, read again now that the key types are registered if any of its keys is neither
+   * a signature nor a MAC key (Tink reads keys of unregistered types as opaque legacy keys);
+   * otherwise {@code keyset} itself. Callers still check the key types of the result.
    *
    * @param withSecrets whether the keyset holds private keys (read with {@code
    *     InsecureSecretKeyAccess}, in memory only)

@@ -68,7 +68,8 @@ public final class TokenIssuer {
               + " KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519)");
     }
     try {
-      PublicKeySign sign = privateKeyset.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class);
+      PublicKeySign sign =
+          privateKeyset.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class);
       return new TokenIssuer(sign::sign, privateKeyset.getPrimary().getId());
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException("the signing keyset cannot create a signer: " + e, e);

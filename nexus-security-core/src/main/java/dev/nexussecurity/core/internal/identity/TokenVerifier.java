@@ -14,13 +14,15 @@ import java.util.Optional;
 /**
  * The handler-side checks of a caller identity token, in two stages.
  *
- * <p>{@link #checkBeforeDecode} runs for start and cancel requests before the input is decoded: token
- * present and well-formed, caller namespace trusted, signature valid, issue time not in the future,
- * token not older than its expiry plus the cancel grace period, bound to this request's service,
- * operation and endpoint, endpoint registered and targeting this worker, caller on the allowlist now.
+ * <p>{@link #checkBeforeDecode} runs for start and cancel requests before the input is decoded:
+ * token present and well-formed, caller namespace trusted, signature valid, issue time not in the
+ * future, token not older than its expiry plus the cancel grace period, bound to this request's
+ * service, operation and endpoint, endpoint registered and targeting this worker, caller on the
+ * allowlist now.
  *
- * <p>{@link #checkStart} runs for start requests once the SDK has parsed the start details and before
- * any handler code: strict expiry, the server-built caller link, and single use per request id.
+ * <p>{@link #checkStart} runs for start requests once the SDK has parsed the start details and
+ * before any handler code: strict expiry, the server-built caller link, and single use per request
+ * id.
  */
 public final class TokenVerifier {
   private final TrustedVerifiers verifiers;
@@ -69,7 +71,8 @@ public final class TokenVerifier {
       return Verdict.denied(ReasonCode.MALFORMED_TOKEN, null, e.getMessage());
     }
     IdentityClaims claims = parsed.getClaims();
-    TrustedVerifiers.NamespaceVerifier verifier = verifiers.forNamespace(claims.getCallerNamespace());
+    TrustedVerifiers.NamespaceVerifier verifier =
+        verifiers.forNamespace(claims.getCallerNamespace());
     if (verifier == null) {
       return Verdict.denied(
           ReasonCode.UNTRUSTED_CALLER,
@@ -139,8 +142,10 @@ public final class TokenVerifier {
     Optional<NexusEndpoint> found = registry.findEndpoint(claims.getEndpoint());
     if (found.isEmpty()) {
       // The registry may know why (a server-backed registry reports an endpoint whose signed policy
-      // failed verification); anything else, including a registry that changed in between, is unknown.
-      ReasonCode why = registry.checkAccess(claims.getEndpoint(), claims.getCallerNamespace()).getReason();
+      // failed verification); anything else, including a registry that changed in between, is
+      // unknown.
+      ReasonCode why =
+          registry.checkAccess(claims.getEndpoint(), claims.getCallerNamespace()).getReason();
       if (why == ReasonCode.ENDPOINT_POLICY_INVALID) {
         return Verdict.denied(
             why,
@@ -185,8 +190,8 @@ public final class TokenVerifier {
   }
 
   /**
-   * Checks a start request that passed {@link #checkBeforeDecode}: strict expiry, caller link, and single
-   * use.
+   * Checks a start request that passed {@link #checkBeforeDecode}: strict expiry, caller link, and
+   * single use.
    */
   public Verdict checkStart(
       IdentityClaims claims, String requestId, List<Link> links, long nowMillis) {
@@ -249,8 +254,8 @@ public final class TokenVerifier {
   }
 
   /**
-   * The caller namespace in a server-built link {@code temporal:///namespaces/<ns>/workflows/...}, or
-   * {@code null} when the link is not of that form.
+   * The caller namespace in a server-built link {@code temporal:///namespaces/<ns>/workflows/...},
+   * or {@code null} when the link is not of that form.
    */
   static String callerNamespaceOf(URI uri) {
     if (uri == null || !"temporal".equals(uri.getScheme())) {

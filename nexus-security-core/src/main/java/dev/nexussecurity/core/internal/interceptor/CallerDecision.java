@@ -33,7 +33,10 @@ final class CallerDecision {
     return 2;
   }
 
-  /** The reason recorded as {@code code}; unknown codes read as {@link ReasonCode#CALLER_NOT_ALLOWED}. */
+  /**
+   * The reason recorded as {@code code}; unknown codes read as {@link
+   * ReasonCode#CALLER_NOT_ALLOWED}.
+   */
   static ReasonCode reasonOf(int code) {
     return code > 0 && code < BY_CODE.length ? BY_CODE[code] : ReasonCode.CALLER_NOT_ALLOWED;
   }

@@ -14,26 +14,29 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Caller side: before a ScheduleNexusOperation command is issued, checks the registry and attaches a
- * signed identity token, or fails the call at once without issuing a command.
+ * Caller side: before a ScheduleNexusOperation command is issued, checks the registry and attaches
+ * a signed identity token, or fails the call at once without issuing a command.
  *
- * <p><b>Replay safety.</b> Only denials are recorded in the history: a denied call records a version
- * marker {@code dev.nexussecurity.denied.<n>} (n = the call's sequence number in the run) whose version
- * is the reason's stable code. On replay the registry is not consulted; the marker decides: present
- * means denied for the recorded reason, absent (the SDK's documented {@code DEFAULT_VERSION} for a
- * version call that was not in the original execution) means allowed. So a registry change after an
- * operation was scheduled, or after it was denied, never changes a replay, and allowed calls add nothing
- * to the history. A version marker {@code dev.nexussecurity.caller-check}, recorded once per run, guards
- * all of this: histories recorded before nexus-security was installed replay exactly as they were.
+ * <p><b>Replay safety.</b> Only denials are recorded in the history: a denied call records a
+ * version marker {@code dev.nexussecurity.denied.<n>} (n = the call's sequence number in the run)
+ * whose version is the reason's stable code. On replay the registry is not consulted; the marker
+ * decides: present means denied for the recorded reason, absent (the SDK's documented {@code
+ * DEFAULT_VERSION} for a version call that was not in the original execution) means allowed. So a
+ * registry change after an operation was scheduled, or after it was denied, never changes a replay,
+ * and allowed calls add nothing to the history. A version marker {@code
+ * dev.nexussecurity.caller-check}, recorded once per run, guards all of this: histories recorded
+ * before nexus-security was installed replay exactly as they were.
  *
- * <p>The token uses only deterministic inputs: its issue time is {@code Workflow.currentTimeMillis()}
- * and its id {@code Workflow.randomUUID()}; Ed25519 signatures are deterministic. (The SDK does not
- * compare Nexus headers on replay either.)
+ * <p>The token uses only deterministic inputs: its issue time is {@code
+ * Workflow.currentTimeMillis()} and its id {@code Workflow.randomUUID()}; Ed25519 signatures are
+ * deterministic. (The SDK does not compare Nexus headers on replay either.)
  */
 final class CallerOutboundInterceptor extends WorkflowOutboundCallsInterceptorBase {
   private final SecurityContext ctx;
+
   /** Sequence number of Nexus calls in this workflow run; replays see the same sequence. */
   private int callSequence;
+
   /**
    * The installation guard's version, read once per run: a version call returns the same value for
    * the whole run, so later calls would only add work for the SDK.
@@ -157,7 +160,9 @@ final class CallerOutboundInterceptor extends WorkflowOutboundCallsInterceptorBa
     }
   }
 
-  /** The token lifetime: the configured lifetime, shortened to the operation's schedule-to-close. */
+  /**
+   * The token lifetime: the configured lifetime, shortened to the operation's schedule-to-close.
+   */
   private Duration lifetime(ExecuteNexusOperationInput<?> input) {
     Duration lifetime = ctx.tokenLifetime;
     Duration scheduleToClose =

@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reports access decisions: a counter in the worker's metrics scope, an audit log line and the audit
- * listeners. Never logs tokens or keys: events carry only identifiers.
+ * Reports access decisions: a counter in the worker's metrics scope, an audit log line and the
+ * audit listeners. Never logs tokens or keys: events carry only identifiers.
  */
 final class DecisionRecorder {
   /** Counter of access decisions, tagged side, action, outcome and reason. */

@@ -25,9 +25,12 @@ public final class Denials {
       String service,
       String operation,
       String detail) {
-    StringBuilder sb = new StringBuilder("nexus-security DENIED [").append(reason.name()).append("] ");
+    StringBuilder sb =
+        new StringBuilder("nexus-security DENIED [").append(reason.name()).append("] ");
     sb.append(action.name().toLowerCase(Locale.ROOT).replace('_', ' ')).append(" of ");
-    sb.append(service == null ? "?" : service).append('/').append(operation == null ? "?" : operation);
+    sb.append(service == null ? "?" : service)
+        .append('/')
+        .append(operation == null ? "?" : operation);
     if (endpoint != null) {
       sb.append(" on endpoint '").append(endpoint).append('\'');
     }

@@ -17,11 +17,11 @@ import java.util.List;
 
 /**
  * Handler side: one instance per Nexus request. {@link #init} runs inside the SDK's operation
- * middleware, before the start input is decoded and for cancels too; it verifies the caller identity
- * token and the registry and throws a non-retryable handler error on denial, so the input is never
- * decoded and handler code never runs. {@link #startOperation} adds the checks that need the parsed
- * start details (strict expiry, server-built caller link, single use per request id) before handing
- * over to handler code.
+ * middleware, before the start input is decoded and for cancels too; it verifies the caller
+ * identity token and the registry and throws a non-retryable handler error on denial, so the input
+ * is never decoded and handler code never runs. {@link #startOperation} adds the checks that need
+ * the parsed start details (strict expiry, server-built caller link, single use per request id)
+ * before handing over to handler code.
  */
 final class HandlerInboundInterceptor extends NexusOperationInboundCallsInterceptorBase {
   private final SecurityContext ctx;
@@ -137,8 +137,8 @@ final class HandlerInboundInterceptor extends NexusOperationInboundCallsIntercep
 
   /**
    * The endpoint the server reported for this request; the token's endpoint only when the server
-   * reported none. A denied token's claims are unverified, so they must not name the endpoint in the
-   * audit trail (for verified tokens both agree: the scope check compares them).
+   * reported none. A denied token's claims are unverified, so they must not name the endpoint in
+   * the audit trail (for verified tokens both agree: the scope check compares them).
    */
   private String endpointOf(IdentityClaims c) {
     String reported = emptyToNull(outbound.getInfo().getEndpoint());

@@ -5,15 +5,16 @@ import dev.nexussecurity.api.SecurityAuditListener;
 import dev.nexussecurity.core.ConverterFingerprint;
 import dev.nexussecurity.core.internal.identity.TokenIssuer;
 import dev.nexussecurity.core.internal.identity.TokenVerifier;
+import io.temporal.common.converter.DataConverter;
 import java.time.Clock;
 import java.time.Duration;
-import io.temporal.common.converter.DataConverter;
 import java.util.List;
 
 /** Everything the interceptors of one NexusSecurity instance share. Immutable. */
 public final class SecurityContext {
   /** The Nexus header that carries the caller identity token. */
   public static final String IDENTITY_HEADER = "nexus-security-identity";
+
   /** Version marker id recorded once per workflow that makes Nexus calls through nexus-security. */
   public static final String CHANGE_ID = "dev.nexussecurity.caller-check";
 
@@ -26,10 +27,13 @@ public final class SecurityContext {
   final Clock clock;
   final DecisionRecorder recorder;
   final boolean checkConverters;
+
   /** The caller's fingerprint header value, or null when not sent. */
   final String callerFingerprintHeader;
+
   /** The configured converter's fingerprint, or null to derive it from the handler's client. */
   private final ConverterFingerprint configuredFingerprint;
+
   private volatile DataConverter lastDerivedFrom;
   private volatile ConverterFingerprint lastDerived;
 
@@ -53,15 +57,21 @@ public final class SecurityContext {
     this.clock = clock;
     this.recorder = new DecisionRecorder(listeners);
     this.checkConverters = checkConverters;
-    this.configuredFingerprint = dataConverter == null ? null : ConverterFingerprint.of(dataConverter);
+    this.configuredFingerprint =
+        dataConverter == null ? null : ConverterFingerprint.of(dataConverter);
     String header = configuredFingerprint == null ? null : configuredFingerprint.toHeaderValue();
     this.callerFingerprintHeader =
-        checkConverters && header != null && header.length() <= ConverterFingerprint.MAX_HEADER_CHARS
+        checkConverters
+                && header != null
+                && header.length() <= ConverterFingerprint.MAX_HEADER_CHARS
             ? header
             : null;
   }
 
-  /** The handler's fingerprint: the configured converter's, or that of the worker's client converter. */
+  /**
+   * The handler's fingerprint: the configured converter's, or that of the worker's client
+   * converter.
+   */
   ConverterFingerprint handlerFingerprint(DataConverter clientConverter) {
     if (configuredFingerprint != null) {
       return configuredFingerprint;

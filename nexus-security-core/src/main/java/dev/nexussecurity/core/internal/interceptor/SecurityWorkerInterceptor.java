@@ -7,7 +7,9 @@ import io.temporal.common.interceptors.WorkflowInboundCallsInterceptor;
 import io.temporal.common.interceptors.WorkflowInboundCallsInterceptorBase;
 import io.temporal.common.interceptors.WorkflowOutboundCallsInterceptor;
 
-/** The worker interceptor behind NexusSecurity: caller checks on workflows, handler checks on Nexus. */
+/**
+ * The worker interceptor behind NexusSecurity: caller checks on workflows, handler checks on Nexus.
+ */
 public final class SecurityWorkerInterceptor extends WorkerInterceptorBase {
   private final SecurityContext ctx;
 

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 
 /**
- * One endpoint as {@link RegistryJson} writes it to a registry file, field for field and in file order.
+ * One endpoint as {@link RegistryJson} writes it to a registry file, field for field and in file
+ * order.
  *
  * <pre>{@code
  * {"name": "payments", "targetNamespace": "payments-ns", "targetTaskQueue": "payments-nexus",

@@ -10,8 +10,8 @@ import dev.nexussecurity.api.RegistryOperation;
 /**
  * The registry's RBAC rules, modelled on Temporal Cloud: viewing needs any account role but {@link
  * AccountRole#NONE}; managing needs {@link AccountRole#DEVELOPER} or higher plus {@link
- * NamespacePermission#ADMIN} on each target namespace involved (implicit for Account Owner and Global
- * Admin).
+ * NamespacePermission#ADMIN} on each target namespace involved (implicit for Account Owner and
+ * Global Admin).
  *
  * <p>Each check throws the api's typed refusal naming what is missing, or returns normally.
  *
@@ -24,6 +24,7 @@ public final class RegistryAccessPolicy {
   /** The role requirement for create, update and delete, as named in refusals. */
   public static final String MANAGE_REQUIREMENT =
       "account role Developer or higher (Developer, Global Admin or Account Owner)";
+
   /** The role requirement for get and list, as named in refusals. */
   public static final String VIEW_REQUIREMENT = "an account role other than None";
 
@@ -34,7 +35,8 @@ public final class RegistryAccessPolicy {
    *
    * @throws AccountRoleRequiredException if the principal's role is {@link AccountRole#NONE}
    */
-  public static void requireView(Principal principal, RegistryOperation operation, String endpointName) {
+  public static void requireView(
+      Principal principal, RegistryOperation operation, String endpointName) {
     AccountRole role = principal.getAccountRole();
     if (!role.canViewEndpoints()) {
       throw new AccountRoleRequiredException(
@@ -47,7 +49,8 @@ public final class RegistryAccessPolicy {
    *
    * @throws AccountRoleRequiredException if the role is weaker than {@link AccountRole#DEVELOPER}
    */
-  public static void requireManage(Principal principal, RegistryOperation operation, String endpointName) {
+  public static void requireManage(
+      Principal principal, RegistryOperation operation, String endpointName) {
     AccountRole role = principal.getAccountRole();
     if (!role.canManageEndpoints()) {
       throw new AccountRoleRequiredException(

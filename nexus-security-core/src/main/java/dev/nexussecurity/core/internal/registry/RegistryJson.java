@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.nexussecurity.api.EndpointValidationException;
 import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.api.internal.UntrustedText;
 import dev.nexussecurity.core.RegistryFileException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,17 +32,17 @@ import java.util.TreeSet;
 /**
  * Reads and writes the registry file format (schema version 1) with Jackson.
  *
- * <p>Reading uses Jackson's streaming parser rather than data binding so that every error can name the
- * exact line and column of the offending value. It is strict: unknown fields, missing required fields,
- * values of the wrong JSON type (no coercion of {@code "3"} to 3 or of 3 to {@code "3"}), duplicate JSON
- * keys, duplicate endpoint names, duplicate allowed callers, an unsupported schema version, trailing
- * content and every {@link NexusEndpoint} validation rule are errors. The first error found is thrown as
- * a {@link RegistryFileException} naming the file, the line and column, the endpoint and the field;
- * nothing is returned for a file with an error.
+ * <p>Reading uses Jackson's streaming parser rather than data binding so that every error can name
+ * the exact line and column of the offending value. It is strict: unknown fields, missing required
+ * fields, values of the wrong JSON type (no coercion of {@code "3"} to 3 or of 3 to {@code "3"}),
+ * duplicate JSON keys, duplicate endpoint names, duplicate allowed callers, an unsupported schema
+ * version, trailing content and every {@link NexusEndpoint} validation rule are errors. The first
+ * error found is thrown as a {@link RegistryFileException} naming the file, the line and column,
+ * the endpoint and the field; nothing is returned for a file with an error.
  *
- * <p>Writing binds {@link RegistryDocument} with Jackson and is deterministic: endpoints sorted by name,
- * allowlists sorted, fields in a fixed order, two-space indentation, one array element per line, {@code
- * \n} line ends and a final newline.
+ * <p>Writing binds {@link RegistryDocument} with Jackson and is deterministic: endpoints sorted by
+ * name, allowlists sorted, fields in a fixed order, two-space indentation, one array element per
+ * line, {@code \n} line ends and a final newline.
  *
  * <pre>{@code
  * byte[] json = RegistryJson.write(endpoints);
@@ -111,7 +112,8 @@ public final class RegistryJson {
               e.getVersion()));
     }
     try {
-      byte[] json = DOCUMENT_WRITER.writeValueAsBytes(new RegistryDocument(SCHEMA_VERSION, records));
+      byte[] json =
+          DOCUMENT_WRITER.writeValueAsBytes(new RegistryDocument(SCHEMA_VERSION, records));
       byte[] withNewline = new byte[json.length + 1];
       System.arraycopy(json, 0, withNewline, 0, json.length);
       withNewline[json.length] = '\n';
@@ -132,9 +134,11 @@ public final class RegistryJson {
     try (JsonParser p = MAPPER.createParser(content)) {
       entries = readDocument(file, p);
     } catch (StreamReadException e) {
-      throw error(file, e.getLocation(), null, null, "malformed JSON: " + e.getOriginalMessage(), e);
+      throw error(
+          file, e.getLocation(), null, null, "malformed JSON: " + e.getOriginalMessage(), e);
     } catch (JsonProcessingException e) {
-      throw error(file, e.getLocation(), null, null, "cannot be read: " + e.getOriginalMessage(), e);
+      throw error(
+          file, e.getLocation(), null, null, "cannot be read: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw error(file, null, null, null, "cannot be read: " + e, e);
     }
@@ -236,7 +240,8 @@ public final class RegistryJson {
     return entries;
   }
 
-  private static void checkSchemaVersion(Path file, JsonParser p, JsonToken token) throws IOException {
+  private static void checkSchemaVersion(Path file, JsonParser p, JsonToken token)
+      throws IOException {
     if (token != JsonToken.VALUE_NUMBER_INT) {
       throw error(
           file,
@@ -253,7 +258,7 @@ public final class RegistryJson {
           null,
           SCHEMA_VERSION_FIELD,
           "unsupported schema version "
-              + shorten(p.getText())
+              + UntrustedText.quote(p.getText(), MAX_VALUE_CHARS)
               + "; this version of nexus-security reads schema version "
               + SCHEMA_VERSION,
           null);
@@ -341,8 +346,8 @@ public final class RegistryJson {
     return p.getText();
   }
 
-  private static Long readLong(
-      Path file, JsonParser p, JsonToken token, Entry entry, String field) throws IOException {
+  private static Long readLong(Path file, JsonParser p, JsonToken token, Entry entry, String field)
+      throws IOException {
     if (token == JsonToken.VALUE_NULL) {
       return null;
     }
@@ -355,7 +360,11 @@ public final class RegistryJson {
           p.currentTokenLocation(),
           entry.knownName(),
           field,
-          "value '" + shorten(p.getText()) + "' is too large (" + entry.where() + ")",
+          "value '"
+              + UntrustedText.quote(p.getText(), MAX_VALUE_CHARS)
+              + "' is too large ("
+              + entry.where()
+              + ")",
           null);
     }
     return p.getLongValue();
@@ -443,7 +452,11 @@ public final class RegistryJson {
             entry.locationOf("allowedCallerNamespaces"),
             name,
             "allowedCallerNamespaces",
-            "lists '" + shorten(caller) + "' more than once (" + entry.where() + ")",
+            "lists '"
+                + UntrustedText.quote(caller, MAX_VALUE_CHARS)
+                + "' more than once ("
+                + entry.where()
+                + ")",
             null);
       }
     }
@@ -476,7 +489,10 @@ public final class RegistryJson {
 
   private static RegistryFileException invalid(
       Path file, Entry entry, String endpointName, EndpointValidationException e) {
-    String value = e.getValue() == null ? "" : "value '" + shorten(e.getValue()) + "' ";
+    String value =
+        e.getValue() == null
+            ? ""
+            : "value '" + UntrustedText.quote(e.getValue(), MAX_VALUE_CHARS) + "' ";
     return error(
         file,
         entry.locationOf(e.getField()),
@@ -521,12 +537,6 @@ public final class RegistryJson {
       default:
         return token.toString();
     }
-  }
-
-  private static String shorten(String value) {
-    return value.length() <= MAX_VALUE_CHARS
-        ? value
-        : value.substring(0, MAX_VALUE_CHARS) + "...(" + value.length() + " chars)";
   }
 
   /** One endpoint object of the file: its raw values and where it and each value start. */

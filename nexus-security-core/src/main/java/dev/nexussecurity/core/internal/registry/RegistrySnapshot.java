@@ -11,12 +11,12 @@ import java.util.HashMap;
 import java.util.List;
 
 /**
- * One immutable state of the endpoint registry: endpoints by name for O(1) lookups and the same endpoints
- * sorted by name for listing.
+ * One immutable state of the endpoint registry: endpoints by name for O(1) lookups and the same
+ * endpoints sorted by name for listing.
  *
- * <p>A snapshot never changes after construction, so any number of threads may read it without locking;
- * {@link #with} and {@link #without} return new snapshots (copy-on-write, O(n) per change, which is fine
- * for a registry that is read on every Nexus call and changed by operators).
+ * <p>A snapshot never changes after construction, so any number of threads may read it without
+ * locking; {@link #with} and {@link #without} return new snapshots (copy-on-write, O(n) per change,
+ * which is fine for a registry that is read on every Nexus call and changed by operators).
  *
  * <pre>{@code
  * RegistrySnapshot s = RegistrySnapshot.of(List.of(endpoint));
@@ -39,7 +39,8 @@ public final class RegistrySnapshot {
   private final HashMap<String, NexusEndpoint> byName;
   private final List<NexusEndpoint> sortedByName;
 
-  private RegistrySnapshot(HashMap<String, NexusEndpoint> byName, List<NexusEndpoint> sortedByName) {
+  private RegistrySnapshot(
+      HashMap<String, NexusEndpoint> byName, List<NexusEndpoint> sortedByName) {
     this.byName = byName;
     this.sortedByName = sortedByName;
   }
@@ -78,9 +79,9 @@ public final class RegistrySnapshot {
   }
 
   /**
-   * The access decision for {@code callerNamespace} calling {@code endpointName}. O(1): one hash lookup
-   * for the endpoint and one in its allowlist. Allocates nothing: returns shared {@link AccessDecision}
-   * constants. Null arguments are denied.
+   * The access decision for {@code callerNamespace} calling {@code endpointName}. O(1): one hash
+   * lookup for the endpoint and one in its allowlist. Allocates nothing: returns shared {@link
+   * AccessDecision} constants. Null arguments are denied.
    */
   public AccessDecision checkAccess(String endpointName, String callerNamespace) {
     if (endpointName == null) {

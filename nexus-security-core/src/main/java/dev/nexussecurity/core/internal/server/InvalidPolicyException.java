@@ -1,15 +1,17 @@
 package dev.nexussecurity.core.internal.server;
 
 /**
- * A server endpoint's policy document failed parsing, verification or binding. The message says what is
- * wrong in words an operator can act on; it never contains key material.
+ * A server endpoint's policy document failed parsing, verification or binding. The message says
+ * what is wrong in words an operator can act on; it never contains key material.
  */
 public final class InvalidPolicyException extends Exception {
   private static final long serialVersionUID = 1L;
 
   /** What is wrong with a policy document. */
   public enum Problem {
-    /** The description is not a policy document of a known shape (JSON, fields, types, metadata). */
+    /**
+     * The description is not a policy document of a known shape (JSON, fields, types, metadata).
+     */
     MALFORMED,
     /** The document declares a format version this library does not read. */
     UNSUPPORTED_VERSION,

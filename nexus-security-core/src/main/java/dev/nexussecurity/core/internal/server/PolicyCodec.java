@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import dev.nexussecurity.api.EndpointValidationException;
 import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.api.internal.UntrustedText;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.nexus.v1.Endpoint;
 import io.temporal.api.nexus.v1.EndpointSpec;
@@ -41,26 +42,33 @@ import java.util.Set;
  *    "registryVersion": 3, "issuedAt": "2025-01-02T03:04:05.678Z"}
  * </pre>
  *
- * The signature is a Tink {@code PublicKeySign} signature (output prefix included, so it names the key
- * id). The {@code type} field keeps a registry-key signature over other JSON from passing as a policy.
- * The metadata marks the description as a nexus-security policy; it is not signed and decides nothing
- * but whether an endpoint is managed by nexus-security.
+ * The signature is a Tink {@code PublicKeySign} signature (output prefix included, so it names the
+ * key id). The {@code type} field keeps a registry-key signature over other JSON from passing as a
+ * policy. The metadata marks the description as a nexus-security policy; it is not signed and
+ * decides nothing but whether an endpoint is managed by nexus-security.
  */
 public final class PolicyCodec {
   /** The metadata key that marks a description as a nexus-security policy. */
   public static final String METADATA_KEY = "nexus-security-policy";
+
   /** The value of {@link #METADATA_KEY} for this format. */
   public static final String METADATA_VALUE = "1";
+
   /** The standard Temporal payload metadata key for the encoding. */
   public static final String ENCODING_KEY = "encoding";
+
   /** The encoding of the description: plain JSON, so that Temporal tools can show it. */
   public static final String ENCODING = "json/plain";
+
   /** The {@code type} field of the signed policy. */
   public static final String TYPE = "nexus-security/endpoint-policy";
+
   /** The {@code version} of the signed policy format. */
   public static final int VERSION = 1;
+
   /** The Temporal server's limit on a description, data and metadata included. */
   public static final int MAX_DESCRIPTION_BYTES = 20_000;
+
   /** Descriptions larger than this are refused before parsing. */
   static final int MAX_PARSED_BYTES = 64 * 1024;
 
@@ -139,7 +147,9 @@ public final class PolicyCodec {
     return payload;
   }
 
-  /** The spec that carries {@code document}'s endpoint, its worker target and {@code description}. */
+  /**
+   * The spec that carries {@code document}'s endpoint, its worker target and {@code description}.
+   */
   public static EndpointSpec specOf(NexusEndpoint endpoint, Payload description) {
     return EndpointSpec.newBuilder()
         .setName(endpoint.getName())
@@ -170,7 +180,7 @@ public final class PolicyCodec {
           "the description's '"
               + METADATA_KEY
               + "' metadata is '"
-              + shorten(marker.toStringUtf8())
+              + UntrustedText.quote(marker.toStringUtf8())
               + "'; this version of nexus-security reads format "
               + METADATA_VALUE);
     }
@@ -178,14 +188,18 @@ public final class PolicyCodec {
     if (encoding == null || !encoding.toStringUtf8().equals(ENCODING)) {
       throw malformed(
           "the description's encoding is "
-              + (encoding == null ? "missing" : "'" + shorten(encoding.toStringUtf8()) + "'")
+              + (encoding == null
+                  ? "missing"
+                  : "'" + UntrustedText.quote(encoding.toStringUtf8()) + "'")
               + ", not '"
               + ENCODING
               + "'");
     }
     if (description.getData().size() > MAX_PARSED_BYTES) {
       throw malformed(
-          "the description has " + description.getData().size() + " bytes, more than a policy can have");
+          "the description has "
+              + description.getData().size()
+              + " bytes, more than a policy can have");
     }
     JsonNode outer = readObject(description.getData().toByteArray(), "the description");
     requireExactly(outer, OUTER_FIELDS, "the description");
@@ -199,8 +213,8 @@ public final class PolicyCodec {
   }
 
   /**
-   * Decodes and verifies the policy of {@code server}, and checks that it names that endpoint and its
-   * target.
+   * Decodes and verifies the policy of {@code server}, and checks that it names that endpoint and
+   * its target.
    *
    * @throws InvalidPolicyException naming the problem
    */
@@ -237,13 +251,13 @@ public final class PolicyCodec {
           "the policy was signed for target "
               + signedTarget
               + " but the server endpoint targets "
-              + printable(serverTarget));
+              + UntrustedText.quote(serverTarget));
     }
   }
 
   /**
-   * The server endpoint's target as {@code namespace/taskQueue}, or a description of another kind; for
-   * comparisons (pass it through {@link #printable} before showing it).
+   * The server endpoint's target as {@code namespace/taskQueue}, or a description of another kind;
+   * for comparisons (pass it through {@link #printable} before showing it).
    */
   public static String targetOf(Endpoint server) {
     EndpointTarget target = server.getSpec().getTarget();
@@ -251,7 +265,7 @@ public final class PolicyCodec {
       return target.getWorker().getNamespace() + "/" + target.getWorker().getTaskQueue();
     }
     if (target.hasExternal()) {
-      return "external URL " + shorten(target.getExternal().getUrl());
+      return "external URL " + UntrustedText.quote(target.getExternal().getUrl());
     }
     return "(no target)";
   }
@@ -333,7 +347,7 @@ public final class PolicyCodec {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String name = it.next();
       if (!fields.contains(name)) {
-        throw malformed(what + " has an unknown field '" + shorten(name) + "'");
+        throw malformed(what + " has an unknown field '" + UntrustedText.quote(name) + "'");
       }
     }
     for (String field : fields) {
@@ -390,20 +404,8 @@ public final class PolicyCodec {
   }
 
   /**
-   * Server-controlled text made safe for messages and logs: at most 60 characters, control characters
-   * replaced by {@code ?}.
+   * Server-controlled text made safe for messages and logs: at most 60 characters, control
+   * characters replaced by {@code ?}.
    */
-  static String shorten(String s) {
-    return printable(s.length() <= 60 ? s : s.substring(0, 60) + "...");
-  }
-
   /** {@code s} with control characters replaced by {@code ?}, for messages and logs. */
-  public static String printable(String s) {
-    StringBuilder sb = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      sb.append(Character.isISOControl(c) ? '?' : c);
-    }
-    return sb.toString();
-  }
 }

@@ -6,15 +6,16 @@ import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
- * The content of a signed endpoint policy: one registry endpoint (name, target, allowlist, description,
- * registry version) and the time the policy was issued. Immutable.
+ * The content of a signed endpoint policy: one registry endpoint (name, target, allowlist,
+ * description, registry version) and the time the policy was issued. Immutable.
  */
 public final class PolicyDocument {
   private final NexusEndpoint endpoint;
   private final Instant issuedAt;
 
   /**
-   * @param endpoint the registry's endpoint; its version is the registry version recorded in the policy
+   * @param endpoint the registry's endpoint; its version is the registry version recorded in the
+   *     policy
    * @param issuedAt when the policy is issued; truncated to milliseconds
    */
   public PolicyDocument(NexusEndpoint endpoint, Instant issuedAt) {
@@ -34,7 +35,8 @@ public final class PolicyDocument {
 
   /** Whether this policy says exactly what {@code registryEndpoint} says, version included. */
   public boolean describes(NexusEndpoint registryEndpoint) {
-    return endpoint.sameSpec(registryEndpoint) && endpoint.getVersion() == registryEndpoint.getVersion();
+    return endpoint.sameSpec(registryEndpoint)
+        && endpoint.getVersion() == registryEndpoint.getVersion();
   }
 
   @Override

@@ -7,8 +7,8 @@ import com.google.crypto.tink.signature.SignaturePrivateKey;
 import java.security.GeneralSecurityException;
 
 /**
- * Signs policy documents with the registry's private signing keyset, and verifies them with its public
- * half. Immutable and thread-safe.
+ * Signs policy documents with the registry's private signing keyset, and verifies them with its
+ * public half. Immutable and thread-safe.
  */
 public final class PolicySigner {
   static {
@@ -45,8 +45,10 @@ public final class PolicySigner {
               + " KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519)");
     }
     try {
-      PublicKeySign sign = privateKeyset.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class);
-      PolicyVerifier verifier = PolicyVerifier.fromPublicKeyset(privateKeyset.getPublicKeysetHandle());
+      PublicKeySign sign =
+          privateKeyset.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class);
+      PolicyVerifier verifier =
+          PolicyVerifier.fromPublicKeyset(privateKeyset.getPublicKeysetHandle());
       Integer id = primary.getKey().getIdRequirementOrNull() == null ? null : primary.getId();
       return new PolicySigner(sign, verifier, id);
     } catch (GeneralSecurityException e) {

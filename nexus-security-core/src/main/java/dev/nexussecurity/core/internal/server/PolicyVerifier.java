@@ -14,8 +14,8 @@ import java.util.List;
 /**
  * Verifies policy signatures with the registry's public keyset. Immutable and thread-safe.
  *
- * <p>Only enabled keys verify. A signature whose Tink output prefix names none of them is reported as
- * signed by an unknown key, distinct from a signature that does not verify.
+ * <p>Only enabled keys verify. A signature whose Tink output prefix names none of them is reported
+ * as signed by an unknown key, distinct from a signature that does not verify.
  */
 public final class PolicyVerifier {
   static {
@@ -35,8 +35,8 @@ public final class PolicyVerifier {
   /**
    * A verifier for {@code publicKeyset}.
    *
-   * @throws IllegalArgumentException if the keyset is empty, holds anything but public signature keys,
-   *     or cannot create a verifier
+   * @throws IllegalArgumentException if the keyset is empty, holds anything but public signature
+   *     keys, or cannot create a verifier
    */
   public static PolicyVerifier fromPublicKeyset(KeysetHandle publicKeyset) {
     if (publicKeyset == null || publicKeyset.size() == 0) {
@@ -80,9 +80,9 @@ public final class PolicyVerifier {
   /**
    * Verifies {@code signature} over {@code data}.
    *
-   * @throws InvalidPolicyException {@link InvalidPolicyException.Problem#UNKNOWN_KEY} when no enabled key
-   *     could have made the signature, {@link InvalidPolicyException.Problem#BAD_SIGNATURE} when it does
-   *     not verify
+   * @throws InvalidPolicyException {@link InvalidPolicyException.Problem#UNKNOWN_KEY} when no
+   *     enabled key could have made the signature, {@link
+   *     InvalidPolicyException.Problem#BAD_SIGNATURE} when it does not verify
    */
   void verify(byte[] signature, byte[] data) throws InvalidPolicyException {
     if (!knowsKeyOf(signature)) {
@@ -129,8 +129,8 @@ public final class PolicyVerifier {
   }
 
   /**
-   * The Tink key id that {@code signature}'s output prefix names, or {@code null} when it has no Tink
-   * prefix.
+   * The Tink key id that {@code signature}'s output prefix names, or {@code null} when it has no
+   * Tink prefix.
    */
   static Integer keyIdOf(byte[] signature) {
     if (signature.length >= 5 && (signature[0] == 0x01 || signature[0] == 0x00)) {

@@ -1,6 +1,7 @@
 package dev.nexussecurity.core.internal.server;
 
 import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.api.internal.UntrustedText;
 import dev.nexussecurity.core.server.ReconcileAction.Type;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.nexus.v1.Endpoint;
@@ -14,23 +15,24 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Compares the registry with the server's endpoints and decides, per endpoint name, what to do. Pure:
- * it reads nothing and writes nothing; it signs the policies it would write. Thread-safe.
+ * Compares the registry with the server's endpoints and decides, per endpoint name, what to do.
+ * Pure: it reads nothing and writes nothing; it signs the policies it would write. Thread-safe.
  *
  * <p>Rules:
  *
  * <ul>
  *   <li>In the registry, absent on the server: CREATE.
- *   <li>In both, the server endpoint carries a nexus-security policy: UNCHANGED when its policy verifies
- *       under the registry key, names this endpoint and the server's target, says what the registry says
- *       (target, allowlist, description, registry version) and is signed by the primary key; otherwise
- *       UPDATE, with every difference in the reason.
- *   <li>In both, the server endpoint carries no nexus-security policy: ERROR (the name is taken by an
- *       endpoint nexus-security does not manage), or UPDATE when taking over unmanaged endpoints.
- *   <li>On the server only, with a policy that verifies under the registry key: DELETE when deleting
- *       removed endpoints, otherwise SKIP.
- *   <li>On the server only, otherwise (no policy, or one this key cannot verify): SKIP, or DELETE when
- *       both deleting removed endpoints and taking over unmanaged endpoints.
+ *   <li>In both, the server endpoint carries a nexus-security policy: UNCHANGED when its policy
+ *       verifies under the registry key, names this endpoint and the server's target, says what the
+ *       registry says (target, allowlist, description, registry version) and is signed by the
+ *       primary key; otherwise UPDATE, with every difference in the reason.
+ *   <li>In both, the server endpoint carries no nexus-security policy: ERROR (the name is taken by
+ *       an endpoint nexus-security does not manage), or UPDATE when taking over unmanaged
+ *       endpoints.
+ *   <li>On the server only, with a policy that verifies under the registry key: DELETE when
+ *       deleting removed endpoints, otherwise SKIP.
+ *   <li>On the server only, otherwise (no policy, or one this key cannot verify): SKIP, or DELETE
+ *       when both deleting removed endpoints and taking over unmanaged endpoints.
  *   <li>A policy that would not fit the server's description limit: ERROR naming the size.
  * </ul>
  */
@@ -76,7 +78,8 @@ public final class ReconcilePlanner {
    */
   public PlannedStep planOne(String name, NexusEndpoint desired, Endpoint server, Instant now) {
     if (desired == null && server == null) {
-      return step(Type.UNCHANGED, name, "in neither the registry nor on the server", null, null, null);
+      return step(
+          Type.UNCHANGED, name, "in neither the registry nor on the server", null, null, null);
     }
     if (desired == null) {
       return planRemoved(name, server);
@@ -112,7 +115,7 @@ public final class ReconcilePlanner {
     if (!serverTarget.equals(desiredTarget)) {
       differences.add(
           "target: server has "
-              + PolicyCodec.printable(serverTarget)
+              + UntrustedText.quote(serverTarget)
               + ", registry has "
               + desiredTarget);
     }
@@ -141,7 +144,8 @@ public final class ReconcilePlanner {
                 + ", re-signing with the primary key id "
                 + Integer.toUnsignedString(primary));
       }
-      // Issue times of one endpoint only grow, even if this reconciler's clock is behind the last one's.
+      // Issue times of one endpoint only grow, even if this reconciler's clock is behind the last
+      // one's.
       Instant next = doc.getIssuedAt().plusMillis(1);
       if (next.isAfter(issuedAt)) {
         issuedAt = next;

@@ -16,10 +16,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * One immutable view of the server's endpoints as workers see them: the endpoints whose signed policy
- * verified, the endpoints whose policy did not (they admit nobody), and how many endpoints carry no
- * policy at all (unknown to nexus-security). Thread-safe; {@link #checkAccess} is O(1) and allocates
- * nothing.
+ * One immutable view of the server's endpoints as workers see them: the endpoints whose signed
+ * policy verified, the endpoints whose policy did not (they admit nobody), and how many endpoints
+ * carry no policy at all (unknown to nexus-security). Thread-safe; {@link #checkAccess} is O(1) and
+ * allocates nothing.
  */
 public final class RegistrySnapshot {
   private static final AccessDecision ALLOWED = AccessDecision.allowed();
@@ -75,10 +75,11 @@ public final class RegistrySnapshot {
    * Builds the snapshot of {@code server}'s endpoints.
    *
    * <p>An endpoint without the policy marker is left out (unknown). An endpoint with the marker is
-   * verified: signature under {@code verifier}, bound to the endpoint's name and target, and not issued
-   * before the newest policy this process already accepted for that name (a server admin putting back
-   * an older, once valid policy). Whatever fails is kept as invalid, with the reason. Entries whose
-   * spec is byte-for-byte the previous snapshot's are taken over without verifying again.
+   * verified: signature under {@code verifier}, bound to the endpoint's name and target, and not
+   * issued before the newest policy this process already accepted for that name (a server admin
+   * putting back an older, once valid policy). Whatever fails is kept as invalid, with the reason.
+   * Entries whose spec is byte-for-byte the previous snapshot's are taken over without verifying
+   * again.
    */
   public static RegistrySnapshot build(
       List<Endpoint> server, PolicyVerifier verifier, RegistrySnapshot previous) {
@@ -138,7 +139,9 @@ public final class RegistrySnapshot {
     }
   }
 
-  /** The access decision for {@code callerNamespace} on {@code endpointName}; null arguments deny. */
+  /**
+   * The access decision for {@code callerNamespace} on {@code endpointName}; null arguments deny.
+   */
   public AccessDecision checkAccess(String endpointName, String callerNamespace) {
     if (endpointName == null) {
       return UNKNOWN;
@@ -167,7 +170,10 @@ public final class RegistrySnapshot {
     return endpoints;
   }
 
-  /** The endpoints whose policy failed verification, by name, with the problem; sorted, unmodifiable. */
+  /**
+   * The endpoints whose policy failed verification, by name, with the problem; sorted,
+   * unmodifiable.
+   */
   public Map<String, String> getInvalid() {
     return invalid;
   }

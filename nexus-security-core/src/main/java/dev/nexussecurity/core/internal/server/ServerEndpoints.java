@@ -37,10 +37,10 @@ public final class ServerEndpoints {
   }
 
   /**
-   * Every endpoint, page by page. A listing is not atomic: when the server rejects a page token (the
-   * endpoint it names was deleted meanwhile: FAILED_PRECONDITION on a real server), or one name shows
-   * up under two ids (deleted and re-created while paging), the listing starts over, a few times at
-   * most.
+   * Every endpoint, page by page. A listing is not atomic: when the server rejects a page token
+   * (the endpoint it names was deleted meanwhile: FAILED_PRECONDITION on a real server), or one
+   * name shows up under two ids (deleted and re-created while paging), the listing starts over, a
+   * few times at most.
    *
    * @throws StatusRuntimeException from the server, or ABORTED when the listing stays inconsistent
    */

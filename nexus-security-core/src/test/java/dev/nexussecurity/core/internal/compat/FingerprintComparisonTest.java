@@ -27,7 +27,8 @@ class FingerprintComparisonTest {
     return ConverterFingerprint.newBuilder().setCodecs(List.of(codecs)).build();
   }
 
-  static List<FingerprintComparison.Finding> compare(ConverterFingerprint c, ConverterFingerprint h) {
+  static List<FingerprintComparison.Finding> compare(
+      ConverterFingerprint c, ConverterFingerprint h) {
     return FingerprintComparison.compare(c, h);
   }
 
@@ -44,7 +45,8 @@ class FingerprintComparisonTest {
   @Test
   void callerEncryptingWithAKeyTheHandlerLacks_isKeyUnavailable_namingTheKey() {
     List<FingerprintComparison.Finding> f = compare(fp(aead("b", "a", "b")), fp(aead("a", "a")));
-    assertThat(f).extracting(FingerprintComparison.Finding::getReason)
+    assertThat(f)
+        .extracting(FingerprintComparison.Finding::getReason)
         .containsExactly(ReasonCode.ENCRYPTION_KEY_UNAVAILABLE);
     assertThat(f.get(0).getMessage()).contains("'b'").contains("caller encrypts").contains("[a]");
     assertThat(f.get(0).isInputDirection()).isTrue();
@@ -53,7 +55,8 @@ class FingerprintComparisonTest {
   @Test
   void handlerEncryptingResultsWithAKeyTheCallerLacks_isKeyUnavailable() {
     List<FingerprintComparison.Finding> f = compare(fp(aead("a", "a")), fp(aead("b", "a", "b")));
-    assertThat(f).extracting(FingerprintComparison.Finding::getReason)
+    assertThat(f)
+        .extracting(FingerprintComparison.Finding::getReason)
         .containsExactly(ReasonCode.ENCRYPTION_KEY_UNAVAILABLE);
     assertThat(f.get(0).getMessage()).contains("handler encrypts results").contains("caller");
     assertThat(f.get(0).isInputDirection()).isFalse();
@@ -62,7 +65,8 @@ class FingerprintComparisonTest {
   @Test
   void handlerWithoutTheCallersCodec_isCodecMissing_inBothDirections() {
     List<FingerprintComparison.Finding> f = compare(fp(aead("a", "a")), fp());
-    assertThat(f).extracting(FingerprintComparison.Finding::getReason)
+    assertThat(f)
+        .extracting(FingerprintComparison.Finding::getReason)
         .containsExactly(ReasonCode.CODEC_MISSING, ReasonCode.CODEC_MISSING);
     assertThat(f.get(0).getMessage()).contains("'tink-aead'").contains("handler's DataConverter");
     assertThat(f.get(1).getMessage()).contains("caller's codec 'tink-aead' rejects payloads");
@@ -71,7 +75,8 @@ class FingerprintComparisonTest {
   @Test
   void callerWithoutTheHandlersEncryptingCodec_isCodecMissing() {
     List<FingerprintComparison.Finding> f = compare(fp(), fp(aead("a", "a")));
-    assertThat(f).extracting(FingerprintComparison.Finding::getReason)
+    assertThat(f)
+        .extracting(FingerprintComparison.Finding::getReason)
         .containsExactly(ReasonCode.CODEC_MISSING, ReasonCode.CODEC_MISSING);
     assertThat(f.get(0).getMessage()).contains("handler's codec 'tink-aead' rejects payloads");
     assertThat(f.get(1).getMessage()).contains("caller's DataConverter does not have");
@@ -82,7 +87,8 @@ class FingerprintComparisonTest {
     List<FingerprintComparison.Finding> f = compare(fp(aead("a", "a")), fp(ZLIB, aead("a", "a")));
     assertThat(f).hasSize(1);
     assertThat(f.get(0).isInputDirection()).isFalse();
-    assertThat(f.get(0).getMessage()).contains("handler encodes results and failures with codec 'zlib'");
+    assertThat(f.get(0).getMessage())
+        .contains("handler encodes results and failures with codec 'zlib'");
   }
 
   @Test
@@ -95,7 +101,8 @@ class FingerprintComparisonTest {
     CodecDescriptor custom = CodecDescriptor.newBuilder("com.example.MyCodec").build();
     assertThat(compare(fp(custom), fp(custom))).isEmpty();
     List<FingerprintComparison.Finding> f = compare(fp(custom), fp());
-    assertThat(f).extracting(FingerprintComparison.Finding::getReason)
+    assertThat(f)
+        .extracting(FingerprintComparison.Finding::getReason)
         .containsExactly(ReasonCode.CODEC_MISSING);
     assertThat(f.get(0).isInputDirection()).isTrue();
   }

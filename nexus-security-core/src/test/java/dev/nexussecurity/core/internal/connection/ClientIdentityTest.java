@@ -13,8 +13,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class ClientIdentityTest {
-  private static final PemSource CERT = PemSource.ofFile("client certificate", Path.of("/tls/client.pem"));
-  private static final PemSource KEY = PemSource.ofFile("client private key", Path.of("/tls/client.key"));
+  private static final PemSource CERT =
+      PemSource.ofFile("client certificate", Path.of("/tls/client.pem"));
+  private static final PemSource KEY =
+      PemSource.ofFile("client private key", Path.of("/tls/client.key"));
   private static TestPki.Issued ca;
   private static TestPki.Issued client;
 
@@ -26,7 +28,8 @@ class ClientIdentityTest {
 
   @Test
   void load_validPair_isAccepted() {
-    ClientIdentity identity = ClientIdentity.load(client.chainPem(), client.keyPem(), CERT, KEY, Instant.now());
+    ClientIdentity identity =
+        ClientIdentity.load(client.chainPem(), client.keyPem(), CERT, KEY, Instant.now());
     assertThat(identity.getLeaf()).isEqualTo(client.certificate);
     assertThat(identity.getKey()).isEqualTo(client.keyPair.getPrivate());
     assertThat(identity.toString()).contains("identity-client").contains("<redacted>");
@@ -35,7 +38,9 @@ class ClientIdentityTest {
   @Test
   void load_expiredCertificate_isRejected() {
     TestPki.Issued expired = TestPki.newExpiredClient(ca, "old");
-    assertThatThrownBy(() -> ClientIdentity.load(expired.chainPem(), expired.keyPem(), CERT, KEY, Instant.now()))
+    assertThatThrownBy(
+            () ->
+                ClientIdentity.load(expired.chainPem(), expired.keyPem(), CERT, KEY, Instant.now()))
         .isInstanceOfSatisfying(
             ConnectionSecurityException.class,
             e -> assertThat(e.getReason()).isEqualTo(Reason.CLIENT_CERTIFICATE_NOT_CURRENTLY_VALID))
@@ -46,7 +51,8 @@ class ClientIdentityTest {
   @Test
   void load_notYetValidCertificate_isRejected() {
     TestPki.Issued future = TestPki.newNotYetValidClient(ca, "future");
-    assertThatThrownBy(() -> ClientIdentity.load(future.chainPem(), future.keyPem(), CERT, KEY, Instant.now()))
+    assertThatThrownBy(
+            () -> ClientIdentity.load(future.chainPem(), future.keyPem(), CERT, KEY, Instant.now()))
         .isInstanceOfSatisfying(
             ConnectionSecurityException.class,
             e -> assertThat(e.getReason()).isEqualTo(Reason.CLIENT_CERTIFICATE_NOT_CURRENTLY_VALID))
@@ -57,7 +63,9 @@ class ClientIdentityTest {
   void load_certificateWithoutClientAuthUsage_isRejected() {
     TestPki.Issued serverOnly = TestPki.newServerOnlyUsage(ca, "server-only");
     assertThatThrownBy(
-            () -> ClientIdentity.load(serverOnly.chainPem(), serverOnly.keyPem(), CERT, KEY, Instant.now()))
+            () ->
+                ClientIdentity.load(
+                    serverOnly.chainPem(), serverOnly.keyPem(), CERT, KEY, Instant.now()))
         .isInstanceOfSatisfying(
             ConnectionSecurityException.class,
             e -> assertThat(e.getReason()).isEqualTo(Reason.INVALID_CLIENT_CERTIFICATE))
@@ -67,7 +75,8 @@ class ClientIdentityTest {
   @Test
   void load_keyOfAnotherEcCertificate_isRejected() {
     TestPki.Issued other = TestPki.newClient(ca, "other");
-    assertThatThrownBy(() -> ClientIdentity.load(client.chainPem(), other.keyPem(), CERT, KEY, Instant.now()))
+    assertThatThrownBy(
+            () -> ClientIdentity.load(client.chainPem(), other.keyPem(), CERT, KEY, Instant.now()))
         .isInstanceOfSatisfying(
             ConnectionSecurityException.class,
             e -> assertThat(e.getReason()).isEqualTo(Reason.KEY_CERTIFICATE_MISMATCH))
@@ -80,7 +89,8 @@ class ClientIdentityTest {
     KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
     rsa.initialize(2048);
     byte[] rsaKey = TestPki.pkcs8Pem(rsa.generateKeyPair().getPrivate());
-    assertThatThrownBy(() -> ClientIdentity.load(client.chainPem(), rsaKey, CERT, KEY, Instant.now()))
+    assertThatThrownBy(
+            () -> ClientIdentity.load(client.chainPem(), rsaKey, CERT, KEY, Instant.now()))
         .isInstanceOfSatisfying(
             ConnectionSecurityException.class,
             e -> assertThat(e.getReason()).isEqualTo(Reason.KEY_CERTIFICATE_MISMATCH));

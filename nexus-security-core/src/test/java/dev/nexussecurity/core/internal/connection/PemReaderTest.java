@@ -36,7 +36,8 @@ class PemReaderTest {
             client.chainPem(),
             client.keyPem(),
             TestPki.certificatesPem(ca.certificate));
-    List<X509Certificate> certs = PemReader.readCertificates(pem, SOURCE, Reason.INVALID_CLIENT_CERTIFICATE);
+    List<X509Certificate> certs =
+        PemReader.readCertificates(pem, SOURCE, Reason.INVALID_CLIENT_CERTIFICATE);
     assertThat(certs).containsExactly(client.certificate, ca.certificate);
   }
 
@@ -66,7 +67,8 @@ class PemReaderTest {
   void readCertificates_truncatedFile_saysItIsTruncated() {
     byte[] pem = client.chainPem();
     byte[] half = java.util.Arrays.copyOf(pem, pem.length / 2);
-    assertThatThrownBy(() -> PemReader.readCertificates(half, SOURCE, Reason.INVALID_CLIENT_CERTIFICATE))
+    assertThatThrownBy(
+            () -> PemReader.readCertificates(half, SOURCE, Reason.INVALID_CLIENT_CERTIFICATE))
         .hasMessageContaining("truncated");
   }
 
@@ -96,7 +98,8 @@ class PemReaderTest {
 
   @Test
   void readPrivateKey_encryptedKey_isRejected() {
-    String pem = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHzBJBgkq\n-----END ENCRYPTED PRIVATE KEY-----\n";
+    String pem =
+        "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHzBJBgkq\n-----END ENCRYPTED PRIVATE KEY-----\n";
     assertThatThrownBy(() -> PemReader.readPrivateKey(pem.getBytes(StandardCharsets.US_ASCII), "k"))
         .hasMessageContaining("encrypted private key");
   }
@@ -104,7 +107,8 @@ class PemReaderTest {
   @Test
   void readPrivateKey_twoKeys_isRejected() {
     byte[] pem = concat(client.keyPem(), TestPki.pkcs8Pem(TestPki.newKeyPair().getPrivate()));
-    assertThatThrownBy(() -> PemReader.readPrivateKey(pem, "k")).hasMessageContaining("more than one");
+    assertThatThrownBy(() -> PemReader.readPrivateKey(pem, "k"))
+        .hasMessageContaining("more than one");
   }
 
   @Test

@@ -93,7 +93,8 @@ class ReloadingTlsMaterialTest {
     Files.write(keyFile, clientB.keyPem());
     material.reload();
     assertThat(presentedSerial(material)).isEqualTo(clientB.serial());
-    assertThat(material.getKeyManager().getPrivateKey("default")).isEqualTo(clientB.keyPair.getPrivate());
+    assertThat(material.getKeyManager().getPrivateKey("default"))
+        .isEqualTo(clientB.keyPair.getPrivate());
     assertThat(notifications).hasValue(1);
   }
 
@@ -110,7 +111,8 @@ class ReloadingTlsMaterialTest {
       assertThat(material.getConsecutiveFailures()).isEqualTo(attempt);
     }
     assertThat(presentedSerial(material)).isEqualTo(clientA.serial());
-    assertThat(material.getKeyManager().getPrivateKey("default")).isEqualTo(clientA.keyPair.getPrivate());
+    assertThat(material.getKeyManager().getPrivateKey("default"))
+        .isEqualTo(clientA.keyPair.getPrivate());
     assertThat(material.getLastError().getReason()).isEqualTo(Reason.FILE_UNREADABLE);
     assertThat(notifications).hasValue(0);
 
@@ -130,7 +132,8 @@ class ReloadingTlsMaterialTest {
             ConnectionSecurityException.class,
             e -> assertThat(e.getReason()).isEqualTo(Reason.INVALID_CLIENT_CERTIFICATE));
     assertThat(presentedSerial(material)).isEqualTo(clientA.serial());
-    assertThat(material.getKeyManager().getPrivateKey("default")).isEqualTo(clientA.keyPair.getPrivate());
+    assertThat(material.getKeyManager().getPrivateKey("default"))
+        .isEqualTo(clientA.keyPair.getPrivate());
   }
 
   @Test
@@ -156,7 +159,8 @@ class ReloadingTlsMaterialTest {
     ReloadingTlsMaterial material = loadFromFiles();
     Files.write(caFile, TestPki.certificatesPem(otherCa.certificate));
     material.reload();
-    assertThat(material.getTrustManager().getAcceptedIssuers()).containsExactly(otherCa.certificate);
+    assertThat(material.getTrustManager().getAcceptedIssuers())
+        .containsExactly(otherCa.certificate);
     assertThat(notifications).hasValue(1);
   }
 

@@ -35,7 +35,8 @@ class TargetAddressTest {
         "[::1, null, false",
         ":7233, null, false"
       })
-  void parse_findsHostAndLoopbackWithoutResolvingNames(String target, String host, boolean loopback) {
+  void parse_findsHostAndLoopbackWithoutResolvingNames(
+      String target, String host, boolean loopback) {
     TargetAddress address = TargetAddress.parse(target);
     assertThat(address.getHost()).isEqualTo(host);
     assertThat(address.isLoopback()).isEqualTo(loopback);

@@ -31,7 +31,9 @@ class IdentityTokensTest {
   }
 
   static String b64(String s) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -49,7 +51,8 @@ class IdentityTokensTest {
   }
 
   static Stream<Arguments> malformed() {
-    String good = "{\"ns\":\"a\",\"ep\":\"e\",\"svc\":\"s\",\"op\":\"o\",\"jti\":\"t\",\"iat\":1,\"exp\":2}";
+    String good =
+        "{\"ns\":\"a\",\"ep\":\"e\",\"svc\":\"s\",\"op\":\"o\",\"jti\":\"t\",\"iat\":1,\"exp\":2}";
     return Stream.of(
         Arguments.of("", "empty"),
         Arguments.of("x".repeat(IdentityTokens.MAX_TOKEN_CHARS + 1), "more than"),
@@ -66,8 +69,7 @@ class IdentityTokensTest {
         Arguments.of("v1." + b64(good.replace("\"exp\":2", "\"exp\":2.5")) + ".AAAA", "'exp'"),
         Arguments.of(
             "v1." + b64(good.replace("}", ",\"admin\":true}")) + ".AAAA", "unknown claim 'admin'"),
-        Arguments.of(
-            "v1." + b64(good.replace("}", ",\"ns\":\"b\"}")) + ".AAAA", "not valid JSON"),
+        Arguments.of("v1." + b64(good.replace("}", ",\"ns\":\"b\"}")) + ".AAAA", "not valid JSON"),
         Arguments.of(
             "v1." + b64(good.replace("\"exp\":2", "\"exp\":0")) + ".AAAA", "before its issue time"),
         Arguments.of(

@@ -92,8 +92,7 @@ class TokenVerifierTest {
     return pre(token, "Payments", "charge", "payments", "payments-ns", "payments-tq", NOW);
   }
 
-  Verdict pre(
-      String token, String svc, String op, String ep, String ns, String tq, long now) {
+  Verdict pre(String token, String svc, String op, String ep, String ns, String tq, long now) {
     return verifier.checkBeforeDecode(token, svc, op, ep, ns, tq, now);
   }
 
@@ -161,7 +160,12 @@ class TokenVerifierTest {
     for (int i = 0; i < sig.length; i++) {
       byte[] copy = sig.clone();
       copy[i] ^= 0x01;
-      String t = parts[0] + "." + parts[1] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(copy);
+      String t =
+          parts[0]
+              + "."
+              + parts[1]
+              + "."
+              + Base64.getUrlEncoder().withoutPadding().encodeToString(copy);
       assertThat(pre(t).getReason())
           .as("flip at signature byte %d", i)
           .isIn(ReasonCode.BAD_SIGNATURE, ReasonCode.UNTRUSTED_CALLER);
@@ -198,7 +202,14 @@ class TokenVerifierTest {
   @Test
   void tokenForAnotherOperation_isScopeMismatch() throws Exception {
     Verdict v =
-        pre(sign(good(), callerSigner), "Payments", "refund", "payments", "payments-ns", "payments-tq", NOW);
+        pre(
+            sign(good(), callerSigner),
+            "Payments",
+            "refund",
+            "payments",
+            "payments-ns",
+            "payments-tq",
+            NOW);
     assertThat(v.getReason()).isEqualTo(ReasonCode.TOKEN_SCOPE_MISMATCH);
     assertThat(v.getDetail()).contains("'charge'").contains("'refund'");
   }
@@ -206,21 +217,43 @@ class TokenVerifierTest {
   @Test
   void tokenForAnotherService_isScopeMismatch() throws Exception {
     Verdict v =
-        pre(sign(good(), callerSigner), "Refunds", "charge", "payments", "payments-ns", "payments-tq", NOW);
+        pre(
+            sign(good(), callerSigner),
+            "Refunds",
+            "charge",
+            "payments",
+            "payments-ns",
+            "payments-tq",
+            NOW);
     assertThat(v.getReason()).isEqualTo(ReasonCode.TOKEN_SCOPE_MISMATCH);
   }
 
   @Test
   void tokenForAnotherEndpoint_thanTheServerReports_isScopeMismatch() throws Exception {
     Verdict v =
-        pre(sign(good(), callerSigner), "Payments", "charge", "other-ep", "payments-ns", "payments-tq", NOW);
+        pre(
+            sign(good(), callerSigner),
+            "Payments",
+            "charge",
+            "other-ep",
+            "payments-ns",
+            "payments-tq",
+            NOW);
     assertThat(v.getReason()).isEqualTo(ReasonCode.TOKEN_SCOPE_MISMATCH);
     assertThat(v.getDetail()).contains("other-ep");
   }
 
   @Test
   void serverNotReportingTheEndpoint_fallsBackToTheTokensEndpoint() throws Exception {
-    Verdict v = pre(sign(good(), callerSigner), "Payments", "charge", "", "payments-ns", "payments-tq", NOW);
+    Verdict v =
+        pre(
+            sign(good(), callerSigner),
+            "Payments",
+            "charge",
+            "",
+            "payments-ns",
+            "payments-tq",
+            NOW);
     assertThat(v.getReason()).isEqualTo(ReasonCode.ALLOWED);
   }
 
@@ -242,9 +275,13 @@ class TokenVerifierTest {
   @Test
   void workerInAnotherNamespaceOrTaskQueue_isTargetMismatch() throws Exception {
     String token = sign(good(), callerSigner);
-    assertThat(pre(token, "Payments", "charge", "payments", "orders-ns", "payments-tq", NOW).getReason())
+    assertThat(
+            pre(token, "Payments", "charge", "payments", "orders-ns", "payments-tq", NOW)
+                .getReason())
         .isEqualTo(ReasonCode.TARGET_MISMATCH);
-    assertThat(pre(token, "Payments", "charge", "payments", "payments-ns", "other-tq", NOW).getReason())
+    assertThat(
+            pre(token, "Payments", "charge", "payments", "payments-ns", "other-tq", NOW)
+                .getReason())
         .isEqualTo(ReasonCode.TARGET_MISMATCH);
   }
 
@@ -257,7 +294,15 @@ class TokenVerifierTest {
   @Test
   void emptyAllowlist_admitsNobody() throws Exception {
     IdentityClaims c = claims("orders-ns", "closed", "charge", NOW, NOW + HOUR);
-    Verdict v = pre(sign(c, callerSigner), "Payments", "charge", "closed", "payments-ns", "payments-tq", NOW);
+    Verdict v =
+        pre(
+            sign(c, callerSigner),
+            "Payments",
+            "charge",
+            "closed",
+            "payments-ns",
+            "payments-tq",
+            NOW);
     assertThat(v.getReason()).isEqualTo(ReasonCode.CALLER_NOT_ALLOWED);
   }
 
@@ -325,9 +370,11 @@ class TokenVerifierTest {
   void sharedSecretNamespace_macTokenIsAllowed_editedOrForeignMacIsDenied() throws Exception {
     com.google.crypto.tink.mac.MacConfig.register();
     KeysetHandle mac =
-        KeysetHandle.generateNew(com.google.crypto.tink.mac.PredefinedMacParameters.HMAC_SHA256_256BITTAG);
+        KeysetHandle.generateNew(
+            com.google.crypto.tink.mac.PredefinedMacParameters.HMAC_SHA256_256BITTAG);
     KeysetHandle otherMac =
-        KeysetHandle.generateNew(com.google.crypto.tink.mac.PredefinedMacParameters.HMAC_SHA256_256BITTAG);
+        KeysetHandle.generateNew(
+            com.google.crypto.tink.mac.PredefinedMacParameters.HMAC_SHA256_256BITTAG);
     verifier =
         new TokenVerifier(
             new TrustedVerifiers(
@@ -353,7 +400,9 @@ class TokenVerifierTest {
                         .getBytes(StandardCharsets.UTF_8))
             + "."
             + parts[2];
-    assertThat(pre(edited, "Payments", "refund", "payments", "payments-ns", "payments-tq", NOW).getReason())
+    assertThat(
+            pre(edited, "Payments", "refund", "payments", "payments-ns", "payments-tq", NOW)
+                .getReason())
         .isEqualTo(ReasonCode.BAD_SIGNATURE);
     // a signature-mode token for a namespace trusted by MAC does not verify either
     assertThat(pre(sign(good(), callerSigner)).getReason()).isEqualTo(ReasonCode.UNTRUSTED_CALLER);

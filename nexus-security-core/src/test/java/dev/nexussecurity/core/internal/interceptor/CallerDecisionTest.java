@@ -31,7 +31,8 @@ class CallerDecisionTest {
 
   @Test
   void codesFromANewerVersion_readAsADenial_neverAsAllowed() {
-    assertThat(CallerDecision.reasonOf(CallerDecision.MAX_CODE)).isEqualTo(ReasonCode.CALLER_NOT_ALLOWED);
+    assertThat(CallerDecision.reasonOf(CallerDecision.MAX_CODE))
+        .isEqualTo(ReasonCode.CALLER_NOT_ALLOWED);
     assertThat(CallerDecision.reasonOf(0)).isEqualTo(ReasonCode.CALLER_NOT_ALLOWED);
     assertThat(CallerDecision.codeOf(ReasonCode.TARGET_MISMATCH)).isEqualTo(2);
   }

@@ -194,7 +194,8 @@ class DecisionRecorderTest {
 
   @Test
   void noMetricsScope_stillAuditsTheDecision() {
-    recorder(collectingInto(heard)).record(event(Side.CALLER, Action.START, ReasonCode.ALLOWED), null);
+    recorder(collectingInto(heard))
+        .record(event(Side.CALLER, Action.START, ReasonCode.ALLOWED), null);
 
     assertThat(heard).hasSize(1);
     assertThat(reportedDecisions()).isEmpty();

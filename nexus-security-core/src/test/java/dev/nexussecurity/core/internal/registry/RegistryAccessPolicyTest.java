@@ -45,8 +45,7 @@ class RegistryAccessPolicyTest {
       names = {"ACCOUNT_OWNER", "GLOBAL_ADMIN", "DEVELOPER"})
   void requireManage_developerOrHigher_passes(AccountRole role) {
     assertThatCode(
-            () ->
-                RegistryAccessPolicy.requireManage(withRole(role), RegistryOperation.CREATE, "e"))
+            () -> RegistryAccessPolicy.requireManage(withRole(role), RegistryOperation.CREATE, "e"))
         .doesNotThrowAnyException();
   }
 
@@ -75,10 +74,14 @@ class RegistryAccessPolicyTest {
             .build();
 
     assertThatCode(
-            () -> RegistryAccessPolicy.requireNamespaceAdmin(p, RegistryOperation.UPDATE, "e", "a-ns"))
+            () ->
+                RegistryAccessPolicy.requireNamespaceAdmin(
+                    p, RegistryOperation.UPDATE, "e", "a-ns"))
         .doesNotThrowAnyException();
     assertThatThrownBy(
-            () -> RegistryAccessPolicy.requireNamespaceAdmin(p, RegistryOperation.UPDATE, "e", "w-ns"))
+            () ->
+                RegistryAccessPolicy.requireNamespaceAdmin(
+                    p, RegistryOperation.UPDATE, "e", "w-ns"))
         .isInstanceOf(NamespacePermissionRequiredException.class)
         .hasMessageEndingWith("missing Namespace ADMIN permission on namespace 'w-ns'");
   }

@@ -47,7 +47,8 @@ class RegistryJsonTest {
     String json = new String(RegistryJson.write(List.of(E)), StandardCharsets.UTF_8);
 
     assertThat(json).endsWith("}\n").doesNotContain("\r").doesNotContain("\t");
-    assertThat(json).contains("\"allowedCallerNamespaces\": [\n        \"a-ns\",\n        \"b-ns\"\n");
+    assertThat(json)
+        .contains("\"allowedCallerNamespaces\": [\n        \"a-ns\",\n        \"b-ns\"\n");
   }
 
   @Test
@@ -67,7 +68,9 @@ class RegistryJsonTest {
                 + " \"description\": \"d\", \"targetTaskQueue\": \"q\", \"targetNamespace\": \"n\","
                 + " \"name\": \"ab\"}], \"schemaVersion\": 1}");
 
-    assertThat(endpoints).singleElement().satisfies(e -> assertThat(e.getDescription()).isEqualTo("d"));
+    assertThat(endpoints)
+        .singleElement()
+        .satisfies(e -> assertThat(e.getDescription()).isEqualTo("d"));
   }
 
   @Test
@@ -79,7 +82,8 @@ class RegistryJsonTest {
   @Test
   void read_nullRequiredField_isReportedAsMissing() {
     RegistryFileException e =
-        rejected(document(REQUIRED.replace("\"targetNamespace\": \"n\"", "\"targetNamespace\": null")));
+        rejected(
+            document(REQUIRED.replace("\"targetNamespace\": \"n\"", "\"targetNamespace\": null")));
 
     assertThat(e.getField()).isEqualTo("targetNamespace");
     assertThat(e.getEndpointName()).isEqualTo("ab");

@@ -26,7 +26,8 @@ class RegistrySnapshotTest {
 
   @Test
   void of_sortsByNameAndLooksUpByName() {
-    RegistrySnapshot s = RegistrySnapshot.of(List.of(endpoint("cc"), endpoint("aa"), endpoint("bb")));
+    RegistrySnapshot s =
+        RegistrySnapshot.of(List.of(endpoint("cc"), endpoint("aa"), endpoint("bb")));
 
     assertThat(s.list()).extracting(NexusEndpoint::getName).containsExactly("aa", "bb", "cc");
     assertThat(s.get("bb")).isEqualTo(endpoint("bb"));
@@ -107,7 +108,8 @@ class RegistrySnapshotTest {
     java.lang.management.ThreadMXBean generic = ManagementFactory.getThreadMXBean();
     assumeTrue(generic instanceof com.sun.management.ThreadMXBean);
     com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) generic;
-    assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
+    assumeTrue(
+        threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
     List<NexusEndpoint> endpoints = new ArrayList<>();
     for (int i = 0; i < 1_000; i++) {
       endpoints.add(endpoint("endpoint-" + i, "caller-" + i, "caller-x"));

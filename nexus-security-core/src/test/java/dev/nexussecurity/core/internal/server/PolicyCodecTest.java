@@ -80,7 +80,8 @@ class PolicyCodecTest {
 
   @Test
   void encode_matchesTheKnownAnswer_byteForByte() throws Exception {
-    Payload encoded = PolicyCodec.encode(new PolicyDocument(validEndpoint(), validIssuedAt()), registry);
+    Payload encoded =
+        PolicyCodec.encode(new PolicyDocument(validEndpoint(), validIssuedAt()), registry);
     JsonNode valid = vectors.get("valid");
     assertThat(encoded.getData().toStringUtf8()).isEqualTo(valid.get("data").asText());
     assertThat(encoded.getMetadataMap())
@@ -93,7 +94,8 @@ class PolicyCodecTest {
   void decode_ofTheKnownAnswer_givesTheSignedEndpointAndKeyId() throws Exception {
     JsonNode valid = vectors.get("valid");
     VerifiedPolicy verified =
-        PolicyCodec.decode(payload(valid.get("metadata"), valid.get("data").asText()), registry.getVerifier());
+        PolicyCodec.decode(
+            payload(valid.get("metadata"), valid.get("data").asText()), registry.getVerifier());
     assertThat(verified.getDocument().getEndpoint()).isEqualTo(validEndpoint());
     assertThat(verified.getDocument().getIssuedAt()).isEqualTo(validIssuedAt());
     assertThat(verified.getKeyId()).isEqualTo(registry.getPrimaryKeyId());
@@ -144,7 +146,8 @@ class PolicyCodecTest {
 
   @Test
   void signedByAnotherRegistry_isUnknownKey_namingTheKeyId() throws Exception {
-    Payload foreign = PolicyCodec.encode(new PolicyDocument(validEndpoint(), validIssuedAt()), other);
+    Payload foreign =
+        PolicyCodec.encode(new PolicyDocument(validEndpoint(), validIssuedAt()), other);
     assertThatThrownBy(() -> PolicyCodec.decode(foreign, registry.getVerifier()))
         .isInstanceOf(InvalidPolicyException.class)
         .hasMessageContaining("key id " + Integer.toUnsignedString(other.getPrimaryKeyId()))
@@ -165,7 +168,8 @@ class PolicyCodecTest {
   void roundTrip_keepsEveryField_withUnusualText() throws Exception {
     NexusEndpoint endpoint =
         validEndpoint().toBuilder()
-            .setDescription("line1\nline2\t\"quoted\" \\ back / slash \u0001 \u2028 \uD83D\uDE00 日本")
+            .setDescription(
+                "line1\nline2\t\"quoted\" \\ back / slash \u0001 \u2028 \uD83D\uDE00 日本")
             .setAllowedCallerNamespaces(List.of("a", "b.c", "ns-with-dash", "ünïcode"))
             .setVersion(Long.MAX_VALUE)
             .build();
@@ -209,17 +213,22 @@ class PolicyCodecTest {
       }
     }
     assertThat(encodedSize(low)).isLessThanOrEqualTo(20_000).isGreaterThan(19_990);
-    NexusEndpoint justOver = validEndpoint().toBuilder().setDescription("x".repeat(low + 1)).build();
-    assertThatThrownBy(() -> PolicyCodec.encode(new PolicyDocument(justOver, validIssuedAt()), registry))
+    NexusEndpoint justOver =
+        validEndpoint().toBuilder().setDescription("x".repeat(low + 1)).build();
+    assertThatThrownBy(
+            () -> PolicyCodec.encode(new PolicyDocument(justOver, validIssuedAt()), registry))
         .isInstanceOf(PolicyTooLargeException.class)
         .satisfies(e -> assertThat(((PolicyTooLargeException) e).getSize()).isEqualTo(20_001));
   }
 
-  /** The serialized size of a policy with an {@code n}-byte description, computed without the limit. */
+  /**
+   * The serialized size of a policy with an {@code n}-byte description, computed without the limit.
+   */
   private static int encodedSize(int n) {
     NexusEndpoint e = validEndpoint().toBuilder().setDescription("x".repeat(n)).build();
     try {
-      return PolicyCodec.encode(new PolicyDocument(e, validIssuedAt()), registry).getSerializedSize();
+      return PolicyCodec.encode(new PolicyDocument(e, validIssuedAt()), registry)
+          .getSerializedSize();
     } catch (PolicyTooLargeException tooLarge) {
       return tooLarge.getSize();
     }
@@ -249,7 +258,8 @@ class PolicyCodecTest {
   @Test
   void oversizedDescription_isRefusedBeforeParsing() {
     Payload huge =
-        payload(vectors.get("valid").get("metadata"), "{\"policy\":\"" + "a".repeat(70_000) + "\"}");
+        payload(
+            vectors.get("valid").get("metadata"), "{\"policy\":\"" + "a".repeat(70_000) + "\"}");
     assertThatThrownBy(() -> PolicyCodec.decode(huge, registry.getVerifier()))
         .isInstanceOf(InvalidPolicyException.class)
         .hasMessageContaining("more than a policy can have");
@@ -257,20 +267,24 @@ class PolicyCodecTest {
 
   @Test
   void serverControlledText_inMessages_hasNoControlCharacters() throws Exception {
-    Payload encoded = PolicyCodec.encode(new PolicyDocument(validEndpoint(), validIssuedAt()), registry);
+    Payload encoded =
+        PolicyCodec.encode(new PolicyDocument(validEndpoint(), validIssuedAt()), registry);
     Endpoint forged = server("payments", "payments-ns", "tq\nFAKE LOG LINE", encoded);
     assertThatThrownBy(() -> PolicyCodec.verifyFor(forged, registry.getVerifier()))
         .isInstanceOf(InvalidPolicyException.class)
-        .hasMessageEndingWith("targets payments-ns/tq?FAKE LOG LINE");
+        .hasMessageEndingWith("targets payments-ns/tq\\u000AFAKE LOG LINE");
     Payload oddField =
-        payload(vectors.get("valid").get("metadata"), "{\"policy\":\"x\",\"signature\":\"AA\",\"a\\nb\":1}");
+        payload(
+            vectors.get("valid").get("metadata"),
+            "{\"policy\":\"x\",\"signature\":\"AA\",\"a\\nb\":1}");
     assertThatThrownBy(() -> PolicyCodec.decode(oddField, registry.getVerifier()))
-        .hasMessage("the description has an unknown field 'a?b'");
+        .hasMessage("the description has an unknown field 'a\\u000Ab'");
   }
 
   @Test
   void externalTarget_isATargetMismatch() throws Exception {
-    Payload encoded = PolicyCodec.encode(new PolicyDocument(validEndpoint(), validIssuedAt()), registry);
+    Payload encoded =
+        PolicyCodec.encode(new PolicyDocument(validEndpoint(), validIssuedAt()), registry);
     Endpoint external =
         Endpoint.newBuilder()
             .setId("x")
@@ -280,7 +294,8 @@ class PolicyCodecTest {
                     .setTarget(
                         EndpointTarget.newBuilder()
                             .setExternal(
-                                EndpointTarget.External.newBuilder().setUrl("https://evil.example")))
+                                EndpointTarget.External.newBuilder()
+                                    .setUrl("https://evil.example")))
                     .setDescription(encoded))
             .build();
     assertThatThrownBy(() -> PolicyCodec.verifyFor(external, registry.getVerifier()))

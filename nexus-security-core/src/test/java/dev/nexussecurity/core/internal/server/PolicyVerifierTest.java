@@ -74,7 +74,8 @@ class PolicyVerifierTest {
         withoutOld.getAt(i).setStatus(KeyStatus.DISABLED);
       }
     }
-    PolicyVerifier newOnly = PolicyVerifier.fromPublicKeyset(withoutOld.build().getPublicKeysetHandle());
+    PolicyVerifier newOnly =
+        PolicyVerifier.fromPublicKeyset(withoutOld.build().getPublicKeysetHandle());
     newOnly.verify(newSignature, DATA);
     assertThatThrownBy(() -> newOnly.verify(oldSignature, DATA))
         .isInstanceOf(InvalidPolicyException.class)
@@ -84,8 +85,7 @@ class PolicyVerifierTest {
   @Test
   void rawKey_verifiesItsOwnSignatures_andReportsNoKeyId() throws Exception {
     KeysetHandle raw =
-        KeysetHandle.generateNew(
-            Ed25519Parameters.create(Ed25519Parameters.Variant.NO_PREFIX));
+        KeysetHandle.generateNew(Ed25519Parameters.create(Ed25519Parameters.Variant.NO_PREFIX));
     PolicySigner signer = PolicySigner.fromPrivateKeyset(raw);
     assertThat(signer.getPrimaryKeyId()).isNull();
     PolicyVerifier verifier = PolicyVerifier.fromPublicKeyset(raw.getPublicKeysetHandle());

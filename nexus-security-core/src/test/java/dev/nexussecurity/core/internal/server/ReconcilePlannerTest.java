@@ -34,8 +34,12 @@ class ReconcilePlannerTest {
         .build();
   }
 
-  /** A server endpoint carrying {@code policy} signed by {@code signer}, targeting the policy's target. */
-  static Endpoint managed(NexusEndpoint policy, PolicySigner signer, Instant issuedAt) throws Exception {
+  /**
+   * A server endpoint carrying {@code policy} signed by {@code signer}, targeting the policy's
+   * target.
+   */
+  static Endpoint managed(NexusEndpoint policy, PolicySigner signer, Instant issuedAt)
+      throws Exception {
     Payload description = PolicyCodec.encode(new PolicyDocument(policy, issuedAt), signer);
     return Endpoint.newBuilder()
         .setId("id-" + policy.getName())
@@ -131,7 +135,12 @@ class ReconcilePlannerTest {
         server.getSpec().getDescription().toBuilder()
             .setData(
                 ByteString.copyFromUtf8(
-                    server.getSpec().getDescription().getData().toStringUtf8().replace("[\\\"x\\\"]", "[\\\"x\\\",\\\"evil\\\"]")))
+                    server
+                        .getSpec()
+                        .getDescription()
+                        .getData()
+                        .toStringUtf8()
+                        .replace("[\\\"x\\\"]", "[\\\"x\\\",\\\"evil\\\"]")))
             .build();
     Endpoint tampered =
         server.toBuilder().setSpec(server.getSpec().toBuilder().setDescription(edited)).build();
@@ -145,7 +154,10 @@ class ReconcilePlannerTest {
     NexusEndpoint a = endpoint("ep-a", 3, "x");
     PlannedStep step =
         planner.planOne(
-            "ep-a", a.toBuilder().setDescription("new words").build(), managed(a, SIGNER, NOW), NOW);
+            "ep-a",
+            a.toBuilder().setDescription("new words").build(),
+            managed(a, SIGNER, NOW),
+            NOW);
     assertThat(step.getType()).isEqualTo(Type.UPDATE);
     assertThat(step.getReason()).isEqualTo("description text differs");
   }
@@ -172,7 +184,8 @@ class ReconcilePlannerTest {
     PolicySigner newSigner = PolicySigner.fromPrivateKeyset(rotated);
     NexusEndpoint a = endpoint("ep-a", 3, "x");
     PlannedStep step =
-        new ReconcilePlanner(newSigner, false, false).planOne("ep-a", a, managed(a, SIGNER, NOW), NOW);
+        new ReconcilePlanner(newSigner, false, false)
+            .planOne("ep-a", a, managed(a, SIGNER, NOW), NOW);
     assertThat(step.getType()).isEqualTo(Type.UPDATE);
     assertThat(step.getReason())
         .contains("signed with key id " + Integer.toUnsignedString(SIGNER.getPrimaryKeyId()))
@@ -204,32 +217,44 @@ class ReconcilePlannerTest {
     PlannedStep kept = planner.planOne("gone", null, server, NOW);
     assertThat(kept.getType()).isEqualTo(Type.SKIP);
     assertThat(kept.getReason()).contains("setDeleteRemovedEndpoints(true)");
-    PlannedStep deleted = new ReconcilePlanner(SIGNER, true, false).planOne("gone", null, server, NOW);
+    PlannedStep deleted =
+        new ReconcilePlanner(SIGNER, true, false).planOne("gone", null, server, NOW);
     assertThat(deleted.getType()).isEqualTo(Type.DELETE);
     assertThat(deleted.getReason()).isEqualTo("not in the registry");
   }
 
   @Test
   void unmanagedEndpoint_isNeverDeleted_withDeletionOnAlone() {
-    assertThat(new ReconcilePlanner(SIGNER, true, false).planOne("ep-p", null, unmanaged("ep-p"), NOW).getType())
+    assertThat(
+            new ReconcilePlanner(SIGNER, true, false)
+                .planOne("ep-p", null, unmanaged("ep-p"), NOW)
+                .getType())
         .isEqualTo(Type.SKIP);
-    assertThat(new ReconcilePlanner(SIGNER, false, true).planOne("ep-p", null, unmanaged("ep-p"), NOW).getType())
+    assertThat(
+            new ReconcilePlanner(SIGNER, false, true)
+                .planOne("ep-p", null, unmanaged("ep-p"), NOW)
+                .getType())
         .isEqualTo(Type.SKIP);
-    assertThat(new ReconcilePlanner(SIGNER, true, true).planOne("ep-p", null, unmanaged("ep-p"), NOW).getType())
+    assertThat(
+            new ReconcilePlanner(SIGNER, true, true)
+                .planOne("ep-p", null, unmanaged("ep-p"), NOW)
+                .getType())
         .isEqualTo(Type.DELETE);
   }
 
   @Test
   void removedEndpointOfAnotherRegistry_isLeftAlone_evenWithDeletionOn() throws Exception {
     Endpoint foreign = managed(endpoint("theirs", 1, "x"), OTHER, NOW);
-    PlannedStep step = new ReconcilePlanner(SIGNER, true, false).planOne("theirs", null, foreign, NOW);
+    PlannedStep step =
+        new ReconcilePlanner(SIGNER, true, false).planOne("theirs", null, foreign, NOW);
     assertThat(step.getType()).isEqualTo(Type.SKIP);
     assertThat(step.getReason()).contains("may belong to another registry");
   }
 
   @Test
   void policyTooLargeForTheServer_isAnError_namingTheSize() {
-    NexusEndpoint big = endpoint("big", 1, "x").toBuilder().setDescription("d".repeat(19_990)).build();
+    NexusEndpoint big =
+        endpoint("big", 1, "x").toBuilder().setDescription("d".repeat(19_990)).build();
     PlannedStep step = planner.planOne("big", big, null, NOW);
     assertThat(step.getType()).isEqualTo(Type.ERROR);
     assertThat(step.getReason())
@@ -245,7 +270,10 @@ class ReconcilePlannerTest {
         new ReconcilePlanner(SIGNER, true, false)
             .plan(
                 List.of(endpoint("new", 1, "x"), same),
-                List.of(unmanaged("private"), managed(same, SIGNER, NOW), managed(endpoint("old", 1), SIGNER, NOW)),
+                List.of(
+                    unmanaged("private"),
+                    managed(same, SIGNER, NOW),
+                    managed(endpoint("old", 1), SIGNER, NOW)),
                 NOW);
     assertThat(steps)
         .extracting(PlannedStep::getEndpointName, PlannedStep::getType)
@@ -258,7 +286,8 @@ class ReconcilePlannerTest {
 
   @Test
   void registryListingANameTwice_isRefused() {
-    assertThatThrownBy(() -> planner.plan(List.of(endpoint("ep-a", 1), endpoint("ep-a", 2)), List.of(), NOW))
+    assertThatThrownBy(
+            () -> planner.plan(List.of(endpoint("ep-a", 1), endpoint("ep-a", 2)), List.of(), NOW))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'ep-a' twice");
   }

@@ -27,7 +27,9 @@ class RegistrySnapshotTest {
         d.toBuilder()
             .setData(
                 ByteString.copyFromUtf8(
-                    d.getData().toStringUtf8().replace("[\\\"orders-ns\\\"]", "[\\\"evil-ns\\\",\\\"orders-ns\\\"]")))
+                    d.getData()
+                        .toStringUtf8()
+                        .replace("[\\\"orders-ns\\\"]", "[\\\"evil-ns\\\",\\\"orders-ns\\\"]")))
             .build();
     return e.toBuilder().setSpec(e.getSpec().toBuilder().setDescription(edited)).build();
   }
@@ -35,7 +37,8 @@ class RegistrySnapshotTest {
   @Test
   void empty_deniesEverything_asUnknown() {
     RegistrySnapshot s = RegistrySnapshot.empty();
-    assertThat(s.checkAccess("payments", "orders-ns").getReason()).isEqualTo(ReasonCode.UNKNOWN_ENDPOINT);
+    assertThat(s.checkAccess("payments", "orders-ns").getReason())
+        .isEqualTo(ReasonCode.UNKNOWN_ENDPOINT);
     assertThat(s.getEndpoints()).isEmpty();
   }
 
@@ -49,7 +52,8 @@ class RegistrySnapshotTest {
     assertThat(s.checkAccess("payments", "orders-ns").isAllowed()).isTrue();
     assertThat(s.checkAccess("payments", "billing-ns").getReason())
         .isEqualTo(ReasonCode.CALLER_NOT_ALLOWED);
-    assertThat(s.checkAccess("payments", null).getReason()).isEqualTo(ReasonCode.CALLER_NOT_ALLOWED);
+    assertThat(s.checkAccess("payments", null).getReason())
+        .isEqualTo(ReasonCode.CALLER_NOT_ALLOWED);
     assertThat(s.checkAccess(null, "orders-ns").getReason()).isEqualTo(ReasonCode.UNKNOWN_ENDPOINT);
     assertThat(s.find("payments")).contains(endpoint("payments", 3, "orders-ns"));
     assertThat(s.getEndpoints()).containsExactly(endpoint("payments", 3, "orders-ns"));
@@ -80,7 +84,9 @@ class RegistrySnapshotTest {
   void retargetedEndpoint_deniesEveryone() throws Exception {
     RegistrySnapshot s =
         RegistrySnapshot.build(
-            List.of(withTarget(managed(endpoint("payments", 3, "orders-ns"), SIGNER, T1), "evil-ns", "tq")),
+            List.of(
+                withTarget(
+                    managed(endpoint("payments", 3, "orders-ns"), SIGNER, T1), "evil-ns", "tq")),
             VERIFIER,
             RegistrySnapshot.empty());
     assertThat(s.checkAccess("payments", "orders-ns").getReason())
@@ -103,7 +109,8 @@ class RegistrySnapshotTest {
   void olderPolicyPutBack_isRolledBack_evenAfterTheEndpointVanishedInBetween() throws Exception {
     Endpoint old = managed(endpoint("payments", 3, "orders-ns", "billing-ns"), SIGNER, T1);
     Endpoint current = managed(endpoint("payments", 4, "orders-ns"), SIGNER, T2);
-    RegistrySnapshot first = RegistrySnapshot.build(List.of(old), VERIFIER, RegistrySnapshot.empty());
+    RegistrySnapshot first =
+        RegistrySnapshot.build(List.of(old), VERIFIER, RegistrySnapshot.empty());
     RegistrySnapshot second = RegistrySnapshot.build(List.of(current), VERIFIER, first);
     assertThat(second.checkAccess("payments", "billing-ns").getReason())
         .isEqualTo(ReasonCode.CALLER_NOT_ALLOWED);

@@ -35,7 +35,8 @@ class ServerEndpointsTest {
         .setName(name)
         .setTarget(
             EndpointTarget.newBuilder()
-                .setWorker(EndpointTarget.Worker.newBuilder().setNamespace("ns").setTaskQueue("tq")))
+                .setWorker(
+                    EndpointTarget.Worker.newBuilder().setNamespace("ns").setTaskQueue("tq")))
         .build();
   }
 
@@ -65,7 +66,9 @@ class ServerEndpointsTest {
     // The endpoint the page token names is deleted between pages.
     server.beforeNextPage(() -> server.remove("ep-2"));
     List<Endpoint> all = endpoints.listAll();
-    assertThat(all).extracting(e -> e.getSpec().getName()).containsExactly("ep-0", "ep-1", "ep-3", "ep-4");
+    assertThat(all)
+        .extracting(e -> e.getSpec().getName())
+        .containsExactly("ep-0", "ep-1", "ep-3", "ep-4");
   }
 
   @Test
@@ -79,9 +82,12 @@ class ServerEndpointsTest {
           server.remove("ep-0");
           server.put("id-99", spec("ep-0"));
         });
-    assertThat(endpoints.listAll()).extracting(Endpoint::getId).containsExactly("id-01", "id-02", "id-03", "id-99");
+    assertThat(endpoints.listAll())
+        .extracting(Endpoint::getId)
+        .containsExactly("id-01", "id-02", "id-03", "id-99");
 
-    // Every listing sees the endpoint with the smallest id on its first page re-created with a later id.
+    // Every listing sees the endpoint with the smallest id on its first page re-created with a
+    // later id.
     for (int i = 1; i <= ServerEndpoints.MAX_LISTING_ATTEMPTS; i++) {
       String newId = "id-9" + i;
       server.beforeNextPage(

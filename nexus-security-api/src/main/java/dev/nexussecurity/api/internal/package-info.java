@@ -1,0 +1,7 @@
+/**
+ * Implementation helpers shared by every nexus-security module: the one sanitiser of untrusted text
+ * ({@link dev.nexussecurity.api.internal.UntrustedText}) and the one atomic file writer ({@link
+ * dev.nexussecurity.api.internal.AtomicFileWriter}). Not part of the public API: may change in any
+ * release.
+ */
+package dev.nexussecurity.api.internal;
