@@ -6,6 +6,7 @@ import com.google.crypto.tink.PublicKeyVerify;
 import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.signature.PredefinedSignatureParameters;
 import com.google.crypto.tink.signature.SignatureConfig;
+import com.google.crypto.tink.signature.SignatureConfig2026;
 import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.api.ReasonCode;
 import dev.nexussecurity.core.InMemoryEndpointRegistry;
@@ -56,7 +57,8 @@ public class IdentityTokenBenchmark {
   @Setup
   public void setUp() throws Exception {
     SignatureConfig.register();
-    KeysetHandle key = KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519);
+    KeysetHandle key =
+        KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519, SignatureConfig2026.get());
     issuer = TokenIssuer.fromPrivateKeyset(key);
     InMemoryEndpointRegistry registry =
         InMemoryEndpointRegistry.newBuilder()
@@ -104,7 +106,8 @@ public class IdentityTokenBenchmark {
     com.google.crypto.tink.mac.MacConfig.register();
     KeysetHandle mac =
         KeysetHandle.generateNew(
-            com.google.crypto.tink.mac.PredefinedMacParameters.HMAC_SHA256_256BITTAG);
+            com.google.crypto.tink.mac.PredefinedMacParameters.HMAC_SHA256_256BITTAG,
+            com.google.crypto.tink.mac.MacConfig2026.get());
     macIssuer = TokenIssuer.fromMacKeyset(mac);
     macVerifier =
         new TokenVerifier(

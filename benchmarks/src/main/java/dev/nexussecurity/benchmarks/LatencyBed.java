@@ -2,9 +2,11 @@ package dev.nexussecurity.benchmarks;
 
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.mac.MacConfig;
+import com.google.crypto.tink.mac.MacConfig2026;
 import com.google.crypto.tink.mac.PredefinedMacParameters;
 import com.google.crypto.tink.signature.PredefinedSignatureParameters;
 import com.google.crypto.tink.signature.SignatureConfig;
+import com.google.crypto.tink.signature.SignatureConfig2026;
 import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.core.InMemoryEndpointRegistry;
 import dev.nexussecurity.core.NexusSecurity;
@@ -99,10 +101,11 @@ final class LatencyBed {
       MacConfig.register();
       boolean mac = variant == Variant.ON_MAC;
       KeysetHandle callerKey =
-          KeysetHandle.generateNew(
-              mac
-                  ? PredefinedMacParameters.HMAC_SHA256_256BITTAG
-                  : PredefinedSignatureParameters.ED25519);
+          mac
+              ? KeysetHandle.generateNew(
+                  PredefinedMacParameters.HMAC_SHA256_256BITTAG, MacConfig2026.get())
+              : KeysetHandle.generateNew(
+                  PredefinedSignatureParameters.ED25519, SignatureConfig2026.get());
       InMemoryEndpointRegistry registry =
           InMemoryEndpointRegistry.newBuilder()
               .addEndpoint(

@@ -7,7 +7,7 @@ import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.aead.AeadConfig2026;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.crypto.tink.signature.PredefinedSignatureParameters;
-import com.google.crypto.tink.signature.SignatureConfig;
+import com.google.crypto.tink.signature.SignatureConfig2026;
 import dev.nexussecurity.core.TrustStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -96,18 +96,18 @@ public final class DevKeys {
       throw new IllegalArgumentException("DevKeys needs at least one caller namespace");
     }
     try {
-      SignatureConfig.register();
       createPrivateDirectory(directory);
       Map<String, Path> signing = new LinkedHashMap<>();
       TrustStore.Builder trust = TrustStore.newBuilder();
       for (String namespace : callerNamespaces) {
         KeysetHandle privateKeyset =
-            KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519);
+            KeysetHandle.generateNew(
+                PredefinedSignatureParameters.ED25519, SignatureConfig2026.get());
         Path file = signingKeysetFileIn(directory, namespace);
         writeSecret(
             file,
             TinkJsonProtoKeysetFormat.serializeKeyset(
-                privateKeyset, InsecureSecretKeyAccess.get()));
+                privateKeyset, SignatureConfig2026.get(), InsecureSecretKeyAccess.get()));
         signing.put(namespace, file);
         trust.addNamespace(namespace, privateKeyset.getPublicKeysetHandle());
       }

@@ -3,7 +3,7 @@ package dev.nexussecurity.examples;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
-import com.google.crypto.tink.signature.SignatureConfig;
+import com.google.crypto.tink.config.TinkConfig2026;
 import com.google.crypto.tink.signature.SignaturePrivateKey;
 import dev.nexussecurity.codec.tink.KeysetLoadException;
 import dev.nexussecurity.codec.tink.KeysetSource;
@@ -52,16 +52,19 @@ public final class KeyFiles {
     String json = read(file);
     KeysetHandle handle;
     try {
-      // Tink reads signature keys as such only once their key types are registered.
-      SignatureConfig.register();
+      // Tink's hermetic configuration of all its key types (no global registration): keys of
+      // another type are read as such, so the check below can name them.
       if (settings.getKmsClient().isPresent()) {
         handle =
             TinkJsonProtoKeysetFormat.parseEncryptedKeyset(
                 json,
                 settings.getKmsClient().get().getAead(settings.getKmsKeyUri().get()),
-                new byte[0]);
+                new byte[0],
+                TinkConfig2026.get());
       } else {
-        handle = TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
+        handle =
+            TinkJsonProtoKeysetFormat.parseKeyset(
+                json, TinkConfig2026.get(), InsecureSecretKeyAccess.get());
       }
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new KeysetLoadException(

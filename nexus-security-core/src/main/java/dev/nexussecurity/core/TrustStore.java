@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.crypto.tink.Key;
 import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.signature.SignaturePublicKey;
 import dev.nexussecurity.core.internal.identity.TinkKeyTypes;
@@ -122,7 +123,9 @@ public final class TrustStore {
       try {
         namespaces.set(
             e.getKey(),
-            MAPPER.readTree(TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(e.getValue())));
+            MAPPER.readTree(
+                TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(
+                    e.getValue(), RegistryConfiguration.get())));
       } catch (GeneralSecurityException | JsonProcessingException ex) {
         throw new TrustStoreException(
             "Cannot serialize the public keyset of namespace '" + e.getKey() + "'", ex);
@@ -198,11 +201,12 @@ public final class TrustStore {
       throw new TrustStoreException(source + " needs an object field 'namespaces'");
     }
     Builder builder = newBuilder();
-    for (Iterator<Map.Entry<String, JsonNode>> it = namespaces.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : namespaces.properties()) {
       KeysetHandle handle;
       try {
-        handle = TinkJsonProtoKeysetFormat.parseKeysetWithoutSecret(e.getValue().toString());
+        handle =
+            TinkJsonProtoKeysetFormat.parseKeysetWithoutSecret(
+                e.getValue().toString(), RegistryConfiguration.get());
       } catch (GeneralSecurityException ex) {
         throw new TrustStoreException(
             source

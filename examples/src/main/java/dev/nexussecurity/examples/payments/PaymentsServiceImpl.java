@@ -51,7 +51,9 @@ public final class PaymentsServiceImpl {
           if (request.amountCents() <= 0) {
             throw new HandlerException(
                 HandlerException.ErrorType.BAD_REQUEST,
-                "amountCents must be positive, got " + request.amountCents());
+                "amountCents must be positive, got " + request.amountCents(),
+                null,
+                HandlerException.RetryBehavior.NON_RETRYABLE);
           }
           return new Quote(
               request.orderId(),

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.crypto.tink.PublicKeySign;
 import dev.nexussecurity.api.internal.UntrustedText;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -44,12 +43,6 @@ public final class IdentityTokens {
   @FunctionalInterface
   public interface Authenticator {
     byte[] tag(byte[] data) throws GeneralSecurityException;
-  }
-
-  /** Signs {@code claims} and returns the token string. */
-  public static String sign(IdentityClaims claims, PublicKeySign signer)
-      throws GeneralSecurityException {
-    return sign(claims, (Authenticator) signer::sign);
   }
 
   /** Authenticates {@code claims} with {@code authenticator} and returns the token string. */

@@ -1,6 +1,7 @@
 package dev.nexussecurity.core.internal.identity;
 
 import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.signature.SignatureConfig;
 import com.google.crypto.tink.signature.SignaturePrivateKey;
 import java.security.GeneralSecurityException;
@@ -52,10 +53,15 @@ public final class TinkKeyTypes {
         com.google.crypto.tink.SecretKeyAccess access =
             com.google.crypto.tink.InsecureSecretKeyAccess.get();
         return com.google.crypto.tink.TinkProtoKeysetFormat.parseKeyset(
-            com.google.crypto.tink.TinkProtoKeysetFormat.serializeKeyset(keyset, access), access);
+            com.google.crypto.tink.TinkProtoKeysetFormat.serializeKeyset(
+                keyset, access, RegistryConfiguration.get()),
+            access,
+            RegistryConfiguration.get());
       }
       return com.google.crypto.tink.TinkProtoKeysetFormat.parseKeysetWithoutSecret(
-          com.google.crypto.tink.TinkProtoKeysetFormat.serializeKeysetWithoutSecret(keyset));
+          com.google.crypto.tink.TinkProtoKeysetFormat.serializeKeysetWithoutSecret(
+              keyset, RegistryConfiguration.get()),
+          RegistryConfiguration.get());
     } catch (GeneralSecurityException e) {
       return keyset;
     }

@@ -85,7 +85,7 @@ class TokenVerifierTest {
   }
 
   static String sign(IdentityClaims c, PublicKeySign s) throws Exception {
-    return IdentityTokens.sign(c, s);
+    return IdentityTokens.sign(c, s::sign);
   }
 
   Verdict pre(String token) {
