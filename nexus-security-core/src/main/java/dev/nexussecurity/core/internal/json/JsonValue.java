@@ -200,6 +200,67 @@ public final class JsonValue {
     };
   }
 
+  /** This value written back as compact JSON text (fields in document order). */
+  public String toJson() {
+    StringBuilder sb = new StringBuilder();
+    appendJson(sb);
+    return sb.toString();
+  }
+
+  @SuppressWarnings("unchecked")
+  private void appendJson(StringBuilder sb) {
+    switch (type) {
+      case OBJECT -> {
+        sb.append('{');
+        boolean first = true;
+        for (Map.Entry<String, JsonValue> e : ((Map<String, JsonValue>) value).entrySet()) {
+          if (!first) {
+            sb.append(',');
+          }
+          first = false;
+          appendString(sb, e.getKey());
+          sb.append(':');
+          e.getValue().appendJson(sb);
+        }
+        sb.append('}');
+      }
+      case ARRAY -> {
+        sb.append('[');
+        boolean first = true;
+        for (JsonValue v : (List<JsonValue>) value) {
+          if (!first) {
+            sb.append(',');
+          }
+          first = false;
+          v.appendJson(sb);
+        }
+        sb.append(']');
+      }
+      case STRING -> appendString(sb, (String) value);
+      case NULL -> sb.append("null");
+      default -> sb.append(value);
+    }
+  }
+
+  private static void appendString(StringBuilder sb, String s) {
+    sb.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> sb.append("\\\"");
+        case '\\' -> sb.append("\\\\");
+        default -> {
+          if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+            sb.append(String.format("\\u%04x", (int) c));
+          } else {
+            sb.append(c);
+          }
+        }
+      }
+    }
+    sb.append('"');
+  }
+
   static JsonValue object(
       LinkedHashMap<String, JsonValue> fields, String source, String path, int line, int col) {
     return new JsonValue(Type.OBJECT, fields, source, path, line, col);

@@ -1,11 +1,14 @@
 package dev.nexussecurity.core.internal.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -154,6 +157,67 @@ public final class StrictJson {
   /** A new, empty JSON object to fill and then {@link #write}. */
   public static ObjectNode newObject() {
     return WRITER.createObjectNode();
+  }
+
+  /**
+   * {@code node} as human-readable JSON text for files: two-space indentation, one array element
+   * per line, {@code \n} line ends and a final newline. Uses only Jackson API that every 2.x
+   * version has.
+   */
+  public static String writePretty(JsonNode node) {
+    try {
+      return WRITER.writer(new FilePrettyPrinter()).writeValueAsString(node) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("serializing a JSON tree failed", e);
+    }
+  }
+
+  /** {@code "a": 1}, two-space indents, one element per line, {@code {}} and {@code []} empty. */
+  private static final class FilePrettyPrinter extends DefaultPrettyPrinter {
+    private static final long serialVersionUID = 1L;
+
+    FilePrettyPrinter() {
+      DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
+      indentObjectsWith(indenter);
+      indentArraysWith(indenter);
+    }
+
+    @Override
+    public DefaultPrettyPrinter createInstance() {
+      return new FilePrettyPrinter();
+    }
+
+    @Override
+    public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
+      g.writeRaw(": ");
+    }
+
+    @Override
+    public void writeEndObject(JsonGenerator g, int nrOfEntries) throws IOException {
+      if (nrOfEntries == 0) {
+        g.writeRaw('}');
+      } else {
+        super.writeEndObject(g, nrOfEntries);
+      }
+    }
+
+    @Override
+    public void writeEndArray(JsonGenerator g, int nrOfValues) throws IOException {
+      if (nrOfValues == 0) {
+        g.writeRaw(']');
+      } else {
+        super.writeEndArray(g, nrOfValues);
+      }
+    }
+  }
+
+  /** Parses trusted JSON text (for example Tink's keyset JSON) into a tree to embed in ours. */
+  public static JsonNode readTree(String json) {
+    try {
+      return WRITER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not JSON", e);
+    }
   }
 
   /** {@code node} as compact UTF-8 JSON, fields in insertion order. */
