@@ -35,8 +35,9 @@ import java.util.TreeMap;
  */
 public final class ModuleBoundaryRules {
   /**
-   * The project's shared implementation helpers (the one sanitiser, the one atomic file writer),
-   * which every module may use: internal to the project, not to one module.
+   * The project's shared implementation helpers (the one sanitiser, the one atomic file writer, the
+   * one periodic refresher), which every module may use: internal to the project, not to one
+   * module.
    */
   public static final String SHARED_INTERNAL_PACKAGE = "dev.nexussecurity.api.internal";
 

@@ -1,5 +1,6 @@
 package dev.nexussecurity.core.connection;
 
+import dev.nexussecurity.api.internal.PeriodicRefresher;
 import dev.nexussecurity.core.connection.ConnectionSecurityException.Reason;
 import dev.nexussecurity.core.internal.connection.ClientIdentity;
 import dev.nexussecurity.core.internal.connection.ReloadingTlsMaterial;
@@ -89,7 +90,8 @@ public final class WorkerConnection implements AutoCloseable {
               options.clientCertificateSource(),
               options.clientPrivateKeySource(),
               options.serverCaSource(),
-              Clock.systemUTC());
+              Clock.systemUTC(),
+              options.getTlsReloadPeriod());
       SslContext sslContext = sslContext(material);
       // Resuming a cached TLS session skips certificate authentication, so after new material is
       // installed the cached sessions are dropped: every later connection handshakes with it.
@@ -135,7 +137,7 @@ public final class WorkerConnection implements AutoCloseable {
       throw e;
     }
     if (material != null) {
-      material.startReloading(options.getTlsReloadPeriod());
+      material.startReloading();
     }
     return new WorkerConnection(options, material, stubs);
   }
@@ -203,6 +205,7 @@ public final class WorkerConnection implements AutoCloseable {
    * @return the status after the reload
    * @throws ConnectionSecurityException when changed files are unusable; the previous material
    *     stays in use and the error is also reported by {@link #getTlsMaterialStatus()}
+   * @throws IllegalStateException after {@link #close()}
    */
   public TlsMaterialStatus reloadTlsMaterial() {
     if (material != null) {
@@ -216,17 +219,16 @@ public final class WorkerConnection implements AutoCloseable {
     if (material == null) {
       return TlsMaterialStatus.plaintext();
     }
-    synchronized (material) {
-      ClientIdentity identity = material.getIdentity();
-      return new TlsMaterialStatus(
-          true,
-          identity == null ? null : identity.getLeaf(),
-          material.getTrustedCertificates(),
-          material.getLastLoadedAt(),
-          material.getLastCheckedAt(),
-          material.getLastError(),
-          material.getConsecutiveFailures());
-    }
+    PeriodicRefresher.Status<ReloadingTlsMaterial.Material> status = material.status();
+    ReloadingTlsMaterial.Material installed = status.value().orElseThrow();
+    return new TlsMaterialStatus(
+        true,
+        installed.identity().map(ClientIdentity::getLeaf).orElse(null),
+        installed.trusted(),
+        installed.loadedAt(),
+        status.lastAttemptTime().orElse(null),
+        ReloadingTlsMaterial.lastError(status).orElse(null),
+        status.consecutiveFailures());
   }
 
   /** Stops reloading and shuts down the service stubs, waiting up to 10 seconds. Idempotent. */

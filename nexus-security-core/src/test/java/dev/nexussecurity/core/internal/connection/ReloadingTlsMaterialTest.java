@@ -53,12 +53,17 @@ class ReloadingTlsMaterialTest {
   }
 
   private ReloadingTlsMaterial loadFromFiles() {
+    return loadFromFiles(Duration.ZERO);
+  }
+
+  private ReloadingTlsMaterial loadFromFiles(Duration reloadPeriod) {
     ReloadingTlsMaterial material =
         ReloadingTlsMaterial.load(
             PemSource.ofFile("client certificate", certFile),
             PemSource.ofFile("client private key", keyFile),
             PemSource.ofFile("server CA bundle", caFile),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            reloadPeriod);
     material.setChangeListener(notifications::incrementAndGet);
     return material;
   }
@@ -69,7 +74,8 @@ class ReloadingTlsMaterialTest {
 
   @Test
   void load_withoutIdentityOrCa_usesJvmTrustStoreAndNoKeyManager() {
-    ReloadingTlsMaterial material = ReloadingTlsMaterial.load(null, null, null, Clock.systemUTC());
+    ReloadingTlsMaterial material =
+        ReloadingTlsMaterial.load(null, null, null, Clock.systemUTC(), Duration.ofMinutes(1));
     assertThat(material.getKeyManager()).isNull();
     assertThat(material.getIdentity()).isNull();
     assertThat(material.getTrustedCertificates()).isEmpty();
@@ -152,6 +158,21 @@ class ReloadingTlsMaterialTest {
     assertThat(material.getTrustedCertificates()).containsExactly(ca.certificate);
     assertThat(material.getTrustManager().getAcceptedIssuers()).containsExactly(ca.certificate);
     assertThat(notifications).hasValue(1);
+    // one snapshot shows the new identity and the refused bundle together
+    var status = material.status();
+    assertThat(status.value().orElseThrow().identity().orElseThrow().getLeaf())
+        .isEqualTo(clientB.certificate);
+    assertThat(status.consecutiveFailures()).isEqualTo(1);
+    assertThat(ReloadingTlsMaterial.lastError(status).orElseThrow().getReason())
+        .isEqualTo(Reason.INVALID_CA_BUNDLE);
+
+    // the bundle restored to what is installed: nothing new to install, and the error clears
+    Files.write(caFile, TestPki.certificatesPem(ca.certificate));
+    material.reload();
+    assertThat(material.getLastError()).isNull();
+    assertThat(material.getConsecutiveFailures()).isZero();
+    assertThat(presentedSerial(material)).isEqualTo(clientB.serial());
+    assertThat(notifications).hasValue(1);
   }
 
   @Test
@@ -191,8 +212,8 @@ class ReloadingTlsMaterialTest {
 
   @Test
   void startReloading_picksUpChangedFilesPeriodically() throws IOException {
-    try (ReloadingTlsMaterial material = loadFromFiles()) {
-      material.startReloading(Duration.ofMillis(20));
+    try (ReloadingTlsMaterial material = loadFromFiles(Duration.ofMillis(20))) {
+      material.startReloading();
       Files.write(certFile, clientB.chainPem());
       Files.write(keyFile, clientB.keyPem());
       awaitTrue(() -> clientB.serial().equals(presentedSerial(material)), "the periodic reload");
@@ -202,11 +223,21 @@ class ReloadingTlsMaterialTest {
 
   @Test
   void close_stopsTheReloadThread() {
-    ReloadingTlsMaterial material = loadFromFiles();
-    material.startReloading(Duration.ofMillis(20));
+    ReloadingTlsMaterial material = loadFromFiles(Duration.ofMillis(20));
+    material.startReloading();
     awaitTrue(() -> reloadThreadAlive(), "the reload thread to start");
     material.close();
     awaitTrue(() -> !reloadThreadAlive(), "the reload thread to stop");
+  }
+
+  @Test
+  void reload_afterClose_isRefused() {
+    ReloadingTlsMaterial material = loadFromFiles();
+    material.close();
+    assertThatThrownBy(material::reload)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+    assertThat(presentedSerial(material)).isEqualTo(clientA.serial());
   }
 
   @Test
@@ -216,9 +247,10 @@ class ReloadingTlsMaterialTest {
             PemSource.ofBytes("client certificate", clientA.chainPem()),
             PemSource.ofBytes("client private key", clientA.keyPem()),
             null,
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            Duration.ofMillis(20));
     assertThat(material.hasFileSources()).isFalse();
-    material.startReloading(Duration.ofMillis(20));
+    material.startReloading();
     material.reload();
     assertThat(presentedSerial(material)).isEqualTo(clientA.serial());
     material.close();
