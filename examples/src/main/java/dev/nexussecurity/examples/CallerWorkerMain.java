@@ -1,8 +1,8 @@
 package dev.nexussecurity.examples;
 
+import dev.nexussecurity.connection.WorkerConnection;
+import dev.nexussecurity.connection.WorkerConnectionOptions;
 import dev.nexussecurity.core.InMemoryEndpointRegistry;
-import dev.nexussecurity.core.connection.WorkerConnection;
-import dev.nexussecurity.core.connection.WorkerConnectionOptions;
 import dev.nexussecurity.examples.orders.CheckoutWorkflow;
 import dev.nexussecurity.examples.orders.CheckoutWorkflow.CheckoutResult;
 import dev.nexussecurity.examples.orders.CheckoutWorkflow.Order;

@@ -1,6 +1,6 @@
 package dev.nexussecurity.examples;
 
-import dev.nexussecurity.core.connection.WorkerConnection;
+import dev.nexussecurity.connection.WorkerConnection;
 import java.util.Objects;
 
 /**

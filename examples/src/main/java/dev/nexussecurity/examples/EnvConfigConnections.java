@@ -1,8 +1,8 @@
 package dev.nexussecurity.examples;
 
-import dev.nexussecurity.core.connection.ConnectionSecurityException;
-import dev.nexussecurity.core.connection.WorkerConnection;
-import dev.nexussecurity.core.connection.WorkerConnectionOptions;
+import dev.nexussecurity.connection.ConnectionSecurityException;
+import dev.nexussecurity.connection.WorkerConnection;
+import dev.nexussecurity.connection.WorkerConnectionOptions;
 import io.temporal.envconfig.ClientConfigProfile;
 import io.temporal.envconfig.LoadClientConfigProfileOptions;
 import java.io.IOException;

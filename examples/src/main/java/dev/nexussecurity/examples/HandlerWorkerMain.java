@@ -1,9 +1,9 @@
 package dev.nexussecurity.examples;
 
 import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.connection.WorkerConnection;
+import dev.nexussecurity.connection.WorkerConnectionOptions;
 import dev.nexussecurity.core.InMemoryEndpointRegistry;
-import dev.nexussecurity.core.connection.WorkerConnection;
-import dev.nexussecurity.core.connection.WorkerConnectionOptions;
 import dev.nexussecurity.examples.payments.OperationCounter;
 import dev.nexussecurity.examples.payments.PaymentsServiceImpl;
 import io.temporal.common.converter.DataConverter;

@@ -3,9 +3,9 @@ package dev.nexussecurity.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.nexussecurity.core.connection.ConnectionSecurityException;
-import dev.nexussecurity.core.connection.WorkerConnection;
-import dev.nexussecurity.core.connection.WorkerConnectionOptions;
+import dev.nexussecurity.connection.ConnectionSecurityException;
+import dev.nexussecurity.connection.WorkerConnection;
+import dev.nexussecurity.connection.WorkerConnectionOptions;
 import io.temporal.envconfig.LoadClientConfigProfileOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

@@ -1,0 +1,91 @@
+package dev.nexussecurity.connection;
+
+import dev.nexussecurity.api.NexusSecurityException;
+import java.util.Objects;
+
+/**
+ * Thrown when a worker connection's security configuration is refused or its TLS material cannot be
+ * loaded. The {@link #getReason() reason} is stable and can be matched on; the message says what is
+ * wrong and how to fix it.
+ *
+ * <p><b>Security.</b> Messages name files, option names, certificate subjects and serial numbers,
+ * never the API key, private key bytes or any other secret.
+ *
+ * <pre>{@code
+ * try {
+ *   WorkerConnection connection = WorkerConnection.open(options);
+ * } catch (ConnectionSecurityException e) {
+ *   if (e.getReason() == ConnectionSecurityException.Reason.PLAINTEXT_NOT_ALLOWED) {
+ *     // configure TLS as the message explains
+ *   }
+ *   throw e;
+ * }
+ * }</pre>
+ */
+public final class ConnectionSecurityException extends NexusSecurityException {
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * Why a connection configuration or its TLS material was refused. Values are stable and may be
+   * matched on.
+   *
+   * <pre>{@code
+   * TlsMaterialStatus status = connection.getTlsMaterialStatus();
+   * status.getLastReloadError()
+   *     .filter(e -> e.getReason() == ConnectionSecurityException.Reason.KEY_CERTIFICATE_MISMATCH)
+   *     .ifPresent(e -> alert("certificate rotation incomplete: " + e.getMessage()));
+   * }</pre>
+   */
+  public enum Reason {
+    /** Plaintext to an address that is not loopback, without {@code setAllowPlaintext(true)}. */
+    PLAINTEXT_NOT_ALLOWED,
+    /** An API key (or an {@code authorization} gRPC header) with TLS disabled. */
+    CREDENTIALS_WITHOUT_TLS,
+    /**
+     * TLS is disabled but TLS material (certificate, key, CA bundle, server name) is configured.
+     */
+    CONFLICTING_TLS_SETTINGS,
+    /** Server host verification was turned off ({@code disable_host_verification}). */
+    HOST_VERIFICATION_DISABLED,
+    /** Only one half of the client identity (certificate chain or private key) is configured. */
+    INCOMPLETE_CLIENT_IDENTITY,
+    /** A certificate, key or CA file cannot be read. */
+    FILE_UNREADABLE,
+    /**
+     * The client certificate chain is missing, malformed or not usable for client authentication.
+     */
+    INVALID_CLIENT_CERTIFICATE,
+    /** The client certificate has expired or is not valid yet. */
+    CLIENT_CERTIFICATE_NOT_CURRENTLY_VALID,
+    /** The private key is missing, malformed, encrypted or in an unsupported format. */
+    INVALID_PRIVATE_KEY,
+    /** The private key does not belong to the client certificate. */
+    KEY_CERTIFICATE_MISMATCH,
+    /** The server CA bundle is missing or malformed. */
+    INVALID_CA_BUNDLE,
+    /** The TLS context could not be built from otherwise valid material. */
+    TLS_SETUP_FAILED
+  }
+
+  private final Reason reason;
+
+  /** Creates an exception for {@code reason} with {@code message}; neither may be null. */
+  public ConnectionSecurityException(Reason reason, String message) {
+    super(Objects.requireNonNull(message, "message"));
+    this.reason = Objects.requireNonNull(reason, "reason");
+  }
+
+  /**
+   * Creates an exception for {@code reason} with {@code message} and the underlying {@code cause}
+   * (nullable). Only pass causes whose messages carry no secrets.
+   */
+  public ConnectionSecurityException(Reason reason, String message, Throwable cause) {
+    super(Objects.requireNonNull(message, "message"), cause);
+    this.reason = Objects.requireNonNull(reason, "reason");
+  }
+
+  /** The stable reason of this refusal; never null. */
+  public Reason getReason() {
+    return reason;
+  }
+}

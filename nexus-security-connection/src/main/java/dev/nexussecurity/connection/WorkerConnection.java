@@ -1,0 +1,248 @@
+package dev.nexussecurity.connection;
+
+import dev.nexussecurity.api.internal.PeriodicRefresher;
+import dev.nexussecurity.connection.ConnectionSecurityException.Reason;
+import dev.nexussecurity.connection.internal.ClientIdentity;
+import dev.nexussecurity.connection.internal.ReloadingTlsMaterial;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.time.Clock;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSessionContext;
+
+/**
+ * A worker's connection to the Temporal frontend, secured as its {@link WorkerConnectionOptions}
+ * say: the {@link WorkflowServiceStubs} to build a {@code WorkflowClient} and {@code WorkerFactory}
+ * on, and the TLS material behind them, which is reloaded from disk without restarting the worker.
+ *
+ * <p><b>Reloading.</b> Certificate, key and CA files are checked every {@link
+ * WorkerConnectionOptions#getTlsReloadPeriod()} and on {@link #reloadTlsMaterial()}. Changed files
+ * are installed only when they are valid: the certificate is current and usable for client
+ * authentication, and the key belongs to it. Otherwise (a half-written file, a mismatched pair) the
+ * last good material stays in use, the error is logged and shown by {@link
+ * #getTlsMaterialStatus()}, and the next check tries again. The client certificate is never
+ * dropped. New material is used by new TLS handshakes; existing connections keep the identity they
+ * were opened with until they are replaced (the Temporal SDK moves its channel to idle every minute
+ * by default, and servers limit connection age), so a rotated certificate is in use within minutes
+ * without any restart.
+ *
+ * <p>Thread-safe. {@link #close()} stops reloading and shuts the stubs down.
+ *
+ * <pre>{@code
+ * WorkerConnectionOptions options =
+ *     WorkerConnectionOptions.newBuilder(ClientConfigProfile.load()).build();
+ * try (WorkerConnection connection = WorkerConnection.open(options)) {
+ *   WorkflowClient client =
+ *       WorkflowClient.newInstance(
+ *           connection.getWorkflowServiceStubs(), connection.getWorkflowClientOptions());
+ *   WorkerFactory factory = WorkerFactory.newInstance(client);
+ *   factory.newWorker("orders").registerWorkflowImplementationTypes(OrderWorkflowImpl.class);
+ *   factory.start();
+ *   // ... on shutdown:
+ *   factory.shutdown();
+ * }
+ * }</pre>
+ */
+public final class WorkerConnection implements AutoCloseable {
+  private final WorkerConnectionOptions options;
+  private final ReloadingTlsMaterial material;
+  private final WorkflowServiceStubs stubs;
+
+  private WorkerConnection(
+      WorkerConnectionOptions options, ReloadingTlsMaterial material, WorkflowServiceStubs stubs) {
+    this.options = options;
+    this.material = material;
+    this.stubs = stubs;
+  }
+
+  /**
+   * Loads and validates the TLS material and creates the service stubs. No RPC is made: the stubs
+   * connect on first use, like {@link WorkflowServiceStubs#newServiceStubs}.
+   *
+   * @param options validated options; not null
+   * @throws ConnectionSecurityException when a certificate, key or CA file is missing or unusable
+   */
+  public static WorkerConnection open(WorkerConnectionOptions options) {
+    Objects.requireNonNull(options, "options");
+    WorkflowServiceStubsOptions.Builder stubsOptions =
+        options
+            .getServiceStubsOptions()
+            .map(WorkflowServiceStubsOptions::newBuilder)
+            .orElseGet(WorkflowServiceStubsOptions::newBuilder);
+    stubsOptions.setTarget(options.getTarget());
+    ReloadingTlsMaterial material = null;
+    if (options.isTlsEnabled()) {
+      material =
+          ReloadingTlsMaterial.load(
+              options.clientCertificateSource(),
+              options.clientPrivateKeySource(),
+              options.serverCaSource(),
+              Clock.systemUTC(),
+              options.getTlsReloadPeriod());
+      SslContext sslContext = sslContext(material);
+      // Resuming a cached TLS session skips certificate authentication, so after new material is
+      // installed the cached sessions are dropped: every later connection handshakes with it.
+      material.setChangeListener(() -> invalidateSessions(sslContext));
+      stubsOptions.setSslContext(sslContext);
+      stubsOptions.setEnableHttps(true);
+    } else {
+      stubsOptions.setSslContext(null);
+      stubsOptions.setEnableHttps(false);
+    }
+    Consumer<ManagedChannelBuilder<?>> baseInitializer =
+        options
+            .getServiceStubsOptions()
+            .map(WorkflowServiceStubsOptions::getChannelInitializer)
+            .orElse(null);
+    String serverName = options.getServerName().orElse(null);
+    if (serverName != null) {
+      stubsOptions.setChannelInitializer(
+          channel -> {
+            if (baseInitializer != null) {
+              baseInitializer.accept(channel);
+            }
+            // The authority is what grpc-netty sends as SNI and verifies the server certificate
+            // against.
+            channel.overrideAuthority(serverName);
+          });
+    }
+    String apiKey = options.apiKey();
+    if (apiKey != null) {
+      stubsOptions.addApiKey(() -> apiKey);
+    }
+    Map<String, List<String>> grpcMetadata = options.grpcMetadata();
+    if (!grpcMetadata.isEmpty()) {
+      stubsOptions.addGrpcMetadataProvider(() -> toMetadata(grpcMetadata));
+    }
+    WorkflowServiceStubs stubs;
+    try {
+      stubs = WorkflowServiceStubs.newServiceStubs(stubsOptions.build());
+    } catch (RuntimeException e) {
+      if (material != null) {
+        material.close();
+      }
+      throw e;
+    }
+    if (material != null) {
+      material.startReloading();
+    }
+    return new WorkerConnection(options, material, stubs);
+  }
+
+  private static SslContext sslContext(ReloadingTlsMaterial material) {
+    SslContextBuilder builder =
+        GrpcSslContexts.forClient().trustManager(material.getTrustManager());
+    if (material.getKeyManager() != null) {
+      builder.keyManager(material.getKeyManager());
+    }
+    try {
+      return builder.build();
+    } catch (SSLException e) {
+      material.close();
+      throw new ConnectionSecurityException(
+          Reason.TLS_SETUP_FAILED, "Cannot create the TLS context: " + e.getMessage(), e);
+    }
+  }
+
+  private static void invalidateSessions(SslContext sslContext) {
+    SSLSessionContext sessions = sslContext.sessionContext();
+    if (sessions == null) {
+      return;
+    }
+    for (Enumeration<byte[]> ids = sessions.getIds(); ids.hasMoreElements(); ) {
+      SSLSession session = sessions.getSession(ids.nextElement());
+      if (session != null) {
+        session.invalidate();
+      }
+    }
+  }
+
+  private static Metadata toMetadata(Map<String, List<String>> values) {
+    Metadata metadata = new Metadata();
+    values.forEach(
+        (key, list) -> {
+          Metadata.Key<String> k = Metadata.Key.of(key, Metadata.ASCII_STRING_MARSHALLER);
+          list.forEach(v -> metadata.put(k, v));
+        });
+    return metadata;
+  }
+
+  /** The service stubs for this worker's {@code WorkflowClient}; shut down by {@link #close()}. */
+  public WorkflowServiceStubs getWorkflowServiceStubs() {
+    return stubs;
+  }
+
+  /**
+   * Client options carrying the configured namespace. Add interceptors, a data converter or an
+   * identity with {@code WorkflowClientOptions.newBuilder(connection.getWorkflowClientOptions())}.
+   */
+  public WorkflowClientOptions getWorkflowClientOptions() {
+    return WorkflowClientOptions.newBuilder().setNamespace(options.getNamespace()).build();
+  }
+
+  /** The options this connection was opened with. */
+  public WorkerConnectionOptions getOptions() {
+    return options;
+  }
+
+  /**
+   * Re-reads the certificate, key and CA files now and installs what changed, as the periodic check
+   * does. Without TLS or file-based material this does nothing.
+   *
+   * @return the status after the reload
+   * @throws ConnectionSecurityException when changed files are unusable; the previous material
+   *     stays in use and the error is also reported by {@link #getTlsMaterialStatus()}
+   * @throws IllegalStateException after {@link #close()}
+   */
+  public TlsMaterialStatus reloadTlsMaterial() {
+    if (material != null) {
+      material.reload();
+    }
+    return getTlsMaterialStatus();
+  }
+
+  /** The material in use and the outcome of the last reload. */
+  public TlsMaterialStatus getTlsMaterialStatus() {
+    if (material == null) {
+      return TlsMaterialStatus.plaintext();
+    }
+    PeriodicRefresher.Status<ReloadingTlsMaterial.Material> status = material.status();
+    ReloadingTlsMaterial.Material installed = status.value().orElseThrow();
+    return new TlsMaterialStatus(
+        true,
+        installed.identity().map(ClientIdentity::getLeaf).orElse(null),
+        installed.trusted(),
+        installed.loadedAt(),
+        status.lastAttemptTime().orElse(null),
+        ReloadingTlsMaterial.lastError(status).orElse(null),
+        status.consecutiveFailures());
+  }
+
+  /** Stops reloading and shuts down the service stubs, waiting up to 10 seconds. Idempotent. */
+  @Override
+  public void close() {
+    if (material != null) {
+      material.close();
+    }
+    stubs.shutdown();
+    stubs.awaitTermination(10, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public String toString() {
+    return "WorkerConnection{" + options + '}';
+  }
+}

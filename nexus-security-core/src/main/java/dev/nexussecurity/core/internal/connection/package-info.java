@@ -1,2 +1,0 @@
-/** Implementation of {@code dev.nexussecurity.core.connection}; not a public API. */
-package dev.nexussecurity.core.internal.connection;
