@@ -37,6 +37,12 @@ public final class ConnectionSecurityException extends NexusSecurityException {
    * }</pre>
    */
   public enum Reason {
+    /**
+     * The target is not a literal {@code host:port} (a DNS name, a dotted-quad IPv4 address or a
+     * bracketed IPv6 address, and a port from 1 to 65535): user information, a URI scheme, a path,
+     * an escape, whitespace or a look-alike character, which gRPC could read as another host.
+     */
+    INVALID_TARGET,
     /** Plaintext to an address that is not loopback, without {@code setAllowPlaintext(true)}. */
     PLAINTEXT_NOT_ALLOWED,
     /** An API key (or an {@code authorization} gRPC header) with TLS disabled. */

@@ -82,7 +82,8 @@ public final class WorkerConnection implements AutoCloseable {
             .getServiceStubsOptions()
             .map(WorkflowServiceStubsOptions::newBuilder)
             .orElseGet(WorkflowServiceStubsOptions::newBuilder);
-    stubsOptions.setTarget(options.getTarget());
+    // The explicit DNS URI of the validated host and port: gRPC cannot read the host as a scheme.
+    stubsOptions.setTarget(options.address().grpcTarget());
     ReloadingTlsMaterial material = null;
     if (options.isTlsEnabled()) {
       material =

@@ -29,8 +29,11 @@ import java.util.TreeMap;
  * <p><b>Security rules</b>, checked by {@link Builder#build()} before anything connects:
  *
  * <ul>
- *   <li>Plaintext is refused unless the target is a loopback address ({@code localhost}, {@code
- *       127.0.0.0/8}, {@code ::1}; names are not resolved) or {@link
+ *   <li>The target must be a literal {@code host:port}; gRPC target URIs ({@code dns:///}, {@code
+ *       unix:}), user information ({@code host:port@other}) and anything else that gRPC could read
+ *       as another host are refused.
+ *   <li>Plaintext is refused unless the target is a loopback address (exactly {@code localhost},
+ *       {@code 127.0.0.0/8}, {@code [::1]}; names are not resolved) or {@link
  *       Builder#setAllowPlaintext(boolean) setAllowPlaintext(true)} was called.
  *   <li>An API key (or an {@code authorization} gRPC header from the profile) is only ever sent
  *       over TLS: with TLS disabled it is refused, on loopback and with plaintext allowed too.
@@ -76,6 +79,7 @@ public final class WorkerConnectionOptions {
   private static final String CA = "server CA bundle";
 
   private final String target;
+  private final TargetAddress address;
   private final String namespace;
   private final boolean tlsEnabled;
   private final PemSource clientCertificate;
@@ -88,8 +92,9 @@ public final class WorkerConnectionOptions {
   private final Duration tlsReloadPeriod;
   private final WorkflowServiceStubsOptions serviceStubsOptions;
 
-  private WorkerConnectionOptions(Builder b, boolean tlsEnabled) {
+  private WorkerConnectionOptions(Builder b, TargetAddress address, boolean tlsEnabled) {
     this.target = b.target;
+    this.address = address;
     this.namespace = b.namespace;
     this.tlsEnabled = tlsEnabled;
     this.clientCertificate = b.clientCertificate;
@@ -265,6 +270,10 @@ public final class WorkerConnectionOptions {
   // Package-private accessors for WorkerConnection; secrets never leave the package through
   // getters.
 
+  TargetAddress address() {
+    return address;
+  }
+
   PemSource clientCertificateSource() {
     return clientCertificate;
   }
@@ -409,8 +418,11 @@ public final class WorkerConnectionOptions {
     }
 
     /**
-     * Sets the frontend address, {@code host:port} (or any gRPC target such as {@code
-     * dns:///host:port}). Profile key {@code address}, variable {@code TEMPORAL_ADDRESS}.
+     * Sets the frontend address: a literal {@code host:port} with a DNS name, a dotted-quad IPv4
+     * address or a bracketed IPv6 address ({@code temporal.example.com:7233}, {@code
+     * 127.0.0.1:7233}, {@code [::1]:7233}). Anything else (a URI scheme such as {@code dns:///},
+     * user information, a path, whitespace, non-ASCII characters) is refused by {@link #build()}.
+     * Profile key {@code address}, variable {@code TEMPORAL_ADDRESS}.
      */
     public Builder setTarget(String target) {
       this.target = requireNonBlank("target", target);
@@ -605,7 +617,7 @@ public final class WorkerConnectionOptions {
               "Refusing a plaintext connection to '"
                   + target
                   + "': it is not a loopback address"
-                  + " (localhost, 127.0.0.0/8, ::1), and without TLS anyone on the network path can read"
+                  + " (exactly localhost, 127.0.0.0/8 or [::1]; names are not resolved), and without TLS anyone on the network path can read"
                   + " and alter the worker's traffic. Configure TLS: in the client config profile add a"
                   + " [profile.<name>.tls] section (server_ca_cert_path, client_cert_path, client_key_path,"
                   + " server_name); or set TEMPORAL_TLS=true and TEMPORAL_TLS_SERVER_CA_CERT_PATH,"
@@ -615,7 +627,7 @@ public final class WorkerConnectionOptions {
                   + " WorkerConnectionOptions.Builder. Only if every network hop is trusted, call"
                   + " setAllowPlaintext(true).");
         }
-        return new WorkerConnectionOptions(this, false);
+        return new WorkerConnectionOptions(this, address, false);
       }
       if (hostVerificationDisabled) {
         throw new ConnectionSecurityException(
@@ -643,7 +655,7 @@ public final class WorkerConnectionOptions {
                 + missing
                 + ".");
       }
-      return new WorkerConnectionOptions(this, true);
+      return new WorkerConnectionOptions(this, address, true);
     }
 
     private String describeTlsSettings() {

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,12 +43,10 @@ class WorkerConnectionOptionsTest {
   @ValueSource(
       strings = {
         "localhost:7233",
-        "LOCALHOST:7233",
         "127.0.0.1:7233",
         "127.10.20.30:7233",
         "[::1]:7233",
-        "dns:///localhost:7233",
-        "localhost"
+        "[0:0:0:0:0:0:0:1]:7233"
       })
   void plaintext_toLoopbackTarget_isAllowed(String target) {
     WorkerConnectionOptions options =
@@ -65,9 +64,9 @@ class WorkerConnectionOptionsTest {
         "localhost.example.com:7233",
         "127.0.0.1.example.com:7233",
         "[::2]:7233",
-        "dns:///temporal.example.com:7233",
-        "unix:///var/run/temporal.sock",
-        "127.1:7233"
+        "[::127.0.0.1]:7233",
+        "LOCALHOST:7233",
+        "127.0.0.1.attacker.example:7233"
       })
   void plaintext_toNonLoopbackTarget_isRefusedWithHowToConfigureTls(String target) {
     WorkerConnectionOptions.Builder builder =
@@ -81,6 +80,60 @@ class WorkerConnectionOptionsTest {
         .hasMessageContaining("server_ca_cert_path")
         .hasMessageContaining("setServerCaCertificatesPath")
         .hasMessageContaining("setAllowPlaintext(true)");
+  }
+
+  /**
+   * Targets that gRPC reads as another host than the one they seem to name, or as a URI: refused
+   * before anything connects, with TLS or without, and with plaintext allowed too.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "localhost:7233@attacker.example",
+        "localhost:7233@127.0.0.2",
+        "[::1]@x:7233",
+        "dns:///localhost:7233",
+        "dns:///temporal.example.com:7233",
+        "unix:///var/run/temporal.sock",
+        "xds:///temporal.example.com",
+        "localhost:7233/x",
+        "localhost%3A7233",
+        "localhost.:7233",
+        "127.1:7233",
+        "2130706433:7233",
+        "0177.0.0.1:7233",
+        "[::ffff:127.0.0.1]:7233",
+        "lоcalhost:7233",
+        "localhost:7233 ",
+        "localhost"
+      })
+  void target_thatIsNotALiteralHostAndPort_isRefusedWhateverTheTlsSettings(String target) {
+    for (WorkerConnectionOptions.Builder builder :
+        List.of(
+            WorkerConnectionOptions.newBuilder().setTarget(target),
+            WorkerConnectionOptions.newBuilder().setTarget(target).setAllowPlaintext(true),
+            WorkerConnectionOptions.newBuilder().setTarget(target).setTlsEnabled(true))) {
+      assertThatThrownBy(builder::build)
+          .isInstanceOfSatisfying(
+              ConnectionSecurityException.class,
+              e -> assertThat(e.getReason()).isEqualTo(Reason.INVALID_TARGET))
+          .hasMessageContaining("is refused")
+          .hasMessageContaining("literal host:port");
+    }
+  }
+
+  @Test
+  void target_fromTheEnvironmentWithUserinfo_isRefused() throws IOException {
+    ClientConfigProfile profile =
+        loadProfile("", Map.of("TEMPORAL_ADDRESS", "localhost:7233@attacker.example"));
+    WorkerConnectionOptions.Builder builder = WorkerConnectionOptions.newBuilder(profile);
+    assertThatThrownBy(builder::build)
+        .isInstanceOfSatisfying(
+            ConnectionSecurityException.class,
+            e -> assertThat(e.getReason()).isEqualTo(Reason.INVALID_TARGET))
+        .hasMessageContaining("'localhost:7233@attacker.example'")
+        .hasMessageContaining("user information")
+        .hasMessageContaining("TEMPORAL_ADDRESS");
   }
 
   @Test
