@@ -45,7 +45,11 @@ public final class ConnectionSecurityException extends NexusSecurityException {
     INVALID_TARGET,
     /** Plaintext to an address that is not loopback, without {@code setAllowPlaintext(true)}. */
     PLAINTEXT_NOT_ALLOWED,
-    /** An API key (or an {@code authorization} gRPC header) with TLS disabled. */
+    /**
+     * A credential with TLS disabled: an API key, a gRPC header that carries credentials ({@code
+     * authorization}, {@code cookie}, {@code x-api-key}, any name containing {@code token}, {@code
+     * secret}, {@code password} ...), or a metadata provider whose headers cannot be checked.
+     */
     CREDENTIALS_WITHOUT_TLS,
     /**
      * TLS is disabled but TLS material (certificate, key, CA bundle, server name) is configured.

@@ -1,22 +1,27 @@
 package dev.nexussecurity.connection;
 
+import dev.nexussecurity.api.internal.UntrustedText;
 import dev.nexussecurity.connection.ConnectionSecurityException.Reason;
+import dev.nexussecurity.connection.internal.CredentialHeaders;
 import dev.nexussecurity.connection.internal.PemSource;
 import dev.nexussecurity.connection.internal.TargetAddress;
 import io.grpc.Metadata;
 import io.temporal.envconfig.ClientConfigProfile;
 import io.temporal.envconfig.ClientConfigTLS;
+import io.temporal.serviceclient.GrpcMetadataProvider;
 import io.temporal.serviceclient.ServiceStubsOptions;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -35,8 +40,14 @@ import java.util.TreeMap;
  *   <li>Plaintext is refused unless the target is a loopback address (exactly {@code localhost},
  *       {@code 127.0.0.0/8}, {@code [::1]}; names are not resolved) or {@link
  *       Builder#setAllowPlaintext(boolean) setAllowPlaintext(true)} was called.
- *   <li>An API key (or an {@code authorization} gRPC header from the profile) is only ever sent
- *       over TLS: with TLS disabled it is refused, on loopback and with plaintext allowed too.
+ *   <li>Credentials are only ever sent over TLS: with TLS disabled, an API key, a gRPC header that
+ *       carries credentials (named {@code authorization}, {@code proxy-authorization}, {@code
+ *       cookie}, {@code x-api-key} or {@code temporal-api-key}, or whose name contains {@code
+ *       auth}, {@code token}, {@code secret}, {@code password}, {@code passwd}, {@code api-key},
+ *       {@code apikey}, {@code api_key}, {@code credential}, {@code cookie}, {@code session},
+ *       {@code bearer}, {@code jwt}, {@code private-key} or {@code privatekey}, case-insensitive;
+ *       from the profile or the base stubs options' headers), and any gRPC metadata provider of the
+ *       base stubs options are refused, on loopback and with plaintext allowed too.
  *   <li>TLS with server host verification turned off ({@code disable_host_verification}) is
  *       refused; use {@link Builder#setServerName(String)} when the server's certificate names
  *       another host.
@@ -557,8 +568,9 @@ public final class WorkerConnectionOptions {
      * Sets base service stubs options for everything that is not connection security (metrics
      * scope, gRPC interceptors, timeouts). Their target, TLS settings and authority are replaced by
      * this builder's; a custom channel or SSL context is refused because it would bypass these
-     * settings. Pass credentials through {@link #setApiKey(String)}, not through the base options,
-     * so that the TLS rule applies to them.
+     * settings. Pass credentials through {@link #setApiKey(String)}: without TLS, {@link #build()}
+     * refuses static headers that carry credentials and every metadata provider of the base
+     * options, and gRPC client interceptors are not inspected at all.
      */
     public Builder setServiceStubsOptions(WorkflowServiceStubsOptions options) {
       if (options != null) {
@@ -591,17 +603,20 @@ public final class WorkerConnectionOptions {
       boolean tls = tlsEnabled != null ? tlsEnabled : (hasTlsMaterial || apiKey != null);
       TargetAddress address = TargetAddress.parse(target);
       if (!tls) {
-        if (apiKey != null || grpcMetadata.containsKey("authorization")) {
+        Optional<String> credential = credentialWithoutTls();
+        if (credential.isPresent()) {
           throw new ConnectionSecurityException(
               Reason.CREDENTIALS_WITHOUT_TLS,
               "Refusing to send "
-                  + (apiKey != null ? "an API key" : "an 'authorization' gRPC header")
+                  + credential.get()
                   + " to '"
                   + target
-                  + "' without TLS: anyone on the network path could read and"
-                  + " reuse it. TLS is disabled (profile key tls.disabled = true, TEMPORAL_TLS=false, or"
-                  + " setTlsEnabled(false)); enable TLS, or remove the credential (api_key /"
-                  + " TEMPORAL_API_KEY / setApiKey).");
+                  + "' without TLS: anyone on the network path could read and reuse it. TLS is"
+                  + " disabled (profile key tls.disabled = true, TEMPORAL_TLS=false, or"
+                  + " setTlsEnabled(false)); enable TLS, or remove the credential. Credentials are"
+                  + " an API key and "
+                  + CredentialHeaders.RULE
+                  + ".");
         }
         if (hasTlsMaterial) {
           throw new ConnectionSecurityException(
@@ -656,6 +671,39 @@ public final class WorkerConnectionOptions {
                 + ".");
       }
       return new WorkerConnectionOptions(this, address, true);
+    }
+
+    /** Describes the first credential that would be sent, without its value; empty if none. */
+    private Optional<String> credentialWithoutTls() {
+      if (apiKey != null) {
+        return Optional.of("an API key (api_key / TEMPORAL_API_KEY / setApiKey)");
+      }
+      Optional<String> header =
+          CredentialHeaders.first(grpcMetadata.keySet())
+              .map(name -> header(name, "profile grpc_meta / TEMPORAL_GRPC_META_*"));
+      if (header.isEmpty() && serviceStubsOptions != null) {
+        Metadata headers = serviceStubsOptions.getHeaders();
+        header =
+            CredentialHeaders.first(headers == null ? Set.of() : headers.keys())
+                .map(name -> header(name, "serviceStubsOptions headers"));
+      }
+      if (header.isPresent()) {
+        return header;
+      }
+      if (serviceStubsOptions != null) {
+        Collection<GrpcMetadataProvider> providers = serviceStubsOptions.getGrpcMetadataProviders();
+        if (providers != null && !providers.isEmpty()) {
+          return Optional.of(
+              "the headers of a gRPC metadata provider in serviceStubsOptions (such as an API key"
+                  + " added with addApiKey; what a provider sends cannot be checked in advance,"
+                  + " so pass an API key through setApiKey and other headers as static headers)");
+        }
+      }
+      return Optional.empty();
+    }
+
+    private static String header(String name, String from) {
+      return "the '" + UntrustedText.quote(name) + "' gRPC header (" + from + ")";
     }
 
     private String describeTlsSettings() {

@@ -206,6 +206,140 @@ class WorkerConnectionOptionsTest {
         .hasMessageNotContaining(SECRET_KEY);
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "x-api-key",
+        "temporal-api-key",
+        "x-auth-token",
+        "x-client-secret",
+        "db-password",
+        "my-apikey",
+        "x-session-id"
+      })
+  void credentialHeaderFromProfile_withTlsDisabled_isRefusedEvenOnLoopback(String header)
+      throws IOException {
+    ClientConfigProfile profile =
+        loadProfile(
+            "[profile.default]\naddress = \"localhost:7233\"\n"
+                + "[profile.default.tls]\ndisabled = true\n"
+                + "[profile.default.grpc_meta]\n"
+                + header
+                + " = \""
+                + SECRET_KEY
+                + "\"\n",
+            Map.of());
+    WorkerConnectionOptions.Builder builder =
+        WorkerConnectionOptions.newBuilder(profile).setAllowPlaintext(true);
+    assertThatThrownBy(builder::build)
+        .isInstanceOfSatisfying(
+            ConnectionSecurityException.class,
+            e -> assertThat(e.getReason()).isEqualTo(Reason.CREDENTIALS_WITHOUT_TLS))
+        .hasMessageContaining("'" + header + "'")
+        .hasMessageContaining("grpc_meta")
+        .hasMessageContaining("TEMPORAL_TLS")
+        .hasMessageNotContaining(SECRET_KEY);
+  }
+
+  @Test
+  void credentialHeaderFromEnvironment_withTlsDisabled_isRefused() throws IOException {
+    ClientConfigProfile profile =
+        loadProfile(
+            "",
+            Map.of(
+                "TEMPORAL_ADDRESS", "localhost:7233",
+                "TEMPORAL_TLS", "false",
+                "TEMPORAL_GRPC_META_X_API_KEY", SECRET_KEY));
+    assertThatThrownBy(WorkerConnectionOptions.newBuilder(profile)::build)
+        .isInstanceOfSatisfying(
+            ConnectionSecurityException.class,
+            e -> assertThat(e.getReason()).isEqualTo(Reason.CREDENTIALS_WITHOUT_TLS))
+        .hasMessageContaining("'x-api-key'")
+        .hasMessageNotContaining(SECRET_KEY);
+  }
+
+  @Test
+  void credentialHeaderFromProfile_withTls_isAllowed() throws IOException {
+    ClientConfigProfile profile =
+        loadProfile(
+            "[profile.default]\naddress = \"temporal.example.com:7233\"\n"
+                + "[profile.default.tls]\n"
+                + "[profile.default.grpc_meta]\nx-api-key = \""
+                + SECRET_KEY
+                + "\"\n",
+            Map.of());
+    WorkerConnectionOptions options = WorkerConnectionOptions.newBuilder(profile).build();
+    assertThat(options.isTlsEnabled()).isTrue();
+    assertThat(options.getGrpcMetadataKeys()).containsExactly("x-api-key");
+  }
+
+  @Test
+  void ordinaryHeaderFromProfile_withTlsDisabled_isAllowedOnLoopback() throws IOException {
+    ClientConfigProfile profile =
+        loadProfile(
+            "[profile.default]\naddress = \"localhost:7233\"\n"
+                + "[profile.default.grpc_meta]\nx-request-source = \"orders\"\n",
+            Map.of());
+    WorkerConnectionOptions options = WorkerConnectionOptions.newBuilder(profile).build();
+    assertThat(options.isTlsEnabled()).isFalse();
+    assertThat(options.getGrpcMetadataKeys()).containsExactly("x-request-source");
+  }
+
+  @Test
+  void credentialHeaderInServiceStubsOptions_withTlsDisabled_isRefused() {
+    io.grpc.Metadata headers = new io.grpc.Metadata();
+    headers.put(
+        io.grpc.Metadata.Key.of("X-Auth-Token", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+        SECRET_KEY);
+    WorkerConnectionOptions.Builder builder =
+        WorkerConnectionOptions.newBuilder()
+            .setTarget("localhost:7233")
+            .setServiceStubsOptions(
+                WorkflowServiceStubsOptions.newBuilder().setHeaders(headers).build());
+    assertThatThrownBy(builder::build)
+        .isInstanceOfSatisfying(
+            ConnectionSecurityException.class,
+            e -> assertThat(e.getReason()).isEqualTo(Reason.CREDENTIALS_WITHOUT_TLS))
+        .hasMessageContaining("'x-auth-token'")
+        .hasMessageContaining("serviceStubsOptions")
+        .hasMessageNotContaining(SECRET_KEY);
+  }
+
+  @Test
+  void metadataProviderInServiceStubsOptions_withTlsDisabled_isRefused() {
+    // The SDK's own API key support is a metadata provider: its headers cannot be seen up front.
+    WorkerConnectionOptions.Builder builder =
+        WorkerConnectionOptions.newBuilder()
+            .setTarget("localhost:7233")
+            .setServiceStubsOptions(
+                WorkflowServiceStubsOptions.newBuilder().addApiKey(() -> SECRET_KEY).build());
+    assertThatThrownBy(builder::build)
+        .isInstanceOfSatisfying(
+            ConnectionSecurityException.class,
+            e -> assertThat(e.getReason()).isEqualTo(Reason.CREDENTIALS_WITHOUT_TLS))
+        .hasMessageContaining("metadata provider")
+        .hasMessageContaining("setApiKey")
+        .hasMessageNotContaining(SECRET_KEY);
+  }
+
+  @Test
+  void ordinaryHeaderInServiceStubsOptions_withTlsDisabled_isAllowedOnLoopback() {
+    io.grpc.Metadata headers = new io.grpc.Metadata();
+    headers.put(
+        io.grpc.Metadata.Key.of("x-request-source", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+        "orders");
+    WorkerConnectionOptions options =
+        WorkerConnectionOptions.newBuilder()
+            .setTarget("localhost:7233")
+            .setServiceStubsOptions(
+                WorkflowServiceStubsOptions.newBuilder().setHeaders(headers).build())
+            .build();
+    assertThat(options.isTlsEnabled()).isFalse();
+  }
+
   // ---------------------------------------------------------------- contradictory or weakened TLS
 
   @Test
