@@ -4,9 +4,13 @@ import dev.nexussecurity.api.NexusSecurityException;
 import java.util.Objects;
 
 /**
- * Thrown when a worker connection's security configuration is refused or its TLS material cannot be
- * loaded. The {@link #getReason() reason} is stable and can be matched on; the message says what is
- * wrong and how to fix it.
+ * Thrown when a worker connection's security configuration is refused, its TLS material cannot be
+ * loaded, or its TLS handshake fails on a certificate. The {@link #getReason() reason} is stable
+ * and can be matched on; the message says what is wrong and how to fix it.
+ *
+ * <p>A handshake failure is thrown by {@link WorkerConnection#open} when its connection check sees
+ * it; on later calls it is the cause of the gRPC {@code UNAVAILABLE} error, whose description is
+ * this exception's message.
  *
  * <p><b>Security.</b> Messages name files, option names, certificate subjects and serial numbers,
  * never the API key, private key bytes or any other secret.
@@ -74,7 +78,28 @@ public final class ConnectionSecurityException extends NexusSecurityException {
     /** The server CA bundle is missing or malformed. */
     INVALID_CA_BUNDLE,
     /** The TLS context could not be built from otherwise valid material. */
-    TLS_SETUP_FAILED
+    TLS_SETUP_FAILED,
+    /**
+     * The server's certificate is not issued by a CA this worker trusts (the server CA bundle, or
+     * the JVM's trust store when there is none).
+     */
+    SERVER_CERTIFICATE_UNTRUSTED,
+    /** The server's certificate (or one of its chain) has expired or is not valid yet. */
+    SERVER_CERTIFICATE_NOT_CURRENTLY_VALID,
+    /** The server's certificate does not name the host connected to (or the server name set). */
+    SERVER_NAME_MISMATCH,
+    /**
+     * The server refused the client certificate: most often it does not trust the certificate's
+     * issuer; also when it considers the certificate expired, revoked or unfit.
+     */
+    CLIENT_CERTIFICATE_REJECTED,
+    /** The server requires a client certificate (mutual TLS) and none is configured. */
+    CLIENT_CERTIFICATE_REQUIRED,
+    /**
+     * The TLS handshake failed for another reason: the server does not serve TLS on that port, or
+     * the two sides share no protocol version or cipher suite.
+     */
+    TLS_HANDSHAKE_FAILED
   }
 
   private final Reason reason;

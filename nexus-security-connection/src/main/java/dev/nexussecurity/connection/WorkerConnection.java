@@ -3,25 +3,34 @@ package dev.nexussecurity.connection;
 import dev.nexussecurity.api.internal.PeriodicRefresher;
 import dev.nexussecurity.connection.ConnectionSecurityException.Reason;
 import dev.nexussecurity.connection.internal.ClientIdentity;
+import dev.nexussecurity.connection.internal.DiagnosingTrustManager;
 import dev.nexussecurity.connection.internal.ReloadingTlsMaterial;
+import dev.nexussecurity.connection.internal.TlsFailureInterceptor;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSessionContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A worker's connection to the Temporal frontend, secured as its {@link WorkerConnectionOptions}
@@ -57,6 +66,8 @@ import javax.net.ssl.SSLSessionContext;
  * }</pre>
  */
 public final class WorkerConnection implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WorkerConnection.class);
+
   private final WorkerConnectionOptions options;
   private final ReloadingTlsMaterial material;
   private final WorkflowServiceStubs stubs;
@@ -69,11 +80,21 @@ public final class WorkerConnection implements AutoCloseable {
   }
 
   /**
-   * Loads and validates the TLS material and creates the service stubs. No RPC is made: the stubs
-   * connect on first use, like {@link WorkflowServiceStubs#newServiceStubs}.
+   * Loads and validates the TLS material, creates the service stubs and, with TLS, checks the
+   * handshake with one {@code GetSystemInfo} call (see {@link
+   * WorkerConnectionOptions.Builder#setConnectionCheckTimeout}).
+   *
+   * <p>A certificate problem seen by that check is thrown: the server's certificate is not issued
+   * by a trusted CA, has expired or does not name the host; the server refuses or requires the
+   * client certificate; the server does not serve TLS. Anything else the check sees (the server is
+   * not reachable yet, the call is refused) does not fail {@code open}: the stubs keep connecting
+   * on their own, and a worker may start before its server. Later calls that fail on the handshake
+   * (after a rotation, say) fail with {@code UNAVAILABLE} whose cause is the {@link
+   * ConnectionSecurityException} and whose description is its message.
    *
    * @param options validated options; not null
-   * @throws ConnectionSecurityException when a certificate, key or CA file is missing or unusable
+   * @throws ConnectionSecurityException when a certificate, key or CA file is missing or unusable,
+   *     or the connection check fails on a certificate
    */
   public static WorkerConnection open(WorkerConnectionOptions options) {
     Objects.requireNonNull(options, "options");
@@ -85,20 +106,27 @@ public final class WorkerConnection implements AutoCloseable {
     // The explicit DNS URI of the validated host and port: gRPC cannot read the host as a scheme.
     stubsOptions.setTarget(options.address().grpcTarget());
     ReloadingTlsMaterial material = null;
+    ClientInterceptor tlsFailures = null;
     if (options.isTlsEnabled()) {
-      material =
+      Clock clock = Clock.systemUTC();
+      ReloadingTlsMaterial loaded =
           ReloadingTlsMaterial.load(
               options.clientCertificateSource(),
               options.clientPrivateKeySource(),
               options.serverCaSource(),
-              Clock.systemUTC(),
+              clock,
               options.getTlsReloadPeriod());
-      SslContext sslContext = sslContext(material);
+      material = loaded;
+      SslContext sslContext = sslContext(loaded, clock);
       // Resuming a cached TLS session skips certificate authentication, so after new material is
       // installed the cached sessions are dropped: every later connection handshakes with it.
-      material.setChangeListener(() -> invalidateSessions(sslContext));
+      loaded.setChangeListener(() -> invalidateSessions(sslContext));
       stubsOptions.setSslContext(sslContext);
       stubsOptions.setEnableHttps(true);
+      tlsFailures =
+          new TlsFailureInterceptor(
+              options.getTarget(),
+              () -> Optional.ofNullable(loaded.getIdentity()).map(ClientIdentity::getLeaf));
     } else {
       stubsOptions.setSslContext(null);
       stubsOptions.setEnableHttps(false);
@@ -109,15 +137,22 @@ public final class WorkerConnection implements AutoCloseable {
             .map(WorkflowServiceStubsOptions::getChannelInitializer)
             .orElse(null);
     String serverName = options.getServerName().orElse(null);
-    if (serverName != null) {
+    ClientInterceptor channelInterceptor = tlsFailures;
+    if (serverName != null || channelInterceptor != null) {
       stubsOptions.setChannelInitializer(
           channel -> {
             if (baseInitializer != null) {
               baseInitializer.accept(channel);
             }
-            // The authority is what grpc-netty sends as SNI and verifies the server certificate
-            // against.
-            channel.overrideAuthority(serverName);
+            if (serverName != null) {
+              // The authority is what grpc-netty sends as SNI and verifies the server certificate
+              // against.
+              channel.overrideAuthority(serverName);
+            }
+            if (channelInterceptor != null) {
+              // On the channel itself: the innermost interceptor, before the SDK's see the status.
+              channel.intercept(channelInterceptor);
+            }
           });
     }
     String apiKey = options.apiKey();
@@ -138,14 +173,48 @@ public final class WorkerConnection implements AutoCloseable {
       throw e;
     }
     if (material != null) {
+      try {
+        checkConnection(stubs, options);
+      } catch (ConnectionSecurityException e) {
+        material.close();
+        stubs.shutdownNow();
+        throw e;
+      }
       material.startReloading();
     }
     return new WorkerConnection(options, material, stubs);
   }
 
-  private static SslContext sslContext(ReloadingTlsMaterial material) {
+  /**
+   * One fail-fast {@code GetSystemInfo} call; throws the certificate problem it fails on, if any.
+   */
+  private static void checkConnection(WorkflowServiceStubs stubs, WorkerConnectionOptions options) {
+    Duration timeout = options.getConnectionCheckTimeout();
+    if (timeout.isZero()) {
+      return;
+    }
+    try {
+      stubs
+          .blockingStub()
+          .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
+    } catch (StatusRuntimeException e) {
+      if (e.getCause() instanceof ConnectionSecurityException diagnosed) {
+        throw diagnosed;
+      }
+      log.info(
+          "Connection check of {} did not complete ({}); the connection keeps trying",
+          options.getTarget(),
+          e.getStatus().getCode());
+    }
+  }
+
+  private static SslContext sslContext(ReloadingTlsMaterial material, Clock clock) {
     SslContextBuilder builder =
-        GrpcSslContexts.forClient().trustManager(material.getTrustManager());
+        GrpcSslContexts.forClient()
+            .trustManager(
+                new DiagnosingTrustManager(
+                    material.getTrustManager(), material.describeTrustSource(), clock));
     if (material.getKeyManager() != null) {
       builder.keyManager(material.getKeyManager());
     }

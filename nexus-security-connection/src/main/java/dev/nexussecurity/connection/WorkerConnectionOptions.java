@@ -85,6 +85,11 @@ public final class WorkerConnectionOptions {
   /** How often certificate, key and CA files are checked for changes unless configured. */
   public static final Duration DEFAULT_TLS_RELOAD_PERIOD = Duration.ofMinutes(1);
 
+  /**
+   * How long {@link WorkerConnection#open} waits for its TLS connection check unless configured.
+   */
+  public static final Duration DEFAULT_CONNECTION_CHECK_TIMEOUT = Duration.ofSeconds(10);
+
   private static final String CERT = "client certificate";
   private static final String KEY = "client private key";
   private static final String CA = "server CA bundle";
@@ -101,6 +106,7 @@ public final class WorkerConnectionOptions {
   private final Map<String, List<String>> grpcMetadata;
   private final boolean plaintextAllowed;
   private final Duration tlsReloadPeriod;
+  private final Duration connectionCheckTimeout;
   private final WorkflowServiceStubsOptions serviceStubsOptions;
 
   private WorkerConnectionOptions(Builder b, TargetAddress address, boolean tlsEnabled) {
@@ -116,6 +122,7 @@ public final class WorkerConnectionOptions {
     this.grpcMetadata = copy(b.grpcMetadata);
     this.plaintextAllowed = b.plaintextAllowed;
     this.tlsReloadPeriod = b.tlsReloadPeriod;
+    this.connectionCheckTimeout = b.connectionCheckTimeout;
     this.serviceStubsOptions = b.serviceStubsOptions;
   }
 
@@ -273,6 +280,14 @@ public final class WorkerConnectionOptions {
     return tlsReloadPeriod;
   }
 
+  /**
+   * How long {@link WorkerConnection#open} waits for its check of the TLS handshake; zero when it
+   * makes none.
+   */
+  public Duration getConnectionCheckTimeout() {
+    return connectionCheckTimeout;
+  }
+
   /** The base service stubs options (metrics, interceptors, timeouts), if set. */
   public Optional<WorkflowServiceStubsOptions> getServiceStubsOptions() {
     return Optional.ofNullable(serviceStubsOptions);
@@ -325,6 +340,7 @@ public final class WorkerConnectionOptions {
         && Objects.equals(apiKey, that.apiKey)
         && grpcMetadata.equals(that.grpcMetadata)
         && tlsReloadPeriod.equals(that.tlsReloadPeriod)
+        && connectionCheckTimeout.equals(that.connectionCheckTimeout)
         && Objects.equals(serviceStubsOptions, that.serviceStubsOptions);
   }
 
@@ -342,6 +358,7 @@ public final class WorkerConnectionOptions {
         grpcMetadata,
         plaintextAllowed,
         tlsReloadPeriod,
+        connectionCheckTimeout,
         serviceStubsOptions);
   }
 
@@ -371,6 +388,7 @@ public final class WorkerConnectionOptions {
     }
     sb.append(", plaintextAllowed=").append(plaintextAllowed);
     sb.append(", tlsReloadPeriod=").append(tlsReloadPeriod);
+    sb.append(", connectionCheckTimeout=").append(connectionCheckTimeout);
     return sb.append('}').toString();
   }
 
@@ -409,6 +427,7 @@ public final class WorkerConnectionOptions {
     private boolean hostVerificationDisabled;
     private boolean plaintextAllowed;
     private Duration tlsReloadPeriod = DEFAULT_TLS_RELOAD_PERIOD;
+    private Duration connectionCheckTimeout = DEFAULT_CONNECTION_CHECK_TIMEOUT;
     private WorkflowServiceStubsOptions serviceStubsOptions;
 
     private Builder() {}
@@ -425,6 +444,7 @@ public final class WorkerConnectionOptions {
       this.grpcMetadata.putAll(o.grpcMetadata);
       this.plaintextAllowed = o.plaintextAllowed;
       this.tlsReloadPeriod = o.tlsReloadPeriod;
+      this.connectionCheckTimeout = o.connectionCheckTimeout;
       this.serviceStubsOptions = o.serviceStubsOptions;
     }
 
@@ -561,6 +581,24 @@ public final class WorkerConnectionOptions {
         throw new IllegalArgumentException("tlsReloadPeriod must not be negative, got " + period);
       }
       this.tlsReloadPeriod = period;
+      return this;
+    }
+
+    /**
+     * Sets how long {@link WorkerConnection#open} waits for its check of the TLS handshake (one
+     * {@code GetSystemInfo} call that fails fast), so that a certificate problem is thrown by
+     * {@code open} as a {@link ConnectionSecurityException} naming the certificate. {@link
+     * Duration#ZERO} skips the check: {@code open} then makes no call, and the first call fails
+     * with {@code UNAVAILABLE} caused by that exception. Default {@link
+     * #DEFAULT_CONNECTION_CHECK_TIMEOUT}; without TLS no check is made.
+     */
+    public Builder setConnectionCheckTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "connectionCheckTimeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException(
+            "connectionCheckTimeout must not be negative, got " + timeout);
+      }
+      this.connectionCheckTimeout = timeout;
       return this;
     }
 

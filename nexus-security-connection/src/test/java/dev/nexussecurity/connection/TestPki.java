@@ -94,19 +94,47 @@ public final class TestPki {
     }
   }
 
+  /** An intermediate CA issued by {@code ca}, valid for a day around now. */
+  public static Issued newIntermediateCa(Issued ca, String commonName) {
+    KeyPair keyPair = newKeyPair();
+    Instant now = Instant.now();
+    try {
+      X509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+              ca.certificate,
+              serial(),
+              Date.from(now.minus(Duration.ofHours(1))),
+              Date.from(now.plus(Duration.ofDays(1))),
+              new X500Name("CN=" + commonName),
+              keyPair.getPublic());
+      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+      builder.addExtension(
+          Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      X509Certificate cert = sign(builder, ca.keyPair.getPrivate());
+      return new Issued(keyPair, cert, List.of(cert));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A server certificate for the given DNS names and IP addresses. */
   public static Issued newServer(Issued ca, List<String> dnsNames, List<String> ipAddresses) {
+    Instant now = Instant.now();
+    return newServer(
+        ca, dnsNames, ipAddresses, now.minus(Duration.ofHours(1)), now.plus(Duration.ofHours(12)));
+  }
+
+  /** A server certificate for the given names, valid from {@code notBefore} to {@code notAfter}. */
+  public static Issued newServer(
+      Issued ca,
+      List<String> dnsNames,
+      List<String> ipAddresses,
+      Instant notBefore,
+      Instant notAfter) {
     List<GeneralName> names = new ArrayList<>();
     dnsNames.forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
     ipAddresses.forEach(n -> names.add(new GeneralName(GeneralName.iPAddress, n)));
-    Instant now = Instant.now();
-    return issue(
-        ca,
-        "server",
-        KeyPurposeId.id_kp_serverAuth,
-        names,
-        now.minus(Duration.ofHours(1)),
-        now.plus(Duration.ofHours(12)));
+    return issue(ca, "server", KeyPurposeId.id_kp_serverAuth, names, notBefore, notAfter);
   }
 
   /** A client certificate valid from an hour ago for twelve hours. */

@@ -37,6 +37,7 @@ class WorkerConnectionOptionsTest {
     assertThat(options.hasApiKey()).isFalse();
     assertThat(options.hasClientIdentity()).isFalse();
     assertThat(options.getTlsReloadPeriod()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(options.getConnectionCheckTimeout()).isEqualTo(Duration.ofSeconds(10));
   }
 
   @ParameterizedTest
@@ -410,6 +411,9 @@ class WorkerConnectionOptionsTest {
     assertThatThrownBy(() -> builder.setTlsReloadPeriod(Duration.ofSeconds(-1)))
         .hasMessageContaining("tlsReloadPeriod")
         .hasMessageContaining("PT-1S");
+    assertThatThrownBy(() -> builder.setConnectionCheckTimeout(Duration.ofSeconds(-2)))
+        .hasMessageContaining("connectionCheckTimeout")
+        .hasMessageContaining("PT-2S");
     assertThatThrownBy(() -> builder.setClientCertificatePem(new byte[0]))
         .hasMessageContaining("clientCertificatePem");
     // nothing was changed by the rejected calls
@@ -594,8 +598,12 @@ class WorkerConnectionOptionsTest {
             .setServerName("frontend")
             .setApiKey(SECRET_KEY)
             .setTlsReloadPeriod(Duration.ofSeconds(5))
+            .setConnectionCheckTimeout(Duration.ofSeconds(3))
             .build();
+    assertThat(options.getConnectionCheckTimeout()).isEqualTo(Duration.ofSeconds(3));
     assertThat(options.toBuilder().build()).isEqualTo(options).hasSameHashCodeAs(options);
+    assertThat(options.toBuilder().setConnectionCheckTimeout(Duration.ZERO).build())
+        .isNotEqualTo(options);
     assertThat(options.toBuilder().setApiKey("other").build()).isNotEqualTo(options);
   }
 

@@ -24,6 +24,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * End-to-end tests of {@link WorkerConnection} against Temporal's embedded test server served over
@@ -116,25 +119,31 @@ class WorkerConnectionTest {
   }
 
   @Test
-  void mutualTls_withoutClientCertificate_isRefusedByServer() {
+  void mutualTls_withoutClientCertificate_isRefusedAtOpenAsRequired() {
     WorkerConnectionOptions options =
         WorkerConnectionOptions.newBuilder()
             .setTarget(mtlsServer.localhostTarget())
             .setServerCaCertificatesPath(write("ca.pem", TestPki.certificatesPem(ca.certificate)))
             .build();
-    try (WorkerConnection connection = WorkerConnection.open(options)) {
-      assertThat(connection.getTlsMaterialStatus().getClientCertificate()).isEmpty();
-      assertRefused(connection.getWorkflowServiceStubs());
-    }
+    assertThat(openRefused(options, Reason.CLIENT_CERTIFICATE_REQUIRED))
+        .hasMessageContaining("'" + mtlsServer.localhostTarget() + "'")
+        .hasMessageContaining("requires a client certificate (mutual TLS)")
+        .hasMessageContaining("TEMPORAL_TLS_CLIENT_CERT_PATH");
   }
 
   @Test
-  void mutualTls_withCertificateFromUntrustedCa_isRefusedByServer() {
+  void mutualTls_withCertificateFromUntrustedCa_isRefusedAtOpenNamingTheCertificate() {
     TestPki.Issued untrusted = TestPki.newClient(otherCa, "intruder");
-    try (WorkerConnection connection =
-        WorkerConnection.open(mtlsOptions(writeIdentity(untrusted)).build())) {
-      assertRefused(connection.getWorkflowServiceStubs());
-    }
+    assertThat(
+            openRefused(
+                mtlsOptions(writeIdentity(untrusted)).build(), Reason.CLIENT_CERTIFICATE_REJECTED))
+        .hasMessageContaining("refused the client certificate 'CN=intruder'")
+        .hasMessageContaining("serial " + untrusted.serial().toString(16))
+        .hasMessageContaining("issued by 'CN=other-ca'")
+        .hasMessageContaining("valid from " + untrusted.certificate.getNotBefore().toInstant())
+        .hasMessageContaining("to " + untrusted.certificate.getNotAfter().toInstant())
+        .hasMessageContaining("does not trust the certificate's issuer 'CN=other-ca'")
+        .hasMessageContaining("Add that CA");
   }
 
   @Test
@@ -192,27 +201,105 @@ class WorkerConnectionTest {
   }
 
   @Test
-  void tls_withServerFromAnotherCa_isRefused() {
+  void tls_withServerFromAnotherCa_isRefusedAtOpenAsUntrusted() {
     WorkerConnectionOptions options =
         WorkerConnectionOptions.newBuilder()
             .setTarget(tlsServer.localhostTarget())
             .setServerCaCertificatesPem(TestPki.certificatesPem(otherCa.certificate))
             .build();
-    try (WorkerConnection connection = WorkerConnection.open(options)) {
-      assertRefused(connection.getWorkflowServiceStubs());
-    }
+    assertThat(openRefused(options, Reason.SERVER_CERTIFICATE_UNTRUSTED))
+        .hasMessageContaining("The server's certificate 'CN=server'")
+        .hasMessageContaining("serial " + serverCert.serial().toString(16))
+        .hasMessageContaining("issued by 'CN=test-ca'")
+        .hasMessageContaining("valid from " + serverCert.certificate.getNotBefore().toInstant())
+        .hasMessageContaining("for 'localhost'")
+        .hasMessageContaining("inline server CA bundle PEM: 'CN=other-ca'")
+        .hasMessageContaining("Add the CA that issued 'CN=test-ca' to the server CA bundle")
+        .hasMessageContaining("TEMPORAL_TLS_SERVER_CA_CERT_PATH");
   }
 
   @Test
-  void tls_withoutPinnedCa_usesJvmTrustStoreAndRefusesTestServer() {
+  void tls_withoutPinnedCa_usesJvmTrustStoreAndFailsTheFirstCallAsUntrusted() {
     // Only the JVM's public roots are trusted, so the test CA's server certificate is refused.
+    // Without the connection check, open makes no call and the first call carries the diagnosis.
     WorkerConnectionOptions options =
         WorkerConnectionOptions.newBuilder()
             .setTarget(tlsServer.localhostTarget())
             .setTlsEnabled(true)
+            .setConnectionCheckTimeout(Duration.ZERO)
             .build();
     try (WorkerConnection connection = WorkerConnection.open(options)) {
       assertThat(connection.getTlsMaterialStatus().getTrustedCertificates()).isEmpty();
+      assertThatThrownBy(() -> systemInfoFailFast(connection.getWorkflowServiceStubs()))
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                assertThat(e.getCause())
+                    .isInstanceOfSatisfying(
+                        ConnectionSecurityException.class,
+                        cause ->
+                            assertThat(cause.getReason())
+                                .isEqualTo(Reason.SERVER_CERTIFICATE_UNTRUSTED));
+              })
+          .hasMessageStartingWith("UNAVAILABLE: The server's certificate 'CN=server'")
+          .hasMessageContaining("the JVM's default trust store")
+          .hasMessageContaining("issued by 'CN=test-ca'");
+    }
+  }
+
+  @ParameterizedTest(name = "valid from now + {0} days to now + {1} days")
+  @CsvSource({"-2, -1, expired at", "1, 2, is not valid before"})
+  void tls_withServerCertificateOutsideItsValidity_isRefusedAtOpenNamingIt(
+      int fromDays, int toDays, String problem) {
+    Instant now = Instant.now();
+    TestPki.Issued outside =
+        TestPki.newServer(
+            ca,
+            List.of("localhost"),
+            List.of(),
+            now.plus(Duration.ofDays(fromDays)),
+            now.plus(Duration.ofDays(toDays)));
+    Instant named =
+        (fromDays < 0 ? outside.certificate.getNotAfter() : outside.certificate.getNotBefore())
+            .toInstant();
+    try (TlsTestServer server = TlsTestServer.tls(outside)) {
+      assertThat(openRefused(pinnedTls(server), Reason.SERVER_CERTIFICATE_NOT_CURRENTLY_VALID))
+          .hasMessageContaining("The server's certificate 'CN=server'")
+          .hasMessageContaining("issued by 'CN=test-ca'")
+          .hasMessageContaining(problem + " " + named)
+          .hasMessageContaining("Renew the server's certificate")
+          .hasMessageContaining("check the clock");
+    }
+  }
+
+  @Test
+  void tls_toPlaintextServer_isRefusedAtOpen() {
+    int port = freePort();
+    TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port);
+    try {
+      assertThat(
+              openRefused(
+                  WorkerConnectionOptions.newBuilder()
+                      .setTarget("localhost:" + port)
+                      .setServerCaCertificatesPem(TestPki.certificatesPem(ca.certificate))
+                      .build(),
+                  Reason.TLS_HANDSHAKE_FAILED))
+          .hasMessageContaining("does not answer with TLS");
+    } finally {
+      server.close();
+    }
+  }
+
+  @Test
+  void tls_toUnreachableServer_opensAndKeepsTrying() {
+    // Not a certificate problem: a worker may start before its server.
+    WorkerConnectionOptions options =
+        WorkerConnectionOptions.newBuilder()
+            .setTarget("localhost:" + freePort())
+            .setServerCaCertificatesPem(TestPki.certificatesPem(ca.certificate))
+            .build();
+    try (WorkerConnection connection = WorkerConnection.open(options)) {
       assertRefused(connection.getWorkflowServiceStubs());
     }
   }
@@ -231,15 +318,32 @@ class WorkerConnectionTest {
   }
 
   @Test
-  void serverName_notInServerCertificate_isRefused() {
+  void serverName_notInServerCertificate_isRefusedAtOpenAsMismatch() {
     WorkerConnectionOptions options =
         WorkerConnectionOptions.newBuilder()
             .setTarget("127.0.0.1:" + tlsServer.getPort())
             .setServerCaCertificatesPem(TestPki.certificatesPem(ca.certificate))
             .setServerName("impostor.temporal.test")
             .build();
-    try (WorkerConnection connection = WorkerConnection.open(options)) {
-      assertRefused(connection.getWorkflowServiceStubs());
+    assertThat(openRefused(options, Reason.SERVER_NAME_MISMATCH))
+        .hasMessageContaining("The server's certificate 'CN=server'")
+        .hasMessageContaining("does not name 'impostor.temporal.test'")
+        .hasMessageContaining("it names DNS localhost, frontend.temporal.test; IP 127.0.0.1")
+        .hasMessageContaining("TEMPORAL_TLS_SERVER_NAME");
+  }
+
+  @Test
+  void ipTarget_notInServerCertificate_isRefusedAtOpenAsMismatch() {
+    TestPki.Issued dnsOnly = TestPki.newServer(ca, List.of("localhost"), List.of());
+    try (TlsTestServer server = TlsTestServer.tls(dnsOnly)) {
+      WorkerConnectionOptions options =
+          WorkerConnectionOptions.newBuilder()
+              .setTarget("127.0.0.1:" + server.getPort())
+              .setServerCaCertificatesPem(TestPki.certificatesPem(ca.certificate))
+              .build();
+      assertThat(openRefused(options, Reason.SERVER_NAME_MISMATCH))
+          .hasMessageContaining("does not name '127.0.0.1'")
+          .hasMessageContaining("it names DNS localhost");
     }
   }
 
@@ -389,10 +493,17 @@ class WorkerConnectionTest {
                   .setTarget(rotatedServer.localhostTarget())
                   .setServerCaCertificatesPath(caFile)
                   .setTlsReloadPeriod(Duration.ZERO)
+                  .setConnectionCheckTimeout(Duration.ZERO)
                   .build());
       try {
         WorkflowServiceStubs stubs = connection.getWorkflowServiceStubs();
-        assertRefused(stubs);
+        assertThatThrownBy(() -> systemInfoFailFast(stubs))
+            .isInstanceOfSatisfying(
+                StatusRuntimeException.class,
+                e ->
+                    assertThat(((ConnectionSecurityException) e.getCause()).getReason())
+                        .isEqualTo(Reason.SERVER_CERTIFICATE_UNTRUSTED))
+            .hasMessageContaining("issued by 'CN=other-ca'");
 
         overwrite(caFile, TestPki.certificatesPem(ca.certificate, otherCa.certificate));
         assertThat(connection.reloadTlsMaterial().getTrustedCertificates()).hasSize(2);
@@ -496,6 +607,24 @@ class WorkerConnectionTest {
         .blockingStub()
         .withDeadlineAfter(10, TimeUnit.SECONDS)
         .getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
+  }
+
+  private WorkerConnectionOptions pinnedTls(TlsTestServer server) {
+    return WorkerConnectionOptions.newBuilder()
+        .setTarget(server.localhostTarget())
+        .setServerCaCertificatesPem(TestPki.certificatesPem(ca.certificate))
+        .build();
+  }
+
+  /** Opens, expecting a refusal for {@code reason}; returns it for assertions on the message. */
+  private static ConnectionSecurityException openRefused(
+      WorkerConnectionOptions options, Reason reason) {
+    try (WorkerConnection connection = WorkerConnection.open(options)) {
+      throw new AssertionError("open succeeded: " + connection);
+    } catch (ConnectionSecurityException e) {
+      assertThat(e.getReason()).as(e.getMessage()).isEqualTo(reason);
+      return e;
+    }
   }
 
   private static void assertRefused(WorkflowServiceStubs stubs) {

@@ -145,6 +145,13 @@ public final class ReloadingTlsMaterial implements AutoCloseable {
         || (caSource != null && caSource.isFile());
   }
 
+  /** Where the server's trust anchors come from, for messages. */
+  public String describeTrustSource() {
+    return caSource != null
+        ? caSource.describe()
+        : "the JVM's default trust store; no server CA bundle is configured";
+  }
+
   /** The key manager to give the SSL context, or null when there is no client identity. */
   public X509ExtendedKeyManager getKeyManager() {
     return keyManager;
