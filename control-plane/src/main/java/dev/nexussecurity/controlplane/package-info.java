@@ -1,0 +1,2 @@
+/** The control-plane server. */
+package dev.nexussecurity.controlplane;
