@@ -110,8 +110,8 @@ public final class CodecApiHandler extends Handler.Abstract {
     Identity identity = null;
     String namespace = route.namespace().orElse(null);
     Integer count = null;
-    int status = 200;
-    String reason = "ok";
+    byte[] body = null;
+    Refusal refusal = null;
     try {
       if (!"POST".equals(request.getMethod())) {
         throw new Refusal(
@@ -130,44 +130,43 @@ public final class CodecApiHandler extends Handler.Abstract {
       List<Payload> in = readPayloads(request);
       count = in.size();
       List<Payload> out = transform(codecs.get(namespace), in, route.encode());
-      String json =
-          AbstractRemoteDataEncoderCodec.JSON_PRINTER.print(
-              Payloads.newBuilder().addAllPayloads(out).build());
-      Exchange.bytes(response, callback, 200, "application/json", Exchange.utf8(json));
+      body =
+          Exchange.utf8(
+              AbstractRemoteDataEncoderCodec.JSON_PRINTER.print(
+                  Payloads.newBuilder().addAllPayloads(out).build()));
     } catch (Refusal r) {
-      status = r.status();
-      reason = r.code();
-      Exchange.refuse(request, response, callback, r);
+      refusal = r;
     } catch (RuntimeException | IOException e) {
-      status = 500;
-      reason = "internal_error";
       log.error("Request {} failed: {}", Exchange.requestId(request), e.getClass().getName());
-      Exchange.refuse(
-          request,
-          response,
-          callback,
+      refusal =
           new Refusal(
               500,
               "internal_error",
-              "The server failed; the request id is in its log. Nothing was decoded or encoded."));
-    } finally {
-      AuditEvent event =
-          new AuditEvent(
-              Instant.now(),
-              Exchange.requestId(request),
-              action,
-              identity == null ? null : identity.id(),
-              identity == null ? null : identity.method(),
-              Request.getRemoteAddr(request),
-              request.getHeaders().get(HttpHeader.ORIGIN),
-              namespace,
-              count,
-              status,
-              status == 200 ? "allowed" : "refused",
-              reason,
-              Exchange.elapsedMillis(request));
-      audit.record(event);
-      metrics.record(event);
+              "The server failed; the request id is in its log. Nothing was decoded or encoded.");
+    }
+    // audit before answering, so that the line exists once the client has its answer
+    int status = refusal == null ? 200 : refusal.status();
+    AuditEvent event =
+        new AuditEvent(
+            Instant.now(),
+            Exchange.requestId(request),
+            action,
+            identity == null ? null : identity.id(),
+            identity == null ? null : identity.method(),
+            Request.getRemoteAddr(request),
+            request.getHeaders().get(HttpHeader.ORIGIN),
+            namespace,
+            count,
+            status,
+            refusal == null ? "allowed" : "refused",
+            refusal == null ? "ok" : refusal.code(),
+            Exchange.elapsedMillis(request));
+    audit.record(event);
+    metrics.record(event);
+    if (refusal == null) {
+      Exchange.bytes(response, callback, 200, "application/json", body);
+    } else {
+      Exchange.refuse(request, response, callback, refusal);
     }
     return true;
   }

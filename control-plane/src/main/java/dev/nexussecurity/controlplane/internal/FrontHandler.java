@@ -47,7 +47,6 @@ public final class FrontHandler extends Handler.Wrapper {
               "origin_not_allowed",
               "Requests from this web origin are refused; add it to cors.allowedOrigins if it is"
                   + " a Temporal UI.");
-      Exchange.refuse(request, response, callback, r);
       AuditEvent e =
           new AuditEvent(
               Instant.now(),
@@ -65,6 +64,7 @@ public final class FrontHandler extends Handler.Wrapper {
               Exchange.elapsedMillis(request));
       audit.record(e);
       metrics.record(e);
+      Exchange.refuse(request, response, callback, r);
       return true;
     }
     String path = Request.getPathInContext(request);

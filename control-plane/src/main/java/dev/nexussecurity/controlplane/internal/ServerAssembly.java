@@ -109,7 +109,9 @@ public final class ServerAssembly {
             codecs,
             new Authenticator(settings.authentication(), oidc),
             new ClaimMapper(settings.authorization()),
-            new PrincipalRateLimiter(settings.limits().requestsPerSecondPerPrincipal()),
+            new PrincipalRateLimiter(
+                settings.limits().requestsPerSecondPerPrincipal(),
+                settings.limits().burstPerPrincipal()),
             audit,
             metrics);
     CrossOriginHandler cors = new CrossOriginHandler();

@@ -100,6 +100,7 @@ public record Settings(
       int maxPayloadsPerRequest,
       int maxPayloadBytes,
       double requestsPerSecondPerPrincipal,
+      int burstPerPrincipal,
       int maxThreads) {}
 
   /** Where audit lines go: a file (appended to), or standard output when empty. */

@@ -165,6 +165,7 @@ public final class SettingsParser {
                     DEFAULT_MAX_PAYLOADS,
                     DEFAULT_MAX_PAYLOAD_BYTES,
                     50,
+                    200,
                     32));
     Audit audit =
         root.obj("audit")
@@ -371,12 +372,14 @@ public final class SettingsParser {
         "maxPayloadsPerRequest",
         "maxPayloadBytes",
         "requestsPerSecondPerPrincipal",
+        "burstPerPrincipal",
         "maxThreads");
     return new Limits(
         o.integer("maxRequestBytes", DEFAULT_MAX_REQUEST_BYTES, 1024, 64 * 1024 * 1024),
         o.integer("maxPayloadsPerRequest", DEFAULT_MAX_PAYLOADS, 1, 100_000),
         o.integer("maxPayloadBytes", DEFAULT_MAX_PAYLOAD_BYTES, 64, 64 * 1024 * 1024),
         o.number("requestsPerSecondPerPrincipal", 50, 0.001, 100_000),
+        o.integer("burstPerPrincipal", 200, 1, 1_000_000),
         o.integer("maxThreads", 32, 4, 1024));
   }
 
