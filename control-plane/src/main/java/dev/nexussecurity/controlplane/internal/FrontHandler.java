@@ -33,6 +33,10 @@ public final class FrontHandler extends Handler.Wrapper {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    if (ServerAssembly.MANAGEMENT.equals(
+        request.getConnectionMetaData().getConnector().getName())) {
+      return false;
+    }
     String id = UUID.randomUUID().toString();
     request.setAttribute(Exchange.REQUEST_ID_ATTRIBUTE, id);
     request.setAttribute(Exchange.START_NANOS_ATTRIBUTE, System.nanoTime());

@@ -20,6 +20,10 @@ public final class ManagementHandler extends Handler.Abstract {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
+    if (!ServerAssembly.MANAGEMENT.equals(
+        request.getConnectionMetaData().getConnector().getName())) {
+      return false;
+    }
     String path = Request.getPathInContext(request);
     if (!"GET".equals(request.getMethod())) {
       Exchange.json(response, callback, 405, "{\"error\":\"method_not_allowed\"}");

@@ -23,15 +23,12 @@ import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.CrossOriginHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -135,20 +132,9 @@ public final class ServerAssembly {
     FrontHandler front =
         new FrontHandler(Set.copyOf(settings.cors().allowedOrigins()), audit, metrics, cors);
     ManagementHandler manage = new ManagementHandler(metrics);
-    Handler byConnector =
-        new Handler.Abstract(Handler.Abstract.InvocationType.BLOCKING) {
-          @Override
-          public boolean handle(Request request, Response response, Callback callback)
-              throws Exception {
-            if (MANAGEMENT.equals(request.getConnectionMetaData().getConnector().getName())) {
-              return manage.handle(request, response, callback);
-            }
-            return front.handle(request, response, callback);
-          }
-        };
+    // each handler answers only the requests of its own listener
+    Handler byConnector = new Handler.Sequence(manage, front);
     GracefulHandler graceful = new GracefulHandler(byConnector);
-    server.addBean(front);
-    server.addBean(manage);
     server.setHandler(graceful);
     return new Assembled(server, main, management);
   }
