@@ -3,7 +3,6 @@ package dev.nexussecurity.benchmarks;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
-import com.google.crypto.tink.aead.AeadConfig;
 import com.google.crypto.tink.aead.AeadConfig2026;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.protobuf.ByteString;
@@ -79,13 +78,13 @@ public class CodecServerBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     dir = Files.createTempDirectory("codec-server-benchmark");
-    AeadConfig.register(); // Tink's JSON keyset serializer needs the AEAD key types registered
     KeysetHandle keyset =
         KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM, AeadConfig2026.get());
     Path keysetFile = dir.resolve("orders.json");
     Files.writeString(
         keysetFile,
-        TinkJsonProtoKeysetFormat.serializeKeyset(keyset, InsecureSecretKeyAccess.get()));
+        TinkJsonProtoKeysetFormat.serializeKeyset(
+            keyset, AeadConfig2026.get(), InsecureSecretKeyAccess.get()));
     codec =
         TinkPayloadCodec.newBuilder()
             .setKeysetSource(KeysetSource.fromKeysetHandle(keyset))

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
-import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.aead.AeadConfig2026;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.protobuf.util.JsonFormat;
 import dev.nexussecurity.codec.tink.KeysetSource;
@@ -33,23 +33,18 @@ public final class TestServers {
   public static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  static {
-    try {
-      AeadConfig.register();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private TestServers() {}
 
   /** Writes a new cleartext AES256-GCM keyset to {@code dir/<name>.json}. */
   public static Path writeKeyset(Path dir, String name) {
     try {
-      KeysetHandle handle = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
+      KeysetHandle handle =
+          KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM, AeadConfig2026.get());
       Path file = dir.resolve(name + ".json");
       Files.writeString(
-          file, TinkJsonProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get()));
+          file,
+          TinkJsonProtoKeysetFormat.serializeKeyset(
+              handle, AeadConfig2026.get(), InsecureSecretKeyAccess.get()));
       return file;
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException(e);
