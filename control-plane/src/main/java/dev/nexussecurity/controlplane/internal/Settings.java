@@ -1,0 +1,121 @@
+package dev.nexussecurity.controlplane.internal;
+
+import dev.nexussecurity.api.AccountRole;
+import dev.nexussecurity.api.NamespacePermission;
+import dev.nexussecurity.codec.tink.PlaintextPolicy;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The control-plane server's configuration, as parsed and validated by {@link SettingsParser}. The
+ * sections (listener, TLS, authentication, authorization, CORS, limits, audit) serve every API the
+ * server hosts; {@link #namespaces()} configures the codec API.
+ *
+ * @param source the configuration file (or a description of where the text came from)
+ * @param codecPathPrefix the path under which {@code /encode} and {@code /decode} are served for
+ *     every namespace (the namespace comes from {@code X-Namespace}); {@code ""} for the root
+ */
+public record Settings(
+    String source,
+    Listener listen,
+    Optional<Tls> tls,
+    Optional<Listener> management,
+    boolean insecureDevelopmentMode,
+    Authentication authentication,
+    Authorization authorization,
+    Cors cors,
+    Limits limits,
+    Audit audit,
+    String codecPathPrefix,
+    List<NamespaceSettings> namespaces,
+    Duration shutdownGracePeriod) {
+
+  /** A TCP listener. Port 0 picks a free port. */
+  public record Listener(String host, int port) {}
+
+  /** Whether and how clients present certificates. */
+  public enum ClientAuth {
+    /** No client certificates are asked for. */
+    NONE,
+    /** Certificates are asked for; a connection without one is accepted (bearer tokens then). */
+    WANT,
+    /** Every connection must present a certificate signed by the client CA. */
+    NEED
+  }
+
+  /** TLS for the main listener, from PEM files. */
+  public record Tls(
+      Path certificateChainFile,
+      Path privateKeyFile,
+      Optional<Path> clientCaFile,
+      ClientAuth clientAuth) {}
+
+  /** How callers prove who they are. */
+  public record Authentication(
+      Optional<Oidc> oidc, boolean clientCertificates, Optional<String> anonymousPrincipal) {
+    /** Whether any real authentication (OIDC or client certificates) is configured. */
+    public boolean isConfigured() {
+      return oidc.isPresent() || clientCertificates;
+    }
+  }
+
+  /** OIDC bearer-token verification against the identity provider's JWKS. */
+  public record Oidc(
+      String issuer,
+      URI jwksUri,
+      Set<String> audiences,
+      Set<String> algorithms,
+      Duration clockSkew,
+      Duration jwksCacheTtl,
+      Duration jwksRefreshMinInterval,
+      Duration jwksFetchTimeout,
+      String principalClaim) {}
+
+  /** Maps verified identities to account roles and namespace permissions. */
+  public record Authorization(String claim, List<Grant> grants) {}
+
+  /**
+   * One rule: identities whose principal id equals {@code principal}, or whose claim {@code claim}
+   * holds {@code value} (a string, or one element of an array), get {@code accountRole} and the
+   * namespace permissions.
+   */
+  public record Grant(
+      Optional<String> principal,
+      Optional<String> claim,
+      Optional<String> value,
+      Optional<AccountRole> accountRole,
+      Map<String, NamespacePermission> namespaces) {}
+
+  /** Browser origins (scheme://host[:port]) allowed to call the server, with credentials. */
+  public record Cors(List<String> allowedOrigins, Duration preflightMaxAge) {}
+
+  /** Request limits. */
+  public record Limits(
+      int maxRequestBytes,
+      int maxPayloadsPerRequest,
+      int maxPayloadBytes,
+      double requestsPerSecondPerPrincipal,
+      int burstPerPrincipal,
+      int maxThreads) {}
+
+  /** Where audit lines go: a file (appended to), or standard output when empty. */
+  public record Audit(Optional<Path> file) {}
+
+  /** A namespace the codec API serves, with its keys. */
+  public record NamespaceSettings(
+      String namespace,
+      Optional<String> pathPrefix,
+      List<KeysetSettings> keysets,
+      PlaintextPolicy plaintextPolicy) {}
+
+  /**
+   * A Tink keyset file: KMS-encrypted when {@code kmsKeyUri} is present, cleartext (development
+   * only) otherwise.
+   */
+  public record KeysetSettings(String name, Path file, Optional<String> kmsKeyUri) {}
+}

@@ -1,0 +1,128 @@
+package dev.nexussecurity.controlplane.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.nexussecurity.api.AccountRole;
+import dev.nexussecurity.api.NamespacePermission;
+import dev.nexussecurity.controlplane.ControlPlaneConfigException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class SettingsParserTest {
+  static final String MINIMAL =
+      """
+      {"codec": {"namespaces": [{"namespace": "orders",
+        "keysets": [{"name": "orders", "file": "keys/orders.json"}]}]}}
+      """;
+
+  private static ControlPlaneConfigException refused(String json) {
+    return catchThrowableOfType(
+        ControlPlaneConfigException.class,
+        () -> SettingsParser.parse(json, "test.json", Path.of("/etc/cp")));
+  }
+
+  @Test
+  void minimal_getsSafeDefaults_andResolvesFilesAgainstTheConfigDirectory() {
+    Settings s = SettingsParser.parse(MINIMAL, "test.json", Path.of("/etc/cp"));
+
+    assertThat(s.listen().host()).isEqualTo("127.0.0.1");
+    assertThat(s.tls()).isEmpty();
+    assertThat(s.insecureDevelopmentMode()).isFalse();
+    assertThat(s.cors().allowedOrigins()).isEmpty();
+    assertThat(s.limits().maxRequestBytes()).isEqualTo(4 * 1024 * 1024);
+    assertThat(s.namespaces().get(0).keysets().get(0).file())
+        .isEqualTo(Path.of("/etc/cp/keys/orders.json"));
+  }
+
+  @Test
+  void grants_areParsed_withTheDefaultClaim() {
+    Settings s =
+        SettingsParser.parse(
+            """
+            {"authorization": {"claim": "roles", "grants": [
+               {"value": "support", "namespaces": {"orders": "READ"}},
+               {"claim": "groups", "value": "admins", "accountRole": "global_admin"},
+               {"principal": "CN=cli", "namespaces": {"orders": "write"}}]},
+             "codec": {"namespaces": [{"namespace": "orders",
+               "keysets": [{"name": "orders", "file": "k.json"}]}]}}
+            """,
+            "t",
+            Path.of("."));
+
+    var grants = s.authorization().grants();
+    assertThat(grants.get(0).claim()).contains("roles");
+    assertThat(grants.get(0).namespaces()).containsEntry("orders", NamespacePermission.READ);
+    assertThat(grants.get(1).claim()).contains("groups");
+    assertThat(grants.get(1).accountRole()).contains(AccountRole.GLOBAL_ADMIN);
+    assertThat(grants.get(2).principal()).contains("CN=cli");
+  }
+
+  @Test
+  void everyProblem_isReported_withItsField() {
+    ControlPlaneConfigException e =
+        refused(
+            """
+            {"listen": {"port": 70000}, "colour": "blue",
+             "authentication": {"oidc": {"issuer": "https://idp", "jwksUri": "ftp://idp/keys",
+                                         "algorithms": ["HS256"]}},
+             "cors": {"allowedOrigins": ["https://ui.example.com/path"]},
+             "authorization": {"grants": [{"value": "x"}]},
+             "codec": {"namespaces": [{"namespace": "bad ns", "keysets": []}]}}
+            """);
+
+    assertThat(e.getProblems())
+        .anySatisfy(
+            p -> assertThat(p).startsWith("listen.port: must be a whole number from 0 to 65535"))
+        .anySatisfy(p -> assertThat(p).contains("colour").contains("unknown field"))
+        .anySatisfy(
+            p -> assertThat(p).startsWith("authentication.oidc.jwksUri: must be an http(s) URL"))
+        .anySatisfy(
+            p -> assertThat(p).startsWith("authentication.oidc.audiences: name at least one"))
+        .anySatisfy(p -> assertThat(p).contains("'HS256' is not accepted"))
+        .anySatisfy(p -> assertThat(p).contains("is not an origin"))
+        .anySatisfy(p -> assertThat(p).contains("grants nothing"))
+        .anySatisfy(p -> assertThat(p).contains("'bad ns' is not a namespace name"))
+        .anySatisfy(p -> assertThat(p).contains("list at least one keyset"));
+    assertThat(e.getMessage())
+        .startsWith("The control-plane configuration test.json has 9 problems:");
+  }
+
+  @Test
+  void duplicateFieldsAndBadJson_areRefused() {
+    assertThat(refused("{\"codec\": {}, \"codec\": {}}").getProblems().get(0))
+        .contains("not valid JSON")
+        .contains("Duplicate field");
+    assertThat(refused("[1]").getProblems()).containsExactly("must be a JSON object");
+    assertThat(refused("{}").getProblems().get(0)).startsWith("codec: missing");
+  }
+
+  @Test
+  void duplicateNamespacesKeysetsAndPrefixes_areRefused() {
+    ControlPlaneConfigException e =
+        refused(
+            """
+            {"codec": {"namespaces": [
+              {"namespace": "a", "pathPrefix": "/p", "keysets": [{"name": "k", "file": "f"}, {"name": "k", "file": "g"}]},
+              {"namespace": "a", "pathPrefix": "/p", "keysets": [{"name": "k", "file": "f"}]}]}}
+            """);
+
+    assertThat(e.getProblems())
+        .anySatisfy(p -> assertThat(p).contains("keyset 'k' is listed twice"))
+        .anySatisfy(p -> assertThat(p).contains("'a' is configured twice"))
+        .anySatisfy(p -> assertThat(p).contains("'/p' is already used"));
+  }
+
+  @Test
+  void clientCertificatesWithoutTlsClientAuth_isRefused() {
+    ControlPlaneConfigException e =
+        refused(
+            """
+            {"authentication": {"clientCertificates": true},
+             "codec": {"namespaces": [{"namespace": "a", "keysets": [{"name": "k", "file": "f"}]}]}}
+            """);
+
+    assertThat(e.getProblems())
+        .anySatisfy(p -> assertThat(p).contains("needs tls with clientAuth"));
+  }
+}
