@@ -1,8 +1,8 @@
 package dev.nexussecurity.controlplane.internal;
 
+import dev.nexussecurity.connection.ConnectionSecurityException;
+import dev.nexussecurity.connection.PemFiles;
 import dev.nexussecurity.controlplane.ControlPlaneConfigException;
-import dev.nexussecurity.core.connection.ConnectionSecurityException;
-import dev.nexussecurity.core.internal.connection.PemReader;
 import io.temporal.payload.codec.PayloadCodec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -144,14 +144,8 @@ public final class ServerAssembly {
     List<String> problems = new ArrayList<>();
     SslContextFactory.Server ssl = new SslContextFactory.Server();
     try {
-      List<X509Certificate> chain =
-          PemReader.readCertificates(
-              read(tls.certificateChainFile()),
-              "tls.certificateChainFile " + tls.certificateChainFile(),
-              ConnectionSecurityException.Reason.INVALID_CLIENT_CERTIFICATE);
-      PrivateKey key =
-          PemReader.readPrivateKey(
-              read(tls.privateKeyFile()), "tls.privateKeyFile " + tls.privateKeyFile());
+      List<X509Certificate> chain = PemFiles.readCertificateChain(tls.certificateChainFile());
+      PrivateKey key = PemFiles.readPrivateKey(tls.privateKeyFile());
       char[] password = randomPassword();
       KeyStore keys = KeyStore.getInstance("PKCS12");
       keys.load(null, null);
@@ -159,11 +153,7 @@ public final class ServerAssembly {
       ssl.setKeyStore(keys);
       ssl.setKeyStorePassword(new String(password));
       if (tls.clientCaFile().isPresent()) {
-        List<X509Certificate> cas =
-            PemReader.readCertificates(
-                read(tls.clientCaFile().get()),
-                "tls.clientCaFile " + tls.clientCaFile().get(),
-                ConnectionSecurityException.Reason.INVALID_CA_BUNDLE);
+        List<X509Certificate> cas = PemFiles.readCaBundle(tls.clientCaFile().get());
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         for (int i = 0; i < cas.size(); i++) {
