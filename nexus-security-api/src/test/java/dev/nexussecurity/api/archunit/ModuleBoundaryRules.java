@@ -7,7 +7,7 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsid
 import static com.tngtech.archunit.core.domain.properties.HasModifiers.Predicates.modifier;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noCodeUnits;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -97,13 +97,13 @@ public final class ModuleBoundaryRules {
   }
 
   /**
-   * Public methods of public classes outside {@code ..internal..} under {@code rootPackage} neither
-   * return nor take types from {@code ..internal..} packages, so the public API never exposes
-   * implementation detail.
+   * Public methods and constructors of public classes outside {@code ..internal..} under {@code
+   * rootPackage} neither return nor take types from {@code ..internal..} packages, so the public
+   * API never exposes implementation detail.
    */
   public static ArchRule publicApiExposesNoInternalTypes(String rootPackage) {
     DescribedPredicate<JavaClass> internal = resideInAPackage("..internal..");
-    return noMethods()
+    return noCodeUnits()
         .that()
         .arePublic()
         .and()
