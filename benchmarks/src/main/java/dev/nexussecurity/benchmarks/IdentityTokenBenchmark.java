@@ -34,8 +34,13 @@ import org.openjdk.jmh.annotations.State;
  * target and allowlist), each against the raw Tink Ed25519 operation on a message of the same
  * length as baseline.
  *
- * <p>This harness reads core's internal token classes directly: it is an unpublished measurement
- * tool, and the token path is not public API.
+ * <p><b>Temporary exception to the module boundaries.</b> This harness drives core's internal token
+ * classes ({@code core.internal.identity}) directly, because no public API issues or checks a token
+ * on its own (tokens are issued and checked inside the interceptors that {@code NexusSecurity}
+ * installs); {@code BenchmarksArchitectureTest} lists it as the one justified user of another
+ * module's internals. The token classes are being rewritten; when they are, this benchmark is
+ * rewritten with them and the exception goes. Its benchmark methods return public types only, so
+ * the code JMH generates from them stays free of internals.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -137,8 +142,8 @@ public class IdentityTokenBenchmark {
 
   /** Shared-secret MAC mode, handler side: every check made before the input is decoded. */
   @Benchmark
-  public Verdict verifyMacTokenBeforeDecode() {
-    return macCheck();
+  public ReasonCode verifyMacTokenBeforeDecode() {
+    return macCheck().getReason();
   }
 
   private Verdict check() {
@@ -160,8 +165,8 @@ public class IdentityTokenBenchmark {
 
   /** Handler side: every check made before the input is decoded. */
   @Benchmark
-  public Verdict verifyTokenBeforeDecode() {
-    return check();
+  public ReasonCode verifyTokenBeforeDecode() {
+    return check().getReason();
   }
 
   /** Baseline for {@link #verifyTokenBeforeDecode}: the Ed25519 verification alone. */

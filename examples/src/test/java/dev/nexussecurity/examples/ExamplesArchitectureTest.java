@@ -2,42 +2,45 @@ package dev.nexussecurity.examples;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import org.junit.jupiter.api.Test;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import dev.nexussecurity.api.archunit.ModuleBoundaryRules;
+import java.util.Map;
 
 /** Code users copy uses the public API only. */
+@AnalyzeClasses(
+    packages = "dev.nexussecurity.examples",
+    importOptions = ImportOption.DoNotIncludeTests.class)
 class ExamplesArchitectureTest {
-  private static final JavaClasses EXAMPLES =
-      new ClassFileImporter()
-          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-          .importPackages("dev.nexussecurity.examples");
 
-  @Test
-  void examples_useNoInternalPackageOfTheLibrary() {
-    noClasses()
-        .that()
-        .resideInAPackage("dev.nexussecurity.examples..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(
-            "dev.nexussecurity.core.internal..",
-            "dev.nexussecurity.codec.tink.internal..",
-            "dev.nexussecurity.testing.internal..",
-            "io.temporal.internal..")
-        .check(EXAMPLES);
-  }
+  @ArchTest
+  static final ArchRule usesNoForeignInternalPackages =
+      ModuleBoundaryRules.noForeignInternalPackages("dev.nexussecurity.examples", Map.of());
 
-  @Test
-  void workflowAndServiceCode_doesNotDependOnTheTestFixturesOrTheDemo() {
-    noClasses()
-        .that()
-        .resideInAnyPackage(
-            "dev.nexussecurity.examples.orders..", "dev.nexussecurity.examples.payments..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage("dev.nexussecurity.testing..", "dev.nexussecurity.examples")
-        .check(EXAMPLES);
-  }
+  @ArchTest
+  static final ArchRule usesNoSharedInternalHelpers =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.nexussecurity.examples..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage(ModuleBoundaryRules.SHARED_INTERNAL_PACKAGE + "..")
+          .because(
+              "the project's shared helpers are internal to the library, and users copy this code");
+
+  @ArchTest
+  static final ArchRule publicApiExposesNoInternalTypes =
+      ModuleBoundaryRules.publicApiExposesNoInternalTypes("dev.nexussecurity.examples");
+
+  @ArchTest
+  static final ArchRule workflowAndServiceCode_doesNotDependOnTheTestFixturesOrTheDemo =
+      noClasses()
+          .that()
+          .resideInAnyPackage(
+              "dev.nexussecurity.examples.orders..", "dev.nexussecurity.examples.payments..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("dev.nexussecurity.testing..", "dev.nexussecurity.examples");
 }

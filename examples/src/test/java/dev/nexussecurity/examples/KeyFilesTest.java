@@ -7,6 +7,7 @@ import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.aead.AeadConfig2026;
+import com.google.crypto.tink.signature.SignatureConfig2026;
 import com.google.crypto.tink.signature.SignaturePrivateKey;
 import dev.nexussecurity.codec.tink.KeysetLoadException;
 import dev.nexussecurity.codec.tink.tools.InsecureFakeKmsClient;
@@ -60,7 +61,7 @@ class KeyFilesTest {
     Files.writeString(
         publicFile,
         TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(
-            privateKeyset.getPublicKeysetHandle()));
+            privateKeyset.getPublicKeysetHandle(), SignatureConfig2026.get()));
     WorkerSettings settings =
         DevKeysTest.callerSettings(keys, "orders").toBuilder()
             .setSigningKeysetFile(publicFile)
@@ -116,7 +117,7 @@ class KeyFilesTest {
     Files.writeString(
         signing,
         TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(
-            signingKeyset, kms.getAead(keyUri), new byte[0]));
+            signingKeyset, kms.getAead(keyUri), new byte[0], SignatureConfig2026.get()));
     Files.writeString(
         payload,
         TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(

@@ -21,6 +21,7 @@ import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.signature.Ed25519PrivateKey;
 import com.google.crypto.tink.signature.PredefinedSignatureParameters;
+import com.google.crypto.tink.signature.SignatureConfig2026;
 import dev.nexussecurity.api.AccessDecisionEvent.Side;
 import dev.nexussecurity.api.ReasonCode;
 import dev.nexussecurity.it.support.CallerProfile;
@@ -74,7 +75,8 @@ class NoSecretsInLogsTest {
 
   @Test
   void allowedAndDeniedCalls_logNeitherTokensNorKeyMaterial() throws Exception {
-    KeysetHandle attackerKey = KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519);
+    KeysetHandle attackerKey =
+        KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519, SignatureConfig2026.get());
     // Every token NexusSecurity issued and every (tampered) token actually sent.
     List<String> tokens = new ArrayList<>();
     List<Throwable> callerFailures = new ArrayList<>();

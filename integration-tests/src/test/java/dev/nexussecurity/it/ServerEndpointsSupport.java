@@ -3,6 +3,7 @@ package dev.nexussecurity.it;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.signature.PredefinedSignatureParameters;
 import com.google.crypto.tink.signature.SignatureConfig;
+import com.google.crypto.tink.signature.SignatureConfig2026;
 import com.google.protobuf.ByteString;
 import dev.nexussecurity.api.NexusEndpoint;
 import io.temporal.api.common.v1.Payload;
@@ -25,7 +26,8 @@ final class ServerEndpointsSupport {
   static KeysetHandle newSigningKeyset() {
     try {
       SignatureConfig.register();
-      return KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519);
+      return KeysetHandle.generateNew(
+          PredefinedSignatureParameters.ED25519, SignatureConfig2026.get());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.signature.PredefinedSignatureParameters;
+import com.google.crypto.tink.signature.SignatureConfig2026;
 import dev.nexussecurity.api.AccessDecisionEvent;
 import dev.nexussecurity.api.AccessDecisionEvent.Action;
 import dev.nexussecurity.api.AccessDecisionEvent.Side;
@@ -124,7 +125,8 @@ class TokenAttacksTest {
   }
 
   private static KeysetHandle freshEd25519Key() throws Exception {
-    return KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519);
+    return KeysetHandle.generateNew(
+        PredefinedSignatureParameters.ED25519, SignatureConfig2026.get());
   }
 
   // Control ----------------------------------------------------------------------------------

@@ -7,7 +7,10 @@ import com.tngtech.archunit.lang.ArchRule;
 import dev.nexussecurity.api.archunit.ModuleBoundaryRules;
 import java.util.Map;
 
-/** Module boundaries of nexus-security-api: the shared contract depends on the JDK only. */
+/**
+ * Module boundaries of nexus-security-api: the shared contract depends on the JDK only, and its
+ * public API exposes none of the project's shared internal helpers.
+ */
 @AnalyzeClasses(
     packages = "dev.nexussecurity.api",
     importOptions = ImportOption.DoNotIncludeTests.class)
@@ -20,4 +23,8 @@ class ApiArchitectureTest {
   @ArchTest
   static final ArchRule usesNoInternalPackages =
       ModuleBoundaryRules.noForeignInternalPackages("dev.nexussecurity.api", Map.of());
+
+  @ArchTest
+  static final ArchRule publicApiExposesNoInternalTypes =
+      ModuleBoundaryRules.publicApiExposesNoInternalTypes("dev.nexussecurity.api");
 }

@@ -30,7 +30,8 @@ class AccessDenialsTest {
         new RuntimeException(
             new HandlerException(
                 HandlerException.ErrorType.UNAUTHORIZED,
-                "handler error: nexus-security DENIED [CALLER_NOT_ALLOWED] start of a/b"));
+                "handler error: nexus-security DENIED [CALLER_NOT_ALLOWED] start of a/b",
+                (Throwable) null));
     assertThat(AccessDenials.reasonOf(chain)).contains(ReasonCode.CALLER_NOT_ALLOWED);
   }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.signature.PredefinedSignatureParameters;
 import com.google.crypto.tink.signature.SignatureConfig;
+import com.google.crypto.tink.signature.SignatureConfig2026;
 import dev.nexussecurity.api.AccessDecision;
 import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.api.ReasonCode;
@@ -90,8 +91,10 @@ class CallerReplayTest {
   @BeforeAll
   static void keys() throws Exception {
     SignatureConfig.register();
-    key = KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519);
-    rotatedKey = KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519);
+    key =
+        KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519, SignatureConfig2026.get());
+    rotatedKey =
+        KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519, SignatureConfig2026.get());
   }
 
   static NexusEndpoint endpoint(String... allowed) {

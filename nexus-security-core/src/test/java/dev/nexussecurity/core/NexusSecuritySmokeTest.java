@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.signature.PredefinedSignatureParameters;
 import com.google.crypto.tink.signature.SignatureConfig;
+import com.google.crypto.tink.signature.SignatureConfig2026;
 import dev.nexussecurity.api.AccessDecisionEvent;
 import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.api.ReasonCode;
@@ -95,7 +96,8 @@ class NexusSecuritySmokeTest {
   @BeforeAll
   static void keys() throws Exception {
     SignatureConfig.register();
-    key = KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519);
+    key =
+        KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519, SignatureConfig2026.get());
   }
 
   @AfterEach
@@ -196,7 +198,8 @@ class NexusSecuritySmokeTest {
     com.google.crypto.tink.mac.MacConfig.register();
     KeysetHandle mac =
         KeysetHandle.generateNew(
-            com.google.crypto.tink.mac.PredefinedMacParameters.HMAC_SHA256_256BITTAG);
+            com.google.crypto.tink.mac.PredefinedMacParameters.HMAC_SHA256_256BITTAG,
+            com.google.crypto.tink.mac.MacConfig2026.get());
     WorkflowClient client =
         start(
             new MapRegistry().put(endpoint("ep-mac", NS)),

@@ -3,6 +3,7 @@ package dev.nexussecurity.it.support;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.signature.PredefinedSignatureParameters;
 import com.google.crypto.tink.signature.SignatureConfig;
+import com.google.crypto.tink.signature.SignatureConfig2026;
 import dev.nexussecurity.core.NexusSecurity;
 import dev.nexussecurity.core.NexusSecurityOptions;
 import dev.nexussecurity.core.TrustStore;
@@ -57,8 +58,12 @@ public final class ConverterTestBed implements AutoCloseable {
     SignatureConfig.register();
     signingKeys =
         Map.of(
-            CALLER_NS, KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519),
-            HANDLER_NS, KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519));
+            CALLER_NS,
+                KeysetHandle.generateNew(
+                    PredefinedSignatureParameters.ED25519, SignatureConfig2026.get()),
+            HANDLER_NS,
+                KeysetHandle.generateNew(
+                    PredefinedSignatureParameters.ED25519, SignatureConfig2026.get()));
     trust =
         TrustStore.newBuilder()
             .addNamespace(CALLER_NS, signingKeys.get(CALLER_NS).getPublicKeysetHandle())

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.signature.PredefinedSignatureParameters;
 import com.google.crypto.tink.signature.SignatureConfig;
+import com.google.crypto.tink.signature.SignatureConfig2026;
 import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.core.NexusSecurity;
 import dev.nexussecurity.core.NexusSecurityOptions;
@@ -104,7 +105,8 @@ public final class SecurityTestBed implements AutoCloseable {
   }
 
   private static KeysetHandle newSigningKey() throws GeneralSecurityException {
-    return KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519);
+    return KeysetHandle.generateNew(
+        PredefinedSignatureParameters.ED25519, SignatureConfig2026.get());
   }
 
   private NexusSecurityOptions.Builder options(String namespace) {

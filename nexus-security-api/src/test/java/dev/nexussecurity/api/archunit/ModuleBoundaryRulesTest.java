@@ -59,13 +59,14 @@ class ModuleBoundaryRulesTest {
   }
 
   @Test
-  void publicApiExposesNoInternalTypes_reportsOnlyThePublicMethod() {
+  void publicApiExposesNoInternalTypes_reportsOnlyThePublicMethodAndConstructor() {
     EvaluationResult result =
         ModuleBoundaryRules.publicApiExposesNoInternalTypes(FIXTURE + ".mine").evaluate(CLASSES);
 
     assertThat(result.hasViolation()).isTrue();
     assertThat(result.getFailureReport().getDetails())
-        .isNotEmpty()
-        .allSatisfy(line -> assertThat(line).contains("ExposesOwnInternal.accept("));
+        .hasSize(2)
+        .anySatisfy(line -> assertThat(line).contains("ExposesOwnInternal.accept("))
+        .anySatisfy(line -> assertThat(line).contains("ExposesOwnInternal.<init>("));
   }
 }

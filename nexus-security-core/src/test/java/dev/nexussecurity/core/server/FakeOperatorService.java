@@ -295,11 +295,17 @@ public final class FakeOperatorService extends OperatorServiceGrpc.OperatorServi
   }
 
   @Override
-  public void close() throws Exception {
-    stubs.shutdownNow();
-    stubs.awaitTermination(5, TimeUnit.SECONDS);
-    channel.shutdownNow();
-    server.shutdownNow();
-    server.awaitTermination(5, TimeUnit.SECONDS);
+  public void close() {
+    try {
+      stubs.shutdownNow();
+      stubs.awaitTermination(5, TimeUnit.SECONDS);
+      channel.shutdownNow();
+      server.shutdownNow();
+      server.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      channel.shutdownNow();
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
 }

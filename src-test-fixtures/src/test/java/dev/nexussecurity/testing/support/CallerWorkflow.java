@@ -10,6 +10,7 @@ import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Calls {@link GreetingService} on a given endpoint. */
 @WorkflowInterface
@@ -52,16 +53,15 @@ public interface CallerWorkflow {
     }
 
     private static String callAndCancel(GreetingService service, String argument) {
-      @SuppressWarnings("unchecked")
-      NexusOperationHandle<String>[] handle = new NexusOperationHandle[1];
+      AtomicReference<NexusOperationHandle<String>> handle = new AtomicReference<>();
       CancellationScope scope =
           Workflow.newCancellationScope(
-              () -> handle[0] = Workflow.startNexusOperation(service::waitForCancel, argument));
+              () -> handle.set(Workflow.startNexusOperation(service::waitForCancel, argument)));
       scope.run();
-      handle[0].getExecution().get(); // started: the handler workflow exists
+      handle.get().getExecution().get(); // started: the handler workflow exists
       scope.cancel();
       try {
-        return "completed: " + handle[0].getResult().get();
+        return "completed: " + handle.get().getResult().get();
       } catch (NexusOperationFailure e) {
         return "cancelled: " + e.getCause().getClass().getSimpleName();
       } catch (CanceledFailure e) {

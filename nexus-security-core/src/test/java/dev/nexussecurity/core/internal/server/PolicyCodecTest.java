@@ -13,7 +13,6 @@ import io.temporal.api.nexus.v1.EndpointSpec;
 import io.temporal.api.nexus.v1.EndpointTarget;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -54,8 +53,7 @@ class PolicyCodecTest {
 
   static Payload payload(JsonNode metadata, String data) {
     Payload.Builder p = Payload.newBuilder().setData(ByteString.copyFromUtf8(data));
-    for (Iterator<Map.Entry<String, JsonNode>> it = metadata.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : metadata.properties()) {
       p.putMetadata(e.getKey(), ByteString.copyFromUtf8(e.getValue().asText()));
     }
     return p.build();

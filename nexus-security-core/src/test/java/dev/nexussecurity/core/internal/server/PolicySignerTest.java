@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.aead.AeadConfig2026;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,8 @@ class PolicySignerTest {
   @Test
   void aeadKeyset_isRefused() throws Exception {
     AeadConfig.register();
-    KeysetHandle aead = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
+    KeysetHandle aead =
+        KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM, AeadConfig2026.get());
     assertThatThrownBy(() -> PolicySigner.fromPrivateKeyset(aead))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not a private signature key")

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.crypto.tink.KeyStatus;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.aead.AeadConfig2026;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.crypto.tink.signature.Ed25519Parameters;
 import com.google.crypto.tink.signature.PredefinedSignatureParameters;
+import com.google.crypto.tink.signature.SignatureConfig2026;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +33,8 @@ class PolicyVerifierTest {
 
   @Test
   void symmetricKeyset_isRefused() throws Exception {
-    KeysetHandle aead = KeysetHandle.generateNew(PredefinedAeadParameters.AES128_GCM);
+    KeysetHandle aead =
+        KeysetHandle.generateNew(PredefinedAeadParameters.AES128_GCM, AeadConfig2026.get());
     assertThatThrownBy(() -> PolicyVerifier.fromPublicKeyset(aead))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("only public signature keys");
@@ -85,7 +88,9 @@ class PolicyVerifierTest {
   @Test
   void rawKey_verifiesItsOwnSignatures_andReportsNoKeyId() throws Exception {
     KeysetHandle raw =
-        KeysetHandle.generateNew(Ed25519Parameters.create(Ed25519Parameters.Variant.NO_PREFIX));
+        KeysetHandle.generateNew(
+            Ed25519Parameters.create(Ed25519Parameters.Variant.NO_PREFIX),
+            SignatureConfig2026.get());
     PolicySigner signer = PolicySigner.fromPrivateKeyset(raw);
     assertThat(signer.getPrimaryKeyId()).isNull();
     PolicyVerifier verifier = PolicyVerifier.fromPublicKeyset(raw.getPublicKeysetHandle());

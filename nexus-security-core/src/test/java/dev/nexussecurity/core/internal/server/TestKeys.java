@@ -4,6 +4,7 @@ import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.signature.SignatureConfig;
+import com.google.crypto.tink.signature.SignatureConfig2026;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -48,7 +49,8 @@ public final class TestKeys {
   private static KeysetHandle load(String name) {
     try {
       SignatureConfig.register();
-      return TinkJsonProtoKeysetFormat.parseKeyset(resource(name), InsecureSecretKeyAccess.get());
+      return TinkJsonProtoKeysetFormat.parseKeyset(
+          resource(name), SignatureConfig2026.get(), InsecureSecretKeyAccess.get());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
