@@ -65,7 +65,10 @@ import java.util.concurrent.TimeUnit;
  * and at most 200 characters; worker target with a non-blank namespace; task queue non-empty, at
  * most 1000 bytes, not under {@code /_sys/}; description at most 20,000 bytes). (The stock embedded
  * store loses an endpoint's name on an update that keeps it, after which scheduling on it fails;
- * that is repaired here.) All other calls are the stock embedded server's.
+ * that is repaired here.) A workflow task that asks to cancel a Nexus operation which has already
+ * completed fails, as on a real server, and a new one is scheduled (the stock embedded server loses
+ * such a task and the workflow waits forever; the pattern "take the first of several operations,
+ * cancel the rest" runs into it). All other calls are the stock embedded server's.
  *
  * <p><b>Where it differs from a real server.</b> A routed Nexus task may wait a little longer
  * before a handler gets it, and idle re-targeted pollers cost some CPU (see the module README for

@@ -1,20 +1,36 @@
 package dev.nexussecurity.testing.internal;
 
+import com.google.protobuf.ByteString;
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
+import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.temporal.api.command.v1.Command;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.CommandType;
+import io.temporal.api.enums.v1.WorkflowTaskFailedCause;
+import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.operatorservice.v1.OperatorServiceGrpc;
+import io.temporal.api.workflow.v1.PendingNexusOperationInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import io.temporal.api.workflowservice.v1.RespondNexusTaskCompletedRequest;
+import io.temporal.api.workflowservice.v1.RespondNexusTaskCompletedResponse;
+import io.temporal.api.workflowservice.v1.RespondNexusTaskFailedRequest;
+import io.temporal.api.workflowservice.v1.RespondNexusTaskFailedResponse;
 import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest;
 import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedResponse;
+import io.temporal.api.workflowservice.v1.RespondWorkflowTaskFailedRequest;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
 // Internal classes of temporal-test-server / temporal-serviceclient, PINNED to temporal-testing
 // 1.38.0:
@@ -24,17 +40,24 @@ import io.temporal.internal.testservice.GRPCServerHelper;
 import io.temporal.internal.testservice.InProcessGRPCServer;
 import io.temporal.internal.testservice.TestServicesStarter;
 import io.temporal.internal.testservice.TestWorkflowService;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 
 /**
@@ -208,50 +231,179 @@ public final class InProcessTemporalServer implements AutoCloseable {
   }
 
   /**
-   * The embedded WorkflowService with PollNexusTaskQueue served by the router, and
-   * RespondWorkflowTaskCompleted (where Nexus operations are scheduled and their endpoint looked up
-   * by name) run under the endpoint service's schedule lock.
+   * The embedded WorkflowService with PollNexusTaskQueue served by the router, and the calls that
+   * decide a Nexus operation's outcome checked against each other:
+   *
+   * <ul>
+   *   <li>RespondWorkflowTaskCompleted (where Nexus operations are scheduled and their endpoint
+   *       looked up by name, cancels are requested, and a handler workflow's end completes the
+   *       operation that started it) runs under the endpoint service's schedule lock;
+   *   <li>a completion that asks to cancel a Nexus operation is checked first, and fails its
+   *       workflow task as on a real server when the operation is no longer pending ({@link
+   *       StaleNexusCancels}). It holds the write side of an outcome lock from the check to the end
+   *       of the stock handler, so no operation completes in between; every other completion and
+   *       RespondNexusTaskCompleted and RespondNexusTaskFailed (where sync operations complete)
+   *       hold its read side. (Operation timeouts, which the server's timers fire, are not
+   *       covered.)
+   * </ul>
    */
   private static ServerServiceDefinition workflowService(
       TestWorkflowService stock, NexusPollRouter router, Lock scheduleLock) {
     ServerServiceDefinition original = stock.bindService();
-    String pollMethod = WorkflowServiceGrpc.getPollNexusTaskQueueMethod().getFullMethodName();
-    String completeMethod =
-        WorkflowServiceGrpc.getRespondWorkflowTaskCompletedMethod().getFullMethodName();
+    ReadWriteLock outcomes = new ReentrantReadWriteLock();
+    Map<String, ServerMethodDefinition<?, ?>> replacements = new HashMap<>();
+    replace(
+        replacements,
+        WorkflowServiceGrpc.getPollNexusTaskQueueMethod(),
+        ServerCalls.asyncUnaryCall(router::pollNexusTaskQueue));
+    replace(
+        replacements,
+        WorkflowServiceGrpc.getRespondWorkflowTaskCompletedMethod(),
+        ServerCalls.asyncUnaryCall(
+            (RespondWorkflowTaskCompletedRequest request,
+                StreamObserver<RespondWorkflowTaskCompletedResponse> observer) -> {
+              boolean cancels = StaleNexusCancels.requestsCancel(request.getCommandsList());
+              Lock outcome = cancels ? outcomes.writeLock() : outcomes.readLock();
+              outcome.lock();
+              try {
+                Optional<StatusRuntimeException> refused =
+                    cancels ? failIfStaleCancel(stock, request) : Optional.empty();
+                if (refused.isPresent()) {
+                  observer.onError(refused.get());
+                  return;
+                }
+                underLock(
+                    scheduleLock, () -> stock.respondWorkflowTaskCompleted(request, observer));
+              } finally {
+                outcome.unlock();
+              }
+              hintNexusCommands(request, router);
+            }));
+    replace(
+        replacements,
+        WorkflowServiceGrpc.getRespondNexusTaskCompletedMethod(),
+        ServerCalls.asyncUnaryCall(
+            (RespondNexusTaskCompletedRequest request,
+                StreamObserver<RespondNexusTaskCompletedResponse> observer) ->
+                underLock(
+                    outcomes.readLock(),
+                    () -> stock.respondNexusTaskCompleted(request, observer))));
+    replace(
+        replacements,
+        WorkflowServiceGrpc.getRespondNexusTaskFailedMethod(),
+        ServerCalls.asyncUnaryCall(
+            (RespondNexusTaskFailedRequest request,
+                StreamObserver<RespondNexusTaskFailedResponse> observer) ->
+                underLock(
+                    outcomes.readLock(), () -> stock.respondNexusTaskFailed(request, observer))));
+
     ServerServiceDefinition.Builder builder =
         ServerServiceDefinition.builder(original.getServiceDescriptor());
     int replaced = 0;
     for (ServerMethodDefinition<?, ?> method : original.getMethods()) {
-      String name = method.getMethodDescriptor().getFullMethodName();
-      if (name.equals(pollMethod)) {
-        builder.addMethod(
-            WorkflowServiceGrpc.getPollNexusTaskQueueMethod(),
-            ServerCalls.asyncUnaryCall(router::pollNexusTaskQueue));
-        replaced++;
-      } else if (name.equals(completeMethod)) {
-        builder.addMethod(
-            WorkflowServiceGrpc.getRespondWorkflowTaskCompletedMethod(),
-            ServerCalls.asyncUnaryCall(
-                (RespondWorkflowTaskCompletedRequest request,
-                    StreamObserver<RespondWorkflowTaskCompletedResponse> observer) -> {
-                  scheduleLock.lock();
-                  try {
-                    stock.respondWorkflowTaskCompleted(request, observer);
-                  } finally {
-                    scheduleLock.unlock();
-                  }
-                  hintNexusCommands(request, router);
-                }));
+      ServerMethodDefinition<?, ?> replacement =
+          replacements.get(method.getMethodDescriptor().getFullMethodName());
+      if (replacement != null) {
+        builder.addMethod(replacement);
         replaced++;
       } else {
         builder.addMethod(method);
       }
     }
-    if (replaced != 2) {
+    if (replaced != replacements.size()) {
       throw new IllegalStateException(
-          "WorkflowService lacks " + pollMethod + " or " + completeMethod);
+          "WorkflowService lacks one of " + replacements.keySet() + "; pinned to 1.38.0");
     }
     return builder.build();
+  }
+
+  private static <Q, R> void replace(
+      Map<String, ServerMethodDefinition<?, ?>> replacements,
+      MethodDescriptor<Q, R> method,
+      ServerCallHandler<Q, R> handler) {
+    replacements.put(method.getFullMethodName(), ServerMethodDefinition.create(method, handler));
+  }
+
+  private static void underLock(Lock lock, Runnable call) {
+    lock.lock();
+    try {
+      call.run();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * If {@code request} asks to cancel a Nexus operation that is no longer pending, fails its
+   * workflow task (so a new one, with the operation's outcome in its history, is scheduled) and
+   * returns the error for the worker, as a real server does. The stock server would instead leave
+   * the workflow without a workflow task forever. Call under the write side of the outcome lock.
+   */
+  private static Optional<StatusRuntimeException> failIfStaleCancel(
+      TestWorkflowService stock, RespondWorkflowTaskCompletedRequest request) {
+    Optional<ExecutionRef> execution = executionOf(request.getTaskToken());
+    if (execution.isEmpty()) {
+      return Optional.empty(); // not a token of this server: the stock handler answers
+    }
+    String namespace = execution.get().namespace();
+    List<Long> pending = new ArrayList<>();
+    try {
+      DescribeWorkflowExecutionResponse description =
+          InJvmCalls.unary(
+              stock::describeWorkflowExecution,
+              DescribeWorkflowExecutionRequest.newBuilder()
+                  .setNamespace(namespace)
+                  .setExecution(execution.get().execution())
+                  .build());
+      for (PendingNexusOperationInfo operation : description.getPendingNexusOperationsList()) {
+        pending.add(operation.getScheduledEventId());
+      }
+    } catch (StatusRuntimeException e) {
+      return Optional.empty(); // closed or unknown workflow: the stock handler answers
+    }
+    OptionalLong stale = StaleNexusCancels.firstStale(request.getCommandsList(), pending);
+    if (stale.isEmpty()) {
+      return Optional.empty();
+    }
+    String message = StaleNexusCancels.message(stale.getAsLong());
+    InJvmCalls.unary(
+        stock::respondWorkflowTaskFailed,
+        RespondWorkflowTaskFailedRequest.newBuilder()
+            .setTaskToken(request.getTaskToken())
+            .setNamespace(namespace)
+            .setIdentity(request.getIdentity())
+            .setCause(
+                WorkflowTaskFailedCause
+                    .WORKFLOW_TASK_FAILED_CAUSE_BAD_REQUEST_CANCEL_NEXUS_OPERATION_ATTRIBUTES)
+            .setFailure(Failure.newBuilder().setMessage(message).setSource("EmbeddedTemporal"))
+            .build());
+    return Optional.of(Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException());
+  }
+
+  /** A workflow execution and its namespace. */
+  record ExecutionRef(String namespace, WorkflowExecution execution) {}
+
+  /**
+   * Reads the namespace and execution from a workflow task token of the temporal-testing 1.38.0
+   * server ({@code WorkflowTaskToken}: namespace, workflow id and run id as modified UTF-8, then
+   * the history size as an int); empty if {@code token} is not of that form.
+   */
+  static Optional<ExecutionRef> executionOf(ByteString token) {
+    try (DataInputStream in = new DataInputStream(token.newInput())) {
+      String namespace = in.readUTF();
+      String workflowId = in.readUTF();
+      String runId = in.available() > Integer.BYTES ? in.readUTF() : "";
+      in.readInt();
+      if (in.available() != 0 || namespace.isEmpty() || workflowId.isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          new ExecutionRef(
+              namespace,
+              WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId).build()));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   /** Tells the router where the Nexus tasks of a just-completed workflow task wait. */
