@@ -1,5 +1,6 @@
 package dev.nexussecurity.core.internal.registry;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -8,7 +9,6 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.nexussecurity.api.EndpointValidationException;
@@ -66,15 +66,59 @@ public final class RegistryJson {
   private RegistryJson() {}
 
   private static DefaultPrettyPrinter prettyPrinter() {
-    DefaultIndenter newlineIndent = new DefaultIndenter("  ", "\n");
-    Separators separators =
-        Separators.createDefaultInstance()
-            .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-            .withObjectEmptySeparator("")
-            .withArrayEmptySeparator("");
-    return new DefaultPrettyPrinter(separators)
-        .withObjectIndenter(newlineIndent)
-        .withArrayIndenter(newlineIndent);
+    return new RegistryPrettyPrinter();
+  }
+
+  /**
+   * Two-space indentation with {@code \n}, {@code "name": value}, and {@code {}} and {@code []} for
+   * empty containers. Written against the API of Jackson 2.15 (the version Temporal's SDK brings)
+   * so that the output is the same on every Jackson 2.x from 2.15 on; {@code Separators.Spacing},
+   * which would say the same, exists only since 2.16.
+   */
+  static final class RegistryPrettyPrinter extends DefaultPrettyPrinter {
+    private static final long serialVersionUID = 1L;
+
+    RegistryPrettyPrinter() {
+      DefaultIndenter newlineIndent = new DefaultIndenter("  ", "\n");
+      _objectIndenter = newlineIndent;
+      _arrayIndenter = newlineIndent;
+    }
+
+    private RegistryPrettyPrinter(RegistryPrettyPrinter base) {
+      super(base);
+    }
+
+    @Override
+    public RegistryPrettyPrinter createInstance() {
+      return new RegistryPrettyPrinter(this);
+    }
+
+    @Override
+    public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
+      g.writeRaw(": ");
+    }
+
+    @Override
+    public void writeEndObject(JsonGenerator g, int nrOfEntries) throws IOException {
+      if (!_objectIndenter.isInline()) {
+        --_nesting;
+      }
+      if (nrOfEntries > 0) {
+        _objectIndenter.writeIndentation(g, _nesting);
+      }
+      g.writeRaw('}');
+    }
+
+    @Override
+    public void writeEndArray(JsonGenerator g, int nrOfValues) throws IOException {
+      if (!_arrayIndenter.isInline()) {
+        --_nesting;
+      }
+      if (nrOfValues > 0) {
+        _arrayIndenter.writeIndentation(g, _nesting);
+      }
+      g.writeRaw(']');
+    }
   }
 
   /**
