@@ -1,0 +1,152 @@
+package com.example.shop;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.crypto.tink.KeysetHandle;
+import dev.nexussecurity.codec.tink.KeysetSource;
+import dev.nexussecurity.codec.tink.TinkPayloadCodec;
+import dev.nexussecurity.core.InMemoryEndpointRegistry;
+import dev.nexussecurity.core.NexusSecurity;
+import dev.nexussecurity.core.NexusSecurityOptions;
+import dev.nexussecurity.core.TrustStore;
+import dev.nexussecurity.testing.EmbeddedTemporal;
+import dev.nexussecurity.testing.NexusSecurityAssertions;
+import dev.nexussecurity.testing.TestKeys;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.common.converter.CodecDataConverter;
+import io.temporal.common.converter.DataConverter;
+import io.temporal.common.converter.DefaultDataConverter;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a new user does after the README's "Install" section: load a registry file, build the codec
+ * and NexusSecurity for a caller and a handler namespace, and make one Nexus call on the embedded
+ * server, with nothing but the installed artifacts and the README's XML.
+ */
+class ConsumerTest {
+  @TempDir Path dir;
+
+  @Test
+  void theBomsVersions_reachThisProject() throws Exception {
+    assertEquals(
+        System.getProperty("expected.jackson.version"),
+        versionOf(ObjectMapper.class, "jackson-databind"));
+    assertEquals(
+        System.getProperty("expected.protobuf.version"),
+        versionOf(Message.class, "protobuf-java"));
+    assertEquals(
+        System.getProperty("expected.protobuf.version"),
+        versionOf(JsonFormat.class, "protobuf-java-util"));
+  }
+
+  @Test
+  void registryFileCodecAndNexusSecurity_oneNexusCall_isAllowedAndEncrypted() throws Exception {
+    Path registryFile = dir.resolve("registry.json");
+    try (InputStream in = ConsumerTest.class.getResourceAsStream("/registry.json")) {
+      Files.copy(in, registryFile);
+    }
+    InMemoryEndpointRegistry registry =
+        InMemoryEndpointRegistry.newBuilder().loadFrom(registryFile).build();
+    Path saved = dir.resolve("saved.json");
+    registry.saveTo(saved);
+    assertArrayEquals(Files.readAllBytes(registryFile), Files.readAllBytes(saved));
+
+    TestKeys keys = TestKeys.random();
+    TinkPayloadCodec codec =
+        TinkPayloadCodec.newBuilder()
+            .setKeysetSource(KeysetSource.fromKeysetHandle(keys.getPayloadKeyset("shop")))
+            .setKeysetName("shop")
+            .build();
+    DataConverter converter =
+        new CodecDataConverter(DefaultDataConverter.newDefaultInstance(), List.of(codec));
+    KeysetHandle shopSigning = keys.getSigningKeyset("shop");
+    TrustStore trustStore =
+        TrustStore.newBuilder()
+            .addNamespace("shop", shopSigning.getPublicKeysetHandle())
+            .build();
+    NexusSecurity shop =
+        NexusSecurity.newInstance(
+            NexusSecurityOptions.newBuilder()
+                .setNamespace("shop")
+                .setRegistry(registry)
+                .setDataConverter(converter)
+                .setSigningKeyset(shopSigning)
+                .setTrustStore(trustStore)
+                .build());
+    NexusSecurity inventory =
+        NexusSecurity.newInstance(
+            NexusSecurityOptions.newBuilder()
+                .setNamespace("inventory")
+                .setRegistry(registry)
+                .setDataConverter(converter)
+                .setTrustStore(trustStore)
+                .build());
+
+    try (EmbeddedTemporal temporal = EmbeddedTemporal.newBuilder().start()) {
+      temporal.createNexusEndpoint("inventory", "inventory", "inventory-nexus");
+
+      WorkerFactory handlerFactory =
+          temporal.newWorkerFactory(
+              temporal.newWorkflowClient("inventory", converter),
+              WorkerFactoryOptions.newBuilder()
+                  .setWorkerInterceptors(inventory.getWorkerInterceptor())
+                  .build());
+      Worker handler = handlerFactory.newWorker("inventory-nexus");
+      handler.registerNexusServiceImplementation(new InventoryServiceImpl());
+
+      WorkflowClient shopClient = temporal.newWorkflowClient("shop", converter);
+      WorkerFactory callerFactory =
+          temporal.newWorkerFactory(
+              shopClient,
+              WorkerFactoryOptions.newBuilder()
+                  .setWorkerInterceptors(shop.getWorkerInterceptor())
+                  .build());
+      callerFactory
+          .newWorker("checkout")
+          .registerWorkflowImplementationTypes(CheckoutWorkflow.Impl.class);
+      handlerFactory.start();
+      callerFactory.start();
+
+      String result =
+          shopClient
+              .newWorkflowStub(
+                  CheckoutWorkflow.class,
+                  WorkflowOptions.newBuilder()
+                      .setTaskQueue("checkout")
+                      .setWorkflowId("checkout-apple")
+                      .build())
+              .checkout("apple");
+
+      assertEquals("reserved apple in inventory", result);
+      assertTrue(NexusSecurityAssertions.assertAllPayloadsEncrypted(temporal, "shop") > 0);
+    }
+  }
+
+  /** The version of the jar {@code type} was loaded from, from the jar's file name. */
+  static String versionOf(Class<?> type, String artifactId) throws Exception {
+    String jar =
+        Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI())
+            .getFileName()
+            .toString();
+    String prefix = artifactId + "-";
+    if (!jar.startsWith(prefix) || !jar.endsWith(".jar")) {
+      throw new IllegalStateException(type + " was not loaded from a jar of " + artifactId);
+    }
+    return jar.substring(prefix.length(), jar.length() - ".jar".length());
+  }
+
+}
