@@ -17,12 +17,12 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs a caller worker (the {@code CheckoutWorkflow}) as its own process against any Temporal
- * server: a real cluster, Temporal Cloud, or {@link LocalServerMain}. The connection and the
- * namespace come from Temporal's client configuration (see {@link EnvConfigConnections}). With
- * {@code --checkout ORDER_ID} it runs one checkout, prints the result and exits (0 completed, 1
- * denied); otherwise it runs until stopped. With {@code --handler-payload-keyset FILE} it first
- * checks its DataConverter against one built from the handler's payload keyset, and refuses to
- * start on a mismatch.
+ * server: a real cluster, Temporal Cloud, or {@code dev.nexussecurity.testing.LocalTemporalServer}.
+ * The connection and the namespace come from Temporal's client configuration (see {@link
+ * EnvConfigConnections}). With {@code --checkout ORDER_ID} it runs one checkout, prints the result
+ * and exits (0 completed, 1 denied); otherwise it runs until stopped. With {@code
+ * --handler-payload-keyset FILE} it first checks its DataConverter against one built from the
+ * handler's payload keyset, and refuses to start on a mismatch.
  *
  * <pre>{@code
  * TEMPORAL_ADDRESS=127.0.0.1:7233 TEMPORAL_NAMESPACE=orders \

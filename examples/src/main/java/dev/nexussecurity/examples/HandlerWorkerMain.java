@@ -14,10 +14,10 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs the {@code payments} handler worker as its own process against any Temporal server: a real
- * cluster, Temporal Cloud, or {@link LocalServerMain}. The connection comes from Temporal's client
- * configuration (a TOML profile and {@code TEMPORAL_*} variables, see {@link
- * EnvConfigConnections}); the namespace must be the endpoint's target namespace, and the worker
- * polls the endpoint's target task queue, both from the registry file.
+ * cluster, Temporal Cloud, or {@code dev.nexussecurity.testing.LocalTemporalServer}. The connection
+ * comes from Temporal's client configuration (a TOML profile and {@code TEMPORAL_*} variables, see
+ * {@link EnvConfigConnections}); the namespace must be the endpoint's target namespace, and the
+ * worker polls the endpoint's target task queue, both from the registry file.
  *
  * <pre>{@code
  * TEMPORAL_ADDRESS=127.0.0.1:7233 TEMPORAL_NAMESPACE=payments \

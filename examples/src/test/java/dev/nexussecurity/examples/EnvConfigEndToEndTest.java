@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nexussecurity.api.ReasonCode;
 import dev.nexussecurity.examples.orders.CheckoutWorkflow.CheckoutResult;
+import dev.nexussecurity.testing.LocalTemporalServer;
 import io.temporal.envconfig.LoadClientConfigProfileOptions;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,12 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The per-process path end to end: the embedded server served on a loopback TCP port ({@link
- * LocalServerMain}), and the handler and caller mains connecting to it through Temporal's client
- * configuration, each with its own {@code TEMPORAL_*} environment, as separate processes would.
+ * LocalTemporalServer}, from the published test fixtures), and the handler and caller mains
+ * connecting to it through Temporal's client configuration, each with its own {@code TEMPORAL_*}
+ * environment, as separate processes would.
  */
 class EnvConfigEndToEndTest {
   @TempDir static Path dir;
-  private static LocalServerMain server;
+  private static LocalTemporalServer server;
   private static DevKeys keys;
   private static ConnectedWorker handler;
 
@@ -30,7 +32,9 @@ class EnvConfigEndToEndTest {
     keys =
         DevKeys.generate(
             dir.resolve("keys"), "payments", List.of("orders", "analytics"), "payments");
-    server = LocalServerMain.start(0, WorkerBootstrapTest.SAMPLE_REGISTRY);
+    server =
+        LocalTemporalServer.start(
+            List.of("--port", "0", "--registry", WorkerBootstrapTest.SAMPLE_REGISTRY.toString()));
     handler =
         HandlerWorkerMain.start(
             args(
@@ -60,7 +64,7 @@ class EnvConfigEndToEndTest {
 
   private static LoadClientConfigProfileOptions environment(String namespace) {
     return EnvConfigConnections.environmentOnly(
-        Map.of("TEMPORAL_ADDRESS", server.getAddress(), "TEMPORAL_NAMESPACE", namespace));
+        Map.of("TEMPORAL_ADDRESS", server.getTarget(), "TEMPORAL_NAMESPACE", namespace));
   }
 
   private static String[] callerArgs(String... more) {
@@ -78,8 +82,10 @@ class EnvConfigEndToEndTest {
 
   @Test
   void localServer_listensOnLoopbackOnly() {
-    assertThat(server.getAddress()).matches("(127\\.0\\.0\\.1|\\[::1\\]):\\d+");
-    assertThat(server.getEndpoints()).extracting(e -> e.getName()).containsExactly("payments");
+    assertThat(server.getTarget()).matches("(127\\.0\\.0\\.1|\\[::1\\]):\\d+");
+    assertThat(server.getEndpoints())
+        .extracting(e -> e.getSpec().getName())
+        .containsExactly("payments");
   }
 
   @Test
@@ -91,7 +97,7 @@ class EnvConfigEndToEndTest {
       assertThat(result.quote().quotedBy()).isEqualTo("payments");
       assertThat(result.receipt().chargedIn()).isEqualTo("payments");
       assertThat(CallerWorkerMain.describe(result)).startsWith("checkout tcp-order-1 completed");
-      assertThat(orders.getConnection().getOptions().getTarget()).isEqualTo(server.getAddress());
+      assertThat(orders.getConnection().getOptions().getTarget()).isEqualTo(server.getTarget());
     }
   }
 

@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -84,6 +86,13 @@ import java.util.concurrent.TimeUnit;
  * By default the server runs on wall-clock time like a real one. With {@link
  * Builder#setTimeSkipping setTimeSkipping(true)} it jumps to the next timer whenever no work is in
  * progress (no client needs to wait on a result for that, unlike {@code TestWorkflowEnvironment}).
+ *
+ * <h2>Workers in other processes</h2>
+ *
+ * With {@link Builder#setTcpPort} the server is also served over plaintext gRPC on a loopback port,
+ * so that worker processes, {@code temporal}-style mains ({@code -target-host 127.0.0.1:7233}) and
+ * Temporal's client configuration ({@code TEMPORAL_ADDRESS}) can reach it. {@link
+ * LocalTemporalServer} runs one from the command line.
  *
  * <h2>Lifecycle</h2>
  *
@@ -249,6 +258,25 @@ public final class EmbeddedTemporal implements AutoCloseable {
         .getEndpoint();
   }
 
+  /**
+   * The loopback TCP port the server serves on, if {@link Builder#setTcpPort} asked for one (the
+   * port actually bound, also when 0 was asked for).
+   */
+  public OptionalInt getTcpPort() {
+    return server.getTcpPort();
+  }
+
+  /**
+   * The address to give workers in other processes, {@code "127.0.0.1:<port>"}, if {@link
+   * Builder#setTcpPort} asked for a port.
+   */
+  public Optional<String> getTcpTarget() {
+    OptionalInt port = server.getTcpPort();
+    return port.isPresent()
+        ? Optional.of(InProcessTemporalServer.tcpAddress().getHostAddress() + ":" + port.getAsInt())
+        : Optional.empty();
+  }
+
   /** Whether the server skips time when idle. */
   public boolean isTimeSkipping() {
     return server.isTimeSkipping();
@@ -303,6 +331,8 @@ public final class EmbeddedTemporal implements AutoCloseable {
   public String toString() {
     return "EmbeddedTemporal{timeSkipping="
         + server.isTimeSkipping()
+        + ", tcpTarget="
+        + getTcpTarget().orElse("none")
         + ", pollSlice="
         + pollSlice
         + ", closed="
@@ -340,6 +370,7 @@ public final class EmbeddedTemporal implements AutoCloseable {
   public static final class Builder {
     private boolean timeSkipping;
     private Duration pollSlice = DEFAULT_POLL_SLICE;
+    private OptionalInt tcpPort = OptionalInt.empty();
 
     private Builder() {}
 
@@ -373,13 +404,32 @@ public final class EmbeddedTemporal implements AutoCloseable {
     }
 
     /**
+     * Also serves the server over plaintext gRPC on {@code 127.0.0.1:port}, for workers in other
+     * processes and tools that take an address ({@code TEMPORAL_ADDRESS}, {@code --address}, the
+     * samples' {@code -target-host}); default: in-process only. Loopback only: the embedded server
+     * checks no credentials.
+     *
+     * @param port 1 to 65535, or 0 for a free port chosen at start ({@link
+     *     EmbeddedTemporal#getTcpPort()} tells which)
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder setTcpPort(int port) {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("port must be 0 (any free port) to 65535, got " + port);
+      }
+      this.tcpPort = OptionalInt.of(port);
+      return this;
+    }
+
+    /**
      * Starts the server. If a step fails, everything acquired so far is released before the error
      * is thrown.
      */
     public EmbeddedTemporal start() {
       ResourceStack resources = new ResourceStack();
       try {
-        InProcessTemporalServer server = InProcessTemporalServer.start(timeSkipping, pollSlice);
+        InProcessTemporalServer server =
+            InProcessTemporalServer.start(timeSkipping, pollSlice, tcpPort);
         resources.push("in-process server", server::close);
 
         WorkflowServiceStubs workflowStubs =

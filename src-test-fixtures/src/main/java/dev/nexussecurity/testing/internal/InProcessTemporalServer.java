@@ -13,6 +13,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.temporal.api.command.v1.Command;
@@ -43,6 +44,8 @@ import io.temporal.internal.testservice.TestWorkflowService;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,6 +53,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -76,34 +80,50 @@ import java.util.function.Consumer;
 public final class InProcessTemporalServer implements AutoCloseable {
   private static final AtomicInteger SERVER_IDS = new AtomicInteger();
   private static final long TERMINATION_WAIT_SECONDS = 5;
+  private static final InetAddress LOOPBACK = loopbackV4();
 
   private final ResourceStack resources;
   private final ManagedChannel channel;
   private final NexusPollRouter router;
   private final NamespaceRecorder namespaces;
   private final boolean timeSkipping;
+  private final OptionalInt tcpPort;
 
   private InProcessTemporalServer(
       ResourceStack resources,
       ManagedChannel channel,
       NexusPollRouter router,
       NamespaceRecorder namespaces,
-      boolean timeSkipping) {
+      boolean timeSkipping,
+      OptionalInt tcpPort) {
     this.resources = resources;
     this.channel = channel;
     this.router = router;
     this.namespaces = namespaces;
     this.timeSkipping = timeSkipping;
+    this.tcpPort = tcpPort;
   }
 
   /**
-   * Starts a server.
+   * Starts a server reached through {@link #getChannel()} only.
    *
    * @param timeSkipping whether the server skips time whenever no work is in progress
    * @param pollSlice how long one inner poll of a re-targeted Nexus poll waits; positive
    */
   public static InProcessTemporalServer start(boolean timeSkipping, Duration pollSlice) {
-    return start(timeSkipping, pollSlice, step -> {});
+    return start(timeSkipping, pollSlice, OptionalInt.empty(), step -> {});
+  }
+
+  /**
+   * Starts a server reached through {@link #getChannel()} and, if {@code tcpPort} is present, also
+   * over plaintext gRPC on {@code 127.0.0.1:tcpPort} (0 picks a free port; see {@link
+   * #getTcpPort()}).
+   *
+   * @throws UncheckedIOException if the port cannot be bound (for example, it is in use)
+   */
+  public static InProcessTemporalServer start(
+      boolean timeSkipping, Duration pollSlice, OptionalInt tcpPort) {
+    return start(timeSkipping, pollSlice, tcpPort, step -> {});
   }
 
   /**
@@ -112,7 +132,12 @@ public final class InProcessTemporalServer implements AutoCloseable {
    * the error is rethrown.
    */
   static InProcessTemporalServer start(
-      boolean timeSkipping, Duration pollSlice, Consumer<String> afterStep) {
+      boolean timeSkipping, Duration pollSlice, OptionalInt tcpPort, Consumer<String> afterStep) {
+    Objects.requireNonNull(tcpPort, "tcpPort");
+    if (tcpPort.isPresent() && (tcpPort.getAsInt() < 0 || tcpPort.getAsInt() > 65_535)) {
+      throw new IllegalArgumentException(
+          "tcpPort must be 0 (any free port) to 65535, got " + tcpPort.getAsInt());
+    }
     Objects.requireNonNull(pollSlice, "pollSlice");
     Objects.requireNonNull(afterStep, "afterStep");
     int id = SERVER_IDS.incrementAndGet();
@@ -169,11 +194,35 @@ public final class InProcessTemporalServer implements AutoCloseable {
       resources.push("gRPC server", () -> shutdownAndWait(server));
       afterStep.accept("grpc-server");
 
+      OptionalInt boundPort = OptionalInt.empty();
+      if (tcpPort.isPresent()) {
+        InetSocketAddress address = new InetSocketAddress(LOOPBACK, tcpPort.getAsInt());
+        NettyServerBuilder tcpBuilder = NettyServerBuilder.forAddress(address);
+        GRPCServerHelper.registerServicesAndHealthChecks(services, tcpBuilder, interceptors);
+        Server tcp;
+        try {
+          tcp = tcpBuilder.build().start();
+        } catch (IOException e) {
+          throw new UncheckedIOException(
+              "could not serve on "
+                  + LOOPBACK.getHostAddress()
+                  + ":"
+                  + tcpPort.getAsInt()
+                  + " (is the port in use? 0 picks a free one): "
+                  + e.getMessage(),
+              e);
+        }
+        resources.push("TCP gRPC server", () -> shutdownAndWait(tcp));
+        boundPort = OptionalInt.of(tcp.getPort());
+        afterStep.accept("tcp-server");
+      }
+
       ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
       resources.push("gRPC channel", () -> shutdownAndWait(channel));
       afterStep.accept("channel");
 
-      return new InProcessTemporalServer(resources, channel, router, namespaces, timeSkipping);
+      return new InProcessTemporalServer(
+          resources, channel, router, namespaces, timeSkipping, boundPort);
     } catch (RuntimeException | Error e) {
       resources.closeQuietlyInto(e);
       throw e;
@@ -183,6 +232,16 @@ public final class InProcessTemporalServer implements AutoCloseable {
   /** The channel to the server; shut down by {@link #close()}. */
   public ManagedChannel getChannel() {
     return channel;
+  }
+
+  /** The loopback TCP port the server also serves on, if it was asked to. */
+  public OptionalInt getTcpPort() {
+    return tcpPort;
+  }
+
+  /** The address the TCP port is bound to: the IPv4 loopback address. */
+  public static InetAddress tcpAddress() {
+    return LOOPBACK;
   }
 
   /** The namespaces the server has seen, in first-seen order. */
@@ -212,6 +271,14 @@ public final class InProcessTemporalServer implements AutoCloseable {
   @Override
   public void close() {
     resources.close();
+  }
+
+  private static InetAddress loopbackV4() {
+    try {
+      return InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException(e); // never: the address has a valid length
+    }
   }
 
   private static OperatorServiceGrpc.OperatorServiceImplBase operatorService(

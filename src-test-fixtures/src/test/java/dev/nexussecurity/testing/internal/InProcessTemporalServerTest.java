@@ -16,6 +16,7 @@ import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +49,14 @@ class InProcessTemporalServerTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"deadline-scheduler", "test-services", "router", "grpc-server", "channel"})
+      strings = {
+        "deadline-scheduler",
+        "test-services",
+        "router",
+        "grpc-server",
+        "tcp-server",
+        "channel"
+      })
   void start_failingAfterAStep_releasesEverythingAcquired(String failingStep) throws Exception {
     Set<Thread> before = liveNonDaemonThreads();
     RuntimeException injected = new RuntimeException("injected failure after " + failingStep);
@@ -58,6 +66,7 @@ class InProcessTemporalServerTest {
                 InProcessTemporalServer.start(
                     false,
                     Duration.ofMillis(10),
+                    OptionalInt.of(0),
                     step -> {
                       if (step.equals(failingStep)) {
                         throw injected;
