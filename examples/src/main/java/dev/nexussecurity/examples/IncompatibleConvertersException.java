@@ -37,9 +37,9 @@ public final class IncompatibleConvertersException extends NexusSecurityExceptio
     String first =
         !report.getFindings().isEmpty()
             ? report.getFindings().get(0)
-            : report.getFailures().isEmpty()
+            : report.getFailureGroups().isEmpty()
                 ? "no details"
-                : report.getFailures().get(0).toString();
+                : report.getFailureGroups().get(0).toString();
     return "Caller and handler DataConverters are not compatible, refusing to start ("
         + report.getFailures().size()
         + " of "

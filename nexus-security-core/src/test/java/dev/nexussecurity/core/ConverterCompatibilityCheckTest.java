@@ -120,6 +120,21 @@ class ConverterCompatibilityCheckTest {
   }
 
   @Test
+  void callerKeyTheHandlerLacks_reportShowsEachDistinctFailureOnce() {
+    CompatibilityReport r = run(keyed("new"), keyed("old"));
+    long inputFailures = failures(r, Direction.INPUT).size();
+
+    assertThat(inputFailures).isGreaterThan(20);
+    assertThat(r.getFailureGroups())
+        .filteredOn(g -> g.getDirection() == Direction.INPUT)
+        .singleElement()
+        .satisfies(g -> assertThat(g.getProbeCount()).isEqualTo(inputFailures));
+    // verdict, two findings, and one line per distinct failure, not one per probe
+    assertThat(r.format().lines()).hasSize(3 + r.getFailureGroups().size());
+    assertThat(r.format().lines().filter(l -> l.contains("key id 'new'"))).hasSizeLessThan(4);
+  }
+
+  @Test
   void codecMissingOnTheHandler_isCodecMissing() {
     CompatibilityReport r = run(keyed("k1"), plain());
     assertThat(failures(r, Direction.INPUT))

@@ -109,6 +109,26 @@ class NexusSecurityAssertionsTest {
   }
 
   @Test
+  void assertCompatible_keyTheHandlerLacks_messageShowsEachDistinctFailureOnce() {
+    TestKeys keys = TestKeys.random();
+    org.assertj.core.api.ThrowableAssert.ThrowingCallable check =
+        () ->
+            assertCompatible(
+                TestConverters.withCodec(
+                    keys.withNewPrimaryKey(keys.getPayloadKeyset("k"), "rotated"), "k"),
+                TestConverters.withCodec(keys.getPayloadKeyset("k"), "k"));
+
+    assertThatThrownBy(check)
+        .isInstanceOf(AssertionFailedError.class)
+        .hasMessageContaining("KEY_UNAVAILABLE [input, caller -> handler] in ")
+        .hasMessageContaining(" probes, e.g. ")
+        .satisfies(
+            e ->
+                assertThat(e.getMessage().lines().filter(l -> l.contains("KEY_UNAVAILABLE")))
+                    .hasSizeLessThan(3));
+  }
+
+  @Test
   void assertAllPayloadsEncrypted_noWorkflowsInTheNamespace_fails_evenIfOthersHaveSome() {
     try (EmbeddedTemporal temporal = EmbeddedTemporal.newBuilder().start()) {
       WorkflowClient plain = temporal.newWorkflowClient("plain-ns");
