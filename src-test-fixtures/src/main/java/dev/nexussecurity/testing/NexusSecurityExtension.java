@@ -281,9 +281,15 @@ public final class NexusSecurityExtension
 
   /**
    * The environment as stored in an extension context. AutoCloseable, so that JUnit closes it when
-   * the context ends even if no after-callback ran; closing twice does nothing.
+   * the context ends even if no after-callback ran; closing twice does nothing. Also a {@code
+   * CloseableResource} (deprecated since JUnit 5.13), which JUnit closes even when a project turns
+   * off the closing of stored AutoCloseables ({@code
+   * junit.jupiter.extensions.store.close.autocloseable.enabled=false}, which Temporal's
+   * TestWorkflowExtension 1.38.0 needs on JUnit 5.13 and later).
    */
-  private static final class OwnedEnvironment implements AutoCloseable {
+  @SuppressWarnings("deprecation")
+  private static final class OwnedEnvironment
+      implements AutoCloseable, ExtensionContext.Store.CloseableResource {
     private final NexusSecurityTestEnvironment environment;
 
     OwnedEnvironment(NexusSecurityTestEnvironment environment) {

@@ -178,6 +178,21 @@ class NexusSecurityExtensionLifecycleTest {
     assertThat(outcome.failure("declaredNamespace(WorkflowClient)")).isNull();
   }
 
+  @Test
+  void storedAutoCloseablesNotClosedByJUnit_theEnvironmentIsStillReleased() {
+    // The setting Temporal's TestWorkflowExtension needs on JUnit 5.13 and later.
+    Outcome outcome = launch(StaticField.class, Map.of(AUTOCLOSEABLE_ENABLED, "false"));
+
+    assertThat(outcome.failures()).isEmpty();
+    assertThat(outcome.succeeded()).isEqualTo(3);
+    assertThat(((NexusSecurityTestEnvironment) SEEN.get("test1 env")).isClosed()).isTrue();
+    assertThat(((WorkerFactory) SEEN.get("class factory")).isTerminated()).isTrue();
+  }
+
+  /** JUnit's switch for closing AutoCloseable values in extension stores. */
+  static final String AUTOCLOSEABLE_ENABLED =
+      "junit.jupiter.extensions.store.close.autocloseable.enabled";
+
   // ------------------------------------------------------------------------------ launcher
 
   /** The result of running one fixture class: per test or container display name, its failure. */
@@ -206,11 +221,20 @@ class NexusSecurityExtensionLifecycleTest {
   }
 
   private static Outcome launch(Class<?> fixture) {
+    return launch(fixture, Map.of());
+  }
+
+  /**
+   * Runs a fixture class (one marked {@code @ExtendWith(OnlyWhenLaunched.class)}) through the JUnit
+   * Platform launcher with these configuration parameters.
+   */
+  static Outcome launch(Class<?> fixture, Map<String, String> configurationParameters) {
     Map<String, Optional<Throwable>> results = new ConcurrentHashMap<>();
     LauncherDiscoveryRequest request =
         LauncherDiscoveryRequestBuilder.request()
             .selectors(selectClass(fixture))
             .configurationParameter(LAUNCHED, "true")
+            .configurationParameters(configurationParameters)
             .build();
     Launcher launcher = LauncherFactory.create();
     launcher.execute(

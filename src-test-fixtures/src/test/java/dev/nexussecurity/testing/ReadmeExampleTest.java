@@ -31,7 +31,7 @@ class ReadmeExampleTest {
       String region = region(Path.of(matcher.group(1)), matcher.group(2));
       assertThat(matcher.group(3)).as("README example %s", matcher.group(2)).isEqualTo(region);
     }
-    assertThat(examples).as("examples in the README").isEqualTo(3);
+    assertThat(examples).as("examples in the README").isEqualTo(5);
   }
 
   private static String region(Path file, String name) throws IOException {
