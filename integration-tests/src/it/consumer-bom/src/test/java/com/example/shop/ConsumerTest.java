@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.crypto.tink.KeysetHandle;
 import dev.nexussecurity.codec.tink.KeysetSource;
 import dev.nexussecurity.codec.tink.TinkPayloadCodec;
+import dev.nexussecurity.connection.WorkerConnection;
+import dev.nexussecurity.connection.WorkerConnectionOptions;
 import dev.nexussecurity.core.InMemoryEndpointRegistry;
 import dev.nexussecurity.core.NexusSecurity;
 import dev.nexussecurity.core.NexusSecurityOptions;
@@ -29,6 +31,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,7 +99,7 @@ class ConsumerTest {
                 .setTrustStore(trustStore)
                 .build());
 
-    try (EmbeddedTemporal temporal = EmbeddedTemporal.newBuilder().start()) {
+    try (EmbeddedTemporal temporal = EmbeddedTemporal.newBuilder().setTcpPort(0).start()) {
       temporal.createNexusEndpoint("inventory", "inventory", "inventory-nexus");
 
       WorkerFactory handlerFactory =
@@ -108,9 +111,19 @@ class ConsumerTest {
       Worker handler = handlerFactory.newWorker("inventory-nexus");
       handler.registerNexusServiceImplementation(new InventoryServiceImpl());
 
-      WorkflowClient shopClient = temporal.newWorkflowClient("shop", converter);
+      // the shop's worker connects over TCP, as a worker process would
+      WorkerConnection connection =
+          WorkerConnection.open(
+              WorkerConnectionOptions.newBuilder()
+                  .setTarget(temporal.getTcpTarget().orElseThrow())
+                  .setNamespace("shop")
+                  .build());
+      WorkflowClient shopClient =
+          WorkflowClient.newInstance(
+              connection.getWorkflowServiceStubs(),
+              connection.getWorkflowClientOptions().toBuilder().setDataConverter(converter).build());
       WorkerFactory callerFactory =
-          temporal.newWorkerFactory(
+          WorkerFactory.newInstance(
               shopClient,
               WorkerFactoryOptions.newBuilder()
                   .setWorkerInterceptors(shop.getWorkerInterceptor())
@@ -133,6 +146,9 @@ class ConsumerTest {
 
       assertEquals("reserved apple in inventory", result);
       assertTrue(NexusSecurityAssertions.assertAllPayloadsEncrypted(temporal, "shop") > 0);
+      callerFactory.shutdownNow();
+      callerFactory.awaitTermination(10, TimeUnit.SECONDS);
+      connection.close();
     }
   }
 
