@@ -114,7 +114,21 @@ public enum ReasonCode {
   PAYLOAD_ENCODING_UNSUPPORTED(
       Kind.INCOMPATIBLE,
       "Register, on the decoding side, a payload converter for every encoding the other side writes"
-          + " (the denial's message says which side and encoding).");
+          + " (the denial's message says which side and encoding)."),
+
+  /**
+   * The worker's endpoint registry is stale: it has not verified a current signed registry manifest
+   * from the Temporal server within its maximum staleness, or the last manifest it verified has
+   * expired (or it never verified one). Until a refresh verifies a current manifest, every endpoint
+   * is denied, so that a blocked or failing refresh cannot keep revoked callers admitted.
+   * Temporary: the request may succeed once the registry refreshes.
+   */
+  REGISTRY_STALE(
+      Kind.UNAVAILABLE,
+      "The worker has not verified a current registry manifest from the Temporal server in time;"
+          + " check that the worker can call the OperatorService's ListNexusEndpoints, that the"
+          + " EndpointReconciler runs often enough to re-sign the manifest before it expires, and"
+          + " that the clocks of workers and reconciler agree.");
 
   /** The family a reason belongs to; it decides how a denial is reported. */
   public enum Kind {
