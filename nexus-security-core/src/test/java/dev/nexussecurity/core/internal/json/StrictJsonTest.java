@@ -133,8 +133,7 @@ class StrictJsonTest {
 
   @Test
   void writePretty_ofAnEmptyObject_isOneLine() {
-    assertThat(StrictJson.writePretty(StrictJson.newObject()))
-        .isEqualTo("{}\n");
+    assertThat(StrictJson.writePretty(StrictJson.newObject())).isEqualTo("{}\n");
   }
 
   /**
