@@ -7,6 +7,7 @@ import dev.nexussecurity.core.internal.json.JsonValue;
 import dev.nexussecurity.core.internal.json.StrictJson;
 import dev.nexussecurity.core.internal.json.StrictJsonException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -126,6 +127,6 @@ public final class HighWaterMarkFile {
     json.put("epoch", mark.epoch());
     json.put("issuedAt", mark.issuedAt().toString());
     json.put("manifestDigest", mark.manifestDigest());
-    writer.write(file, StrictJson.writePretty(json));
+    writer.write(file, StrictJson.writePretty(json).getBytes(StandardCharsets.UTF_8));
   }
 }

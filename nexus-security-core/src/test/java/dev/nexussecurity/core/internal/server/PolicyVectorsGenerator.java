@@ -317,7 +317,7 @@ public final class PolicyVectorsGenerator {
         jsonString(seal(registry, "nsman1", manifestJson.replace("\"shipping\"", "\"ship ping\""))),
         "1",
         "MALFORMED");
-    return StrictJson.writePretty(root);
+    return StrictJson.writePretty(root).getBytes(StandardCharsets.UTF_8);
   }
 
   private String reSealedWithOldTag(String[] parts, String editedPayload) {
