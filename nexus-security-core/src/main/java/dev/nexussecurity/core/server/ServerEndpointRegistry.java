@@ -5,6 +5,7 @@ import dev.nexussecurity.api.AccessDecision;
 import dev.nexussecurity.api.EndpointRegistry;
 import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.api.internal.AtomicFileWriter;
+import dev.nexussecurity.api.internal.PeriodicRefresher;
 import dev.nexussecurity.api.internal.UntrustedText;
 import dev.nexussecurity.core.internal.server.Audience;
 import dev.nexussecurity.core.internal.server.HighWaterMark;
@@ -27,9 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,52 +115,49 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
 
   private static final Logger log = LoggerFactory.getLogger(ServerEndpointRegistry.class);
 
+  /** The name of the refresh thread. */
+  static final String THREAD_NAME = "nexus-security-server-registry-refresh";
+
+  /**
+   * What one refresh produces: the snapshot, and the high-water mark of the manifest it was built
+   * under (the newest manifest accepted so far).
+   */
+  private record State(RegistrySnapshot snapshot, HighWaterMark mark) {}
+
+  private static final State INITIAL = new State(RegistrySnapshot.empty(), null);
+
   private final ServerEndpoints server;
   private final PolicyVerifier verifier;
   private final String audience;
   private final String manifestEndpointName;
-  private final Duration refreshInterval;
   private final Duration maxStaleness;
   private final Duration clockSkew;
   private final HighWaterMarkFile stateFile;
+  private final HighWaterMark storedMark;
   private final Consumer<ServerRegistryStatus> listener;
   private final Clock clock;
-  private final Object refreshLock = new Object();
-  private final ScheduledExecutorService scheduler;
+  private final PeriodicRefresher<State> refresher;
 
-  private volatile RegistrySnapshot snapshot = RegistrySnapshot.empty();
   private volatile ServerRegistryStatus status;
-  private volatile boolean closed;
-
-  // Guarded by refreshLock.
-  private HighWaterMark mark;
-  private Instant lastAttemptTime;
-  private Instant lastSuccessTime;
-  private String lastError;
-  private int consecutiveFailures;
 
   private ServerEndpointRegistry(Builder b, HighWaterMark storedMark) {
     this.server = new ServerEndpoints(b.stubs, b.pageSize, b.maxPages, b.rpcTimeout);
     this.verifier = PolicyVerifier.fromPublicKeyset(b.publicKeyset);
     this.audience = b.audience;
     this.manifestEndpointName = b.manifestEndpointName;
-    this.refreshInterval = b.refreshInterval;
     this.maxStaleness = b.maxStaleness;
     this.clockSkew = b.clockSkew;
     this.stateFile = b.stateFile == null ? null : new HighWaterMarkFile(b.stateFile, b.writer);
+    this.storedMark = storedMark;
     this.listener = b.listener;
     this.clock = b.clock;
-    this.mark = storedMark;
-    this.status = statusOf(snapshot);
-    this.scheduler =
-        refreshInterval.isZero()
-            ? null
-            : Executors.newSingleThreadScheduledExecutor(
-                runnable -> {
-                  Thread t = new Thread(runnable, "nexus-security-server-registry-refresh");
-                  t.setDaemon(true);
-                  return t;
-                });
+    this.refresher =
+        PeriodicRefresher.<State>newBuilder(THREAD_NAME, this::load)
+            .setInterval(b.refreshInterval)
+            .setClock(clock)
+            .setListener(this::published)
+            .build();
+    this.status = statusOf(refresher.status());
   }
 
   /** Returns a builder with the defaults. */
@@ -176,7 +171,7 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
    */
   @Override
   public Optional<NexusEndpoint> findEndpoint(String name) {
-    return snapshot.find(name, clock.millis());
+    return snapshot().find(name, clock.millis());
   }
 
   /**
@@ -185,7 +180,7 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
    */
   @Override
   public List<NexusEndpoint> listEndpoints() {
-    RegistrySnapshot s = snapshot;
+    RegistrySnapshot s = snapshot();
     return s.isStale(clock.millis()) ? List.of() : s.getEndpoints();
   }
 
@@ -199,12 +194,18 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
    */
   @Override
   public AccessDecision checkAccess(String endpointName, String callerNamespace) {
-    return snapshot.checkAccess(endpointName, callerNamespace, clock.millis());
+    return snapshot().checkAccess(endpointName, callerNamespace, clock.millis());
   }
 
   /** Whether the registry denies everything now because it is stale. */
   public boolean isStale() {
-    return snapshot.isStale(clock.millis());
+    return snapshot().isStale(clock.millis());
+  }
+
+  /** The snapshot in use; allocation-free. */
+  private RegistrySnapshot snapshot() {
+    Optional<State> value = refresher.value();
+    return value.isPresent() ? value.get().snapshot() : INITIAL.snapshot();
   }
 
   /**
@@ -218,62 +219,75 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
    * @throws IllegalStateException if this registry is closed
    */
   public ServerRegistryStatus refresh() {
-    synchronized (refreshLock) {
-      if (closed) {
-        throw new IllegalStateException("ServerEndpointRegistry is closed");
-      }
-      Instant started = clock.instant();
-      lastAttemptTime = started;
-      RegistrySnapshot previous = snapshot;
-      RegistrySnapshot next;
-      HighWaterMark nextMark;
-      try {
-        List<Endpoint> endpoints = server.listAll();
-        VerifiedManifest manifest = verifyManifest(endpoints, started);
-        nextMark = mark;
-        if (mark == null || manifest.manifest().epoch() > mark.epoch()) {
-          nextMark = HighWaterMark.of(manifest);
-          if (stateFile != null) {
-            stateFile.write(nextMark);
-          }
+    if (refresher.isClosed()) {
+      throw new IllegalStateException("ServerEndpointRegistry is closed");
+    }
+    refresher.refresh();
+    return status;
+  }
+
+  /**
+   * One refresh, on the refresher's thread (or the caller's, for {@link #refresh()}): lists the
+   * endpoints, verifies the manifest, records a newer one in the state file, and builds the next
+   * snapshot from the one in use. Nothing changes unless all of it succeeds.
+   *
+   * @throws ServerRegistryException saying what failed and which snapshot stays in use until when
+   */
+  private State load(Optional<State> lastGood) {
+    State previous = lastGood.orElse(INITIAL);
+    HighWaterMark mark = lastGood.isPresent() ? previous.mark() : storedMark;
+    Instant started = clock.instant();
+    try {
+      List<Endpoint> endpoints = server.listAll();
+      VerifiedManifest manifest = verifyManifest(endpoints, mark, started);
+      HighWaterMark nextMark = mark;
+      if (mark == null || manifest.manifest().epoch() > mark.epoch()) {
+        nextMark = HighWaterMark.of(manifest);
+        if (stateFile != null) {
+          stateFile.write(nextMark);
         }
-        long freshUntil =
-            Math.min(
-                saturatedAdd(started.toEpochMilli(), maxStaleness.toMillis()),
-                manifest.manifest().expiresAt().toEpochMilli());
-        next =
-            RegistrySnapshot.build(
-                endpoints,
-                manifest,
-                new RegistrySnapshot.Context(
-                    audience, manifestEndpointName, verifier, started, clockSkew),
-                freshUntil,
-                previous);
-      } catch (RuntimeException | InvalidSignedDocumentException | IOException e) {
-        consecutiveFailures++;
-        lastError = failureMessage(e, previous);
-        ServerRegistryStatus failed = statusOf(previous);
-        status = failed;
-        if (!closed) {
-          log.warn(
-              "nexus-security: {} ({} refreshes failed in a row)", lastError, consecutiveFailures);
-        }
-        notifyListener(failed);
-        throw new ServerRegistryException(lastError, e);
       }
-      logChanges(previous, next);
-      mark = nextMark;
-      snapshot = next;
-      lastSuccessTime = started;
-      consecutiveFailures = 0;
-      ServerRegistryStatus ok = statusOf(next);
-      status = ok;
-      notifyListener(ok);
-      return ok;
+      long freshUntil =
+          Math.min(
+              saturatedAdd(started.toEpochMilli(), maxStaleness.toMillis()),
+              manifest.manifest().expiresAt().toEpochMilli());
+      RegistrySnapshot next =
+          RegistrySnapshot.build(
+              endpoints,
+              manifest,
+              new RegistrySnapshot.Context(
+                  audience, manifestEndpointName, verifier, started, clockSkew),
+              freshUntil,
+              previous.snapshot());
+      logChanges(previous.snapshot(), next);
+      return new State(next, nextMark);
+    } catch (RuntimeException | InvalidSignedDocumentException | IOException e) {
+      String message = failureMessage(e, previous.snapshot());
+      if (!refresher.isClosed()) {
+        log.warn(
+            "nexus-security: {} ({} refreshes failed in a row)",
+            message,
+            refresher.status().consecutiveFailures() + 1);
+      }
+      throw new ServerRegistryException(message, e);
     }
   }
 
-  private VerifiedManifest verifyManifest(List<Endpoint> endpoints, Instant now)
+  /** Called by the refresher after every refresh, in order. */
+  private void published(PeriodicRefresher.Status<State> s) {
+    ServerRegistryStatus next = statusOf(s);
+    status = next;
+    if (listener == null) {
+      return;
+    }
+    try {
+      listener.accept(next);
+    } catch (RuntimeException e) {
+      log.warn("nexus-security: the server registry status listener failed", e);
+    }
+  }
+
+  private VerifiedManifest verifyManifest(List<Endpoint> endpoints, HighWaterMark mark, Instant now)
       throws InvalidSignedDocumentException {
     Endpoint manifestEndpoint = null;
     for (Endpoint e : endpoints) {
@@ -318,7 +332,7 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
 
   /** The interval between background refreshes; zero when they are off. */
   public Duration getRefreshInterval() {
-    return refreshInterval;
+    return refresher.interval();
   }
 
   /**
@@ -327,15 +341,7 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
    */
   @Override
   public void close() {
-    closed = true;
-    if (scheduler != null) {
-      scheduler.shutdownNow();
-      try {
-        scheduler.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    refresher.close();
   }
 
   @Override
@@ -343,7 +349,7 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
     return "ServerEndpointRegistry{audience="
         + audience
         + ", refreshInterval="
-        + refreshInterval
+        + refresher.interval()
         + ", maxStaleness="
         + maxStaleness
         + ", "
@@ -351,30 +357,8 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
         + "}";
   }
 
-  private void startBackgroundRefresh() {
-    if (scheduler != null) {
-      long millis = refreshInterval.toMillis();
-      scheduler.scheduleWithFixedDelay(
-          this::refreshInBackground, millis, millis, TimeUnit.MILLISECONDS);
-    }
-  }
-
-  private void refreshInBackground() {
-    if (closed) {
-      return;
-    }
-    try {
-      refresh();
-    } catch (ServerRegistryException e) {
-      // Recorded in the status, given to the listener and logged by refresh().
-    } catch (IllegalStateException e) {
-      // Closed meanwhile.
-    } catch (RuntimeException e) {
-      log.error("nexus-security: unexpected failure refreshing the server endpoint registry", e);
-    }
-  }
-
   private String failureMessage(Exception e, RegistrySnapshot kept) {
+    Instant lastSuccessTime = refresher.status().lastSuccessTime().orElse(null);
     String what;
     String check;
     if (e instanceof StatusRuntimeException sre) {
@@ -447,24 +431,14 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
     }
   }
 
-  private void notifyListener(ServerRegistryStatus s) {
-    if (listener == null) {
-      return;
-    }
-    try {
-      listener.accept(s);
-    } catch (RuntimeException e) {
-      log.warn("nexus-security: the server registry status listener failed", e);
-    }
-  }
-
-  private ServerRegistryStatus statusOf(RegistrySnapshot s) {
+  private static ServerRegistryStatus statusOf(PeriodicRefresher.Status<State> r) {
+    RegistrySnapshot s = r.value().map(State::snapshot).orElse(INITIAL.snapshot());
     Optional<VerifiedManifest> m = s.getManifest();
     return new ServerRegistryStatus(
-        lastAttemptTime,
-        lastSuccessTime,
-        lastError,
-        consecutiveFailures,
+        r.lastAttemptTime().orElse(null),
+        r.lastSuccessTime().orElse(null),
+        r.lastError().map(Throwable::getMessage).orElse(null),
+        (int) Math.min(Integer.MAX_VALUE, r.consecutiveFailures()),
         s.getEndpoints().size(),
         s.getInvalid(),
         s.getWarnings(),
@@ -747,7 +721,7 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
               e.getCause());
         }
       }
-      registry.startBackgroundRefresh();
+      registry.refresher.start();
       return registry;
     }
   }
