@@ -145,7 +145,9 @@ class StrictJsonTest {
   void readersAndWriters_runOnTheOldestSupportedJackson() throws Exception {
     String out = runWithOldestJackson();
 
-    assertThat(out).contains("OK jackson 2.15.4");
+    assertThat(out)
+        .contains("policy, manifest and state file round-trip")
+        .contains("OK jackson 2.15.4");
   }
 
   @Test
