@@ -96,27 +96,11 @@ public final class ManifestCodec {
   public static VerifiedManifest decode(
       Payload description, PolicyVerifier verifier, String audience)
       throws InvalidSignedDocumentException {
-    String text =
-        SignedDescription.unwrap(description, METADATA_KEY, METADATA_VALUE, "the manifest");
-    SignedEnvelope.Parsed envelope;
-    try {
-      envelope =
-          SignedEnvelope.parse(
-              text, ENVELOPE_TYPE, SignedDescription.MAX_PARSED_BYTES, "the manifest envelope");
-    } catch (StrictJsonException e) {
-      throw SignedDescription.malformed(e.getMessage());
-    }
-    verifier.verify(envelope, "the manifest");
+    SignedEnvelope.Parsed envelope =
+        SignedDescription.openVerified(
+            description, METADATA_KEY, METADATA_VALUE, ENVELOPE_TYPE, verifier, "the manifest");
     RegistryManifest manifest = parse(envelope.payload());
-    if (!manifest.audience().equals(audience)) {
-      throw new InvalidSignedDocumentException(
-          InvalidSignedDocumentException.Problem.WRONG_AUDIENCE,
-          "the manifest was signed for cluster '"
-              + UntrustedText.quote(manifest.audience())
-              + "', but this is cluster '"
-              + audience
-              + "'");
-    }
+    SignedDescription.requireAudience(manifest.audience(), audience, "the manifest", "");
     return new VerifiedManifest(
         manifest, envelope.tinkKeyId().orElse(null), SignedDescription.digest(description));
   }

@@ -157,27 +157,15 @@ public final class PolicyCodec {
    */
   public static VerifiedPolicy decode(Payload description, PolicyVerifier verifier, String audience)
       throws InvalidSignedDocumentException {
-    String text =
-        SignedDescription.unwrap(description, METADATA_KEY, METADATA_VALUE, "the description");
-    SignedEnvelope.Parsed envelope;
-    try {
-      envelope =
-          SignedEnvelope.parse(
-              text, ENVELOPE_TYPE, SignedDescription.MAX_PARSED_BYTES, "the policy envelope");
-    } catch (StrictJsonException e) {
-      throw SignedDescription.malformed(e.getMessage());
-    }
-    verifier.verify(envelope, "the policy");
+    SignedEnvelope.Parsed envelope =
+        SignedDescription.openVerified(
+            description, METADATA_KEY, METADATA_VALUE, ENVELOPE_TYPE, verifier, "the policy");
     PolicyDocument document = parsePolicy(envelope.payload());
-    if (!document.getAudience().equals(audience)) {
-      throw new InvalidSignedDocumentException(
-          InvalidSignedDocumentException.Problem.WRONG_AUDIENCE,
-          "the policy was signed for cluster '"
-              + UntrustedText.quote(document.getAudience())
-              + "', but this is cluster '"
-              + audience
-              + "': a policy of one cluster does not admit callers in another");
-    }
+    SignedDescription.requireAudience(
+        document.getAudience(),
+        audience,
+        "the policy",
+        ": a policy of one cluster does not admit callers in another");
     return new VerifiedPolicy(
         document, envelope.tinkKeyId().orElse(null), SignedDescription.digest(description));
   }

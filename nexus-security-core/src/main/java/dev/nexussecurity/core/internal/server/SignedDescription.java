@@ -3,6 +3,7 @@ package dev.nexussecurity.core.internal.server;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.google.protobuf.ByteString;
 import dev.nexussecurity.api.internal.UntrustedText;
+import dev.nexussecurity.core.internal.json.SignedEnvelope;
 import dev.nexussecurity.core.internal.json.StrictJson;
 import dev.nexussecurity.core.internal.json.StrictJsonException;
 import io.temporal.api.common.v1.Payload;
@@ -49,7 +50,8 @@ final class SignedDescription {
    * @param what the document, for messages (e.g. {@code "the policy"})
    * @throws InvalidSignedDocumentException MALFORMED or UNSUPPORTED_VERSION
    */
-  static String unwrap(Payload description, String markerKey, String markerValue, String what)
+  private static String unwrap(
+      Payload description, String markerKey, String markerValue, String what)
       throws InvalidSignedDocumentException {
     ByteString marker = description.getMetadataMap().get(markerKey);
     if (marker == null) {
@@ -80,6 +82,53 @@ final class SignedDescription {
       return StrictJson.parse(description.getData().toByteArray(), MAX_PARSED_BYTES, what).asText();
     } catch (StrictJsonException e) {
       throw malformed(e.getMessage());
+    }
+  }
+
+  /**
+   * The envelope of {@code type} that a description carrying the marker {@code key = value} holds,
+   * with its signature verified.
+   *
+   * @param what the document, for messages (e.g. {@code "the policy"})
+   * @throws InvalidSignedDocumentException MALFORMED, UNSUPPORTED_VERSION, UNKNOWN_KEY or
+   *     BAD_SIGNATURE
+   */
+  static SignedEnvelope.Parsed openVerified(
+      Payload description,
+      String markerKey,
+      String markerValue,
+      String type,
+      PolicyVerifier verifier,
+      String what)
+      throws InvalidSignedDocumentException {
+    String text = unwrap(description, markerKey, markerValue, "the description");
+    SignedEnvelope.Parsed envelope;
+    try {
+      envelope = SignedEnvelope.parse(text, type, MAX_PARSED_BYTES, what + " envelope");
+    } catch (StrictJsonException e) {
+      throw malformed(e.getMessage());
+    }
+    verifier.verify(envelope, what);
+    return envelope;
+  }
+
+  /**
+   * Refuses a document signed for another cluster.
+   *
+   * @throws InvalidSignedDocumentException WRONG_AUDIENCE
+   */
+  static void requireAudience(String signedFor, String audience, String what, String consequence)
+      throws InvalidSignedDocumentException {
+    if (!signedFor.equals(audience)) {
+      throw new InvalidSignedDocumentException(
+          InvalidSignedDocumentException.Problem.WRONG_AUDIENCE,
+          what
+              + " was signed for cluster '"
+              + UntrustedText.quote(signedFor)
+              + "', but this is cluster '"
+              + audience
+              + "'"
+              + consequence);
     }
   }
 
