@@ -15,7 +15,10 @@ public enum ReasonCode {
   /** The call is allowed. */
   ALLOWED(Kind.ALLOWED, "Nothing to fix."),
 
-  /** The endpoint is not in the registry (also for endpoints that exist only on the server). */
+  /**
+   * The endpoint is not in the registry (also for endpoints that exist only on the server, and,
+   * with the server-backed registry, for endpoints the signed registry manifest does not list).
+   */
   UNKNOWN_ENDPOINT(
       Kind.UNAUTHORIZED,
       "Register the endpoint in the nexus-security registry, or correct the endpoint name the caller"
@@ -27,9 +30,9 @@ public enum ReasonCode {
           + " endpoint."),
   /**
    * The endpoint's policy, read from the Temporal server, failed verification: it was edited after
-   * it was signed, cannot be parsed, is signed by a key the registry does not trust, names another
-   * endpoint or target than the server's, or is older than one already seen. Such an endpoint
-   * admits nobody.
+   * it was signed, cannot be parsed, is signed by a key the registry does not trust or for another
+   * cluster, names another endpoint or target than the server's, was issued in the future, or is
+   * not the policy the registry manifest lists. Such an endpoint admits nobody.
    */
   ENDPOINT_POLICY_INVALID(
       Kind.UNAUTHORIZED,
