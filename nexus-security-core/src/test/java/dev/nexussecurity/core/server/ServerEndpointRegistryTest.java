@@ -603,7 +603,7 @@ class ServerEndpointRegistryTest {
   }
 
   @Test
-  void checkAccess_allocatesNothing_stalenessCheckIncluded() {
+  void checkAccessAndFindEndpoint_allocateNothing_stalenessCheckIncluded() {
     try (ServerEndpointRegistry registry = builder().start()) {
       com.sun.management.ThreadMXBean threads =
           (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -612,19 +612,21 @@ class ServerEndpointRegistryTest {
       int sink = 0;
       for (int i = 0; i < 200_000; i++) { // warm up
         sink += registry.checkAccess(names[i % 2], callers[(i / 2) % 2]).getReason().ordinal();
+        sink += registry.findEndpoint(names[i % 2]).isPresent() ? 1 : 0;
       }
       long allocated = Long.MAX_VALUE;
       for (int round = 0; round < 5; round++) {
         long before = threads.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < 100_000; i++) {
           sink += registry.checkAccess(names[i % 2], callers[(i / 2) % 2]).getReason().ordinal();
+          sink += registry.findEndpoint(names[i % 2]).isPresent() ? 1 : 0;
         }
         // The least of five rounds: the JVM itself now and then allocates on this thread (a
         // compilation or deoptimization), which is not the code under test.
         allocated = Math.min(allocated, threads.getCurrentThreadAllocatedBytes() - before);
       }
       assertThat(sink).isPositive();
-      assertThat(allocated).as("bytes allocated by 100,000 checks").isLessThan(1024);
+      assertThat(allocated).as("bytes allocated by 100,000 checks and finds").isLessThan(1024);
     }
   }
 

@@ -46,7 +46,17 @@ public final class RegistrySnapshot {
    * One endpoint the manifest lists: a verified endpoint (with the spec and digest of the policy it
    * came from) or the problem with its policy.
    */
-  private record Entry(EndpointSpec source, NexusEndpoint endpoint, String digest, String problem) {
+  private record Entry(
+      EndpointSpec source,
+      NexusEndpoint endpoint,
+      String digest,
+      String problem,
+      Optional<NexusEndpoint> found) {
+    Entry(EndpointSpec source, NexusEndpoint endpoint, String digest, String problem) {
+      // The Optional is made once, so that find() allocates nothing.
+      this(source, endpoint, digest, problem, Optional.ofNullable(endpoint));
+    }
+
     boolean valid() {
       return endpoint != null;
     }
@@ -264,13 +274,16 @@ public final class RegistrySnapshot {
     return entry.endpoint().isCallerAllowed(callerNamespace) ? ALLOWED : NOT_ALLOWED;
   }
 
-  /** The verified endpoint named {@code name}; empty when unknown, invalid or stale. */
+  /**
+   * The verified endpoint named {@code name}; empty when unknown, invalid or stale. O(1),
+   * allocation-free.
+   */
   public Optional<NexusEndpoint> find(String name, long nowMillis) {
     if (name == null || nowMillis >= freshUntilMillis) {
       return Optional.empty();
     }
     Entry entry = entries.get(name);
-    return entry == null ? Optional.empty() : Optional.ofNullable(entry.endpoint());
+    return entry == null ? Optional.empty() : entry.found();
   }
 
   /** Whether the snapshot is stale at {@code nowMillis}. */
