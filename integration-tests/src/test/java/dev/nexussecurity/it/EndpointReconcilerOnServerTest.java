@@ -1,11 +1,13 @@
 package dev.nexussecurity.it;
 
+import static dev.nexussecurity.it.ServerEndpointsSupport.MANIFEST;
 import static dev.nexussecurity.it.ServerEndpointsSupport.all;
 import static dev.nexussecurity.it.ServerEndpointsSupport.byName;
 import static dev.nexussecurity.it.ServerEndpointsSupport.edit;
-import static dev.nexussecurity.it.ServerEndpointsSupport.editDescriptionText;
+import static dev.nexussecurity.it.ServerEndpointsSupport.editSignedJson;
 import static dev.nexussecurity.it.ServerEndpointsSupport.endpoint;
 import static dev.nexussecurity.it.ServerEndpointsSupport.retarget;
+import static dev.nexussecurity.it.ServerEndpointsSupport.signedJson;
 import static dev.nexussecurity.it.ServerEndpointsSupport.targetNamespace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
@@ -60,7 +62,8 @@ class EndpointReconcilerOnServerTest {
     return EndpointReconciler.newBuilder()
         .setRegistry(registry)
         .setOperatorServiceStubs(operator)
-        .setRegistrySigningKeyset(registryKey);
+        .setRegistrySigningKeyset(registryKey)
+        .setAudience(ServerEndpointsSupport.AUDIENCE);
   }
 
   @Test
@@ -72,7 +75,8 @@ class EndpointReconcilerOnServerTest {
         .containsExactly(
             tuple("closed", ReconcileResult.Outcome.APPLIED),
             tuple("payments", ReconcileResult.Outcome.APPLIED),
-            tuple("shipping", ReconcileResult.Outcome.APPLIED));
+            tuple("shipping", ReconcileResult.Outcome.APPLIED),
+            tuple(MANIFEST, ReconcileResult.Outcome.APPLIED));
     assertThat(all(operator))
         .extracting(
             e ->
@@ -84,15 +88,21 @@ class EndpointReconcilerOnServerTest {
         .containsExactlyInAnyOrder(
             "payments->payments-ns/payments-tq",
             "shipping->shipping-ns/shipping-tq",
-            "closed->payments-ns/closed-tq");
+            "closed->payments-ns/closed-tq",
+            MANIFEST + "->temporal-system/" + MANIFEST);
+    assertThat(signedJson(byName(operator, MANIFEST)))
+        .contains("\"audience\":\"" + ServerEndpointsSupport.AUDIENCE + "\"")
+        .contains("\"closed\":")
+        .contains("\"payments\":")
+        .contains("\"shipping\":");
     List<Endpoint> afterFirst = all(operator);
 
     EndpointReconciler again = reconciler().build();
     ReconcilePlan plan = again.plan();
     assertThat(plan.hasChanges()).isFalse();
-    assertThat(plan.count(ReconcileAction.Type.UNCHANGED)).isEqualTo(3);
+    assertThat(plan.count(ReconcileAction.Type.UNCHANGED)).isEqualTo(4);
     ReconcileResult second = again.apply(plan);
-    assertThat(second.count(ReconcileResult.Outcome.UNCHANGED)).isEqualTo(3);
+    assertThat(second.count(ReconcileResult.Outcome.UNCHANGED)).isEqualTo(4);
     assertThat(all(operator)).isEqualTo(afterFirst);
   }
 
@@ -110,14 +120,19 @@ class EndpointReconcilerOnServerTest {
     String printed = plan.toString();
     assertThat(printed)
         .startsWith("Reconcile plan at ")
-        .contains(": 1 to create, 1 to update, 1 to delete, 1 unchanged, 0 skipped, 0 errors")
+        .contains(": 1 to create, 2 to update, 1 to delete, 1 unchanged, 0 skipped, 0 errors")
         .contains("\n  - delete closed (server version 1): not in the registry")
         .contains(
             "\n  ~ update payments -> payments-ns/payments-tq allowed [orders-ns] (server version 2):"
                 + " target: server has evil-ns/evil-tq, registry has payments-ns/payments-tq")
         .contains(
             "\n  + create refunds -> payments-ns/refunds-tq allowed [orders-ns]: not on the server")
-        .contains("\n  = unchanged shipping (server version 1): in step (server version 1)");
+        .contains("\n  = unchanged shipping (server version 1): in step (server version 1)")
+        .contains(
+            "\n  ~ update "
+                + MANIFEST
+                + " (server version 1): lists [refunds], no longer lists [closed], new policies of"
+                + " [payments]; epoch ");
   }
 
   @Test
@@ -128,7 +143,7 @@ class EndpointReconcilerOnServerTest {
     ReconcilePlan plan = reconciler().build().plan();
     assertThat(plan.getChanges())
         .extracting(ReconcileAction::getEndpointName)
-        .containsExactly("payments");
+        .containsExactly("payments", MANIFEST);
     assertThat(plan.getChanges().get(0).getReason())
         .contains("target: server has evil-ns/payments-tq, registry has payments-ns/payments-tq");
     assertThat(reconciler().build().apply(plan).isSuccess()).isTrue();
@@ -141,10 +156,12 @@ class EndpointReconcilerOnServerTest {
   void descriptionEditedOnTheServer_isRewritten() {
     reconciler().build().reconcile();
     Endpoint original = byName(operator, "payments");
-    edit(operator, "payments", s -> editDescriptionText(s, t -> t.replace("orders-ns", "evil-ns")));
+    edit(operator, "payments", s -> editSignedJson(s, t -> t.replace("orders-ns", "evil-ns")));
 
     ReconcilePlan plan = reconciler().build().plan();
-    assertThat(plan.getChanges()).hasSize(1);
+    assertThat(plan.getChanges())
+        .extracting(ReconcileAction::getEndpointName)
+        .containsExactly("payments", MANIFEST);
     assertThat(plan.getChanges().get(0).getReason())
         .startsWith("policy invalid: the policy's signature")
         .contains("does not verify");
@@ -152,9 +169,7 @@ class EndpointReconcilerOnServerTest {
 
     Endpoint fixed = byName(operator, "payments");
     assertThat(fixed.getVersion()).isEqualTo(original.getVersion() + 2);
-    assertThat(fixed.getSpec().getDescription().getData().toStringUtf8())
-        .contains("orders-ns")
-        .doesNotContain("evil-ns");
+    assertThat(signedJson(fixed)).contains("orders-ns").doesNotContain("evil-ns");
     assertThat(reconciler().build().plan().hasChanges()).isFalse();
   }
 
@@ -166,14 +181,14 @@ class EndpointReconcilerOnServerTest {
     ReconcilePlan plan = reconciler().build().plan();
     assertThat(plan.getChanges())
         .extracting(ReconcileAction::getEndpointName)
-        .containsExactly("payments");
+        .containsExactly("payments", MANIFEST);
     assertThat(plan.getChanges().get(0).getReason())
         .contains(
             "allowed callers: server policy has [orders-ns], registry has [billing-ns, orders-ns]")
         .contains("registry version: server policy has 1, registry has 2");
     ReconcileResult result = reconciler().build().apply(plan);
     assertThat(result.getResults())
-        .filteredOn(r -> r.getAction().isChange())
+        .filteredOn(r -> r.getAction().getEndpointName().equals("payments"))
         .singleElement()
         .satisfies(r -> assertThat(r.getServerVersion()).isEqualTo(2));
     assertThat(reconciler().build().plan().hasChanges()).isFalse();
@@ -274,7 +289,8 @@ class EndpointReconcilerOnServerTest {
                     .contains("at most 20000 bytes"));
     assertThat(byName(operator, "payments")).isNull();
     assertThat(all(operator).stream().map(e -> e.getSpec().getName()).collect(Collectors.toList()))
-        .containsExactlyInAnyOrder("closed", "shipping");
+        .containsExactlyInAnyOrder("closed", "shipping", MANIFEST);
+    assertThat(signedJson(byName(operator, MANIFEST))).doesNotContain("\"payments\"");
   }
 
   @Test
@@ -283,7 +299,7 @@ class EndpointReconcilerOnServerTest {
       registry.store(endpoint("bulk-" + i, "bulk-ns", "bulk-tq-" + i, "orders-ns"));
     }
     EndpointReconciler reconciler = reconciler().setPageSize(5).build();
-    assertThat(reconciler.reconcile().count(ReconcileResult.Outcome.APPLIED)).isEqualTo(15);
-    assertThat(reconciler.plan().count(ReconcileAction.Type.UNCHANGED)).isEqualTo(15);
+    assertThat(reconciler.reconcile().count(ReconcileResult.Outcome.APPLIED)).isEqualTo(16);
+    assertThat(reconciler.plan().count(ReconcileAction.Type.UNCHANGED)).isEqualTo(16);
   }
 }

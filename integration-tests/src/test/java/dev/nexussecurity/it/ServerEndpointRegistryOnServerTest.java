@@ -1,11 +1,15 @@
 package dev.nexussecurity.it;
 
+import static dev.nexussecurity.it.ServerEndpointsSupport.AUDIENCE;
+import static dev.nexussecurity.it.ServerEndpointsSupport.MANIFEST;
 import static dev.nexussecurity.it.ServerEndpointsSupport.byName;
 import static dev.nexussecurity.it.ServerEndpointsSupport.edit;
 import static dev.nexussecurity.it.ServerEndpointsSupport.editDescriptionText;
+import static dev.nexussecurity.it.ServerEndpointsSupport.editSignedJson;
 import static dev.nexussecurity.it.ServerEndpointsSupport.endpoint;
 import static dev.nexussecurity.it.ServerEndpointsSupport.publicHalf;
 import static dev.nexussecurity.it.ServerEndpointsSupport.retarget;
+import static dev.nexussecurity.it.ServerEndpointsSupport.signedJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,7 +22,10 @@ import dev.nexussecurity.core.server.ServerRegistryException;
 import dev.nexussecurity.core.server.ServerRegistryStatus;
 import dev.nexussecurity.it.support.InMemoryRegistry;
 import dev.nexussecurity.testing.EmbeddedTemporal;
+import io.temporal.api.nexus.v1.EndpointSpec;
+import io.temporal.api.operatorservice.v1.CreateNexusEndpointRequest;
 import io.temporal.serviceclient.OperatorServiceStubs;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,6 +45,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@link ServerEndpointRegistry} reading the Nexus endpoints of the embedded Temporal server. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -69,17 +77,22 @@ class ServerEndpointRegistryOnServerTest {
   }
 
   private EndpointReconciler reconciler(KeysetHandle key) {
+    return reconcilerBuilder(key).build();
+  }
+
+  private EndpointReconciler.Builder reconcilerBuilder(KeysetHandle key) {
     return EndpointReconciler.newBuilder()
         .setRegistry(source)
         .setOperatorServiceStubs(operator)
         .setRegistrySigningKeyset(key)
-        .build();
+        .setAudience(AUDIENCE);
   }
 
   private ServerEndpointRegistry.Builder workerRegistry(OperatorServiceStubs stubs) {
     return ServerEndpointRegistry.newBuilder()
         .setOperatorServiceStubs(stubs)
         .setRegistryPublicKeyset(publicHalf(registryKey))
+        .setAudience(AUDIENCE)
         .setRefreshInterval(Duration.ZERO);
   }
 
@@ -105,11 +118,8 @@ class ServerEndpointRegistryOnServerTest {
       edit(
           operator,
           "payments",
-          s ->
-              editDescriptionText(
-                  s, t -> t.replace("[\\\"orders-ns\\\"]", "[\\\"evil-ns\\\",\\\"orders-ns\\\"]")));
-      assertThat(byName(operator, "payments").getSpec().getDescription().getData().toStringUtf8())
-          .contains("evil-ns");
+          s -> editSignedJson(s, t -> t.replace("[\"orders-ns\"]", "[\"evil-ns\",\"orders-ns\"]")));
+      assertThat(signedJson(byName(operator, "payments"))).contains("evil-ns");
       ServerRegistryStatus status = registry.refresh();
 
       for (String caller : List.of("evil-ns", "orders-ns", "payments-ns")) {
@@ -139,21 +149,17 @@ class ServerEndpointRegistryOnServerTest {
       assertThat(registry.checkAccess("payments", "orders-ns").getReason())
           .isEqualTo(ReasonCode.ENDPOINT_POLICY_INVALID);
       assertThat(registry.getStatus().getInvalidEndpoints().get("payments"))
-          .isEqualTo("MALFORMED: the description is not valid JSON");
+          .startsWith("MALFORMED: the description, line 1 column 1: is not valid JSON");
     }
   }
 
   @Test
   void policySignedWithAnotherKey_deniesEveryone() {
     KeysetHandle rogueKey = ServerEndpointsSupport.newSigningKeyset();
+    EndpointSpec manifest = byName(operator, MANIFEST).getSpec();
     source.store(endpoint("payments", "payments-ns", "payments-tq", "orders-ns", "evil-ns"));
-    EndpointReconciler rogue =
-        EndpointReconciler.newBuilder()
-            .setRegistry(source)
-            .setOperatorServiceStubs(operator)
-            .setRegistrySigningKeyset(rogueKey)
-            .build();
-    assertThat(rogue.reconcile().isSuccess()).isTrue();
+    assertThat(reconciler(rogueKey).reconcile().isSuccess()).isTrue();
+    edit(operator, MANIFEST, s -> manifest); // the registry's manifest, the rogue's policy
     try (ServerEndpointRegistry registry = workerRegistry(operator).start()) {
       assertThat(registry.checkAccess("payments", "evil-ns").getReason())
           .isEqualTo(ReasonCode.ENDPOINT_POLICY_INVALID);
@@ -163,6 +169,24 @@ class ServerEndpointRegistryOnServerTest {
           .startsWith(
               "UNKNOWN_KEY: the policy is signed with key id "
                   + Integer.toUnsignedString(rogueKey.getPrimary().getId()));
+    }
+  }
+
+  @Test
+  void manifestSignedWithAnotherKey_isRefused_andARunningWorkerKeepsWhatItVerified() {
+    KeysetHandle rogueKey = ServerEndpointsSupport.newSigningKeyset();
+    try (ServerEndpointRegistry running = workerRegistry(operator).start()) {
+      source.store(endpoint("payments", "payments-ns", "payments-tq", "orders-ns", "evil-ns"));
+      assertThat(reconciler(rogueKey).reconcile().isSuccess()).isTrue();
+
+      assertThatThrownBy(running::refresh)
+          .isInstanceOf(ServerRegistryException.class)
+          .hasMessageContaining("(UNKNOWN_KEY: the manifest is signed with key id");
+      assertThat(running.checkAccess("payments", "orders-ns").isAllowed()).isTrue();
+      assertThat(running.checkAccess("payments", "evil-ns").isAllowed()).isFalse();
+      assertThatThrownBy(() -> workerRegistry(operator).start())
+          .isInstanceOf(ServerRegistryException.class)
+          .hasMessageContaining("UNKNOWN_KEY");
     }
   }
 
@@ -182,16 +206,15 @@ class ServerEndpointRegistryOnServerTest {
       assertThat(registry.checkAccess("payments", "orders-ns").getReason())
           .isEqualTo(ReasonCode.ENDPOINT_POLICY_INVALID);
       assertThat(registry.checkAccess("copy", "orders-ns").getReason())
-          .isEqualTo(ReasonCode.ENDPOINT_POLICY_INVALID);
+          .as("not in the manifest")
+          .isEqualTo(ReasonCode.UNKNOWN_ENDPOINT);
+      assertThat(registry.getStatus().getEndpointsNotInManifest()).containsExactly("copy");
       Map<String, String> invalid = registry.getStatus().getInvalidEndpoints();
       assertThat(invalid.get("payments"))
           .isEqualTo(
               "TARGET_MISMATCH: the policy was signed for target payments-ns/payments-tq but the"
                   + " server endpoint targets evil-ns/payments-tq");
-      assertThat(invalid.get("copy"))
-          .isEqualTo(
-              "NAME_MISMATCH: the policy was signed for endpoint 'shipping' but is stored on endpoint"
-                  + " 'copy'");
+      assertThat(invalid).containsOnlyKeys("payments");
       assertThat(registry.checkAccess("shipping", "orders-ns").isAllowed()).isTrue();
     }
   }
@@ -216,6 +239,7 @@ class ServerEndpointRegistryOnServerTest {
         .setRegistry(source)
         .setOperatorServiceStubs(doomed.getOperatorServiceStubs())
         .setRegistrySigningKeyset(registryKey)
+        .setAudience(AUDIENCE)
         .build()
         .reconcile();
     try (ServerEndpointRegistry registry =
@@ -232,9 +256,9 @@ class ServerEndpointRegistryOnServerTest {
           .hasMessageContaining(
               "Cannot refresh the Nexus endpoints from the Temporal server (UNAVAILABLE")
           .hasMessageContaining(
-              "still using the endpoints read at "
+              "still using the endpoints verified at "
                   + good.getLastSuccessTime().orElseThrow()
-                  + " (2 endpoints)");
+                  + " (2 endpoints) until ");
       ServerRegistryStatus failed = registry.getStatus();
       assertThat(statuses.take()).isEqualTo(failed);
       assertThat(failed.isHealthy()).isFalse();
@@ -256,6 +280,7 @@ class ServerEndpointRegistryOnServerTest {
         .setRegistry(source)
         .setOperatorServiceStubs(doomed.getOperatorServiceStubs())
         .setRegistrySigningKeyset(registryKey)
+        .setAudience(AUDIENCE)
         .build()
         .reconcile();
     CountDownLatch twoFailures = new CountDownLatch(2);
@@ -280,8 +305,16 @@ class ServerEndpointRegistryOnServerTest {
     }
   }
 
+  /**
+   * Readers refresh while a reconciler rewrites every endpoint, generation after generation. A
+   * reconciliation writes the policies first and the manifest last, so a reader may list a policy
+   * before the manifest that names it: it keeps the listed policy it verified earlier, or, when it
+   * never saw that one (its two refreshes straddle a whole reconciliation), denies the endpoint
+   * with {@code NOT_IN_MANIFEST} until its next refresh. It never admits anything the manifest it
+   * verified does not list, never goes back to an older version, and ends in the final state.
+   */
   @Test
-  void refreshUnderConcurrentUpdates_readersSeeCompleteConsistentSnapshots_andTheFinalState()
+  void refreshUnderConcurrentUpdates_readersSeeConsistentSnapshots_andTheFinalState()
       throws Exception {
     int endpoints = 6;
     int generations = 15;
@@ -307,13 +340,17 @@ class ServerEndpointRegistryOnServerTest {
                     boolean done = false;
                     while (!done) {
                       boolean finalRound = !writing.get();
-                      registry.refresh();
+                      ServerRegistryStatus status = registry.refresh();
                       List<NexusEndpoint> snapshot = registry.listEndpoints();
                       snapshots++;
-                      assertThat(snapshot).as("complete").hasSize(endpoints);
+                      assertThat(status.getInvalidEndpoints().values())
+                          .as("only policies written ahead of their manifest")
+                          .allSatisfy(p -> assertThat(p).startsWith("NOT_IN_MANIFEST: "));
+                      assertThat(snapshot.size() + status.getInvalidEndpoints().size())
+                          .as("every endpoint is either verified or denied")
+                          .isEqualTo(endpoints);
                       for (NexusEndpoint e : snapshot) {
-                        // Each endpoint's content belongs to its version: generation v allows
-                        // caller-v.
+                        // Generation v allows caller-v.
                         assertThat(e.getAllowedCallerNamespaces())
                             .as("consistent " + e)
                             .containsExactly("caller-" + e.getVersion());
@@ -324,10 +361,10 @@ class ServerEndpointRegistryOnServerTest {
                         assertThat(registry.checkAccess(e.getName(), "nobody").getReason())
                             .isEqualTo(ReasonCode.CALLER_NOT_ALLOWED);
                       }
-                      assertThat(registry.getStatus().getInvalidEndpoints()).isEmpty();
                       if (finalRound) {
                         // Refreshed after the last write: the final state.
                         assertThat(snapshot)
+                            .hasSize(endpoints)
                             .allSatisfy(e -> assertThat(e.getVersion()).isEqualTo(generations));
                       }
                       done = finalRound;
@@ -358,11 +395,125 @@ class ServerEndpointRegistryOnServerTest {
         pool.shutdownNow();
       }
       assertThat(registry.listEndpoints())
+          .hasSize(endpoints)
           .allSatisfy(e -> assertThat(e.getVersion()).isEqualTo(generations))
           .allSatisfy(
               e ->
                   assertThat(registry.checkAccess(e.getName(), "caller-" + generations).isAllowed())
                       .isTrue());
+    }
+  }
+
+  // -------------------------------------------------------- the attacks of issue 13, end to end
+
+  @Test
+  void endpointRemovedFromTheRegistry_isRevokedOnRunningWorkers_withoutDeletingIt() {
+    try (ServerEndpointRegistry registry = workerRegistry(operator).start()) {
+      assertThat(registry.checkAccess("payments", "orders-ns").isAllowed()).isTrue();
+      source.remove("payments");
+      assertThat(reconciler(registryKey).reconcile().isSuccess()).isTrue();
+
+      ServerRegistryStatus status = registry.refresh();
+
+      assertThat(byName(operator, "payments")).as("still on the server").isNotNull();
+      assertThat(registry.checkAccess("payments", "orders-ns").getReason())
+          .isEqualTo(ReasonCode.UNKNOWN_ENDPOINT);
+      assertThat(status.getEndpointsNotInManifest()).containsExactly("payments");
+      assertThat(registry.checkAccess("shipping", "orders-ns").isAllowed()).isTrue();
+    }
+  }
+
+  @Test
+  void endpointDeletedAndRecreatedFromItsSavedSpec_staysRevoked() {
+    EndpointSpec saved = byName(operator, "payments").getSpec();
+    try (ServerEndpointRegistry registry = workerRegistry(operator).start()) {
+      source.remove("payments");
+      reconcilerBuilder(registryKey).setDeleteRemovedEndpoints(true).build().reconcile();
+      assertThat(byName(operator, "payments")).isNull();
+
+      operator
+          .blockingStub()
+          .createNexusEndpoint(CreateNexusEndpointRequest.newBuilder().setSpec(saved).build());
+      registry.refresh();
+
+      assertThat(registry.checkAccess("payments", "orders-ns").getReason())
+          .isEqualTo(ReasonCode.UNKNOWN_ENDPOINT);
+      try (ServerEndpointRegistry fresh = workerRegistry(operator).start()) {
+        assertThat(fresh.checkAccess("payments", "orders-ns").getReason())
+            .isEqualTo(ReasonCode.UNKNOWN_ENDPOINT);
+      }
+    }
+  }
+
+  @Test
+  void olderManifestPutBack_isRefused_alsoAfterARestartWithTheStateFile(@TempDir Path dir) {
+    Path state = dir.resolve("registry-state.json");
+    EndpointSpec oldManifest = byName(operator, MANIFEST).getSpec();
+    EndpointSpec oldPolicy = byName(operator, "payments").getSpec();
+    source.store(endpoint("payments", "payments-ns", "payments-tq", "billing-ns"));
+    reconciler(registryKey).reconcile();
+    try (ServerEndpointRegistry registry = workerRegistry(operator).setStateFile(state).start()) {
+      edit(operator, MANIFEST, s -> oldManifest);
+      edit(operator, "payments", s -> oldPolicy);
+
+      assertThatThrownBy(registry::refresh)
+          .isInstanceOf(ServerRegistryException.class)
+          .hasMessageContaining("(ROLLED_BACK: the manifest has epoch ");
+      assertThat(registry.checkAccess("payments", "billing-ns").isAllowed()).isTrue();
+      assertThat(registry.checkAccess("payments", "orders-ns").isAllowed()).isFalse();
+    }
+    assertThatThrownBy(() -> workerRegistry(operator).setStateFile(state).start())
+        .isInstanceOf(ServerRegistryException.class)
+        .hasMessageContaining("ROLLED_BACK");
+  }
+
+  @Test
+  void registryReconciledForStaging_isRefusedByProductionWorkers() {
+    source.store(endpoint("payments", "payments-ns", "payments-tq", "orders-ns", "evil-ns"));
+    reconcilerBuilder(registryKey).setAudience("staging").build().reconcile();
+
+    assertThatThrownBy(() -> workerRegistry(operator).start())
+        .isInstanceOf(ServerRegistryException.class)
+        .hasMessageContaining(
+            "(WRONG_AUDIENCE: the manifest was signed for cluster 'staging', but this is cluster '"
+                + AUDIENCE
+                + "')");
+    try (ServerEndpointRegistry staging = workerRegistry(operator).setAudience("staging").start()) {
+      assertThat(staging.checkAccess("payments", "evil-ns").isAllowed()).isTrue();
+    }
+  }
+
+  @Test
+  void unreachableServer_makesTheWorkerDenyEverything_onceTheMaximumStalenessHasPassed() {
+    EmbeddedTemporal doomed = EmbeddedTemporal.newBuilder().start();
+    OffsetClock clock = new OffsetClock();
+    try {
+      EndpointReconciler.newBuilder()
+          .setRegistry(source)
+          .setOperatorServiceStubs(doomed.getOperatorServiceStubs())
+          .setRegistrySigningKeyset(registryKey)
+          .setAudience(AUDIENCE)
+          .build()
+          .reconcile();
+      try (ServerEndpointRegistry registry =
+          workerRegistry(doomed.getOperatorServiceStubs())
+              .setRpcTimeout(Duration.ofSeconds(2))
+              .setMaxStaleness(Duration.ofMinutes(5))
+              .setClock(clock)
+              .start()) {
+        doomed.close();
+        assertThatThrownBy(registry::refresh).isInstanceOf(ServerRegistryException.class);
+        assertThat(registry.checkAccess("payments", "orders-ns").isAllowed()).isTrue();
+
+        clock.advance(Duration.ofMinutes(5));
+
+        assertThat(registry.checkAccess("payments", "orders-ns").getReason())
+            .isEqualTo(ReasonCode.REGISTRY_STALE);
+        assertThat(registry.findEndpoint("payments")).isEmpty();
+        assertThat(registry.getStatus().isStaleAt(clock.instant())).isTrue();
+      }
+    } finally {
+      doomed.close();
     }
   }
 }

@@ -6,6 +6,7 @@ import com.google.crypto.tink.signature.SignatureConfig;
 import com.google.crypto.tink.signature.SignatureConfig2026;
 import com.google.protobuf.ByteString;
 import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.core.server.EndpointReconciler;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.nexus.v1.Endpoint;
 import io.temporal.api.nexus.v1.EndpointSpec;
@@ -14,13 +15,21 @@ import io.temporal.api.operatorservice.v1.DeleteNexusEndpointRequest;
 import io.temporal.api.operatorservice.v1.ListNexusEndpointsRequest;
 import io.temporal.api.operatorservice.v1.UpdateNexusEndpointRequest;
 import io.temporal.serviceclient.OperatorServiceStubs;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
 /** What a server administrator does by hand through the OperatorService, and shared test values. */
 final class ServerEndpointsSupport {
+  /** The cluster name reconcilers and workers of these tests agree on. */
+  static final String AUDIENCE = "embedded-test";
+
+  /** The reserved endpoint that holds the registry manifest. */
+  static final String MANIFEST = EndpointReconciler.DEFAULT_MANIFEST_ENDPOINT_NAME;
+
   private ServerEndpointsSupport() {}
 
   static KeysetHandle newSigningKeyset() {
@@ -95,6 +104,31 @@ final class ServerEndpointsSupport {
                 .setSpec(change.apply(e.getSpec()))
                 .build())
         .getEndpoint();
+  }
+
+  /**
+   * The spec with the JSON signed inside its description's envelope edited by {@code change}, the
+   * signature kept: what someone who edits a description without the registry key can produce.
+   */
+  static EndpointSpec editSignedJson(EndpointSpec spec, UnaryOperator<String> change) {
+    return editDescriptionText(
+        spec,
+        data -> {
+          String[] parts = data.substring(1, data.length() - 1).split("\\.");
+          String json = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+          String edited =
+              Base64.getUrlEncoder()
+                  .withoutPadding()
+                  .encodeToString(change.apply(json).getBytes(StandardCharsets.UTF_8));
+          return "\"" + parts[0] + "." + edited + "." + parts[2] + "\"";
+        });
+  }
+
+  /** The JSON signed inside the endpoint's description (a policy or the manifest). */
+  static String signedJson(Endpoint e) {
+    String data = e.getSpec().getDescription().getData().toStringUtf8();
+    String[] parts = data.substring(1, data.length() - 1).split("\\.");
+    return new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
   }
 
   /** The spec with its description's data text edited by {@code change}; metadata kept. */

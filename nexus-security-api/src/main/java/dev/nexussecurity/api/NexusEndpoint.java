@@ -4,9 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -18,8 +22,12 @@ import java.util.regex.Pattern;
  * <p>Validation follows the rules of the Temporal server and Temporal Cloud: the name matches
  * {@code ^[a-zA-Z][a-zA-Z0-9-]*[a-zA-Z0-9]$} and has at most 200 characters; the task queue is
  * non-empty, at most 1000 UTF-8 bytes and does not start with {@code /_sys/}; the description is at
- * most 20,000 UTF-8 bytes; namespace names are non-blank. Setters and {@link Builder#build()} throw
- * {@link EndpointValidationException} naming the field, the value and the rule.
+ * most 20,000 UTF-8 bytes; the target namespace and every allowlist entry are valid namespace names
+ * ({@link NamespaceNames}: 1 to 1000 printable ASCII characters without spaces), and none of them
+ * differs from another only in case ({@code Payments} next to {@code payments} is refused: Temporal
+ * compares namespace names exactly, so one of the two would silently never match). Setters and
+ * {@link Builder#build()} throw {@link EndpointValidationException} naming the field, the value and
+ * the rule.
  *
  * <p><b>Default deny.</b> An endpoint with no allowed caller namespaces admits nobody, not even its
  * own target namespace.
@@ -263,13 +271,37 @@ public final class NexusEndpoint {
      * Builds the endpoint.
      *
      * @throws EndpointValidationException if the name, target namespace or target task queue is
-     *     missing
+     *     missing, or an allowlist entry differs only in case from the target namespace or from
+     *     another entry
      */
     public NexusEndpoint build() {
       requireField("name", name);
       requireField("targetNamespace", targetNamespace);
       requireField("targetTaskQueue", targetTaskQueue);
+      requireNoCaseVariants();
       return new NexusEndpoint(this);
+    }
+
+    private void requireNoCaseVariants() {
+      Map<String, String> byLowerCase = new HashMap<>();
+      byLowerCase.put(targetNamespace.toLowerCase(Locale.ROOT), targetNamespace);
+      for (String caller : allowedCallers) {
+        String other = byLowerCase.putIfAbsent(caller.toLowerCase(Locale.ROOT), caller);
+        if (other != null && !other.equals(caller)) {
+          throw new EndpointValidationException(
+              name,
+              "allowedCallerNamespaces",
+              caller,
+              "differs only in case from "
+                  + (other.equals(targetNamespace)
+                      ? "the target namespace '"
+                      : "the allowed caller namespace '")
+                  + other
+                  + "'; Temporal compares namespace names exactly, so these are two different"
+                  + " namespaces and one of them would never match: use the namespace's exact"
+                  + " spelling");
+        }
+      }
     }
 
     private void requireField(String field, Object value) {
@@ -303,13 +335,13 @@ public final class NexusEndpoint {
     }
 
     private String validateNamespace(String field, String namespace) {
-      if (namespace == null || namespace.isBlank()) {
-        throw new EndpointValidationException(
-            name, field, namespace, "must be a non-blank namespace name");
+      if (namespace == null) {
+        throw new EndpointValidationException(name, field, null, "is required");
       }
-      if (!namespace.strip().equals(namespace)) {
+      Optional<String> problem = NamespaceNames.problem(namespace);
+      if (problem.isPresent()) {
         throw new EndpointValidationException(
-            name, field, namespace, "must not start or end with whitespace");
+            name, field, namespace, "is not a valid namespace name: it " + problem.get());
       }
       return namespace;
     }

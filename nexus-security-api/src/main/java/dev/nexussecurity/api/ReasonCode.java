@@ -15,7 +15,10 @@ public enum ReasonCode {
   /** The call is allowed. */
   ALLOWED(Kind.ALLOWED, "Nothing to fix."),
 
-  /** The endpoint is not in the registry (also for endpoints that exist only on the server). */
+  /**
+   * The endpoint is not in the registry (also for endpoints that exist only on the server, and,
+   * with the server-backed registry, for endpoints the signed registry manifest does not list).
+   */
   UNKNOWN_ENDPOINT(
       Kind.UNAUTHORIZED,
       "Register the endpoint in the nexus-security registry, or correct the endpoint name the caller"
@@ -27,9 +30,9 @@ public enum ReasonCode {
           + " endpoint."),
   /**
    * The endpoint's policy, read from the Temporal server, failed verification: it was edited after
-   * it was signed, cannot be parsed, is signed by a key the registry does not trust, names another
-   * endpoint or target than the server's, or is older than one already seen. Such an endpoint
-   * admits nobody.
+   * it was signed, cannot be parsed, is signed by a key the registry does not trust or for another
+   * cluster, names another endpoint or target than the server's, was issued in the future, or is
+   * not the policy the registry manifest lists. Such an endpoint admits nobody.
    */
   ENDPOINT_POLICY_INVALID(
       Kind.UNAUTHORIZED,
@@ -114,7 +117,21 @@ public enum ReasonCode {
   PAYLOAD_ENCODING_UNSUPPORTED(
       Kind.INCOMPATIBLE,
       "Register, on the decoding side, a payload converter for every encoding the other side writes"
-          + " (the denial's message says which side and encoding).");
+          + " (the denial's message says which side and encoding)."),
+
+  /**
+   * The worker's endpoint registry is stale: it has not verified a current signed registry manifest
+   * from the Temporal server within its maximum staleness, or the last manifest it verified has
+   * expired (or it never verified one). Until a refresh verifies a current manifest, every endpoint
+   * is denied, so that a blocked or failing refresh cannot keep revoked callers admitted.
+   * Temporary: the request may succeed once the registry refreshes.
+   */
+  REGISTRY_STALE(
+      Kind.UNAVAILABLE,
+      "The worker has not verified a current registry manifest from the Temporal server in time;"
+          + " check that the worker can call the OperatorService's ListNexusEndpoints, that the"
+          + " EndpointReconciler runs often enough to re-sign the manifest before it expires, and"
+          + " that the clocks of workers and reconciler agree.");
 
   /** The family a reason belongs to; it decides how a denial is reported. */
   public enum Kind {

@@ -117,13 +117,16 @@ class NexusEndpointTest {
   @Nested
   class TargetNamespace {
     @ParameterizedTest
-    @ValueSource(strings = {"", " ", "\t"})
-    void setTargetNamespace_blank_isRejected(String namespace) {
+    @ValueSource(strings = {"", " ", "\t", " ns", "ns ", "ns\n", "n s"})
+    void setTargetNamespace_emptyOrWithWhitespace_isRejectedWithTheRule(String namespace) {
       EndpointValidationException e = rejected(() -> valid().setTargetNamespace(namespace));
 
       assertThat(e.getField()).isEqualTo("targetNamespace");
       assertThat(e.getEndpointName()).isEqualTo("payments");
-      assertThat(e.getRule()).isEqualTo("must be a non-blank namespace name");
+      assertThat(e.getValue()).isEqualTo(namespace);
+      assertThat(e.getRule())
+          .startsWith("is not a valid namespace name: it ")
+          .endsWith(NamespaceNames.RULE);
     }
 
     @Test
@@ -132,15 +135,19 @@ class NexusEndpointTest {
 
       assertThat(e.getField()).isEqualTo("targetNamespace");
       assertThat(e.getValue()).isNull();
+      assertThat(e.getRule()).isEqualTo("is required");
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {" ns", "ns ", "ns\n"})
-    void setTargetNamespace_withSurroundingWhitespace_isRejected(String namespace) {
-      EndpointValidationException e = rejected(() -> valid().setTargetNamespace(namespace));
+    @Test
+    void setTargetNamespace_lookAlike_isRejected_pointingAtTheCharacter() {
+      EndpointValidationException e = rejected(() -> valid().setTargetNamespace("p\u0430yments"));
 
-      assertThat(e.getField()).isEqualTo("targetNamespace");
-      assertThat(e.getRule()).isEqualTo("must not start or end with whitespace");
+      assertThat(e.getMessage())
+          .isEqualTo(
+              "Invalid Nexus endpoint 'payments': field 'targetNamespace' value 'p\\u0430yments'"
+                  + " is not a valid namespace name: it has U+0430 (CYRILLIC SMALL LETTER A) as"
+                  + " character 2, which is not ASCII; "
+                  + NamespaceNames.RULE);
     }
 
     @Test
@@ -290,7 +297,74 @@ class NexusEndpointTest {
           rejected(() -> valid().setAllowedCallerNamespaces(Arrays.asList("a-ns", null)));
 
       assertThat(e.getField()).isEqualTo("allowedCallerNamespaces");
-      assertThat(e.getRule()).isEqualTo("must be a non-blank namespace name");
+      assertThat(e.getRule()).isEqualTo("is required");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+        strings = {
+          "p\u0430yments", // Cyrillic a
+          "pay\u200Bments", // zero-width space
+          "pay\nments",
+          "pay ments",
+          "payments\u202E", // right-to-left override
+          "\u00A0payments" // no-break space
+        })
+    void addAllowedCallerNamespace_oddName_isRejected_andTheAllowlistUnchanged(String name) {
+      NexusEndpoint.Builder b = valid().addAllowedCallerNamespace("orders-ns");
+
+      EndpointValidationException e = rejected(() -> b.addAllowedCallerNamespace(name));
+
+      assertThat(e.getField()).isEqualTo("allowedCallerNamespaces");
+      assertThat(e.getValue()).isEqualTo(name);
+      assertThat(e.getRule()).contains(" as character ").endsWith(NamespaceNames.RULE);
+      assertThat(e.getMessage()).matches("[\\x20-\\x7E]*");
+      assertThat(b.build().getAllowedCallerNamespaces()).containsExactly("orders-ns");
+    }
+
+    @Test
+    void allowlistEntryDifferingOnlyInCaseFromTheTarget_isRejected_namingBoth() {
+      EndpointValidationException e =
+          rejected(
+              () ->
+                  NexusEndpoint.newBuilder()
+                      .setName("payments")
+                      .setTargetNamespace("payments")
+                      .setTargetTaskQueue("q")
+                      .addAllowedCallerNamespace("Payments")
+                      .build());
+
+      assertThat(e.getField()).isEqualTo("allowedCallerNamespaces");
+      assertThat(e.getValue()).isEqualTo("Payments");
+      assertThat(e.getRule())
+          .startsWith("differs only in case from the target namespace 'payments';")
+          .contains("use the namespace's exact spelling");
+    }
+
+    @Test
+    void twoAllowlistEntriesDifferingOnlyInCase_areRejected() {
+      EndpointValidationException e =
+          rejected(
+              () ->
+                  valid()
+                      .addAllowedCallerNamespace("orders-ns")
+                      .addAllowedCallerNamespace("Orders-NS")
+                      .build());
+
+      assertThat(e.getRule())
+          .startsWith("differs only in case from the allowed caller namespace '");
+    }
+
+    @Test
+    void targetNamespaceOnItsOwnAllowlist_inTheSameSpelling_isAccepted() {
+      NexusEndpoint e =
+          valid()
+              .setTargetNamespace("payments-ns")
+              .addAllowedCallerNamespace("payments-ns")
+              .build();
+
+      assertThat(e.isCallerAllowed("payments-ns")).isTrue();
+      assertThat(e.isCallerAllowed("Payments-ns")).isFalse();
     }
 
     @Test
@@ -307,14 +381,18 @@ class NexusEndpointTest {
       EndpointValidationException e = rejected(() -> valid().addAllowedCallerNamespace(namespace));
 
       assertThat(e.getField()).isEqualTo("allowedCallerNamespaces");
-      assertThat(e.getRule()).isEqualTo("must be a non-blank namespace name");
+      assertThat(e.getRule()).startsWith("is not a valid namespace name: it ");
     }
 
     @Test
     void addAllowedCallerNamespace_withSurroundingWhitespace_isRejected() {
       EndpointValidationException e = rejected(() -> valid().addAllowedCallerNamespace("ns "));
 
-      assertThat(e.getRule()).isEqualTo("must not start or end with whitespace");
+      assertThat(e.getRule())
+          .isEqualTo(
+              "is not a valid namespace name: it has U+0020 (whitespace) as character 3, which is"
+                  + " not allowed; "
+                  + NamespaceNames.RULE);
     }
 
     @Test

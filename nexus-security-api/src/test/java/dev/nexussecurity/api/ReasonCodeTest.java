@@ -34,7 +34,8 @@ class ReasonCodeTest {
             "REPLAY_CACHE_FULL",
             "CODEC_MISSING",
             "ENCRYPTION_KEY_UNAVAILABLE",
-            "PAYLOAD_ENCODING_UNSUPPORTED");
+            "PAYLOAD_ENCODING_UNSUPPORTED",
+            "REGISTRY_STALE");
   }
 
   @ParameterizedTest(name = "{0}: {1}")
@@ -57,6 +58,7 @@ class ReasonCodeTest {
     "CODEC_MISSING, INCOMPATIBLE",
     "ENCRYPTION_KEY_UNAVAILABLE, INCOMPATIBLE",
     "PAYLOAD_ENCODING_UNSUPPORTED, INCOMPATIBLE",
+    "REGISTRY_STALE, UNAVAILABLE",
   })
   void getKind_isTheDocumentedFamily(ReasonCode reason, ReasonCode.Kind kind) {
     assertThat(reason.getKind()).isEqualTo(kind);
@@ -71,7 +73,8 @@ class ReasonCodeTest {
   @ParameterizedTest
   @EnumSource(ReasonCode.class)
   void isRetryable_onlyForTemporaryConditions(ReasonCode reason) {
-    assertThat(reason.isRetryable()).isEqualTo(reason == ReasonCode.REPLAY_CACHE_FULL);
+    assertThat(reason.isRetryable())
+        .isEqualTo(reason == ReasonCode.REPLAY_CACHE_FULL || reason == ReasonCode.REGISTRY_STALE);
   }
 
   @ParameterizedTest

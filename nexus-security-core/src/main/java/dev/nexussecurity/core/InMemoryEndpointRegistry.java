@@ -3,6 +3,7 @@ package dev.nexussecurity.core;
 import dev.nexussecurity.api.AccessDecision;
 import dev.nexussecurity.api.EndpointAlreadyExistsException;
 import dev.nexussecurity.api.EndpointNotFoundException;
+import dev.nexussecurity.api.EndpointValidationException;
 import dev.nexussecurity.api.ManagedEndpointRegistry;
 import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.api.PermissionDeniedException;
@@ -11,6 +12,7 @@ import dev.nexussecurity.api.RegistryChangeEvent;
 import dev.nexussecurity.api.RegistryOperation;
 import dev.nexussecurity.api.SecurityAuditListener;
 import dev.nexussecurity.api.VersionConflictException;
+import dev.nexussecurity.core.internal.registry.NamespaceSpellings;
 import dev.nexussecurity.core.internal.registry.RegistryAccessPolicy;
 import dev.nexussecurity.core.internal.registry.RegistrySnapshot;
 import java.nio.file.Path;
@@ -63,6 +65,12 @@ import org.slf4j.LoggerFactory;
  * thread while the change lock is held (readers are not affected), after the new state is visible;
  * a listener that throws is logged and skipped, and the change stands. Listeners must not change
  * the registry (an attempt throws {@link IllegalStateException}).
+ *
+ * <p>Namespace names are compared exactly, as Temporal compares them; a create, update or initial
+ * endpoint whose target or allowlist spells a namespace name that another endpoint spells
+ * differently only in case ({@code Payments} and {@code payments}) is refused with {@link
+ * EndpointValidationException}, as registry files refuse it (one of the two spellings would never
+ * match). This check is O(number of namespace names in the registry) per change.
  *
  * <p>Endpoint names are unique and immutable. Create stores version 1 and each update increments
  * the version; a deleted and re-created endpoint starts again at version 1. An endpoint with an
@@ -178,6 +186,7 @@ public final class InMemoryEndpointRegistry implements ManagedEndpointRegistry {
       if (current.get(name) != null) {
         throw new EndpointAlreadyExistsException(name);
       }
+      NamespaceSpellings.requireConsistent(current.list(), endpoint);
       NexusEndpoint stored = endpoint.toBuilder().setVersion(1).build();
       snapshot = current.with(stored);
       published(RegistryOperation.CREATE, principal, null, stored);
@@ -211,6 +220,7 @@ public final class InMemoryEndpointRegistry implements ManagedEndpointRegistry {
       if (before.getVersion() != expectedVersion) {
         throw new VersionConflictException(name, expectedVersion, before.getVersion());
       }
+      NamespaceSpellings.requireConsistent(current.list(), endpoint);
       NexusEndpoint after =
           endpoint.toBuilder().setVersion(Math.addExact(before.getVersion(), 1)).build();
       snapshot = current.with(after);
@@ -398,8 +408,14 @@ public final class InMemoryEndpointRegistry implements ManagedEndpointRegistry {
       return this;
     }
 
-    /** Builds the registry. */
+    /**
+     * Builds the registry.
+     *
+     * @throws EndpointValidationException if two endpoints spell one namespace name in ways that
+     *     differ only in case
+     */
     public InMemoryEndpointRegistry build() {
+      NamespaceSpellings.requireConsistent(endpoints.values());
       return new InMemoryEndpointRegistry(this);
     }
   }

@@ -36,10 +36,11 @@ import java.util.Objects;
  *
  * <p><b>Loading</b> is strict and all or nothing: a file that is not valid JSON, has an unknown or
  * missing field, a value of the wrong type, an unsupported {@code schemaVersion}, two endpoints
- * with the same name or an endpoint that breaks a {@link NexusEndpoint} validation rule is rejected
- * as a whole with a {@link RegistryFileException} naming the file, the line and column, the
- * endpoint and the rule. {@code description} may be omitted (empty); every other field is required,
- * and {@code version} is at least 1.
+ * with the same name, an invalid namespace name ({@link dev.nexussecurity.api.NamespaceNames}), a
+ * namespace name spelled in two ways that differ only in case, or an endpoint that breaks a {@link
+ * NexusEndpoint} validation rule is rejected as a whole with a {@link RegistryFileException} naming
+ * the file, the line and column, the endpoint and the rule. {@code description} may be omitted
+ * (empty); every other field is required, and {@code version} is at least 1.
  *
  * <p><b>Saving</b> is atomic: the document is written to a temporary file in the same directory,
  * flushed to disk and renamed over the target, so a crash or error never leaves a truncated file

@@ -13,6 +13,7 @@ import dev.nexussecurity.api.AccountRole;
 import dev.nexussecurity.api.AccountRoleRequiredException;
 import dev.nexussecurity.api.EndpointAlreadyExistsException;
 import dev.nexussecurity.api.EndpointNotFoundException;
+import dev.nexussecurity.api.EndpointValidationException;
 import dev.nexussecurity.api.NamespacePermission;
 import dev.nexussecurity.api.NamespacePermissionRequiredException;
 import dev.nexussecurity.api.NexusEndpoint;
@@ -218,6 +219,59 @@ class InMemoryEndpointRegistryTest {
 
       assertThat(registry.listEndpoints()).containsExactly(ORDERS);
       assertThat(listener.events).isEmpty();
+    }
+
+    @Test
+    void create_withANamespaceSpelledDifferentlyOnlyInCase_isRejectedAndNothingChanges() {
+      InMemoryEndpointRegistry registry =
+          registryWith(endpoint("payments", TARGET, 1, "orders-ns"));
+
+      assertThatThrownBy(() -> registry.create(OWNER, endpoint("refunds", TARGET, 0, "Orders-NS")))
+          .isInstanceOf(EndpointValidationException.class)
+          .hasMessageContaining("field 'allowedCallerNamespaces' value 'Orders-NS'")
+          .hasMessageContaining(
+              "differs only in case from namespace 'orders-ns' of endpoint 'payments'");
+
+      assertThat(registry.listEndpoints())
+          .extracting(NexusEndpoint::getName)
+          .containsExactly("payments");
+      assertThat(listener.events).isEmpty();
+    }
+
+    @Test
+    void update_withANamespaceSpelledDifferentlyOnlyInCase_isRejected_butItsOwnOldSpellingIsNot() {
+      InMemoryEndpointRegistry registry =
+          registryWith(endpoint("payments", TARGET, 1, "orders-ns"), ORDERS);
+      NexusEndpoint payments = registry.findEndpoint("payments").orElseThrow();
+
+      assertThatThrownBy(
+              () ->
+                  registry.update(
+                      OWNER,
+                      payments.toBuilder().setTargetNamespace(TARGET.toUpperCase()).build(),
+                      1))
+          .isInstanceOf(EndpointValidationException.class)
+          .hasMessageContaining("field 'targetNamespace'");
+      NexusEndpoint respelled =
+          registry.update(
+              OWNER,
+              payments.toBuilder()
+                  .setAllowedCallerNamespaces(java.util.List.of("ORDERS-ns"))
+                  .build(),
+              1);
+      assertThat(respelled.getAllowedCallerNamespaces()).containsExactly("ORDERS-ns");
+    }
+
+    @Test
+    void initialEndpointsSpellingANamespaceTwoWays_areRejected() {
+      assertThatThrownBy(
+              () ->
+                  InMemoryEndpointRegistry.newBuilder()
+                      .addEndpoint(endpoint("a-ep", "pay-ns", 1))
+                      .addEndpoint(endpoint("b-ep", "other-ns", 1, "Pay-ns"))
+                      .build())
+          .isInstanceOf(EndpointValidationException.class)
+          .hasMessageContaining("differs only in case from namespace 'pay-ns' of endpoint 'a-ep'");
     }
 
     @Test

@@ -194,7 +194,7 @@ class RegistryFilesTest {
             .setName("Unicode-1")
             .setTargetNamespace("ns.with.dots")
             .setTargetTaskQueue("queue/with/slashes \u00e9\u4e2d")
-            .addAllowedCallerNamespace("caller \ud83d\ude00")
+            .addAllowedCallerNamespace("caller.with_punct:1/x")
             .setDescription("line1\nline2\t\"tab\" \\ backslash")
             .setVersion(Long.MAX_VALUE)
             .build();

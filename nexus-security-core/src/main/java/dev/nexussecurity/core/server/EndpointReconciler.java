@@ -2,12 +2,16 @@ package dev.nexussecurity.core.server;
 
 import com.google.crypto.tink.KeysetHandle;
 import dev.nexussecurity.api.EndpointRegistry;
+import dev.nexussecurity.api.NamespaceNames;
 import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.core.internal.server.Audience;
 import dev.nexussecurity.core.internal.server.PlannedStep;
+import dev.nexussecurity.core.internal.server.PolicyCodec;
 import dev.nexussecurity.core.internal.server.PolicySigner;
 import dev.nexussecurity.core.internal.server.ReconcilePlanner;
 import dev.nexussecurity.core.internal.server.ServerEndpoints;
 import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.Payload;
 import io.temporal.api.nexus.v1.Endpoint;
 import io.temporal.api.operatorservice.v1.CreateNexusEndpointRequest;
 import io.temporal.api.operatorservice.v1.DeleteNexusEndpointRequest;
@@ -20,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,12 +36,23 @@ import org.slf4j.LoggerFactory;
  *
  * <p>For each registry endpoint the reconciler creates the server endpoint when it is missing, and
  * updates it when its target or its signed policy (allowlist, description, registry version,
- * target, signature) differs from the registry. Server endpoints the registry no longer has are
- * deleted only with {@link Builder#setDeleteRemovedEndpoints(boolean)
- * setDeleteRemovedEndpoints(true)}, and only when they carry a policy that verifies under the
- * registry key. Endpoints that nexus-security does not manage (no policy in their description) are
- * never changed or deleted unless {@link Builder#setTakeOverUnmanagedEndpoints(boolean)
- * setTakeOverUnmanagedEndpoints(true)} says so.
+ * target, audience, signature) differs from the registry. Last, it writes the <b>registry
+ * manifest</b>: one document, signed with the registry key, stored in the description of a reserved
+ * endpoint ({@link Builder#setManifestEndpointName}), that lists every registry endpoint with the
+ * SHA-256 of its policy, names the cluster ({@link Builder#setAudience audience}), and carries an
+ * epoch that only grows and an expiry ({@link Builder#setManifestLifetime}). Workers trust an
+ * endpoint only when the current manifest lists its policy, so removing an endpoint from the
+ * registry revokes it on every worker with the next manifest, whether or not the server endpoint is
+ * deleted. Server endpoints the registry no longer has are deleted only with {@link
+ * Builder#setDeleteRemovedEndpoints(boolean) setDeleteRemovedEndpoints(true)}, and only when they
+ * carry a policy that verifies under the registry key. Endpoints that nexus-security does not
+ * manage (no policy in their description) are never changed or deleted unless {@link
+ * Builder#setTakeOverUnmanagedEndpoints(boolean) setTakeOverUnmanagedEndpoints(true)} says so.
+ *
+ * <p><b>Run it regularly</b> (a scheduled job; every hour is plenty with the default 24-hour
+ * lifetime): a run with nothing to change writes nothing, except a new manifest once the current
+ * one has less than half its lifetime left. When the manifest expires, every worker denies every
+ * endpoint ({@code REGISTRY_STALE}).
  *
  * <p>{@link #plan()} reads the registry and the server and returns a {@link ReconcilePlan} without
  * changing anything (a dry run); {@link #apply(ReconcilePlan)} executes one; {@link #reconcile()}
@@ -59,6 +76,7 @@ import org.slf4j.LoggerFactory;
  *     .setRegistry(registry)                         // any EndpointRegistry
  *     .setOperatorServiceStubs(operator)
  *     .setRegistrySigningKeyset(registryPrivateKeyset)
+ *     .setAudience("prod-eu")                        // the cluster; workers say the same
  *     .build();
  * ReconcilePlan plan = reconciler.plan();            // dry run
  * System.out.println(plan);
@@ -80,12 +98,29 @@ public final class EndpointReconciler {
   /** Default deadline of each OperatorService call. */
   public static final Duration DEFAULT_RPC_TIMEOUT = Duration.ofSeconds(10);
 
+  /** Default most pages of ListNexusEndpoints one listing reads. */
+  public static final int DEFAULT_MAX_PAGES = 1000;
+
+  /** Default name of the reserved endpoint that holds the registry manifest. */
+  public static final String DEFAULT_MANIFEST_ENDPOINT_NAME = "nexus-security-manifest";
+
+  /**
+   * Default target namespace of the manifest endpoint: Temporal's system namespace, which exists on
+   * every self-hosted server (the server refuses an endpoint whose target namespace does not
+   * exist). Nothing polls the manifest endpoint's task queue, and workers deny calls to it.
+   */
+  public static final String DEFAULT_MANIFEST_TARGET_NAMESPACE = "temporal-system";
+
+  /** Default lifetime of a manifest; it is renewed once less than half of it is left. */
+  public static final Duration DEFAULT_MANIFEST_LIFETIME = Duration.ofHours(24);
+
   private static final Logger log = LoggerFactory.getLogger(EndpointReconciler.class);
 
   private final EndpointRegistry registry;
   private final ServerEndpoints server;
   private final PolicySigner signer;
   private final ReconcilePlanner planner;
+  private final String audience;
   private final boolean deleteRemoved;
   private final boolean takeOverUnmanaged;
   private final int maxAttempts;
@@ -93,11 +128,23 @@ public final class EndpointReconciler {
 
   private EndpointReconciler(Builder b) {
     this.registry = b.registry;
-    this.server = new ServerEndpoints(b.stubs, b.pageSize, b.rpcTimeout);
+    this.server = new ServerEndpoints(b.stubs, b.pageSize, b.maxPages, b.rpcTimeout);
     this.signer = PolicySigner.fromPrivateKeyset(b.signingKeyset);
+    this.audience = b.audience;
     this.deleteRemoved = b.deleteRemoved;
     this.takeOverUnmanaged = b.takeOverUnmanaged;
-    this.planner = new ReconcilePlanner(signer, deleteRemoved, takeOverUnmanaged);
+    this.planner =
+        new ReconcilePlanner(
+            signer,
+            audience,
+            new ReconcilePlanner.ManifestSettings(
+                b.manifestEndpointName,
+                b.manifestTargetNamespace,
+                b.manifestEndpointName,
+                b.manifestLifetime),
+            ServerEndpointRegistry.DEFAULT_CLOCK_SKEW,
+            deleteRemoved,
+            takeOverUnmanaged);
     this.maxAttempts = b.maxAttempts;
     this.clock = b.clock;
   }
@@ -132,14 +179,32 @@ public final class EndpointReconciler {
   }
 
   /**
-   * Executes {@code plan}: every change in the plan's order, with a result per action. Errors and
-   * skipped actions are reported, not executed. A failed change does not stop the others.
+   * Executes {@code plan}: every endpoint change in the plan's order, then the manifest, with a
+   * result per action. Errors and skipped actions are reported, not executed. A failed change does
+   * not stop the others. The manifest is signed last, over what the server holds after the endpoint
+   * changes: it lists every registry endpoint whose policy is now on the server (a failed create or
+   * update leaves that endpoint out, so workers deny it rather than trust an outdated policy), and
+   * it is written only when that differs from the manifest on the server or the manifest needs
+   * renewing.
    */
   public ReconcileResult apply(ReconcilePlan plan) {
     Objects.requireNonNull(plan, "plan");
     List<ReconcileResult.ActionResult> results = new ArrayList<>(plan.getActions().size());
+    SortedMap<String, String> listing = new TreeMap<>();
+    ReconcileAction manifestAction = null;
     for (ReconcileAction action : plan.getActions()) {
-      results.add(execute(action));
+      if (action.isManifest()) {
+        manifestAction = action;
+        continue;
+      }
+      Executed executed = execute(action);
+      results.add(executed.result());
+      if (executed.onServer() != null && action.step().getDesired() != null) {
+        listing.put(action.getEndpointName(), PolicyCodec.digest(executed.onServer()));
+      }
+    }
+    if (manifestAction != null) {
+      results.add(applyManifest(manifestAction, listing));
     }
     ReconcileResult result = new ReconcileResult(results);
     if (!result.isSuccess()) {
@@ -157,36 +222,55 @@ public final class EndpointReconciler {
     return apply(plan());
   }
 
-  private ReconcileResult.ActionResult execute(ReconcileAction action) {
-    switch (action.getType()) {
+  /**
+   * The result of one endpoint action, and the description its server endpoint holds afterwards
+   * with the registry's policy ({@code null} when it holds none of ours: failed, skipped, deleted).
+   */
+  private record Executed(ReconcileResult.ActionResult result, Payload onServer) {}
+
+  private Executed execute(ReconcileAction action) {
+    PlannedStep step = action.step();
+    ReconcileResult.Outcome outcome =
+        switch (action.getType()) {
+          case UNCHANGED -> ReconcileResult.Outcome.UNCHANGED;
+          case SKIP -> ReconcileResult.Outcome.SKIPPED;
+          case ERROR -> ReconcileResult.Outcome.FAILED;
+          default -> null;
+        };
+    if (outcome == null) {
+      return change(action, step);
+    }
+    Payload onServer =
+        outcome == ReconcileResult.Outcome.UNCHANGED && step.getServer() != null
+            ? step.getServer().getSpec().getDescription()
+            : null;
+    return new Executed(
+        new ReconcileResult.ActionResult(
+            action, outcome, 0, action.getServerVersion(), action.getReason()),
+        onServer);
+  }
+
+  /** Plans the manifest again over what the server now holds, then writes it if needed. */
+  private ReconcileResult.ActionResult applyManifest(
+      ReconcileAction action, SortedMap<String, String> listing) {
+    PlannedStep step = planner.planManifest(listing, action.step().getServer(), clock.instant());
+    switch (step.getType()) {
       case UNCHANGED:
         return new ReconcileResult.ActionResult(
             action,
             ReconcileResult.Outcome.UNCHANGED,
             0,
-            action.getServerVersion(),
-            action.getReason());
-      case SKIP:
-        return new ReconcileResult.ActionResult(
-            action,
-            ReconcileResult.Outcome.SKIPPED,
-            0,
-            action.getServerVersion(),
-            action.getReason());
+            step.getServer() == null ? 0 : step.getServer().getVersion(),
+            step.getReason());
       case ERROR:
-        return new ReconcileResult.ActionResult(
-            action,
-            ReconcileResult.Outcome.FAILED,
-            0,
-            action.getServerVersion(),
-            action.getReason());
+        return failed(action, 0, step, step.getReason());
       default:
-        return change(action);
+        return change(action, step).result();
     }
   }
 
-  private ReconcileResult.ActionResult change(ReconcileAction action) {
-    PlannedStep step = action.step();
+  private Executed change(ReconcileAction action, PlannedStep first) {
+    PlannedStep step = first;
     String name = step.getEndpointName();
     List<String> conflicts = new ArrayList<>();
     for (int attempt = 1; ; attempt++) {
@@ -195,12 +279,14 @@ public final class EndpointReconciler {
         long version = write(step);
         String done = done(step, version);
         log.info("nexus-security reconciler: {}", done);
-        return new ReconcileResult.ActionResult(
-            action,
-            ReconcileResult.Outcome.APPLIED,
-            attempt,
-            version,
-            done + conflictNote(conflicts));
+        return new Executed(
+            new ReconcileResult.ActionResult(
+                action,
+                ReconcileResult.Outcome.APPLIED,
+                attempt,
+                version,
+                done + conflictNote(conflicts)),
+            step.getType() == ReconcileAction.Type.DELETE ? null : step.getSpec().getDescription());
       } catch (StatusRuntimeException e) {
         failure = e;
       }
@@ -216,11 +302,16 @@ public final class EndpointReconciler {
       try {
         fresh = server.findByName(name);
       } catch (StatusRuntimeException e) {
-        return failed(
-            action, attempt, step, refused + "; reading it again failed too (" + describe(e) + ")");
+        return new Executed(
+            failed(
+                action,
+                attempt,
+                step,
+                refused + "; reading it again failed too (" + describe(e) + ")"),
+            null);
       }
       if (!changedSince(step.getServer(), fresh)) {
-        return failed(action, attempt, step, refused + conflictNote(conflicts));
+        return new Executed(failed(action, attempt, step, refused + conflictNote(conflicts)), null);
       }
       conflicts.add(
           "server version "
@@ -228,39 +319,50 @@ public final class EndpointReconciler {
               + " became "
               + (fresh == null ? "none" : Long.toString(fresh.getVersion())));
       if (attempt >= maxAttempts) {
-        return failed(
-            action,
-            attempt,
-            step,
-            "gave up after "
-                + attempt
-                + " attempts: endpoint '"
-                + name
-                + "' kept changing on the server while being reconciled"
-                + conflictNote(conflicts));
+        return new Executed(
+            failed(
+                action,
+                attempt,
+                step,
+                "gave up after "
+                    + attempt
+                    + " attempts: endpoint '"
+                    + name
+                    + "' kept changing on the server while being reconciled"
+                    + conflictNote(conflicts)),
+            null);
       }
-      PlannedStep next = planner.planOne(name, step.getDesired(), fresh, clock.instant());
+      PlannedStep next =
+          step.isManifest()
+              ? planner.planManifest(step.getManifestListing(), fresh, clock.instant())
+              : planner.planOne(name, step.getDesired(), fresh, clock.instant());
       switch (next.getType()) {
         case UNCHANGED:
-          return new ReconcileResult.ActionResult(
-              action,
-              ReconcileResult.Outcome.UNCHANGED,
-              attempt,
-              fresh == null ? 0 : fresh.getVersion(),
-              "already in step after a concurrent change" + conflictNote(conflicts));
+          return new Executed(
+              new ReconcileResult.ActionResult(
+                  action,
+                  ReconcileResult.Outcome.UNCHANGED,
+                  attempt,
+                  fresh == null ? 0 : fresh.getVersion(),
+                  "already in step after a concurrent change" + conflictNote(conflicts)),
+              fresh == null ? null : fresh.getSpec().getDescription());
         case SKIP:
-          return new ReconcileResult.ActionResult(
-              action,
-              ReconcileResult.Outcome.SKIPPED,
-              attempt,
-              fresh == null ? 0 : fresh.getVersion(),
-              "after a concurrent change: " + next.getReason() + conflictNote(conflicts));
+          return new Executed(
+              new ReconcileResult.ActionResult(
+                  action,
+                  ReconcileResult.Outcome.SKIPPED,
+                  attempt,
+                  fresh == null ? 0 : fresh.getVersion(),
+                  "after a concurrent change: " + next.getReason() + conflictNote(conflicts)),
+              null);
         case ERROR:
-          return failed(
-              action,
-              attempt,
-              next,
-              "after a concurrent change: " + next.getReason() + conflictNote(conflicts));
+          return new Executed(
+              failed(
+                  action,
+                  attempt,
+                  next,
+                  "after a concurrent change: " + next.getReason() + conflictNote(conflicts)),
+              null);
         default:
           step = next;
       }
@@ -320,6 +422,15 @@ public final class EndpointReconciler {
   }
 
   private static String done(PlannedStep step, long version) {
+    if (step.isManifest()) {
+      return (step.getType() == ReconcileAction.Type.CREATE ? "created" : "updated")
+          + " the registry manifest '"
+          + step.getEndpointName()
+          + "' (server version "
+          + version
+          + "): "
+          + step.getReason();
+    }
     switch (step.getType()) {
       case CREATE:
         return "created endpoint '" + step.getEndpointName() + "' (server version " + version + ")";
@@ -353,7 +464,11 @@ public final class EndpointReconciler {
 
   @Override
   public String toString() {
-    return "EndpointReconciler{deleteRemovedEndpoints="
+    return "EndpointReconciler{audience="
+        + audience
+        + ", manifestEndpoint="
+        + planner.getManifestEndpointName()
+        + ", deleteRemovedEndpoints="
         + deleteRemoved
         + ", takeOverUnmanagedEndpoints="
         + takeOverUnmanaged
@@ -367,13 +482,15 @@ public final class EndpointReconciler {
   }
 
   /**
-   * Configures an {@link EndpointReconciler}. Registry, stubs and signing keyset are required.
+   * Configures an {@link EndpointReconciler}. Registry, stubs, signing keyset and audience are
+   * required.
    *
    * <pre>{@code
    * EndpointReconciler reconciler = EndpointReconciler.newBuilder()
    *     .setRegistry(registry)
    *     .setOperatorServiceStubs(operator)
    *     .setRegistrySigningKeyset(registryPrivateKeyset)
+   *     .setAudience("prod-eu")
    *     .setDeleteRemovedEndpoints(true)      // default false
    *     .build();
    * }</pre>
@@ -386,10 +503,80 @@ public final class EndpointReconciler {
     private boolean takeOverUnmanaged;
     private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
     private int pageSize = DEFAULT_PAGE_SIZE;
+    private int maxPages = DEFAULT_MAX_PAGES;
     private Duration rpcTimeout = DEFAULT_RPC_TIMEOUT;
     private Clock clock = Clock.systemUTC();
+    private String audience;
+    private String manifestEndpointName = DEFAULT_MANIFEST_ENDPOINT_NAME;
+    private String manifestTargetNamespace = DEFAULT_MANIFEST_TARGET_NAMESPACE;
+    private Duration manifestLifetime = DEFAULT_MANIFEST_LIFETIME;
 
     private Builder() {}
+
+    /**
+     * The name of the Temporal cluster (deployment) this registry is for (required), for example
+     * {@code prod-eu}: every policy and manifest is signed for it, and workers configured for
+     * another cluster refuse them, so a staging registry cannot admit callers in production even
+     * when both use the same registry key. 1 to 100 letters, digits, '.', '_' and '-'.
+     */
+    public Builder setAudience(String audience) {
+      this.audience = Audience.requireValid("EndpointReconciler.audience", audience);
+      return this;
+    }
+
+    /**
+     * The name of the reserved server endpoint that holds the registry manifest (default {@value
+     * #DEFAULT_MANIFEST_ENDPOINT_NAME}); workers must be given the same name. Two registries on one
+     * server need two names.
+     */
+    public Builder setManifestEndpointName(String name) {
+      this.manifestEndpointName =
+          ServerEndpointRegistry.requireEndpointName(
+              "EndpointReconciler.manifestEndpointName", name);
+      return this;
+    }
+
+    /**
+     * The namespace the manifest endpoint targets (default {@value
+     * #DEFAULT_MANIFEST_TARGET_NAMESPACE}, which every self-hosted server has). It must exist on
+     * the server; nothing is ever routed there.
+     */
+    public Builder setManifestTargetNamespace(String namespace) {
+      this.manifestTargetNamespace =
+          NamespaceNames.requireValid("EndpointReconciler.manifestTargetNamespace", namespace);
+      return this;
+    }
+
+    /**
+     * How long a manifest is valid (default 24 hours; 1 minute to 366 days). The reconciler signs a
+     * new one once less than half is left, so run it more often than that. A shorter lifetime also
+     * shortens how long a worker that starts without a state file can be handed an older, still
+     * valid manifest.
+     */
+    public Builder setManifestLifetime(Duration lifetime) {
+      if (lifetime == null
+          || lifetime.compareTo(Duration.ofMinutes(1)) < 0
+          || lifetime.compareTo(Duration.ofDays(366)) > 0) {
+        throw new IllegalArgumentException(
+            "EndpointReconciler.manifestLifetime must be between 1 minute and 366 days, got "
+                + lifetime);
+      }
+      this.manifestLifetime = lifetime;
+      return this;
+    }
+
+    /**
+     * The most pages of ListNexusEndpoints one listing reads (default {@value #DEFAULT_MAX_PAGES};
+     * 1 to 1,000,000); a server that keeps returning page tokens beyond that fails the listing.
+     */
+    public Builder setMaxPages(int maxPages) {
+      if (maxPages < 1 || maxPages > 1_000_000) {
+        throw new IllegalArgumentException(
+            "EndpointReconciler.maxPages must be between 1 and 1000000, got " + maxPages);
+      }
+      this.maxPages = maxPages;
+      return this;
+    }
 
     /** The registry to mirror onto the server (required); its {@code listEndpoints()} is read. */
     public Builder setRegistry(EndpointRegistry registry) {
@@ -464,7 +651,7 @@ public final class EndpointReconciler {
       return this;
     }
 
-    /** The clock for policy issue times (default UTC system clock). */
+    /** The clock for policy and manifest issue times (default UTC system clock). */
     public Builder setClock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "EndpointReconciler.clock");
       return this;
@@ -473,8 +660,8 @@ public final class EndpointReconciler {
     /**
      * Builds the reconciler.
      *
-     * @throws IllegalArgumentException if registry, stubs or signing keyset is missing, or the
-     *     keyset's primary key is not a private signature key
+     * @throws IllegalArgumentException if registry, stubs, signing keyset or audience is missing,
+     *     or the keyset's primary key is not a private signature key
      */
     public EndpointReconciler build() {
       if (registry == null) {
@@ -487,6 +674,12 @@ public final class EndpointReconciler {
         throw new IllegalArgumentException(
             "EndpointReconciler.registrySigningKeyset is required: the registry's private signature"
                 + " keyset");
+      }
+      if (audience == null) {
+        throw new IllegalArgumentException(
+            "EndpointReconciler.audience is required: the name of the Temporal cluster this"
+                + " registry is for (for example 'prod-eu'); workers are configured with the same"
+                + " name");
       }
       return new EndpointReconciler(this);
     }

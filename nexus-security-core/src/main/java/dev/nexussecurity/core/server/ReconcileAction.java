@@ -8,10 +8,10 @@ import java.util.Optional;
  * One entry of a {@link ReconcilePlan}: what the {@link EndpointReconciler} will do with one
  * endpoint name, and why.
  *
- * <p>Every endpoint name found in the registry or on the server gets exactly one action. Only
- * {@link Type#CREATE}, {@link Type#UPDATE} and {@link Type#DELETE} change the server; {@link
- * Type#ERROR} marks something the registry asks for that cannot be done, and fails the
- * reconciliation's result.
+ * <p>Every endpoint name found in the registry or on the server gets exactly one action, and the
+ * registry manifest gets one more, last ({@link #isManifest()}). Only {@link Type#CREATE}, {@link
+ * Type#UPDATE} and {@link Type#DELETE} change the server; {@link Type#ERROR} marks something the
+ * registry asks for that cannot be done, and fails the reconciliation's result.
  *
  * <pre>{@code
  * for (ReconcileAction action : reconciler.plan().getActions()) {
@@ -79,6 +79,14 @@ public final class ReconcileAction {
     return getType().isChange();
   }
 
+  /**
+   * Whether this action is about the registry manifest (the reserved endpoint whose description
+   * holds the signed list of the registry's endpoints) rather than a registry endpoint.
+   */
+  public boolean isManifest() {
+    return step.isManifest();
+  }
+
   /** The registry's endpoint of this name; empty when the registry has none. */
   public Optional<NexusEndpoint> getRegistryEndpoint() {
     return Optional.ofNullable(step.getDesired());
@@ -121,19 +129,13 @@ public final class ReconcileAction {
   }
 
   private static char symbol(Type type) {
-    switch (type) {
-      case CREATE:
-        return '+';
-      case UPDATE:
-        return '~';
-      case DELETE:
-        return '-';
-      case UNCHANGED:
-        return '=';
-      case SKIP:
-        return '.';
-      default:
-        return '!';
-    }
+    return switch (type) {
+      case CREATE -> '+';
+      case UPDATE -> '~';
+      case DELETE -> '-';
+      case UNCHANGED -> '=';
+      case SKIP -> '.';
+      case ERROR -> '!';
+    };
   }
 }

@@ -11,8 +11,10 @@ import java.util.Map;
 /**
  * What {@link EndpointReconciler#apply(ReconcilePlan)} would do to bring the server's Nexus
  * endpoints in step with the registry: one {@link ReconcileAction} per endpoint name, in name
- * order. Computing a plan changes nothing, so a plan is a dry run; {@link #toString()} prints it
- * for review.
+ * order, then one for the registry manifest. Computing a plan changes nothing, so a plan is a dry
+ * run; {@link #toString()} prints it for review. The manifest action shows what the manifest will
+ * list if every endpoint change succeeds; {@link EndpointReconciler#apply} signs it over what the
+ * server actually holds afterwards.
  *
  * <pre>{@code
  * ReconcilePlan plan = reconciler.plan();
@@ -57,12 +59,15 @@ public final class ReconcilePlan {
     this.counts = Collections.unmodifiableMap(byType);
   }
 
-  /** Every action, one per endpoint name, sorted by name; unmodifiable. */
+  /** Every action, one per endpoint name sorted by name, then the manifest's; unmodifiable. */
   public List<ReconcileAction> getActions() {
     return actions;
   }
 
-  /** The actions that change the server (create, update, delete), sorted by name; unmodifiable. */
+  /**
+   * The actions that change the server (create, update, delete), in the order of {@link
+   * #getActions()}; unmodifiable.
+   */
   public List<ReconcileAction> getChanges() {
     return changes;
   }

@@ -4,12 +4,23 @@ import com.google.crypto.tink.KeysetHandle;
 import dev.nexussecurity.api.AccessDecision;
 import dev.nexussecurity.api.EndpointRegistry;
 import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.api.internal.AtomicFileWriter;
+import dev.nexussecurity.api.internal.PeriodicRefresher;
+import dev.nexussecurity.api.internal.UntrustedText;
+import dev.nexussecurity.core.internal.server.Audience;
+import dev.nexussecurity.core.internal.server.HighWaterMark;
+import dev.nexussecurity.core.internal.server.HighWaterMarkFile;
+import dev.nexussecurity.core.internal.server.InvalidSignedDocumentException;
+import dev.nexussecurity.core.internal.server.ManifestCodec;
 import dev.nexussecurity.core.internal.server.PolicyVerifier;
 import dev.nexussecurity.core.internal.server.RegistrySnapshot;
 import dev.nexussecurity.core.internal.server.ServerEndpoints;
+import dev.nexussecurity.core.internal.server.VerifiedManifest;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.nexus.v1.Endpoint;
 import io.temporal.serviceclient.OperatorServiceStubs;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,36 +28,49 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * An {@link EndpointRegistry} read from the Temporal server's Nexus endpoints, so that every worker
- * of a deployment sees one source of truth: the policies an {@link EndpointReconciler} stored in
- * the endpoints' descriptions, signed with the registry key.
+ * of a deployment sees one source of truth: the policies and the registry manifest an {@link
+ * EndpointReconciler} stored there, signed with the registry key.
  *
- * <p><b>Security.</b> Each endpoint's policy is verified with the registry's <em>public</em>
- * keyset: the signature, that it names this endpoint and the server endpoint's target, and that it
- * is not older than a policy this process already accepted for the endpoint. An endpoint whose
- * policy fails any of these (edited on the server, unparsable, signed by a key the keyset does not
- * hold, moved to another endpoint, re-targeted, rolled back) admits nobody: {@link #checkAccess}
- * answers {@link dev.nexussecurity.api.ReasonCode#ENDPOINT_POLICY_INVALID}, {@link #findEndpoint}
- * and {@link #listEndpoints} leave it out, and {@link ServerRegistryStatus#getInvalidEndpoints()}
- * says why. So a server administrator who can edit descriptions or targets can deny service, but
- * cannot widen an allowlist, re-target an endpoint or move a policy to another endpoint. Server
- * endpoints without a nexus-security policy ("private" endpoints) are unknown ({@code
- * UNKNOWN_ENDPOINT}) even though they exist on the server.
+ * <p><b>Security.</b> Every refresh first verifies the <b>registry manifest</b> with the registry's
+ * <em>public</em> keyset: its signature, that it was signed for this worker's cluster ({@link
+ * Builder#setAudience audience}), that it is not older than the newest manifest this worker
+ * accepted (epoch; kept across restarts with {@link Builder#setStateFile}), not issued after now
+ * plus the allowed clock skew, and not expired. The manifest lists the registry's endpoints, each
+ * with the digest of its policy. An endpoint is allowed only through the policy the manifest lists,
+ * and that policy must verify too (signature, cluster, this endpoint's name and the server
+ * endpoint's target). So:
+ *
+ * <ul>
+ *   <li>an endpoint removed from the registry is revoked on every worker at the next manifest,
+ *       whether or not the server endpoint is deleted, and an endpoint deleted and re-created from
+ *       a saved description stays revoked ({@code UNKNOWN_ENDPOINT});
+ *   <li>a policy edited on the server, replaced by another validly signed one (an older one, or one
+ *       of another endpoint), re-targeted, or signed for another cluster admits nobody ({@code
+ *       ENDPOINT_POLICY_INVALID}); an older manifest put back is refused;
+ *   <li>a worker that has not verified a current manifest for longer than its {@link
+ *       Builder#setMaxStaleness maximum staleness}, or whose manifest expired, denies every
+ *       endpoint ({@link dev.nexussecurity.api.ReasonCode#REGISTRY_STALE}) instead of trusting
+ *       stale data: blocking the listing cannot freeze revocations.
+ * </ul>
+ *
+ * A server administrator who can edit endpoints can deny service, but cannot widen an allowlist,
+ * re-target an endpoint, move or replay a policy, bring back a removed endpoint, or make a worker
+ * keep a revoked caller beyond the maximum staleness. Server endpoints without a nexus-security
+ * policy ("private" endpoints) are unknown ({@code UNKNOWN_ENDPOINT}) even though they exist.
  *
  * <p><b>Refresh.</b> The endpoints are read once when the registry starts (by default a failure
  * there is thrown), then every {@link Builder#setRefreshInterval refresh interval} on one daemon
- * thread, and on demand with {@link #refresh()}. Each refresh lists every endpoint (page by page),
- * verifies what changed, and replaces the snapshot in one step. A failed refresh keeps the last
- * good snapshot and is reported: thrown by {@link #refresh()}, recorded in {@link #getStatus()},
- * given to the status listener and logged.
+ * thread, and on demand with {@link #refresh()}. Each refresh lists every endpoint (page by page,
+ * at most {@link Builder#setMaxPages max pages}), verifies the manifest and what changed, and
+ * replaces the snapshot in one step. A failed refresh keeps the last good snapshot until it is
+ * stale, and is reported: thrown by {@link #refresh()}, recorded in {@link #getStatus()}, given to
+ * the status listener and logged.
  *
  * <p><b>Reads</b> never block and see one immutable snapshot; {@link #checkAccess} is O(1) and
  * allocates nothing.
@@ -55,7 +79,8 @@ import org.slf4j.LoggerFactory;
  * try (ServerEndpointRegistry registry = ServerEndpointRegistry.newBuilder()
  *     .setOperatorServiceStubs(operatorStubs)
  *     .setRegistryPublicKeyset(registryPublicKeyset)   // never the private keyset
- *     .setRefreshInterval(Duration.ofSeconds(30))
+ *     .setAudience("prod-eu")                           // the cluster, as the reconciler says
+ *     .setStateFile(Path.of("/var/lib/orders-worker/registry-state.json"))
  *     .setStatusListener(status -> metrics.gauge("registry.failures", status.getConsecutiveFailures()))
  *     .start()) {                                       // reads the server once; throws if it cannot
  *   NexusSecurity security = NexusSecurity.newInstance(NexusSecurityOptions.newBuilder()
@@ -76,42 +101,63 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
   /** Shortest accepted refresh interval (other than zero, which turns background refresh off). */
   public static final Duration MIN_REFRESH_INTERVAL = Duration.ofMillis(10);
 
+  /**
+   * Default maximum staleness: how long after its last successful refresh a worker keeps answering
+   * from its snapshot before it denies everything.
+   */
+  public static final Duration DEFAULT_MAX_STALENESS = Duration.ofMinutes(5);
+
+  /**
+   * Default tolerance between the clocks of workers and reconciler: a manifest or policy issued
+   * later than now plus this is refused.
+   */
+  public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofMinutes(1);
+
   private static final Logger log = LoggerFactory.getLogger(ServerEndpointRegistry.class);
+
+  /** The name of the refresh thread. */
+  static final String THREAD_NAME = "nexus-security-server-registry-refresh";
+
+  /**
+   * What one refresh produces: the snapshot, and the high-water mark of the manifest it was built
+   * under (the newest manifest accepted so far).
+   */
+  private record State(RegistrySnapshot snapshot, HighWaterMark mark) {}
+
+  private static final State INITIAL = new State(RegistrySnapshot.empty(), null);
 
   private final ServerEndpoints server;
   private final PolicyVerifier verifier;
-  private final Duration refreshInterval;
+  private final String audience;
+  private final String manifestEndpointName;
+  private final Duration maxStaleness;
+  private final Duration clockSkew;
+  private final HighWaterMarkFile stateFile;
+  private final HighWaterMark storedMark;
   private final Consumer<ServerRegistryStatus> listener;
   private final Clock clock;
-  private final Object refreshLock = new Object();
-  private final ScheduledExecutorService scheduler;
+  private final PeriodicRefresher<State> refresher;
 
-  private volatile RegistrySnapshot snapshot = RegistrySnapshot.empty();
   private volatile ServerRegistryStatus status;
-  private volatile boolean closed;
 
-  // Guarded by refreshLock.
-  private Instant lastAttemptTime;
-  private Instant lastSuccessTime;
-  private String lastError;
-  private int consecutiveFailures;
-
-  private ServerEndpointRegistry(Builder b) {
-    this.server = new ServerEndpoints(b.stubs, b.pageSize, b.rpcTimeout);
+  private ServerEndpointRegistry(Builder b, HighWaterMark storedMark) {
+    this.server = new ServerEndpoints(b.stubs, b.pageSize, b.maxPages, b.rpcTimeout);
     this.verifier = PolicyVerifier.fromPublicKeyset(b.publicKeyset);
-    this.refreshInterval = b.refreshInterval;
+    this.audience = b.audience;
+    this.manifestEndpointName = b.manifestEndpointName;
+    this.maxStaleness = b.maxStaleness;
+    this.clockSkew = b.clockSkew;
+    this.stateFile = b.stateFile == null ? null : new HighWaterMarkFile(b.stateFile, b.writer);
+    this.storedMark = storedMark;
     this.listener = b.listener;
     this.clock = b.clock;
-    this.status = statusOf(snapshot);
-    this.scheduler =
-        refreshInterval.isZero()
-            ? null
-            : Executors.newSingleThreadScheduledExecutor(
-                runnable -> {
-                  Thread t = new Thread(runnable, "nexus-security-server-registry-refresh");
-                  t.setDaemon(true);
-                  return t;
-                });
+    this.refresher =
+        PeriodicRefresher.<State>newBuilder(THREAD_NAME, this::load)
+            .setInterval(b.refreshInterval)
+            .setClock(clock)
+            .setListener(this::published)
+            .build();
+    this.status = statusOf(refresher.status());
   }
 
   /** Returns a builder with the defaults. */
@@ -119,71 +165,164 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
     return new Builder();
   }
 
-  /** The endpoint named {@code name} if its policy verified; empty when unknown or invalid. */
+  /**
+   * The endpoint named {@code name} if the manifest lists it and its policy verified; empty when
+   * unknown or invalid, and for every name while the registry is stale.
+   */
   @Override
   public Optional<NexusEndpoint> findEndpoint(String name) {
-    return snapshot.find(name);
-  }
-
-  /** The endpoints whose policy verified, sorted by name, from one snapshot; unmodifiable. */
-  @Override
-  public List<NexusEndpoint> listEndpoints() {
-    return snapshot.getEndpoints();
+    return snapshot().find(name, clock.millis());
   }
 
   /**
-   * {@code UNKNOWN_ENDPOINT} for an endpoint the server does not have or that carries no
-   * nexus-security policy, {@code ENDPOINT_POLICY_INVALID} for one whose policy failed
-   * verification, {@code CALLER_NOT_ALLOWED} for a caller not on a verified allowlist, otherwise
-   * allowed. O(1), allocation free, never blocks; null arguments are denied.
+   * The endpoints whose policy verified, sorted by name, from one snapshot; unmodifiable. Empty
+   * while the registry is stale.
+   */
+  @Override
+  public List<NexusEndpoint> listEndpoints() {
+    RegistrySnapshot s = snapshot();
+    return s.isStale(clock.millis()) ? List.of() : s.getEndpoints();
+  }
+
+  /**
+   * {@code REGISTRY_STALE} for every call while the registry is stale (no current manifest verified
+   * within the maximum staleness, or the manifest expired); {@code UNKNOWN_ENDPOINT} for an
+   * endpoint the manifest does not list (or that is not on the server); {@code
+   * ENDPOINT_POLICY_INVALID} for one whose policy failed verification or is not the one listed;
+   * {@code CALLER_NOT_ALLOWED} for a caller not on a verified allowlist; otherwise allowed. O(1),
+   * allocation-free, never blocks; null arguments are denied.
    */
   @Override
   public AccessDecision checkAccess(String endpointName, String callerNamespace) {
-    return snapshot.checkAccess(endpointName, callerNamespace);
+    return snapshot().checkAccess(endpointName, callerNamespace, clock.millis());
+  }
+
+  /** Whether the registry denies everything now because it is stale. */
+  public boolean isStale() {
+    return snapshot().isStale(clock.millis());
+  }
+
+  /** The snapshot in use; allocation-free. */
+  private RegistrySnapshot snapshot() {
+    Optional<State> value = refresher.value();
+    return value.isPresent() ? value.get().snapshot() : INITIAL.snapshot();
   }
 
   /**
-   * Reads the server's endpoints now and replaces the snapshot. Waits for a refresh already
-   * running. The status listener has been called when this returns.
+   * Reads the server's endpoints and manifest now and replaces the snapshot. Waits for a refresh
+   * already running. The status listener has been called when this returns.
    *
    * @return the status after this refresh
-   * @throws ServerRegistryException if the endpoints cannot be read; the last good snapshot stays
-   *     in use
+   * @throws ServerRegistryException if the endpoints cannot be read, the manifest is missing or
+   *     fails verification, or the state file cannot be written; the last good snapshot stays in
+   *     use until it is stale
    * @throws IllegalStateException if this registry is closed
    */
   public ServerRegistryStatus refresh() {
-    synchronized (refreshLock) {
-      if (closed) {
-        throw new IllegalStateException("ServerEndpointRegistry is closed");
-      }
-      Instant started = clock.instant();
-      lastAttemptTime = started;
-      RegistrySnapshot previous = snapshot;
-      RegistrySnapshot next;
-      try {
-        List<Endpoint> endpoints = server.listAll();
-        next = RegistrySnapshot.build(endpoints, verifier, previous);
-      } catch (RuntimeException e) {
-        consecutiveFailures++;
-        lastError = failureMessage(e, previous);
-        ServerRegistryStatus failed = statusOf(previous);
-        status = failed;
-        if (!closed) {
-          log.warn(
-              "nexus-security: {} ({} refreshes failed in a row)", lastError, consecutiveFailures);
-        }
-        notifyListener(failed);
-        throw new ServerRegistryException(lastError, e);
-      }
-      logChanges(previous, next);
-      snapshot = next;
-      lastSuccessTime = started;
-      consecutiveFailures = 0;
-      ServerRegistryStatus ok = statusOf(next);
-      status = ok;
-      notifyListener(ok);
-      return ok;
+    if (refresher.isClosed()) {
+      throw new IllegalStateException("ServerEndpointRegistry is closed");
     }
+    refresher.refresh();
+    return status;
+  }
+
+  /**
+   * One refresh, on the refresher's thread (or the caller's, for {@link #refresh()}): lists the
+   * endpoints, verifies the manifest, records a newer one in the state file, and builds the next
+   * snapshot from the one in use. Nothing changes unless all of it succeeds.
+   *
+   * @throws ServerRegistryException saying what failed and which snapshot stays in use until when
+   */
+  private State load(Optional<State> lastGood) {
+    State previous = lastGood.orElse(INITIAL);
+    HighWaterMark mark = lastGood.isPresent() ? previous.mark() : storedMark;
+    Instant started = clock.instant();
+    try {
+      List<Endpoint> endpoints = server.listAll();
+      VerifiedManifest manifest = verifyManifest(endpoints, mark, started);
+      HighWaterMark nextMark = mark;
+      if (mark == null || manifest.manifest().epoch() > mark.epoch()) {
+        nextMark = HighWaterMark.of(manifest);
+        if (stateFile != null) {
+          stateFile.write(nextMark);
+        }
+      }
+      long freshUntil =
+          Math.min(
+              saturatedAdd(started.toEpochMilli(), maxStaleness.toMillis()),
+              manifest.manifest().expiresAt().toEpochMilli());
+      RegistrySnapshot next =
+          RegistrySnapshot.build(
+              endpoints,
+              manifest,
+              new RegistrySnapshot.Context(
+                  audience, manifestEndpointName, verifier, started, clockSkew),
+              freshUntil,
+              previous.snapshot());
+      logChanges(previous.snapshot(), next);
+      return new State(next, nextMark);
+    } catch (RuntimeException | InvalidSignedDocumentException | IOException e) {
+      String message = failureMessage(e, previous.snapshot());
+      if (!refresher.isClosed()) {
+        log.warn(
+            "nexus-security: {} ({} refreshes failed in a row)",
+            message,
+            refresher.status().consecutiveFailures() + 1);
+      }
+      throw new ServerRegistryException(message, e);
+    }
+  }
+
+  /** Called by the refresher after every refresh, in order. */
+  private void published(PeriodicRefresher.Status<State> s) {
+    ServerRegistryStatus next = statusOf(s);
+    status = next;
+    if (listener == null) {
+      return;
+    }
+    try {
+      listener.accept(next);
+    } catch (RuntimeException e) {
+      log.warn("nexus-security: the server registry status listener failed", e);
+    }
+  }
+
+  private VerifiedManifest verifyManifest(List<Endpoint> endpoints, HighWaterMark mark, Instant now)
+      throws InvalidSignedDocumentException {
+    Endpoint manifestEndpoint = null;
+    for (Endpoint e : endpoints) {
+      if (e.getSpec().getName().equals(manifestEndpointName)) {
+        manifestEndpoint = e;
+      }
+    }
+    if (manifestEndpoint == null) {
+      throw new InvalidSignedDocumentException(
+          InvalidSignedDocumentException.Problem.MISSING,
+          "the server has no registry manifest endpoint '"
+              + manifestEndpointName
+              + "'; run the EndpointReconciler for cluster '"
+              + audience
+              + "' (it writes the manifest), or give this worker the manifest endpoint name the"
+              + " reconciler uses");
+    }
+    if (!ManifestCodec.isManifest(manifestEndpoint)) {
+      throw new InvalidSignedDocumentException(
+          InvalidSignedDocumentException.Problem.MALFORMED,
+          "the server endpoint '"
+              + manifestEndpointName
+              + "' is not a registry manifest (its description has no '"
+              + ManifestCodec.METADATA_KEY
+              + "' metadata)");
+    }
+    VerifiedManifest manifest =
+        ManifestCodec.decode(manifestEndpoint.getSpec().getDescription(), verifier, audience);
+    ManifestCodec.checkCurrent(manifest, mark, now, clockSkew);
+    return manifest;
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
   }
 
   /** The current status; never blocks. */
@@ -193,73 +332,77 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
 
   /** The interval between background refreshes; zero when they are off. */
   public Duration getRefreshInterval() {
-    return refreshInterval;
+    return refresher.interval();
   }
 
   /**
    * Stops background refreshes, interrupting one in progress. Reads keep answering from the last
-   * snapshot; {@link #refresh()} throws. Idempotent; does not close the stubs.
+   * snapshot until it is stale; {@link #refresh()} throws. Idempotent; does not close the stubs.
    */
   @Override
   public void close() {
-    closed = true;
-    if (scheduler != null) {
-      scheduler.shutdownNow();
-      try {
-        scheduler.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    refresher.close();
   }
 
   @Override
   public String toString() {
-    return "ServerEndpointRegistry{refreshInterval=" + refreshInterval + ", " + status + "}";
+    return "ServerEndpointRegistry{audience="
+        + audience
+        + ", refreshInterval="
+        + refresher.interval()
+        + ", maxStaleness="
+        + maxStaleness
+        + ", "
+        + status
+        + "}";
   }
 
-  private void startBackgroundRefresh() {
-    if (scheduler != null) {
-      long millis = refreshInterval.toMillis();
-      scheduler.scheduleWithFixedDelay(
-          this::refreshInBackground, millis, millis, TimeUnit.MILLISECONDS);
+  private String failureMessage(Exception e, RegistrySnapshot kept) {
+    Instant lastSuccessTime = refresher.status().lastSuccessTime().orElse(null);
+    String what;
+    String check;
+    if (e instanceof StatusRuntimeException sre) {
+      what =
+          "Cannot refresh the Nexus endpoints from the Temporal server ("
+              + EndpointReconciler.describe(sre)
+              + ")";
+      check =
+          " Check the server address and TLS settings, and that this principal may call the"
+              + " OperatorService's ListNexusEndpoints.";
+    } else if (e instanceof InvalidSignedDocumentException ise) {
+      what =
+          "The registry manifest on the Temporal server was refused ("
+              + ise.getProblem()
+              + ": "
+              + ise.getMessage()
+              + ")";
+      check = "";
+    } else if (e instanceof IOException) {
+      what =
+          "Cannot record the accepted registry manifest in the state file "
+              + stateFile.getFile()
+              + " ("
+              + UntrustedText.quote(e.getMessage(), 200)
+              + "), so the new manifest is not used";
+      check = " Check that the worker may write that file and its directory.";
+    } else {
+      what = "Cannot refresh the Nexus endpoints from the Temporal server (" + e + ")";
+      check = "";
     }
-  }
-
-  private void refreshInBackground() {
-    if (closed) {
-      return;
+    String keeping;
+    if (lastSuccessTime == null) {
+      keeping = "no manifest was ever verified, so every endpoint is denied (REGISTRY_STALE)";
+    } else {
+      keeping =
+          "still using the endpoints verified at "
+              + lastSuccessTime
+              + " ("
+              + kept.getEndpoints().size()
+              + " endpoints) until "
+              + Instant.ofEpochMilli(kept.getFreshUntilMillis())
+              + "; from then on every endpoint is denied (REGISTRY_STALE)";
     }
-    try {
-      refresh();
-    } catch (ServerRegistryException e) {
-      // Recorded in the status, given to the listener and logged by refresh().
-    } catch (IllegalStateException e) {
-      // Closed meanwhile.
-    } catch (RuntimeException e) {
-      log.error("nexus-security: unexpected failure refreshing the server endpoint registry", e);
-    }
-  }
-
-  private String failureMessage(RuntimeException e, RegistrySnapshot kept) {
-    String what =
-        e instanceof StatusRuntimeException
-            ? EndpointReconciler.describe((StatusRuntimeException) e)
-            : e.getMessage();
-    String keeping =
-        lastSuccessTime == null
-            ? "no endpoints were ever read, so every endpoint is denied"
-            : "still using the endpoints read at "
-                + lastSuccessTime
-                + " ("
-                + kept.getEndpoints().size()
-                + " endpoints)";
-    return "Cannot refresh the Nexus endpoints from the Temporal server ("
-        + what
-        + "); "
-        + keeping
-        + ". Check the server address and TLS settings, and that this principal may call the"
-        + " OperatorService's ListNexusEndpoints.";
+    return what + "; " + keeping + "." + check;
   }
 
   private void logChanges(RegistrySnapshot previous, RegistrySnapshot next) {
@@ -273,50 +416,82 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
       }
     }
     for (String name : previous.getInvalid().keySet()) {
-      if (next.find(name).isPresent()) {
+      if (next.find(name, Long.MIN_VALUE).isPresent()) {
         log.info("nexus-security: endpoint '{}' has a valid policy again", name);
+      }
+    }
+    for (NexusEndpoint e : previous.getEndpoints()) {
+      if (next.find(e.getName(), Long.MIN_VALUE).isEmpty()
+          && !next.getInvalid().containsKey(e.getName())) {
+        log.info(
+            "nexus-security: endpoint '{}' is no longer listed by the registry manifest (or no"
+                + " longer on the server); it is unknown now",
+            e.getName());
       }
     }
   }
 
-  private void notifyListener(ServerRegistryStatus s) {
-    if (listener == null) {
-      return;
-    }
-    try {
-      listener.accept(s);
-    } catch (RuntimeException e) {
-      log.warn("nexus-security: the server registry status listener failed", e);
-    }
-  }
-
-  private ServerRegistryStatus statusOf(RegistrySnapshot s) {
+  private static ServerRegistryStatus statusOf(PeriodicRefresher.Status<State> r) {
+    RegistrySnapshot s = r.value().map(State::snapshot).orElse(INITIAL.snapshot());
+    Optional<VerifiedManifest> m = s.getManifest();
     return new ServerRegistryStatus(
-        lastAttemptTime,
-        lastSuccessTime,
-        lastError,
-        consecutiveFailures,
+        r.lastAttemptTime().orElse(null),
+        r.lastSuccessTime().orElse(null),
+        r.lastError().map(Throwable::getMessage).orElse(null),
+        (int) Math.min(Integer.MAX_VALUE, r.consecutiveFailures()),
         s.getEndpoints().size(),
         s.getInvalid(),
-        s.getUnmanagedCount());
+        s.getWarnings(),
+        s.getUnlisted(),
+        s.getUnmanagedCount(),
+        m.map(v -> v.manifest().epoch()).orElse(0L),
+        m.map(v -> v.manifest().expiresAt()).orElse(null),
+        m.isPresent() ? Instant.ofEpochMilli(s.getFreshUntilMillis()) : null);
+  }
+
+  /** A valid Nexus endpoint name, or an {@link IllegalArgumentException} naming the setting. */
+  static String requireEndpointName(String field, String name) {
+    if (name == null
+        || name.length() > NexusEndpoint.MAX_NAME_LENGTH
+        || !NexusEndpoint.NAME_PATTERN.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          field
+              + " must be a Nexus endpoint name (pattern "
+              + NexusEndpoint.NAME_PATTERN.pattern()
+              + ", at most "
+              + NexusEndpoint.MAX_NAME_LENGTH
+              + " characters), got "
+              + (name == null ? "null" : "'" + UntrustedText.quote(name) + "'"));
+    }
+    return name;
   }
 
   /**
-   * Configures and starts a {@link ServerEndpointRegistry}. Stubs and public keyset are required.
+   * Configures and starts a {@link ServerEndpointRegistry}. Stubs, public keyset and audience are
+   * required.
    *
    * <pre>{@code
    * ServerEndpointRegistry registry = ServerEndpointRegistry.newBuilder()
    *     .setOperatorServiceStubs(operatorStubs)
    *     .setRegistryPublicKeyset(registryPublicKeyset)
+   *     .setAudience("prod-eu")
+   *     .setStateFile(Path.of("registry-state.json"))
    *     .start();
    * }</pre>
    */
   public static final class Builder {
     private OperatorServiceStubs stubs;
     private KeysetHandle publicKeyset;
+    private String audience;
+    private String manifestEndpointName = EndpointReconciler.DEFAULT_MANIFEST_ENDPOINT_NAME;
     private Duration refreshInterval = DEFAULT_REFRESH_INTERVAL;
+    private Duration maxStaleness = DEFAULT_MAX_STALENESS;
+    private Duration clockSkew = DEFAULT_CLOCK_SKEW;
     private Duration rpcTimeout = EndpointReconciler.DEFAULT_RPC_TIMEOUT;
     private int pageSize = EndpointReconciler.DEFAULT_PAGE_SIZE;
+    private int maxPages = EndpointReconciler.DEFAULT_MAX_PAGES;
+    private Path stateFile;
+    private AtomicFileWriter writer = AtomicFileWriter.DEFAULT;
     private Consumer<ServerRegistryStatus> listener;
     private boolean requireInitialLoad = true;
     private Clock clock = Clock.systemUTC();
@@ -340,6 +515,26 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
     }
 
     /**
+     * The name of the Temporal cluster this worker runs against (required), exactly as the
+     * reconciler was configured with {@link EndpointReconciler.Builder#setAudience}: manifests and
+     * policies signed for another cluster are refused.
+     */
+    public Builder setAudience(String audience) {
+      this.audience = Audience.requireValid("ServerEndpointRegistry.audience", audience);
+      return this;
+    }
+
+    /**
+     * The name of the reserved server endpoint that holds the registry manifest (default {@value
+     * EndpointReconciler#DEFAULT_MANIFEST_ENDPOINT_NAME}); the reconciler's name.
+     */
+    public Builder setManifestEndpointName(String name) {
+      this.manifestEndpointName =
+          requireEndpointName("ServerEndpointRegistry.manifestEndpointName", name);
+      return this;
+    }
+
+    /**
      * How long to wait between background refreshes (default 30 seconds); {@link Duration#ZERO}
      * turns them off (refresh on demand only). Otherwise at least {@link #MIN_REFRESH_INTERVAL}.
      */
@@ -354,6 +549,54 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
                 + interval);
       }
       this.refreshInterval = interval;
+      return this;
+    }
+
+    /**
+     * How long after its last successful refresh the registry keeps answering from its snapshot
+     * (default 5 minutes); after that, until a refresh succeeds, every endpoint is denied with
+     * {@code REGISTRY_STALE}. It bounds how long a revocation can be held back by blocking or
+     * breaking the listing. Positive, and longer than the refresh interval (checked in {@link
+     * #start()}).
+     */
+    public Builder setMaxStaleness(Duration maxStaleness) {
+      if (maxStaleness == null || maxStaleness.isNegative() || maxStaleness.isZero()) {
+        throw new IllegalArgumentException(
+            "ServerEndpointRegistry.maxStaleness must be positive, got " + maxStaleness);
+      }
+      this.maxStaleness = maxStaleness;
+      return this;
+    }
+
+    /**
+     * The tolerated clock difference between this worker and the reconciler (default 1 minute; 0 to
+     * 1 hour): a manifest or policy issued later than now plus this is refused, and never raises
+     * the high-water mark, so a document issued far in the future cannot lock out later ones.
+     */
+    public Builder setClockSkew(Duration skew) {
+      if (skew == null || skew.isNegative() || skew.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException(
+            "ServerEndpointRegistry.clockSkew must be between 0 and 1 hour, got " + skew);
+      }
+      this.clockSkew = skew;
+      return this;
+    }
+
+    /**
+     * A small file in which the registry records the newest manifest it accepted (epoch, issue
+     * time, digest), written atomically after each new manifest and read in {@link #start()}, so
+     * that a restarted worker refuses an older manifest too. Recommended; without it, a worker that
+     * starts afresh accepts any current manifest that is not expired. One file per worker process
+     * and cluster; its directory must exist.
+     */
+    public Builder setStateFile(Path file) {
+      this.stateFile = Objects.requireNonNull(file, "ServerEndpointRegistry.stateFile");
+      return this;
+    }
+
+    /** {@link #setStateFile} with a writer that tests can make fail. */
+    Builder setStateFileWriter(AtomicFileWriter writer) {
+      this.writer = Objects.requireNonNull(writer, "writer");
       return this;
     }
 
@@ -378,6 +621,20 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
     }
 
     /**
+     * The most pages of ListNexusEndpoints one refresh reads (default {@value
+     * EndpointReconciler#DEFAULT_MAX_PAGES}; 1 to 1,000,000); a server that keeps returning page
+     * tokens beyond that fails the refresh.
+     */
+    public Builder setMaxPages(int maxPages) {
+      if (maxPages < 1 || maxPages > 1_000_000) {
+        throw new IllegalArgumentException(
+            "ServerEndpointRegistry.maxPages must be between 1 and 1000000, got " + maxPages);
+      }
+      this.maxPages = maxPages;
+      return this;
+    }
+
+    /**
      * Called with the new status after every refresh, successful or not, on the refreshing thread
      * (must not block or call {@link ServerEndpointRegistry#refresh()}); {@code null} for none.
      */
@@ -388,7 +645,7 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
 
     /**
      * Whether {@link #start()} fails when the first read fails (default {@code true}). With {@code
-     * false} the registry starts empty, denying every endpoint, and keeps retrying in the
+     * false} the registry starts stale, denying every endpoint, and keeps retrying in the
      * background.
      */
     public Builder setRequireInitialLoad(boolean require) {
@@ -396,19 +653,22 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
       return this;
     }
 
-    /** The clock of the status times (default UTC system clock). */
+    /** The clock of staleness, expiry and the status times (default UTC system clock). */
     public Builder setClock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "ServerEndpointRegistry.clock");
       return this;
     }
 
     /**
-     * Reads the server's endpoints once and starts the background refresh.
+     * Reads the state file (if any) and the server's endpoints once, and starts the background
+     * refresh.
      *
-     * @throws IllegalArgumentException if stubs or keyset is missing, or the keyset holds anything
-     *     but public signature keys
-     * @throws ServerRegistryException if the first read fails and {@link #setRequireInitialLoad} is
-     *     on (nothing is left running)
+     * @throws IllegalArgumentException if stubs, keyset or audience is missing, the keyset holds
+     *     anything but public signature keys, or the maximum staleness is not longer than the
+     *     refresh interval
+     * @throws ServerRegistryException if the state file cannot be read or belongs to another
+     *     cluster, or the first read fails and {@link #setRequireInitialLoad} is on (nothing is
+     *     left running)
      */
     public ServerEndpointRegistry start() {
       if (stubs == null) {
@@ -420,7 +680,35 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
             "ServerEndpointRegistry.registryPublicKeyset is required: the public half of the registry"
                 + " signing keyset");
       }
-      ServerEndpointRegistry registry = new ServerEndpointRegistry(this);
+      if (audience == null) {
+        throw new IllegalArgumentException(
+            "ServerEndpointRegistry.audience is required: the name of the Temporal cluster, as the"
+                + " EndpointReconciler was configured (for example 'prod-eu')");
+      }
+      if (!refreshInterval.isZero() && maxStaleness.compareTo(refreshInterval) <= 0) {
+        throw new IllegalArgumentException(
+            "ServerEndpointRegistry.maxStaleness ("
+                + maxStaleness
+                + ") must be longer than the refresh interval ("
+                + refreshInterval
+                + "), or the registry goes stale between two successful refreshes; a few refresh"
+                + " intervals is a good choice");
+      }
+      HighWaterMark stored = null;
+      if (stateFile != null) {
+        try {
+          stored = new HighWaterMarkFile(stateFile, writer).read(audience).orElse(null);
+        } catch (IOException e) {
+          throw new ServerRegistryException(
+              "Cannot read the registry state file "
+                  + stateFile
+                  + ": "
+                  + e.getMessage()
+                  + " The registry was not started.",
+              e);
+        }
+      }
+      ServerEndpointRegistry registry = new ServerEndpointRegistry(this, stored);
       try {
         registry.refresh();
       } catch (ServerRegistryException e) {
@@ -433,7 +721,7 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
               e.getCause());
         }
       }
-      registry.startBackgroundRefresh();
+      registry.refresher.start();
       return registry;
     }
   }

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.core.MapRegistry;
+import dev.nexussecurity.core.internal.server.ManifestCodec;
+import dev.nexussecurity.core.internal.server.PolicyCodec;
 import dev.nexussecurity.core.internal.server.TestKeys;
+import dev.nexussecurity.core.internal.server.VerifiedManifest;
 import io.grpc.Status;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.nexus.v1.Endpoint;
@@ -14,6 +17,7 @@ import io.temporal.api.nexus.v1.EndpointSpec;
 import io.temporal.api.nexus.v1.EndpointTarget;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,11 +41,23 @@ class EndpointReconcilerTest {
     server.close();
   }
 
+  static final String AUDIENCE = "prod-eu";
+  static final String MANIFEST = EndpointReconciler.DEFAULT_MANIFEST_ENDPOINT_NAME;
+
   EndpointReconciler.Builder builder() {
     return EndpointReconciler.newBuilder()
         .setRegistry(registry)
         .setOperatorServiceStubs(server.stubs())
-        .setRegistrySigningKeyset(TestKeys.registry());
+        .setRegistrySigningKeyset(TestKeys.registry())
+        .setAudience(AUDIENCE);
+  }
+
+  /** The manifest on the fake server, verified. */
+  VerifiedManifest manifestOnServer() throws Exception {
+    Endpoint m = server.byName(MANIFEST);
+    assertThat(m).as("the manifest endpoint").isNotNull();
+    return ManifestCodec.decode(
+        m.getSpec().getDescription(), TestKeys.registryPublicVerifier(), AUDIENCE);
   }
 
   static NexusEndpoint endpoint(String name, long version, String... callers) {
@@ -80,14 +96,16 @@ class EndpointReconcilerTest {
     EndpointReconciler reconciler = builder().build();
     ReconcileResult first = reconciler.reconcile();
     assertThat(first.isSuccess()).isTrue();
-    assertThat(first.count(ReconcileResult.Outcome.APPLIED)).isEqualTo(2);
+    assertThat(first.count(ReconcileResult.Outcome.APPLIED)).isEqualTo(3);
     assertThat(first.getResults()).allSatisfy(r -> assertThat(r.getAttempts()).isEqualTo(1));
+    assertThat(first.getResults().get(2).getMessage())
+        .startsWith("created the registry manifest 'nexus-security-manifest' (server version 1)");
     int writes = server.writes.get();
 
     ReconcilePlan second = reconciler.plan();
     assertThat(second.hasChanges()).isFalse();
-    assertThat(second.count(ReconcileAction.Type.UNCHANGED)).isEqualTo(2);
-    assertThat(reconciler.apply(second).count(ReconcileResult.Outcome.UNCHANGED)).isEqualTo(2);
+    assertThat(second.count(ReconcileAction.Type.UNCHANGED)).isEqualTo(3);
+    assertThat(reconciler.apply(second).count(ReconcileResult.Outcome.UNCHANGED)).isEqualTo(3);
     assertThat(server.writes.get()).isEqualTo(writes);
   }
 
@@ -97,7 +115,9 @@ class EndpointReconcilerTest {
     server.put(privateSpec("private"));
     List<Endpoint> before = server.all();
     ReconcilePlan plan = builder().setDeleteRemovedEndpoints(true).build().plan();
-    assertThat(plan.getChanges()).hasSize(1);
+    assertThat(plan.getChanges())
+        .extracting(ReconcileAction::getEndpointName)
+        .containsExactly("payments", MANIFEST);
     assertThat(server.all()).isEqualTo(before);
     assertThat(server.writes.get()).isZero();
   }
@@ -131,10 +151,14 @@ class EndpointReconcilerTest {
     ReconcilePlan plan = reconciler.plan();
     EndpointReconciler other = builder().build();
     server.beforeNextWrite(() -> other.reconcile());
-    ReconcileResult.ActionResult r = reconciler.apply(plan).getResults().get(0);
+    ReconcileResult result = reconciler.apply(plan);
+    ReconcileResult.ActionResult r = result.getResults().get(0);
     assertThat(r.getOutcome()).isEqualTo(ReconcileResult.Outcome.UNCHANGED);
     assertThat(r.getMessage()).startsWith("already in step after a concurrent change");
-    assertThat(server.all()).hasSize(1);
+    assertThat(result.getResults().get(1).getOutcome())
+        .as("the other writer's manifest already lists what the server holds")
+        .isEqualTo(ReconcileResult.Outcome.UNCHANGED);
+    assertThat(server.all()).hasSize(2);
   }
 
   @Test
@@ -179,6 +203,127 @@ class EndpointReconcilerTest {
   }
 
   @Test
+  void manifest_listsEveryEndpointWhosePolicyIsOnTheServer_withItsDigest() throws Exception {
+    registry.put(endpoint("payments", 1, "orders-ns")).put(endpoint("shipping", 2, "orders-ns"));
+    builder().build().reconcile();
+
+    VerifiedManifest m = manifestOnServer();
+
+    assertThat(m.manifest().endpoints())
+        .containsExactly(
+            Map.entry(
+                "payments",
+                PolicyCodec.digest(server.byName("payments").getSpec().getDescription())),
+            Map.entry(
+                "shipping",
+                PolicyCodec.digest(server.byName("shipping").getSpec().getDescription())));
+    assertThat(m.manifest().audience()).isEqualTo(AUDIENCE);
+    assertThat(server.byName(MANIFEST).getSpec().getTarget().getWorker().getNamespace())
+        .isEqualTo("temporal-system");
+  }
+
+  @Test
+  void failedCreate_leavesThatEndpointOutOfTheManifest() throws Exception {
+    server.namespaceMissing("missing-ns");
+    registry
+        .put(
+            endpoint("payments", 1, "orders-ns").toBuilder()
+                .setTargetNamespace("missing-ns")
+                .build())
+        .put(endpoint("shipping", 1, "orders-ns"));
+
+    ReconcileResult result = builder().build().reconcile();
+
+    assertThat(result.isSuccess()).isFalse();
+    assertThat(result.getResults().get(2).getOutcome()).isEqualTo(ReconcileResult.Outcome.APPLIED);
+    assertThat(manifestOnServer().manifest().endpoints()).containsOnlyKeys("shipping");
+  }
+
+  @Test
+  void removedEndpoint_isDroppedFromTheManifest_whileTheServerEndpointStays() throws Exception {
+    registry.put(endpoint("payments", 1, "orders-ns")).put(endpoint("shipping", 1, "orders-ns"));
+    EndpointReconciler reconciler = builder().build();
+    reconciler.reconcile();
+    long epoch = manifestOnServer().manifest().epoch();
+    registry.remove("payments");
+
+    ReconcileResult result = reconciler.reconcile();
+
+    assertThat(result.getResults())
+        .extracting(r -> r.getAction().getEndpointName(), ReconcileResult.ActionResult::getOutcome)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("payments", ReconcileResult.Outcome.SKIPPED),
+            org.assertj.core.groups.Tuple.tuple("shipping", ReconcileResult.Outcome.UNCHANGED),
+            org.assertj.core.groups.Tuple.tuple(MANIFEST, ReconcileResult.Outcome.APPLIED));
+    assertThat(result.getResults().get(2).getMessage()).contains("no longer lists [payments]");
+    assertThat(server.byName("payments")).isNotNull();
+    assertThat(manifestOnServer().manifest().endpoints()).containsOnlyKeys("shipping");
+    assertThat(manifestOnServer().manifest().epoch()).isGreaterThan(epoch);
+  }
+
+  @Test
+  void manifest_isRenewedOnceLessThanHalfItsLifetimeIsLeft_andOnlyThen() throws Exception {
+    TestClock clock = new TestClock(java.time.Instant.parse("2025-05-01T10:00:00Z"));
+    registry.put(endpoint("payments", 1, "orders-ns"));
+    EndpointReconciler reconciler =
+        builder().setClock(clock).setManifestLifetime(Duration.ofHours(10)).build();
+    reconciler.reconcile();
+    long epoch = manifestOnServer().manifest().epoch();
+
+    clock.advance(Duration.ofHours(5).minusMillis(1));
+    assertThat(reconciler.plan().hasChanges()).isFalse();
+    clock.advance(Duration.ofMillis(1));
+    ReconcilePlan renew = reconciler.plan();
+
+    assertThat(renew.getChanges())
+        .extracting(ReconcileAction::getEndpointName)
+        .containsExactly(MANIFEST);
+    assertThat(renew.getChanges().get(0).getReason())
+        .startsWith("renewing: the manifest expires at");
+    reconciler.apply(renew);
+    assertThat(manifestOnServer().manifest().epoch()).isGreaterThan(epoch);
+    assertThat(manifestOnServer().manifest().expiresAt())
+        .isEqualTo(java.time.Instant.parse("2025-05-02T01:00:00Z"));
+  }
+
+  @Test
+  void manifestWrittenConcurrently_isReadAgain_andTheWriteRetried() throws Exception {
+    registry.put(endpoint("payments", 1, "orders-ns"));
+    EndpointReconciler reconciler = builder().build();
+    reconciler.reconcile();
+    registry.put(endpoint("payments", 2, "orders-ns", "billing-ns"));
+    ReconcilePlan plan = reconciler.plan();
+    // payments is written first; just before the manifest, someone else rewrites the manifest.
+    server.beforeNextWrite(() -> {});
+    server.beforeNextWrite(
+        () -> server.replace(MANIFEST, server.byName(MANIFEST).getSpec().toBuilder().build()));
+
+    ReconcileResult result = reconciler.apply(plan);
+
+    ReconcileResult.ActionResult manifest = result.getResults().get(1);
+    assertThat(manifest.getOutcome()).isEqualTo(ReconcileResult.Outcome.APPLIED);
+    assertThat(manifest.getAttempts()).isEqualTo(2);
+    assertThat(manifest.getMessage()).contains("re-read after concurrent changes");
+    assertThat(manifestOnServer().manifest().endpoints().get("payments"))
+        .isEqualTo(PolicyCodec.digest(server.byName("payments").getSpec().getDescription()));
+  }
+
+  @Test
+  void manifestNameTakenByAnotherEndpoint_failsTheManifest_butTheEndpointsAreReconciled() {
+    server.put(privateSpec(MANIFEST));
+    registry.put(endpoint("payments", 1, "orders-ns"));
+
+    ReconcileResult result = builder().build().reconcile();
+
+    assertThat(result.isSuccess()).isFalse();
+    assertThat(result.getFailures()).hasSize(1);
+    assertThat(result.getFailures().get(0).getMessage())
+        .contains("'nexus-security-manifest' is not a registry manifest");
+    assertThat(server.byName("payments")).isNotNull();
+    assertThat(server.byName(MANIFEST).getSpec()).isEqualTo(privateSpec(MANIFEST));
+  }
+
+  @Test
   void createRace_withAnUnmanagedEndpoint_failsWithoutTouchingIt() {
     registry.put(endpoint("payments", 1, "orders-ns"));
     EndpointReconciler reconciler = builder().build();
@@ -199,7 +344,7 @@ class EndpointReconcilerTest {
     ReconcilePlan plan = reconciler.plan();
     assertThat(plan.getChanges())
         .extracting(ReconcileAction::getType)
-        .containsExactly(ReconcileAction.Type.DELETE);
+        .containsExactly(ReconcileAction.Type.DELETE, ReconcileAction.Type.UPDATE);
     server.beforeNextWrite(() -> server.remove("payments"));
     ReconcileResult.ActionResult r = reconciler.apply(plan).getResults().get(0);
     assertThat(r.getOutcome()).isEqualTo(ReconcileResult.Outcome.UNCHANGED);
@@ -237,10 +382,10 @@ class EndpointReconcilerTest {
       registry.put(endpoint("ep-" + i, 1, "orders-ns"));
     }
     EndpointReconciler reconciler = builder().setPageSize(5).build();
-    assertThat(reconciler.reconcile().count(ReconcileResult.Outcome.APPLIED)).isEqualTo(23);
+    assertThat(reconciler.reconcile().count(ReconcileResult.Outcome.APPLIED)).isEqualTo(24);
     int lists = server.lists.get();
     ReconcilePlan again = reconciler.plan();
-    assertThat(again.count(ReconcileAction.Type.UNCHANGED)).isEqualTo(23);
+    assertThat(again.count(ReconcileAction.Type.UNCHANGED)).isEqualTo(24);
     assertThat(server.lists.get() - lists).isEqualTo(5);
   }
 
@@ -268,6 +413,31 @@ class EndpointReconcilerTest {
   }
 
   @Test
+  void builder_requiresTheAudience_andValidatesTheManifestSettings() {
+    assertThatThrownBy(
+            () ->
+                EndpointReconciler.newBuilder()
+                    .setRegistry(registry)
+                    .setOperatorServiceStubs(server.stubs())
+                    .setRegistrySigningKeyset(TestKeys.registry())
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("EndpointReconciler.audience is required");
+    assertThatThrownBy(() -> builder().setAudience("prod eu"))
+        .hasMessageContaining("EndpointReconciler.audience must name the Temporal cluster")
+        .hasMessageEndingWith("got 'prod eu'");
+    assertThatThrownBy(() -> builder().setManifestEndpointName("bad_name"))
+        .hasMessageStartingWith("EndpointReconciler.manifestEndpointName must be a Nexus endpoint");
+    assertThatThrownBy(() -> builder().setManifestTargetNamespace("temporal system"))
+        .hasMessageStartingWith("EndpointReconciler.manifestTargetNamespace 'temporal system' is");
+    assertThatThrownBy(() -> builder().setManifestLifetime(Duration.ofSeconds(59)))
+        .hasMessage(
+            "EndpointReconciler.manifestLifetime must be between 1 minute and 366 days, got PT59S");
+    assertThatThrownBy(() -> builder().setMaxPages(0))
+        .hasMessage("EndpointReconciler.maxPages must be between 1 and 1000000, got 0");
+  }
+
+  @Test
   void builder_rejectsOutOfRangeSettings_namingThem() {
     assertThatThrownBy(() -> builder().setMaxAttempts(0))
         .hasMessage("EndpointReconciler.maxAttempts must be between 1 and 100, got 0");
@@ -281,6 +451,8 @@ class EndpointReconcilerTest {
   void toString_showsSettingsAndKeyIdOnly() throws Exception {
     String text = builder().setDeleteRemovedEndpoints(true).build().toString();
     assertThat(text)
+        .contains("audience=prod-eu")
+        .contains("manifestEndpoint=nexus-security-manifest")
         .contains("deleteRemovedEndpoints=true")
         .contains(
             "primary key id " + Integer.toUnsignedString(TestKeys.registry().getPrimary().getId()));

@@ -49,6 +49,7 @@ public final class FakeOperatorService extends OperatorServiceGrpc.OperatorServi
   private final Deque<Runnable> beforeWrite = new ArrayDeque<>();
   private final Deque<Runnable> beforePage = new ArrayDeque<>();
   private final Set<String> missingNamespaces = ConcurrentHashMap.newKeySet();
+  private volatile boolean endlessPages;
   public final AtomicInteger writes = new AtomicInteger();
   public final AtomicInteger lists = new AtomicInteger();
   private final Server server;
@@ -97,6 +98,11 @@ public final class FakeOperatorService extends OperatorServiceGrpc.OperatorServi
   /** Runs {@code change} just before the next write is processed, as a concurrent writer would. */
   public synchronized void beforeNextWrite(Runnable change) {
     beforeWrite.add(change);
+  }
+
+  /** Answers every listing with empty pages and a new page token, forever (a broken server). */
+  public void endlessEmptyPages() {
+    endlessPages = true;
   }
 
   /** Makes writes targeting {@code namespace} fail as on a server that does not know it. */
@@ -226,6 +232,11 @@ public final class FakeOperatorService extends OperatorServiceGrpc.OperatorServi
               throw failure.get();
             }
             ListNexusEndpointsResponse.Builder response = ListNexusEndpointsResponse.newBuilder();
+            if (endlessPages) {
+              return response
+                  .setNextPageToken(ByteString.copyFromUtf8(UUID.randomUUID().toString()))
+                  .build();
+            }
             if (!request.getName().isEmpty()) {
               Endpoint e = byName(request.getName());
               if (e != null) {

@@ -29,6 +29,19 @@ class ReconcileActionTest {
   }
 
   @Test
+  void manifestAction_isLast_andHasNoRegistryEndpoint() throws Exception {
+    List<ReconcileAction> actions = ReconcilePlanTest.plan().getActions();
+    ReconcileAction manifest = actions.get(actions.size() - 1);
+
+    assertThat(manifest.isManifest()).isTrue();
+    assertThat(manifest.getEndpointName()).isEqualTo("nexus-security-manifest");
+    assertThat(manifest.getType()).isEqualTo(ReconcileAction.Type.CREATE);
+    assertThat(manifest.getRegistryEndpoint()).isEmpty();
+    assertThat(manifest.toString()).startsWith("+ create nexus-security-manifest: no manifest");
+    assertThat(actions.subList(0, actions.size() - 1)).noneMatch(ReconcileAction::isManifest);
+  }
+
+  @Test
   void onlyCreateUpdateAndDelete_areChanges() {
     assertThat(List.of(ReconcileAction.Type.values()))
         .filteredOn(ReconcileAction.Type::isChange)

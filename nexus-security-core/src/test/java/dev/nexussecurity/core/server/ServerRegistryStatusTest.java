@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class ServerRegistryStatusTest {
@@ -13,8 +15,13 @@ class ServerRegistryStatusTest {
 
   @Test
   void beforeAnyRefresh_isNotHealthy_andHasNoTimes() {
-    ServerRegistryStatus s = new ServerRegistryStatus(null, null, null, 0, 0, Map.of(), 0);
+    ServerRegistryStatus s =
+        new ServerRegistryStatus(
+            null, null, null, 0, 0, Map.of(), Map.of(), new TreeSet<>(), 0, 0, null, null);
     assertThat(s.isHealthy()).isFalse();
+    assertThat(s.getFreshUntil()).isEmpty();
+    assertThat(s.isStaleAt(T)).isTrue();
+    assertThat(s.getManifestEpoch()).isEmpty();
     assertThat(s.getLastAttemptTime()).isEmpty();
     assertThat(s.getLastSuccessTime()).isEmpty();
     assertThat(s.getLastError()).isEmpty();
@@ -23,20 +30,40 @@ class ServerRegistryStatusTest {
   @Test
   void afterAFailureFollowingASuccess_isNotHealthy_andKeepsBoth() {
     ServerRegistryStatus s =
-        new ServerRegistryStatus(T.plusSeconds(30), T, "UNAVAILABLE", 1, 4, Map.of(), 2);
+        new ServerRegistryStatus(
+            T.plusSeconds(30),
+            T,
+            "UNAVAILABLE",
+            1,
+            4,
+            Map.of(),
+            Map.of(),
+            new TreeSet<>(Set.of("removed")),
+            2,
+            77,
+            T.plusSeconds(3600),
+            T.plusSeconds(300));
     assertThat(s.isHealthy()).isFalse();
     assertThat(s.getLastSuccessTime()).contains(T);
     assertThat(s.getLastAttemptTime()).contains(T.plusSeconds(30));
     assertThat(s.getLastError()).contains("UNAVAILABLE");
     assertThat(s.getEndpointCount()).isEqualTo(4);
     assertThat(s.getUnmanagedEndpointCount()).isEqualTo(2);
+    assertThat(s.getEndpointsNotInManifest()).containsExactly("removed");
+    assertThat(s.getManifestEpoch()).hasValue(77);
+    assertThat(s.getManifestExpiresAt()).contains(T.plusSeconds(3600));
+    assertThat(s.getFreshUntil()).contains(T.plusSeconds(300));
+    assertThat(s.isStaleAt(T.plusSeconds(299))).isFalse();
+    assertThat(s.isStaleAt(T.plusSeconds(300))).isTrue();
   }
 
   @Test
   void invalidEndpoints_areCopiedSortedAndUnmodifiable() {
     Map<String, String> invalid =
         new HashMap<>(Map.of("b", "BAD_SIGNATURE: x", "a", "MALFORMED: y"));
-    ServerRegistryStatus s = new ServerRegistryStatus(T, T, null, 0, 0, invalid, 0);
+    ServerRegistryStatus s =
+        new ServerRegistryStatus(
+            T, T, null, 0, 0, invalid, Map.of(), new TreeSet<>(), 0, 1, T, T.plusSeconds(1));
     invalid.clear();
     assertThat(s.isHealthy()).isTrue();
     assertThat(s.getInvalidEndpoints()).containsOnlyKeys("a", "b");

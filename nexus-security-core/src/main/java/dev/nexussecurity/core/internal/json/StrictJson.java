@@ -6,15 +6,15 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.PrettyPrinter;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nexussecurity.api.internal.UntrustedText;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -160,31 +160,48 @@ public final class StrictJson {
   }
 
   /**
-   * {@code node} as human-readable JSON text for files: two-space indentation, one array element
-   * per line, {@code \n} line ends and a final newline. Uses only Jackson API that every 2.x
-   * version has.
+   * {@code node} as human-readable JSON text for files: two spaces per level, one field or array
+   * element per line, {@code ": "} between name and value, {@code {}} and {@code []} for empty
+   * containers, {@code \n} line ends and a final newline; non-ASCII text as is, not escaped. The
+   * pretty printer is our own, written against Jackson's {@link PrettyPrinter} interface, which is
+   * the same in every 2.x version ({@code DefaultPrettyPrinter}'s separators changed in 2.16).
    */
   public static String writePretty(JsonNode node) {
-    try {
-      return WRITER.writer(new FilePrettyPrinter()).writeValueAsString(node) + "\n";
-    } catch (JsonProcessingException e) {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator g = WRITER.getFactory().createGenerator(out)) {
+      g.setPrettyPrinter(new LinePerValue());
+      WRITER.writeTree(g, node);
+    } catch (IOException e) {
       throw new IllegalStateException("serializing a JSON tree failed", e);
     }
+    return out.append('\n').toString();
   }
 
-  /** {@code "a": 1}, two-space indents, one element per line, {@code {}} and {@code []} empty. */
-  private static final class FilePrettyPrinter extends DefaultPrettyPrinter {
-    private static final long serialVersionUID = 1L;
+  /** One field or array element per line, two spaces per level. One instance per document. */
+  private static final class LinePerValue implements PrettyPrinter {
+    private int depth;
 
-    FilePrettyPrinter() {
-      DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
-      indentObjectsWith(indenter);
-      indentArraysWith(indenter);
+    private void newLine(JsonGenerator g) throws IOException {
+      g.writeRaw('\n');
+      for (int i = 0; i < depth; i++) {
+        g.writeRaw("  ");
+      }
     }
 
     @Override
-    public DefaultPrettyPrinter createInstance() {
-      return new FilePrettyPrinter();
+    public void writeRootValueSeparator(JsonGenerator g) throws IOException {
+      g.writeRaw('\n');
+    }
+
+    @Override
+    public void writeStartObject(JsonGenerator g) throws IOException {
+      g.writeRaw('{');
+      depth++;
+    }
+
+    @Override
+    public void beforeObjectEntries(JsonGenerator g) throws IOException {
+      newLine(g);
     }
 
     @Override
@@ -193,21 +210,44 @@ public final class StrictJson {
     }
 
     @Override
-    public void writeEndObject(JsonGenerator g, int nrOfEntries) throws IOException {
-      if (nrOfEntries == 0) {
-        g.writeRaw('}');
-      } else {
-        super.writeEndObject(g, nrOfEntries);
-      }
+    public void writeObjectEntrySeparator(JsonGenerator g) throws IOException {
+      g.writeRaw(',');
+      newLine(g);
     }
 
     @Override
-    public void writeEndArray(JsonGenerator g, int nrOfValues) throws IOException {
-      if (nrOfValues == 0) {
-        g.writeRaw(']');
-      } else {
-        super.writeEndArray(g, nrOfValues);
+    public void writeEndObject(JsonGenerator g, int entries) throws IOException {
+      depth--;
+      if (entries > 0) {
+        newLine(g);
       }
+      g.writeRaw('}');
+    }
+
+    @Override
+    public void writeStartArray(JsonGenerator g) throws IOException {
+      g.writeRaw('[');
+      depth++;
+    }
+
+    @Override
+    public void beforeArrayValues(JsonGenerator g) throws IOException {
+      newLine(g);
+    }
+
+    @Override
+    public void writeArrayValueSeparator(JsonGenerator g) throws IOException {
+      g.writeRaw(',');
+      newLine(g);
+    }
+
+    @Override
+    public void writeEndArray(JsonGenerator g, int values) throws IOException {
+      depth--;
+      if (values > 0) {
+        newLine(g);
+      }
+      g.writeRaw(']');
     }
   }
 

@@ -1,22 +1,16 @@
 package dev.nexussecurity.core.internal.registry;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.exc.StreamReadException;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nexussecurity.api.EndpointValidationException;
+import dev.nexussecurity.api.NamespaceNames;
 import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.api.internal.UntrustedText;
 import dev.nexussecurity.core.RegistryFileException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.nexussecurity.core.internal.json.JsonValue;
+import dev.nexussecurity.core.internal.json.StrictJson;
+import dev.nexussecurity.core.internal.json.StrictJsonException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,24 +19,28 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Reads and writes the registry file format (schema version 1) with Jackson.
+ * Reads and writes the registry file format (schema version 1) through the one strict JSON layer
+ * ({@link StrictJson}).
  *
- * <p>Reading uses Jackson's streaming parser rather than data binding so that every error can name
- * the exact line and column of the offending value. It is strict: unknown fields, missing required
- * fields, values of the wrong JSON type (no coercion of {@code "3"} to 3 or of 3 to {@code "3"}),
- * duplicate JSON keys, duplicate endpoint names, duplicate allowed callers, an unsupported schema
- * version, trailing content and every {@link NexusEndpoint} validation rule are errors. The first
- * error found is thrown as a {@link RegistryFileException} naming the file, the line and column,
- * the endpoint and the field; nothing is returned for a file with an error.
+ * <p>Reading is strict: invalid JSON, duplicate JSON keys, trailing content, unknown fields,
+ * missing required fields, values of the wrong JSON type (no coercion of {@code "3"} to 3 or of 3
+ * to {@code "3"}), an unsupported schema version, duplicate endpoint names, duplicate allowed
+ * callers, invalid namespace names ({@link NamespaceNames}), two spellings of one namespace name
+ * that differ only in case anywhere in the file, and every {@link NexusEndpoint} validation rule
+ * are errors. The first error found is thrown as a {@link RegistryFileException} naming the file,
+ * the line and column of the offending value, the endpoint and the field; nothing is returned for a
+ * file with an error.
  *
- * <p>Writing binds {@link RegistryDocument} with Jackson and is deterministic: endpoints sorted by
- * name, allowlists sorted, fields in a fixed order, two-space indentation, one array element per
- * line, {@code \n} line ends and a final newline.
+ * <p>Writing is deterministic: endpoints sorted by name, allowlists sorted, fields in a fixed
+ * order, two-space indentation, one array element per line, {@code \n} line ends and a final
+ * newline ({@link StrictJson#writePretty}).
  *
  * <pre>{@code
  * byte[] json = RegistryJson.write(endpoints);
@@ -53,73 +51,18 @@ public final class RegistryJson {
   /** The schema version this class reads and writes. */
   public static final int SCHEMA_VERSION = 1;
 
+  /** Registry files larger than this are refused before parsing (64 MiB). */
+  public static final int MAX_FILE_BYTES = 64 * 1024 * 1024;
+
   private static final String SCHEMA_VERSION_FIELD = "schemaVersion";
   private static final String ENDPOINTS_FIELD = "endpoints";
+  private static final String CALLERS_FIELD = "allowedCallerNamespaces";
+  private static final List<String> ENDPOINT_FIELDS =
+      List.of(
+          "name", "targetNamespace", "targetTaskQueue", CALLERS_FIELD, "description", "version");
   private static final int MAX_VALUE_CHARS = 80;
 
-  private static final JsonMapper MAPPER =
-      JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-
-  private static final ObjectWriter DOCUMENT_WRITER =
-      MAPPER.writerFor(RegistryDocument.class).with(prettyPrinter());
-
   private RegistryJson() {}
-
-  private static DefaultPrettyPrinter prettyPrinter() {
-    return new RegistryPrettyPrinter();
-  }
-
-  /**
-   * Two-space indentation with {@code \n}, {@code "name": value}, and {@code {}} and {@code []} for
-   * empty containers. Written against the API of Jackson 2.15 (the version Temporal's SDK brings)
-   * so that the output is the same on every Jackson 2.x from 2.15 on; {@code Separators.Spacing},
-   * which would say the same, exists only since 2.16.
-   */
-  static final class RegistryPrettyPrinter extends DefaultPrettyPrinter {
-    private static final long serialVersionUID = 1L;
-
-    RegistryPrettyPrinter() {
-      DefaultIndenter newlineIndent = new DefaultIndenter("  ", "\n");
-      _objectIndenter = newlineIndent;
-      _arrayIndenter = newlineIndent;
-    }
-
-    private RegistryPrettyPrinter(RegistryPrettyPrinter base) {
-      super(base);
-    }
-
-    @Override
-    public RegistryPrettyPrinter createInstance() {
-      return new RegistryPrettyPrinter(this);
-    }
-
-    @Override
-    public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
-      g.writeRaw(": ");
-    }
-
-    @Override
-    public void writeEndObject(JsonGenerator g, int nrOfEntries) throws IOException {
-      if (!_objectIndenter.isInline()) {
-        --_nesting;
-      }
-      if (nrOfEntries > 0) {
-        _objectIndenter.writeIndentation(g, _nesting);
-      }
-      g.writeRaw('}');
-    }
-
-    @Override
-    public void writeEndArray(JsonGenerator g, int nrOfValues) throws IOException {
-      if (!_arrayIndenter.isInline()) {
-        --_nesting;
-      }
-      if (nrOfValues > 0) {
-        _arrayIndenter.writeIndentation(g, _nesting);
-      }
-      g.writeRaw(']');
-    }
-  }
 
   /**
    * Writes {@code endpoints} as a registry document (UTF-8 JSON with a final newline).
@@ -130,7 +73,9 @@ public final class RegistryJson {
   public static byte[] write(Collection<NexusEndpoint> endpoints) {
     List<NexusEndpoint> sorted = new ArrayList<>(endpoints);
     sorted.sort(Comparator.comparing(NexusEndpoint::getName));
-    List<EndpointRecord> records = new ArrayList<>(sorted.size());
+    ObjectNode document = StrictJson.newObject();
+    document.put(SCHEMA_VERSION_FIELD, SCHEMA_VERSION);
+    ArrayNode list = document.putArray(ENDPOINTS_FIELD);
     String previous = null;
     for (NexusEndpoint e : sorted) {
       if (e.getName().equals(previous)) {
@@ -146,25 +91,16 @@ public final class RegistryJson {
                 + "; only stored endpoints (version 1 or greater) can be written to a registry file");
       }
       previous = e.getName();
-      records.add(
-          new EndpointRecord(
-              e.getName(),
-              e.getTargetNamespace(),
-              e.getTargetTaskQueue(),
-              List.copyOf(new TreeSet<>(e.getAllowedCallerNamespaces())),
-              e.getDescription(),
-              e.getVersion()));
+      ObjectNode o = list.addObject();
+      o.put("name", e.getName());
+      o.put("targetNamespace", e.getTargetNamespace());
+      o.put("targetTaskQueue", e.getTargetTaskQueue());
+      ArrayNode callers = o.putArray(CALLERS_FIELD);
+      new TreeSet<>(e.getAllowedCallerNamespaces()).forEach(callers::add);
+      o.put("description", e.getDescription());
+      o.put("version", e.getVersion());
     }
-    try {
-      byte[] json =
-          DOCUMENT_WRITER.writeValueAsBytes(new RegistryDocument(SCHEMA_VERSION, records));
-      byte[] withNewline = new byte[json.length + 1];
-      System.arraycopy(json, 0, withNewline, 0, json.length);
-      withNewline[json.length] = '\n';
-      return withNewline;
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException("Cannot write the registry document", e);
-    }
+    return StrictJson.writePretty(document).getBytes(StandardCharsets.UTF_8);
   }
 
   /**
@@ -174,448 +110,433 @@ public final class RegistryJson {
    * @throws RegistryFileException at the first error; nothing is returned for a file with an error
    */
   public static List<NexusEndpoint> read(Path file, byte[] content) {
-    List<Entry> entries;
-    try (JsonParser p = MAPPER.createParser(content)) {
-      entries = readDocument(file, p);
-    } catch (StreamReadException e) {
-      throw error(
-          file, e.getLocation(), null, null, "malformed JSON: " + e.getOriginalMessage(), e);
-    } catch (JsonProcessingException e) {
-      throw error(
-          file, e.getLocation(), null, null, "cannot be read: " + e.getOriginalMessage(), e);
-    } catch (IOException e) {
-      throw error(file, null, null, null, "cannot be read: " + e, e);
-    }
-    List<NexusEndpoint> endpoints = new ArrayList<>(entries.size());
-    Map<String, Entry> byName = new HashMap<>();
-    for (Entry entry : entries) {
-      NexusEndpoint endpoint = toEndpoint(file, entry);
-      Entry first = byName.putIfAbsent(endpoint.getName(), entry);
-      if (first != null) {
-        throw error(
-            file,
-            entry.location,
-            endpoint.getName(),
-            "name",
-            "duplicate endpoint name: "
-                + entry.where()
-                + " has the same name as "
-                + first.where()
-                + " at line "
-                + first.location.getLineNr()
-                + "; endpoint names must be unique",
-            null);
-      }
-      endpoints.add(endpoint);
-    }
-    return Collections.unmodifiableList(endpoints);
-  }
-
-  private static List<Entry> readDocument(Path file, JsonParser p) throws IOException {
-    JsonToken token = p.nextToken();
-    JsonLocation start = p.currentTokenLocation();
-    if (token == null) {
-      throw error(
+    if (isBlank(content)) {
+      throw new RegistryFileException(
           file,
-          null,
+          -1,
+          -1,
           null,
           null,
           "is empty; expected a JSON object with the fields \"schemaVersion\" and \"endpoints\"",
           null);
     }
-    if (token != JsonToken.START_OBJECT) {
-      throw error(
-          file,
-          start,
-          null,
-          null,
-          "must be a JSON object with the fields \"schemaVersion\" and \"endpoints\", found "
-              + describe(token),
-          null);
+    JsonValue document;
+    try {
+      document = StrictJson.parse(content, MAX_FILE_BYTES, "registry file");
+    } catch (StrictJsonException e) {
+      throw error(file, e, null, null, e.getProblem());
     }
-    boolean sawSchemaVersion = false;
-    List<Entry> entries = null;
-    while ((token = p.nextToken()) == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonLocation fieldLocation = p.currentTokenLocation();
-      token = p.nextToken();
-      if (SCHEMA_VERSION_FIELD.equals(field)) {
-        checkSchemaVersion(file, p, token);
-        sawSchemaVersion = true;
-      } else if (ENDPOINTS_FIELD.equals(field)) {
-        entries = readEndpoints(file, p, token);
-      } else {
-        throw error(
-            file,
-            fieldLocation,
-            null,
-            field,
-            "unknown field; a registry file has only the fields \"schemaVersion\" and \"endpoints\"",
-            null);
+    return new Reader(file).readDocument(document);
+  }
+
+  private static boolean isBlank(byte[] content) {
+    int start =
+        content.length >= 3
+                && content[0] == (byte) 0xEF
+                && content[1] == (byte) 0xBB
+                && content[2] == (byte) 0xBF
+            ? 3
+            : 0;
+    for (int i = start; i < content.length; i++) {
+      byte b = content[i];
+      if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+        return false;
       }
     }
-    if (p.nextToken() != null) {
-      throw error(
-          file,
-          p.currentTokenLocation(),
-          null,
-          null,
-          "unexpected content after the registry object; a registry file holds exactly one JSON object",
-          null);
-    }
-    if (!sawSchemaVersion) {
-      throw error(
-          file,
-          start,
-          null,
-          SCHEMA_VERSION_FIELD,
-          "required field is missing; add \"schemaVersion\": " + SCHEMA_VERSION,
-          null);
-    }
-    if (entries == null) {
-      throw error(
-          file,
-          start,
-          null,
-          ENDPOINTS_FIELD,
-          "required field is missing; add \"endpoints\": [] (an empty registry) or the endpoints",
-          null);
-    }
-    return entries;
+    return true;
   }
 
-  private static void checkSchemaVersion(Path file, JsonParser p, JsonToken token)
-      throws IOException {
-    if (token != JsonToken.VALUE_NUMBER_INT) {
-      throw error(
-          file,
-          p.currentTokenLocation(),
-          null,
-          SCHEMA_VERSION_FIELD,
-          "must be the integer " + SCHEMA_VERSION + ", found " + describe(token),
-          null);
-    }
-    if (p.getNumberType() != JsonParser.NumberType.INT || p.getIntValue() != SCHEMA_VERSION) {
-      throw error(
-          file,
-          p.currentTokenLocation(),
-          null,
-          SCHEMA_VERSION_FIELD,
-          "unsupported schema version "
-              + UntrustedText.quote(p.getText(), MAX_VALUE_CHARS)
-              + "; this version of nexus-security reads schema version "
-              + SCHEMA_VERSION,
-          null);
-    }
-  }
+  /** Reads one parsed document; remembers every namespace spelling seen, for the case check. */
+  private static final class Reader {
+    private final Path file;
+    private final Map<String, Occurrence> namespaceSpellings = new HashMap<>();
 
-  private static List<Entry> readEndpoints(Path file, JsonParser p, JsonToken token)
-      throws IOException {
-    if (token != JsonToken.START_ARRAY) {
-      throw error(
-          file,
-          p.currentTokenLocation(),
-          null,
-          ENDPOINTS_FIELD,
-          "must be an array of endpoint objects, found " + describe(token),
-          null);
+    Reader(Path file) {
+      this.file = file;
     }
-    List<Entry> entries = new ArrayList<>();
-    while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
-      Entry entry = new Entry(entries.size(), p.currentTokenLocation());
-      if (token != JsonToken.START_OBJECT) {
+
+    /** Where a namespace name was first seen. */
+    private record Occurrence(String name, String where, int line) {}
+
+    List<NexusEndpoint> readDocument(JsonValue document) {
+      if (document.getType() != JsonValue.Type.OBJECT) {
         throw error(
             file,
-            entry.location,
+            document,
             null,
             null,
-            entry.where() + " must be a JSON object, found " + describe(token),
-            null);
+            "must be a JSON object with the fields \"schemaVersion\" and \"endpoints\", found "
+                + describe(document.getType()));
       }
-      readEndpointFields(file, p, entry);
-      entries.add(entry);
-    }
-    return entries;
-  }
-
-  /** Reads the fields of one endpoint object, remembering where each value starts. */
-  private static void readEndpointFields(Path file, JsonParser p, Entry entry) throws IOException {
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonLocation fieldLocation = p.currentTokenLocation();
-      JsonToken token = p.nextToken();
-      entry.locations.put(field, p.currentTokenLocation());
-      switch (field) {
-        case "name":
-          entry.name = readString(file, p, token, entry, field);
-          break;
-        case "targetNamespace":
-          entry.targetNamespace = readString(file, p, token, entry, field);
-          break;
-        case "targetTaskQueue":
-          entry.targetTaskQueue = readString(file, p, token, entry, field);
-          break;
-        case "allowedCallerNamespaces":
-          entry.allowedCallerNamespaces = readStringArray(file, p, token, entry, field);
-          break;
-        case "description":
-          entry.description = readString(file, p, token, entry, field);
-          break;
-        case "version":
-          entry.version = readLong(file, p, token, entry, field);
-          break;
-        default:
+      Map<String, JsonValue> fields = fieldsOf(document);
+      for (Map.Entry<String, JsonValue> f : fields.entrySet()) {
+        if (!f.getKey().equals(SCHEMA_VERSION_FIELD) && !f.getKey().equals(ENDPOINTS_FIELD)) {
           throw error(
               file,
-              fieldLocation,
-              entry.knownName(),
-              field,
+              f.getValue(),
+              null,
+              UntrustedText.quote(f.getKey(), MAX_VALUE_CHARS),
+              "unknown field; a registry file has only the fields \"schemaVersion\" and"
+                  + " \"endpoints\"");
+        }
+      }
+      checkSchemaVersion(document, fields.get(SCHEMA_VERSION_FIELD));
+      JsonValue list = fields.get(ENDPOINTS_FIELD);
+      if (list == null || list.getType() == JsonValue.Type.NULL) {
+        throw error(
+            file,
+            document,
+            null,
+            ENDPOINTS_FIELD,
+            "required field is missing; add \"endpoints\": [] (an empty registry) or the endpoints");
+      }
+      if (list.getType() != JsonValue.Type.ARRAY) {
+        throw error(
+            file,
+            list,
+            null,
+            ENDPOINTS_FIELD,
+            "must be an array of endpoint objects, found " + describe(list.getType()));
+      }
+      List<JsonValue> elements = elementsOf(list);
+      List<NexusEndpoint> endpoints = new ArrayList<>(elements.size());
+      Map<String, Integer> firstIndexByName = new HashMap<>();
+      for (int i = 0; i < elements.size(); i++) {
+        JsonValue entry = elements.get(i);
+        NexusEndpoint endpoint = readEndpoint(i, entry);
+        Integer first = firstIndexByName.putIfAbsent(endpoint.getName(), i);
+        if (first != null) {
+          throw error(
+              file,
+              entry,
+              endpoint.getName(),
+              "name",
+              "duplicate endpoint name: "
+                  + where(i)
+                  + " has the same name as "
+                  + where(first)
+                  + " at line "
+                  + elements.get(first).getLine()
+                  + "; endpoint names must be unique");
+        }
+        endpoints.add(endpoint);
+      }
+      return Collections.unmodifiableList(endpoints);
+    }
+
+    private void checkSchemaVersion(JsonValue document, JsonValue version) {
+      if (version == null || version.getType() == JsonValue.Type.NULL) {
+        throw error(
+            file,
+            document,
+            null,
+            SCHEMA_VERSION_FIELD,
+            "required field is missing; add \"schemaVersion\": " + SCHEMA_VERSION);
+      }
+      if (version.getType() != JsonValue.Type.INTEGER) {
+        throw error(
+            file,
+            version,
+            null,
+            SCHEMA_VERSION_FIELD,
+            "must be the integer " + SCHEMA_VERSION + ", found " + describe(version.getType()));
+      }
+      long value;
+      try {
+        value = version.asLong();
+      } catch (StrictJsonException e) {
+        throw error(
+            file, e, null, SCHEMA_VERSION_FIELD, "unsupported schema version: " + e.getProblem());
+      }
+      if (value != SCHEMA_VERSION) {
+        throw error(
+            file,
+            version,
+            null,
+            SCHEMA_VERSION_FIELD,
+            "unsupported schema version "
+                + value
+                + "; this version of nexus-security reads schema version "
+                + SCHEMA_VERSION);
+      }
+    }
+
+    private NexusEndpoint readEndpoint(int index, JsonValue entry) {
+      String where = where(index);
+      if (entry.getType() != JsonValue.Type.OBJECT) {
+        throw error(
+            file,
+            entry,
+            null,
+            null,
+            where + " must be a JSON object, found " + describe(entry.getType()));
+      }
+      Map<String, JsonValue> fields = fieldsOf(entry);
+      String name = knownName(fields.get("name"));
+      for (Map.Entry<String, JsonValue> f : fields.entrySet()) {
+        if (!ENDPOINT_FIELDS.contains(f.getKey())) {
+          throw error(
+              file,
+              f.getValue(),
+              name,
+              UntrustedText.quote(f.getKey(), MAX_VALUE_CHARS),
               "unknown field in "
-                  + entry.where()
+                  + where
                   + "; an endpoint has only the fields "
-                  + String.join(", ", EndpointRecord.FIELDS),
-              null);
+                  + String.join(", ", ENDPOINT_FIELDS));
+        }
       }
-    }
-  }
-
-  private static String readString(
-      Path file, JsonParser p, JsonToken token, Entry entry, String field) throws IOException {
-    if (token == JsonToken.VALUE_NULL) {
-      return null;
-    }
-    if (token != JsonToken.VALUE_STRING) {
-      throw wrongType(file, p, token, entry, field, "a string");
-    }
-    return p.getText();
-  }
-
-  private static Long readLong(Path file, JsonParser p, JsonToken token, Entry entry, String field)
-      throws IOException {
-    if (token == JsonToken.VALUE_NULL) {
-      return null;
-    }
-    if (token != JsonToken.VALUE_NUMBER_INT) {
-      throw wrongType(file, p, token, entry, field, "an integer");
-    }
-    if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-      throw error(
-          file,
-          p.currentTokenLocation(),
-          entry.knownName(),
-          field,
-          "value '"
-              + UntrustedText.quote(p.getText(), MAX_VALUE_CHARS)
-              + "' is too large ("
-              + entry.where()
-              + ")",
-          null);
-    }
-    return p.getLongValue();
-  }
-
-  private static List<String> readStringArray(
-      Path file, JsonParser p, JsonToken token, Entry entry, String field) throws IOException {
-    if (token == JsonToken.VALUE_NULL) {
-      return null;
-    }
-    if (token != JsonToken.START_ARRAY) {
-      throw wrongType(file, p, token, entry, field, "an array of strings");
-    }
-    List<String> values = new ArrayList<>();
-    while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
-      if (token != JsonToken.VALUE_STRING) {
+      for (String required : List.of("name", "targetNamespace", "targetTaskQueue", CALLERS_FIELD)) {
+        JsonValue v = fields.get(required);
+        if (v == null || v.getType() == JsonValue.Type.NULL) {
+          throw error(
+              file, entry, name, required, "required field is missing or null (" + where + ")");
+        }
+      }
+      NexusEndpoint.Builder builder = NexusEndpoint.newBuilder();
+      String rawName = text(fields.get("name"), name, "name", where);
+      try {
+        builder.setName(rawName);
+      } catch (EndpointValidationException e) {
+        throw invalid(fields.get("name"), null, e, where);
+      }
+      JsonValue versionValue = fields.get("version");
+      if (versionValue == null || versionValue.getType() == JsonValue.Type.NULL) {
+        throw error(
+            file, entry, name, "version", "required field is missing or null (" + where + ")");
+      }
+      String targetNamespace = text(fields.get("targetNamespace"), name, "targetNamespace", where);
+      namespace(targetNamespace, fields.get("targetNamespace"), name, "targetNamespace", where);
+      String targetTaskQueue = text(fields.get("targetTaskQueue"), name, "targetTaskQueue", where);
+      List<String> callers = callers(fields.get(CALLERS_FIELD), name, where);
+      JsonValue descriptionValue = fields.get("description");
+      String description =
+          descriptionValue == null || descriptionValue.getType() == JsonValue.Type.NULL
+              ? ""
+              : text(descriptionValue, name, "description", where);
+      long version;
+      try {
+        version = versionValue.asLong();
+      } catch (StrictJsonException e) {
+        throw error(file, e, name, "version", e.getProblem() + " (" + where + ")");
+      }
+      try {
+        builder.setTargetNamespace(targetNamespace);
+      } catch (EndpointValidationException e) {
+        throw invalid(fields.get("targetNamespace"), name, e, where);
+      }
+      try {
+        builder.setTargetTaskQueue(targetTaskQueue);
+      } catch (EndpointValidationException e) {
+        throw invalid(fields.get("targetTaskQueue"), name, e, where);
+      }
+      try {
+        builder.setAllowedCallerNamespaces(callers);
+      } catch (EndpointValidationException e) {
+        throw invalid(fields.get(CALLERS_FIELD), name, e, where);
+      }
+      try {
+        builder.setDescription(description);
+      } catch (EndpointValidationException e) {
+        throw invalid(descriptionValue, name, e, where);
+      }
+      if (version < 1) {
         throw error(
             file,
-            p.currentTokenLocation(),
-            entry.knownName(),
-            field,
-            "must be an array of strings, found "
-                + describe(token)
-                + " at index "
-                + values.size()
-                + " ("
-                + entry.where()
-                + ")",
-            null);
-      }
-      values.add(p.getText());
-    }
-    return values;
-  }
-
-  private static RegistryFileException wrongType(
-      Path file, JsonParser p, JsonToken token, Entry entry, String field, String expected) {
-    return error(
-        file,
-        p.currentTokenLocation(),
-        entry.knownName(),
-        field,
-        "must be " + expected + ", found " + describe(token) + " (" + entry.where() + ")",
-        null);
-  }
-
-  private static NexusEndpoint toEndpoint(Path file, Entry entry) {
-    if (entry.name == null) {
-      throw missing(file, entry, null, "name");
-    }
-    NexusEndpoint.Builder builder = NexusEndpoint.newBuilder();
-    try {
-      builder.setName(entry.name);
-    } catch (EndpointValidationException e) {
-      throw invalid(file, entry, null, e);
-    }
-    String name = entry.name;
-    if (entry.targetNamespace == null) {
-      throw missing(file, entry, name, "targetNamespace");
-    }
-    if (entry.targetTaskQueue == null) {
-      throw missing(file, entry, name, "targetTaskQueue");
-    }
-    if (entry.allowedCallerNamespaces == null) {
-      throw missing(file, entry, name, "allowedCallerNamespaces");
-    }
-    if (entry.version == null) {
-      throw missing(file, entry, name, "version");
-    }
-    try {
-      builder
-          .setTargetNamespace(entry.targetNamespace)
-          .setTargetTaskQueue(entry.targetTaskQueue)
-          .setAllowedCallerNamespaces(entry.allowedCallerNamespaces)
-          .setDescription(entry.description)
-          .setVersion(entry.version);
-    } catch (EndpointValidationException e) {
-      throw invalid(file, entry, name, e);
-    }
-    Set<String> seen = new HashSet<>();
-    for (String caller : entry.allowedCallerNamespaces) {
-      if (!seen.add(caller)) {
-        throw error(
-            file,
-            entry.locationOf("allowedCallerNamespaces"),
+            versionValue,
             name,
-            "allowedCallerNamespaces",
-            "lists '"
-                + UntrustedText.quote(caller, MAX_VALUE_CHARS)
-                + "' more than once ("
-                + entry.where()
-                + ")",
-            null);
+            "version",
+            "value '"
+                + version
+                + "' must be 1 or greater; versions in a registry file start at 1 ("
+                + where
+                + ")");
+      }
+      builder.setVersion(version);
+      try {
+        return builder.build();
+      } catch (EndpointValidationException e) {
+        throw invalid(entry, name, e, where);
       }
     }
-    if (entry.version < 1) {
-      throw error(
-          file,
-          entry.locationOf("version"),
-          name,
-          "version",
-          "value '"
-              + entry.version
-              + "' must be 1 or greater; versions in a registry file start at 1 ("
-              + entry.where()
-              + ")",
-          null);
+
+    private List<String> callers(JsonValue value, String name, String where) {
+      if (value.getType() != JsonValue.Type.ARRAY) {
+        throw error(
+            file,
+            value,
+            name,
+            CALLERS_FIELD,
+            "must be an array of strings, found " + describe(value.getType()) + " (" + where + ")");
+      }
+      List<JsonValue> elements = elementsOf(value);
+      List<String> callers = new ArrayList<>(elements.size());
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < elements.size(); i++) {
+        JsonValue element = elements.get(i);
+        String caller;
+        try {
+          caller = element.asText();
+        } catch (StrictJsonException e) {
+          throw error(
+              file,
+              e,
+              name,
+              CALLERS_FIELD,
+              "must be an array of strings: element "
+                  + i
+                  + " "
+                  + e.getProblem()
+                  + " ("
+                  + where
+                  + ")");
+        }
+        namespace(caller, element, name, CALLERS_FIELD, where);
+        if (!seen.add(caller)) {
+          throw error(
+              file,
+              element,
+              name,
+              CALLERS_FIELD,
+              "lists '"
+                  + UntrustedText.quote(caller, MAX_VALUE_CHARS)
+                  + "' more than once ("
+                  + where
+                  + ")");
+        }
+        callers.add(caller);
+      }
+      return callers;
     }
-    return builder.build();
+
+    /**
+     * Checks one namespace name where it stands: the name rule, and that no other spelling of it
+     * that differs only in case appeared earlier in the file.
+     */
+    private void namespace(String ns, JsonValue at, String name, String field, String where) {
+      Optional<String> problem = NamespaceNames.problem(ns);
+      if (problem.isPresent()) {
+        throw error(
+            file,
+            at,
+            name,
+            field,
+            "value '"
+                + UntrustedText.quote(ns, MAX_VALUE_CHARS)
+                + "' is not a valid namespace name: it "
+                + problem.get()
+                + " ("
+                + where
+                + ")");
+      }
+      Occurrence first =
+          namespaceSpellings.putIfAbsent(
+              ns.toLowerCase(Locale.ROOT), new Occurrence(ns, where + "." + field, at.getLine()));
+      if (first != null && !first.name().equals(ns)) {
+        throw error(
+            file,
+            at,
+            name,
+            field,
+            "namespace '"
+                + ns
+                + "' differs only in case from '"
+                + first.name()
+                + "' ("
+                + first.where()
+                + ", line "
+                + first.line()
+                + "); Temporal compares namespace names exactly, so these are two different"
+                + " namespaces and one of them would never match: use the namespace's exact"
+                + " spelling ("
+                + where
+                + ")");
+      }
+    }
+
+    private String text(JsonValue value, String name, String field, String where) {
+      try {
+        return value.asText();
+      } catch (StrictJsonException e) {
+        throw error(file, e, name, field, e.getProblem() + " (" + where + ")");
+      }
+    }
+
+    private RegistryFileException invalid(
+        JsonValue at, String endpointName, EndpointValidationException e, String where) {
+      String value =
+          e.getValue() == null
+              ? ""
+              : "value '" + UntrustedText.quote(e.getValue(), MAX_VALUE_CHARS) + "' ";
+      return new RegistryFileException(
+          file,
+          at.getLine(),
+          at.getColumn(),
+          endpointName,
+          e.getField(),
+          value + e.getRule() + " (" + where + ")",
+          e);
+    }
   }
 
-  private static RegistryFileException missing(
-      Path file, Entry entry, String endpointName, String field) {
-    return error(
-        file,
-        entry.location,
-        endpointName,
-        field,
-        "required field is missing or null (" + entry.where() + ")",
-        null);
+  /** The endpoint's name if it is a valid one, for messages; otherwise {@code null}. */
+  private static String knownName(JsonValue name) {
+    if (name == null || name.getType() != JsonValue.Type.STRING) {
+      return null;
+    }
+    try {
+      String n = name.asText();
+      return n.length() <= NexusEndpoint.MAX_NAME_LENGTH
+              && NexusEndpoint.NAME_PATTERN.matcher(n).matches()
+          ? n
+          : null;
+    } catch (StrictJsonException e) {
+      return null;
+    }
   }
 
-  private static RegistryFileException invalid(
-      Path file, Entry entry, String endpointName, EndpointValidationException e) {
-    String value =
-        e.getValue() == null
-            ? ""
-            : "value '" + UntrustedText.quote(e.getValue(), MAX_VALUE_CHARS) + "' ";
-    return error(
-        file,
-        entry.locationOf(e.getField()),
-        endpointName,
-        e.getField(),
-        value + e.getRule() + " (" + entry.where() + ")",
-        e);
+  private static Map<String, JsonValue> fieldsOf(JsonValue object) {
+    try {
+      return object.fields();
+    } catch (StrictJsonException e) {
+      throw new IllegalStateException("checked to be an object", e);
+    }
+  }
+
+  private static List<JsonValue> elementsOf(JsonValue array) {
+    try {
+      return array.elements();
+    } catch (StrictJsonException e) {
+      throw new IllegalStateException("checked to be an array", e);
+    }
+  }
+
+  private static String where(int index) {
+    return "endpoints[" + index + "]";
+  }
+
+  private static String describe(JsonValue.Type type) {
+    return switch (type) {
+      case OBJECT -> "an object";
+      case ARRAY -> "an array";
+      case STRING -> "a string";
+      case INTEGER -> "an integer";
+      case DECIMAL -> "a decimal number";
+      case BOOLEAN -> "a boolean";
+      case NULL -> "null";
+    };
   }
 
   private static RegistryFileException error(
-      Path file,
-      JsonLocation location,
-      String endpointName,
-      String field,
-      String problem,
-      Throwable cause) {
-    int line = location == null ? -1 : location.getLineNr();
-    int column = location == null ? -1 : location.getColumnNr();
-    return new RegistryFileException(file, line, column, endpointName, field, problem, cause);
+      Path file, JsonValue at, String endpointName, String field, String problem) {
+    return new RegistryFileException(
+        file, at.getLine(), at.getColumn(), endpointName, field, problem, null);
   }
 
-  private static String describe(JsonToken token) {
-    if (token == null) {
-      return "end of input";
-    }
-    switch (token) {
-      case START_OBJECT:
-        return "an object";
-      case START_ARRAY:
-        return "an array";
-      case VALUE_STRING:
-        return "a string";
-      case VALUE_NUMBER_INT:
-        return "an integer";
-      case VALUE_NUMBER_FLOAT:
-        return "a decimal number";
-      case VALUE_TRUE:
-      case VALUE_FALSE:
-        return "a boolean";
-      case VALUE_NULL:
-        return "null";
-      default:
-        return token.toString();
-    }
-  }
-
-  /** One endpoint object of the file: its raw values and where it and each value start. */
-  private static final class Entry {
-    final int index;
-    final JsonLocation location;
-    final Map<String, JsonLocation> locations = new HashMap<>();
-    String name;
-    String targetNamespace;
-    String targetTaskQueue;
-    List<String> allowedCallerNamespaces;
-    String description;
-    Long version;
-
-    Entry(int index, JsonLocation location) {
-      this.index = index;
-      this.location = location;
-    }
-
-    String where() {
-      return "endpoints[" + index + "]";
-    }
-
-    /** The endpoint's name if it was read already and is valid, else {@code null}. */
-    String knownName() {
-      return name != null
-              && name.length() <= NexusEndpoint.MAX_NAME_LENGTH
-              && NexusEndpoint.NAME_PATTERN.matcher(name).matches()
-          ? name
-          : null;
-    }
-
-    /** Where the value of {@code field} starts, or where the endpoint starts if it is absent. */
-    JsonLocation locationOf(String field) {
-      return locations.getOrDefault(field, location);
-    }
+  private static RegistryFileException error(
+      Path file, StrictJsonException e, String endpointName, String field, String problem) {
+    int line = e.getLine() > 0 ? e.getLine() : -1;
+    int column = e.getLine() > 0 ? e.getColumn() : -1;
+    return new RegistryFileException(file, line, column, endpointName, field, problem, e);
   }
 }

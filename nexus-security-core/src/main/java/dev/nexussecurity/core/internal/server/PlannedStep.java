@@ -5,8 +5,12 @@ import dev.nexussecurity.core.server.ReconcileAction;
 import io.temporal.api.nexus.v1.Endpoint;
 import io.temporal.api.nexus.v1.EndpointSpec;
 import java.util.Objects;
+import java.util.SortedMap;
 
-/** One planned step of a reconciliation: what to do with one endpoint name, and why. Immutable. */
+/**
+ * One planned step of a reconciliation: what to do with one endpoint name, or with the registry
+ * manifest, and why. Immutable.
+ */
 public final class PlannedStep {
   private final ReconcileAction.Type type;
   private final String endpointName;
@@ -14,6 +18,7 @@ public final class PlannedStep {
   private final NexusEndpoint desired;
   private final Endpoint server;
   private final EndpointSpec spec;
+  private final SortedMap<String, String> manifestListing;
 
   PlannedStep(
       ReconcileAction.Type type,
@@ -21,13 +26,15 @@ public final class PlannedStep {
       String reason,
       NexusEndpoint desired,
       Endpoint server,
-      EndpointSpec spec) {
+      EndpointSpec spec,
+      SortedMap<String, String> manifestListing) {
     this.type = Objects.requireNonNull(type);
     this.endpointName = Objects.requireNonNull(endpointName);
     this.reason = Objects.requireNonNull(reason);
     this.desired = desired;
     this.server = server;
     this.spec = spec;
+    this.manifestListing = manifestListing;
   }
 
   public ReconcileAction.Type getType() {
@@ -53,9 +60,19 @@ public final class PlannedStep {
     return server;
   }
 
-  /** The spec to write for CREATE and UPDATE, with the signed policy; otherwise {@code null}. */
+  /** The spec to write for CREATE and UPDATE, with the signed document; otherwise {@code null}. */
   public EndpointSpec getSpec() {
     return spec;
+  }
+
+  /** Whether this step is about the registry manifest rather than a registry endpoint. */
+  public boolean isManifest() {
+    return manifestListing != null;
+  }
+
+  /** For the manifest step: the endpoints (name to policy digest) the manifest lists. */
+  public SortedMap<String, String> getManifestListing() {
+    return manifestListing;
   }
 
   @Override

@@ -6,21 +6,30 @@ import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
- * The content of a signed endpoint policy: one registry endpoint (name, target, allowlist,
- * description, registry version) and the time the policy was issued. Immutable.
+ * The content of a signed endpoint policy: the cluster it is for (audience), one registry endpoint
+ * (name, target, allowlist, description, registry version) and the time the policy was issued.
+ * Immutable.
  */
 public final class PolicyDocument {
+  private final String audience;
   private final NexusEndpoint endpoint;
   private final Instant issuedAt;
 
   /**
+   * @param audience the cluster the policy is for
    * @param endpoint the registry's endpoint; its version is the registry version recorded in the
    *     policy
    * @param issuedAt when the policy is issued; truncated to milliseconds
    */
-  public PolicyDocument(NexusEndpoint endpoint, Instant issuedAt) {
+  public PolicyDocument(String audience, NexusEndpoint endpoint, Instant issuedAt) {
+    this.audience = Objects.requireNonNull(audience, "audience");
     this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     this.issuedAt = Objects.requireNonNull(issuedAt, "issuedAt").truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  /** The cluster the policy is for. */
+  public String getAudience() {
+    return audience;
   }
 
   /** The endpoint this policy describes, with the registry version as its version. */
@@ -33,31 +42,21 @@ public final class PolicyDocument {
     return issuedAt;
   }
 
-  /** Whether this policy says exactly what {@code registryEndpoint} says, version included. */
-  public boolean describes(NexusEndpoint registryEndpoint) {
-    return endpoint.sameSpec(registryEndpoint)
-        && endpoint.getVersion() == registryEndpoint.getVersion();
-  }
-
   @Override
   public boolean equals(Object o) {
-    if (this == o) {
-      return true;
-    }
-    if (!(o instanceof PolicyDocument)) {
-      return false;
-    }
-    PolicyDocument other = (PolicyDocument) o;
-    return endpoint.equals(other.endpoint) && issuedAt.equals(other.issuedAt);
+    return o instanceof PolicyDocument other
+        && audience.equals(other.audience)
+        && endpoint.equals(other.endpoint)
+        && issuedAt.equals(other.issuedAt);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(endpoint, issuedAt);
+    return Objects.hash(audience, endpoint, issuedAt);
   }
 
   @Override
   public String toString() {
-    return "PolicyDocument{" + endpoint + ", issuedAt=" + issuedAt + "}";
+    return "PolicyDocument{audience=" + audience + ", " + endpoint + ", issuedAt=" + issuedAt + "}";
   }
 }

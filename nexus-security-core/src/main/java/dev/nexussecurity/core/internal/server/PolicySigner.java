@@ -4,11 +4,12 @@ import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.PublicKeySign;
 import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.signature.SignaturePrivateKey;
+import dev.nexussecurity.core.internal.json.SignedEnvelope;
 import java.security.GeneralSecurityException;
 
 /**
- * Signs policy documents with the registry's private signing keyset, and verifies them with its
- * public half. Immutable and thread-safe.
+ * Signs endpoint policies and registry manifests ({@link SignedEnvelope}s) with the registry's
+ * private signing keyset, and verifies them with its public half. Immutable and thread-safe.
  */
 public final class PolicySigner {
   static {
@@ -57,12 +58,15 @@ public final class PolicySigner {
     }
   }
 
-  byte[] sign(byte[] data) {
+  /** Seals {@code payload} as a {@link SignedEnvelope} of {@code type}, signed by the primary. */
+  String seal(String type, byte[] payload) {
     try {
-      return sign.sign(data);
+      return SignedEnvelope.seal(type, payload, sign::sign);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(
-          "signing an endpoint policy failed with key id "
+          "signing a "
+              + type
+              + " document failed with key id "
               + (primaryKeyId == null ? "(none)" : Integer.toUnsignedString(primaryKeyId)),
           e);
     }

@@ -7,12 +7,14 @@ import com.google.crypto.tink.PublicKeyVerify;
 import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.signature.SignatureConfig;
 import com.google.crypto.tink.signature.SignaturePublicKey;
+import dev.nexussecurity.core.internal.json.SignedEnvelope;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Verifies policy signatures with the registry's public keyset. Immutable and thread-safe.
+ * Verifies the signatures of endpoint policies and registry manifests with the registry's public
+ * keyset. Immutable and thread-safe.
  *
  * <p>Only enabled keys verify. A signature whose Tink output prefix names none of them is reported
  * as signed by an unknown key, distinct from a signature that does not verify.
@@ -78,29 +80,34 @@ public final class PolicyVerifier {
   }
 
   /**
-   * Verifies {@code signature} over {@code data}.
+   * Verifies the tag of {@code envelope} over its signed bytes.
    *
-   * @throws InvalidPolicyException {@link InvalidPolicyException.Problem#UNKNOWN_KEY} when no
-   *     enabled key could have made the signature, {@link
-   *     InvalidPolicyException.Problem#BAD_SIGNATURE} when it does not verify
+   * @param what the document, for messages (e.g. {@code "the policy"})
+   * @throws InvalidSignedDocumentException {@link
+   *     InvalidSignedDocumentException.Problem#UNKNOWN_KEY} when no enabled key could have made the
+   *     signature, {@link InvalidSignedDocumentException.Problem#BAD_SIGNATURE} when it does not
+   *     verify
    */
-  void verify(byte[] signature, byte[] data) throws InvalidPolicyException {
+  void verify(SignedEnvelope.Parsed envelope, String what) throws InvalidSignedDocumentException {
+    byte[] signature = envelope.tag();
     if (!knowsKeyOf(signature)) {
-      throw new InvalidPolicyException(
-          InvalidPolicyException.Problem.UNKNOWN_KEY,
-          "the policy is signed with "
-              + describeKey(signature)
+      throw new InvalidSignedDocumentException(
+          InvalidSignedDocumentException.Problem.UNKNOWN_KEY,
+          what
+              + " is signed with "
+              + describeKey(envelope)
               + ", which is not an enabled key of the registry public keyset; sign it with the"
               + " registry key, or add that key's public half to the workers' registry keyset");
     }
     try {
-      verify.verify(signature, data);
+      verify.verify(signature, envelope.signedBytes());
     } catch (GeneralSecurityException e) {
-      throw new InvalidPolicyException(
-          InvalidPolicyException.Problem.BAD_SIGNATURE,
-          "the policy's signature ("
-              + describeKey(signature)
-              + ") does not verify: the policy was changed after the registry signed it");
+      throw new InvalidSignedDocumentException(
+          InvalidSignedDocumentException.Problem.BAD_SIGNATURE,
+          what
+              + "'s signature ("
+              + describeKey(envelope)
+              + ") does not verify: it was changed after the registry signed it");
     }
   }
 
@@ -128,23 +135,11 @@ public final class PolicyVerifier {
     return true;
   }
 
-  /**
-   * The Tink key id that {@code signature}'s output prefix names, or {@code null} when it has no
-   * Tink prefix.
-   */
-  static Integer keyIdOf(byte[] signature) {
-    if (signature.length >= 5 && (signature[0] == 0x01 || signature[0] == 0x00)) {
-      return ((signature[1] & 0xff) << 24)
-          | ((signature[2] & 0xff) << 16)
-          | ((signature[3] & 0xff) << 8)
-          | (signature[4] & 0xff);
-    }
-    return null;
-  }
-
-  static String describeKey(byte[] signature) {
-    Integer id = keyIdOf(signature);
-    return id == null ? "a key without a key id" : "key id " + Integer.toUnsignedString(id);
+  static String describeKey(SignedEnvelope.Parsed envelope) {
+    return envelope
+        .tinkKeyId()
+        .map(id -> "key id " + Integer.toUnsignedString(id))
+        .orElse("a key without a key id");
   }
 
   static void registerTink() {

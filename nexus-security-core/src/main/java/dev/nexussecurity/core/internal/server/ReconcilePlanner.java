@@ -5,49 +5,93 @@ import dev.nexussecurity.api.internal.UntrustedText;
 import dev.nexussecurity.core.server.ReconcileAction.Type;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.nexus.v1.Endpoint;
+import io.temporal.api.nexus.v1.EndpointSpec;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Compares the registry with the server's endpoints and decides, per endpoint name, what to do.
- * Pure: it reads nothing and writes nothing; it signs the policies it would write. Thread-safe.
+ * Compares the registry with the server's endpoints and decides, per endpoint name, what to do, and
+ * what the registry manifest must say. Pure: it reads nothing and writes nothing; it signs the
+ * policies and the manifest it would write. Thread-safe.
  *
- * <p>Rules:
+ * <p>Rules for endpoints:
  *
  * <ul>
  *   <li>In the registry, absent on the server: CREATE.
  *   <li>In both, the server endpoint carries a nexus-security policy: UNCHANGED when its policy
- *       verifies under the registry key, names this endpoint and the server's target, says what the
- *       registry says (target, allowlist, description, registry version) and is signed by the
- *       primary key; otherwise UPDATE, with every difference in the reason.
+ *       verifies under the registry key for this cluster, names this endpoint and the server's
+ *       target, says what the registry says (target, allowlist, description, registry version), is
+ *       signed by the primary key and was not issued after now plus the clock skew; otherwise
+ *       UPDATE, with every difference in the reason.
  *   <li>In both, the server endpoint carries no nexus-security policy: ERROR (the name is taken by
  *       an endpoint nexus-security does not manage), or UPDATE when taking over unmanaged
  *       endpoints.
  *   <li>On the server only, with a policy that verifies under the registry key: DELETE when
- *       deleting removed endpoints, otherwise SKIP.
+ *       deleting removed endpoints, otherwise SKIP (the manifest no longer lists it, so workers
+ *       treat it as unknown either way).
  *   <li>On the server only, otherwise (no policy, or one this key cannot verify): SKIP, or DELETE
  *       when both deleting removed endpoints and taking over unmanaged endpoints.
- *   <li>A policy that would not fit the server's description limit: ERROR naming the size.
+ *   <li>A policy that would not fit the server's description limit, or a registry endpoint with the
+ *       manifest endpoint's reserved name: ERROR.
  * </ul>
+ *
+ * <p>The manifest ({@link #planManifest}) lists every registry endpoint whose server endpoint will
+ * hold its policy (UNCHANGED, CREATE, UPDATE), with that policy's digest; it is rewritten when that
+ * list differs from the verified manifest on the server, when the server's manifest is missing or
+ * invalid, signed by another key than the primary, issued in the future, or has less than half its
+ * lifetime left.
  */
 public final class ReconcilePlanner {
+  /** Where the manifest lives and how long it is valid. */
+  public record ManifestSettings(
+      String endpointName, String targetNamespace, String taskQueue, Duration lifetime) {
+    public ManifestSettings {
+      Objects.requireNonNull(endpointName, "endpointName");
+      Objects.requireNonNull(targetNamespace, "targetNamespace");
+      Objects.requireNonNull(taskQueue, "taskQueue");
+      Objects.requireNonNull(lifetime, "lifetime");
+    }
+  }
+
   private final PolicySigner signer;
+  private final String audience;
+  private final ManifestSettings manifest;
+  private final Duration clockSkew;
   private final boolean deleteRemoved;
   private final boolean takeOverUnmanaged;
 
-  public ReconcilePlanner(PolicySigner signer, boolean deleteRemoved, boolean takeOverUnmanaged) {
+  public ReconcilePlanner(
+      PolicySigner signer,
+      String audience,
+      ManifestSettings manifest,
+      Duration clockSkew,
+      boolean deleteRemoved,
+      boolean takeOverUnmanaged) {
     this.signer = Objects.requireNonNull(signer, "signer");
+    this.audience = Objects.requireNonNull(audience, "audience");
+    this.manifest = Objects.requireNonNull(manifest, "manifest");
+    this.clockSkew = Objects.requireNonNull(clockSkew, "clockSkew");
     this.deleteRemoved = deleteRemoved;
     this.takeOverUnmanaged = takeOverUnmanaged;
   }
 
-  /** Plans every endpoint name of the registry and the server, in name order. */
+  /** The manifest endpoint's reserved name. */
+  public String getManifestEndpointName() {
+    return manifest.endpointName();
+  }
+
+  /**
+   * Plans every endpoint name of the registry and the server, in name order, then the manifest
+   * (last).
+   */
   public List<PlannedStep> plan(
       Collection<NexusEndpoint> registry, Collection<Endpoint> server, Instant now) {
     Map<String, NexusEndpoint> desired = new TreeMap<>();
@@ -61,13 +105,40 @@ public final class ReconcilePlanner {
     for (Endpoint e : server) {
       actual.put(e.getSpec().getName(), e);
     }
+    Endpoint serverManifest = actual.remove(manifest.endpointName());
     TreeSet<String> names = new TreeSet<>(desired.keySet());
     names.addAll(actual.keySet());
-    List<PlannedStep> steps = new ArrayList<>(names.size());
+    List<PlannedStep> steps = new ArrayList<>(names.size() + 1);
     for (String name : names) {
       steps.add(planOne(name, desired.get(name), actual.get(name), now));
     }
+    steps.add(planManifest(listing(steps), serverManifest, now));
     return steps;
+  }
+
+  /**
+   * What the manifest lists after {@code steps} are applied as planned: every registry endpoint
+   * whose server endpoint holds (UNCHANGED) or will hold (CREATE, UPDATE) its policy, with that
+   * policy's digest.
+   */
+  public static SortedMap<String, String> listing(List<PlannedStep> steps) {
+    SortedMap<String, String> listing = new TreeMap<>();
+    for (PlannedStep step : steps) {
+      if (step.isManifest() || step.getDesired() == null) {
+        continue;
+      }
+      switch (step.getType()) {
+        case UNCHANGED ->
+            listing.put(
+                step.getEndpointName(),
+                PolicyCodec.digest(step.getServer().getSpec().getDescription()));
+        case CREATE, UPDATE ->
+            listing.put(
+                step.getEndpointName(), PolicyCodec.digest(step.getSpec().getDescription()));
+        default -> {}
+      }
+    }
+    return listing;
   }
 
   /**
@@ -77,6 +148,18 @@ public final class ReconcilePlanner {
    * @param server the server's endpoint, or {@code null}
    */
   public PlannedStep planOne(String name, NexusEndpoint desired, Endpoint server, Instant now) {
+    if (name.equals(manifest.endpointName())) {
+      return step(
+          Type.ERROR,
+          name,
+          "the name '"
+              + name
+              + "' is reserved for the registry manifest; rename the registry endpoint, or give"
+              + " the reconciler and the workers another manifest endpoint name",
+          desired,
+          server,
+          null);
+    }
     if (desired == null && server == null) {
       return step(
           Type.UNCHANGED, name, "in neither the registry nor on the server", null, null, null);
@@ -121,34 +204,32 @@ public final class ReconcilePlanner {
     }
     VerifiedPolicy verified = null;
     try {
-      verified = PolicyCodec.decode(server.getSpec().getDescription(), signer.getVerifier());
-    } catch (InvalidPolicyException e) {
+      verified =
+          PolicyCodec.decode(server.getSpec().getDescription(), signer.getVerifier(), audience);
+    } catch (InvalidSignedDocumentException e) {
       differences.add("policy invalid: " + e.getMessage());
     }
-    Instant issuedAt = now;
     if (verified != null) {
       PolicyDocument doc = verified.getDocument();
       try {
         PolicyCodec.checkBinding(doc, server);
-      } catch (InvalidPolicyException e) {
+      } catch (InvalidSignedDocumentException e) {
         differences.add("policy invalid: " + e.getMessage());
       }
       differences.addAll(contentDifferences(doc.getEndpoint(), desired));
+      if (doc.getIssuedAt().isAfter(now.plus(clockSkew))) {
+        differences.add(
+            "policy issued at "
+                + doc.getIssuedAt()
+                + ", after now plus the allowed clock skew, so workers refuse it");
+      }
       Integer primary = signer.getPrimaryKeyId();
-      if (differences.isEmpty() && primary != null && !primary.equals(verified.getKeyId())) {
+      if (differences.isEmpty() && primary != null && !primary.equals(verified.keyId())) {
         differences.add(
             "signed with key id "
-                + (verified.getKeyId() == null
-                    ? "(none)"
-                    : Integer.toUnsignedString(verified.getKeyId()))
+                + (verified.keyId() == null ? "(none)" : Integer.toUnsignedString(verified.keyId()))
                 + ", re-signing with the primary key id "
                 + Integer.toUnsignedString(primary));
-      }
-      // Issue times of one endpoint only grow, even if this reconciler's clock is behind the last
-      // one's.
-      Instant next = doc.getIssuedAt().plusMillis(1);
-      if (next.isAfter(issuedAt)) {
-        issuedAt = next;
       }
     }
     if (differences.isEmpty()) {
@@ -160,7 +241,151 @@ public final class ReconcilePlanner {
           server,
           null);
     }
-    return write(Type.UPDATE, desired, server, String.join("; ", differences), issuedAt);
+    return write(Type.UPDATE, desired, server, String.join("; ", differences), now);
+  }
+
+  /**
+   * Plans the manifest that lists {@code listing}, given the manifest endpoint on the server
+   * ({@code null} when there is none).
+   */
+  public PlannedStep planManifest(
+      SortedMap<String, String> listing, Endpoint serverManifest, Instant now) {
+    String name = manifest.endpointName();
+    VerifiedManifest previous = null;
+    List<String> differences = new ArrayList<>();
+    if (serverManifest != null) {
+      if (!ManifestCodec.isManifest(serverManifest)) {
+        return manifestStep(
+            Type.ERROR,
+            "the server endpoint '"
+                + name
+                + "' is not a registry manifest (its description has no '"
+                + ManifestCodec.METADATA_KEY
+                + "' metadata); rename it, or give the reconciler and the workers another manifest"
+                + " endpoint name",
+            serverManifest,
+            null,
+            listing);
+      }
+      try {
+        previous =
+            ManifestCodec.decode(
+                serverManifest.getSpec().getDescription(), signer.getVerifier(), audience);
+      } catch (InvalidSignedDocumentException e) {
+        differences.add(
+            "the manifest on the server is invalid ("
+                + e.getProblem()
+                + ": "
+                + e.getMessage()
+                + ")");
+      }
+    }
+    long epoch = now.toEpochMilli();
+    if (previous != null) {
+      RegistryManifest m = previous.manifest();
+      Instant latest = now.plus(clockSkew);
+      if (m.issuedAt().isAfter(latest) || m.epoch() > latest.toEpochMilli()) {
+        differences.add(
+            "the manifest on the server (epoch "
+                + m.epoch()
+                + ") was issued after now plus the allowed clock skew, so workers refuse it");
+      } else {
+        epoch = Math.max(epoch, m.epoch() + 1);
+        if (!m.endpoints().equals(listing)) {
+          differences.add(listingDifferences(m.endpoints(), listing));
+        }
+        Instant renewAt =
+            m.issuedAt().plus(Duration.between(m.issuedAt(), m.expiresAt()).dividedBy(2));
+        if (!now.isBefore(renewAt)) {
+          differences.add(
+              "renewing: the manifest expires at "
+                  + m.expiresAt()
+                  + ", less than half its lifetime left");
+        }
+        Integer primary = signer.getPrimaryKeyId();
+        if (differences.isEmpty() && primary != null && !primary.equals(previous.keyId())) {
+          differences.add(
+              "signed with key id "
+                  + (previous.keyId() == null
+                      ? "(none)"
+                      : Integer.toUnsignedString(previous.keyId()))
+                  + ", re-signing with the primary key id "
+                  + Integer.toUnsignedString(primary));
+        }
+      }
+      String target = PolicyCodec.targetOf(serverManifest);
+      String wanted = manifest.targetNamespace() + "/" + manifest.taskQueue();
+      if (differences.isEmpty() && !target.equals(wanted)) {
+        differences.add(
+            "target: server has " + UntrustedText.quote(target) + ", configured " + wanted);
+      }
+    }
+    if (serverManifest != null && differences.isEmpty()) {
+      return manifestStep(
+          Type.UNCHANGED,
+          "in step (epoch "
+              + previous.manifest().epoch()
+              + ", "
+              + listing.size()
+              + " endpoints, expires at "
+              + previous.manifest().expiresAt()
+              + ")",
+          serverManifest,
+          null,
+          listing);
+    }
+    RegistryManifest next =
+        new RegistryManifest(audience, epoch, now, now.plus(manifest.lifetime()), listing);
+    Payload description;
+    try {
+      description = ManifestCodec.encode(next, signer);
+    } catch (DescriptionTooLargeException e) {
+      return manifestStep(Type.ERROR, e.getMessage(), serverManifest, null, listing);
+    }
+    EndpointSpec spec =
+        PolicyCodec.specOf(name, manifest.targetNamespace(), manifest.taskQueue(), description);
+    String summary =
+        "epoch " + epoch + ", " + listing.size() + " endpoints, expires at " + next.expiresAt();
+    if (serverManifest == null) {
+      return manifestStep(
+          Type.CREATE, "no manifest on the server; " + summary, null, spec, listing);
+    }
+    return manifestStep(
+        Type.UPDATE,
+        String.join("; ", differences) + "; " + summary,
+        serverManifest,
+        spec,
+        listing);
+  }
+
+  private static String listingDifferences(Map<String, String> before, Map<String, String> after) {
+    List<String> added = new ArrayList<>();
+    List<String> removed = new ArrayList<>();
+    List<String> changed = new ArrayList<>();
+    for (Map.Entry<String, String> e : after.entrySet()) {
+      String old = before.get(e.getKey());
+      if (old == null) {
+        added.add(e.getKey());
+      } else if (!old.equals(e.getValue())) {
+        changed.add(e.getKey());
+      }
+    }
+    for (String name : before.keySet()) {
+      if (!after.containsKey(name)) {
+        removed.add(name);
+      }
+    }
+    List<String> parts = new ArrayList<>();
+    if (!added.isEmpty()) {
+      parts.add("lists " + added);
+    }
+    if (!removed.isEmpty()) {
+      parts.add("no longer lists " + removed);
+    }
+    if (!changed.isEmpty()) {
+      parts.add("new policies of " + changed);
+    }
+    return String.join(", ", parts);
   }
 
   private PlannedStep planRemoved(String name, Endpoint server) {
@@ -184,13 +409,14 @@ public final class ReconcilePlanner {
           null);
     }
     try {
-      PolicyCodec.decode(server.getSpec().getDescription(), signer.getVerifier());
-    } catch (InvalidPolicyException e) {
+      PolicyCodec.decode(server.getSpec().getDescription(), signer.getVerifier(), audience);
+    } catch (InvalidSignedDocumentException e) {
       if (deleteRemoved && takeOverUnmanaged) {
         return step(
             Type.DELETE,
             name,
-            "not in the registry, and its policy does not verify under the registry key ("
+            "not in the registry, and its policy does not verify under the registry key for this"
+                + " cluster ("
                 + e.getMessage()
                 + "); deleting because both deleteRemovedEndpoints and takeOverUnmanagedEndpoints"
                 + " are set",
@@ -201,8 +427,8 @@ public final class ReconcilePlanner {
       return step(
           Type.SKIP,
           name,
-          "not in the registry, and its policy does not verify under the registry key, so it may"
-              + " belong to another registry; left alone ("
+          "not in the registry, and its policy does not verify under the registry key for this"
+              + " cluster, so it may belong to another registry; left alone ("
               + e.getMessage()
               + ")",
           null,
@@ -215,7 +441,8 @@ public final class ReconcilePlanner {
     return step(
         Type.SKIP,
         name,
-        "not in the registry; kept because deleting removed endpoints is off"
+        "not in the registry; the manifest no longer lists it, so workers treat it as unknown;"
+            + " kept on the server because deleting removed endpoints is off"
             + " (setDeleteRemovedEndpoints(true) deletes it)",
         null,
         server,
@@ -226,8 +453,8 @@ public final class ReconcilePlanner {
       Type type, NexusEndpoint desired, Endpoint server, String reason, Instant issuedAt) {
     Payload description;
     try {
-      description = PolicyCodec.encode(new PolicyDocument(desired, issuedAt), signer);
-    } catch (PolicyTooLargeException e) {
+      description = PolicyCodec.encode(new PolicyDocument(audience, desired, issuedAt), signer);
+    } catch (DescriptionTooLargeException e) {
       return step(Type.ERROR, desired.getName(), e.getMessage(), desired, server, null);
     }
     return step(
@@ -274,7 +501,16 @@ public final class ReconcilePlanner {
       String reason,
       NexusEndpoint desired,
       Endpoint server,
-      io.temporal.api.nexus.v1.EndpointSpec spec) {
-    return new PlannedStep(type, name, reason, desired, server, spec);
+      EndpointSpec spec) {
+    return new PlannedStep(type, name, reason, desired, server, spec, null);
+  }
+
+  private PlannedStep manifestStep(
+      Type type,
+      String reason,
+      Endpoint server,
+      EndpointSpec spec,
+      SortedMap<String, String> listing) {
+    return new PlannedStep(type, manifest.endpointName(), reason, null, server, spec, listing);
   }
 }

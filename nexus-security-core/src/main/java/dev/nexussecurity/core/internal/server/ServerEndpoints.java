@@ -23,11 +23,18 @@ public final class ServerEndpoints {
 
   private final OperatorServiceStubs stubs;
   private final int pageSize;
+  private final int maxPages;
   private final Duration rpcTimeout;
 
-  public ServerEndpoints(OperatorServiceStubs stubs, int pageSize, Duration rpcTimeout) {
+  /**
+   * @param maxPages the most pages one listing reads; a server that keeps answering with another
+   *     page token beyond that ends the listing with an error
+   */
+  public ServerEndpoints(
+      OperatorServiceStubs stubs, int pageSize, int maxPages, Duration rpcTimeout) {
     this.stubs = Objects.requireNonNull(stubs, "stubs");
     this.pageSize = pageSize;
+    this.maxPages = maxPages;
     this.rpcTimeout = Objects.requireNonNull(rpcTimeout, "rpcTimeout");
   }
 
@@ -42,7 +49,8 @@ public final class ServerEndpoints {
    * name shows up under two ids (deleted and re-created while paging), the listing starts over, a
    * few times at most.
    *
-   * @throws StatusRuntimeException from the server, or ABORTED when the listing stays inconsistent
+   * @throws StatusRuntimeException from the server, ABORTED when the listing stays inconsistent, or
+   *     OUT_OF_RANGE when the server answers with more than {@code maxPages} pages
    */
   public List<Endpoint> listAll() {
     for (int attempt = 1; ; attempt++) {
@@ -63,7 +71,21 @@ public final class ServerEndpoints {
     Set<String> ids = new HashSet<>();
     Set<String> names = new HashSet<>();
     ByteString token = ByteString.EMPTY;
+    int pages = 0;
     do {
+      if (++pages > maxPages) {
+        throw Status.OUT_OF_RANGE
+            .withDescription(
+                "the server still returned a next page token after "
+                    + maxPages
+                    + " pages of Nexus endpoints ("
+                    + pageSize
+                    + " per page, "
+                    + all.size()
+                    + " endpoints so far); the listing was stopped. Raise maxPages if the server"
+                    + " really has more endpoints, otherwise the server's paging is broken")
+            .asRuntimeException();
+      }
       ListNexusEndpointsResponse page =
           stub()
               .listNexusEndpoints(

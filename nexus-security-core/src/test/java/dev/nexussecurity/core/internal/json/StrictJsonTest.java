@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class StrictJsonTest {
@@ -93,6 +99,99 @@ class StrictJsonTest {
 
     assertThat(new String(StrictJson.write(o), StandardCharsets.UTF_8))
         .isEqualTo("{\"z\":1,\"a\":\"x\",\"l\":[\"p\"]}");
+  }
+
+  @Test
+  void writePretty_putsEachValueOnItsOwnLine_andEmptyContainersOnOne() {
+    ObjectNode o = StrictJson.newObject();
+    o.put("s", "caf\u00e9 \"q\"");
+    o.putArray("empty");
+    o.putObject("none");
+    o.putArray("l").add("a").add(2).addObject().put("k", true);
+    o.putObject("o").putArray("in").add("x");
+
+    assertThat(StrictJson.writePretty(o))
+        .isEqualTo(
+            "{\n"
+                + "  \"s\": \"caf\u00e9 \\\"q\\\"\",\n"
+                + "  \"empty\": [],\n"
+                + "  \"none\": {},\n"
+                + "  \"l\": [\n"
+                + "    \"a\",\n"
+                + "    2,\n"
+                + "    {\n"
+                + "      \"k\": true\n"
+                + "    }\n"
+                + "  ],\n"
+                + "  \"o\": {\n"
+                + "    \"in\": [\n"
+                + "      \"x\"\n"
+                + "    ]\n"
+                + "  }\n"
+                + "}\n");
+  }
+
+  @Test
+  void writePretty_ofAnEmptyObject_isOneLine() {
+    assertThat(StrictJson.writePretty(StrictJson.newObject())).isEqualTo("{}\n");
+  }
+
+  /**
+   * Temporal's SDK brings an older Jackson than the one we build with; consumers may run on it. The
+   * JSON code runs there too: {@link OldestJacksonCheck} in a JVM whose classpath has the oldest
+   * supported Jackson (copied to target/oldest-jackson by the build) instead of ours.
+   */
+  @Test
+  void readersAndWriters_runOnTheOldestSupportedJackson() throws Exception {
+    String out = runWithOldestJackson();
+
+    assertThat(out)
+        .contains("policy, manifest and state file round-trip")
+        .contains("OK jackson 2.15.4");
+  }
+
+  @Test
+  void oldestJacksonCheck_detectsAnApiTheOldestJacksonLacks() throws Exception {
+    Process p = oldestJacksonJvm("canary");
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(p.waitFor()).as(out).isEqualTo(1);
+    assertThat(out).contains("FAILED: java.lang.NoClassDefFoundError");
+  }
+
+  private static String runWithOldestJackson() throws Exception {
+    Process p = oldestJacksonJvm();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    return out;
+  }
+
+  private static Process oldestJacksonJvm(String... args) throws Exception {
+    Path oldest = Path.of("target", "oldest-jackson");
+    assertThat(oldest)
+        .as("the build copies the oldest supported Jackson here (generate-test-resources)")
+        .isDirectory();
+    List<String> classpath = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      if (!Path.of(entry)
+          .getFileName()
+          .toString()
+          .matches("jackson-(core|databind|annotations)-.*")) {
+        classpath.add(entry);
+      }
+    }
+    try (Stream<Path> jars = Files.list(oldest)) {
+      jars.map(Path::toString).forEach(classpath::add);
+    }
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                String.join(File.pathSeparator, classpath),
+                OldestJacksonCheck.class.getName()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectErrorStream(true).start();
   }
 
   @Test

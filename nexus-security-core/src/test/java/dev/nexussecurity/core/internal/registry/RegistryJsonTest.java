@@ -95,7 +95,7 @@ class RegistryJsonTest {
     RegistryFileException e = rejected(document(REQUIRED.replace("\"n\"", "5")));
 
     assertThat(e.getField()).isEqualTo("targetNamespace");
-    assertThat(e.getProblem()).startsWith("must be a string, found an integer");
+    assertThat(e.getProblem()).startsWith("must be a string, got a whole number");
   }
 
   @Test
@@ -104,7 +104,8 @@ class RegistryJsonTest {
         rejected(document(REQUIRED.replace("\"version\": 1", "\"version\": 99999999999999999999")));
 
     assertThat(e.getField()).isEqualTo("version");
-    assertThat(e.getProblem()).contains("is too large");
+    assertThat(e.getProblem())
+        .isEqualTo("must fit a 64-bit integer, got 99999999999999999999 (endpoints[0])");
   }
 
   @Test
@@ -113,7 +114,7 @@ class RegistryJsonTest {
         rejected(document(REQUIRED.replace("\"version\": 1", "\"version\": -1")));
 
     assertThat(e.getField()).isEqualTo("version");
-    assertThat(e.getProblem()).startsWith("value '-1' must be 0 or greater");
+    assertThat(e.getProblem()).startsWith("value '-1' must be 1 or greater");
   }
 
   @Test
@@ -132,6 +133,50 @@ class RegistryJsonTest {
     RegistryFileException e = rejected("{\"schemaVersion\": 1, \"endpoints\": [\"payments\"]}");
 
     assertThat(e.getProblem()).isEqualTo("endpoints[0] must be a JSON object, found a string");
+  }
+
+  @Test
+  void read_namespaceSpelledTwoWays_isRejectedNamingBothPlaces() {
+    RegistryFileException e =
+        rejected(
+            "{\"schemaVersion\": 1, \"endpoints\": [{"
+                + REQUIRED.replace("[]", "[\"Orders\"]")
+                + "}, {"
+                + REQUIRED.replace("\"ab\"", "\"cd\"").replace("[]", "[\"orders\"]")
+                + "}]}");
+
+    assertThat(e.getEndpointName()).isEqualTo("cd");
+    assertThat(e.getField()).isEqualTo("allowedCallerNamespaces");
+    assertThat(e.getProblem())
+        .startsWith(
+            "namespace 'orders' differs only in case from 'Orders'"
+                + " (endpoints[0].allowedCallerNamespaces, line 1)");
+  }
+
+  @Test
+  void read_sameNamespaceInTheSameSpellingEverywhere_isAccepted() {
+    List<NexusEndpoint> endpoints =
+        read(
+            "{\"schemaVersion\": 1, \"endpoints\": [{"
+                + REQUIRED.replace("[]", "[\"n\"]")
+                + "}, {"
+                + REQUIRED.replace("\"ab\"", "\"cd\"").replace("[]", "[\"n\"]")
+                + "}]}");
+
+    assertThat(endpoints).hasSize(2);
+  }
+
+  @Test
+  void read_oversizedFile_isRejectedBeforeParsing() {
+    byte[] huge = new byte[RegistryJson.MAX_FILE_BYTES + 1];
+    java.util.Arrays.fill(huge, (byte) ' ');
+    huge[0] = '{';
+
+    RegistryFileException e =
+        (RegistryFileException) catchThrowable(() -> RegistryJson.read(FILE, huge));
+
+    assertThat(e.getProblem())
+        .isEqualTo("is 67108865 bytes, more than the limit of " + RegistryJson.MAX_FILE_BYTES);
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.temporal.api.common.v1.Payload;
 import io.temporal.api.nexus.v1.Endpoint;
 import io.temporal.api.nexus.v1.EndpointSpec;
 import io.temporal.api.nexus.v1.EndpointTarget;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 class PolicyCodecTest {
+  static final String AUDIENCE = "prod-eu";
   static JsonNode vectors;
   static PolicySigner registry;
   static PolicySigner other;
@@ -31,6 +33,14 @@ class PolicyCodecTest {
     vectors = new ObjectMapper().readTree(TestKeys.resource("policy-vectors.json"));
     registry = PolicySigner.fromPrivateKeyset(TestKeys.registry());
     other = PolicySigner.fromPrivateKeyset(TestKeys.other());
+  }
+
+  static PolicyDocument validDocument() {
+    return new PolicyDocument(AUDIENCE, validEndpoint(), validIssuedAt());
+  }
+
+  static PolicyDocument document(NexusEndpoint endpoint, Instant issuedAt) {
+    return new PolicyDocument(AUDIENCE, endpoint, issuedAt);
   }
 
   static NexusEndpoint validEndpoint() {
@@ -77,32 +87,45 @@ class PolicyCodecTest {
   }
 
   @Test
+  void vectorsFile_isWhatItsGeneratorWrites() throws Exception {
+    assertThat(new String(new PolicyVectorsGenerator().generate(), StandardCharsets.UTF_8))
+        .isEqualTo(TestKeys.resource("policy-vectors.json"));
+  }
+
+  @Test
   void encode_matchesTheKnownAnswer_byteForByte() throws Exception {
-    Payload encoded =
-        PolicyCodec.encode(new PolicyDocument(validEndpoint(), validIssuedAt()), registry);
+    Payload encoded = PolicyCodec.encode(validDocument(), registry);
     JsonNode valid = vectors.get("valid");
     assertThat(encoded.getData().toStringUtf8()).isEqualTo(valid.get("data").asText());
     assertThat(encoded.getMetadataMap())
         .containsOnly(
             Map.entry("encoding", ByteString.copyFromUtf8("json/plain")),
-            Map.entry("nexus-security-policy", ByteString.copyFromUtf8("1")));
+            Map.entry("nexus-security-policy", ByteString.copyFromUtf8("2")));
+    assertThat(PolicyCodec.digest(encoded)).isEqualTo(valid.get("digest").asText());
   }
 
   @Test
-  void decode_ofTheKnownAnswer_givesTheSignedEndpointAndKeyId() throws Exception {
+  void decode_ofTheKnownAnswer_givesTheSignedEndpointKeyIdAndDigest() throws Exception {
     JsonNode valid = vectors.get("valid");
     VerifiedPolicy verified =
         PolicyCodec.decode(
-            payload(valid.get("metadata"), valid.get("data").asText()), registry.getVerifier());
+            payload(valid.get("metadata"), valid.get("data").asText()),
+            registry.getVerifier(),
+            AUDIENCE);
     assertThat(verified.getDocument().getEndpoint()).isEqualTo(validEndpoint());
     assertThat(verified.getDocument().getIssuedAt()).isEqualTo(validIssuedAt());
-    assertThat(verified.getKeyId()).isEqualTo(registry.getPrimaryKeyId());
+    assertThat(verified.getDocument().getAudience()).isEqualTo(AUDIENCE);
+    assertThat(verified.getKeyId()).contains(registry.getPrimaryKeyId());
+    assertThat(verified.digest()).isEqualTo(valid.get("digest").asText());
   }
 
   @TestFactory
   Stream<DynamicTest> knownAnswerVectors_verifyOrFailWithTheExpectedProblem() {
     List<DynamicTest> tests = new ArrayList<>();
     for (JsonNode c : vectors.get("cases")) {
+      if (!c.get("kind").asText().equals("policy")) {
+        continue;
+      }
       tests.add(
           DynamicTest.dynamicTest(
               c.get("name").asText(),
@@ -115,16 +138,19 @@ class PolicyCodecTest {
                         payload(c.get("metadata"), c.get("data").asText()));
                 String expect = c.get("expect").asText();
                 if (expect.equals("VALID")) {
-                  assertThat(PolicyCodec.verifyFor(endpoint, registry.getVerifier()).getDocument())
-                      .isEqualTo(new PolicyDocument(validEndpoint(), validIssuedAt()));
+                  assertThat(
+                          PolicyCodec.verifyFor(endpoint, registry.getVerifier(), AUDIENCE)
+                              .getDocument())
+                      .isEqualTo(validDocument());
                 } else {
-                  assertThatThrownBy(() -> PolicyCodec.verifyFor(endpoint, registry.getVerifier()))
-                      .isInstanceOf(InvalidPolicyException.class)
+                  assertThatThrownBy(
+                          () -> PolicyCodec.verifyFor(endpoint, registry.getVerifier(), AUDIENCE))
+                      .isInstanceOf(InvalidSignedDocumentException.class)
                       .satisfies(
                           e ->
-                              assertThat(((InvalidPolicyException) e).getProblem().name())
+                              assertThat(((InvalidSignedDocumentException) e).getProblem().name())
                                   .isEqualTo(expect))
-                      .satisfies(e -> assertThat(e.getMessage()).isNotBlank());
+                      .satisfies(e -> assertThat(e.getMessage()).matches("[\\x20-\\x7E]+"));
                 }
               }));
     }
@@ -132,34 +158,37 @@ class PolicyCodecTest {
   }
 
   @Test
-  void vectors_coverEveryProblemExceptRollback() {
+  void vectors_coverEveryProblemADescriptionAloneCanHave() {
     List<String> expected = new ArrayList<>();
     vectors.get("cases").forEach(c -> expected.add(c.get("expect").asText()));
-    for (InvalidPolicyException.Problem p : InvalidPolicyException.Problem.values()) {
-      if (p != InvalidPolicyException.Problem.ROLLED_BACK) {
-        assertThat(expected).as("a vector for " + p).contains(p.name());
+    for (InvalidSignedDocumentException.Problem p :
+        InvalidSignedDocumentException.Problem.values()) {
+      switch (p) {
+        case NOT_IN_MANIFEST, MISSING, ROLLED_BACK, EXPIRED, ISSUED_IN_FUTURE ->
+            assertThat(p).as("decided with a manifest, a clock or a listing").isNotNull();
+        default -> assertThat(expected).as("a vector for " + p).contains(p.name());
       }
     }
   }
 
   @Test
   void signedByAnotherRegistry_isUnknownKey_namingTheKeyId() throws Exception {
-    Payload foreign =
-        PolicyCodec.encode(new PolicyDocument(validEndpoint(), validIssuedAt()), other);
-    assertThatThrownBy(() -> PolicyCodec.decode(foreign, registry.getVerifier()))
-        .isInstanceOf(InvalidPolicyException.class)
+    Payload foreign = PolicyCodec.encode(validDocument(), other);
+    assertThatThrownBy(() -> PolicyCodec.decode(foreign, registry.getVerifier(), AUDIENCE))
+        .isInstanceOf(InvalidSignedDocumentException.class)
         .hasMessageContaining("key id " + Integer.toUnsignedString(other.getPrimaryKeyId()))
         .hasMessageContaining("not an enabled key of the registry public keyset");
   }
 
   @Test
   void tamperedPolicy_messageSaysItWasChangedAfterSigning_withoutEchoingIt() throws Exception {
-    String data = vectors.get("valid").get("data").asText().replace("orders-ns", "zzz-distinctive");
-    Payload tampered = payload(vectors.get("valid").get("metadata"), data);
-    assertThatThrownBy(() -> PolicyCodec.decode(tampered, registry.getVerifier()))
-        .isInstanceOf(InvalidPolicyException.class)
+    Payload tampered =
+        TestKeys.editSignedJson(
+            PolicyCodec.encode(validDocument(), registry), j -> j.replace("orders-ns", "zzz-ns"));
+    assertThatThrownBy(() -> PolicyCodec.decode(tampered, registry.getVerifier(), AUDIENCE))
+        .isInstanceOf(InvalidSignedDocumentException.class)
         .hasMessageContaining("changed after the registry signed it")
-        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("zzz-distinctive"));
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("zzz-ns"));
   }
 
   @Test
@@ -168,12 +197,13 @@ class PolicyCodecTest {
         validEndpoint().toBuilder()
             .setDescription(
                 "line1\nline2\t\"quoted\" \\ back / slash \u0001 \u2028 \uD83D\uDE00 日本")
-            .setAllowedCallerNamespaces(List.of("a", "b.c", "ns-with-dash", "ünïcode"))
+            .setAllowedCallerNamespaces(List.of("a", "b.c", "ns-with-dash", "x:y/z_1"))
             .setVersion(Long.MAX_VALUE)
             .build();
     Instant issued = Instant.parse("2030-12-31T23:59:59.999Z");
-    Payload encoded = PolicyCodec.encode(new PolicyDocument(endpoint, issued), registry);
-    PolicyDocument decoded = PolicyCodec.decode(encoded, registry.getVerifier()).getDocument();
+    Payload encoded = PolicyCodec.encode(document(endpoint, issued), registry);
+    PolicyDocument decoded =
+        PolicyCodec.decode(encoded, registry.getVerifier(), AUDIENCE).getDocument();
     assertThat(decoded.getEndpoint()).isEqualTo(endpoint);
     assertThat(decoded.getIssuedAt()).isEqualTo(issued);
   }
@@ -181,20 +211,25 @@ class PolicyCodecTest {
   @Test
   void issueTime_isTruncatedToMilliseconds() throws Exception {
     Instant precise = Instant.parse("2025-05-01T10:00:00.123456789Z");
-    Payload encoded = PolicyCodec.encode(new PolicyDocument(validEndpoint(), precise), registry);
-    assertThat(PolicyCodec.decode(encoded, registry.getVerifier()).getDocument().getIssuedAt())
+    Payload encoded = PolicyCodec.encode(document(validEndpoint(), precise), registry);
+    assertThat(
+            PolicyCodec.decode(encoded, registry.getVerifier(), AUDIENCE)
+                .getDocument()
+                .getIssuedAt())
         .isEqualTo(Instant.parse("2025-05-01T10:00:00.123Z"));
   }
 
   @Test
   void policyOverTheDescriptionLimit_isRefused_namingItsSize() {
     NexusEndpoint big = validEndpoint().toBuilder().setDescription("x".repeat(19_800)).build();
-    assertThatThrownBy(() -> PolicyCodec.encode(new PolicyDocument(big, validIssuedAt()), registry))
-        .isInstanceOf(PolicyTooLargeException.class)
+
+    assertThatThrownBy(() -> PolicyCodec.encode(document(big, validIssuedAt()), registry))
+        .isInstanceOf(DescriptionTooLargeException.class)
         .hasMessageContaining("endpoint 'payments' would be ")
         .hasMessageContaining("at most 20000 bytes")
         .hasMessageContaining("19800 UTF-8 bytes")
-        .satisfies(e -> assertThat(((PolicyTooLargeException) e).getSize()).isGreaterThan(20_000));
+        .satisfies(
+            e -> assertThat(((DescriptionTooLargeException) e).getSize()).isGreaterThan(20_000));
   }
 
   @Test
@@ -213,10 +248,13 @@ class PolicyCodecTest {
     assertThat(encodedSize(low)).isLessThanOrEqualTo(20_000).isGreaterThan(19_990);
     NexusEndpoint justOver =
         validEndpoint().toBuilder().setDescription("x".repeat(low + 1)).build();
-    assertThatThrownBy(
-            () -> PolicyCodec.encode(new PolicyDocument(justOver, validIssuedAt()), registry))
-        .isInstanceOf(PolicyTooLargeException.class)
-        .satisfies(e -> assertThat(((PolicyTooLargeException) e).getSize()).isEqualTo(20_001));
+    assertThatThrownBy(() -> PolicyCodec.encode(document(justOver, validIssuedAt()), registry))
+        .isInstanceOf(DescriptionTooLargeException.class)
+        .satisfies(
+            e ->
+                assertThat(((DescriptionTooLargeException) e).getSize())
+                    .isGreaterThan(20_000)
+                    .isLessThanOrEqualTo(20_004));
   }
 
   /**
@@ -225,9 +263,8 @@ class PolicyCodecTest {
   private static int encodedSize(int n) {
     NexusEndpoint e = validEndpoint().toBuilder().setDescription("x".repeat(n)).build();
     try {
-      return PolicyCodec.encode(new PolicyDocument(e, validIssuedAt()), registry)
-          .getSerializedSize();
-    } catch (PolicyTooLargeException tooLarge) {
+      return PolicyCodec.encode(document(e, validIssuedAt()), registry).getSerializedSize();
+    } catch (DescriptionTooLargeException tooLarge) {
       return tooLarge.getSize();
     }
   }
@@ -255,34 +292,27 @@ class PolicyCodecTest {
 
   @Test
   void oversizedDescription_isRefusedBeforeParsing() {
-    Payload huge =
-        payload(
-            vectors.get("valid").get("metadata"), "{\"policy\":\"" + "a".repeat(70_000) + "\"}");
-    assertThatThrownBy(() -> PolicyCodec.decode(huge, registry.getVerifier()))
-        .isInstanceOf(InvalidPolicyException.class)
-        .hasMessageContaining("more than a policy can have");
+    Payload huge = payload(vectors.get("valid").get("metadata"), "\"" + "a".repeat(70_000) + "\"");
+    assertThatThrownBy(() -> PolicyCodec.decode(huge, registry.getVerifier(), AUDIENCE))
+        .isInstanceOf(InvalidSignedDocumentException.class)
+        .hasMessageContaining("more than the limit of 65536");
   }
 
   @Test
   void serverControlledText_inMessages_hasNoControlCharacters() throws Exception {
-    Payload encoded =
-        PolicyCodec.encode(new PolicyDocument(validEndpoint(), validIssuedAt()), registry);
+    Payload encoded = PolicyCodec.encode(validDocument(), registry);
     Endpoint forged = server("payments", "payments-ns", "tq\nFAKE LOG LINE", encoded);
-    assertThatThrownBy(() -> PolicyCodec.verifyFor(forged, registry.getVerifier()))
-        .isInstanceOf(InvalidPolicyException.class)
+    assertThatThrownBy(() -> PolicyCodec.verifyFor(forged, registry.getVerifier(), AUDIENCE))
+        .isInstanceOf(InvalidSignedDocumentException.class)
         .hasMessageEndingWith("targets payments-ns/tq\\u000AFAKE LOG LINE");
-    Payload oddField =
-        payload(
-            vectors.get("valid").get("metadata"),
-            "{\"policy\":\"x\",\"signature\":\"AA\",\"a\\nb\":1}");
-    assertThatThrownBy(() -> PolicyCodec.decode(oddField, registry.getVerifier()))
-        .hasMessage("the description has an unknown field 'a\\u000Ab'");
+    Payload oddType = payload(vectors.get("valid").get("metadata"), "\"nspol2\\n.AA.AA\"");
+    assertThatThrownBy(() -> PolicyCodec.decode(oddType, registry.getVerifier(), AUDIENCE))
+        .hasMessage("the policy envelope: is of type 'nspol2\\u000A', expected 'nspol2'");
   }
 
   @Test
   void externalTarget_isATargetMismatch() throws Exception {
-    Payload encoded =
-        PolicyCodec.encode(new PolicyDocument(validEndpoint(), validIssuedAt()), registry);
+    Payload encoded = PolicyCodec.encode(validDocument(), registry);
     Endpoint external =
         Endpoint.newBuilder()
             .setId("x")
@@ -296,12 +326,24 @@ class PolicyCodecTest {
                                     .setUrl("https://evil.example")))
                     .setDescription(encoded))
             .build();
-    assertThatThrownBy(() -> PolicyCodec.verifyFor(external, registry.getVerifier()))
-        .isInstanceOf(InvalidPolicyException.class)
+    assertThatThrownBy(() -> PolicyCodec.verifyFor(external, registry.getVerifier(), AUDIENCE))
+        .isInstanceOf(InvalidSignedDocumentException.class)
         .hasMessageContaining("external URL https://evil.example")
         .satisfies(
             e ->
-                assertThat(((InvalidPolicyException) e).getProblem())
-                    .isEqualTo(InvalidPolicyException.Problem.TARGET_MISMATCH));
+                assertThat(((InvalidSignedDocumentException) e).getProblem())
+                    .isEqualTo(InvalidSignedDocumentException.Problem.TARGET_MISMATCH));
+  }
+
+  @Test
+  void policyOfAnotherCluster_isRefused_namingBothClusters() throws Exception {
+    Payload staging =
+        PolicyCodec.encode(
+            new PolicyDocument("staging", validEndpoint(), validIssuedAt()), registry);
+    assertThatThrownBy(() -> PolicyCodec.decode(staging, registry.getVerifier(), AUDIENCE))
+        .isInstanceOf(InvalidSignedDocumentException.class)
+        .hasMessage(
+            "the policy was signed for cluster 'staging', but this is cluster 'prod-eu': a policy"
+                + " of one cluster does not admit callers in another");
   }
 }

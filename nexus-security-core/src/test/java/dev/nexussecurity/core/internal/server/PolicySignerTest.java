@@ -7,6 +7,7 @@ import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.aead.AeadConfig;
 import com.google.crypto.tink.aead.AeadConfig2026;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import dev.nexussecurity.core.internal.json.SignedEnvelope;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -14,8 +15,8 @@ class PolicySignerTest {
   @Test
   void privateSignatureKeyset_signs_andItsVerifierAccepts() throws Exception {
     PolicySigner signer = PolicySigner.fromPrivateKeyset(TestKeys.registry());
-    byte[] data = "x".getBytes(StandardCharsets.UTF_8);
-    signer.getVerifier().verify(signer.sign(data), data);
+    String sealed = signer.seal("nsx1", "x".getBytes(StandardCharsets.UTF_8));
+    signer.getVerifier().verify(SignedEnvelope.parse(sealed, "nsx1", 1000, "test"), "the test");
     assertThat(signer.getPrimaryKeyId()).isEqualTo(TestKeys.registry().getPrimary().getId());
   }
 

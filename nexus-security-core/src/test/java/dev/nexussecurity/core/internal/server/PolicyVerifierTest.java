@@ -11,12 +11,21 @@ import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.crypto.tink.signature.Ed25519Parameters;
 import com.google.crypto.tink.signature.PredefinedSignatureParameters;
 import com.google.crypto.tink.signature.SignatureConfig2026;
+import dev.nexussecurity.core.internal.json.SignedEnvelope;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class PolicyVerifierTest {
   static final byte[] DATA = "policy".getBytes(StandardCharsets.UTF_8);
+
+  static SignedEnvelope.Parsed sealed(PolicySigner signer) throws Exception {
+    return SignedEnvelope.parse(signer.seal("nsx1", DATA), "nsx1", 1000, "test");
+  }
+
+  static SignedEnvelope.Parsed withTag(SignedEnvelope.Parsed p, byte[] tag) {
+    return new SignedEnvelope.Parsed(p.type(), p.payload(), p.signedBytes(), tag);
+  }
 
   @BeforeAll
   static void tink() throws Exception {
@@ -46,13 +55,18 @@ class PolicyVerifierTest {
     PolicySigner other = PolicySigner.fromPrivateKeyset(TestKeys.other());
     PolicyVerifier verifier =
         PolicyVerifier.fromPublicKeyset(TestKeys.registry().getPublicKeysetHandle());
-    verifier.verify(registry.sign(DATA), DATA);
-    assertThatThrownBy(() -> verifier.verify(other.sign(DATA), DATA))
-        .isInstanceOf(InvalidPolicyException.class)
+    verifier.verify(sealed(registry), "the test");
+    SignedEnvelope.Parsed foreign = sealed(other);
+    assertThatThrownBy(() -> verifier.verify(foreign, "the test"))
+        .isInstanceOf(InvalidSignedDocumentException.class)
+        .hasMessageStartingWith(
+            "the test is signed with key id "
+                + Integer.toUnsignedString(other.getPrimaryKeyId())
+                + ", which is not an enabled key of the registry public keyset")
         .satisfies(
             e ->
-                assertThat(((InvalidPolicyException) e).getProblem())
-                    .isEqualTo(InvalidPolicyException.Problem.UNKNOWN_KEY));
+                assertThat(((InvalidSignedDocumentException) e).getProblem())
+                    .isEqualTo(InvalidSignedDocumentException.Problem.UNKNOWN_KEY));
   }
 
   @Test
@@ -65,11 +79,11 @@ class PolicyVerifierTest {
                     .withRandomId()
                     .makePrimary())
             .build();
-    byte[] oldSignature = PolicySigner.fromPrivateKeyset(oldKey).sign(DATA);
-    byte[] newSignature = PolicySigner.fromPrivateKeyset(rotated).sign(DATA);
+    SignedEnvelope.Parsed oldSignature = sealed(PolicySigner.fromPrivateKeyset(oldKey));
+    SignedEnvelope.Parsed newSignature = sealed(PolicySigner.fromPrivateKeyset(rotated));
     PolicyVerifier both = PolicyVerifier.fromPublicKeyset(rotated.getPublicKeysetHandle());
-    both.verify(oldSignature, DATA);
-    both.verify(newSignature, DATA);
+    both.verify(oldSignature, "the test");
+    both.verify(newSignature, "the test");
 
     KeysetHandle.Builder withoutOld = KeysetHandle.newBuilder(rotated);
     for (int i = 0; i < withoutOld.size(); i++) {
@@ -79,9 +93,9 @@ class PolicyVerifierTest {
     }
     PolicyVerifier newOnly =
         PolicyVerifier.fromPublicKeyset(withoutOld.build().getPublicKeysetHandle());
-    newOnly.verify(newSignature, DATA);
-    assertThatThrownBy(() -> newOnly.verify(oldSignature, DATA))
-        .isInstanceOf(InvalidPolicyException.class)
+    newOnly.verify(newSignature, "the test");
+    assertThatThrownBy(() -> newOnly.verify(oldSignature, "the test"))
+        .isInstanceOf(InvalidSignedDocumentException.class)
         .hasMessageContaining("key id " + Integer.toUnsignedString(oldKey.getPrimary().getId()));
   }
 
@@ -94,16 +108,20 @@ class PolicyVerifierTest {
     PolicySigner signer = PolicySigner.fromPrivateKeyset(raw);
     assertThat(signer.getPrimaryKeyId()).isNull();
     PolicyVerifier verifier = PolicyVerifier.fromPublicKeyset(raw.getPublicKeysetHandle());
-    byte[] signature = signer.sign(DATA);
-    verifier.verify(signature, DATA);
-    byte[] forged = signature.clone();
+    SignedEnvelope.Parsed signed = sealed(signer);
+    verifier.verify(signed, "the test");
+    assertThat(signed.tinkKeyId()).isEmpty();
+    byte[] forged = signed.tag().clone();
     forged[10] ^= 1;
-    assertThatThrownBy(() -> verifier.verify(forged, DATA))
-        .isInstanceOf(InvalidPolicyException.class)
+    assertThatThrownBy(() -> verifier.verify(withTag(signed, forged), "the test"))
+        .isInstanceOf(InvalidSignedDocumentException.class)
+        .hasMessage(
+            "the test's signature (a key without a key id) does not verify: it was changed after"
+                + " the registry signed it")
         .satisfies(
             e ->
-                assertThat(((InvalidPolicyException) e).getProblem())
-                    .isEqualTo(InvalidPolicyException.Problem.BAD_SIGNATURE));
+                assertThat(((InvalidSignedDocumentException) e).getProblem())
+                    .isEqualTo(InvalidSignedDocumentException.Problem.BAD_SIGNATURE));
   }
 
   @Test

@@ -12,16 +12,38 @@ import io.temporal.api.common.v1.Payload;
 import io.temporal.api.nexus.v1.Endpoint;
 import io.temporal.api.nexus.v1.EndpointSpec;
 import io.temporal.api.nexus.v1.EndpointTarget;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class ReconcilePlannerTest {
   static final Instant NOW = Instant.parse("2025-05-01T10:00:00Z");
+  static final String AUDIENCE = "prod-eu";
+  static final Duration SKEW = Duration.ofMinutes(1);
+  static final String MANIFEST = "nexus-security-manifest";
+  static final ReconcilePlanner.ManifestSettings SETTINGS =
+      new ReconcilePlanner.ManifestSettings(
+          MANIFEST, "temporal-system", MANIFEST, Duration.ofHours(24));
   static final PolicySigner SIGNER = PolicySigner.fromPrivateKeyset(TestKeys.registry());
   static final PolicySigner OTHER = PolicySigner.fromPrivateKeyset(TestKeys.other());
 
-  final ReconcilePlanner planner = new ReconcilePlanner(SIGNER, false, false);
+  final ReconcilePlanner planner = planner(false, false);
+
+  static ReconcilePlanner planner(boolean deleteRemoved, boolean takeOverUnmanaged) {
+    return planner(SIGNER, deleteRemoved, takeOverUnmanaged);
+  }
+
+  static ReconcilePlanner planner(
+      PolicySigner signer, boolean deleteRemoved, boolean takeOverUnmanaged) {
+    return new ReconcilePlanner(signer, AUDIENCE, SETTINGS, SKEW, deleteRemoved, takeOverUnmanaged);
+  }
+
+  static PolicyDocument decode(Payload description) throws Exception {
+    return PolicyCodec.decode(description, SIGNER.getVerifier(), AUDIENCE).getDocument();
+  }
 
   static NexusEndpoint endpoint(String name, long version, String... callers) {
     return NexusEndpoint.newBuilder()
@@ -40,7 +62,14 @@ class ReconcilePlannerTest {
    */
   static Endpoint managed(NexusEndpoint policy, PolicySigner signer, Instant issuedAt)
       throws Exception {
-    Payload description = PolicyCodec.encode(new PolicyDocument(policy, issuedAt), signer);
+    return managed(policy, signer, AUDIENCE, issuedAt);
+  }
+
+  static Endpoint managed(
+      NexusEndpoint policy, PolicySigner signer, String audience, Instant issuedAt)
+      throws Exception {
+    Payload description =
+        PolicyCodec.encode(new PolicyDocument(audience, policy, issuedAt), signer);
     return Endpoint.newBuilder()
         .setId("id-" + policy.getName())
         .setVersion(4)
@@ -85,14 +114,18 @@ class ReconcilePlannerTest {
   void emptyServer_createsEveryRegistryEndpoint_withAVerifiablePolicy() throws Exception {
     List<PlannedStep> steps =
         planner.plan(List.of(endpoint("ep-b", 1, "x"), endpoint("ep-a", 2, "y")), List.of(), NOW);
-    assertThat(steps).extracting(PlannedStep::getType).containsExactly(Type.CREATE, Type.CREATE);
-    assertThat(steps).extracting(PlannedStep::getEndpointName).containsExactly("ep-a", "ep-b");
+    assertThat(steps)
+        .extracting(PlannedStep::getType)
+        .containsExactly(Type.CREATE, Type.CREATE, Type.CREATE);
+    assertThat(steps)
+        .extracting(PlannedStep::getEndpointName)
+        .containsExactly("ep-a", "ep-b", MANIFEST);
     PlannedStep a = steps.get(0);
     assertThat(a.getReason()).isEqualTo("not on the server");
     assertThat(a.getSpec().getTarget().getWorker().getNamespace()).isEqualTo("handler-ns");
-    PolicyDocument written =
-        PolicyCodec.decode(a.getSpec().getDescription(), SIGNER.getVerifier()).getDocument();
-    assertThat(written.describes(endpoint("ep-a", 2, "y"))).isTrue();
+    PolicyDocument written = decode(a.getSpec().getDescription());
+    assertThat(written.getEndpoint()).isEqualTo(endpoint("ep-a", 2, "y"));
+    assertThat(written.getAudience()).isEqualTo(AUDIENCE);
     assertThat(written.getIssuedAt()).isEqualTo(NOW);
   }
 
@@ -132,16 +165,8 @@ class ReconcilePlannerTest {
     NexusEndpoint a = endpoint("ep-a", 3, "x");
     Endpoint server = managed(a, SIGNER, NOW);
     Payload edited =
-        server.getSpec().getDescription().toBuilder()
-            .setData(
-                ByteString.copyFromUtf8(
-                    server
-                        .getSpec()
-                        .getDescription()
-                        .getData()
-                        .toStringUtf8()
-                        .replace("[\\\"x\\\"]", "[\\\"x\\\",\\\"evil\\\"]")))
-            .build();
+        TestKeys.editSignedJson(
+            server.getSpec().getDescription(), j -> j.replace("[\"x\"]", "[\"x\",\"evil\"]"));
     Endpoint tampered =
         server.toBuilder().setSpec(server.getSpec().toBuilder().setDescription(edited)).build();
     PlannedStep step = planner.planOne("ep-a", a, tampered, NOW);
@@ -163,13 +188,46 @@ class ReconcilePlannerTest {
   }
 
   @Test
-  void update_issuesAPolicyLaterThanTheOneOnTheServer_evenWithAClockBehind() throws Exception {
-    Instant serverIssued = NOW.plusSeconds(3600);
-    Endpoint server = managed(endpoint("ep-a", 3, "x"), SIGNER, serverIssued);
+  void update_isIssuedNow_evenWhenThePolicyOnTheServerIsNewer() throws Exception {
+    Endpoint server = managed(endpoint("ep-a", 3, "x"), SIGNER, NOW.plusSeconds(30));
     PlannedStep step = planner.planOne("ep-a", endpoint("ep-a", 4, "y"), server, NOW);
-    PolicyDocument written =
-        PolicyCodec.decode(step.getSpec().getDescription(), SIGNER.getVerifier()).getDocument();
-    assertThat(written.getIssuedAt()).isEqualTo(serverIssued.plusMillis(1));
+    assertThat(decode(step.getSpec().getDescription()).getIssuedAt()).isEqualTo(NOW);
+  }
+
+  @Test
+  void policyIssuedBeyondTheClockSkew_isRewritten_evenWithTheSameContent() throws Exception {
+    NexusEndpoint a = endpoint("ep-a", 3, "x");
+    Endpoint future = managed(a, SIGNER, NOW.plus(SKEW).plusMillis(1));
+    Endpoint withinSkew = managed(a, SIGNER, NOW.plus(SKEW));
+
+    PlannedStep step = planner.planOne("ep-a", a, future, NOW);
+
+    assertThat(step.getType()).isEqualTo(Type.UPDATE);
+    assertThat(step.getReason())
+        .isEqualTo(
+            "policy issued at 2025-05-01T10:01:00.001Z, after now plus the allowed clock skew,"
+                + " so workers refuse it");
+    assertThat(decode(step.getSpec().getDescription()).getIssuedAt()).isEqualTo(NOW);
+    assertThat(planner.planOne("ep-a", a, withinSkew, NOW).getType()).isEqualTo(Type.UNCHANGED);
+  }
+
+  @Test
+  void policyOfAnotherCluster_isRewrittenForThisOne() throws Exception {
+    NexusEndpoint a = endpoint("ep-a", 3, "x");
+    PlannedStep step = planner.planOne("ep-a", a, managed(a, SIGNER, "staging", NOW), NOW);
+
+    assertThat(step.getType()).isEqualTo(Type.UPDATE);
+    assertThat(step.getReason())
+        .contains("policy invalid: the policy was signed for cluster 'staging'");
+    assertThat(decode(step.getSpec().getDescription()).getAudience()).isEqualTo(AUDIENCE);
+  }
+
+  @Test
+  void registryEndpointWithTheManifestsName_isAnError() {
+    PlannedStep step = planner.planOne(MANIFEST, endpoint(MANIFEST, 1, "x"), null, NOW);
+
+    assertThat(step.getType()).isEqualTo(Type.ERROR);
+    assertThat(step.getReason()).startsWith("the name 'nexus-security-manifest' is reserved");
   }
 
   @Test
@@ -184,8 +242,7 @@ class ReconcilePlannerTest {
     PolicySigner newSigner = PolicySigner.fromPrivateKeyset(rotated);
     NexusEndpoint a = endpoint("ep-a", 3, "x");
     PlannedStep step =
-        new ReconcilePlanner(newSigner, false, false)
-            .planOne("ep-a", a, managed(a, SIGNER, NOW), NOW);
+        planner(newSigner, false, false).planOne("ep-a", a, managed(a, SIGNER, NOW), NOW);
     assertThat(step.getType()).isEqualTo(Type.UPDATE);
     assertThat(step.getReason())
         .contains("signed with key id " + Integer.toUnsignedString(SIGNER.getPrimaryKeyId()))
@@ -205,8 +262,7 @@ class ReconcilePlannerTest {
   @Test
   void nameTakenByAnUnmanagedEndpoint_isTakenOver_whenAsked() {
     PlannedStep step =
-        new ReconcilePlanner(SIGNER, false, true)
-            .planOne("ep-a", endpoint("ep-a", 1, "x"), unmanaged("ep-a"), NOW);
+        planner(false, true).planOne("ep-a", endpoint("ep-a", 1, "x"), unmanaged("ep-a"), NOW);
     assertThat(step.getType()).isEqualTo(Type.UPDATE);
     assertThat(step.getReason()).contains("taking it over");
   }
@@ -217,36 +273,25 @@ class ReconcilePlannerTest {
     PlannedStep kept = planner.planOne("gone", null, server, NOW);
     assertThat(kept.getType()).isEqualTo(Type.SKIP);
     assertThat(kept.getReason()).contains("setDeleteRemovedEndpoints(true)");
-    PlannedStep deleted =
-        new ReconcilePlanner(SIGNER, true, false).planOne("gone", null, server, NOW);
+    PlannedStep deleted = planner(true, false).planOne("gone", null, server, NOW);
     assertThat(deleted.getType()).isEqualTo(Type.DELETE);
     assertThat(deleted.getReason()).isEqualTo("not in the registry");
   }
 
   @Test
   void unmanagedEndpoint_isNeverDeleted_withDeletionOnAlone() {
-    assertThat(
-            new ReconcilePlanner(SIGNER, true, false)
-                .planOne("ep-p", null, unmanaged("ep-p"), NOW)
-                .getType())
+    assertThat(planner(true, false).planOne("ep-p", null, unmanaged("ep-p"), NOW).getType())
         .isEqualTo(Type.SKIP);
-    assertThat(
-            new ReconcilePlanner(SIGNER, false, true)
-                .planOne("ep-p", null, unmanaged("ep-p"), NOW)
-                .getType())
+    assertThat(planner(false, true).planOne("ep-p", null, unmanaged("ep-p"), NOW).getType())
         .isEqualTo(Type.SKIP);
-    assertThat(
-            new ReconcilePlanner(SIGNER, true, true)
-                .planOne("ep-p", null, unmanaged("ep-p"), NOW)
-                .getType())
+    assertThat(planner(true, true).planOne("ep-p", null, unmanaged("ep-p"), NOW).getType())
         .isEqualTo(Type.DELETE);
   }
 
   @Test
   void removedEndpointOfAnotherRegistry_isLeftAlone_evenWithDeletionOn() throws Exception {
     Endpoint foreign = managed(endpoint("theirs", 1, "x"), OTHER, NOW);
-    PlannedStep step =
-        new ReconcilePlanner(SIGNER, true, false).planOne("theirs", null, foreign, NOW);
+    PlannedStep step = planner(true, false).planOne("theirs", null, foreign, NOW);
     assertThat(step.getType()).isEqualTo(Type.SKIP);
     assertThat(step.getReason()).contains("may belong to another registry");
   }
@@ -258,7 +303,7 @@ class ReconcilePlannerTest {
     PlannedStep step = planner.planOne("big", big, null, NOW);
     assertThat(step.getType()).isEqualTo(Type.ERROR);
     assertThat(step.getReason())
-        .contains("endpoint 'big' would be 20")
+        .containsPattern("endpoint 'big' would be 2\\d{4} bytes")
         .contains("at most 20000 bytes")
         .contains("19990 UTF-8 bytes");
   }
@@ -267,7 +312,7 @@ class ReconcilePlannerTest {
   void plan_coversTheUnionOfNames_inNameOrder() throws Exception {
     NexusEndpoint same = endpoint("same", 1, "x");
     List<PlannedStep> steps =
-        new ReconcilePlanner(SIGNER, true, false)
+        planner(true, false)
             .plan(
                 List.of(endpoint("new", 1, "x"), same),
                 List.of(
@@ -281,7 +326,8 @@ class ReconcilePlannerTest {
             org.assertj.core.groups.Tuple.tuple("new", Type.CREATE),
             org.assertj.core.groups.Tuple.tuple("old", Type.DELETE),
             org.assertj.core.groups.Tuple.tuple("private", Type.SKIP),
-            org.assertj.core.groups.Tuple.tuple("same", Type.UNCHANGED));
+            org.assertj.core.groups.Tuple.tuple("same", Type.UNCHANGED),
+            org.assertj.core.groups.Tuple.tuple(MANIFEST, Type.CREATE));
   }
 
   @Test
@@ -290,6 +336,172 @@ class ReconcilePlannerTest {
             () -> planner.plan(List.of(endpoint("ep-a", 1), endpoint("ep-a", 2)), List.of(), NOW))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'ep-a' twice");
+  }
+
+  // ---------------------------------------------------------------- the manifest
+
+  static Endpoint manifestEndpoint(RegistryManifest m, PolicySigner signer) throws Exception {
+    return Endpoint.newBuilder()
+        .setId("id-manifest")
+        .setVersion(9)
+        .setSpec(
+            PolicyCodec.specOf(
+                MANIFEST, "temporal-system", MANIFEST, ManifestCodec.encode(m, signer)))
+        .build();
+  }
+
+  static RegistryManifest manifest(long epoch, Instant issuedAt, Map<String, String> listing) {
+    return new RegistryManifest(
+        AUDIENCE, epoch, issuedAt, issuedAt.plus(Duration.ofHours(24)), new TreeMap<>(listing));
+  }
+
+  static VerifiedManifest written(PlannedStep step) throws Exception {
+    return ManifestCodec.decode(step.getSpec().getDescription(), SIGNER.getVerifier(), AUDIENCE);
+  }
+
+  @Test
+  void manifest_onAnEmptyServer_isCreated_listingEveryPlannedPolicy() throws Exception {
+    List<PlannedStep> steps =
+        planner.plan(List.of(endpoint("ep-a", 1, "x"), endpoint("ep-b", 1, "y")), List.of(), NOW);
+
+    PlannedStep m = steps.get(2);
+    assertThat(m.isManifest()).isTrue();
+    assertThat(m.getType()).isEqualTo(Type.CREATE);
+    assertThat(m.getSpec().getTarget().getWorker().getNamespace()).isEqualTo("temporal-system");
+    RegistryManifest written = written(m).manifest();
+    assertThat(written.endpoints())
+        .containsExactly(
+            Map.entry("ep-a", PolicyCodec.digest(steps.get(0).getSpec().getDescription())),
+            Map.entry("ep-b", PolicyCodec.digest(steps.get(1).getSpec().getDescription())));
+    assertThat(written.epoch()).isEqualTo(NOW.toEpochMilli());
+    assertThat(written.issuedAt()).isEqualTo(NOW);
+    assertThat(written.expiresAt()).isEqualTo(NOW.plus(Duration.ofHours(24)));
+    assertThat(written.audience()).isEqualTo(AUDIENCE);
+    assertThat(m.getReason())
+        .isEqualTo(
+            "no manifest on the server; epoch "
+                + NOW.toEpochMilli()
+                + ", 2 endpoints, expires at 2025-05-02T10:00:00Z");
+  }
+
+  @Test
+  void manifest_inStepAndFresh_isUnchanged() throws Exception {
+    Endpoint a = managed(endpoint("ep-a", 1, "x"), SIGNER, NOW.minusSeconds(600));
+    RegistryManifest m =
+        manifest(
+            5,
+            NOW.minusSeconds(600),
+            Map.of("ep-a", PolicyCodec.digest(a.getSpec().getDescription())));
+
+    List<PlannedStep> steps =
+        planner.plan(
+            List.of(endpoint("ep-a", 1, "x")), List.of(a, manifestEndpoint(m, SIGNER)), NOW);
+
+    assertThat(steps)
+        .extracting(PlannedStep::getType)
+        .containsExactly(Type.UNCHANGED, Type.UNCHANGED);
+    assertThat(steps.get(1).getReason()).startsWith("in step (epoch 5, 1 endpoints, expires at ");
+  }
+
+  @Test
+  void manifest_listingAnEndpointTheRegistryNoLongerHas_isUpdated_withAHigherEpoch()
+      throws Exception {
+    Endpoint a = managed(endpoint("ep-a", 1, "x"), SIGNER, NOW.minusSeconds(600));
+    String digest = PolicyCodec.digest(a.getSpec().getDescription());
+    long aheadEpoch = NOW.plusSeconds(30).toEpochMilli(); // a reconciler whose clock was ahead
+    RegistryManifest m = manifest(aheadEpoch, NOW.minusSeconds(600), Map.of("ep-a", digest));
+
+    List<PlannedStep> steps = planner.plan(List.of(), List.of(a, manifestEndpoint(m, SIGNER)), NOW);
+
+    assertThat(steps.get(0).getType()).isEqualTo(Type.SKIP);
+    PlannedStep update = steps.get(1);
+    assertThat(update.getType()).isEqualTo(Type.UPDATE);
+    assertThat(update.getReason()).startsWith("no longer lists [ep-a]; epoch " + (aheadEpoch + 1));
+    assertThat(written(update).manifest().endpoints()).isEmpty();
+    assertThat(written(update).manifest().epoch()).isEqualTo(aheadEpoch + 1);
+  }
+
+  @Test
+  void manifest_withLessThanHalfItsLifetimeLeft_isRenewed() throws Exception {
+    RegistryManifest m = manifest(5, NOW.minus(Duration.ofHours(12)), Map.of());
+
+    PlannedStep step = planner.planManifest(new TreeMap<>(), manifestEndpoint(m, SIGNER), NOW);
+
+    assertThat(step.getType()).isEqualTo(Type.UPDATE);
+    assertThat(step.getReason())
+        .startsWith(
+            "renewing: the manifest expires at 2025-05-01T22:00:00Z, less than half its lifetime"
+                + " left");
+    assertThat(written(step).manifest().expiresAt()).isEqualTo(NOW.plus(Duration.ofHours(24)));
+    assertThat(
+            planner
+                .planManifest(
+                    new TreeMap<>(),
+                    manifestEndpoint(
+                        manifest(5, NOW.minus(Duration.ofHours(12)).plusMillis(1), Map.of()),
+                        SIGNER),
+                    NOW)
+                .getType())
+        .isEqualTo(Type.UNCHANGED);
+  }
+
+  @Test
+  void manifest_issuedBeyondTheClockSkew_isReplaced_andItsEpochIgnored() throws Exception {
+    Instant future = NOW.plus(Duration.ofDays(365));
+    RegistryManifest m = manifest(future.toEpochMilli(), future, Map.of());
+
+    PlannedStep step = planner.planManifest(new TreeMap<>(), manifestEndpoint(m, SIGNER), NOW);
+
+    assertThat(step.getType()).isEqualTo(Type.UPDATE);
+    assertThat(step.getReason()).contains("issued after now plus the allowed clock skew");
+    assertThat(written(step).manifest().epoch()).isEqualTo(NOW.toEpochMilli());
+  }
+
+  @Test
+  void manifest_ofAnotherClusterOrKey_isReplaced() throws Exception {
+    RegistryManifest staging =
+        new RegistryManifest("staging", 5, NOW, NOW.plusSeconds(86_400), new TreeMap<>());
+
+    PlannedStep step =
+        planner.planManifest(new TreeMap<>(), manifestEndpoint(staging, SIGNER), NOW);
+    PlannedStep foreign =
+        planner.planManifest(
+            new TreeMap<>(), manifestEndpoint(manifest(5, NOW, Map.of()), OTHER), NOW);
+
+    assertThat(step.getReason())
+        .startsWith("the manifest on the server is invalid (WRONG_AUDIENCE:");
+    assertThat(foreign.getReason())
+        .startsWith("the manifest on the server is invalid (UNKNOWN_KEY:");
+    assertThat(written(step).manifest().audience()).isEqualTo(AUDIENCE);
+  }
+
+  @Test
+  void manifestNameTakenByAnotherEndpoint_isAnError() throws Exception {
+    Endpoint squatter =
+        withTarget(unmanaged("x"), "private-ns", "private-tq").toBuilder()
+            .setSpec(unmanaged(MANIFEST).getSpec())
+            .build();
+
+    PlannedStep step = planner.planManifest(new TreeMap<>(), squatter, NOW);
+
+    assertThat(step.getType()).isEqualTo(Type.ERROR);
+    assertThat(step.getReason()).contains("is not a registry manifest");
+    assertThat(step.getSpec()).isNull();
+  }
+
+  @Test
+  void manifest_listsNeitherErrorsNorSkippedEndpoints() throws Exception {
+    NexusEndpoint big =
+        endpoint("big", 1, "x").toBuilder().setDescription("d".repeat(19_990)).build();
+    List<PlannedStep> steps =
+        planner.plan(
+            List.of(big, endpoint("ep-a", 1, "x")),
+            List.of(unmanaged("private"), managed(endpoint("old", 1), SIGNER, NOW)),
+            NOW);
+
+    assertThat(ReconcilePlanner.listing(steps)).containsOnlyKeys("ep-a");
+    assertThat(written(steps.get(steps.size() - 1)).manifest().endpoints())
+        .containsOnlyKeys("ep-a");
   }
 
   @Test

@@ -22,7 +22,7 @@ class ServerEndpointsTest {
   @BeforeEach
   void start() throws Exception {
     server = new FakeOperatorService();
-    endpoints = new ServerEndpoints(server.stubs(), 3, Duration.ofSeconds(5));
+    endpoints = new ServerEndpoints(server.stubs(), 3, 10, Duration.ofSeconds(5));
   }
 
   @AfterEach
@@ -47,6 +47,27 @@ class ServerEndpointsTest {
     }
     assertThat(endpoints.listAll()).extracting(e -> e.getSpec().getName()).hasSize(10);
     assertThat(server.lists.get()).isEqualTo(4);
+  }
+
+  @Test
+  void listAll_ofExactlyMaxPages_succeeds() {
+    for (int i = 0; i < 29; i++) {
+      server.put(String.format("id-%02d", i), spec("ep-" + i));
+    }
+    assertThat(endpoints.listAll()).hasSize(29);
+    assertThat(server.lists.get()).isEqualTo(10);
+  }
+
+  @Test
+  void listAll_ofAServerThatNeverStopsPaging_endsAfterMaxPages_withAClearError() {
+    server.endlessEmptyPages();
+
+    assertThatThrownBy(() -> endpoints.listAll())
+        .isInstanceOf(StatusRuntimeException.class)
+        .hasMessageContaining("OUT_OF_RANGE")
+        .hasMessageContaining("still returned a next page token after 10 pages")
+        .hasMessageContaining("3 per page, 0 endpoints so far");
+    assertThat(server.lists.get()).as("pages read, no restart").isEqualTo(10);
   }
 
   @Test

@@ -5,11 +5,15 @@ import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.signature.SignatureConfig;
 import com.google.crypto.tink.signature.SignatureConfig2026;
+import com.google.protobuf.ByteString;
+import io.temporal.api.common.v1.Payload;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.Base64;
+import java.util.function.UnaryOperator;
 
 /** The fixed test-only registry keysets of the known-answer vectors. */
 public final class TestKeys {
@@ -29,6 +33,11 @@ public final class TestKeys {
     }
   }
 
+  /** A verifier of {@link #registryPublic()}. */
+  public static PolicyVerifier registryPublicVerifier() {
+    return PolicyVerifier.fromPublicKeyset(registryPublic());
+  }
+
   /** Another registry's private keyset (test only). */
   public static KeysetHandle other() {
     return load("other-test-keyset.json");
@@ -44,6 +53,27 @@ public final class TestKeys {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * {@code description} (a signed policy or manifest) with the JSON inside its envelope edited by
+   * {@code edit}, keeping the original signature: what someone who edits a description on the
+   * server without the registry key can produce.
+   */
+  public static Payload editSignedJson(Payload description, UnaryOperator<String> edit) {
+    String data = description.getData().toStringUtf8();
+    String envelope = data.substring(1, data.length() - 1);
+    String[] parts = envelope.split("\\.");
+    String json = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+    String forged =
+        parts[0]
+            + "."
+            + Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(edit.apply(json).getBytes(StandardCharsets.UTF_8))
+            + "."
+            + parts[2];
+    return description.toBuilder().setData(ByteString.copyFromUtf8("\"" + forged + "\"")).build();
   }
 
   private static KeysetHandle load(String name) {
