@@ -4,6 +4,8 @@ import com.google.crypto.tink.KmsClient;
 import dev.nexussecurity.codec.tink.tools.InsecureFakeKmsClient;
 import dev.nexussecurity.controlplane.internal.AuditLog;
 import dev.nexussecurity.controlplane.internal.CodecProvisioner;
+import dev.nexussecurity.controlplane.internal.EndpointStore;
+import dev.nexussecurity.controlplane.internal.EndpointStores;
 import dev.nexussecurity.controlplane.internal.InsecureSettingsCheck;
 import dev.nexussecurity.controlplane.internal.OidcVerifier;
 import dev.nexussecurity.controlplane.internal.ServerAssembly;
@@ -11,6 +13,7 @@ import dev.nexussecurity.controlplane.internal.ServerMetrics;
 import dev.nexussecurity.controlplane.internal.Settings;
 import dev.nexussecurity.controlplane.internal.SettingsParser;
 import io.temporal.payload.codec.PayloadCodec;
+import io.temporal.serviceclient.OperatorServiceStubs;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -60,6 +63,7 @@ public final class ControlPlaneServer implements AutoCloseable {
   private final ServerAssembly.Assembled assembled;
   private final AuditLog audit;
   private final ServerMetrics metrics;
+  private final Optional<EndpointStore> registry;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private boolean started;
   private boolean closed;
@@ -68,11 +72,13 @@ public final class ControlPlaneServer implements AutoCloseable {
       Settings settings,
       ServerAssembly.Assembled assembled,
       AuditLog audit,
-      ServerMetrics metrics) {
+      ServerMetrics metrics,
+      Optional<EndpointStore> registry) {
     this.settings = settings;
     this.assembled = assembled;
     this.audit = audit;
     this.metrics = metrics;
+    this.registry = registry;
   }
 
   /** A builder for a server configured by the JSON file {@code configFile}. */
@@ -116,9 +122,22 @@ public final class ControlPlaneServer implements AutoCloseable {
           e);
     }
     log.info(
-        "Control plane listening on {} (codec API for namespaces {}){}",
+        "Control plane listening on {} ({}{}){}",
         getUri(),
-        settings.namespaces().stream().map(Settings.NamespaceSettings::namespace).toList(),
+        settings.namespaces().isEmpty()
+            ? "no codec API"
+            : "codec API for namespaces "
+                + settings.namespaces().stream()
+                    .map(Settings.NamespaceSettings::namespace)
+                    .toList(),
+        registry
+            .map(
+                r ->
+                    "; endpoint management API, CLI and browse page "
+                        + getUri()
+                        + "/ui/ on "
+                        + r.describe())
+            .orElse(""),
         getManagementUri().map(u -> "; health and metrics on " + u).orElse(""));
     return this;
   }
@@ -153,6 +172,7 @@ public final class ControlPlaneServer implements AutoCloseable {
     } catch (Exception e) {
       log.warn("Stopping the server: {}", e.toString());
     }
+    registry.ifPresent(EndpointStore::close);
     metrics.close();
     try {
       audit.close();
@@ -254,9 +274,20 @@ public final class ControlPlaneServer implements AutoCloseable {
   public static final class Builder {
     private final java.util.function.Supplier<Settings> settings;
     private final List<KmsClient> kmsClients = new ArrayList<>();
+    private OperatorServiceStubs operatorServiceStubs;
 
     private Builder(java.util.function.Supplier<Settings> settings) {
       this.settings = settings;
+    }
+
+    /**
+     * The OperatorService of the Temporal server that holds the registry, for {@code "registry":
+     * {"temporal": {...}}} without a {@code target} (for example a connection your code opened with
+     * API keys or its own TLS setup). Not closed by the server.
+     */
+    public Builder setOperatorServiceStubs(OperatorServiceStubs stubs) {
+      this.operatorServiceStubs = Objects.requireNonNull(stubs, "stubs");
+      return this;
     }
 
     /**
@@ -294,9 +325,12 @@ public final class ControlPlaneServer implements AutoCloseable {
       }
       ServerMetrics metrics = new ServerMetrics(codecs.keySet());
       ServerAssembly.Assembled assembled;
+      Optional<EndpointStore> registry = Optional.empty();
       try {
-        assembled = ServerAssembly.assemble(s, codecs, oidc, audit, metrics);
+        registry = s.registry().map(r -> EndpointStores.open(s, r, kms, operatorServiceStubs));
+        assembled = ServerAssembly.assemble(s, codecs, oidc, registry, audit, metrics);
       } catch (RuntimeException e) {
+        registry.ifPresent(EndpointStore::close);
         metrics.close();
         try {
           audit.close();
@@ -305,7 +339,7 @@ public final class ControlPlaneServer implements AutoCloseable {
         }
         throw e;
       }
-      return new ControlPlaneServer(s, assembled, audit, metrics);
+      return new ControlPlaneServer(s, assembled, audit, metrics, registry);
     }
   }
 }

@@ -6,10 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One audit line: who did what to which resource, and the outcome. Shared by every API of the
- * server ({@code action} is e.g. {@code codec.decode}, {@code codec.encode}); it has no field for
- * contents, so payloads, tokens and keys cannot end up in it. Text that came with the request is
- * made safe with {@link UntrustedText#quote(String, int)}.
+ * One audit line of the codec API (and of refused CORS requests): who did what to which namespace,
+ * and the outcome ({@code action} is {@code codec.decode}, {@code codec.encode} or {@code
+ * cors.refused}); it has no field for contents, so payloads, tokens and keys cannot end up in it.
+ * Text that came with the request is made safe with {@link UntrustedText#quote(String, int)}.
  *
  * @param principal the authenticated principal id, or {@code null} before authentication
  * @param authMethod {@code oidc}, {@code client-certificate}, {@code anonymous} or {@code null}
@@ -31,9 +31,11 @@ public record AuditEvent(
     int status,
     String outcome,
     String reason,
-    long durationMillis) {
+    long durationMillis)
+    implements AuditRecord {
 
-  Map<String, Object> toJson() {
+  @Override
+  public Map<String, Object> toJson() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("time", time.toString());
     m.put("requestId", requestId);

@@ -18,10 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes one JSON object per line for every request the server answers (see {@link AuditEvent}):
- * appended to a file, each line in a single write to a file opened in append mode (so concurrent
- * writers never interleave within a line), or to standard output. A new file is created readable by
- * its owner only. Audit lines never contain payloads, tokens or key material.
+ * Writes one JSON object per line for the requests of every API of the server ({@link AuditEvent}
+ * for the codec API, {@link EndpointAuditEvent} for the endpoint management API): appended to a
+ * file, each line in a single write to a file opened in append mode (so concurrent writers never
+ * interleave within a line), or to standard output. A new file is created readable by its owner
+ * only. Audit lines never contain payloads, tokens or key material.
  */
 public final class AuditLog implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
@@ -70,7 +71,7 @@ public final class AuditLog implements Closeable {
   }
 
   /** Appends {@code event} as one line. An I/O failure is logged, never thrown to the request. */
-  public void record(AuditEvent event) {
+  public void record(AuditRecord event) {
     byte[] line;
     try {
       line = (JSON.writeValueAsString(event.toJson()) + "\n").getBytes(StandardCharsets.UTF_8);

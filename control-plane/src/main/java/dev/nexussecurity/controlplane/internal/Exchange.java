@@ -49,6 +49,7 @@ final class Exchange {
     body.put("error", refusal.code());
     body.put("message", refusal.getMessage());
     body.put("requestId", requestId(request));
+    refusal.details().forEach(body::putIfAbsent);
     json(response, callback, refusal.status(), toJson(body));
   }
 

@@ -11,9 +11,10 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The first handler of the main listener, for every API: gives each request an id ({@code
- * X-Request-Id}), refuses any request whose {@code Origin} is not a configured UI origin (403,
- * before CORS preflight handling, so a browser on another origin never gets a CORS grant), answers
- * {@code GET /healthz}, passes the rest to the APIs, and answers 404 for unknown paths.
+ * X-Request-Id}), refuses any request whose {@code Origin} is neither the server's own (the browse
+ * page) nor a configured UI origin (403, before CORS preflight handling, so a browser on another
+ * origin never gets a CORS grant), answers {@code GET /healthz}, passes the rest to the APIs, and
+ * answers 404 for unknown paths.
  */
 public final class FrontHandler extends Handler.Wrapper {
   private final Set<String> allowedOrigins;
@@ -44,7 +45,8 @@ public final class FrontHandler extends Handler.Wrapper {
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     if (origin != null
         && !anyOrigin
-        && !allowedOrigins.contains(origin.toLowerCase(java.util.Locale.ROOT))) {
+        && !allowedOrigins.contains(origin.toLowerCase(java.util.Locale.ROOT))
+        && !origin.equalsIgnoreCase(ownOrigin(request))) {
       Refusal r =
           new Refusal(
               403,
@@ -86,7 +88,29 @@ public final class FrontHandler extends Handler.Wrapper {
         new Refusal(
             404,
             "not_found",
-            "No such endpoint. The codec API is POST <prefix>/encode and <prefix>/decode."));
+            "No such path. The codec API is POST <prefix>/encode and <prefix>/decode; the"
+                + " endpoint management API is under "
+                + EndpointApiHandler.PATH
+                + "; the browse page is "
+                + PageHandler.PREFIX
+                + "/."));
     return true;
+  }
+
+  /**
+   * The origin this request was sent to, {@code scheme://host[:port]} as a browser writes it in
+   * {@code Origin} (no port when it is the scheme's default): a request whose {@code Origin} equals
+   * it comes from a page of this server.
+   */
+  static String ownOrigin(Request request) {
+    org.eclipse.jetty.http.HttpURI uri = request.getHttpURI();
+    String scheme = uri.getScheme() == null ? "http" : uri.getScheme();
+    int port = uri.getPort();
+    boolean defaultPort =
+        port <= 0
+            || (scheme.equals("http") && port == 80)
+            || (scheme.equals("https") && port == 443);
+    String host = uri.getHost() == null ? "" : uri.getHost();
+    return scheme + "://" + host + (defaultPort ? "" : ":" + port);
   }
 }

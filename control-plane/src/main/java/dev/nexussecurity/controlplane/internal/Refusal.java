@@ -15,6 +15,7 @@ public final class Refusal extends RuntimeException {
   private final int status;
   private final String code;
   private final transient Map<String, String> headers;
+  private final transient Map<String, Object> details;
 
   /** A refusal with no extra response headers. */
   public Refusal(int status, String code, String message) {
@@ -23,10 +24,30 @@ public final class Refusal extends RuntimeException {
 
   /** A refusal that also sets {@code headers} on the response (e.g. WWW-Authenticate). */
   public Refusal(int status, String code, String message, Map<String, String> headers) {
+    this(status, code, message, headers, Map.of());
+  }
+
+  /**
+   * A refusal whose body also carries {@code details}: machine-readable fields next to {@code
+   * error}, {@code message} and {@code requestId} (for example the field errors of a 400, or the
+   * missing permission of a 403). Values are JSON-serializable and hold no secrets.
+   */
+  public Refusal(
+      int status,
+      String code,
+      String message,
+      Map<String, String> headers,
+      Map<String, Object> details) {
     super(Objects.requireNonNull(message, "message"), null, false, false);
     this.status = status;
     this.code = Objects.requireNonNull(code, "code");
     this.headers = Map.copyOf(headers);
+    this.details = Map.copyOf(details);
+  }
+
+  /** Extra body fields; empty for most refusals. */
+  public Map<String, Object> details() {
+    return details;
   }
 
   /** The HTTP status. */

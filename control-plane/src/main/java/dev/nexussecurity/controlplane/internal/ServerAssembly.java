@@ -56,6 +56,7 @@ public final class ServerAssembly {
       Settings settings,
       Map<String, PayloadCodec> codecs,
       Optional<OidcVerifier> oidc,
+      Optional<EndpointStore> registry,
       AuditLog audit,
       ServerMetrics metrics) {
     QueuedThreadPool threads = new QueuedThreadPool(settings.limits().maxThreads(), 4);
@@ -100,17 +101,54 @@ public final class ServerAssembly {
                   return c;
                 });
 
-    CodecApiHandler codecApi =
-        new CodecApiHandler(
-            settings,
-            codecs,
-            new Authenticator(settings.authentication(), oidc),
-            new ClaimMapper(settings.authorization()),
-            new PrincipalRateLimiter(
-                settings.limits().requestsPerSecondPerPrincipal(),
-                settings.limits().burstPerPrincipal()),
+    // one authenticator, claim mapping and rate limit for every API of the listener
+    Authenticator authenticator = new Authenticator(settings.authentication(), oidc);
+    ClaimMapper claims = new ClaimMapper(settings.authorization());
+    PrincipalRateLimiter rateLimiter =
+        new PrincipalRateLimiter(
+            settings.limits().requestsPerSecondPerPrincipal(),
+            settings.limits().burstPerPrincipal());
+    List<Handler> apis = new ArrayList<>();
+    registry.ifPresent(
+        store -> {
+          BrowserSessions sessions =
+              new BrowserSessions(
+                  settings.registry().orElseThrow().sessionMaxAge(),
+                  settings.tls().isPresent(),
+                  java.time.Clock.systemUTC());
+          apis.add(
+              new PageHandler(
+                  sessions, authenticator, oidc.isPresent(), claims, rateLimiter, audit, metrics));
+          apis.add(
+              new EndpointApiHandler(
+                  store,
+                  new Callers(authenticator, sessions),
+                  claims,
+                  rateLimiter,
+                  audit,
+                  metrics));
+        });
+    if (!settings.namespaces().isEmpty()) {
+      CodecApiHandler codecApi =
+          new CodecApiHandler(settings, codecs, authenticator, claims, rateLimiter, audit, metrics);
+      apis.add(cors(settings, codecApi));
+    }
+    FrontHandler front =
+        new FrontHandler(
+            Set.copyOf(settings.cors().allowedOrigins()),
             audit,
-            metrics);
+            metrics,
+            new Handler.Sequence(apis));
+    ManagementHandler manage = new ManagementHandler(metrics);
+    // each handler answers only the requests of its own listener
+    Handler byConnector = new Handler.Sequence(manage, front);
+    GracefulHandler graceful = new GracefulHandler(byConnector);
+    server.setHandler(graceful);
+    return new Assembled(server, main, management);
+  }
+
+  /** CORS for the configured UI origins, around the codec API only. */
+  private static Handler cors(Settings settings, Handler codecApi) {
     CrossOriginHandler cors = new CrossOriginHandler();
     List<String> patterns = new ArrayList<>();
     for (String origin : settings.cors().allowedOrigins()) {
@@ -129,14 +167,7 @@ public final class ServerAssembly {
     cors.setDeliverPreflightRequests(false);
     cors.setDeliverNonAllowedOriginRequests(false);
     cors.setHandler(codecApi);
-    FrontHandler front =
-        new FrontHandler(Set.copyOf(settings.cors().allowedOrigins()), audit, metrics, cors);
-    ManagementHandler manage = new ManagementHandler(metrics);
-    // each handler answers only the requests of its own listener
-    Handler byConnector = new Handler.Sequence(manage, front);
-    GracefulHandler graceful = new GracefulHandler(byConnector);
-    server.setHandler(graceful);
-    return new Assembled(server, main, management);
+    return cors;
   }
 
   private static SslContextFactory.Server sslContext(Settings settings) {

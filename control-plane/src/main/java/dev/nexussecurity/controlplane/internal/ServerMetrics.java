@@ -20,6 +20,10 @@ import java.util.Set;
  *       request;
  *   <li>{@code controlplane_payloads_total{action,namespace}} — payloads encoded or decoded;
  *   <li>{@code controlplane_request_duration_seconds{action,outcome}} — time to answer;
+ *   <li>{@code controlplane_endpoint_requests_total{operation,status,reason}} — every request of
+ *       the endpoint management API and the browse page's logins, audited or not (changes are the
+ *       2xx of {@code CreateNexusEndpoint}, {@code UpdateNexusEndpoint} and {@code
+ *       DeleteNexusEndpoint}; refusals are the 4xx);
  *   <li>JVM memory, GC, thread and CPU metrics.
  * </ul>
  *
@@ -63,6 +67,23 @@ public final class ServerMetrics implements AutoCloseable {
     Timer.builder("controlplane.request.duration")
         .description("Time to answer a request")
         .tag("action", e.action())
+        .tag("outcome", e.outcome())
+        .register(registry)
+        .record(Duration.ofMillis(e.durationMillis()));
+  }
+
+  /** Records one answered request of the endpoint management API or the page's sessions. */
+  public void record(EndpointAuditEvent e) {
+    Counter.builder("controlplane.endpoint.requests")
+        .description("Endpoint management requests answered, by operation, status and reason")
+        .tag("operation", e.operation())
+        .tag("status", Integer.toString(e.status()))
+        .tag("reason", e.reason())
+        .register(registry)
+        .increment();
+    Timer.builder("controlplane.request.duration")
+        .description("Time to answer a request")
+        .tag("action", e.operation())
         .tag("outcome", e.outcome())
         .register(registry)
         .record(Duration.ofMillis(e.durationMillis()));

@@ -19,6 +19,9 @@ import java.util.Set;
  * @param source the configuration file (or a description of where the text came from)
  * @param codecPathPrefix the path under which {@code /encode} and {@code /decode} are served for
  *     every namespace (the namespace comes from {@code X-Namespace}); {@code ""} for the root
+ * @param namespaces the codec API's namespaces; empty when the server serves no codec API
+ * @param registry the endpoint registry's management API, CLI target and browse page; empty when
+ *     the server does not serve them
  */
 public record Settings(
     String source,
@@ -33,6 +36,7 @@ public record Settings(
     Audit audit,
     String codecPathPrefix,
     List<NamespaceSettings> namespaces,
+    Optional<Registry> registry,
     Duration shutdownGracePeriod) {
 
   /** A TCP listener. Port 0 picks a free port. */
@@ -118,4 +122,42 @@ public record Settings(
    * only) otherwise.
    */
   public record KeysetSettings(String name, Path file, Optional<String> kmsKeyUri) {}
+
+  /**
+   * The endpoint registry served by the management API and the browse page.
+   *
+   * @param storage where the registry lives
+   * @param sessionMaxAge the longest a browse-page session lasts (it also ends when the token it
+   *     was opened with expires)
+   */
+  public record Registry(Storage storage, Duration sessionMaxAge) {}
+
+  /** Where the registry lives: a registry file, or the Temporal server's Nexus endpoints. */
+  public sealed interface Storage permits FileStorage, TemporalStorage {}
+
+  /** The registry file ({@code RegistryFiles} format), saved atomically after every change. */
+  public record FileStorage(Path file) implements Storage {}
+
+  /**
+   * The Temporal server's Nexus endpoints, each with its policy signed by the registry key.
+   *
+   * @param connection how to reach the server's frontend; empty when the embedding code supplies
+   *     the OperatorService stubs
+   * @param signingKeyset the registry's private signature keyset (KMS-encrypted in production)
+   * @param refreshInterval how often the registry is read again from the server for reads
+   */
+  public record TemporalStorage(
+      Optional<TemporalConnection> connection,
+      KeysetSettings signingKeyset,
+      Duration refreshInterval)
+      implements Storage {}
+
+  /** The Temporal frontend the server-backed registry talks to. */
+  public record TemporalConnection(
+      String target,
+      boolean tls,
+      Optional<Path> serverCaFile,
+      Optional<Path> clientCertificateFile,
+      Optional<Path> clientPrivateKeyFile,
+      Optional<String> serverName) {}
 }

@@ -16,12 +16,17 @@ import dev.nexussecurity.controlplane.internal.Settings.Authentication;
 import dev.nexussecurity.controlplane.internal.Settings.Authorization;
 import dev.nexussecurity.controlplane.internal.Settings.ClientAuth;
 import dev.nexussecurity.controlplane.internal.Settings.Cors;
+import dev.nexussecurity.controlplane.internal.Settings.FileStorage;
 import dev.nexussecurity.controlplane.internal.Settings.Grant;
 import dev.nexussecurity.controlplane.internal.Settings.KeysetSettings;
 import dev.nexussecurity.controlplane.internal.Settings.Limits;
 import dev.nexussecurity.controlplane.internal.Settings.Listener;
 import dev.nexussecurity.controlplane.internal.Settings.NamespaceSettings;
 import dev.nexussecurity.controlplane.internal.Settings.Oidc;
+import dev.nexussecurity.controlplane.internal.Settings.Registry;
+import dev.nexussecurity.controlplane.internal.Settings.Storage;
+import dev.nexussecurity.controlplane.internal.Settings.TemporalConnection;
+import dev.nexussecurity.controlplane.internal.Settings.TemporalStorage;
 import dev.nexussecurity.controlplane.internal.Settings.Tls;
 import java.io.IOException;
 import java.net.URI;
@@ -140,6 +145,7 @@ public final class SettingsParser {
         "limits",
         "audit",
         "codec",
+        "registry",
         "shutdownGracePeriodSeconds");
     Listener listen =
         root.obj("listen").map(o -> listener(o, 8081)).orElse(new Listener("127.0.0.1", 8081));
@@ -183,8 +189,12 @@ public final class SettingsParser {
       c.allow("pathPrefix", "namespaces");
       codecPrefix = c.string("pathPrefix").map(v -> pathPrefix(c.path("pathPrefix"), v)).orElse("");
       namespaces = namespaces(c, codecPrefix);
-    } else {
-      problems.add("codec: missing; configure codec.namespaces with the keysets of each namespace");
+    }
+    Optional<Registry> registry = root.obj("registry").map(this::registry);
+    if (codec.isEmpty() && registry.isEmpty()) {
+      problems.add(
+          "codec and registry: both missing; configure codec.namespaces (the remote codec API)"
+              + " and/or registry (the endpoint management API and browse page)");
     }
     Duration grace = Duration.ofSeconds(root.integer("shutdownGracePeriodSeconds", 10, 0, 300));
     if (listen.port() != 0 && management.isPresent() && management.get().port() == listen.port()) {
@@ -219,7 +229,73 @@ public final class SettingsParser {
         audit,
         codecPrefix,
         namespaces,
+        registry,
         grace);
+  }
+
+  private Registry registry(Obj o) {
+    o.allow("file", "temporal", "sessionMaxAgeSeconds");
+    Optional<String> file = o.string("file");
+    Optional<Obj> temporal = o.obj("temporal");
+    Storage storage;
+    if (file.isPresent() == temporal.isPresent()) {
+      problems.add(
+          o.path("")
+              + "set exactly one of \"file\" (a registry file) and \"temporal\" (the Temporal"
+              + " server's Nexus endpoints, with policies signed by the registry key)");
+      storage = new FileStorage(Path.of(""));
+    } else if (file.isPresent()) {
+      storage = new FileStorage(file(file.get()));
+    } else {
+      storage = temporalStorage(temporal.get());
+    }
+    Duration session =
+        Duration.ofSeconds(o.integer("sessionMaxAgeSeconds", 8 * 3600, 60, 7 * 24 * 3600));
+    return new Registry(storage, session);
+  }
+
+  private TemporalStorage temporalStorage(Obj o) {
+    o.allow("target", "tls", "signingKeyset", "refreshIntervalSeconds");
+    Optional<TemporalConnection> connection = Optional.empty();
+    Optional<String> target = o.string("target");
+    Optional<Obj> tls = o.obj("tls");
+    if (target.isPresent()) {
+      Optional<Path> ca = Optional.empty();
+      Optional<Path> cert = Optional.empty();
+      Optional<Path> key = Optional.empty();
+      Optional<String> serverName = Optional.empty();
+      if (tls.isPresent()) {
+        Obj t = tls.get();
+        t.allow("serverCaFile", "clientCertificateFile", "clientPrivateKeyFile", "serverName");
+        ca = t.string("serverCaFile").map(this::file);
+        cert = t.string("clientCertificateFile").map(this::file);
+        key = t.string("clientPrivateKeyFile").map(this::file);
+        serverName = t.string("serverName");
+        if (cert.isPresent() != key.isPresent()) {
+          problems.add(
+              t.path("") + "set both clientCertificateFile and clientPrivateKeyFile, or neither");
+        }
+      }
+      connection =
+          Optional.of(
+              new TemporalConnection(target.get(), tls.isPresent(), ca, cert, key, serverName));
+    } else if (tls.isPresent()) {
+      problems.add(o.path("tls") + ": set \"target\" (host:port of the Temporal frontend) too");
+    }
+    KeysetSettings keyset = new KeysetSettings("registry", Path.of(""), Optional.empty());
+    Optional<Obj> k = o.obj("signingKeyset");
+    if (k.isEmpty()) {
+      problems.add(
+          o.path("signingKeyset")
+              + ": missing; name the registry's private signature keyset, {\"file\": ...,"
+              + " \"kmsKeyUri\": ...}");
+    } else {
+      k.get().allow("file", "kmsKeyUri");
+      Path f = k.get().requiredString("file").map(this::file).orElse(Path.of(""));
+      keyset = new KeysetSettings("registry", f, k.get().string("kmsKeyUri"));
+    }
+    Duration refresh = Duration.ofSeconds(o.integer("refreshIntervalSeconds", 10, 1, 3600));
+    return new TemporalStorage(connection, keyset, refresh);
   }
 
   private Listener listener(Obj o, int defaultPort) {
