@@ -68,8 +68,8 @@ final class RegistryKeysets {
               + (uri.isPresent()
                   ? " cannot be decrypted with the KMS key of scheme '"
                       + UntrustedText.quote(scheme(uri.get()))
-                      + "' or is not a Tink JSON keyset encrypted under it"
-                  : " is not a cleartext Tink JSON keyset"
+                      + "' or is not a Tink JSON signature keyset encrypted under it"
+                  : " is not a cleartext Tink JSON signature keyset"
                       + (json.contains("encryptedKeyset")
                           ? " (it looks encrypted: set kmsKeyUri)"
                           : ""))
