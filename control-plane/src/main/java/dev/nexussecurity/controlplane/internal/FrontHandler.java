@@ -103,14 +103,16 @@ public final class FrontHandler extends Handler.Wrapper {
    * it comes from a page of this server.
    */
   static String ownOrigin(Request request) {
-    org.eclipse.jetty.http.HttpURI uri = request.getHttpURI();
-    String scheme = uri.getScheme() == null ? "http" : uri.getScheme();
-    int port = uri.getPort();
+    String scheme = request.isSecure() ? "https" : "http";
+    int port = Request.getServerPort(request);
     boolean defaultPort =
         port <= 0
             || (scheme.equals("http") && port == 80)
             || (scheme.equals("https") && port == 443);
-    String host = uri.getHost() == null ? "" : uri.getHost();
+    String host = Request.getServerName(request);
+    if (host.contains(":") && !host.startsWith("[")) {
+      host = "[" + host + "]";
+    }
     return scheme + "://" + host + (defaultPort ? "" : ":" + port);
   }
 }

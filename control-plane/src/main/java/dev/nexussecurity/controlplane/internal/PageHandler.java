@@ -307,7 +307,10 @@ public final class PageHandler extends Handler.Abstract {
   private static void securityHeaders(Response response) {
     response.getHeaders().put("Content-Security-Policy", CSP);
     response.getHeaders().put("X-Frame-Options", "DENY");
-    response.getHeaders().put("Referrer-Policy", "no-referrer");
+    // same-origin, not no-referrer: with no-referrer, browsers send "Origin: null" on the page's
+    // own
+    // POSTs, which the origin checks (rightly) refuse
+    response.getHeaders().put("Referrer-Policy", "same-origin");
     response.getHeaders().put("Cross-Origin-Opener-Policy", "same-origin");
   }
 
