@@ -41,6 +41,19 @@ class ModuleArchitectureTest {
   }
 
   @Test
+  void theCommandLineClient_usesNoServerClasses() {
+    // its jar holds picocli and Jackson only, besides this module's classes
+    noClasses()
+        .that()
+        .resideInAPackage("..controlplane.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideOutsideOfPackages(
+            "..controlplane.cli..", "java..", "javax.net..", "picocli..", "com.fasterxml.jackson..")
+        .check(CLASSES);
+  }
+
+  @Test
   void publicApi_exposesNoInternalTypes() {
     List<String> leaks = new ArrayList<>();
     for (JavaClass c : CLASSES) {

@@ -42,8 +42,17 @@ final class Exchange {
     response.write(true, java.nio.ByteBuffer.wrap(body), callback);
   }
 
-  /** Answers {@code refusal} as {@code {"error","message","requestId"}}. */
+  /** The most of a refused request's unread body that is read so the connection can be reused. */
+  static final int MAX_DRAIN_BYTES = 256 * 1024;
+
+  /**
+   * Answers {@code refusal} as {@code {"error","message","requestId"}}. What is left of the
+   * request's body is read first (at most {@link #MAX_DRAIN_BYTES}), so that the client's next
+   * request on the same connection finds it in a clean state; a larger rest closes the connection
+   * instead.
+   */
   static void refuse(Request request, Response response, Callback callback, Refusal refusal) {
+    drain(request, response);
     refusal.headers().forEach((k, v) -> response.getHeaders().put(k, v));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", refusal.code());
@@ -51,6 +60,26 @@ final class Exchange {
     body.put("requestId", requestId(request));
     refusal.details().forEach(body::putIfAbsent);
     json(response, callback, refusal.status(), toJson(body));
+  }
+
+  private static void drain(Request request, Response response) {
+    if (request.getLength() > MAX_DRAIN_BYTES) {
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      return;
+    }
+    try (java.io.InputStream in = Content.Source.asInputStream(request)) {
+      byte[] buffer = new byte[8192];
+      long read = 0;
+      int n;
+      while (read <= MAX_DRAIN_BYTES && (n = in.read(buffer)) >= 0) {
+        read += n;
+      }
+      if (read > MAX_DRAIN_BYTES) {
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    }
   }
 
   static String toJson(Object value) {

@@ -94,7 +94,7 @@ class SettingsParserTest {
         .contains("not valid JSON")
         .contains("Duplicate field");
     assertThat(refused("[1]").getProblems()).containsExactly("must be a JSON object");
-    assertThat(refused("{}").getProblems().get(0)).startsWith("codec: missing");
+    assertThat(refused("{}").getProblems().get(0)).startsWith("codec and registry: both missing");
   }
 
   @Test
@@ -124,5 +124,65 @@ class SettingsParserTest {
 
     assertThat(e.getProblems())
         .anySatisfy(p -> assertThat(p).contains("needs tls with clientAuth"));
+  }
+
+  @Test
+  void registryFile_aloneIsAServer_withoutACodecApi() {
+    Settings s =
+        SettingsParser.parse(
+            "{\"registry\": {\"file\": \"registry.json\"}}", "t", Path.of("/etc/cp"));
+
+    assertThat(s.namespaces()).isEmpty();
+    assertThat(s.registry().orElseThrow().storage())
+        .isEqualTo(new Settings.FileStorage(Path.of("/etc/cp/registry.json")));
+    assertThat(s.registry().orElseThrow().sessionMaxAge()).isEqualTo(java.time.Duration.ofHours(8));
+  }
+
+  @Test
+  void registryOnTheTemporalServer_isParsed() {
+    Settings s =
+        SettingsParser.parse(
+            """
+            {"registry": {"sessionMaxAgeSeconds": 600, "temporal": {
+               "target": "temporal.example.com:7233",
+               "tls": {"serverCaFile": "ca.pem", "clientCertificateFile": "c.pem",
+                       "clientPrivateKeyFile": "k.pem", "serverName": "frontend"},
+               "signingKeyset": {"file": "registry.json", "kmsKeyUri": "aws-kms://arn:key"},
+               "refreshIntervalSeconds": 5}}}
+            """,
+            "t",
+            Path.of("/etc/cp"));
+
+    Settings.TemporalStorage t = (Settings.TemporalStorage) s.registry().orElseThrow().storage();
+    assertThat(t.connection().orElseThrow().target()).isEqualTo("temporal.example.com:7233");
+    assertThat(t.connection().orElseThrow().tls()).isTrue();
+    assertThat(t.connection().orElseThrow().serverCaFile()).contains(Path.of("/etc/cp/ca.pem"));
+    assertThat(t.signingKeyset().file()).isEqualTo(Path.of("/etc/cp/registry.json"));
+    assertThat(t.signingKeyset().kmsKeyUri()).contains("aws-kms://arn:key");
+    assertThat(t.refreshInterval()).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(s.registry().orElseThrow().sessionMaxAge())
+        .isEqualTo(java.time.Duration.ofMinutes(10));
+  }
+
+  @Test
+  void registryMistakes_areNamed() {
+    assertThat(refused("{\"registry\": {}}").getProblems())
+        .anySatisfy(p -> assertThat(p).contains("set exactly one of \"file\""));
+    assertThat(
+            refused(
+                    "{\"registry\": {\"file\": \"r.json\", \"temporal\": {\"signingKeyset\":"
+                        + " {\"file\": \"k\"}}}}")
+                .getProblems())
+        .anySatisfy(p -> assertThat(p).contains("set exactly one of"));
+    assertThat(refused("{\"registry\": {\"temporal\": {\"target\": \"h:1\"}}}").getProblems())
+        .anySatisfy(p -> assertThat(p).startsWith("registry.temporal.signingKeyset: missing"));
+    assertThat(
+            refused(
+                    "{\"registry\": {\"temporal\": {\"tls\": {}, \"signingKeyset\": {\"file\":"
+                        + " \"k\"}}}}")
+                .getProblems())
+        .anySatisfy(p -> assertThat(p).contains("set \"target\""));
+    assertThat(refused("{\"registry\": {\"file\": \"r\", \"colour\": 1}}").getProblems())
+        .anySatisfy(p -> assertThat(p).contains("unknown field"));
   }
 }
