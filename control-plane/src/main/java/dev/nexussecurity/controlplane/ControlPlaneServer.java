@@ -31,17 +31,21 @@ import org.slf4j.LoggerFactory;
 /**
  * The nexus-security control-plane server: a remote payload codec server for the Temporal Web UI
  * and CLI, speaking Temporal's remote codec protocol ({@code POST <prefix>/encode} and {@code
- * <prefix>/decode}, proto3 JSON {@code {"payloads":[...]}}, the {@code X-Namespace} header).
+ * <prefix>/decode}, proto3 JSON {@code {"payloads":[...]}}, the {@code X-Namespace} header), and,
+ * with a {@code registry} section, the Nexus endpoint registry's management API ({@code
+ * /api/v1/nexus/endpoints}, modelled on the Temporal Cloud Ops API) and browse page ({@code /ui/}).
  *
  * <p><b>Security guarantees.</b> Every codec request is authenticated (an OIDC bearer token
  * verified against the identity provider's JWK set, or a client certificate verified in the TLS
  * handshake) and authorized per namespace (decode needs read, encode needs write, from the
  * configured claim-to-permission grants); the server holds the keys of its configured namespaces
- * only and refuses every other namespace. Browsers may call it only from the configured UI origins.
- * Requests are bounded in size, payload count and rate; each one writes an audit line without
- * contents. Start-up refuses plaintext HTTP on a non-loopback address, CORS {@code *}, and running
- * without authentication, unless {@code insecureDevelopmentMode} is set. The configuration
- * reference and threat model are in the module's README.
+ * only and refuses every other namespace. Endpoint changes are decided by the registry's RBAC on
+ * the same verified principal, and each change and refusal is audited. Browsers may call it only
+ * from the configured UI origins (and the browse page from its own). Requests are bounded in size,
+ * payload count and rate; each one writes an audit line without contents. Start-up refuses
+ * plaintext HTTP on a non-loopback address, CORS {@code *}, and running without authentication,
+ * unless {@code insecureDevelopmentMode} is set. The configuration reference and threat model are
+ * in the module's README.
  *
  * <pre>{@code
  * try (ControlPlaneServer server =
