@@ -185,7 +185,7 @@ class EndpointApiTest {
         .contains("field=spec.color, message=is not a known field")
         .contains("field=spec.name, message=value 'bad_name' must start with a letter")
         .contains(
-            "field=spec.targetSpec.workerTargetSpec.namespaceId, message=value ' ' must be a non-blank")
+            "field=spec.targetSpec.workerTargetSpec.namespaceId, message=value ' ' is not a valid namespace name")
         .contains(
             "field=spec.targetSpec.workerTargetSpec.taskQueue, message=value '/_sys/x' must not start with the reserved prefix /_sys/")
         .contains("field=spec.policySpecs[0].allowedCloudNamespacePolicySpec.namespaceId");

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TemporalRegistryStorageTest {
+  static final String CLUSTER = "test-cluster";
   Path dir;
   TestIdentityProvider idp;
   EmbeddedTemporal temporal;
@@ -65,6 +66,7 @@ class TemporalRegistryStorageTest {
         ServerEndpointRegistry.newBuilder()
             .setOperatorServiceStubs(temporal.getOperatorServiceStubs())
             .setRegistryPublicKeyset(registryKey.getPublicKeysetHandle())
+            .setAudience(CLUSTER)
             .setRefreshInterval(Duration.ZERO)
             .start();
   }
@@ -79,7 +81,17 @@ class TemporalRegistryStorageTest {
         config(
             idp,
             dir,
-            Map.of("temporal", Map.of("signingKeyset", signing, "refreshIntervalSeconds", 1)));
+            Map.of(
+                "temporal",
+                Map.of(
+                    "signingKeyset",
+                    signing,
+                    "audience",
+                    CLUSTER,
+                    "stateFile",
+                    "control-plane-registry-state.json",
+                    "refreshIntervalSeconds",
+                    1)));
     return ControlPlaneServer.newBuilderFromJson(TestServers.json(config), dir)
         .addKmsClient(new InsecureFakeKmsClient())
         .setOperatorServiceStubs(temporal.getOperatorServiceStubs());
@@ -160,6 +172,19 @@ class TemporalRegistryStorageTest {
     assertThat(worker.checkAccess("payments", "orders-ns").getReason())
         .isEqualTo(ReasonCode.UNKNOWN_ENDPOINT);
     assertThat(onServer()).noneMatch(e -> e.getSpec().getName().equals("payments"));
+  }
+
+  @Test
+  void theRegistryManifest_isWritten_andItsEndpointNameIsReserved() {
+    assertThat(worker.refresh().getManifestEpoch()).isPresent();
+    assertThat(onServer()).anyMatch(e -> e.getSpec().getName().equals("nexus-security-manifest"));
+
+    Answer reserved = create(base, admin, spec("nexus-security-manifest", "payments-ns", "tq"));
+
+    assertThat(reserved.status()).isEqualTo(400);
+    assertThat(reserved.body().get("fieldErrors").toString())
+        .contains("field=spec.name, message=is the name of the registry manifest's endpoint");
+    assertThat(dir.resolve("control-plane-registry-state.json")).exists();
   }
 
   @Test

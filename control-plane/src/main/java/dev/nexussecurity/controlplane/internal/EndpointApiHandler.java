@@ -262,6 +262,9 @@ public final class EndpointApiHandler extends Handler.Abstract {
         if (wanted != null) {
           x.endpoint = wanted.getName();
           x.namespace = wanted.getTargetNamespace();
+          store
+              .reserved(wanted.getName())
+              .ifPresent(why -> errors.add(new EndpointJson.FieldError("spec.name", why)));
         }
         requireValid(errors);
         EndpointStore.Change c = store.create(principal, wanted);

@@ -10,6 +10,7 @@ import dev.nexussecurity.api.SecurityAuditListener;
 import dev.nexussecurity.api.VersionConflictException;
 import dev.nexussecurity.core.InMemoryEndpointRegistry;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -58,6 +59,11 @@ public abstract class EndpointStore implements AutoCloseable {
   /** Deletes the endpoint if its version is {@code expectedVersion}. */
   public Change delete(Principal principal, String name, long expectedVersion) {
     return change(name, r -> r.delete(principal, name, expectedVersion));
+  }
+
+  /** Why {@code name} may not be used for an endpoint here, if it may not. */
+  Optional<String> reserved(String name) {
+    return Optional.empty();
   }
 
   /** Describes the storage for logs (no secrets). */

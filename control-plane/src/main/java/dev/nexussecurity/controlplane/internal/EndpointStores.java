@@ -66,7 +66,7 @@ public final class EndpointStores {
       return new TemporalEndpointStore(
           operator,
           keyset,
-          t.refreshInterval(),
+          t,
           opened == null
               ? null
               : () -> {

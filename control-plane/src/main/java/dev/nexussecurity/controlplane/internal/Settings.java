@@ -139,17 +139,29 @@ public record Settings(
   public record FileStorage(Path file) implements Storage {}
 
   /**
-   * The Temporal server's Nexus endpoints, each with its policy signed by the registry key.
+   * The Temporal server's Nexus endpoints, each with its policy signed by the registry key, listed
+   * in the registry manifest.
    *
    * @param connection how to reach the server's frontend; empty when the embedding code supplies
    *     the OperatorService stubs
    * @param signingKeyset the registry's private signature keyset (KMS-encrypted in production)
+   * @param audience the cluster's name, as the workers' {@code ServerEndpointRegistry} says
+   * @param manifestEndpointName the reserved endpoint that holds the manifest, if not the default
+   * @param manifestTargetNamespace that endpoint's target namespace, if not the default
+   * @param stateFile where the newest accepted manifest is recorded across restarts, if anywhere
    * @param refreshInterval how often the registry is read again from the server for reads
+   * @param manifestRenewInterval how often the server is brought in step (and the manifest renewed)
+   *     when nothing changes
    */
   public record TemporalStorage(
       Optional<TemporalConnection> connection,
       KeysetSettings signingKeyset,
-      Duration refreshInterval)
+      String audience,
+      Optional<String> manifestEndpointName,
+      Optional<String> manifestTargetNamespace,
+      Optional<Path> stateFile,
+      Duration refreshInterval,
+      Duration manifestRenewInterval)
       implements Storage {}
 
   /** The Temporal frontend the server-backed registry talks to. */

@@ -255,7 +255,16 @@ public final class SettingsParser {
   }
 
   private TemporalStorage temporalStorage(Obj o) {
-    o.allow("target", "tls", "signingKeyset", "refreshIntervalSeconds");
+    o.allow(
+        "target",
+        "tls",
+        "signingKeyset",
+        "audience",
+        "manifestEndpointName",
+        "manifestTargetNamespace",
+        "stateFile",
+        "refreshIntervalSeconds",
+        "manifestRenewIntervalSeconds");
     Optional<TemporalConnection> connection = Optional.empty();
     Optional<String> target = o.string("target");
     Optional<Obj> tls = o.obj("tls");
@@ -294,8 +303,19 @@ public final class SettingsParser {
       Path f = k.get().requiredString("file").map(this::file).orElse(Path.of(""));
       keyset = new KeysetSettings("registry", f, k.get().string("kmsKeyUri"));
     }
+    String audience = o.requiredString("audience").orElse("");
     Duration refresh = Duration.ofSeconds(o.integer("refreshIntervalSeconds", 10, 1, 3600));
-    return new TemporalStorage(connection, keyset, refresh);
+    Duration renew =
+        Duration.ofSeconds(o.integer("manifestRenewIntervalSeconds", 3600, 10, 7 * 24 * 3600));
+    return new TemporalStorage(
+        connection,
+        keyset,
+        audience,
+        o.string("manifestEndpointName"),
+        o.string("manifestTargetNamespace"),
+        o.string("stateFile").map(this::file),
+        refresh,
+        renew);
   }
 
   private Listener listener(Obj o, int defaultPort) {

@@ -148,6 +148,7 @@ class SettingsParserTest {
                "tls": {"serverCaFile": "ca.pem", "clientCertificateFile": "c.pem",
                        "clientPrivateKeyFile": "k.pem", "serverName": "frontend"},
                "signingKeyset": {"file": "registry.json", "kmsKeyUri": "aws-kms://arn:key"},
+               "audience": "prod-eu", "stateFile": "state.json",
                "refreshIntervalSeconds": 5}}}
             """,
             "t",
@@ -160,6 +161,9 @@ class SettingsParserTest {
     assertThat(t.signingKeyset().file()).isEqualTo(Path.of("/etc/cp/registry.json"));
     assertThat(t.signingKeyset().kmsKeyUri()).contains("aws-kms://arn:key");
     assertThat(t.refreshInterval()).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(t.audience()).isEqualTo("prod-eu");
+    assertThat(t.stateFile()).contains(Path.of("/etc/cp/state.json"));
+    assertThat(t.manifestRenewInterval()).isEqualTo(java.time.Duration.ofHours(1));
     assertThat(s.registry().orElseThrow().sessionMaxAge())
         .isEqualTo(java.time.Duration.ofMinutes(10));
   }
