@@ -13,8 +13,8 @@ import dev.nexussecurity.core.internal.server.HighWaterMarkFile;
 import dev.nexussecurity.core.internal.server.InvalidSignedDocumentException;
 import dev.nexussecurity.core.internal.server.ManifestCodec;
 import dev.nexussecurity.core.internal.server.PolicyVerifier;
-import dev.nexussecurity.core.internal.server.RegistrySnapshot;
 import dev.nexussecurity.core.internal.server.ServerEndpoints;
+import dev.nexussecurity.core.internal.server.ServerSnapshot;
 import dev.nexussecurity.core.internal.server.VerifiedManifest;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.nexus.v1.Endpoint;
@@ -122,9 +122,9 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
    * What one refresh produces: the snapshot, and the high-water mark of the manifest it was built
    * under (the newest manifest accepted so far).
    */
-  private record State(RegistrySnapshot snapshot, HighWaterMark mark) {}
+  private record State(ServerSnapshot snapshot, HighWaterMark mark) {}
 
-  private static final State INITIAL = new State(RegistrySnapshot.empty(), null);
+  private static final State INITIAL = new State(ServerSnapshot.empty(), null);
 
   private final ServerEndpoints server;
   private final PolicyVerifier verifier;
@@ -180,7 +180,7 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
    */
   @Override
   public List<NexusEndpoint> listEndpoints() {
-    RegistrySnapshot s = snapshot();
+    ServerSnapshot s = snapshot();
     return s.isStale(clock.millis()) ? List.of() : s.getEndpoints();
   }
 
@@ -203,7 +203,7 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
   }
 
   /** The snapshot in use; allocation-free. */
-  private RegistrySnapshot snapshot() {
+  private ServerSnapshot snapshot() {
     Optional<State> value = refresher.value();
     return value.isPresent() ? value.get().snapshot() : INITIAL.snapshot();
   }
@@ -251,11 +251,11 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
           Math.min(
               saturatedAdd(started.toEpochMilli(), maxStaleness.toMillis()),
               manifest.manifest().expiresAt().toEpochMilli());
-      RegistrySnapshot next =
-          RegistrySnapshot.build(
+      ServerSnapshot next =
+          ServerSnapshot.build(
               endpoints,
               manifest,
-              new RegistrySnapshot.Context(
+              new ServerSnapshot.Context(
                   audience, manifestEndpointName, verifier, started, clockSkew),
               freshUntil,
               previous.snapshot());
@@ -357,7 +357,7 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
         + "}";
   }
 
-  private String failureMessage(Exception e, RegistrySnapshot kept) {
+  private String failureMessage(Exception e, ServerSnapshot kept) {
     Instant lastSuccessTime = refresher.status().lastSuccessTime().orElse(null);
     String what;
     String check;
@@ -405,7 +405,7 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
     return what + "; " + keeping + "." + check;
   }
 
-  private void logChanges(RegistrySnapshot previous, RegistrySnapshot next) {
+  private void logChanges(ServerSnapshot previous, ServerSnapshot next) {
     for (Map.Entry<String, String> e : next.getInvalid().entrySet()) {
       if (!e.getValue().equals(previous.getInvalid().get(e.getKey()))) {
         log.warn(
@@ -432,7 +432,7 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
   }
 
   private static ServerRegistryStatus statusOf(PeriodicRefresher.Status<State> r) {
-    RegistrySnapshot s = r.value().map(State::snapshot).orElse(INITIAL.snapshot());
+    ServerSnapshot s = r.value().map(State::snapshot).orElse(INITIAL.snapshot());
     Optional<VerifiedManifest> m = s.getManifest();
     return new ServerRegistryStatus(
         r.lastAttemptTime().orElse(null),

@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-class RegistrySnapshotTest {
+class ServerSnapshotTest {
   static final Instant T1 = Instant.parse("2025-05-01T10:00:00Z");
   static final Instant T2 = T1.plusSeconds(60);
   static final Instant NOW = T2.plusSeconds(60);
@@ -50,27 +50,26 @@ class RegistrySnapshotTest {
         AUDIENCE);
   }
 
-  static RegistrySnapshot build(
-      List<Endpoint> server, VerifiedManifest manifest, RegistrySnapshot previous)
-      throws Exception {
+  static ServerSnapshot build(
+      List<Endpoint> server, VerifiedManifest manifest, ServerSnapshot previous) throws Exception {
     List<Endpoint> withManifest = new ArrayList<>(server);
     withManifest.add(
         manifestEndpoint(manifest.manifest(), SIGNER)); // the listing includes the manifest
-    return RegistrySnapshot.build(
+    return ServerSnapshot.build(
         withManifest,
         manifest,
-        new RegistrySnapshot.Context(AUDIENCE, MANIFEST, VERIFIER, NOW, SKEW),
+        new ServerSnapshot.Context(AUDIENCE, MANIFEST, VERIFIER, NOW, SKEW),
         FRESH_UNTIL,
         previous);
   }
 
-  static ReasonCode reason(RegistrySnapshot s, String endpoint, String caller) {
+  static ReasonCode reason(ServerSnapshot s, String endpoint, String caller) {
     return s.checkAccess(endpoint, caller, NOW_MS).getReason();
   }
 
   @Test
   void empty_isStale_andDeniesEverything() {
-    RegistrySnapshot s = RegistrySnapshot.empty();
+    ServerSnapshot s = ServerSnapshot.empty();
     assertThat(s.checkAccess("payments", "orders-ns", NOW_MS).getReason())
         .isEqualTo(ReasonCode.REGISTRY_STALE);
     assertThat(s.find("payments", NOW_MS)).isEmpty();
@@ -81,8 +80,7 @@ class RegistrySnapshotTest {
   @Test
   void listedVerifiedEndpoint_admitsItsAllowlist_only() throws Exception {
     Endpoint payments = managed(endpoint("payments", 3, "orders-ns"), SIGNER, T1);
-    RegistrySnapshot s =
-        build(List.of(payments), manifestOf(1, payments), RegistrySnapshot.empty());
+    ServerSnapshot s = build(List.of(payments), manifestOf(1, payments), ServerSnapshot.empty());
 
     assertThat(s.checkAccess("payments", "orders-ns", NOW_MS).isAllowed()).isTrue();
     assertThat(reason(s, "payments", "billing-ns")).isEqualTo(ReasonCode.CALLER_NOT_ALLOWED);
@@ -97,8 +95,7 @@ class RegistrySnapshotTest {
   @Test
   void theSnapshot_isStaleFromItsFreshUntil_denyingEverything() throws Exception {
     Endpoint payments = managed(endpoint("payments", 3, "orders-ns"), SIGNER, T1);
-    RegistrySnapshot s =
-        build(List.of(payments), manifestOf(1, payments), RegistrySnapshot.empty());
+    ServerSnapshot s = build(List.of(payments), manifestOf(1, payments), ServerSnapshot.empty());
 
     assertThat(s.checkAccess("payments", "orders-ns", FRESH_UNTIL - 1).isAllowed()).isTrue();
     assertThat(s.checkAccess("payments", "orders-ns", FRESH_UNTIL).getReason())
@@ -112,8 +109,8 @@ class RegistrySnapshotTest {
   void endpointNotInTheManifest_isUnknown_evenWithAValidPolicy() throws Exception {
     Endpoint payments = managed(endpoint("payments", 3, "orders-ns"), SIGNER, T1);
     Endpoint removed = managed(endpoint("removed", 1, "orders-ns"), SIGNER, T1);
-    RegistrySnapshot s =
-        build(List.of(payments, removed), manifestOf(2, payments), RegistrySnapshot.empty());
+    ServerSnapshot s =
+        build(List.of(payments, removed), manifestOf(2, payments), ServerSnapshot.empty());
 
     assertThat(reason(s, "removed", "orders-ns")).isEqualTo(ReasonCode.UNKNOWN_ENDPOINT);
     assertThat(s.find("removed", NOW_MS)).isEmpty();
@@ -124,7 +121,7 @@ class RegistrySnapshotTest {
   @Test
   void listedButMissingOnTheServer_isUnknown_withAWarning() throws Exception {
     Endpoint payments = managed(endpoint("payments", 3, "orders-ns"), SIGNER, T1);
-    RegistrySnapshot s = build(List.of(), manifestOf(1, payments), RegistrySnapshot.empty());
+    ServerSnapshot s = build(List.of(), manifestOf(1, payments), ServerSnapshot.empty());
 
     assertThat(reason(s, "payments", "orders-ns")).isEqualTo(ReasonCode.UNKNOWN_ENDPOINT);
     assertThat(s.getWarnings().get("payments"))
@@ -135,11 +132,11 @@ class RegistrySnapshotTest {
   void tamperedEndpoint_deniesEveryone_withPolicyInvalid_andOthersAreUnaffected() throws Exception {
     Endpoint payments = managed(endpoint("payments", 3, "orders-ns"), SIGNER, T1);
     Endpoint shipping = managed(endpoint("shipping", 1, "orders-ns"), SIGNER, T1);
-    RegistrySnapshot s =
+    ServerSnapshot s =
         build(
             List.of(tampered(payments), shipping),
             manifestOf(1, payments, shipping),
-            RegistrySnapshot.empty());
+            ServerSnapshot.empty());
 
     for (String caller : List.of("orders-ns", "evil-ns", "payments-ns")) {
       assertThat(reason(s, "payments", caller)).isEqualTo(ReasonCode.ENDPOINT_POLICY_INVALID);
@@ -154,11 +151,11 @@ class RegistrySnapshotTest {
   @Test
   void retargetedEndpoint_deniesEveryone() throws Exception {
     Endpoint payments = managed(endpoint("payments", 3, "orders-ns"), SIGNER, T1);
-    RegistrySnapshot s =
+    ServerSnapshot s =
         build(
             List.of(withTarget(payments, "evil-ns", "tq")),
             manifestOf(1, payments),
-            RegistrySnapshot.empty());
+            ServerSnapshot.empty());
 
     assertThat(reason(s, "payments", "orders-ns")).isEqualTo(ReasonCode.ENDPOINT_POLICY_INVALID);
     assertThat(s.getInvalid().get("payments")).startsWith("TARGET_MISMATCH: ");
@@ -167,7 +164,7 @@ class RegistrySnapshotTest {
   @Test
   void policyOfAnotherCluster_deniesEveryone() throws Exception {
     Endpoint staging = managed(endpoint("payments", 3, "orders-ns"), SIGNER, "staging", T1);
-    RegistrySnapshot s = build(List.of(staging), manifestOf(1, staging), RegistrySnapshot.empty());
+    ServerSnapshot s = build(List.of(staging), manifestOf(1, staging), ServerSnapshot.empty());
 
     assertThat(reason(s, "payments", "orders-ns")).isEqualTo(ReasonCode.ENDPOINT_POLICY_INVALID);
     assertThat(s.getInvalid().get("payments"))
@@ -178,7 +175,7 @@ class RegistrySnapshotTest {
   void policyIssuedBeyondTheClockSkew_deniesEveryone() throws Exception {
     Endpoint future =
         managed(endpoint("payments", 3, "orders-ns"), SIGNER, NOW.plus(SKEW).plusMillis(1));
-    RegistrySnapshot s = build(List.of(future), manifestOf(1, future), RegistrySnapshot.empty());
+    ServerSnapshot s = build(List.of(future), manifestOf(1, future), ServerSnapshot.empty());
 
     assertThat(reason(s, "payments", "orders-ns")).isEqualTo(ReasonCode.ENDPOINT_POLICY_INVALID);
     assertThat(s.getInvalid().get("payments")).startsWith("ISSUED_IN_FUTURE: ");
@@ -188,7 +185,7 @@ class RegistrySnapshotTest {
   void anotherValidlySignedPolicy_thanTheListedOne_isRefused() throws Exception {
     Endpoint old = managed(endpoint("payments", 3, "orders-ns", "billing-ns"), SIGNER, T1);
     Endpoint current = managed(endpoint("payments", 4, "orders-ns"), SIGNER, T2);
-    RegistrySnapshot s = build(List.of(old), manifestOf(2, current), RegistrySnapshot.empty());
+    ServerSnapshot s = build(List.of(old), manifestOf(2, current), ServerSnapshot.empty());
 
     assertThat(reason(s, "payments", "billing-ns")).isEqualTo(ReasonCode.ENDPOINT_POLICY_INVALID);
     assertThat(reason(s, "payments", "orders-ns")).isEqualTo(ReasonCode.ENDPOINT_POLICY_INVALID);
@@ -203,15 +200,15 @@ class RegistrySnapshotTest {
     Endpoint current = managed(endpoint("payments", 3, "orders-ns"), SIGNER, T1);
     Endpoint next = managed(endpoint("payments", 4, "billing-ns"), SIGNER, T2);
     VerifiedManifest m = manifestOf(1, current);
-    RegistrySnapshot first = build(List.of(current), m, RegistrySnapshot.empty());
+    ServerSnapshot first = build(List.of(current), m, ServerSnapshot.empty());
 
-    RegistrySnapshot during = build(List.of(next), m, first);
+    ServerSnapshot during = build(List.of(next), m, first);
 
     assertThat(during.checkAccess("payments", "orders-ns", NOW_MS).isAllowed()).isTrue();
     assertThat(reason(during, "payments", "billing-ns")).isEqualTo(ReasonCode.CALLER_NOT_ALLOWED);
     assertThat(during.getWarnings().get("payments"))
         .contains("still using the listed policy verified earlier");
-    RegistrySnapshot after = build(List.of(next), manifestOf(2, next), during);
+    ServerSnapshot after = build(List.of(next), manifestOf(2, next), during);
     assertThat(after.checkAccess("payments", "billing-ns", NOW_MS).isAllowed()).isTrue();
     assertThat(reason(after, "payments", "orders-ns")).isEqualTo(ReasonCode.CALLER_NOT_ALLOWED);
     assertThat(after.getWarnings()).isEmpty();
@@ -227,9 +224,9 @@ class RegistrySnapshotTest {
             SIGNER,
             T2);
     VerifiedManifest m = manifestOf(1, current);
-    RegistrySnapshot first = build(List.of(current), m, RegistrySnapshot.empty());
+    ServerSnapshot first = build(List.of(current), m, ServerSnapshot.empty());
 
-    RegistrySnapshot s = build(List.of(retargeted), m, first);
+    ServerSnapshot s = build(List.of(retargeted), m, first);
 
     assertThat(reason(s, "payments", "orders-ns")).isEqualTo(ReasonCode.ENDPOINT_POLICY_INVALID);
     assertThat(s.getInvalid().get("payments")).startsWith("NOT_IN_MANIFEST: ");
@@ -239,9 +236,9 @@ class RegistrySnapshotTest {
   void theListedPolicyKeptFromBefore_isNotUsed_whenTheServersPolicyIsForged() throws Exception {
     Endpoint current = managed(endpoint("payments", 3, "orders-ns"), SIGNER, T1);
     VerifiedManifest m = manifestOf(1, current);
-    RegistrySnapshot first = build(List.of(current), m, RegistrySnapshot.empty());
+    ServerSnapshot first = build(List.of(current), m, ServerSnapshot.empty());
 
-    RegistrySnapshot s = build(List.of(tampered(current)), m, first);
+    ServerSnapshot s = build(List.of(tampered(current)), m, first);
 
     assertThat(reason(s, "payments", "orders-ns")).isEqualTo(ReasonCode.ENDPOINT_POLICY_INVALID);
     assertThat(s.getInvalid().get("payments")).startsWith("BAD_SIGNATURE: ");
@@ -251,8 +248,7 @@ class RegistrySnapshotTest {
   void listedEndpointWithoutAPolicy_deniesEveryone() throws Exception {
     Endpoint payments = managed(endpoint("payments", 3, "orders-ns"), SIGNER, T1);
     Endpoint replaced = payments.toBuilder().setSpec(unmanaged("payments").getSpec()).build();
-    RegistrySnapshot s =
-        build(List.of(replaced), manifestOf(1, payments), RegistrySnapshot.empty());
+    ServerSnapshot s = build(List.of(replaced), manifestOf(1, payments), ServerSnapshot.empty());
 
     assertThat(reason(s, "payments", "orders-ns")).isEqualTo(ReasonCode.ENDPOINT_POLICY_INVALID);
     assertThat(s.getInvalid().get("payments")).contains("holds no nexus-security policy");
@@ -261,8 +257,7 @@ class RegistrySnapshotTest {
 
   @Test
   void unmanagedEndpoint_isUnknown_butCounted_andTheManifestEndpointIsNeither() throws Exception {
-    RegistrySnapshot s =
-        build(List.of(unmanaged("private")), manifestOf(1), RegistrySnapshot.empty());
+    ServerSnapshot s = build(List.of(unmanaged("private")), manifestOf(1), ServerSnapshot.empty());
 
     assertThat(reason(s, "private", "orders-ns")).isEqualTo(ReasonCode.UNKNOWN_ENDPOINT);
     assertThat(reason(s, MANIFEST, "orders-ns")).isEqualTo(ReasonCode.UNKNOWN_ENDPOINT);
@@ -275,14 +270,14 @@ class RegistrySnapshotTest {
   void unchangedSpec_isTakenOverFromThePreviousSnapshot_withoutVerifyingAgain() throws Exception {
     Endpoint e = managed(endpoint("payments", 3, "orders-ns"), SIGNER, T1);
     VerifiedManifest m = manifestOf(1, e);
-    RegistrySnapshot first = build(List.of(e), m, RegistrySnapshot.empty());
+    ServerSnapshot first = build(List.of(e), m, ServerSnapshot.empty());
     // A verifier that knows no key would reject the policy if it were verified again.
     PolicyVerifier wrong = PolicySigner.fromPrivateKeyset(TestKeys.other()).getVerifier();
-    RegistrySnapshot second =
-        RegistrySnapshot.build(
+    ServerSnapshot second =
+        ServerSnapshot.build(
             List.of(e.toBuilder().build()),
             m,
-            new RegistrySnapshot.Context(AUDIENCE, MANIFEST, wrong, NOW, SKEW),
+            new ServerSnapshot.Context(AUDIENCE, MANIFEST, wrong, NOW, SKEW),
             FRESH_UNTIL,
             first);
 
@@ -294,11 +289,11 @@ class RegistrySnapshotTest {
   void checkAccess_allocatesNothing() throws Exception {
     Endpoint payments = managed(endpoint("payments", 3, "orders-ns"), SIGNER, T1);
     Endpoint shipping = managed(endpoint("shipping", 3, "orders-ns"), SIGNER, T1);
-    RegistrySnapshot s =
+    ServerSnapshot s =
         build(
             List.of(payments, tampered(shipping)),
             manifestOf(1, payments, shipping),
-            RegistrySnapshot.empty());
+            ServerSnapshot.empty());
     com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     String[] names = {"payments", "shipping", "unknown"};

@@ -33,7 +33,7 @@ import java.util.TreeSet;
  * target, that one stays in use (the manifest is the authority, and the worker holds the document
  * it names).
  */
-public final class RegistrySnapshot {
+public final class ServerSnapshot {
   private static final AccessDecision ALLOWED = AccessDecision.allowed();
   private static final AccessDecision UNKNOWN = AccessDecision.denied(ReasonCode.UNKNOWN_ENDPOINT);
   private static final AccessDecision NOT_ALLOWED =
@@ -63,8 +63,8 @@ public final class RegistrySnapshot {
   }
 
   /** The snapshot before anything was verified: stale, so every call is denied. */
-  private static final RegistrySnapshot EMPTY =
-      new RegistrySnapshot(
+  private static final ServerSnapshot EMPTY =
+      new ServerSnapshot(
           Map.of(),
           List.of(),
           Map.of(),
@@ -83,7 +83,7 @@ public final class RegistrySnapshot {
   private final VerifiedManifest manifest;
   private final long freshUntilMillis;
 
-  private RegistrySnapshot(
+  private ServerSnapshot(
       Map<String, Entry> entries,
       List<NexusEndpoint> endpoints,
       Map<String, String> invalid,
@@ -103,7 +103,7 @@ public final class RegistrySnapshot {
   }
 
   /** The snapshot before anything was verified: every call is denied as stale. */
-  public static RegistrySnapshot empty() {
+  public static ServerSnapshot empty() {
     return EMPTY;
   }
 
@@ -122,12 +122,12 @@ public final class RegistrySnapshot {
    * @param freshUntilMillis until when (exclusive, milliseconds since 1970) the snapshot answers
    * @param previous the snapshot in use, whose verified policies may be taken over
    */
-  public static RegistrySnapshot build(
+  public static ServerSnapshot build(
       List<Endpoint> server,
       VerifiedManifest manifest,
       Context context,
       long freshUntilMillis,
-      RegistrySnapshot previous) {
+      ServerSnapshot previous) {
     Map<String, Endpoint> byName = new HashMap<>();
     SortedSet<String> unlisted = new TreeSet<>();
     int unmanaged = 0;
@@ -179,7 +179,7 @@ public final class RegistrySnapshot {
       }
     }
     valid.sort(Comparator.comparing(NexusEndpoint::getName));
-    return new RegistrySnapshot(
+    return new ServerSnapshot(
         Collections.unmodifiableMap(entries),
         Collections.unmodifiableList(valid),
         Collections.unmodifiableMap(invalid),
