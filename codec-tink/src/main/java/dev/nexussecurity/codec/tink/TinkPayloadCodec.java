@@ -412,7 +412,7 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
     public TinkPayloadCodec build() {
       if (keysetSource == null && sharedSources.isEmpty() && namespaceKeys == null) {
         throw new IllegalStateException(
-            "a key source is required: call setKeysetSource(KeysetSource...), addSharedKeyset(...)"
+            "keysetSource is required: call setKeysetSource(KeysetSource...), addSharedKeyset(...)"
                 + " or setNamespaceKeys(...) with setKeyDirectory(...) before build()");
       }
       if ((namespaceKeys == null) != (directory == null)) {

@@ -190,9 +190,6 @@ public final class ContextCodec {
         zlib = true;
       }
     }
-    if ((long) plaintext.length + 64 > maxEncodedPayloadSize) {
-      throw new PayloadTooLargeException((long) plaintext.length + 64, maxEncodedPayloadSize);
-    }
     ByteString compressionBytes =
         zlib ? WireFormat.COMPRESSION_ZLIB_BYTES : WireFormat.COMPRESSION_NONE_BYTES;
     ByteString encoding =
@@ -828,7 +825,7 @@ public final class ContextCodec {
                 "the payload was encrypted under shared keyset '"
                     + WireHeader.printable(keyset)
                     + "', but this codec holds "
-                    + new java.util.TreeSet<>(shared.keySet())
+                    + (shared.isEmpty() ? "no shared keyset" : heldKeysets())
                     + ".");
           }
           return sel.resolve(scheme, keyset, keyId, qualified).cipher();
@@ -958,6 +955,14 @@ public final class ContextCodec {
                 + "' is not supported; this codec reads tink-aead, pairwise-aes256gcm,"
                 + " pairwise-gmac and hpke-x25519-aes256gcm.");
     }
+  }
+
+  private String heldKeysets() {
+    StringBuilder b = new StringBuilder("keyset ");
+    for (String name : new java.util.TreeSet<>(shared.keySet())) {
+      b.append(b.length() > 7 ? ", '" : "'").append(name).append('\'');
+    }
+    return b.toString();
   }
 
   private void revoked(String namespace, int keyId, String enc, String qualified) {
