@@ -2,6 +2,7 @@ package dev.nexussecurity.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nexussecurity.api.PayloadProtection;
 import dev.nexussecurity.api.ReasonCode;
 import dev.nexussecurity.api.internal.UntrustedText;
 import dev.nexussecurity.core.CompatibilityReport.Cause;
@@ -35,8 +36,11 @@ import java.util.regex.Pattern;
  * typed with a {@link Type} (use e.g. a Jackson {@code TypeReference}'s {@code getType()} for
  * generic types). The {@link CompatibilityReport} names, per probe and direction, the first failure
  * and its cause: missing payload converter, codec missing on one side, key id not available to the
- * decrypting side, value changed, size over the limit. User sample values and error texts that
- * could quote them are left out unless {@link Builder#setShowSampleValues(boolean)} is set.
+ * decrypting side, a payload protection mode (pairwise, HPKE, authenticated, a shared keyset) the
+ * decrypting side's codec does not decode, value changed, size over the limit. {@link
+ * Builder#setPayloadProtection} also checks the protection an endpoint is configured with. User
+ * sample values and error texts that could quote them are left out unless {@link
+ * Builder#setShowSampleValues(boolean)} is set.
  *
  * <pre>{@code
  * ConverterCompatibilityCheck.newBuilder(callerConverter, handlerConverter)
@@ -62,6 +66,7 @@ public final class ConverterCompatibilityCheck {
   private final int sizeLimit;
   private final boolean showSampleValues;
   private final boolean builtInProbes;
+  private final PayloadProtection protection;
   private final ObjectMapper mapper = JacksonJsonPayloadConverter.newDefaultObjectMapper();
 
   private ConverterCompatibilityCheck(Builder b) {
@@ -71,6 +76,7 @@ public final class ConverterCompatibilityCheck {
     this.sizeLimit = b.sizeLimit;
     this.showSampleValues = b.showSampleValues;
     this.builtInProbes = b.builtInProbes;
+    this.protection = b.protection;
   }
 
   /** Returns a builder comparing {@code callerConverter} with {@code handlerConverter}. */
@@ -83,7 +89,11 @@ public final class ConverterCompatibilityCheck {
     ConverterFingerprint callerFp = ConverterFingerprint.of(caller);
     ConverterFingerprint handlerFp = ConverterFingerprint.of(handler);
     List<FingerprintComparison.Finding> findings =
-        FingerprintComparison.compare(callerFp, handlerFp);
+        new ArrayList<>(FingerprintComparison.compare(callerFp, handlerFp));
+    if (protection != null) {
+      findings.addAll(FingerprintComparison.protection(protection, handlerFp, true));
+      findings.addAll(FingerprintComparison.protection(protection, callerFp, false));
+    }
     List<String> findingTexts = new ArrayList<>();
     for (FingerprintComparison.Finding f : findings) {
       findingTexts.add(f.getReason() + ": " + f.getMessage());
@@ -169,7 +179,9 @@ public final class ConverterCompatibilityCheck {
         Cause cause =
             f.getReason() == ReasonCode.ENCRYPTION_KEY_UNAVAILABLE
                 ? Cause.KEY_UNAVAILABLE
-                : Cause.CODEC_MISSING;
+                : f.getReason() == ReasonCode.PAYLOAD_PROTECTION_NOT_ACCEPTED
+                    ? Cause.PROTECTION_NOT_ACCEPTED
+                    : Cause.CODEC_MISSING;
         return entry(p, direction, cause, f.getMessage());
       }
     }
@@ -387,6 +399,7 @@ public final class ConverterCompatibilityCheck {
     private int sizeLimit = DEFAULT_PAYLOAD_SIZE_LIMIT;
     private boolean showSampleValues;
     private boolean builtInProbes = true;
+    private PayloadProtection protection;
 
     private Builder(DataConverter caller, DataConverter handler) {
       this.caller = Objects.requireNonNull(caller, "callerConverter");
@@ -435,6 +448,22 @@ public final class ConverterCompatibilityCheck {
      */
     public Builder setBuiltInProbes(boolean run) {
       this.builtInProbes = run;
+      return this;
+    }
+
+    /**
+     * Also checks the payload protection the endpoint (or service) is configured with ({@link
+     * dev.nexussecurity.api.NexusEndpoint#getPayloadProtection(String)}): that the handler's codec
+     * decodes the input under it and the caller's codec decodes results and failures under it. A
+     * side whose codecs list no protections is not judged. {@code null} (the default) checks only
+     * what the converters themselves use.
+     *
+     * <pre>{@code
+     * endpoint.getPayloadProtection("RefundService").ifPresent(builder::setPayloadProtection);
+     * }</pre>
+     */
+    public Builder setPayloadProtection(PayloadProtection protection) {
+      this.protection = protection;
       return this;
     }
 
