@@ -28,11 +28,11 @@ import java.util.Optional;
  *       ReasonCode#ENCRYPTION_KEY_UNAVAILABLE}.
  * </ul>
  *
- * <p>The encoding side's mode is read from its encryption key id: {@code pairwise/...}, {@code
- * hpke/...} and {@code authenticated/...} name the key-agreement modes (whose key ids name the
- * encoding namespace's own key, so they are not compared with the decoding side's ids); any other
- * key id is a shared keyset's. {@link #protection} checks an explicitly configured protection (an
- * endpoint's or a service's) against the decoding side.
+ * <p>The encoding side's mode is read from its encryption key id: {@code pairwise/<ns>:<id>},
+ * {@code hpke/<ns>:<id>} and {@code authenticated/<ns>:<id>} name the key-agreement modes (whose
+ * key ids name the encoding namespace's own key, so they are not compared with the decoding side's
+ * ids); any other key id is a shared keyset's. {@link #protection} checks an explicitly configured
+ * protection (an endpoint's or a service's) against the decoding side.
  *
  * <p>Codecs are matched by id; the order of the chains is not compared. Unknown parts (an
  * unreadable converter, a codec that lists no decryptable keys or no protections) never produce a
@@ -215,18 +215,27 @@ public final class FingerprintComparison {
     return findings;
   }
 
-  /** The key-agreement mode an encryption key id names, if it names one. */
+  /**
+   * The key-agreement mode an encryption key id names, if it names one: {@code
+   * <mode>/<namespace>:<key id>}. Shared keysets' key ids are {@code <keyset>/<key id>} with a
+   * numeric key id, so a shared keyset that happens to be named {@code pairwise} is not mistaken
+   * for the mode.
+   */
   static Optional<PayloadProtection.Mode> keyAgreementMode(String keyId) {
-    if (keyId.startsWith("pairwise/")) {
-      return Optional.of(PayloadProtection.Mode.PAIRWISE);
+    int slash = keyId.indexOf('/');
+    if (slash < 0 || keyId.indexOf(':', slash) < 0) {
+      return Optional.empty();
     }
-    if (keyId.startsWith("hpke/")) {
-      return Optional.of(PayloadProtection.Mode.HPKE);
+    switch (keyId.substring(0, slash)) {
+      case "pairwise":
+        return Optional.of(PayloadProtection.Mode.PAIRWISE);
+      case "hpke":
+        return Optional.of(PayloadProtection.Mode.HPKE);
+      case "authenticated":
+        return Optional.of(PayloadProtection.Mode.AUTHENTICATED);
+      default:
+        return Optional.empty();
     }
-    if (keyId.startsWith("authenticated/")) {
-      return Optional.of(PayloadProtection.Mode.AUTHENTICATED);
-    }
-    return Optional.empty();
   }
 
   private static Finding notAccepted(

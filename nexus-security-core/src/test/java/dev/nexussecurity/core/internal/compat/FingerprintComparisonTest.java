@@ -231,4 +231,17 @@ class FingerprintComparisonTest {
                 PayloadProtection.pairwise(), fp(aead("a", "a"), ZLIB), true))
         .isEmpty();
   }
+
+  @Test
+  void sharedKeysetNamedLikeAMode_isNotMistakenForTheMode() {
+    assertThat(FingerprintComparison.keyAgreementMode("pairwise/123")).isEmpty();
+    assertThat(FingerprintComparison.keyAgreementMode("default/123")).isEmpty();
+    assertThat(FingerprintComparison.keyAgreementMode("k1")).isEmpty();
+    assertThat(FingerprintComparison.keyAgreementMode("pairwise/orders:1"))
+        .contains(PayloadProtection.Mode.PAIRWISE);
+    assertThat(FingerprintComparison.keyAgreementMode("hpke/orders:1"))
+        .contains(PayloadProtection.Mode.HPKE);
+    assertThat(FingerprintComparison.keyAgreementMode("authenticated/orders:1"))
+        .contains(PayloadProtection.Mode.AUTHENTICATED);
+  }
 }
