@@ -7,6 +7,9 @@ import dev.nexussecurity.codec.tink.internal.EnvelopeCodec;
 import dev.nexussecurity.codec.tink.internal.KeySelector;
 import dev.nexussecurity.codec.tink.internal.TinkAeadKeySelector;
 import dev.nexussecurity.codec.tink.internal.WireFormat;
+import dev.nexussecurity.core.keys.KeysetKind;
+import dev.nexussecurity.core.keys.KeysetLoadException;
+import dev.nexussecurity.core.keys.KeysetSource;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.payload.codec.PayloadCodec;
 import io.temporal.payload.codec.PayloadCodecException;
@@ -265,7 +268,7 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
         throw new IllegalStateException(
             "keysetSource is required: call setKeysetSource(KeysetSource...) before build()");
       }
-      KeysetHandle handle = keysetSource.load();
+      KeysetHandle handle = keysetSource.load(KeysetKind.PAYLOAD_AEAD);
       if (handle.size() == 0) {
         throw new KeysetLoadException("The keyset from " + keysetSource + " is empty.");
       }

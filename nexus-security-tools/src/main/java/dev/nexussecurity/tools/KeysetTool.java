@@ -1,4 +1,4 @@
-package dev.nexussecurity.codec.tink.tools;
+package dev.nexussecurity.tools;
 
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.KeyStatus;
@@ -7,8 +7,9 @@ import com.google.crypto.tink.KmsClient;
 import com.google.crypto.tink.Parameters;
 import com.google.crypto.tink.aead.AeadConfig2026;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
-import dev.nexussecurity.codec.tink.KeysetLoadException;
-import dev.nexussecurity.codec.tink.internal.KeysetFiles;
+import dev.nexussecurity.core.internal.keys.KeysetFiles;
+import dev.nexussecurity.core.keys.KeysetKind;
+import dev.nexussecurity.core.keys.KeysetLoadException;
 import io.temporal.payload.codec.PayloadCodecException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -318,7 +319,7 @@ public final class KeysetTool {
     Path in = Path.of(required(o, "--in"));
     Path outFile = Path.of(required(o, "--out"));
     String uri = required(o, "--master-key-uri");
-    KeysetHandle handle = KeysetFiles.readCleartext(in);
+    KeysetHandle handle = KeysetFiles.readCleartext(in, KeysetKind.PAYLOAD_AEAD);
     String json = KeysetFiles.toEncryptedJson(handle, kek(uri), associatedData(o));
     KeysetFiles.writeAtomically(outFile, json, false);
     out.println(
@@ -335,9 +336,10 @@ public final class KeysetTool {
   private KeysetHandle read(Map<String, String> o, Path keyset) {
     String uri = o.get("--master-key-uri");
     if (uri == null) {
-      return KeysetFiles.readCleartext(keyset);
+      return KeysetFiles.readCleartext(keyset, KeysetKind.PAYLOAD_AEAD);
     }
-    return KeysetFiles.readEncrypted(keyset, client(uri), uri, associatedData(o));
+    return KeysetFiles.readEncrypted(
+        keyset, client(uri), uri, associatedData(o), KeysetKind.PAYLOAD_AEAD);
   }
 
   private void write(Map<String, String> o, Path keyset, KeysetHandle handle, boolean replace)

@@ -1,12 +1,12 @@
-package dev.nexussecurity.codec.tink.tools;
+package dev.nexussecurity.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.crypto.tink.KeyStatus;
 import com.google.crypto.tink.KeysetHandle;
-import dev.nexussecurity.codec.tink.KeysetSource;
 import dev.nexussecurity.codec.tink.TinkPayloadCodec;
-import dev.nexussecurity.codec.tink.internal.KeysetFiles;
+import dev.nexussecurity.core.internal.keys.KeysetFiles;
+import dev.nexussecurity.core.keys.KeysetSource;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.common.converter.DefaultDataConverter;
 import java.io.ByteArrayOutputStream;
@@ -51,7 +51,7 @@ class KeysetToolTest {
   }
 
   private KeysetHandle read() {
-    return KeysetFiles.readCleartext(keyset);
+    return KeysetFiles.readCleartext(keyset, dev.nexussecurity.core.keys.KeysetKind.PAYLOAD_AEAD);
   }
 
   private static String id(KeysetHandle h, int i) {

@@ -7,4 +7,4 @@
  * java -cp <classpath> dev.nexussecurity.codec.tink.tools.KeysetTool list --keyset keyset.json
  * }</pre>
  */
-package dev.nexussecurity.codec.tink.tools;
+package dev.nexussecurity.tools;

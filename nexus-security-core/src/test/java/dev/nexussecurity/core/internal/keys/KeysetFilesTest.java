@@ -1,4 +1,4 @@
-package dev.nexussecurity.codec.tink.internal;
+package dev.nexussecurity.core.internal.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
