@@ -24,7 +24,7 @@ class KeysetSourceTest {
   @TempDir Path dir;
 
   private final KeysetHandle keyset = aes256Gcm();
-  private final KmsClient kms = new TestKmsClient();
+  private final TestKmsClient kms = new TestKmsClient();
 
   private String cleartextJson(KeysetHandle h) throws GeneralSecurityException {
     return TinkJsonProtoKeysetFormat.serializeKeyset(
@@ -258,5 +258,78 @@ class KeysetSourceTest {
     assertThat(s).contains("k.json", "fake-kms://<redacted>").doesNotContain(kek.substring(11));
     assertThat(KeysetSource.insecureCleartextJson(dir.resolve("c.json")).toString())
         .contains("cleartext", "c.json");
+  }
+
+  @Test
+  void load_checksTheKindOfEveryKey_andNamesWhatWasFound() throws Exception {
+    Path f = dir.resolve("keyset.json");
+    Files.writeString(f, cleartextJson(keyset));
+    KeysetSource source = KeysetSource.insecureCleartextJson(f);
+    assertThatThrownBy(() -> source.load(KeysetKind.SIGNING))
+        .isInstanceOf(KeysetLoadException.class)
+        .hasMessageContaining(f.toString())
+        .hasMessageContaining("not a private signature key")
+        .hasMessageContaining("KeysetKind.SIGNING");
+    assertThatThrownBy(() -> source.load(KeysetKind.MAC))
+        .isInstanceOf(KeysetLoadException.class)
+        .hasMessageContaining("not a MAC key");
+    assertThatThrownBy(() -> source.load(KeysetKind.KEY_AGREEMENT))
+        .isInstanceOf(KeysetLoadException.class)
+        .hasMessageContaining("HPKE");
+    assertThatThrownBy(() -> KeysetSource.fromKeysetHandle(keyset).load(KeysetKind.SIGNING))
+        .isInstanceOf(KeysetLoadException.class)
+        .hasMessageContaining("given by code");
+  }
+
+  @Test
+  void load_signingMacAndAgreementKeysets_fromCleartextAndKms() throws Exception {
+    KeysetHandle signing =
+        KeysetHandle.generateNew(
+            com.google.crypto.tink.signature.PredefinedSignatureParameters.ED25519,
+            com.google.crypto.tink.signature.SignatureConfig2026.get());
+    KeysetHandle mac =
+        KeysetHandle.generateNew(
+            com.google.crypto.tink.mac.PredefinedMacParameters.HMAC_SHA256_256BITTAG,
+            com.google.crypto.tink.mac.MacConfig2026.get());
+    KeysetHandle agreement = NamespaceKeys.generate("orders", false).getAgreementKeys();
+    String kek = TestKmsClient.newKeyUri();
+    int n = 0;
+    for (var c :
+        java.util.Map.of(
+                KeysetKind.SIGNING,
+                signing,
+                KeysetKind.MAC,
+                mac,
+                KeysetKind.KEY_AGREEMENT,
+                agreement)
+            .entrySet()) {
+      Path clear = dir.resolve("clear" + n + ".json");
+      Files.writeString(
+          clear,
+          TinkJsonProtoKeysetFormat.serializeKeyset(
+              c.getValue(),
+              com.google.crypto.tink.config.TinkConfig2026.get(),
+              InsecureSecretKeyAccess.get()));
+      Path wrapped = dir.resolve("wrapped" + n++ + ".json");
+      Files.writeString(
+          wrapped,
+          TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(
+              c.getValue(),
+              kms.getAead(kek),
+              new byte[0],
+              com.google.crypto.tink.config.TinkConfig2026.get()));
+      assertThat(
+              KeysetSource.insecureCleartextJson(clear).load(c.getKey()).equalsKeyset(c.getValue()))
+          .isTrue();
+      assertThat(
+              KeysetSource.kmsEncryptedJson(wrapped, kms, kek)
+                  .load(c.getKey())
+                  .equalsKeyset(c.getValue()))
+          .isTrue();
+      assertThatThrownBy(
+              () -> KeysetSource.insecureCleartextJson(clear).load(KeysetKind.PAYLOAD_AEAD))
+          .isInstanceOf(KeysetLoadException.class)
+          .hasMessageContaining("not an AEAD key");
+    }
   }
 }
