@@ -1,10 +1,11 @@
 /**
- * Command-line key management for Tink payload codec keysets ({@link
- * dev.nexussecurity.codec.tink.tools.KeysetTool}) and a local, insecure fake KMS client for tests
- * and development ({@link dev.nexussecurity.codec.tink.tools.InsecureFakeKmsClient}).
+ * Key tooling: the {@code nexus-security-keys} command ({@link
+ * dev.nexussecurity.tools.NexusSecurityKeys}) for payload keysets, namespace keys and the namespace
+ * key directory, and a local, insecure fake KMS client for tests and development ({@link
+ * dev.nexussecurity.tools.InsecureFakeKmsClient}). Run it as a plain jar:
  *
  * <pre>{@code
- * java -cp <classpath> dev.nexussecurity.codec.tink.tools.KeysetTool list --keyset keyset.json
+ * java -jar nexus-security-tools-<version>-all.jar keyset list --keyset keyset.json --kms-uri "$KEK_URI"
  * }</pre>
  */
 package dev.nexussecurity.tools;

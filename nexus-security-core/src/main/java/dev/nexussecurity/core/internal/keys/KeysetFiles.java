@@ -41,7 +41,7 @@ public final class KeysetFiles {
 
   private KeysetFiles() {}
 
-  /** Parses a cleartext JSON keyset file of {@code kind}. */
+  /** Parses a cleartext JSON keyset file of {@code kind} (null: of any kind). */
   public static KeysetHandle readCleartext(Path path, KeysetKind kind) {
     String json = readString(path);
     KeysetHandle handle;
@@ -52,8 +52,8 @@ public final class KeysetFiles {
           "Cleartext keyset file "
               + path
               + " is not a valid Tink JSON "
-              + kind.description()
-              + " keyset"
+              + describe(kind)
+              + "keyset"
               + (json.contains("encryptedKeyset")
                   ? " (it looks encrypted: load it with KeysetSource.kmsEncryptedJson)"
                   : "")
@@ -61,12 +61,19 @@ public final class KeysetFiles {
               + CREATE_HINT,
           e);
     }
-    requireKind(handle, kind, "Keyset file " + path);
+    if (kind != null) {
+      requireKind(handle, kind, "Keyset file " + path);
+    }
     return handle;
   }
 
+  private static String describe(KeysetKind kind) {
+    return kind == null ? "" : kind.description() + " ";
+  }
+
   /**
-   * Parses a JSON keyset file encrypted under the KMS key {@code kekUri}.
+   * Parses a JSON keyset file encrypted under the KMS key {@code kekUri}, with keys of {@code kind}
+   * (null: of any kind).
    *
    * @throws PayloadCodecException if the KMS could not be reached (retrying may succeed)
    * @throws KeysetLoadException if the file is malformed or was not encrypted under that key and
@@ -76,7 +83,9 @@ public final class KeysetFiles {
       Path path, KmsClient kmsClient, String kekUri, byte[] associatedData, KeysetKind kind) {
     KeysetHandle handle =
         decrypt(readString(path), "Keyset file " + path, kmsClient, kekUri, associatedData, kind);
-    requireKind(handle, kind, "Keyset file " + path);
+    if (kind != null) {
+      requireKind(handle, kind, "Keyset file " + path);
+    }
     return handle;
   }
 
@@ -120,8 +129,8 @@ public final class KeysetFiles {
       throw new KeysetLoadException(
           what
               + " is not a valid KMS-encrypted Tink JSON "
-              + kind.description()
-              + " keyset"
+              + describe(kind)
+              + "keyset"
               + (recording.decrypted
                   ? " (it decrypted, but its contents are not a Tink keyset)"
                   : "")
