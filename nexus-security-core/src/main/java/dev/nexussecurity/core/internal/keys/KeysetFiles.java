@@ -31,6 +31,7 @@ import java.util.Locale;
  */
 public final class KeysetFiles {
   private static final String FAKE_KMS_PREFIX = "fake-kms://";
+  private static final String REDACTED = "<redacted>";
 
   /** Parses and serializes keysets of every kind; {@link #requireKind} then checks the kind. */
   private static final Configuration CONFIG = TinkConfig2026.get();
@@ -297,8 +298,11 @@ public final class KeysetFiles {
         out.append(text, i, text.length());
         return out.toString();
       }
-      out.append(text, i, at).append(FAKE_KMS_PREFIX).append("<redacted>");
+      out.append(text, i, at).append(FAKE_KMS_PREFIX).append(REDACTED);
       int end = at + FAKE_KMS_PREFIX.length();
+      if (text.startsWith(REDACTED, end)) {
+        end += REDACTED.length(); // already redacted
+      }
       while (end < text.length() && isBase64Url(text.charAt(end))) {
         end++;
       }
