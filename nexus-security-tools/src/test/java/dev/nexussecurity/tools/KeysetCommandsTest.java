@@ -409,4 +409,13 @@ class KeysetCommandsTest {
     assertThat(r.err()).contains("no public half");
     assertThat(dir.resolve("p.json")).doesNotExist();
   }
+
+  @Test
+  void writeIntoAMissingDirectory_exits1AndCreatesNothing() throws Exception {
+    Path target = dir.resolve("missing/keyset.json");
+    Cli.Result r = cli.run("keyset", "create", "--out", target, "--insecure-cleartext");
+    assertThat(r.exit()).isEqualTo(NexusSecurityKeys.FAILED);
+    assertThat(r.err()).contains("cannot write", "nothing was changed");
+    assertThat(Cli.files(dir)).isEmpty();
+  }
 }

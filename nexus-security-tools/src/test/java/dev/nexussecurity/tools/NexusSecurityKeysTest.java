@@ -187,4 +187,53 @@ class NexusSecurityKeysTest {
     assertThat(notAClient.exit()).isEqualTo(NexusSecurityKeys.USAGE);
     assertThat(notAClient.err()).contains("not a com.google.crypto.tink.KmsClient");
   }
+
+  /** The fake KMS under another scheme, which can be switched off to play an outage. */
+  static final class SwitchableKms implements KmsClient {
+    volatile boolean reachable = true;
+
+    @Override
+    public boolean doesSupport(String keyUri) {
+      return keyUri.startsWith("switch-kms://");
+    }
+
+    @Override
+    public KmsClient withCredentials(String credentialPath) {
+      return this;
+    }
+
+    @Override
+    public KmsClient withDefaultCredentials() {
+      return this;
+    }
+
+    @Override
+    public Aead getAead(String keyUri) throws GeneralSecurityException {
+      if (!reachable) {
+        throw new GeneralSecurityException("connect timed out", new java.net.ConnectException());
+      }
+      return new InsecureFakeKmsClient()
+          .getAead("fake-kms://" + keyUri.substring("switch-kms://".length()));
+    }
+  }
+
+  @Test
+  void kmsOutageDuringARotation_exits4_andTheNamespaceKeysFileIsUnchanged() throws Exception {
+    SwitchableKms kms = new SwitchableKms();
+    Cli withKms = new Cli(kms);
+    String uri = "switch-kms://" + cli.newKmsUri().substring("fake-kms://".length());
+    Path keys = dir.resolve("orders.keys.json");
+    Cli.Result created =
+        withKms.run(
+            "namespace-keys", "create", "--namespace", "orders", "--out", keys, "--kms-uri", uri);
+    assertThat(created.exit()).as(created.all()).isZero();
+    String before = java.nio.file.Files.readString(keys);
+
+    kms.reachable = false;
+    Cli.Result r = withKms.run("namespace-keys", "rotate", "--keys", keys, "--kms-uri", uri);
+
+    assertThat(r.exit()).as(r.all()).isEqualTo(NexusSecurityKeys.KMS_UNAVAILABLE);
+    assertThat(java.nio.file.Files.readString(keys)).isEqualTo(before);
+    assertThat(Cli.files(dir)).containsExactly("orders.keys.json");
+  }
 }
