@@ -8,7 +8,7 @@ import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.api.PayloadProtection;
 import dev.nexussecurity.api.ReasonCode;
-import dev.nexussecurity.codec.tink.KeysetSource;
+import dev.nexussecurity.core.keys.KeysetSource;
 import dev.nexussecurity.codec.tink.PayloadKeyPolicy;
 import dev.nexussecurity.codec.tink.TinkPayloadCodec;
 import dev.nexussecurity.core.CompatibilityReport;

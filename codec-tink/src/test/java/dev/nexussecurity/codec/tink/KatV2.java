@@ -10,6 +10,7 @@ import com.google.protobuf.ByteString;
 import dev.nexussecurity.api.PayloadBinding;
 import dev.nexussecurity.api.PayloadProtection;
 import dev.nexussecurity.core.keys.KeyDirectory;
+import dev.nexussecurity.core.keys.KeysetSource;
 import dev.nexussecurity.core.keys.NamespaceKeyDirectory;
 import dev.nexussecurity.core.keys.NamespaceKeys;
 import io.temporal.api.common.v1.Payload;

@@ -12,6 +12,7 @@ import com.google.crypto.tink.aead.AeadConfig2026;
 import com.google.crypto.tink.aead.AesGcmParameters;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.protobuf.ByteString;
+import dev.nexussecurity.core.keys.KeysetSource;
 import io.temporal.api.common.v1.Payload;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

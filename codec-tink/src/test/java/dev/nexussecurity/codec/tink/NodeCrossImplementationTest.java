@@ -15,6 +15,7 @@ import com.google.protobuf.ByteString;
 import dev.nexussecurity.api.PayloadBinding;
 import dev.nexussecurity.api.PayloadBindings;
 import dev.nexussecurity.api.PayloadProtection;
+import dev.nexussecurity.core.keys.KeysetSource;
 import dev.nexussecurity.core.keys.NamespaceKeyDirectory;
 import dev.nexussecurity.core.keys.NamespaceKeys;
 import io.temporal.api.common.v1.Payload;
@@ -75,7 +76,9 @@ class NodeCrossImplementationTest {
       }
     }
     assertThat(selected).hasSizeGreaterThanOrEqualTo(6);
-    KeysetHandle shared = KeysetSource.insecureCleartextJson(dir.resolve(KatV2.SHARED_FILE)).load();
+    KeysetHandle shared =
+        KeysetSource.insecureCleartextJson(dir.resolve(KatV2.SHARED_FILE))
+            .load(dev.nexussecurity.core.keys.KeysetKind.PAYLOAD_AEAD);
     Map<String, NamespaceKeys> namespaces = new TreeMap<>();
     for (String ns : KatV2.NAMESPACES) {
       namespaces.put(ns, KatV2.namespaceKeys(dir, ns));

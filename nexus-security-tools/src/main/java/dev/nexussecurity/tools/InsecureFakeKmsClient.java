@@ -1,4 +1,4 @@
-package dev.nexussecurity.codec.tink.tools;
+package dev.nexussecurity.tools;
 
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.InsecureSecretKeyAccess;

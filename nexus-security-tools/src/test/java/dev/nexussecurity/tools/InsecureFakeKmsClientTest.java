@@ -1,4 +1,4 @@
-package dev.nexussecurity.codec.tink.tools;
+package dev.nexussecurity.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

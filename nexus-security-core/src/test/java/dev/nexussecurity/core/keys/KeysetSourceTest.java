@@ -1,4 +1,4 @@
-package dev.nexussecurity.codec.tink;
+package dev.nexussecurity.core.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,9 +10,6 @@ import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.KmsClient;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.aead.AeadConfig2026;
-import dev.nexussecurity.codec.tink.tools.InsecureFakeKmsClient;
-import io.temporal.api.common.v1.Payload;
-import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.payload.codec.PayloadCodecException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -20,17 +17,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class KeysetSourceTest {
   @TempDir Path dir;
 
-  private final KeysetHandle keyset = TestKeysets.aes256Gcm();
-  private final KmsClient kms = new InsecureFakeKmsClient();
-  private final Payload payload =
-      DefaultDataConverter.newDefaultInstance().toPayload("hello").orElseThrow();
+  private final KeysetHandle keyset = aes256Gcm();
+  private final TestKmsClient kms = new TestKmsClient();
 
   private String cleartextJson(KeysetHandle h) throws GeneralSecurityException {
     return TinkJsonProtoKeysetFormat.serializeKeyset(
@@ -50,14 +44,21 @@ class KeysetSourceTest {
     return f;
   }
 
-  private TinkPayloadCodec build(KeysetSource source) {
-    return TinkPayloadCodec.newBuilder().setKeysetSource(source).build();
+  private static KeysetHandle aes256Gcm() {
+    try {
+      return KeysetHandle.generateNew(
+          com.google.crypto.tink.aead.PredefinedAeadParameters.AES256_GCM, AeadConfig2026.get());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
-  private void assertInteroperatesWithKeyset(TinkPayloadCodec codec) {
-    TinkPayloadCodec reference = TestKeysets.codec(keyset);
-    assertThat(codec.decode(reference.encode(List.of(payload)))).containsExactly(payload);
-    assertThat(reference.decode(codec.encode(List.of(payload)))).containsExactly(payload);
+  private KeysetHandle build(KeysetSource source) {
+    return source.load(KeysetKind.PAYLOAD_AEAD);
+  }
+
+  private void assertInteroperatesWithKeyset(KeysetHandle loaded) {
+    assertThat(loaded.equalsKeyset(keyset)).as("the loaded keyset equals the written one").isTrue();
   }
 
   @Test
@@ -83,13 +84,13 @@ class KeysetSourceTest {
     assertThatThrownBy(() -> build(KeysetSource.insecureCleartextJson(f)))
         .isInstanceOf(KeysetLoadException.class)
         .hasMessageContaining(f.toString())
-        .hasMessageContaining("not a valid Tink JSON AEAD keyset");
+        .hasMessageContaining("not a valid Tink JSON payload AEAD keyset");
     assertThat(f).hasContent("{\"primaryKeyId\": 1, \"key\": []}");
   }
 
   @Test
   void insecureCleartextJson_givenAnEncryptedFile_saysSo() throws Exception {
-    Path f = encryptedFile(InsecureFakeKmsClient.newKeyUri(), new byte[0]);
+    Path f = encryptedFile(TestKmsClient.newKeyUri(), new byte[0]);
     assertThatThrownBy(() -> build(KeysetSource.insecureCleartextJson(f)))
         .isInstanceOf(KeysetLoadException.class)
         .hasMessageContaining("kmsEncryptedJson");
@@ -97,7 +98,7 @@ class KeysetSourceTest {
 
   @Test
   void kmsEncryptedJson_loadsWithTheFakeKms_andTheFileHoldsNoKeyMaterial() throws Exception {
-    String kek = InsecureFakeKmsClient.newKeyUri();
+    String kek = TestKmsClient.newKeyUri();
     Path f = encryptedFile(kek, new byte[0]);
     assertThat(Files.readString(f)).doesNotContain(keyValue(keyset));
     assertInteroperatesWithKeyset(build(KeysetSource.kmsEncryptedJson(f, kms, kek)));
@@ -105,7 +106,7 @@ class KeysetSourceTest {
 
   @Test
   void kmsEncryptedJson_withAssociatedData_needsTheSameAssociatedData() throws Exception {
-    String kek = InsecureFakeKmsClient.newKeyUri();
+    String kek = TestKmsClient.newKeyUri();
     byte[] ad = "orders-keyset".getBytes(StandardCharsets.UTF_8);
     Path f = encryptedFile(kek, ad);
     assertInteroperatesWithKeyset(build(KeysetSource.kmsEncryptedJson(f, kms, kek, ad)));
@@ -116,8 +117,8 @@ class KeysetSourceTest {
 
   @Test
   void kmsEncryptedJson_withTheWrongKmsKey_failsClearlyWithoutLeakingEitherKey() throws Exception {
-    String rightKek = InsecureFakeKmsClient.newKeyUri();
-    String wrongKek = InsecureFakeKmsClient.newKeyUri();
+    String rightKek = TestKmsClient.newKeyUri();
+    String wrongKek = TestKmsClient.newKeyUri();
     Path f = encryptedFile(rightKek, new byte[0]);
     String before = Files.readString(f);
     Throwable e = catchThrowable(() -> build(KeysetSource.kmsEncryptedJson(f, kms, wrongKek)));
@@ -142,9 +143,9 @@ class KeysetSourceTest {
     Path f = dir.resolve("clear.json");
     Files.writeString(f, cleartextJson(keyset));
     assertThatThrownBy(
-            () -> build(KeysetSource.kmsEncryptedJson(f, kms, InsecureFakeKmsClient.newKeyUri())))
+            () -> build(KeysetSource.kmsEncryptedJson(f, kms, TestKmsClient.newKeyUri())))
         .isInstanceOf(KeysetLoadException.class)
-        .hasMessageContaining("not a valid KMS-encrypted Tink JSON AEAD keyset");
+        .hasMessageContaining("not a valid KMS-encrypted Tink JSON payload AEAD keyset");
   }
 
   /** A KMS client whose KMS cannot be reached. */
@@ -172,7 +173,7 @@ class KeysetSourceTest {
 
   @Test
   void kmsUnreachable_isATransientPayloadCodecException() throws Exception {
-    Path f = encryptedFile(InsecureFakeKmsClient.newKeyUri(), new byte[0]);
+    Path f = encryptedFile(TestKmsClient.newKeyUri(), new byte[0]);
     String uri = "aws-kms://arn:aws:kms:eu-west-1:111122223333:key/abcd";
     assertThatThrownBy(() -> build(KeysetSource.kmsEncryptedJson(f, new UnreachableKms(), uri)))
         .isInstanceOf(PayloadCodecException.class)
@@ -183,7 +184,7 @@ class KeysetSourceTest {
 
   @Test
   void kmsDecryptFailingWithAnIoError_isATransientPayloadCodecException() throws Exception {
-    String kek = InsecureFakeKmsClient.newKeyUri();
+    String kek = TestKmsClient.newKeyUri();
     Path f = encryptedFile(kek, new byte[0]);
     KmsClient flaky =
         new KmsClient() {
@@ -226,7 +227,7 @@ class KeysetSourceTest {
 
   @Test
   void kmsEncryptedJson_withUnsupportedUri_failsClearly() throws Exception {
-    Path f = encryptedFile(InsecureFakeKmsClient.newKeyUri(), new byte[0]);
+    Path f = encryptedFile(TestKmsClient.newKeyUri(), new byte[0]);
     assertThatThrownBy(() -> build(KeysetSource.kmsEncryptedJson(f, kms, "gcp-kms://projects/p")))
         .isInstanceOf(KeysetLoadException.class)
         .hasMessageContaining("does not support key URI gcp-kms://projects/p");
@@ -252,10 +253,83 @@ class KeysetSourceTest {
 
   @Test
   void toString_namesTheSourceButNeverTheFakeKmsKey() throws Exception {
-    String kek = InsecureFakeKmsClient.newKeyUri();
+    String kek = TestKmsClient.newKeyUri();
     String s = KeysetSource.kmsEncryptedJson(dir.resolve("k.json"), kms, kek).toString();
     assertThat(s).contains("k.json", "fake-kms://<redacted>").doesNotContain(kek.substring(11));
     assertThat(KeysetSource.insecureCleartextJson(dir.resolve("c.json")).toString())
         .contains("cleartext", "c.json");
+  }
+
+  @Test
+  void load_checksTheKindOfEveryKey_andNamesWhatWasFound() throws Exception {
+    Path f = dir.resolve("keyset.json");
+    Files.writeString(f, cleartextJson(keyset));
+    KeysetSource source = KeysetSource.insecureCleartextJson(f);
+    assertThatThrownBy(() -> source.load(KeysetKind.SIGNING))
+        .isInstanceOf(KeysetLoadException.class)
+        .hasMessageContaining(f.toString())
+        .hasMessageContaining("not a private signature key")
+        .hasMessageContaining("KeysetKind.SIGNING");
+    assertThatThrownBy(() -> source.load(KeysetKind.MAC))
+        .isInstanceOf(KeysetLoadException.class)
+        .hasMessageContaining("not a MAC key");
+    assertThatThrownBy(() -> source.load(KeysetKind.KEY_AGREEMENT))
+        .isInstanceOf(KeysetLoadException.class)
+        .hasMessageContaining("HPKE");
+    assertThatThrownBy(() -> KeysetSource.fromKeysetHandle(keyset).load(KeysetKind.SIGNING))
+        .isInstanceOf(KeysetLoadException.class)
+        .hasMessageContaining("given by code");
+  }
+
+  @Test
+  void load_signingMacAndAgreementKeysets_fromCleartextAndKms() throws Exception {
+    KeysetHandle signing =
+        KeysetHandle.generateNew(
+            com.google.crypto.tink.signature.PredefinedSignatureParameters.ED25519,
+            com.google.crypto.tink.signature.SignatureConfig2026.get());
+    KeysetHandle mac =
+        KeysetHandle.generateNew(
+            com.google.crypto.tink.mac.PredefinedMacParameters.HMAC_SHA256_256BITTAG,
+            com.google.crypto.tink.mac.MacConfig2026.get());
+    KeysetHandle agreement = NamespaceKeys.generate("orders", false).getAgreementKeys();
+    String kek = TestKmsClient.newKeyUri();
+    int n = 0;
+    for (var c :
+        java.util.Map.of(
+                KeysetKind.SIGNING,
+                signing,
+                KeysetKind.MAC,
+                mac,
+                KeysetKind.KEY_AGREEMENT,
+                agreement)
+            .entrySet()) {
+      Path clear = dir.resolve("clear" + n + ".json");
+      Files.writeString(
+          clear,
+          TinkJsonProtoKeysetFormat.serializeKeyset(
+              c.getValue(),
+              com.google.crypto.tink.config.TinkConfig2026.get(),
+              InsecureSecretKeyAccess.get()));
+      Path wrapped = dir.resolve("wrapped" + n++ + ".json");
+      Files.writeString(
+          wrapped,
+          TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(
+              c.getValue(),
+              kms.getAead(kek),
+              new byte[0],
+              com.google.crypto.tink.config.TinkConfig2026.get()));
+      assertThat(
+              KeysetSource.insecureCleartextJson(clear).load(c.getKey()).equalsKeyset(c.getValue()))
+          .isTrue();
+      assertThat(
+              KeysetSource.kmsEncryptedJson(wrapped, kms, kek)
+                  .load(c.getKey())
+                  .equalsKeyset(c.getValue()))
+          .isTrue();
+      assertThatThrownBy(
+              () -> KeysetSource.insecureCleartextJson(clear).load(KeysetKind.PAYLOAD_AEAD))
+          .isInstanceOf(KeysetLoadException.class)
+          .hasMessageContaining("not an AEAD key");
+    }
   }
 }

@@ -1,12 +1,13 @@
-package dev.nexussecurity.codec.tink;
+package dev.nexussecurity.core.keys;
 
 import dev.nexussecurity.api.NexusSecurityException;
 
 /**
- * Thrown while building a {@link TinkPayloadCodec} when its keyset cannot be loaded and retrying
- * will not help: the file is missing or malformed, it was encrypted under another KMS key or with
- * other associated data, or the keyset holds no usable AEAD key. The message names the source
- * (never key material) and what to fix. Transient failures, such as an unreachable KMS, are
+ * A keyset or namespace keys file cannot be loaded and retrying will not help: the file is missing
+ * or malformed, it was encrypted under another KMS key or with other associated data, or it holds
+ * keys of another kind than expected (see {@link KeysetKind}). Thrown by {@link KeysetSource},
+ * {@link NamespaceKeys#load} and while building a {@code TinkPayloadCodec}. The message names the
+ * source (never key material) and what to fix. Transient failures, such as an unreachable KMS, are
  * reported as {@link io.temporal.payload.codec.PayloadCodecException} instead.
  *
  * <pre>{@code

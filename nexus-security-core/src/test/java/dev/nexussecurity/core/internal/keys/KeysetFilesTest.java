@@ -1,4 +1,4 @@
-package dev.nexussecurity.codec.tink.internal;
+package dev.nexussecurity.core.internal.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -63,5 +63,8 @@ class KeysetFilesTest {
     assertThat(KeysetFiles.redact("aws-kms://arn:aws:kms:eu-west-1:1:key/x"))
         .isEqualTo("aws-kms://arn:aws:kms:eu-west-1:1:key/x");
     assertThat(KeysetFiles.redact(null)).isNull();
+    assertThat(KeysetFiles.redact("key fake-kms://<redacted> failed"))
+        .as("redacting twice changes nothing")
+        .isEqualTo("key fake-kms://<redacted> failed");
   }
 }
