@@ -277,6 +277,12 @@ public final class EmbeddedTemporal implements AutoCloseable {
         : Optional.empty();
   }
 
+  /** The server itself, for fixtures of this package (such as {@link RogueDispatcher}). */
+  InProcessTemporalServer server() {
+    ensureOpen();
+    return server;
+  }
+
   /** Whether the server skips time when idle. */
   public boolean isTimeSkipping() {
     return server.isTimeSkipping();
