@@ -184,6 +184,22 @@ public final class RogueSetting {
         .isZero();
   }
 
+  /**
+   * The nexus-security reason name ({@code NexusSecurityDenied.<NAME>}) anywhere in {@code
+   * failure}'s cause chain, by name so that reasons of later versions can be read before they
+   * exist.
+   */
+  public static java.util.Optional<String> denialReasonName(Throwable failure) {
+    for (Throwable t : DenialAssertions.chain(failure)) {
+      if (t instanceof io.temporal.failure.ApplicationFailure af
+          && af.getType() != null
+          && af.getType().startsWith("NexusSecurityDenied.")) {
+        return java.util.Optional.of(af.getType().substring("NexusSecurityDenied.".length()));
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   /** The names of {@code codes}. */
   public static String[] names(ReasonCode... codes) {
     return Arrays.stream(codes).map(Enum::name).toArray(String[]::new);
