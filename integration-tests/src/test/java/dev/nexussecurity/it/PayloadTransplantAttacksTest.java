@@ -255,8 +255,7 @@ class PayloadTransplantAttacksTest {
     }
   }
 
-  private static void awaitWorkflowTaskFailedOrRan(
-      WorkflowClient client, String workflowId) {
+  private static void awaitWorkflowTaskFailedOrRan(WorkflowClient client, String workflowId) {
     dev.nexussecurity.it.support.SecurityTestBed.awaitCondition(
         "the swapped workflow task failed or the workflow ran",
         () ->
