@@ -74,6 +74,20 @@ class TimeSkippingTokenTest {
   }
 
   @Test
+  void historyOfACallAfterTwoHoursOfSleep_replays() {
+    String workflowId = uniqueId("sleeper");
+    String input = uniqueId("replayed");
+    String result =
+        setting
+            .newCaller(CALLER_A, CallerWorkflows.SleepThenCall.class, workflowId)
+            .call(
+                Duration.ofHours(2).toMillis(), ENDPOINT, "echo", input, SCHEDULE_TO_CLOSE_MILLIS);
+    assertThat(result).isEqualTo("echo " + input + " from " + HANDLER_NS);
+
+    AttackSuiteHistoryReplayTest.assertReplays(setting, CALLER_A, workflowId);
+  }
+
+  @Test
   void callOfANonAllowedNamespaceAfterTwoHoursOfSleep_isStillDenied() {
     String input = uniqueId("outsider-after-2h");
 
