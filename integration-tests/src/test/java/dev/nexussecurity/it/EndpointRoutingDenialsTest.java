@@ -16,12 +16,14 @@ import dev.nexussecurity.it.support.CallerProfile;
 import dev.nexussecurity.it.support.HandlerInvocations;
 import dev.nexussecurity.it.support.HandlerWorkflows;
 import dev.nexussecurity.it.support.SecurityTestBed;
+import dev.nexussecurity.testing.NexusSecurityExtension;
+import dev.nexussecurity.testing.NexusSecurityTestEnvironment;
 import io.temporal.api.enums.v1.EventType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,6 +38,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Execution(ExecutionMode.SAME_THREAD)
 @Timeout(60)
 class EndpointRoutingDenialsTest {
+  @RegisterExtension static final NexusSecurityExtension NEXUS = SecurityTestBed.extension();
+
   /** On the server (routed to handler-ns/probe-tq), not in the registry. */
   private static final String GHOST = "probe-ghost";
 
@@ -49,8 +53,8 @@ class EndpointRoutingDenialsTest {
   private AuditLog audit;
 
   @BeforeAll
-  void start() {
-    bed = SecurityTestBed.start();
+  void start(NexusSecurityTestEnvironment env) {
+    bed = SecurityTestBed.start(env);
     audit = bed.audit();
     bed.addServerOnlyEndpoint(GHOST);
     bed.addServerOnlyEndpoint(MISROUTED_QUEUE);
@@ -59,11 +63,6 @@ class EndpointRoutingDenialsTest {
     bed.addServerOnlyEndpoint(MISROUTED_NAMESPACE);
     bed.registry()
         .put(SecurityTestBed.endpoint(MISROUTED_NAMESPACE, "elsewhere-ns", HANDLER_TQ, CALLER_A));
-  }
-
-  @AfterAll
-  void stop() {
-    bed.close();
   }
 
   @Test

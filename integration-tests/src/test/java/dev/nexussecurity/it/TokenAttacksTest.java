@@ -26,17 +26,19 @@ import dev.nexussecurity.it.support.HandlerWorkflows;
 import dev.nexussecurity.it.support.ProbeServiceImpl;
 import dev.nexussecurity.it.support.SecurityTestBed;
 import dev.nexussecurity.it.support.Tokens;
+import dev.nexussecurity.testing.NexusSecurityExtension;
+import dev.nexussecurity.testing.NexusSecurityTestEnvironment;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,22 +56,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Execution(ExecutionMode.SAME_THREAD)
 @Timeout(60)
 class TokenAttacksTest {
+  @RegisterExtension static final NexusSecurityExtension NEXUS = SecurityTestBed.extension();
+
   private static final String ALIAS_ENDPOINT = "probe-alias";
 
   private SecurityTestBed bed;
   private AuditLog audit;
 
   @BeforeAll
-  void start() {
-    bed = SecurityTestBed.start();
+  void start(NexusSecurityTestEnvironment env) {
+    bed = SecurityTestBed.start(env);
     audit = bed.audit();
     // A second endpoint to the same handler, also open to caller-a.
     bed.addEndpoint(ALIAS_ENDPOINT, CALLER_A);
-  }
-
-  @AfterAll
-  void stop() {
-    bed.close();
   }
 
   /** The outcome of one tampered call. */
