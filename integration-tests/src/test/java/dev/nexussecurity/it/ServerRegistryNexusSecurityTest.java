@@ -12,9 +12,11 @@ import dev.nexussecurity.api.AccessDecisionEvent;
 import dev.nexussecurity.api.ReasonCode;
 import dev.nexussecurity.api.SecurityAuditListener;
 import dev.nexussecurity.core.AccessDenials;
+import dev.nexussecurity.core.HandlerPolicy;
 import dev.nexussecurity.core.NexusSecurity;
 import dev.nexussecurity.core.NexusSecurityOptions;
-import dev.nexussecurity.core.TrustStore;
+import dev.nexussecurity.core.keys.NamespaceKeyDirectory;
+import dev.nexussecurity.core.keys.NamespaceKeys;
 import dev.nexussecurity.core.server.EndpointReconciler;
 import dev.nexussecurity.core.server.ServerEndpointRegistry;
 import dev.nexussecurity.it.support.InMemoryRegistry;
@@ -99,7 +101,13 @@ class ServerRegistryNexusSecurityTest {
   }
 
   private final KeysetHandle registryKey = ServerEndpointsSupport.newSigningKeyset();
-  private final KeysetHandle callerKey = ServerEndpointsSupport.newSigningKeyset();
+  private final NamespaceKeys callerKeys = NamespaceKeys.generate(CALLER_NS, false);
+  private final NamespaceKeys handlerKeys = NamespaceKeys.generate(HANDLER_NS, false);
+  private final NamespaceKeyDirectory keyDirectory =
+      NamespaceKeyDirectory.newBuilder()
+          .put(callerKeys.toPublicKeys())
+          .put(handlerKeys.toPublicKeys())
+          .build();
   private final List<AccessDecisionEvent> handlerEvents = new CopyOnWriteArrayList<>();
   private final OffsetClock callerClock = new OffsetClock();
   private final OffsetClock handlerClock = new OffsetClock();
@@ -128,8 +136,10 @@ class ServerRegistryNexusSecurityTest {
             NexusSecurityOptions.newBuilder()
                 .setNamespace(HANDLER_NS)
                 .setRegistry(handlerRegistry)
-                .setTrustStore(
-                    TrustStore.newBuilder().addNamespace(CALLER_NS, publicHalf(callerKey)).build())
+                .setNamespaceKeys(handlerKeys)
+                .setKeyDirectory(keyDirectory)
+                // No payload codec here, so no input binding: this suite is about the registry.
+                .setHandlerPolicy(HandlerPolicy.newBuilder().setAllowUnboundInput(true).build())
                 .addAuditListener(
                     new SecurityAuditListener() {
                       @Override
@@ -159,7 +169,8 @@ class ServerRegistryNexusSecurityTest {
             NexusSecurityOptions.newBuilder()
                 .setNamespace(CALLER_NS)
                 .setRegistry(callerRegistry)
-                .setSigningKeyset(callerKey)
+                .setNamespaceKeys(callerKeys)
+                .setKeyDirectory(keyDirectory)
                 .setEnforceOnCaller(enforceOnCaller)
                 .build());
     WorkerFactory factory =
