@@ -119,10 +119,10 @@ class NoSecretsInLogsTest {
           denied(
               CallerProfile.A,
               ReasonCode.UNTRUSTED_CALLER,
-              t -> Tokens.resignedWith(t, attackerKey),
+              t -> Tokens.signedWithUnknownKey(t, attackerKey),
               tokens));
       callerFailures.add(
-          denied(CallerProfile.A, ReasonCode.TOKEN_REPLAYED, t -> allowedToken, tokens));
+          denied(CallerProfile.A, ReasonCode.CALLER_LINK_MISMATCH, t -> allowedToken, tokens));
       callerFailures.add(
           denied(
               CallerProfile.B_ROGUE, ReasonCode.CALLER_LINK_MISMATCH, t -> allowedToken, tokens));

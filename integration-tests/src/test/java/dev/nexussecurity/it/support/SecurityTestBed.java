@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.crypto.tink.KeysetHandle;
 import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.core.CallerPolicy;
+import dev.nexussecurity.core.IdentityMode;
 import dev.nexussecurity.core.NexusSecurity;
 import dev.nexussecurity.core.NexusSecurityOptions;
 import dev.nexussecurity.testing.EmbeddedTemporal;
@@ -41,7 +43,8 @@ import java.util.function.BooleanSupplier;
  * directly (shared by caller and handler) and one {@link AuditLog}. Caller workers are created on
  * first use (see {@link CallerProfile}); every caller factory has the {@link HeaderTamper}
  * registered after NexusSecurity (except the control profile {@link
- * CallerProfile#A_TAMPER_OUTSIDE}). Payloads are not encrypted.
+ * CallerProfile#A_TAMPER_OUTSIDE}). Callers authenticate with Ed25519 signatures ({@link
+ * IdentityMode#SIGNATURE}); payloads are not encrypted.
  *
  * <pre>{@code
  * @RegisterExtension static final NexusSecurityExtension NEXUS = SecurityTestBed.extension();
@@ -104,8 +107,10 @@ public final class SecurityTestBed implements AutoCloseable {
   }
 
   private NexusSecurityOptions.Builder options(String namespace) {
+    // Signature mode: the token attacks of these suites forge and re-sign Ed25519 tokens.
     return env.getNamespace(namespace)
         .newOptionsBuilder()
+        .setCallerPolicy(CallerPolicy.newBuilder().setIdentityMode(IdentityMode.SIGNATURE).build())
         .setRegistry(registry)
         .addAuditListener(audit);
   }
