@@ -39,7 +39,7 @@ class TinkPayloadCodecPropertiesTest {
         .build();
   }
 
-  @Property(tries = 500)
+  @Property(tries = 300)
   void encode_thenDecode_returnsThePayload(
       @ForAll("payloads") Payload payload, @ForAll boolean compressed) {
     TinkPayloadCodec codec = compressed ? CODEC : UNCOMPRESSED;
@@ -50,7 +50,7 @@ class TinkPayloadCodecPropertiesTest {
     assertThat(UNCOMPRESSED.decode(encoded)).containsExactly(payload);
   }
 
-  @Property(tries = 1000)
+  @Property(tries = 500)
   void decode_ofArbitraryPayloads_throwsPayloadDecryptionExceptionAndReturnsNothing(
       @ForAll("untrusted") Payload payload) {
     Throwable thrown = catchThrowable(() -> CODEC.decode(List.of(payload)));
@@ -58,7 +58,7 @@ class TinkPayloadCodecPropertiesTest {
     assertThat(thrown.getMessage()).doesNotContain("\n");
   }
 
-  @Property(tries = 500)
+  @Property(tries = 300)
   void decode_ofAnEditedPayload_isRefusedOrIsTheOriginal(
       @ForAll("payloads") Payload payload, @ForAll("edits") Edit edit) {
     Payload encoded = CODEC.encode(List.of(payload)).get(0);
@@ -72,7 +72,7 @@ class TinkPayloadCodecPropertiesTest {
     }
   }
 
-  @Property(tries = 200)
+  @Property(tries = 100)
   void decode_withAnotherKeyset_isRefused(@ForAll("payloads") Payload payload) {
     Payload encoded = OTHER.encode(List.of(payload)).get(0);
     assertThat(catchThrowable(() -> CODEC.decode(List.of(encoded))))
