@@ -12,9 +12,9 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 
 /**
- * Properties of {@link NamespaceNames} over arbitrary text (any UTF-16, unpaired surrogates, control
- * and format characters, over-long names), checked against a reference model of the rule: 1 to
- * 1000 characters, each in {@code U+0021..U+007E}.
+ * Properties of {@link NamespaceNames} over arbitrary text (any UTF-16, unpaired surrogates,
+ * control and format characters, over-long names), checked against a reference model of the rule: 1
+ * to 1000 characters, each in {@code U+0021..U+007E}.
  */
 class NamespaceNamesPropertiesTest {
 
@@ -50,7 +50,8 @@ class NamespaceNamesPropertiesTest {
     assertThat(catchThrowable(() -> NamespaceNames.requireValid("targetNamespace", null)))
         .isExactlyInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("targetNamespace is required");
-    assertThat(NamespaceNames.problem(null)).isEqualTo(Optional.of("is missing; " + NamespaceNames.RULE));
+    assertThat(NamespaceNames.problem(null))
+        .isEqualTo(Optional.of("is missing; " + NamespaceNames.RULE));
   }
 
   @Property(tries = 500)

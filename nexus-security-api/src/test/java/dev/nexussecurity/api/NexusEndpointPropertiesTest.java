@@ -94,7 +94,8 @@ class NexusEndpointPropertiesTest {
             .build();
     assertThat(e.isCallerAllowed(caller)).isEqualTo(caller != null && valid.contains(caller));
     assertThat(e.isCallerAllowed(null)).isFalse();
-    // an allowlist is not implied by the target: the handler's own namespace is denied unless listed
+    // an allowlist is not implied by the target: the handler's own namespace is denied unless
+    // listed
     assertThat(e.isCallerAllowed("target-ns")).isEqualTo(valid.contains("target-ns"));
     NexusEndpoint copy = e.toBuilder().build();
     assertThat(copy).isEqualTo(e).hasSameHashCodeAs(e);
@@ -184,7 +185,8 @@ class NexusEndpointPropertiesTest {
   Arbitrary<String> descriptions() {
     return Arbitraries.frequencyOf(
         Tuple.of(6, Arbitraries.strings().all().ofMaxLength(20)),
-        Tuple.of(1, Arbitraries.strings().withChars("d\u00e9").ofMinLength(9_990).ofMaxLength(20_010)),
+        Tuple.of(
+            1, Arbitraries.strings().withChars("d\u00e9").ofMinLength(9_990).ofMaxLength(20_010)),
         Tuple.of(1, Arbitraries.just(null)));
   }
 

@@ -52,10 +52,7 @@ class ConverterFingerprintPropertiesTest {
     Arbitrary<String> ids = EndpointArbitraries.text(12).filter(s -> !s.isBlank());
     Arbitrary<CodecDescriptor> codec =
         Combinators.combine(
-                ids,
-                ids.optional(),
-                ids.list().ofMaxSize(3),
-                Arbitraries.of(true, false))
+                ids, ids.optional(), ids.list().ofMaxSize(3), Arbitraries.of(true, false))
             .as(
                 (id, ek, dks, accepts) -> {
                   CodecDescriptor.Builder b = CodecDescriptor.newBuilder(id);
@@ -81,8 +78,7 @@ class ConverterFingerprintPropertiesTest {
     return Arbitraries.frequencyOf(
         Tuple.of(
             5,
-            dev.nexussecurity.core.Mutations.of(
-                    valid.map(s -> s.getBytes(StandardCharsets.UTF_8)))
+            dev.nexussecurity.core.Mutations.of(valid.map(s -> s.getBytes(StandardCharsets.UTF_8)))
                 .map(b -> new String(b, StandardCharsets.UTF_8))),
         Tuple.of(1, valid),
         Tuple.of(
@@ -105,5 +101,4 @@ class ConverterFingerprintPropertiesTest {
         Tuple.of(1, Arbitraries.strings().all().ofMaxLength(40)),
         Tuple.of(1, Arbitraries.just(null)));
   }
-
 }

@@ -13,8 +13,8 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.Tuple;
 
 /**
- * jqwik generators of valid {@link NexusEndpoint}s for the property tests: names at the edges of the
- * name rule, namespaces of printable ASCII (JSON-special characters included), task queues and
+ * jqwik generators of valid {@link NexusEndpoint}s for the property tests: names at the edges of
+ * the name rule, namespaces of printable ASCII (JSON-special characters included), task queues and
  * descriptions of any well-formed Unicode text.
  */
 public final class EndpointArbitraries {
@@ -42,7 +42,9 @@ public final class EndpointArbitraries {
         Tuple.of(2, Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(12)));
   }
 
-  /** Well-formed Unicode text (no unpaired surrogates), including control and non-BMP characters. */
+  /**
+   * Well-formed Unicode text (no unpaired surrogates), including control and non-BMP characters.
+   */
   public static Arbitrary<String> text(int maxCodePoints) {
     return Arbitraries.frequencyOf(
             Tuple.of(3, Arbitraries.integers().between(0x20, 0x7e)),

@@ -231,7 +231,8 @@ class InMemoryEndpointRegistryModelPropertiesTest {
 
   // ------------------------------------------------------------------ the implementation
 
-  private static Outcome execute(InMemoryEndpointRegistry registry, Op op, Map<String, Entry> before) {
+  private static Outcome execute(
+      InMemoryEndpointRegistry registry, Op op, Map<String, Entry> before) {
     Entry current = before.get(op.endpoint());
     long version = (current == null ? 1 : current.version()) + op.versionSkew();
     try {

@@ -27,8 +27,9 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Properties of the registry file ({@link RegistryFiles}, {@link RegistryJson}): everything saved
- * loads back equal, a registry that load would refuse is never saved, and any other content (random bytes, edits of a valid file) either loads as valid endpoints or is
- * refused with a {@link RegistryFileException}, never another exception.
+ * loads back equal, a registry that load would refuse is never saved, and any other content (random
+ * bytes, edits of a valid file) either loads as valid endpoints or is refused with a {@link
+ * RegistryFileException}, never another exception.
  */
 class RegistryFilesPropertiesTest {
   private static final Path FILE = Path.of("registry.json");

@@ -184,7 +184,8 @@ class RegistryFilesTest {
             .setVersion(1)
             .build();
 
-    Throwable thrown = catchThrowable(() -> RegistryFiles.save(file, List.of(PAYMENTS, upperCaseCaller)));
+    Throwable thrown =
+        catchThrowable(() -> RegistryFiles.save(file, List.of(PAYMENTS, upperCaseCaller)));
 
     assertThat(thrown)
         .isInstanceOf(EndpointValidationException.class)

@@ -168,11 +168,11 @@ class TinkPayloadCodecPropertiesTest {
             .ofMaxSize(3);
     Arbitrary<ByteString> data =
         Arbitraries.oneOf(
-            Arbitraries.bytes().array(byte[].class).ofMaxSize(200),
-            Arbitraries.strings()
-                .withChars("{}\"ab ")
-                .ofMaxLength(2000)
-                .map(s -> s.getBytes(StandardCharsets.UTF_8)))
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(200),
+                Arbitraries.strings()
+                    .withChars("{}\"ab ")
+                    .ofMaxLength(2000)
+                    .map(s -> s.getBytes(StandardCharsets.UTF_8)))
             .map(ByteString::copyFrom);
     return Combinators.combine(metadata, data)
         .as((m, d) -> Payload.newBuilder().putAllMetadata(m).setData(d).build());
@@ -183,7 +183,8 @@ class TinkPayloadCodecPropertiesTest {
     // what the codec writes (its metadata keys and values) with data it did not write, and
     // arbitrary payloads: all format-agnostic, drawn from real encodings of this version
     Payload sample =
-        CODEC.encode(List.of(Payload.newBuilder().setData(ByteString.copyFromUtf8("x")).build()))
+        CODEC
+            .encode(List.of(Payload.newBuilder().setData(ByteString.copyFromUtf8("x")).build()))
             .get(0);
     Arbitrary<Payload> forged =
         Combinators.combine(
@@ -204,8 +205,6 @@ class TinkPayloadCodecPropertiesTest {
                   return ea.toBuilder().setData(ec.getData()).build();
                 });
     return Arbitraries.frequencyOf(
-        Tuple.of(3, forged),
-        Tuple.of(1, spliced),
-        Tuple.of(1, payloads()));
+        Tuple.of(3, forged), Tuple.of(1, spliced), Tuple.of(1, payloads()));
   }
 }

@@ -52,7 +52,11 @@ class NamespaceKeyDirectoryPropertiesTest {
                 Arbitraries.of(KEYS),
                 Arbitraries.integers().list().ofMaxSize(3),
                 Arbitraries.of(true, false).list().ofSize(3),
-                Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(5).set()
+                Arbitraries.strings()
+                    .withCharRange('a', 'z')
+                    .ofMinLength(1)
+                    .ofMaxLength(5)
+                    .set()
                     .ofMaxSize(2),
                 Arbitraries.of(true, false))
             .as(
@@ -85,7 +89,8 @@ class NamespaceKeyDirectoryPropertiesTest {
   @Provide
   Arbitrary<String> editedFiles() {
     Arbitrary<byte[]> valid =
-        directories().filter(d -> !d.getNamespaces().isEmpty())
+        directories()
+            .filter(d -> !d.getNamespaces().isEmpty())
             .map(d -> d.toJson().getBytes(StandardCharsets.UTF_8));
     return Arbitraries.frequencyOf(
             Tuple.of(5, Mutations.of(valid)),
@@ -106,5 +111,4 @@ class NamespaceKeyDirectoryPropertiesTest {
                     .map(s -> s.getBytes(StandardCharsets.UTF_8))))
         .map(b -> new String(b, StandardCharsets.UTF_8));
   }
-
 }

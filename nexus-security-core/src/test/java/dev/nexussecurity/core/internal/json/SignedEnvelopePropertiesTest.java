@@ -129,7 +129,17 @@ class SignedEnvelopePropertiesTest {
         Tuple.of(
             1,
             Arbitraries.of(
-                "", ".", "..", "nspol2..", "nspol2..A", "nspol2.A.A", "nspol2.AA.AA", "nspol2.AA.AA=",
-                "nspol2.A.B.C", "NSPOL2.AA.AA", "nspol2.\u0100.AA", "x".repeat(513))));
+                "",
+                ".",
+                "..",
+                "nspol2..",
+                "nspol2..A",
+                "nspol2.A.A",
+                "nspol2.AA.AA",
+                "nspol2.AA.AA=",
+                "nspol2.A.B.C",
+                "NSPOL2.AA.AA",
+                "nspol2.\u0100.AA",
+                "x".repeat(513))));
   }
 }

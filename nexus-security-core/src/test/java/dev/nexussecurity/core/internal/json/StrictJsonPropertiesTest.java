@@ -52,7 +52,8 @@ class StrictJsonPropertiesTest {
     holder.set("inner", tree);
     String json = new String(StrictJson.write(holder), StandardCharsets.UTF_8);
     String keyJson = new String(StrictJson.write(NODES.textNode(key)), StandardCharsets.UTF_8);
-    String duplicated = "{" + keyJson + ":1," + json.substring(1, json.length() - 1) + "," + keyJson + ":2}";
+    String duplicated =
+        "{" + keyJson + ":1," + json.substring(1, json.length() - 1) + "," + keyJson + ":2}";
     assertThat(catchThrowable(() -> StrictJson.parse(duplicated, 1 << 20, "doc")))
         .isExactlyInstanceOf(StrictJsonException.class)
         .hasMessageContaining("uplicate");
@@ -80,14 +81,18 @@ class StrictJsonPropertiesTest {
     }
     Arbitrary<JsonNode> child = Arbitraries.lazy(() -> tree(depth - 1));
     Arbitrary<JsonNode> array =
-        child.list().ofMaxSize(3).map(
-            l -> {
-              ArrayNode a = NODES.arrayNode();
-              l.forEach(a::add);
-              return a;
-            });
+        child
+            .list()
+            .ofMaxSize(3)
+            .map(
+                l -> {
+                  ArrayNode a = NODES.arrayNode();
+                  l.forEach(a::add);
+                  return a;
+                });
     Arbitrary<JsonNode> object =
-        Combinators.combine(EndpointArbitraries.text(6).list().ofMaxSize(3).uniqueElements(),
+        Combinators.combine(
+                EndpointArbitraries.text(6).list().ofMaxSize(3).uniqueElements(),
                 child.list().ofSize(3))
             .as(
                 (List<String> ks, List<JsonNode> vs) -> {
@@ -122,16 +127,16 @@ class StrictJsonPropertiesTest {
         Tuple.of(
             1,
             Arbitraries.of(
-                "[".repeat(40) + "]".repeat(40),
-                "{\"a\":" .repeat(40) + "1" + "}".repeat(40),
-                "1e999999999",
-                "-1e-999999999",
-                "123456789012345678901234567890123456789012345678901234567890",
-                "0." + "1".repeat(1200),
-                "1".repeat(1200),
-                "\"\\ud800\"",
-                "\"\\u0000\"",
-                "x".repeat(5000))
+                    "[".repeat(40) + "]".repeat(40),
+                    "{\"a\":".repeat(40) + "1" + "}".repeat(40),
+                    "1e999999999",
+                    "-1e-999999999",
+                    "123456789012345678901234567890123456789012345678901234567890",
+                    "0." + "1".repeat(1200),
+                    "1".repeat(1200),
+                    "\"\\ud800\"",
+                    "\"\\u0000\"",
+                    "x".repeat(5000))
                 .map(s -> s.getBytes(StandardCharsets.UTF_8))));
   }
 

@@ -32,8 +32,8 @@ class PolicyCodecPropertiesTest {
   private static final String AUDIENCE = "prod-eu";
 
   @Property(tries = 100)
-  void encode_thenVerifyFor_returnsTheSignedDocument(
-      @ForAll("documents") PolicyDocument document) throws Exception {
+  void encode_thenVerifyFor_returnsTheSignedDocument(@ForAll("documents") PolicyDocument document)
+      throws Exception {
     Payload description = encodeOrSkip(document);
     if (description == null) {
       return;
@@ -73,7 +73,8 @@ class PolicyCodecPropertiesTest {
   void verifyFor_aServerEndpointOfAnotherNameOrTarget_isRefused(
       @ForAll("documents") PolicyDocument document,
       @ForAll("endpointNames") String otherName,
-      @ForAll("namespaces") String otherNamespace) throws Exception {
+      @ForAll("namespaces") String otherNamespace)
+      throws Exception {
     Payload description = encodeOrSkip(document);
     if (description == null) {
       return;
@@ -82,8 +83,7 @@ class PolicyCodecPropertiesTest {
     Endpoint moved =
         Endpoint.newBuilder()
             .setSpec(
-                PolicyCodec.specOf(
-                    otherName, otherNamespace, e.getTargetTaskQueue(), description))
+                PolicyCodec.specOf(otherName, otherNamespace, e.getTargetTaskQueue(), description))
             .build();
     Throwable thrown = catchThrowable(() -> PolicyCodec.verifyFor(moved, VERIFIER, AUDIENCE));
     if (otherName.equals(e.getName()) && otherNamespace.equals(e.getTargetNamespace())) {
@@ -146,12 +146,12 @@ class PolicyCodecPropertiesTest {
                             p.toBuilder()
                                 .setData(
                                     ByteString.copyFrom(
-                                        Mutations.edit(
-                                            p.getData().toByteArray(), kind, at, value)))
+                                        Mutations.edit(p.getData().toByteArray(), kind, at, value)))
                                 .build()));
     Arbitrary<Edit> metadataEdits =
         Combinators.combine(
-                Arbitraries.of("encoding", PolicyCodec.METADATA_KEY, ManifestCodec.METADATA_KEY, "x"),
+                Arbitraries.of(
+                    "encoding", PolicyCodec.METADATA_KEY, ManifestCodec.METADATA_KEY, "x"),
                 Arbitraries.of("json/plain", "binary/plain", "1", "2", "3", ""),
                 Arbitraries.of(true, false))
             .as(

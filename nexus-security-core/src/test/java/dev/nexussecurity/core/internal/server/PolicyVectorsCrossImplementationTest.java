@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
  * written in JavaScript from docs/server-registry.md, using only Node.js's own {@code node:crypto}
  * for Ed25519 (no Tink, no Jackson), classifies every known-answer vector of {@code
  * policy-vectors.json}; its verdicts must be the ones the vectors (and so the Java codec, see
- * {@link PolicyCodecTest} and {@link ManifestCodecTest}) expect. A written spec that drifts from the
- * code, or vectors a second implementation cannot reproduce, fail here.
+ * {@link PolicyCodecTest} and {@link ManifestCodecTest}) expect. A written spec that drifts from
+ * the code, or vectors a second implementation cannot reproduce, fail here.
  *
  * <p>Needs {@code node} (v18 or newer) on the PATH; {@code .ci/run} installs it. Where it is absent
  * the test is skipped with a message saying so.
