@@ -79,6 +79,8 @@ public final class RegistryJson {
    *
    * @throws IllegalArgumentException if two endpoints share a name or an endpoint was never stored
    *     (version 0)
+   * @throws dev.nexussecurity.api.EndpointValidationException if two endpoints spell one namespace
+   *     name in ways that differ only in case, which {@link #read} refuses
    */
   public static byte[] write(Collection<NexusEndpoint> endpoints) {
     List<NexusEndpoint> sorted = new ArrayList<>(endpoints);
@@ -115,6 +117,8 @@ public final class RegistryJson {
       }
       o.put("version", e.getVersion());
     }
+    // what read() refuses is never written: a saved registry always loads again
+    NamespaceSpellings.requireConsistent(sorted);
     return StrictJson.writePretty(document).getBytes(StandardCharsets.UTF_8);
   }
 
