@@ -76,4 +76,16 @@ final class ExecutionLog implements AutoCloseable {
     }
     return executions;
   }
+
+  /** Deletes {@code dir} and everything under it, if it exists: a run starts from nothing. */
+  static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.delete(p);
+      }
+    }
+  }
 }

@@ -15,6 +15,7 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
+import io.temporal.worker.WorkerOptions;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>{@code
  * NEXUS_SECURITY_LOAD_SEED=<hex> java -cp <test class path> dev.nexussecurity.loadtests.HandlerMain \
- *     <name> <127.0.0.1:port> <execution log file> <payload generation> <tuning>
+ *     <name> <127.0.0.1:port> <execution log file> <payload generation> <tuning> sticky|non-sticky
  * }</pre>
  *
  * <p>Prints {@code READY} once its workers poll. Reads commands from stdin, one per line: {@code
@@ -46,6 +47,7 @@ public final class HandlerMain {
     Path logFile = Path.of(args[2]);
     int payloadGeneration = Integer.parseInt(args[3]);
     SecuritySetup.Tuning tuning = SecuritySetup.Tuning.decode(args[4]);
+    WorkerOptions workerOptions = LoadBed.workerOptions(args[5].equals("sticky"));
     SecuritySetup setup = SecuritySetup.fromEnvironment();
     HeapWatch heap = new HeapWatch();
     ExecutionLog log = new ExecutionLog(logFile, name);
@@ -97,7 +99,7 @@ public final class HandlerMain {
             WorkerFactoryOptions.newBuilder()
                 .setWorkerInterceptors(security.getWorkerInterceptor())
                 .build());
-    Worker securedWorker = secured.newWorker(Operations.SECURE_TQ);
+    Worker securedWorker = secured.newWorker(Operations.SECURE_TQ, workerOptions);
     securedWorker.registerNexusServiceImplementation(new LoadServiceImpl(log));
     securedWorker.registerWorkflowImplementationTypes(HandlerWorkflowImpl.class);
 
@@ -109,7 +111,7 @@ public final class HandlerMain {
                     .setNamespace(Operations.HANDLER_NS)
                     .setDataConverter(SecuritySetup.plainConverter())
                     .build()));
-    Worker plainWorker = plain.newWorker(Operations.PLAIN_TQ);
+    Worker plainWorker = plain.newWorker(Operations.PLAIN_TQ, workerOptions);
     plainWorker.registerNexusServiceImplementation(new LoadServiceImpl(log));
     plainWorker.registerWorkflowImplementationTypes(HandlerWorkflowImpl.class);
 

@@ -83,6 +83,7 @@ final class HandlerProcess implements AutoCloseable {
       Path dir,
       int payloadGeneration,
       SecuritySetup.Tuning tuning,
+      boolean sticky,
       Map<String, String> environment) {
     String id = name + "-" + incarnation;
     List<String> command = new ArrayList<>();
@@ -97,6 +98,7 @@ final class HandlerProcess implements AutoCloseable {
     command.add(dir.resolve("executions").resolve(id + ".log").toString());
     command.add(Integer.toString(payloadGeneration));
     command.add(tuning.encode());
+    command.add(sticky ? "sticky" : "non-sticky");
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     Map<String, String> env = new HashMap<>(pb.environment());
     env.putAll(environment);

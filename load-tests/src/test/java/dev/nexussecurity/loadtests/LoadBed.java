@@ -10,7 +10,9 @@ import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.serviceclient.OperatorServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
+import io.temporal.worker.WorkerOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,7 @@ final class LoadBed implements AutoCloseable {
 
   final SecuritySetup setup = SecuritySetup.random();
   final SecuritySetup.Tuning tuning;
+  private final boolean sticky;
   final Path dir;
   final EmbeddedTemporal temporal;
   final PolicySource policy = new PolicySource();
@@ -40,8 +43,15 @@ final class LoadBed implements AutoCloseable {
   private final Map<String, Integer> incarnations = new ConcurrentHashMap<>();
   final List<HandlerProcess> handlers = new ArrayList<>();
 
-  LoadBed(SecuritySetup.Tuning tuning, Path dir, int handlerProcesses) {
+  /**
+   * @param sticky whether workers use sticky execution. The embedded server never moves a workflow
+   *     task off the sticky queue of a worker that stopped or died (a real server does after the
+   *     sticky schedule-to-start timeout, 5 s by default, or at once when the worker says it shuts
+   *     down), so tests that stop or kill workers turn it off.
+   */
+  LoadBed(SecuritySetup.Tuning tuning, Path dir, int handlerProcesses, boolean sticky) {
     this.tuning = tuning;
+    this.sticky = sticky;
     this.dir = dir;
     this.temporal = EmbeddedTemporal.newBuilder().setTcpPort(0).start();
     policy.store(Operations.OPEN_ENDPOINT, Operations.OPEN_ALLOWLIST);
@@ -88,7 +98,7 @@ final class LoadBed implements AutoCloseable {
   HandlerProcess startHandler(String name, int payloadGeneration) {
     int incarnation = incarnations.merge(name, 1, Integer::sum) - 1;
     return HandlerProcess.start(
-        name, incarnation, target(), dir, payloadGeneration, tuning, setup.environment());
+        name, incarnation, target(), dir, payloadGeneration, tuning, sticky, setup.environment());
   }
 
   /**
@@ -123,6 +133,13 @@ final class LoadBed implements AutoCloseable {
         .registerWorkflowImplementationTypes(CallerWorkflowImpl.class);
     factory.start();
     secured.put(namespace, new SecuredCaller(client, factory));
+  }
+
+  /** Worker options with sticky execution on (the SDK's default) or off. */
+  static WorkerOptions workerOptions(boolean sticky) {
+    return sticky
+        ? WorkerOptions.getDefaultInstance()
+        : WorkerOptions.newBuilder().setStickyQueueScheduleToStartTimeout(Duration.ZERO).build();
   }
 
   /** The client that starts {@code op}'s caller workflow. */

@@ -33,10 +33,11 @@ class LoadTest {
 
   @Test
   void load_withTwoHandlerProcesses_losesNothing_andDecidesRight() throws IOException {
+    ExecutionLog.deleteRecursively(DIR);
     Files.createDirectories(DIR);
     HeapWatch parentHeap = new HeapWatch();
     StringBuilder report = new StringBuilder();
-    try (LoadBed bed = new LoadBed(SecuritySetup.Tuning.LOAD, DIR, 2)) {
+    try (LoadBed bed = new LoadBed(SecuritySetup.Tuning.LOAD, DIR, 2, true)) {
       OpRunner runner = new OpRunner(bed::clientFor, IN_FLIGHT);
       Instant began = Instant.now();
 

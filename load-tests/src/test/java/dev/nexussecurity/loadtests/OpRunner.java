@@ -18,6 +18,9 @@ import java.util.function.Function;
  * inFlight} caller workflows of that namespace open, starting the next as soon as one ends.
  */
 final class OpRunner {
+  /** A run that has not started all its operations after this gives up (the rest are lost). */
+  static final Duration MAX_RUN = Duration.ofMinutes(Long.getLong("load.maxRunMinutes", 60));
+
   private final Function<Op, WorkflowClient> clients;
   private final int inFlight;
 
@@ -34,6 +37,7 @@ final class OpRunner {
    * ones to end; returns them all (those still running have a null outcome: lost).
    */
   List<Op> run(Map<String, Iterator<Op>> opsByNamespace, Duration drain) {
+    long giveUpAt = System.nanoTime() + MAX_RUN.toNanos();
     ConcurrentLinkedQueue<Op> all = new ConcurrentLinkedQueue<>();
     List<Thread> drivers = new ArrayList<>();
     List<Semaphore> permits = new ArrayList<>();
@@ -44,15 +48,31 @@ final class OpRunner {
           new Thread(
               () -> {
                 Iterator<Op> ops = e.getValue();
-                while (ops.hasNext()) {
-                  Op op = ops.next();
-                  try {
-                    slots.acquire();
-                  } catch (InterruptedException ie) {
-                    return;
+                try {
+                  while (true) {
+                    if (!slots.tryAcquire(1, TimeUnit.SECONDS)) {
+                      if (!ops.hasNext()) {
+                        return;
+                      }
+                      if (System.nanoTime() - giveUpAt > 0) {
+                        break; // operations stuck for too long: the rest are never started
+                      }
+                      continue;
+                    }
+                    if (!ops.hasNext()) {
+                      slots.release();
+                      return;
+                    }
+                    Op op = ops.next();
+                    all.add(op);
+                    start(op, slots);
                   }
-                  all.add(op);
-                  start(op, slots);
+                } catch (InterruptedException ie) {
+                  Thread.currentThread().interrupt();
+                }
+                // given up: what was never started counts as lost (no outcome)
+                while (ops.hasNext()) {
+                  all.add(ops.next());
                 }
               },
               "load-tests-driver-" + e.getKey());
