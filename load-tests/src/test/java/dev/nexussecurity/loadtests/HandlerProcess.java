@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * copied to {@code <dir>/<name>-<incarnation>.out}, commands written to its stdin.
  */
 final class HandlerProcess implements AutoCloseable {
-  private static final long READY_TIMEOUT_SECONDS = 90;
+  private static final long READY_TIMEOUT_SECONDS = 240;
 
   private final String name;
   private final Process process;

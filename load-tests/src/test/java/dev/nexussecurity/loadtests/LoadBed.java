@@ -4,6 +4,7 @@ import dev.nexussecurity.core.NexusSecurity;
 import dev.nexussecurity.core.server.ReconcileResult;
 import dev.nexussecurity.core.server.ServerEndpointRegistry;
 import dev.nexussecurity.testing.EmbeddedTemporal;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.serviceclient.OperatorServiceStubs;
@@ -145,6 +146,33 @@ final class LoadBed implements AutoCloseable {
   /** The client that starts {@code op}'s caller workflow. */
   WorkflowClient clientFor(Op op) {
     return op.secured ? secured.get(op.namespace).client() : plain.get(op.namespace);
+  }
+
+  /**
+   * Where a lost operation stopped: the last events of its caller workflow and, for a workflow-run
+   * operation, of its handler workflow.
+   */
+  String describeLost(Op op) {
+    StringBuilder sb = new StringBuilder(op.id);
+    sb.append(": caller ").append(lastEvents(op.namespace, "c-" + op.id));
+    if (op.operation.equals("run")) {
+      sb.append("; handler ").append(lastEvents(Operations.HANDLER_NS, "h-" + op.id));
+    }
+    return sb.toString();
+  }
+
+  private String lastEvents(String namespace, String workflowId) {
+    try {
+      List<HistoryEvent> events =
+          temporal.newWorkflowClient(namespace).fetchHistory(workflowId).getEvents();
+      List<String> names = new ArrayList<>();
+      for (HistoryEvent e : events.subList(Math.max(0, events.size() - 4), events.size())) {
+        names.add(e.getEventId() + ":" + e.getEventType().name().replace("EVENT_TYPE_", ""));
+      }
+      return names.toString();
+    } catch (RuntimeException e) {
+      return "(no history: " + e.getClass().getSimpleName() + ")";
+    }
   }
 
   /** Whether the policy in force admits {@code namespace} on {@code endpoint}. */

@@ -229,14 +229,23 @@ final class SecuritySetup {
 
   /** A worker's registry: the server's endpoints, verified with the registry's public key. */
   ServerEndpointRegistry serverRegistry(OperatorServiceStubs stubs, Tuning tuning) {
-    return ServerEndpointRegistry.newBuilder()
-        .setOperatorServiceStubs(stubs)
-        .setRegistryPublicKeyset(publicHalf(registrySigningKeyset()))
-        .setAudience(AUDIENCE)
-        .setRefreshInterval(tuning.registryRefreshInterval())
-        .setMaxStaleness(tuning.registryMaxStaleness())
-        .setRpcTimeout(Duration.ofSeconds(5))
-        .start();
+    // a process started on a saturated machine may need several tries to reach the server
+    RuntimeException last = null;
+    for (int attempt = 0; attempt < 10; attempt++) {
+      try {
+        return ServerEndpointRegistry.newBuilder()
+            .setOperatorServiceStubs(stubs)
+            .setRegistryPublicKeyset(publicHalf(registrySigningKeyset()))
+            .setAudience(AUDIENCE)
+            .setRefreshInterval(tuning.registryRefreshInterval())
+            .setMaxStaleness(tuning.registryMaxStaleness())
+            .setRpcTimeout(Duration.ofSeconds(20))
+            .start();
+      } catch (RuntimeException e) {
+        last = e;
+      }
+    }
+    throw last;
   }
 
   /** The reconciler that writes {@code source}'s endpoints, signed, to the server. */
