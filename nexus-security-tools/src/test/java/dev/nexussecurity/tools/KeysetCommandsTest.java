@@ -418,4 +418,47 @@ class KeysetCommandsTest {
     assertThat(r.err()).contains("cannot write", "nothing was changed");
     assertThat(Cli.files(dir)).isEmpty();
   }
+
+  @Test
+  void create_everyOfferedKeyType_loadsBackAsItsKind() {
+    String[][] types = {
+      {
+        "payload",
+        "PAYLOAD_AEAD",
+        "AES256_GCM",
+        "AES128_GCM",
+        "AES256_CTR_HMAC_SHA256",
+        "AES128_CTR_HMAC_SHA256",
+        "AES256_EAX",
+        "CHACHA20_POLY1305",
+        "XCHACHA20_POLY1305",
+        "XAES_256_GCM_192_BIT_NONCE"
+      },
+      {"signing", "SIGNING", "ED25519", "ECDSA_P256", "ECDSA_P384"},
+      {"mac", "MAC", "HMAC_SHA256_256BITTAG", "HMAC_SHA512_512BITTAG"},
+      {"hpke", "KEY_AGREEMENT", "DHKEM_X25519_HKDF_SHA256_HKDF_SHA256_AES_256_GCM"}
+    };
+    int n = 0;
+    for (String[] kind : types) {
+      for (int t = 2; t < kind.length; t++) {
+        Path f = dir.resolve("k" + n++ + ".json");
+        Cli.Result r =
+            cli.run(
+                "keyset",
+                "create",
+                "--kind",
+                kind[0],
+                "--key-type",
+                kind[t],
+                "--out",
+                f,
+                "--insecure-cleartext");
+        assertThat(r.exit()).as(kind[t] + ": " + r.all()).isZero();
+        KeysetHandle h = KeysetSource.insecureCleartextJson(f).load(KeysetKind.valueOf(kind[1]));
+        assertThat(h.size()).isEqualTo(1);
+        Cli.Result list = cli.run("keyset", "list", "--keyset", f, "--insecure-cleartext");
+        assertThat(list.out()).as(kind[t]).contains(kind[0] + " keyset").contains(kind[t]);
+      }
+    }
+  }
 }

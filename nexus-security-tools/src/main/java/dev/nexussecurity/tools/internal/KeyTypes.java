@@ -107,9 +107,6 @@ final class KeyTypes {
     sign.put("ED25519", PredefinedSignatureParameters.ED25519);
     sign.put("ECDSA_P256", PredefinedSignatureParameters.ECDSA_P256);
     sign.put("ECDSA_P384", PredefinedSignatureParameters.ECDSA_P384);
-    sign.put(
-        "RSA_SSA_PSS_3072_SHA256_SHA256_32_F4",
-        PredefinedSignatureParameters.RSA_SSA_PSS_3072_SHA256_SHA256_32_F4);
     all.put(Kind.SIGNING, Collections.unmodifiableMap(sign));
     Map<String, Parameters> mac = new LinkedHashMap<>();
     mac.put("HMAC_SHA256_256BITTAG", PredefinedMacParameters.HMAC_SHA256_256BITTAG);
