@@ -70,6 +70,7 @@ public final class ContextCodec {
   private final PlaintextPolicy plaintextPolicy;
   private final int maxEncodedPayloadSize;
   private final boolean acceptFormat1;
+  private final boolean checkPositions;
   private final PayloadContext unboundContext;
 
   /** Creates an engine; arguments are validated by the public builder. */
@@ -81,7 +82,8 @@ public final class ContextCodec {
       boolean compression,
       PlaintextPolicy plaintextPolicy,
       int maxEncodedPayloadSize,
-      boolean acceptFormat1) {
+      boolean acceptFormat1,
+      boolean checkPositions) {
     this.shared = Collections.unmodifiableMap(new HashMap<>(shared));
     Map<ByteString, TinkAeadKeySelector> byName = new HashMap<>();
     Map<String, EnvelopeCodec> v1 = new HashMap<>();
@@ -101,6 +103,7 @@ public final class ContextCodec {
     this.plaintextPolicy = plaintextPolicy;
     this.maxEncodedPayloadSize = maxEncodedPayloadSize;
     this.acceptFormat1 = acceptFormat1;
+    this.checkPositions = checkPositions;
     this.unboundContext = PayloadContext.unbound(own != null ? own.getNamespace() : "");
   }
 
@@ -715,7 +718,7 @@ public final class ContextCodec {
       String enc,
       String qualified) {
     String expectedPosition = index + "/" + count;
-    if (!position.toStringUtf8().equals(expectedPosition)) {
+    if (checkPositions && !position.toStringUtf8().equals(expectedPosition)) {
       throw mismatch(
           enc,
           qualified,
