@@ -23,6 +23,7 @@ import dev.nexussecurity.core.keys.NamespaceKeys;
 import dev.nexussecurity.core.keys.NamespacePublicKeys;
 import dev.nexussecurity.core.keys.PairwiseKeyException;
 import dev.nexussecurity.core.keys.PairwiseKeys;
+import dev.nexussecurity.core.keys.PayloadAcceptance;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.nexus.Nexus;
 import io.temporal.payload.codec.PayloadCodecException;
@@ -172,6 +173,9 @@ public final class ContextCodec {
     } else {
       ctx = unboundContext;
       protection = policy.getUnbound();
+    }
+    if (ctx.isBound()) {
+      requireAccepted(protection, ctx);
     }
     Sealer sealer = sealer(protection, ctx);
     int n = payloads.size();
@@ -339,6 +343,53 @@ public final class ContextCodec {
         }
     }
     throw new IllegalStateException("unknown protection " + protection);
+  }
+
+  /**
+   * Refuses, on the sending side, a protection the recipient namespace says (in the key directory)
+   * its workers cannot decode, instead of letting the receiver fail to decode it.
+   */
+  private void requireAccepted(PayloadProtection protection, PayloadContext ctx) {
+    if (directory == null) {
+      return;
+    }
+    PayloadAcceptance accepts =
+        directory
+            .findNamespace(ctx.recipient())
+            .flatMap(NamespacePublicKeys::getPayloadAcceptance)
+            .orElse(null);
+    if (accepts == null) {
+      return;
+    }
+    boolean ok;
+    switch (protection.getMode()) {
+      case SHARED:
+        ok = accepts.getSharedKeysets().contains(protection.getKeysetName().orElseThrow());
+        break;
+      case PAIRWISE:
+      case AUTHENTICATED:
+        ok = accepts.isPairwise();
+        break;
+      case HPKE:
+        ok = accepts.isHpke();
+        break;
+      default:
+        ok = false;
+    }
+    if (!ok) {
+      throw new PayloadCodecException(
+          "Namespace '"
+              + UntrustedText.quote(ctx.recipient())
+              + "' states in the key directory that its workers decode "
+              + accepts
+              + ", not "
+              + protection
+              + " selected for "
+              + quoted(ctx)
+              + "; align the key policy of endpoint '"
+              + UntrustedText.quote(ctx.endpoint)
+              + "' with what the receiver accepts");
+    }
   }
 
   private void requireSender(PayloadContext ctx) {
