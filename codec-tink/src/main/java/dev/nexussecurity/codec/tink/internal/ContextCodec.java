@@ -57,6 +57,23 @@ public final class ContextCodec {
       Pattern.compile("(0|[1-9][0-9]{0,9}):(0|[1-9][0-9]{0,9})");
   private static final Pattern KEY_ONE = Pattern.compile("0|[1-9][0-9]{0,9}");
   private static final byte[] EMPTY = new byte[0];
+  private static final ByteString ONLY_POSITION = ByteString.copyFromUtf8("0/1");
+
+  /** The entries after encoding and format, in associated-data order. */
+  private static final String[] ENTRY_KEYS = {
+    WireFormat.SCHEME_KEY,
+    WireFormat.KEYSET_KEY,
+    WireFormat.KEY_ID_KEY,
+    WireFormat.COMPRESSION_KEY,
+    WireFormatV2.DIRECTION_KEY,
+    WireFormatV2.POSITION_KEY,
+    WireFormatV2.ENDPOINT_KEY,
+    WireFormatV2.SERVICE_KEY,
+    WireFormatV2.OPERATION_KEY,
+    WireFormatV2.CALLER_KEY,
+    WireFormatV2.HANDLER_KEY,
+    WireFormatV2.BINDING_KEY
+  };
 
   private final Map<String, TinkAeadKeySelector> shared;
   private final Map<ByteString, TinkAeadKeySelector> sharedByName;
@@ -181,7 +198,8 @@ public final class ContextCodec {
     int n = payloads.size();
     List<Payload> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      out.add(encodeOne(payloads.get(i), sealer, ctx, ByteString.copyFromUtf8(i + "/" + n)));
+      ByteString position = n == 1 ? ONLY_POSITION : ByteString.copyFromUtf8(i + "/" + n);
+      out.add(encodeOne(payloads.get(i), sealer, ctx, position));
     }
     return out;
   }
@@ -593,20 +611,7 @@ public final class ContextCodec {
               + "' is not supported; this codec reads version 2"
               + (acceptFormat1 ? " and version 1." : "."));
     }
-    String[] keys = {
-      WireFormat.SCHEME_KEY,
-      WireFormat.KEYSET_KEY,
-      WireFormat.KEY_ID_KEY,
-      WireFormat.COMPRESSION_KEY,
-      WireFormatV2.DIRECTION_KEY,
-      WireFormatV2.POSITION_KEY,
-      WireFormatV2.ENDPOINT_KEY,
-      WireFormatV2.SERVICE_KEY,
-      WireFormatV2.OPERATION_KEY,
-      WireFormatV2.CALLER_KEY,
-      WireFormatV2.HANDLER_KEY,
-      WireFormatV2.BINDING_KEY
-    };
+    String[] keys = ENTRY_KEYS;
     ByteString[] v = new ByteString[keys.length];
     for (int i = 0; i < keys.length; i++) {
       v[i] = m.get(keys[i]);
