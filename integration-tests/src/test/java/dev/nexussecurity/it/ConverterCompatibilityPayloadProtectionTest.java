@@ -180,4 +180,30 @@ class ConverterCompatibilityPayloadProtectionTest {
         .contains("does not accept hpke payloads")
         .contains("[authenticated, pairwise, shared:payments]");
   }
+
+  @Test
+  void pairwiseCaller_withoutAnEndpoint_isStillNamed_fromThePayloadsScheme() {
+    DataConverter caller = converter(ORDERS, PayloadKeyPolicy.of(PayloadProtection.pairwise()));
+    DataConverter sharedOnlyHandler =
+        converter(null, PayloadKeyPolicy.of(PayloadProtection.shared("payments")));
+
+    CompatibilityReport report =
+        ConverterCompatibilityCheck.newBuilder(caller, sharedOnlyHandler)
+            .setBuiltInProbes(false)
+            .addSample("charge", "order-1")
+            .build()
+            .run();
+
+    assertThat(report.isCompatible()).isFalse();
+    assertThat(report.getEntries())
+        .filteredOn(e -> e.getDirection() == Direction.INPUT)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getCause()).isEqualTo(Cause.PROTECTION_NOT_ACCEPTED);
+              assertThat(e.getExplanation())
+                  .contains("with pairwise")
+                  .contains("does not decode: it accepts [shared:payments]");
+            });
+  }
 }
