@@ -22,9 +22,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Generates the committed known-answer vectors once: a TEST-ONLY keyset and payloads encrypted with
- * it by this version of the codec. Never run by the build; {@link KnownAnswerVectorsTest} only
- * decrypts the committed files. Run: {@code java -cp <test classpath>
+ * Generated the committed format-1 known-answer vectors once (the codec now writes format 2, so
+ * this class documents how they were made and cannot remake them; see {@link
+ * KnownAnswerVectorGeneratorV2}): a TEST-ONLY keyset and payloads encrypted with it by this version
+ * of the codec. Never run by the build; {@link KnownAnswerVectorsTest} only decrypts the committed
+ * files. Run: {@code java -cp <test classpath>
  * dev.nexussecurity.codec.tink.KnownAnswerVectorGenerator codec-tink/src/test/resources/kat}.
  */
 public final class KnownAnswerVectorGenerator {
