@@ -192,6 +192,16 @@ public final class RogueDispatcher {
     temporal.server().getInjectedNexusTasks().rewriteNext(endpoint, rewrite);
   }
 
+  /**
+   * Alters every genuine Nexus request the server delivers for {@code endpoint}, the server's
+   * retries included, until the returned handle is closed: a server operator that keeps altering a
+   * request however often it is retried.
+   */
+  public AutoCloseable rewriteRequests(
+      String endpoint, UnaryOperator<io.temporal.api.nexus.v1.Request> rewrite) {
+    return temporal.server().getInjectedNexusTasks().rewriteAll(endpoint, rewrite);
+  }
+
   /** The link a server builds for a Nexus operation scheduled by the given event. */
   public static String serverLink(
       String callerNamespace, String workflowId, String runId, long scheduledEventId) {
@@ -630,6 +640,18 @@ public final class RogueDispatcher {
       return Optional.empty();
     }
 
+    /** The failure message the worker reported, if it reported a failure. */
+    public Optional<String> getFailureMessage() {
+      if (answer instanceof RespondNexusTaskFailedRequest failed && failed.hasFailure()) {
+        return Optional.of(failed.getFailure().getMessage());
+      }
+      if (answer instanceof RespondNexusTaskCompletedRequest completed
+          && completed.getResponse().getStartOperation().hasFailure()) {
+        return Optional.of(completed.getResponse().getStartOperation().getFailure().getMessage());
+      }
+      return Optional.empty();
+    }
+
     /** The synchronous result of an admitted start, still encoded. */
     public Optional<Payload> getSyncResult() {
       if (answer instanceof RespondNexusTaskCompletedRequest completed
@@ -657,6 +679,7 @@ public final class RogueDispatcher {
           + ", "
           + answer.getClass().getSimpleName()
           + getHandlerErrorType().map(t -> " " + t).orElse("")
+          + getFailureMessage().map(m -> ": " + m).orElse("")
           + "}";
     }
   }
