@@ -2,14 +2,17 @@ package dev.nexussecurity.controlplane.internal;
 
 import com.google.crypto.tink.KmsClient;
 import dev.nexussecurity.api.internal.UntrustedText;
+import dev.nexussecurity.codec.tink.PayloadKeyPolicy;
 import dev.nexussecurity.codec.tink.TinkPayloadCodec;
-import dev.nexussecurity.codec.tink.internal.WireFormat;
 import dev.nexussecurity.controlplane.ControlPlaneConfigException;
 import dev.nexussecurity.controlplane.internal.Settings.KeysetSettings;
 import dev.nexussecurity.controlplane.internal.Settings.NamespaceSettings;
+import dev.nexussecurity.core.keys.KeyDirectoryException;
+import dev.nexussecurity.core.keys.KeysetKind;
 import dev.nexussecurity.core.keys.KeysetLoadException;
 import dev.nexussecurity.core.keys.KeysetSource;
-import io.temporal.api.common.v1.Payload;
+import dev.nexussecurity.core.keys.NamespaceKeyDirectory;
+import dev.nexussecurity.core.keys.NamespaceKeys;
 import io.temporal.payload.codec.PayloadCodec;
 import io.temporal.payload.codec.PayloadCodecException;
 import java.util.ArrayList;
@@ -17,14 +20,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.annotation.Nonnull;
 
 /**
  * Builds the payload codec of each configured namespace from that namespace's section of the
- * configuration: the one place where key modes are turned into codecs. Today a namespace has one or
- * more Tink AEAD keysets (cleartext or KMS-encrypted files); the first encrypts, each decrypts the
- * payloads that name it. A namespace's codec holds that namespace's keys only, so a request for one
- * namespace can never be decoded with another namespace's keys.
+ * configuration: the one place where key modes are turned into codecs. A namespace has any number
+ * of named shared Tink AEAD keysets and optionally its namespace keys file (X25519 key-agreement
+ * keys) with the key directory; its codec decodes every payload these keys authenticate (shared,
+ * pairwise in both directions, HPKE addressed to the namespace, authenticated) and refuses the
+ * rest. A namespace's codec holds that namespace's keys only, so a request for one namespace can
+ * never be decoded with another namespace's keys.
  */
 public final class CodecProvisioner {
   private final List<KmsClient> kmsClients;
@@ -40,106 +44,123 @@ public final class CodecProvisioner {
   /**
    * The codec of every namespace, by namespace name, in configuration order.
    *
-   * @throws ControlPlaneConfigException naming every keyset that cannot be loaded
+   * @throws ControlPlaneConfigException naming every key file that cannot be loaded or does not fit
+   *     its namespace
    */
   public Map<String, PayloadCodec> provision(String source, List<NamespaceSettings> namespaces) {
     Map<String, PayloadCodec> codecs = new LinkedHashMap<>();
-    List<String> problems = new ArrayList<>();
-    Throwable firstCause = null;
+    Problems problems = new Problems();
     for (NamespaceSettings ns : namespaces) {
-      List<TinkPayloadCodec> keysets = new ArrayList<>();
+      String at = "codec.namespaces[" + ns.namespace() + "]";
+      int before = problems.list.size();
+      TinkPayloadCodec.Builder b =
+          TinkPayloadCodec.newBuilder()
+              .setPlaintextPolicy(ns.plaintextPolicy())
+              .setAcceptFormat1(ns.acceptFormat1())
+              // a codec server decodes payloads one at a time, out of the lists they were written in
+              .setCheckPositions(false);
       for (KeysetSettings k : ns.keysets()) {
+        String field = at + ".keysets[" + k.name() + "]";
         try {
-          keysets.add(tinkCodec(ns, k));
+          b.addSharedKeyset(
+              k.name(), KeysetSource.fromKeysetHandle(source(k).load(KeysetKind.PAYLOAD_AEAD)));
         } catch (KeysetLoadException | PayloadCodecException | IllegalArgumentException e) {
-          problems.add(
-              "codec.namespaces["
-                  + ns.namespace()
-                  + "].keysets["
-                  + k.name()
-                  + "]: "
-                  + UntrustedText.quote(e.getMessage(), 400)
-                  + (e instanceof PayloadCodecException
-                      ? " (the KMS could not be reached; start again when it can)"
-                      : ""));
-          firstCause = firstCause == null ? e : firstCause;
+          problems.add(field, e);
         }
       }
-      if (keysets.size() == ns.keysets().size()) {
-        codecs.put(
-            ns.namespace(), keysets.size() == 1 ? keysets.get(0) : new KeysetRouter(keysets));
+      if (ns.namespaceKeys().isPresent()) {
+        String field = at + ".namespaceKeys";
+        try {
+          NamespaceKeys keys = NamespaceKeys.load(source(ns.namespaceKeys().get()));
+          if (!keys.getNamespace().equals(ns.namespace())) {
+            problems.add(
+                field
+                    + ": the file "
+                    + ns.namespaceKeys().get().file()
+                    + " holds the keys of namespace '"
+                    + UntrustedText.quote(keys.getNamespace())
+                    + "', not '"
+                    + ns.namespace()
+                    + "'; configure that namespace's own keys file");
+          } else {
+            b.setNamespaceKeys(keys);
+          }
+        } catch (KeysetLoadException | PayloadCodecException | IllegalArgumentException e) {
+          problems.add(field, e);
+        }
+      }
+      if (ns.keyDirectory().isPresent()) {
+        String field = at + ".keyDirectory";
+        try {
+          NamespaceKeyDirectory directory = NamespaceKeyDirectory.load(ns.keyDirectory().get());
+          if (directory.findNamespace(ns.namespace()).isEmpty()) {
+            problems.add(
+                field
+                    + ": the key directory "
+                    + ns.keyDirectory().get()
+                    + " does not list namespace '"
+                    + ns.namespace()
+                    + "'; add its public keys (nexus-security-keys directory add)");
+          } else {
+            b.setKeyDirectory(directory);
+          }
+        } catch (KeyDirectoryException | IllegalArgumentException e) {
+          problems.add(field, e);
+        }
+      }
+      ns.encodeProtection()
+          .ifPresent(
+              p ->
+                  b.setKeyPolicy(
+                      PayloadKeyPolicy.newBuilder().setDefault(p).setUnbound(p).build()));
+      if (problems.list.size() == before) {
+        try {
+          codecs.put(ns.namespace(), b.build());
+        } catch (RuntimeException e) {
+          problems.add(at, e);
+        }
       }
     }
-    if (!problems.isEmpty()) {
-      throw new ControlPlaneConfigException(source, problems, firstCause);
+    if (!problems.list.isEmpty()) {
+      throw new ControlPlaneConfigException(source, problems.list, problems.firstCause);
     }
     return codecs;
   }
 
-  private TinkPayloadCodec tinkCodec(NamespaceSettings ns, KeysetSettings k) {
-    KeysetSource source;
-    if (k.kmsKeyUri().isPresent()) {
-      String uri = k.kmsKeyUri().get();
-      Optional<KmsClient> kms = kmsClients.stream().filter(c -> c.doesSupport(uri)).findFirst();
-      if (kms.isEmpty()) {
-        throw new IllegalArgumentException(
-            "no KMS client supports kmsKeyUri with scheme '"
-                + UntrustedText.quote(uri.contains(":") ? uri.substring(0, uri.indexOf(':')) : uri)
-                + "'; start the server from code with ControlPlaneServer.Builder.addKmsClient"
-                + " (for example Tink's AwsKmsClient or GcpKmsClient)"
-                + " — the runnable jar knows fake-kms:// in development mode only");
-      }
-      source = KeysetSource.kmsEncryptedJson(k.file(), kms.get(), uri);
-    } else {
-      source = KeysetSource.insecureCleartextJson(k.file());
+  private KeysetSource source(KeysetSettings k) {
+    if (k.kmsKeyUri().isEmpty()) {
+      return KeysetSource.insecureCleartextJson(k.file());
     }
-    return TinkPayloadCodec.newBuilder()
-        .setKeysetSource(source)
-        .setKeysetName(k.name())
-        .setPlaintextPolicy(ns.plaintextPolicy())
-        // a codec server decodes payloads one at a time, out of the lists they were written in
-        .setCheckPositions(false)
-        .build();
+    String uri = k.kmsKeyUri().get();
+    Optional<KmsClient> kms = kmsClients.stream().filter(c -> c.doesSupport(uri)).findFirst();
+    if (kms.isEmpty()) {
+      throw new IllegalArgumentException(
+          "no KMS client supports kmsKeyUri with scheme '"
+              + UntrustedText.quote(uri.contains(":") ? uri.substring(0, uri.indexOf(':')) : uri)
+              + "'; start the server from code with ControlPlaneServer.Builder.addKmsClient"
+              + " (for example Tink's AwsKmsClient or GcpKmsClient)"
+              + " — the runnable jar knows fake-kms:// in development mode only");
+    }
+    return KeysetSource.kmsEncryptedJson(k.file(), kms.get(), uri);
   }
 
-  /**
-   * A namespace codec over several keysets: encodes with the first, decodes each payload with the
-   * keyset its {@code nexus-security-keyset} entry names (payloads naming none of them go to the
-   * first, which rejects them with the codec's own reason).
-   */
-  static final class KeysetRouter implements PayloadCodec {
-    private final List<TinkPayloadCodec> keysets;
-    private final Map<String, TinkPayloadCodec> byName = new LinkedHashMap<>();
+  private static final class Problems {
+    final List<String> list = new ArrayList<>();
+    Throwable firstCause;
 
-    KeysetRouter(List<TinkPayloadCodec> keysets) {
-      this.keysets = List.copyOf(keysets);
-      keysets.forEach(k -> byName.put(k.getKeysetName(), k));
+    void add(String problem) {
+      list.add(problem);
     }
 
-    @Nonnull
-    @Override
-    public List<Payload> encode(@Nonnull List<Payload> payloads) {
-      return keysets.get(0).encode(payloads);
-    }
-
-    @Nonnull
-    @Override
-    public List<Payload> decode(@Nonnull List<Payload> payloads) {
-      List<Payload> out = new ArrayList<>(payloads.size());
-      for (Payload p : payloads) {
-        var name = p.getMetadataMap().get(WireFormat.KEYSET_KEY);
-        TinkPayloadCodec codec =
-            name == null
-                ? keysets.get(0)
-                : byName.getOrDefault(name.toStringUtf8(), keysets.get(0));
-        out.addAll(codec.decode(List.of(p)));
-      }
-      return out;
-    }
-
-    @Override
-    public String toString() {
-      return "KeysetRouter" + byName.keySet();
+    void add(String field, Throwable e) {
+      list.add(
+          field
+              + ": "
+              + UntrustedText.quote(e.getMessage(), 400)
+              + (e instanceof PayloadCodecException
+                  ? " (the KMS could not be reached; start again when it can)"
+                  : ""));
+      firstCause = firstCause == null ? e : firstCause;
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.nexussecurity.controlplane.internal;
 
 import dev.nexussecurity.api.AccountRole;
 import dev.nexussecurity.api.NamespacePermission;
+import dev.nexussecurity.api.PayloadProtection;
 import dev.nexussecurity.codec.tink.PlaintextPolicy;
 import java.net.URI;
 import java.nio.file.Path;
@@ -110,12 +111,43 @@ public record Settings(
   /** Where audit lines go: a file (appended to), or standard output when empty. */
   public record Audit(Optional<Path> file) {}
 
-  /** A namespace the codec API serves, with its keys. */
+  /**
+   * A namespace the codec API serves, with its keys.
+   *
+   * @param keysets the named shared keysets (possibly none when {@code namespaceKeys} is set)
+   * @param namespaceKeys the namespace keys file (X25519 key-agreement keys), for pairwise, HPKE
+   *     and authenticated payloads; comes with {@code keyDirectory}
+   * @param keyDirectory the key directory file (public keys of the namespace and its peers)
+   * @param encodeProtection what {@code /encode} writes ({@code shared:<keyset>}, {@code pairwise},
+   *     {@code hpke}, {@code authenticated}); empty: the first keyset, else pairwise
+   * @param acceptFormat1 whether format-1 payloads (earlier versions) are still decoded
+   */
   public record NamespaceSettings(
       String namespace,
       Optional<String> pathPrefix,
       List<KeysetSettings> keysets,
-      PlaintextPolicy plaintextPolicy) {}
+      PlaintextPolicy plaintextPolicy,
+      Optional<KeysetSettings> namespaceKeys,
+      Optional<Path> keyDirectory,
+      Optional<PayloadProtection> encodeProtection,
+      boolean acceptFormat1) {
+    /** A namespace with shared keysets only (the configuration of earlier versions). */
+    public NamespaceSettings(
+        String namespace,
+        Optional<String> pathPrefix,
+        List<KeysetSettings> keysets,
+        PlaintextPolicy plaintextPolicy) {
+      this(
+          namespace,
+          pathPrefix,
+          keysets,
+          plaintextPolicy,
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          false);
+    }
+  }
 
   /**
    * A Tink keyset file: KMS-encrypted when {@code kmsKeyUri} is present, cleartext (development

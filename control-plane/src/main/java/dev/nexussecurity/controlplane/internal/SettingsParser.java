@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.nexussecurity.api.AccountRole;
 import dev.nexussecurity.api.NamespacePermission;
+import dev.nexussecurity.api.PayloadProtection;
 import dev.nexussecurity.api.internal.UntrustedText;
 import dev.nexussecurity.codec.tink.PlaintextPolicy;
 import dev.nexussecurity.controlplane.ControlPlaneConfigException;
@@ -491,7 +492,15 @@ public final class SettingsParser {
               + " configured namespaces only");
     }
     for (Obj n : items) {
-      n.allow("namespace", "pathPrefix", "keysets", "plaintextPolicy");
+      n.allow(
+          "namespace",
+          "pathPrefix",
+          "keysets",
+          "namespaceKeys",
+          "keyDirectory",
+          "encode",
+          "acceptFormat1",
+          "plaintextPolicy");
       String name = n.requiredString("namespace").orElse("");
       namespaceName(n.path("namespace"), name);
       if (!names.add(name)) {
@@ -526,14 +535,67 @@ public final class SettingsParser {
         Path file = k.requiredString("file").map(this::file).orElse(Path.of(""));
         keysets.add(new KeysetSettings(keysetName, file, k.string("kmsKeyUri")));
       }
-      if (keysets.isEmpty()) {
+      Optional<KeysetSettings> namespaceKeys = Optional.empty();
+      Optional<Obj> nk = n.obj("namespaceKeys");
+      if (nk.isPresent()) {
+        nk.get().allow("file", "kmsKeyUri");
+        Path file = nk.get().requiredString("file").map(this::file).orElse(Path.of(""));
+        namespaceKeys =
+            Optional.of(new KeysetSettings("namespaceKeys", file, nk.get().string("kmsKeyUri")));
+      }
+      Optional<Path> keyDirectory = n.string("keyDirectory").map(this::file);
+      if (namespaceKeys.isPresent() != keyDirectory.isPresent()) {
+        problems.add(
+            n.path(namespaceKeys.isPresent() ? "keyDirectory" : "namespaceKeys")
+                + ": missing; namespaceKeys and keyDirectory go together (pairwise, HPKE and"
+                + " authenticated payloads need the namespace's private keys and its peers'"
+                + " public keys)");
+      }
+      if (keysets.isEmpty() && namespaceKeys.isEmpty()) {
         problems.add(
             n.path("keysets")
-                + ": list at least one keyset; the first encrypts, all of them decrypt");
+                + ": list at least one keyset, or set namespaceKeys and keyDirectory; the server"
+                + " decodes with these keys only");
+      }
+      Optional<PayloadProtection> encode = Optional.empty();
+      Optional<String> encodeText = n.string("encode");
+      if (encodeText.isPresent()) {
+        try {
+          PayloadProtection p = PayloadProtection.parse(encodeText.get());
+          if (p.getMode() == PayloadProtection.Mode.SHARED
+              && !keysetNames.contains(p.getKeysetName().orElseThrow())) {
+            problems.add(
+                n.path("encode")
+                    + ": "
+                    + quote(encodeText.get())
+                    + " names no keyset of this namespace (has "
+                    + keysetNames
+                    + ")");
+          } else if (p.getMode() != PayloadProtection.Mode.SHARED && namespaceKeys.isEmpty()) {
+            problems.add(
+                n.path("encode")
+                    + ": "
+                    + quote(encodeText.get())
+                    + " needs namespaceKeys and keyDirectory");
+          }
+          encode = Optional.of(p);
+        } catch (IllegalArgumentException e) {
+          problems.add(n.path("encode") + ": " + e.getMessage());
+        }
       }
       PlaintextPolicy policy =
           n.enumValue("plaintextPolicy", PlaintextPolicy.class).orElse(PlaintextPolicy.REJECT);
-      out.add(new NamespaceSettings(name, prefix, List.copyOf(keysets), policy));
+      boolean acceptFormat1 = n.bool("acceptFormat1", false);
+      out.add(
+          new NamespaceSettings(
+              name,
+              prefix,
+              List.copyOf(keysets),
+              policy,
+              namespaceKeys,
+              keyDirectory,
+              encode,
+              acceptFormat1));
     }
     return List.copyOf(out);
   }
