@@ -25,8 +25,10 @@ public final class CodecDescriptor {
   private final String encryptionKeyId;
   private final Set<String> decryptionKeyIds;
   private final boolean acceptsUnencodedPayloads;
+  private final Set<String> protections;
 
   private CodecDescriptor(Builder b) {
+    this.protections = Collections.unmodifiableSet(new TreeSet<>(b.protections));
     this.codecId = b.codecId;
     this.encryptionKeyId = b.encryptionKeyId;
     this.decryptionKeyIds = Collections.unmodifiableSet(new TreeSet<>(b.decryptionKeyIds));
@@ -67,6 +69,20 @@ public final class CodecDescriptor {
     return acceptsUnencodedPayloads;
   }
 
+  /**
+   * The payload protections this codec decodes, in {@link PayloadProtection}'s text form ({@code
+   * shared:<keyset>}, {@code pairwise}, {@code hpke}, {@code authenticated}), sorted, unmodifiable;
+   * empty for codecs that do not say.
+   */
+  public Set<String> getPayloadProtections() {
+    return protections;
+  }
+
+  /** Whether this codec decodes payloads under {@code protection}. */
+  public boolean accepts(PayloadProtection protection) {
+    return protections.contains(protection.toString());
+  }
+
   /** Whether this codec can decrypt payloads encrypted under {@code keyId}. */
   public boolean canDecrypt(String keyId) {
     return decryptionKeyIds.contains(keyId);
@@ -84,12 +100,14 @@ public final class CodecDescriptor {
     return codecId.equals(d.codecId)
         && Objects.equals(encryptionKeyId, d.encryptionKeyId)
         && decryptionKeyIds.equals(d.decryptionKeyIds)
-        && acceptsUnencodedPayloads == d.acceptsUnencodedPayloads;
+        && acceptsUnencodedPayloads == d.acceptsUnencodedPayloads
+        && protections.equals(d.protections);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(codecId, encryptionKeyId, decryptionKeyIds, acceptsUnencodedPayloads);
+    return Objects.hash(
+        codecId, encryptionKeyId, decryptionKeyIds, acceptsUnencodedPayloads, protections);
   }
 
   @Override
@@ -98,6 +116,7 @@ public final class CodecDescriptor {
         + codecId
         + (encryptionKeyId == null ? "" : ", encryptsWith=" + encryptionKeyId)
         + (decryptionKeyIds.isEmpty() ? "" : ", decrypts=" + decryptionKeyIds)
+        + (protections.isEmpty() ? "" : ", protections=" + protections)
         + (acceptsUnencodedPayloads ? "" : ", rejectsUnencoded")
         + "}";
   }
@@ -108,6 +127,7 @@ public final class CodecDescriptor {
     private String encryptionKeyId;
     private final Set<String> decryptionKeyIds = new TreeSet<>();
     private boolean acceptsUnencodedPayloads = true;
+    private final Set<String> protections = new TreeSet<>();
 
     private Builder(String codecId) {
       this.codecId = requireId("codecId", codecId);
@@ -131,6 +151,12 @@ public final class CodecDescriptor {
      */
     public Builder setAcceptingUnencodedPayloads(boolean accepts) {
       this.acceptsUnencodedPayloads = accepts;
+      return this;
+    }
+
+    /** Adds a payload protection this codec decodes. */
+    public Builder addPayloadProtection(PayloadProtection protection) {
+      protections.add(Objects.requireNonNull(protection, "protection").toString());
       return this;
     }
 

@@ -59,7 +59,23 @@ public final class PayloadDecryptionException extends DataConverterException {
      */
     AUTHENTICATION_FAILED(
         "The payload was altered or truncated, or both sides hold different key material under the"
-            + " same key id; make both sides load the same keyset.");
+            + " same key id; make both sides load the same keyset."),
+    /**
+     * The payload authenticated, but it was made for another call, operation, direction or position
+     * than the one being decoded (or a Nexus-bound payload reached a context-free decode, or the
+     * other way round): it was moved, swapped or replayed.
+     */
+    CONTEXT_MISMATCH(
+        "The payload was made for another Nexus call, operation, direction or position; it was"
+            + " moved or replayed. Send a fresh payload through the call it belongs to."),
+    /** The payload is in format version 1, which carries no call context. */
+    LEGACY_FORMAT_REFUSED(
+        "Format 1 payloads carry no call context; set TinkPayloadCodec.Builder.setAcceptFormat1(true)"
+            + " only while histories written by the previous version are still read."),
+    /** The payload names a key-agreement key that the key directory marks as revoked. */
+    REVOKED_KEY(
+        "The key was revoked in the key directory; payloads under it are no longer accepted. Use"
+            + " the namespace's current key.");
 
     private final String hint;
 

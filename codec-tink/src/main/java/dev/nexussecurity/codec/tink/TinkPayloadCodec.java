@@ -1,17 +1,22 @@
 package dev.nexussecurity.codec.tink;
 
+import com.google.crypto.tink.KeyStatus;
 import com.google.crypto.tink.KeysetHandle;
 import dev.nexussecurity.api.CodecDescriptor;
 import dev.nexussecurity.api.DescribedCodec;
-import dev.nexussecurity.codec.tink.internal.EnvelopeCodec;
-import dev.nexussecurity.codec.tink.internal.KeySelector;
+import dev.nexussecurity.api.PayloadProtection;
+import dev.nexussecurity.codec.tink.internal.ContextCodec;
 import dev.nexussecurity.codec.tink.internal.TinkAeadKeySelector;
 import dev.nexussecurity.codec.tink.internal.WireFormat;
+import dev.nexussecurity.core.keys.KeyDirectory;
+import dev.nexussecurity.core.keys.NamespaceKeys;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.payload.codec.PayloadCodec;
 import io.temporal.payload.codec.PayloadCodecException;
 import io.temporal.payload.context.SerializationContext;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import javax.annotation.Nonnull;
@@ -65,28 +70,100 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
   private static final Pattern KEYSET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final int MIN_MAX_ENCODED_PAYLOAD_SIZE = 1024;
 
-  private final EnvelopeCodec engine;
+  private final ContextCodec engine;
   private final CodecDescriptor descriptor;
   private final String keysetName;
   private final boolean compressionEnabled;
   private final PlaintextPolicy plaintextPolicy;
   private final int maxEncodedPayloadSize;
+  private final boolean acceptFormat1;
   private final @Nullable SerializationContext context;
 
-  private TinkPayloadCodec(Builder b, KeySelector keys) {
+  private TinkPayloadCodec(Builder b, Map<String, TinkAeadKeySelector> shared) {
     this.keysetName = b.keysetName;
     this.compressionEnabled = b.compressionEnabled;
     this.plaintextPolicy = b.plaintextPolicy;
     this.maxEncodedPayloadSize = b.maxEncodedPayloadSize;
+    this.acceptFormat1 = b.acceptFormat1;
+    PayloadKeyPolicy policy = b.policy;
+    if (policy == null) {
+      policy =
+          PayloadKeyPolicy.of(
+              shared.isEmpty()
+                  ? PayloadProtection.pairwise()
+                  : PayloadProtection.shared(
+                      shared.containsKey(b.keysetName)
+                          ? b.keysetName
+                          : shared.keySet().iterator().next()));
+    }
+    for (PayloadProtection p : policy.allProtections()) {
+      if (p.getMode() == PayloadProtection.Mode.SHARED) {
+        if (!shared.containsKey(p.getKeysetName().orElseThrow())) {
+          throw new IllegalStateException(
+              "the key policy selects "
+                  + p
+                  + " but the codec holds no keyset of that name (holds "
+                  + shared.keySet()
+                  + "); add it with addSharedKeyset(name, source)");
+        }
+      } else if (b.namespaceKeys == null || b.directory == null) {
+        throw new IllegalStateException(
+            "the key policy selects "
+                + p
+                + ", which needs this namespace's keys and the key directory: call"
+                + " setNamespaceKeys(...) and setKeyDirectory(...)");
+      }
+    }
     this.engine =
-        new EnvelopeCodec(keys, compressionEnabled, plaintextPolicy, maxEncodedPayloadSize);
+        new ContextCodec(
+            shared,
+            b.namespaceKeys,
+            b.directory,
+            policy,
+            compressionEnabled,
+            plaintextPolicy,
+            maxEncodedPayloadSize,
+            acceptFormat1);
+    this.descriptor = describe(policy, shared, b.namespaceKeys, plaintextPolicy);
+    this.context = null;
+  }
+
+  private static CodecDescriptor describe(
+      PayloadKeyPolicy policy,
+      Map<String, TinkAeadKeySelector> shared,
+      @Nullable NamespaceKeys own,
+      PlaintextPolicy plaintextPolicy) {
     CodecDescriptor.Builder d =
         CodecDescriptor.newBuilder(CODEC_ID)
-            .setEncryptionKeyId(keys.getEncryptionKeyId())
             .setAcceptingUnencodedPayloads(plaintextPolicy == PlaintextPolicy.ACCEPT_FOR_MIGRATION);
-    keys.getDecryptionKeyIds().forEach(d::addDecryptionKeyId);
-    this.descriptor = d.build();
-    this.context = null;
+    shared.forEach(
+        (name, sel) -> {
+          sel.getDecryptionKeyIds().forEach(d::addDecryptionKeyId);
+          d.addPayloadProtection(PayloadProtection.shared(name));
+        });
+    PayloadProtection def = policy.getDefault();
+    if (def.getMode() == PayloadProtection.Mode.SHARED) {
+      d.setEncryptionKeyId(shared.get(def.getKeysetName().orElseThrow()).getEncryptionKeyId());
+    }
+    if (own != null) {
+      d.addPayloadProtection(PayloadProtection.pairwise());
+      d.addPayloadProtection(PayloadProtection.hpke());
+      d.addPayloadProtection(PayloadProtection.authenticated());
+      KeysetHandle keys = own.getAgreementKeys();
+      for (int i = 0; i < keys.size(); i++) {
+        KeysetHandle.Entry e = keys.getAt(i);
+        if (e.getStatus() == KeyStatus.ENABLED) {
+          String id = own.getNamespace() + ":" + Integer.toUnsignedString(e.getId());
+          d.addDecryptionKeyId("pairwise/" + id);
+          d.addDecryptionKeyId("hpke/" + id);
+          if (e.isPrimary() && def.getMode() != PayloadProtection.Mode.SHARED) {
+            d.setEncryptionKeyId(
+                def.getMode().name().toLowerCase(java.util.Locale.ROOT) + "/" + id);
+          }
+        }
+      }
+    }
+    return d.build();
   }
 
   private TinkPayloadCodec(TinkPayloadCodec base, SerializationContext context) {
@@ -96,6 +173,7 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
     this.compressionEnabled = base.compressionEnabled;
     this.plaintextPolicy = base.plaintextPolicy;
     this.maxEncodedPayloadSize = base.maxEncodedPayloadSize;
+    this.acceptFormat1 = base.acceptFormat1;
     this.context = context;
   }
 
@@ -123,7 +201,7 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
   @Nonnull
   @Override
   public List<Payload> decode(@Nonnull List<Payload> payloads) {
-    return engine.decode(payloads);
+    return engine.decode(payloads, context);
   }
 
   /** A codec that passes {@code context} to key selection; cheap, shares everything else. */
@@ -144,7 +222,17 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
     return descriptor;
   }
 
-  /** The keyset name written into every payload. */
+  /** The key policy: which protection each call's payloads get. */
+  public PayloadKeyPolicy getKeyPolicy() {
+    return engine.getPolicy();
+  }
+
+  /** Whether format-1 payloads (no call context) are still decoded. */
+  public boolean isAcceptingFormat1() {
+    return acceptFormat1;
+  }
+
+  /** The name of the keyset set with {@link Builder#setKeysetSource}. */
   public String getKeysetName() {
     return keysetName;
   }
@@ -166,8 +254,11 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
 
   @Override
   public String toString() {
-    return "TinkPayloadCodec{keyset="
-        + keysetName
+    return "TinkPayloadCodec{policy="
+        + engine.getPolicy()
+        + ", keysets="
+        + new java.util.TreeSet<>(engine.getShared().keySet())
+        + engine.getNamespaceKeys().map(k -> ", namespace=" + k.getNamespace()).orElse("")
         + ", encryptsWith="
         + descriptor.getEncryptionKeyId().orElse("?")
         + ", compression="
@@ -176,6 +267,7 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
         + plaintextPolicy
         + ", maxEncodedPayloadSize="
         + maxEncodedPayloadSize
+        + (acceptFormat1 ? ", acceptFormat1" : "")
         + "}";
   }
 
@@ -186,8 +278,65 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
     private boolean compressionEnabled;
     private PlaintextPolicy plaintextPolicy = PlaintextPolicy.REJECT;
     private int maxEncodedPayloadSize = DEFAULT_MAX_ENCODED_PAYLOAD_SIZE;
+    private final Map<String, KeysetSource> sharedSources = new LinkedHashMap<>();
+    private NamespaceKeys namespaceKeys;
+    private KeyDirectory directory;
+    private PayloadKeyPolicy policy;
+    private boolean acceptFormat1;
 
     private Builder() {}
+
+    /**
+     * Adds a named shared keyset (several allowed), selected by {@link
+     * PayloadProtection#shared(String)} in the key policy and by the keyset name in incoming
+     * payloads.
+     */
+    public Builder addSharedKeyset(String name, KeysetSource source) {
+      PayloadProtection.shared(name); // validates the name
+      Objects.requireNonNull(source, "source must not be null");
+      if (sharedSources.putIfAbsent(name, source) != null) {
+        throw new IllegalArgumentException("shared keyset '" + name + "' was added twice");
+      }
+      return this;
+    }
+
+    /**
+     * Sets this worker's namespace keys (private X25519 key-agreement keyset), for the {@code
+     * pairwise}, {@code hpke} and {@code authenticated} protections; needs {@link
+     * #setKeyDirectory}.
+     */
+    public Builder setNamespaceKeys(NamespaceKeys namespaceKeys) {
+      this.namespaceKeys = Objects.requireNonNull(namespaceKeys, "namespaceKeys must not be null");
+      return this;
+    }
+
+    /**
+     * Sets the directory of namespaces' public keys (the peers of pairwise and HPKE payloads; it
+     * must list this worker's own namespace too, for payloads outside a Nexus call).
+     */
+    public Builder setKeyDirectory(KeyDirectory directory) {
+      this.directory = Objects.requireNonNull(directory, "directory must not be null");
+      return this;
+    }
+
+    /**
+     * Sets which protection each call's payloads get; default: the shared keyset (the one set with
+     * {@link #setKeysetSource}, else the first added) or, without shared keysets, pairwise.
+     */
+    public Builder setKeyPolicy(PayloadKeyPolicy policy) {
+      this.policy = Objects.requireNonNull(policy, "policy must not be null");
+      return this;
+    }
+
+    /**
+     * Sets whether format-1 payloads (written by earlier versions, with no call context) are still
+     * decoded; default false, so they are refused with {@code LEGACY_FORMAT_REFUSED}. Enable only
+     * while such histories are still read. New payloads are always format 2.
+     */
+    public Builder setAcceptFormat1(boolean acceptFormat1) {
+      this.acceptFormat1 = acceptFormat1;
+      return this;
+    }
 
     /** Sets where the keyset comes from; required. */
     public Builder setKeysetSource(KeysetSource keysetSource) {
@@ -261,15 +410,36 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
      * @throws PayloadCodecException if the KMS could not be reached; retrying may succeed
      */
     public TinkPayloadCodec build() {
-      if (keysetSource == null) {
+      if (keysetSource == null && sharedSources.isEmpty() && namespaceKeys == null) {
         throw new IllegalStateException(
-            "keysetSource is required: call setKeysetSource(KeysetSource...) before build()");
+            "keysetSource is required: call setKeysetSource(KeysetSource...), addSharedKeyset(...)"
+                + " or setNamespaceKeys(...) with setKeyDirectory(...) before build()");
       }
-      KeysetHandle handle = keysetSource.load();
+      if ((namespaceKeys == null) != (directory == null)) {
+        throw new IllegalStateException(
+            "setNamespaceKeys and setKeyDirectory go together: pairwise and HPKE payloads need"
+                + " this namespace's private keys and the peers' public keys");
+      }
+      Map<String, TinkAeadKeySelector> shared = new LinkedHashMap<>();
+      if (keysetSource != null) {
+        if (sharedSources.containsKey(keysetName)) {
+          throw new IllegalStateException(
+              "shared keyset '"
+                  + keysetName
+                  + "' was set twice (setKeysetSource and addSharedKeyset)");
+        }
+        shared.put(keysetName, selector(keysetSource, keysetName));
+      }
+      sharedSources.forEach((name, source) -> shared.put(name, selector(source, name)));
+      return new TinkPayloadCodec(this, shared);
+    }
+
+    private static TinkAeadKeySelector selector(KeysetSource source, String name) {
+      KeysetHandle handle = source.load();
       if (handle.size() == 0) {
-        throw new KeysetLoadException("The keyset from " + keysetSource + " is empty.");
+        throw new KeysetLoadException("The keyset from " + source + " is empty.");
       }
-      return new TinkPayloadCodec(this, new TinkAeadKeySelector(handle, keysetName));
+      return new TinkAeadKeySelector(handle, name);
     }
   }
 }

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Decodes the committed known-answer vectors (written once by {@link KnownAnswerVectorGenerator}
  * with the committed TEST-ONLY keyset) case by case. Never regenerates them: a failure here means
- * this version no longer reads payloads earlier versions wrote.
+ * this version no longer reads payloads earlier versions wrote (with {@code setAcceptFormat1}).
  */
 class KnownAnswerVectorsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,6 +44,7 @@ class KnownAnswerVectorsTest {
     return TinkPayloadCodec.newBuilder()
         .setKeysetSource(KeysetSource.insecureCleartextJson(keyset))
         .setKeysetName(root.get("keyset_name").asText())
+        .setAcceptFormat1(true)
         .build();
   }
 
@@ -80,8 +81,51 @@ class KnownAnswerVectorsTest {
           catchThrowableOfType(
               PayloadDecryptionException.class, () -> codec.decode(List.of(encoded)));
       assertThat(e).as(name + " must fail").isNotNull();
-      assertThat(e.getReason().name()).isEqualTo(vector.get("error").asText());
+      assertThat(e.getReason().name()).isEqualTo(expectedError(name, vector));
     }
+  }
+
+  /**
+   * The recorded error, except for the v1 file's "format-version-2" vector: it was written when
+   * version 2 was undefined (UNSUPPORTED_FORMAT_VERSION); version 2 now exists, and a payload that
+   * claims it but lacks its context entries is MALFORMED.
+   */
+  private static String expectedError(String name, JsonNode vector) {
+    return name.equals("format-version-2") ? "MALFORMED" : vector.get("error").asText();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("vectors")
+  void committedVector_withoutAcceptFormat1_isRefusedAsLegacyFormat(String name, JsonNode vector)
+      throws Exception {
+    JsonNode root = root();
+    Path keyset =
+        Path.of(
+            KnownAnswerVectorsTest.class
+                .getResource("/kat/" + root.get("keyset_file").asText())
+                .toURI());
+    TinkPayloadCodec strict =
+        TinkPayloadCodec.newBuilder()
+            .setKeysetSource(KeysetSource.insecureCleartextJson(keyset))
+            .setKeysetName(root.get("keyset_name").asText())
+            .build();
+    Payload encoded = payload(vector.get("encoded"));
+    boolean formatOne =
+        encoded.getMetadataMap().containsKey("nexus-security-format")
+            && encoded.getMetadataOrThrow("nexus-security-format").toStringUtf8().equals("1")
+            && encoded
+                .getMetadataOrDefault("encoding", ByteString.EMPTY)
+                .toStringUtf8()
+                .equals("binary/encrypted");
+    if (!formatOne) {
+      return; // plaintext and other-version vectors are covered above
+    }
+    PayloadDecryptionException e =
+        catchThrowableOfType(
+            PayloadDecryptionException.class, () -> strict.decode(List.of(encoded)));
+    assertThat(e).as(name).isNotNull();
+    assertThat(e.getReason()).isEqualTo(PayloadDecryptionException.Reason.LEGACY_FORMAT_REFUSED);
+    assertThat(e).hasMessageContaining("setAcceptFormat1(true)");
   }
 
   @Test

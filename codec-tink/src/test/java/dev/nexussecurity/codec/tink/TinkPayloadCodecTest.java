@@ -214,11 +214,19 @@ class TinkPayloadCodecTest {
       assertThat(meta)
           .containsOnly(
               Map.entry("encoding", "binary/encrypted"),
-              Map.entry(META_FORMAT, "1"),
+              Map.entry(META_FORMAT, "2"),
               Map.entry(META_SCHEME, "tink-aead"),
               Map.entry(META_KEYSET, "default"),
               Map.entry(META_KEY_ID, keyId(KEYSET, 0)),
-              Map.entry(META_COMPRESSION, "none"));
+              Map.entry(META_COMPRESSION, "none"),
+              Map.entry("nexus-security-direction", "NONE"),
+              Map.entry("nexus-security-position", "0/1"),
+              Map.entry("nexus-security-endpoint", ""),
+              Map.entry("nexus-security-service", ""),
+              Map.entry("nexus-security-operation", ""),
+              Map.entry("nexus-security-caller", ""),
+              Map.entry("nexus-security-handler", ""),
+              Map.entry("nexus-security-binding", ""));
       // Tink output prefix: 0x01 followed by the big-endian key id; then 12-byte IV and 16-byte
       // tag.
       byte[] data = encoded.getData().toByteArray();
@@ -417,7 +425,15 @@ class TinkPayloadCodecTest {
           Arguments.of(META_SCHEME, Reason.MALFORMED),
           Arguments.of(META_KEYSET, Reason.MALFORMED),
           Arguments.of(META_KEY_ID, Reason.MALFORMED),
-          Arguments.of(META_COMPRESSION, Reason.MALFORMED));
+          Arguments.of(META_COMPRESSION, Reason.MALFORMED),
+          Arguments.of("nexus-security-direction", Reason.MALFORMED),
+          Arguments.of("nexus-security-position", Reason.MALFORMED),
+          Arguments.of("nexus-security-endpoint", Reason.MALFORMED),
+          Arguments.of("nexus-security-service", Reason.MALFORMED),
+          Arguments.of("nexus-security-operation", Reason.MALFORMED),
+          Arguments.of("nexus-security-caller", Reason.MALFORMED),
+          Arguments.of("nexus-security-handler", Reason.MALFORMED),
+          Arguments.of("nexus-security-binding", Reason.MALFORMED));
     }
 
     @ParameterizedTest
@@ -442,7 +458,14 @@ class TinkPayloadCodecTest {
       return Stream.of(
           Arguments.of("encoding", "binary/plain", Reason.MALFORMED),
           Arguments.of("encoding", "json/plain", Reason.MALFORMED),
-          Arguments.of(META_FORMAT, "2", Reason.UNSUPPORTED_FORMAT_VERSION),
+          Arguments.of(META_FORMAT, "3", Reason.UNSUPPORTED_FORMAT_VERSION),
+          Arguments.of(META_FORMAT, "1", Reason.LEGACY_FORMAT_REFUSED),
+          Arguments.of("nexus-security-position", "1/2", Reason.AUTHENTICATION_FAILED),
+          Arguments.of("nexus-security-position", "2/2", Reason.MALFORMED),
+          Arguments.of("nexus-security-direction", "SIDEWAYS", Reason.MALFORMED),
+          Arguments.of("nexus-security-direction", "INPUT", Reason.MALFORMED),
+          Arguments.of("nexus-security-operation", "charge", Reason.MALFORMED),
+          Arguments.of("encoding", "binary/authenticated", Reason.MALFORMED),
           Arguments.of(META_FORMAT, "01", Reason.UNSUPPORTED_FORMAT_VERSION),
           Arguments.of(META_SCHEME, "tink-hpke", Reason.UNSUPPORTED_SCHEME),
           Arguments.of(META_KEYSET, "other", Reason.UNKNOWN_KEY),

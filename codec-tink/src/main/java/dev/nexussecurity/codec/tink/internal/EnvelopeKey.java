@@ -132,6 +132,10 @@ public final class EnvelopeKey {
     return qualifiedKeyId;
   }
 
+  PayloadCipher cipher() {
+    return cipher;
+  }
+
   ByteString schemeBytes() {
     return schemeBytes;
   }

@@ -110,46 +110,60 @@ public final class TinkAeadKeySelector implements KeySelector {
 
   @Override
   public EnvelopeKey resolveForDecryption(WireHeader header) {
-    if (!header.getScheme().equals(primary.schemeBytes())) {
+    return resolve(
+        header.getScheme(),
+        header.getKeysetName(),
+        header.getKeyId(),
+        header.qualifiedKeyIdForMessages());
+  }
+
+  /** The primary key, for new payloads. */
+  EnvelopeKey primary() {
+    return primary;
+  }
+
+  /** The enabled key named by the payload's scheme, keyset name and key id entries. */
+  EnvelopeKey resolve(ByteString scheme, ByteString keyset, ByteString keyId, String qualified) {
+    if (!scheme.equals(primary.schemeBytes())) {
       throw new PayloadDecryptionException(
           Reason.UNSUPPORTED_SCHEME,
           WireFormat.ENCODING_ENCRYPTED,
-          header.qualifiedKeyIdForMessages(),
+          qualified,
           "scheme '"
-              + WireHeader.printable(header.getScheme())
+              + WireHeader.printable(scheme)
               + "' is not supported; this codec decrypts '"
               + WireFormat.SCHEME_TINK_AEAD
               + "'.",
           null);
     }
-    if (!header.getKeysetName().equals(keysetNameBytes)) {
+    if (!keyset.equals(keysetNameBytes)) {
       throw new PayloadDecryptionException(
           Reason.UNKNOWN_KEY,
           WireFormat.ENCODING_ENCRYPTED,
-          header.qualifiedKeyIdForMessages(),
+          qualified,
           "the payload was encrypted under keyset '"
-              + WireHeader.printable(header.getKeysetName())
+              + WireHeader.printable(keyset)
               + "', but this codec holds keyset '"
               + keysetName
               + "'.",
           null);
     }
-    EnvelopeKey key = enabledByKeyIdText.get(header.getKeyId());
+    EnvelopeKey key = enabledByKeyIdText.get(keyId);
     if (key != null) {
       return key;
     }
-    if (notEnabledKeyIdTexts.contains(header.getKeyId())) {
+    if (notEnabledKeyIdTexts.contains(keyId)) {
       throw new PayloadDecryptionException(
           Reason.DISABLED_KEY,
           WireFormat.ENCODING_ENCRYPTED,
-          header.qualifiedKeyIdForMessages(),
+          qualified,
           "the key is in keyset '" + keysetName + "' but is not enabled.",
           null);
     }
     throw new PayloadDecryptionException(
         Reason.UNKNOWN_KEY,
         WireFormat.ENCODING_ENCRYPTED,
-        header.qualifiedKeyIdForMessages(),
+        qualified,
         "keyset '" + keysetName + "' has no key with this id.",
         null);
   }

@@ -1,0 +1,101 @@
+package dev.nexussecurity.codec.tink.internal;
+
+import com.google.protobuf.ByteString;
+import dev.nexussecurity.api.PayloadBinding;
+import java.util.Objects;
+
+/**
+ * The encryption context of a list of payloads, without the position: direction, endpoint, service,
+ * operation, caller and handler namespace and binding id, as the UTF-8 values the v2 wire format
+ * writes (empty for the fields a context-free payload does not have). Immutable.
+ */
+public final class PayloadContext {
+  /** Direction value of a payload outside any Nexus call. */
+  public static final String NONE = "NONE";
+
+  final String direction;
+  final String endpoint;
+  final String service;
+  final String operation;
+  final String caller;
+  final String handler;
+  final String bindingId;
+  final ByteString directionBytes;
+  final ByteString endpointBytes;
+  final ByteString serviceBytes;
+  final ByteString operationBytes;
+  final ByteString callerBytes;
+  final ByteString handlerBytes;
+  final ByteString bindingBytes;
+
+  PayloadContext(
+      String direction,
+      String endpoint,
+      String service,
+      String operation,
+      String caller,
+      String handler,
+      String bindingId) {
+    this.direction = Objects.requireNonNull(direction, "direction");
+    this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+    this.service = Objects.requireNonNull(service, "service");
+    this.operation = Objects.requireNonNull(operation, "operation");
+    this.caller = Objects.requireNonNull(caller, "caller");
+    this.handler = Objects.requireNonNull(handler, "handler");
+    this.bindingId = Objects.requireNonNull(bindingId, "bindingId");
+    this.directionBytes = ByteString.copyFromUtf8(direction);
+    this.endpointBytes = ByteString.copyFromUtf8(endpoint);
+    this.serviceBytes = ByteString.copyFromUtf8(service);
+    this.operationBytes = ByteString.copyFromUtf8(operation);
+    this.callerBytes = ByteString.copyFromUtf8(caller);
+    this.handlerBytes = ByteString.copyFromUtf8(handler);
+    this.bindingBytes = ByteString.copyFromUtf8(bindingId);
+  }
+
+  /** The context of payloads travelling in {@code direction} within the call {@code binding}. */
+  public static PayloadContext bound(PayloadBinding binding, PayloadBinding.Direction direction) {
+    return new PayloadContext(
+        direction.name(),
+        binding.getEndpoint(),
+        binding.getService(),
+        binding.getOperation(),
+        binding.getCallerNamespace(),
+        binding.getHandlerNamespace(),
+        binding.getBindingId());
+  }
+
+  /**
+   * The context of payloads outside any Nexus call, written by {@code namespace} for itself (empty
+   * when the codec has no namespace keys).
+   */
+  public static PayloadContext unbound(String namespace) {
+    return new PayloadContext(NONE, "", "", "", namespace, namespace, "");
+  }
+
+  /** Whether this is a Nexus call's context (not {@link #NONE}). */
+  public boolean isBound() {
+    return !NONE.equals(direction);
+  }
+
+  /** The namespace that writes payloads in this context. */
+  public String sender() {
+    return "INPUT".equals(direction) || NONE.equals(direction) ? caller : handler;
+  }
+
+  /** The namespace that reads payloads in this context. */
+  public String recipient() {
+    return "INPUT".equals(direction) || NONE.equals(direction) ? handler : caller;
+  }
+
+  public String getDirection() {
+    return direction;
+  }
+
+  @Override
+  public String toString() {
+    return isBound()
+        ? direction + " " + caller + " -> " + handler + " " + endpoint + "/" + service + "/"
+            + operation
+        : "NONE";
+  }
+}

@@ -1,0 +1,476 @@
+package dev.nexussecurity.codec.tink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.google.crypto.tink.KeysetHandle;
+import com.google.protobuf.ByteString;
+import dev.nexussecurity.api.PayloadBinding;
+import dev.nexussecurity.api.PayloadBinding.Direction;
+import dev.nexussecurity.api.PayloadBindings;
+import dev.nexussecurity.api.PayloadProtection;
+import dev.nexussecurity.codec.tink.PayloadDecryptionException.Reason;
+import dev.nexussecurity.core.internal.keys.TinkKeysets;
+import dev.nexussecurity.core.keys.KeyDirectory;
+import dev.nexussecurity.core.keys.NamespaceKeyDirectory;
+import dev.nexussecurity.core.keys.NamespaceKeys;
+import io.temporal.api.common.v1.Payload;
+import io.temporal.common.converter.DefaultDataConverter;
+import io.temporal.payload.codec.PayloadCodec;
+import io.temporal.payload.codec.PayloadCodecException;
+import io.temporal.payload.context.WorkflowSerializationContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The encryption context of format 2 in every protection mode: what a caller encodes under a call's
+ * binding decodes only as that call's payload, in that direction and position, for the parties of
+ * the call; everything moved, swapped, replayed or forged is refused with a named reason, and the
+ * original still decodes afterwards (nothing lost).
+ */
+class TinkPayloadCodecContextTest {
+  static final NamespaceKeys ORDERS = NamespaceKeys.generate("orders", false);
+  static final NamespaceKeys PAYMENTS = NamespaceKeys.generate("payments", false);
+  static final NamespaceKeys EVIL = NamespaceKeys.generate("evil", false);
+  static final KeyDirectory DIRECTORY =
+      NamespaceKeyDirectory.newBuilder()
+          .put(ORDERS.toPublicKeys())
+          .put(PAYMENTS.toPublicKeys())
+          .put(EVIL.toPublicKeys())
+          .build();
+  static final KeysetHandle SHARED = TestKeysets.aes256Gcm();
+
+  static final PayloadBinding CHARGE =
+      PayloadBinding.newBuilder()
+          .setDirection(Direction.INPUT)
+          .setBindingId("token-1")
+          .setCallerNamespace("orders")
+          .setHandlerNamespace("payments")
+          .setEndpoint("payments")
+          .setService("PaymentsService")
+          .setOperation("charge")
+          .build();
+
+  @AfterEach
+  void clearBindings() {
+    PayloadBindings.clear();
+  }
+
+  static TinkPayloadCodec codec(NamespaceKeys own, PayloadProtection protection) {
+    return codec(own, DIRECTORY, PayloadKeyPolicy.of(protection));
+  }
+
+  static TinkPayloadCodec codec(NamespaceKeys own, KeyDirectory dir, PayloadKeyPolicy policy) {
+    return TinkPayloadCodec.newBuilder()
+        .addSharedKeyset("shared", KeysetSource.fromKeysetHandle(SHARED))
+        .setNamespaceKeys(own)
+        .setKeyDirectory(dir)
+        .setKeyPolicy(policy)
+        .build();
+  }
+
+  static Stream<PayloadProtection> modes() {
+    return Stream.of(
+        PayloadProtection.shared("shared"),
+        PayloadProtection.pairwise(),
+        PayloadProtection.hpke(),
+        PayloadProtection.authenticated());
+  }
+
+  static List<Payload> values(Object... values) {
+    List<Payload> out = new ArrayList<>();
+    for (Object v : values) {
+      out.add(DefaultDataConverter.STANDARD_INSTANCE.toPayload(v).orElseThrow());
+    }
+    return out;
+  }
+
+  static <T> T under(PayloadBinding binding, Supplier<T> action) {
+    PayloadBinding previous = PayloadBindings.set(binding);
+    try {
+      return action.get();
+    } finally {
+      PayloadBindings.restore(previous);
+    }
+  }
+
+  static List<Payload> callerSends(
+      PayloadProtection mode, PayloadBinding binding, List<Payload> p) {
+    TinkPayloadCodec caller = codec(ORDERS, mode);
+    return under(binding, () -> caller.encode(p));
+  }
+
+  static PayloadDecryptionException handlerRefuses(
+      PayloadProtection mode, PayloadBinding binding, List<Payload> encoded) {
+    TinkPayloadCodec handler = codec(PAYMENTS, mode);
+    PayloadBindings.set(binding);
+    PayloadDecryptionException e =
+        catchThrowableOfType(PayloadDecryptionException.class, () -> handler.decode(encoded));
+    assertThat(e).as("decoding must be refused").isNotNull();
+    assertThat(PayloadBindings.takeVerifiedInput(binding.getBindingId()))
+        .as("a refused input is never recorded as verified")
+        .isFalse();
+    PayloadBindings.clear();
+    return e;
+  }
+
+  static String meta(Payload p, String key) {
+    return p.getMetadataOrThrow(key).toStringUtf8();
+  }
+
+  @ParameterizedTest
+  @MethodSource("modes")
+  void input_boundToTheCall_decodesOnTheHandler_andIsRecordedAsVerified(PayloadProtection mode) {
+    List<Payload> original = values("order-42", 1999);
+    List<Payload> encoded = callerSends(mode, CHARGE, original);
+
+    assertThat(meta(encoded.get(0), "nexus-security-direction")).isEqualTo("INPUT");
+    assertThat(meta(encoded.get(1), "nexus-security-position")).isEqualTo("1/2");
+    assertThat(meta(encoded.get(0), "nexus-security-binding")).isEqualTo("token-1");
+    assertThat(meta(encoded.get(0), "nexus-security-operation")).isEqualTo("charge");
+
+    TinkPayloadCodec handler = codec(PAYMENTS, mode);
+    PayloadBindings.set(CHARGE);
+    assertThat(handler.decode(encoded)).isEqualTo(original);
+    assertThat(PayloadBindings.takeVerifiedInput("token-1")).isTrue();
+  }
+
+  @ParameterizedTest
+  @MethodSource("modes")
+  void result_encodedByTheHandler_decodesOnTheCaller_withoutKnowingTheKeyInAdvance(
+      PayloadProtection mode) {
+    TinkPayloadCodec handler = codec(PAYMENTS, mode);
+    List<Payload> result = values("charged");
+    List<Payload> encoded =
+        under(CHARGE.withDirection(Direction.RESULT), () -> handler.encode(result));
+    assertThat(meta(encoded.get(0), "nexus-security-direction")).isEqualTo("RESULT");
+
+    // the caller's decoder holds a different policy: decoding needs none
+    TinkPayloadCodec caller = codec(ORDERS, PayloadProtection.shared("shared"));
+    assertThat(caller.decode(encoded)).isEqualTo(result);
+  }
+
+  @ParameterizedTest
+  @MethodSource("modes")
+  void swappedArguments_areRefusedAsContextMismatch_andTheOriginalStillDecodes(
+      PayloadProtection mode) {
+    List<Payload> encoded = callerSends(mode, CHARGE, values("from", "to"));
+    List<Payload> swapped = List.of(encoded.get(1), encoded.get(0));
+
+    PayloadDecryptionException e = handlerRefuses(mode, CHARGE, swapped);
+
+    assertThat(e.getReason()).isEqualTo(Reason.CONTEXT_MISMATCH);
+    assertThat(e).hasMessageContaining("position 1/2").hasMessageContaining("swapped");
+    assertThat(e).hasMessageContaining(Reason.CONTEXT_MISMATCH.getHint());
+    PayloadBindings.set(CHARGE);
+    assertThat(codec(PAYMENTS, mode).decode(encoded)).isEqualTo(values("from", "to"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("modes")
+  void droppedArgument_isRefused(PayloadProtection mode) {
+    List<Payload> encoded = callerSends(mode, CHARGE, values("a", "b"));
+
+    assertThat(handlerRefuses(mode, CHARGE, List.of(encoded.get(0))).getReason())
+        .isEqualTo(Reason.CONTEXT_MISMATCH);
+  }
+
+  @ParameterizedTest
+  @MethodSource("modes")
+  void inputMovedToAnotherOperation_isRefusedNamingTheOperation(PayloadProtection mode) {
+    List<Payload> encoded = callerSends(mode, CHARGE, values("order-42"));
+    PayloadBinding refund = CHARGE.toBuilder().setOperation("refund").build();
+
+    PayloadDecryptionException e = handlerRefuses(mode, refund, encoded);
+
+    assertThat(e.getReason()).isEqualTo(Reason.CONTEXT_MISMATCH);
+    assertThat(e).hasMessageContaining("operation").hasMessageContaining("charge");
+  }
+
+  @ParameterizedTest
+  @MethodSource("modes")
+  void inputReplayedUnderAnotherBindingId_isRefused(PayloadProtection mode) {
+    List<Payload> encoded = callerSends(mode, CHARGE, values("order-42"));
+    PayloadBinding otherToken = CHARGE.toBuilder().setBindingId("token-2").build();
+
+    PayloadDecryptionException e = handlerRefuses(mode, otherToken, encoded);
+
+    assertThat(e.getReason()).isEqualTo(Reason.CONTEXT_MISMATCH);
+    assertThat(e).hasMessageContaining("binding id");
+  }
+
+  @ParameterizedTest
+  @MethodSource("modes")
+  void resultMovedToTheInputDirection_isRefused(PayloadProtection mode) {
+    TinkPayloadCodec handler = codec(PAYMENTS, mode);
+    List<Payload> result =
+        under(CHARGE.withDirection(Direction.RESULT), () -> handler.encode(values("charged")));
+
+    PayloadDecryptionException e = handlerRefuses(mode, CHARGE, result);
+
+    if (mode.getMode() == PayloadProtection.Mode.HPKE) {
+      // addressed to the caller's namespace: the handler cannot even open it
+      assertThat(e.getReason()).isEqualTo(Reason.UNKNOWN_KEY);
+      assertThat(e).hasMessageContaining("addressed to namespace 'orders'");
+    } else {
+      assertThat(e.getReason()).isEqualTo(Reason.CONTEXT_MISMATCH);
+      assertThat(e).hasMessageContaining("direction");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("modes")
+  void boundPayload_isRefusedWhereOnlyContextFreePayloadsAreExpected(PayloadProtection mode) {
+    List<Payload> encoded = callerSends(mode, CHARGE, values("order-42"));
+    PayloadCodec workflowData =
+        codec(PAYMENTS, mode).withContext(new WorkflowSerializationContext("payments", "wf-1"));
+
+    PayloadDecryptionException e =
+        catchThrowableOfType(PayloadDecryptionException.class, () -> workflowData.decode(encoded));
+
+    assertThat(e.getReason()).isEqualTo(Reason.CONTEXT_MISMATCH);
+    assertThat(e).hasMessageContaining("bound to a Nexus call");
+  }
+
+  @ParameterizedTest
+  @MethodSource("modes")
+  void contextFreePayload_isRefusedAsANexusInput(PayloadProtection mode) {
+    // a workflow argument written by the handler namespace itself, fed as a Nexus input
+    TinkPayloadCodec handler = codec(PAYMENTS, mode);
+    List<Payload> unbound = handler.encode(values("order-42"));
+    assertThat(meta(unbound.get(0), "nexus-security-direction")).isEqualTo("NONE");
+
+    PayloadDecryptionException e = handlerRefuses(mode, CHARGE, unbound);
+
+    assertThat(e.getReason()).isEqualTo(Reason.CONTEXT_MISMATCH);
+    assertThat(e).hasMessageContaining("context-free");
+  }
+
+  @ParameterizedTest
+  @MethodSource("modes")
+  void relabelingTheContextMetadata_failsAuthentication(PayloadProtection mode) {
+    List<Payload> encoded = callerSends(mode, CHARGE, values("order-42"));
+    Payload relabeled =
+        encoded.get(0).toBuilder()
+            .putMetadata("nexus-security-operation", ByteString.copyFromUtf8("refund"))
+            .build();
+    PayloadBinding refund = CHARGE.toBuilder().setOperation("refund").build();
+
+    assertThat(handlerRefuses(mode, refund, List.of(relabeled)).getReason())
+        .isEqualTo(Reason.AUTHENTICATION_FAILED);
+  }
+
+  @Test
+  void pairwiseInput_cannotBeDecryptedByAThirdNamespaceHoldingItsOwnKeys() {
+    List<Payload> encoded = callerSends(PayloadProtection.pairwise(), CHARGE, values("secret"));
+    TinkPayloadCodec evil = codec(EVIL, PayloadProtection.pairwise());
+
+    PayloadDecryptionException e =
+        catchThrowableOfType(PayloadDecryptionException.class, () -> evil.decode(encoded));
+
+    assertThat(e.getReason()).isEqualTo(Reason.UNKNOWN_KEY);
+    assertThat(e).hasMessageContaining("'evil'").hasMessageContaining("neither the sender");
+  }
+
+  @Test
+  void hpkeInput_cannotBeDecryptedByAnotherNamespace_norByItsSender() {
+    List<Payload> encoded = callerSends(PayloadProtection.hpke(), CHARGE, values("secret"));
+
+    for (NamespaceKeys other : List.of(EVIL, ORDERS)) {
+      PayloadDecryptionException e =
+          catchThrowableOfType(
+              PayloadDecryptionException.class,
+              () -> codec(other, PayloadProtection.hpke()).decode(encoded));
+      assertThat(e.getReason()).isEqualTo(Reason.UNKNOWN_KEY);
+      assertThat(e).hasMessageContaining("addressed to namespace 'payments'");
+    }
+  }
+
+  @Test
+  void pairwiseInput_isReadableByBothParties_inTheirOwnHistories() {
+    List<Payload> encoded = callerSends(PayloadProtection.pairwise(), CHARGE, values("secret"));
+
+    assertThat(codec(ORDERS, PayloadProtection.pairwise()).decode(encoded))
+        .isEqualTo(values("secret"));
+    assertThat(codec(PAYMENTS, PayloadProtection.pairwise()).decode(encoded))
+        .isEqualTo(values("secret"));
+  }
+
+  @Test
+  void forgedInput_claimingAnotherCaller_failsAuthentication() {
+    PayloadBinding evilCall = CHARGE.toBuilder().setCallerNamespace("evil").build();
+    for (PayloadProtection mode :
+        List.of(PayloadProtection.pairwise(), PayloadProtection.authenticated())) {
+      TinkPayloadCodec evil = codec(EVIL, mode);
+      Payload fromEvil = under(evilCall, () -> evil.encode(values("refund-all"))).get(0);
+      // claim the caller namespace and its real key id: only the key material differs
+      String recipientKey = meta(fromEvil, "nexus-security-key-id").split(":")[1];
+      Payload posingAsOrders =
+          fromEvil.toBuilder()
+              .putMetadata("nexus-security-caller", ByteString.copyFromUtf8("orders"))
+              .putMetadata(
+                  "nexus-security-key-id",
+                  ByteString.copyFromUtf8(
+                      Integer.toUnsignedString(ORDERS.getAgreementKeys().getPrimary().getId())
+                          + ":"
+                          + recipientKey))
+              .build();
+
+      assertThat(handlerRefuses(mode, CHARGE, List.of(posingAsOrders)).getReason())
+          .as(mode.toString())
+          .isEqualTo(Reason.AUTHENTICATION_FAILED);
+    }
+  }
+
+  @Test
+  void workerOfAnotherNamespace_cannotEncodeAsTheCaller() {
+    TinkPayloadCodec evil = codec(EVIL, PayloadProtection.pairwise());
+
+    assertThatThrownBy(() -> under(CHARGE, () -> evil.encode(values("x"))))
+        .isInstanceOf(PayloadCodecException.class)
+        .hasMessageContaining("'evil' is not the sender 'orders'");
+  }
+
+  @Test
+  void revokedCallerKey_isRefusedAsRevoked_whileTheSameKeyStillDecodesBeforeRevocation()
+      throws Exception {
+    List<Payload> encoded = callerSends(PayloadProtection.pairwise(), CHARGE, values("x"));
+    int ordersKey = ORDERS.getAgreementKeys().getPrimary().getId();
+    // orders rotated to a new key and revoked the old one
+    KeysetHandle rotated =
+        TinkKeysets.withNewKey(ORDERS.getAgreementKeys(), TinkKeysets.Kind.AGREEMENT, true);
+    NamespaceKeys ordersRotated =
+        NamespaceKeys.newBuilder("orders").setAgreementKeys(rotated).build();
+    KeyDirectory revoked =
+        NamespaceKeyDirectory.newBuilder()
+            .put(ordersRotated.toPublicKeys().toBuilder().addRevokedKeyId(ordersKey).build())
+            .put(PAYMENTS.toPublicKeys())
+            .build();
+    TinkPayloadCodec handler =
+        codec(PAYMENTS, revoked, PayloadKeyPolicy.of(PayloadProtection.pairwise()));
+
+    PayloadBindings.set(CHARGE);
+    PayloadDecryptionException e =
+        catchThrowableOfType(PayloadDecryptionException.class, () -> handler.decode(encoded));
+
+    assertThat(e.getReason()).isEqualTo(Reason.REVOKED_KEY);
+    assertThat(e)
+        .hasMessageContaining(Integer.toUnsignedString(ordersKey))
+        .hasMessageContaining("'orders'")
+        .hasMessageContaining("revoked");
+    assertThat(codec(PAYMENTS, PayloadProtection.pairwise()).decode(encoded))
+        .isEqualTo(values("x"));
+  }
+
+  @Test
+  void wrongSharedKey_failsAuthentication() {
+    List<Payload> encoded =
+        callerSends(PayloadProtection.shared("shared"), CHARGE, values("order-42"));
+    KeysetHandle sameIdOtherMaterial = TestKeysets.aes256Gcm();
+    TinkPayloadCodec impostor =
+        TinkPayloadCodec.newBuilder()
+            .addSharedKeyset("shared", KeysetSource.fromKeysetHandle(sameIdOtherMaterial))
+            .build();
+
+    PayloadDecryptionException e =
+        catchThrowableOfType(PayloadDecryptionException.class, () -> impostor.decode(encoded));
+
+    assertThat(e.getReason()).isIn(Reason.UNKNOWN_KEY, Reason.AUTHENTICATION_FAILED);
+  }
+
+  @Test
+  void authenticatedMode_leavesThePayloadReadable_butDetectsAnyChange() {
+    List<Payload> encoded =
+        callerSends(PayloadProtection.authenticated(), CHARGE, values("visible-value"));
+    Payload p = encoded.get(0);
+    assertThat(meta(p, "encoding")).isEqualTo("binary/authenticated");
+    assertThat(p.getData().toStringUtf8()).contains("visible-value");
+
+    byte[] data = p.getData().toByteArray();
+    data[data.length - 2] ^= 1;
+    Payload changed = p.toBuilder().setData(ByteString.copyFrom(data)).build();
+
+    assertThat(
+            handlerRefuses(PayloadProtection.authenticated(), CHARGE, List.of(changed)).getReason())
+        .isEqualTo(Reason.AUTHENTICATION_FAILED);
+  }
+
+  @Test
+  void policy_selectsTheProtectionPerEndpointAndService_onBothSides() {
+    PayloadKeyPolicy policy =
+        PayloadKeyPolicy.newBuilder()
+            .setDefault(PayloadProtection.pairwise())
+            .setForEndpoint("payments", PayloadProtection.shared("shared"))
+            .setForService("payments", "RefundService", PayloadProtection.hpke())
+            .setUnbound(PayloadProtection.shared("shared"))
+            .build();
+    TinkPayloadCodec caller = codec(ORDERS, DIRECTORY, policy);
+    PayloadBinding refund = CHARGE.toBuilder().setService("RefundService").build();
+    PayloadBinding other = CHARGE.toBuilder().setEndpoint("ledger").build();
+
+    assertThat(meta(under(CHARGE, () -> caller.encode(values(1))).get(0), "nexus-security-scheme"))
+        .isEqualTo("tink-aead");
+    assertThat(meta(under(refund, () -> caller.encode(values(1))).get(0), "nexus-security-scheme"))
+        .isEqualTo("hpke-x25519-aes256gcm");
+    assertThat(meta(under(other, () -> caller.encode(values(1))).get(0), "nexus-security-scheme"))
+        .isEqualTo("pairwise-aes256gcm");
+    assertThat(meta(caller.encode(values(1)).get(0), "nexus-security-scheme"))
+        .isEqualTo("tink-aead");
+  }
+
+  @Test
+  void inputBindingWithASerializationContext_encodesContextFree() {
+    // the handler starts a workflow on the Nexus thread (binding set, workflow context given):
+    // the workflow's arguments must stay readable by the workflow, which has no binding
+    TinkPayloadCodec handler = codec(PAYMENTS, PayloadProtection.pairwise());
+    PayloadCodec startArgs =
+        handler.withContext(new WorkflowSerializationContext("payments", "wf-1"));
+
+    List<Payload> encoded = under(CHARGE, () -> startArgs.encode(values("order-42")));
+
+    assertThat(meta(encoded.get(0), "nexus-security-direction")).isEqualTo("NONE");
+    assertThat(startArgs.decode(encoded)).isEqualTo(values("order-42"));
+  }
+
+  @Test
+  void build_withNamespaceModeButNoKeys_failsNamingTheSetters() {
+    assertThatThrownBy(
+            () ->
+                TinkPayloadCodec.newBuilder()
+                    .setKeysetSource(KeysetSource.fromKeysetHandle(SHARED))
+                    .setKeyPolicy(PayloadKeyPolicy.of(PayloadProtection.pairwise()))
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("setNamespaceKeys")
+        .hasMessageContaining("setKeyDirectory");
+    assertThatThrownBy(
+            () ->
+                TinkPayloadCodec.newBuilder()
+                    .setKeysetSource(KeysetSource.fromKeysetHandle(SHARED))
+                    .setKeyPolicy(PayloadKeyPolicy.of(PayloadProtection.shared("missing")))
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("shared:missing")
+        .hasMessageContaining("addSharedKeyset");
+  }
+
+  @Test
+  void describe_listsProtectionsAndNamespaceKeyIds_withoutKeyMaterial() {
+    TinkPayloadCodec handler = codec(PAYMENTS, PayloadProtection.pairwise());
+    String keyId = Integer.toUnsignedString(PAYMENTS.getAgreementKeys().getPrimary().getId());
+
+    assertThat(handler.describe().getPayloadProtections())
+        .containsExactly("authenticated", "hpke", "pairwise", "shared:shared");
+    assertThat(handler.describe().getEncryptionKeyId()).contains("pairwise/payments:" + keyId);
+    assertThat(handler.describe().getDecryptionKeyIds())
+        .contains("pairwise/payments:" + keyId, "hpke/payments:" + keyId);
+    assertThat(handler.toString()).contains("namespace=payments").doesNotContain("value");
+  }
+}
