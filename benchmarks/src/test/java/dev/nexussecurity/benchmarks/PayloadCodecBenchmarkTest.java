@@ -18,5 +18,9 @@ class PayloadCodecBenchmarkTest {
     assertThat(b.tinkPayloadCodec()).containsExactly(original);
     assertThat(b.rawJceAesGcm()).isEqualTo(original.toByteArray());
     assertThat(b.tinkAeadOnly()).isEqualTo(original.toByteArray());
+    assertThat(b.sharedBound()).containsExactly(original);
+    assertThat(b.pairwiseBound()).containsExactly(original);
+    assertThat(b.hpkeBound()).containsExactly(original);
+    assertThat(b.authenticatedBound()).containsExactly(original);
   }
 }

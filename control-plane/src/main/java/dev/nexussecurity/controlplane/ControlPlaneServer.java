@@ -1,7 +1,6 @@
 package dev.nexussecurity.controlplane;
 
 import com.google.crypto.tink.KmsClient;
-import dev.nexussecurity.codec.tink.tools.InsecureFakeKmsClient;
 import dev.nexussecurity.controlplane.internal.AuditLog;
 import dev.nexussecurity.controlplane.internal.CodecProvisioner;
 import dev.nexussecurity.controlplane.internal.EndpointStore;
@@ -12,6 +11,7 @@ import dev.nexussecurity.controlplane.internal.ServerAssembly;
 import dev.nexussecurity.controlplane.internal.ServerMetrics;
 import dev.nexussecurity.controlplane.internal.Settings;
 import dev.nexussecurity.controlplane.internal.SettingsParser;
+import dev.nexussecurity.tools.InsecureFakeKmsClient;
 import io.temporal.payload.codec.PayloadCodec;
 import io.temporal.serviceclient.OperatorServiceStubs;
 import java.io.IOException;

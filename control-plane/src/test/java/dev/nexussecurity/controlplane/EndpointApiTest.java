@@ -4,6 +4,7 @@ import static dev.nexussecurity.controlplane.RegistryTestServers.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.api.PayloadProtection;
 import dev.nexussecurity.core.RegistryFiles;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -458,5 +459,102 @@ class EndpointApiTest {
         r.statusCode(),
         Map.of("error", r.body().replaceAll(".*\"error\":\"([a-z_]+)\".*", "$1")),
         r.headers().firstValue("X-Request-Id").orElse(""));
+  }
+
+  private static Map<String, Object> protectedSpec() {
+    Map<String, Object> spec = spec("payments", "payments-ns", "payments-tq", "orders-ns");
+    spec.put("payloadProtection", "pairwise");
+    spec.put("servicePayloadProtections", Map.of("refunds", "shared:refunds-key"));
+    return spec;
+  }
+
+  @Test
+  void payloadProtection_roundTripsThroughTheApiAndTheFile_andChangesAreAudited() {
+    Answer created = create(base, admin, protectedSpec());
+
+    assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> spec = (Map<String, Object>) created.endpoint().get("spec");
+    assertThat(spec)
+        .containsEntry("payloadProtection", "pairwise")
+        .containsEntry("servicePayloadProtections", Map.of("refunds", "shared:refunds-key"));
+    assertThat(get(base, reader, "payments").endpoint()).isEqualTo(created.endpoint());
+    NexusEndpoint stored = file().get(0);
+    assertThat(stored.getPayloadProtection("refunds"))
+        .contains(PayloadProtection.shared("refunds-key"));
+    assertThat(stored.getPayloadProtection("charges")).contains(PayloadProtection.pairwise());
+
+    Map<String, Object> hpke = protectedSpec();
+    hpke.put("payloadProtection", "hpke");
+    Answer updated = update(base, admin, "payments", hpke, "1");
+
+    assertThat(updated.status()).isEqualTo(200);
+    assertThat(file().get(0).getDefaultPayloadProtection()).contains(PayloadProtection.hpke());
+    assertThat(auditLine(dir, updated.requestId()).get("details").toString())
+        .contains("changed_fields=[payload_protection]")
+        .contains("payload_protection=pairwise")
+        .contains("payload_protection=hpke");
+  }
+
+  @Test
+  void update_leavingTheProtectionOut_removesIt_theSpecIsReplacedWhole() {
+    create(base, admin, protectedSpec());
+
+    Answer updated =
+        update(base, admin, "payments", spec("payments", "payments-ns", "payments-tq"), "1");
+
+    assertThat(updated.status()).isEqualTo(200);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> spec = (Map<String, Object>) updated.endpoint().get("spec");
+    assertThat(spec).doesNotContainKeys("payloadProtection", "servicePayloadProtections");
+    assertThat(file().get(0).getPayloadProtection("refunds")).isEmpty();
+  }
+
+  @Test
+  void invalidPayloadProtection_isRefusedWith400_namingEachField_andNothingIsStored() {
+    Map<String, Object> bad = spec("payments", "payments-ns", "payments-tq");
+    bad.put("payloadProtection", "rot13");
+    Map<String, Object> services = new java.util.LinkedHashMap<>();
+    services.put("refunds", "shared");
+    services.put("", "pairwise");
+    services.put("audit", 7);
+    bad.put("servicePayloadProtections", services);
+
+    Answer answer = create(base, admin, bad);
+
+    assertThat(answer.status()).isEqualTo(400);
+    assertThat(answer.error()).isEqualTo("invalid_argument");
+    assertThat(answer.body().get("fieldErrors").toString())
+        .contains(
+            "field=spec.payloadProtection, message=value 'rot13' is not a payload protection; use"
+                + " shared:<keyset>")
+        .contains("field=spec.servicePayloadProtections.refunds, message=value 'shared' is not a")
+        .contains("field=spec.servicePayloadProtections., message=value")
+        .contains("non-empty Nexus service name")
+        .contains("field=spec.servicePayloadProtections.audit, message=must be a string");
+    assertThat(file()).isEmpty();
+
+    Map<String, Object> notAnObject = spec("payments", "payments-ns", "payments-tq");
+    notAnObject.put("servicePayloadProtections", List.of("pairwise"));
+    Answer wrongType = create(base, admin, notAnObject);
+    assertThat(wrongType.status()).isEqualTo(400);
+    assertThat(wrongType.body().get("fieldErrors").toString())
+        .contains("field=spec.servicePayloadProtections, message=must be a JSON object");
+    assertThat(file()).isEmpty();
+  }
+
+  @Test
+  void changingTheProtection_withoutAdminOnTheTarget_isRefusedWith403_andNothingChanges() {
+    create(base, admin, protectedSpec());
+    NexusEndpoint before = file().get(0);
+    String dave = idp.token("dave", "role-developer", "orders-ns-admin");
+    Map<String, Object> downgraded = protectedSpec();
+    downgraded.put("payloadProtection", "authenticated");
+
+    Answer answer = update(base, dave, "payments", downgraded, "1");
+
+    assertThat(answer.status()).isEqualTo(403);
+    assertThat(file()).containsExactly(before);
+    assertThat(auditLine(dir, answer.requestId())).containsEntry("status", "PERMISSION_DENIED");
   }
 }

@@ -1,13 +1,13 @@
 package dev.nexussecurity.examples;
 
 import dev.nexussecurity.api.EndpointRegistry;
-import dev.nexussecurity.codec.tink.KeysetSource;
 import dev.nexussecurity.codec.tink.TinkPayloadCodec;
 import dev.nexussecurity.core.CompatibilityReport;
 import dev.nexussecurity.core.ConverterCompatibilityCheck;
 import dev.nexussecurity.core.InMemoryEndpointRegistry;
 import dev.nexussecurity.core.NexusSecurity;
 import dev.nexussecurity.core.NexusSecurityOptions;
+import dev.nexussecurity.core.keys.KeysetSource;
 import dev.nexussecurity.examples.orders.CheckoutWorkflowImpl;
 import dev.nexussecurity.examples.payments.ChargeWorkflowImpl;
 import dev.nexussecurity.examples.payments.PaymentsService;

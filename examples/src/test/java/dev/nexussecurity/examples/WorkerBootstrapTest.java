@@ -84,7 +84,7 @@ class WorkerBootstrapTest {
             .build();
 
     assertThatThrownBy(() -> WorkerBootstrap.newDataConverter(settings))
-        .isInstanceOf(dev.nexussecurity.codec.tink.KeysetLoadException.class)
+        .isInstanceOf(dev.nexussecurity.core.keys.KeysetLoadException.class)
         .hasMessageContaining("no-such-keyset.json");
   }
 

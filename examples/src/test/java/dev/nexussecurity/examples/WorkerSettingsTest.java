@@ -3,7 +3,7 @@ package dev.nexussecurity.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.nexussecurity.codec.tink.tools.InsecureFakeKmsClient;
+import dev.nexussecurity.tools.InsecureFakeKmsClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -21,14 +21,16 @@ import dev.nexussecurity.it.support.HandlerInvocations;
 import dev.nexussecurity.it.support.HandlerWorkflows;
 import dev.nexussecurity.it.support.SecurityTestBed;
 import dev.nexussecurity.it.support.Tokens;
+import dev.nexussecurity.testing.NexusSecurityExtension;
+import dev.nexussecurity.testing.NexusSecurityTestEnvironment;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,18 +46,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Execution(ExecutionMode.SAME_THREAD)
 @Timeout(60)
 class AllowlistEnforcementTest {
+  @RegisterExtension static final NexusSecurityExtension NEXUS = SecurityTestBed.extension();
+
   private SecurityTestBed bed;
   private AuditLog audit;
 
   @BeforeAll
-  void start() {
-    bed = SecurityTestBed.start();
+  void start(NexusSecurityTestEnvironment env) {
+    bed = SecurityTestBed.start(env);
     audit = bed.audit();
-  }
-
-  @AfterAll
-  void stop() {
-    bed.close();
   }
 
   @Test

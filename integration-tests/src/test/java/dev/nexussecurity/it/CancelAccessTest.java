@@ -20,6 +20,8 @@ import dev.nexussecurity.it.support.CallerProfile;
 import dev.nexussecurity.it.support.CallerWorkflows.CancellingCaller;
 import dev.nexussecurity.it.support.HandlerWorkflows;
 import dev.nexussecurity.it.support.SecurityTestBed;
+import dev.nexussecurity.testing.NexusSecurityExtension;
+import dev.nexussecurity.testing.NexusSecurityTestEnvironment;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.NexusHandlerErrorRetryBehavior;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -32,11 +34,11 @@ import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.NexusOperationCancellationType;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
@@ -49,18 +51,15 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 @Execution(ExecutionMode.SAME_THREAD)
 @Timeout(60)
 class CancelAccessTest {
+  @RegisterExtension static final NexusSecurityExtension NEXUS = SecurityTestBed.extension();
+
   private SecurityTestBed bed;
   private AuditLog audit;
 
   @BeforeAll
-  void start() {
-    bed = SecurityTestBed.start();
+  void start(NexusSecurityTestEnvironment env) {
+    bed = SecurityTestBed.start(env);
     audit = bed.audit();
-  }
-
-  @AfterAll
-  void stop() {
-    bed.close();
   }
 
   /** A caller workflow that has started the waiting operation and waits for its cancel signal. */

@@ -27,6 +27,8 @@ import dev.nexussecurity.it.support.ConverterTestBed.Caller;
 import dev.nexussecurity.it.support.EncryptionKeys;
 import dev.nexussecurity.it.support.HandlerInvocations;
 import dev.nexussecurity.it.support.HandlerWorkflows;
+import dev.nexussecurity.testing.NexusSecurityExtension;
+import dev.nexussecurity.testing.NexusSecurityTestEnvironment;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.NexusHandlerErrorRetryBehavior;
@@ -48,11 +50,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -77,6 +79,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Execution(ExecutionMode.SAME_THREAD)
 @Timeout(60)
 class ConverterCompatibilityOnServerTest {
+  @RegisterExtension static final NexusSecurityExtension NEXUS = ConverterTestBed.extension();
+
   /** Handler {K1*}: the caller's keyset. */
   private static final String SAME_KEYSET = "same-keyset";
 
@@ -123,9 +127,9 @@ class ConverterCompatibilityOnServerTest {
   private Caller unencrypted;
 
   @BeforeAll
-  void start() {
+  void start(NexusSecurityTestEnvironment env) {
     keys = EncryptionKeys.generate();
-    bed = ConverterTestBed.start();
+    bed = ConverterTestBed.start(env);
     audit = bed.audit();
     currentConverter = keys.converter(K1, K1);
     DataConverter withOlder = keys.converter(K1, K0, K1);
@@ -147,13 +151,6 @@ class ConverterCompatibilityOnServerTest {
     current = bed.addCaller("caller-current-tq", currentConverter);
     promoted = bed.addCaller("caller-promoted-tq", promotedConverter);
     unencrypted = bed.addCaller("caller-plain-tq", plain);
-  }
-
-  @AfterAll
-  void stop() {
-    if (bed != null) {
-      bed.close();
-    }
   }
 
   // ---------------------------------------------------------------- compatible pairs

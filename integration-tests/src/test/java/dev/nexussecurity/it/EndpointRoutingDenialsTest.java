@@ -8,7 +8,6 @@ import static dev.nexussecurity.it.support.SecurityTestBed.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.nexussecurity.api.AccessDecisionEvent.Action;
 import dev.nexussecurity.api.AccessDecisionEvent.Side;
 import dev.nexussecurity.api.ReasonCode;
 import dev.nexussecurity.it.support.AuditLog;
@@ -16,12 +15,14 @@ import dev.nexussecurity.it.support.CallerProfile;
 import dev.nexussecurity.it.support.HandlerInvocations;
 import dev.nexussecurity.it.support.HandlerWorkflows;
 import dev.nexussecurity.it.support.SecurityTestBed;
+import dev.nexussecurity.testing.NexusSecurityExtension;
+import dev.nexussecurity.testing.NexusSecurityTestEnvironment;
 import io.temporal.api.enums.v1.EventType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,6 +37,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Execution(ExecutionMode.SAME_THREAD)
 @Timeout(60)
 class EndpointRoutingDenialsTest {
+  @RegisterExtension static final NexusSecurityExtension NEXUS = SecurityTestBed.extension();
+
   /** On the server (routed to handler-ns/probe-tq), not in the registry. */
   private static final String GHOST = "probe-ghost";
 
@@ -49,8 +52,8 @@ class EndpointRoutingDenialsTest {
   private AuditLog audit;
 
   @BeforeAll
-  void start() {
-    bed = SecurityTestBed.start();
+  void start(NexusSecurityTestEnvironment env) {
+    bed = SecurityTestBed.start(env);
     audit = bed.audit();
     bed.addServerOnlyEndpoint(GHOST);
     bed.addServerOnlyEndpoint(MISROUTED_QUEUE);
@@ -59,11 +62,6 @@ class EndpointRoutingDenialsTest {
     bed.addServerOnlyEndpoint(MISROUTED_NAMESPACE);
     bed.registry()
         .put(SecurityTestBed.endpoint(MISROUTED_NAMESPACE, "elsewhere-ns", HANDLER_TQ, CALLER_A));
-  }
-
-  @AfterAll
-  void stop() {
-    bed.close();
   }
 
   @Test
@@ -92,25 +90,23 @@ class EndpointRoutingDenialsTest {
   }
 
   @Test
-  void endpointMissingFromRegistry_withCallerCheckOff_isDeniedByHandler() {
+  void endpointMissingFromRegistry_withCallerCheckOff_isStillDeniedOnCallerSide_noTokenIsIssued() {
+    // A token names its audience, the endpoint's target from the caller's registry: without the
+    // endpoint there is no audience, so even a caller that skips its own check issues no token and
+    // schedules nothing (fail closed).
     int mark = audit.mark();
     String input = uniqueId("ghost-rogue");
+    String workflowId = uniqueId("wf");
 
     Throwable failure =
-        catchThrowable(() -> bed.call(CallerProfile.A_ROGUE, uniqueId("wf"), GHOST, "echo", input));
+        catchThrowable(() -> bed.call(CallerProfile.A_ROGUE, workflowId, GHOST, "echo", input));
 
-    assertDenied(failure, ReasonCode.UNKNOWN_ENDPOINT, Side.HANDLER);
+    assertDenied(failure, ReasonCode.UNKNOWN_ENDPOINT, Side.CALLER);
+    assertThat(
+            bed.countEvents(CALLER_A, workflowId, EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED))
+        .isZero();
     assertThat(HandlerInvocations.count(input)).isZero();
-    assertThat(audit.since(mark, Side.HANDLER))
-        .singleElement()
-        .satisfies(
-            e -> {
-              assertThat(e.getReason()).isEqualTo(ReasonCode.UNKNOWN_ENDPOINT);
-              assertThat(e.getAction()).isEqualTo(Action.START_OR_CANCEL);
-              assertThat(e.getCallerNamespace()).isEqualTo(CALLER_A);
-              assertThat(e.getEndpoint()).isEqualTo(GHOST);
-              assertThat(e.getDetail()).contains("not in the handler's registry");
-            });
+    assertThat(audit.since(mark, Side.HANDLER)).isEmpty();
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -127,7 +123,8 @@ class EndpointRoutingDenialsTest {
     Throwable failure =
         catchThrowable(() -> bed.call(CallerProfile.A, uniqueId("wf"), endpoint, operation, input));
 
-    assertDenied(failure, ReasonCode.TARGET_MISMATCH, Side.HANDLER);
+    // The caller's token names the registry's target as its audience; this worker is another.
+    assertDenied(failure, ReasonCode.TOKEN_AUDIENCE_MISMATCH, Side.HANDLER);
     assertThat(HandlerInvocations.count(input)).isZero();
     bed.assertNoWorkflow(HANDLER_NS, HandlerWorkflows.quickId(input));
     assertThat(audit.since(mark, Side.CALLER))
@@ -138,11 +135,16 @@ class EndpointRoutingDenialsTest {
         .singleElement()
         .satisfies(
             e -> {
-              assertThat(e.getReason()).isEqualTo(ReasonCode.TARGET_MISMATCH);
+              assertThat(e.getReason()).isEqualTo(ReasonCode.TOKEN_AUDIENCE_MISMATCH);
               assertThat(e.getEndpoint()).isEqualTo(endpoint);
+              String[] target = registryTarget.split("/");
               assertThat(e.getDetail())
-                  .contains("targets " + registryTarget)
-                  .contains("this worker is " + HANDLER_NS + "/" + HANDLER_TQ);
+                  .contains(
+                      "issued for handler namespace '"
+                          + target[0]
+                          + "' task queue '"
+                          + target[1]
+                          + "'");
             });
   }
 }

@@ -27,6 +27,8 @@ import dev.nexussecurity.api.ReasonCode;
 import dev.nexussecurity.it.support.CallerProfile;
 import dev.nexussecurity.it.support.SecurityTestBed;
 import dev.nexussecurity.it.support.Tokens;
+import dev.nexussecurity.testing.NexusSecurityExtension;
+import dev.nexussecurity.testing.NexusSecurityTestEnvironment;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -34,11 +36,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.slf4j.LoggerFactory;
@@ -53,6 +55,8 @@ import org.slf4j.LoggerFactory;
 @Execution(ExecutionMode.SAME_THREAD)
 @Timeout(60)
 class NoSecretsInLogsTest {
+  @RegisterExtension static final NexusSecurityExtension NEXUS = SecurityTestBed.extension();
+
   /** Loggers turned up while capturing, with the level to capture at. */
   private static final Map<String, Level> CAPTURE_LEVELS =
       Map.of(
@@ -64,13 +68,8 @@ class NoSecretsInLogsTest {
   private SecurityTestBed bed;
 
   @BeforeAll
-  void start() {
-    bed = SecurityTestBed.start();
-  }
-
-  @AfterAll
-  void stop() {
-    bed.close();
+  void start(NexusSecurityTestEnvironment env) {
+    bed = SecurityTestBed.start(env);
   }
 
   @Test
@@ -120,10 +119,10 @@ class NoSecretsInLogsTest {
           denied(
               CallerProfile.A,
               ReasonCode.UNTRUSTED_CALLER,
-              t -> Tokens.resignedWith(t, attackerKey),
+              t -> Tokens.signedWithUnknownKey(t, attackerKey),
               tokens));
       callerFailures.add(
-          denied(CallerProfile.A, ReasonCode.TOKEN_REPLAYED, t -> allowedToken, tokens));
+          denied(CallerProfile.A, ReasonCode.CALLER_LINK_MISMATCH, t -> allowedToken, tokens));
       callerFailures.add(
           denied(
               CallerProfile.B_ROGUE, ReasonCode.CALLER_LINK_MISMATCH, t -> allowedToken, tokens));

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
@@ -44,8 +45,27 @@ import java.util.regex.Pattern;
  * endpoint.isCallerAllowed("payments-ns"); // false: not on the allowlist
  * }</pre>
  *
- * <p>Values are never null; the description defaults to the empty string and the version to 0 (not
- * yet stored in a registry).
+ * <p><b>Payload protection.</b> An endpoint may name how its payloads are protected ({@link
+ * PayloadProtection}: a shared keyset, pairwise keys, HPKE or authenticated plaintext),
+ * endpoint-wide and per Nexus service; {@link #getPayloadProtection(String)} resolves a service's
+ * protection (its override, else the endpoint-wide one, else empty: the worker's default). Changing
+ * it is an update like any other, needing the same rights.
+ *
+ * <pre>{@code
+ * NexusEndpoint endpoint = NexusEndpoint.newBuilder()
+ *     .setName("payments")
+ *     .setTargetNamespace("payments-ns")
+ *     .setTargetTaskQueue("payments-nexus")
+ *     .addAllowedCallerNamespace("orders-ns")
+ *     .setPayloadProtection(PayloadProtection.pairwise())
+ *     .putServicePayloadProtection("refunds", PayloadProtection.shared("refunds-key"))
+ *     .build();
+ * endpoint.getPayloadProtection("refunds"); // Optional[shared:refunds-key]
+ * endpoint.getPayloadProtection("charges"); // Optional[pairwise]
+ * }</pre>
+ *
+ * <p>Values are never null; the description defaults to the empty string, the version to 0 (not yet
+ * stored in a registry) and the payload protection to none (the worker's default).
  */
 public final class NexusEndpoint {
   /** Endpoint name pattern used by the Temporal server and Temporal Cloud. */
@@ -63,12 +83,19 @@ public final class NexusEndpoint {
   /** Task queue prefix reserved by the Temporal server. */
   public static final String RESERVED_TASK_QUEUE_PREFIX = "/_sys/";
 
+  /** Maximum length of a service name in a per-service payload protection, in characters. */
+  public static final int MAX_SERVICE_NAME_LENGTH = 1000;
+
   private final String name;
   private final String targetNamespace;
   private final String targetTaskQueue;
   private final Set<String> allowedCallerNamespaces;
   private final String description;
   private final long version;
+  private final Optional<PayloadProtection> payloadProtection;
+  private final Map<String, PayloadProtection> servicePayloadProtections;
+  // Per-service lookups return a prepared Optional so that the hot path allocates nothing.
+  private final Map<String, Optional<PayloadProtection>> resolvedByService;
 
   private NexusEndpoint(Builder b) {
     this.name = b.name;
@@ -78,6 +105,12 @@ public final class NexusEndpoint {
         Collections.unmodifiableSet(new LinkedHashSet<>(b.allowedCallers));
     this.description = b.description;
     this.version = b.version;
+    this.payloadProtection = Optional.ofNullable(b.payloadProtection);
+    this.servicePayloadProtections =
+        Collections.unmodifiableMap(new TreeMap<>(b.servicePayloadProtections));
+    Map<String, Optional<PayloadProtection>> resolved = new HashMap<>();
+    b.servicePayloadProtections.forEach((service, p) -> resolved.put(service, Optional.of(p)));
+    this.resolvedByService = resolved;
   }
 
   /** Returns a builder with no fields set. */
@@ -126,6 +159,34 @@ public final class NexusEndpoint {
     return version;
   }
 
+  /**
+   * The endpoint-wide payload protection; empty when the endpoint does not name one (the worker's
+   * default applies).
+   */
+  public Optional<PayloadProtection> getDefaultPayloadProtection() {
+    return payloadProtection;
+  }
+
+  /** The per-service overrides of the payload protection, by service name, sorted, unmodifiable. */
+  public Map<String, PayloadProtection> getServicePayloadProtections() {
+    return servicePayloadProtections;
+  }
+
+  /**
+   * The payload protection for calls to {@code service}: the service's override if there is one,
+   * else the endpoint-wide protection, else empty (the worker's default applies). O(1) and
+   * allocation-free.
+   */
+  public Optional<PayloadProtection> getPayloadProtection(String service) {
+    if (service != null) {
+      Optional<PayloadProtection> override = resolvedByService.get(service);
+      if (override != null) {
+        return override;
+      }
+    }
+    return payloadProtection;
+  }
+
   /** Whether {@code callerNamespace} is on the allowlist. O(1) and allocation-free. */
   public boolean isCallerAllowed(String callerNamespace) {
     return callerNamespace != null && allowedCallerNamespaces.contains(callerNamespace);
@@ -137,7 +198,9 @@ public final class NexusEndpoint {
         && targetNamespace.equals(other.targetNamespace)
         && targetTaskQueue.equals(other.targetTaskQueue)
         && allowedCallerNamespaces.equals(other.allowedCallerNamespaces)
-        && description.equals(other.description);
+        && description.equals(other.description)
+        && payloadProtection.equals(other.payloadProtection)
+        && servicePayloadProtections.equals(other.servicePayloadProtections);
   }
 
   @Override
@@ -155,7 +218,14 @@ public final class NexusEndpoint {
   @Override
   public int hashCode() {
     return Objects.hash(
-        name, targetNamespace, targetTaskQueue, allowedCallerNamespaces, description, version);
+        name,
+        targetNamespace,
+        targetTaskQueue,
+        allowedCallerNamespaces,
+        description,
+        version,
+        payloadProtection,
+        servicePayloadProtections);
   }
 
   @Override
@@ -168,6 +238,10 @@ public final class NexusEndpoint {
         + targetTaskQueue
         + ", allowedCallers="
         + allowedCallerNamespaces
+        + (payloadProtection.isPresent() ? ", payloadProtection=" + payloadProtection.get() : "")
+        + (servicePayloadProtections.isEmpty()
+            ? ""
+            : ", servicePayloadProtections=" + servicePayloadProtections)
         + ", version="
         + version
         + "}";
@@ -181,6 +255,8 @@ public final class NexusEndpoint {
     private final TreeSet<String> allowedCallers = new TreeSet<>();
     private String description = "";
     private long version;
+    private PayloadProtection payloadProtection;
+    private final TreeMap<String, PayloadProtection> servicePayloadProtections = new TreeMap<>();
 
     private Builder() {}
 
@@ -191,6 +267,8 @@ public final class NexusEndpoint {
       this.allowedCallers.addAll(e.allowedCallerNamespaces);
       this.description = e.description;
       this.version = e.version;
+      this.payloadProtection = e.payloadProtection.orElse(null);
+      this.servicePayloadProtections.putAll(e.servicePayloadProtections);
     }
 
     /** Sets the endpoint name; see {@link NexusEndpoint#NAME_PATTERN}. */
@@ -255,6 +333,64 @@ public final class NexusEndpoint {
     }
 
     /**
+     * Sets the endpoint-wide payload protection; {@code null} removes it (the worker's default
+     * applies).
+     */
+    public Builder setPayloadProtection(PayloadProtection protection) {
+      this.payloadProtection = protection;
+      return this;
+    }
+
+    /**
+     * Sets the payload protection of calls to one Nexus service of this endpoint, overriding the
+     * endpoint-wide one.
+     *
+     * @throws EndpointValidationException if {@code service} is null, empty, longer than {@link
+     *     #MAX_SERVICE_NAME_LENGTH} characters or contains control characters, or {@code
+     *     protection} is null
+     */
+    public Builder putServicePayloadProtection(String service, PayloadProtection protection) {
+      String s = validateService(service);
+      if (protection == null) {
+        throw new EndpointValidationException(
+            name,
+            "servicePayloadProtections",
+            s,
+            "needs a payload protection; use removeServicePayloadProtection to drop the override");
+      }
+      servicePayloadProtections.put(s, protection);
+      return this;
+    }
+
+    /** Removes the override for {@code service}; a no-op if there is none. */
+    public Builder removeServicePayloadProtection(String service) {
+      if (service != null) {
+        servicePayloadProtections.remove(service);
+      }
+      return this;
+    }
+
+    /**
+     * Replaces all per-service overrides with {@code protections} (copied); see {@link
+     * #putServicePayloadProtection}. Nothing changes if an entry is invalid.
+     */
+    public Builder setServicePayloadProtections(Map<String, PayloadProtection> protections) {
+      requireField("servicePayloadProtections", protections);
+      TreeMap<String, PayloadProtection> validated = new TreeMap<>();
+      for (Map.Entry<String, PayloadProtection> entry : protections.entrySet()) {
+        String s = validateService(entry.getKey());
+        if (entry.getValue() == null) {
+          throw new EndpointValidationException(
+              name, "servicePayloadProtections", s, "needs a payload protection, found null");
+        }
+        validated.put(s, entry.getValue());
+      }
+      servicePayloadProtections.clear();
+      servicePayloadProtections.putAll(validated);
+      return this;
+    }
+
+    /**
      * Sets the version. Registries manage versions themselves; this is for loading stored
      * endpoints.
      */
@@ -308,6 +444,38 @@ public final class NexusEndpoint {
       if (value == null) {
         throw new EndpointValidationException(name, field, null, "is required");
       }
+    }
+
+    private String validateService(String service) {
+      if (service == null || service.isEmpty()) {
+        throw new EndpointValidationException(
+            name,
+            "servicePayloadProtections",
+            service,
+            "needs a non-empty Nexus service name; set the endpoint-wide protection with"
+                + " setPayloadProtection instead");
+      }
+      if (service.length() > MAX_SERVICE_NAME_LENGTH) {
+        throw new EndpointValidationException(
+            name,
+            "servicePayloadProtections",
+            service,
+            "service name is "
+                + service.length()
+                + " characters; at most "
+                + MAX_SERVICE_NAME_LENGTH
+                + " are allowed");
+      }
+      for (int i = 0; i < service.length(); i++) {
+        if (Character.isISOControl(service.charAt(i))) {
+          throw new EndpointValidationException(
+              name,
+              "servicePayloadProtections",
+              service,
+              "service name contains a control character at index " + i);
+        }
+      }
+      return service;
     }
 
     private static String validateName(String name) {

@@ -180,7 +180,19 @@ public enum ReasonCode {
       "The worker has not verified a current registry manifest from the Temporal server in time;"
           + " check that the worker can call the OperatorService's ListNexusEndpoints, that the"
           + " EndpointReconciler runs often enough to re-sign the manifest before it expires, and"
-          + " that the clocks of workers and reconciler agree.");
+          + " that the clocks of workers and reconciler agree."),
+
+  /**
+   * The caller was about to protect the operation's payloads with a {@link PayloadProtection} (a
+   * mode, or a shared keyset) that the handler namespace does not accept, as its entry in the key
+   * directory states; refused on the caller side instead of letting the operation retry until it
+   * times out (the denial's message names the protection and what the handler accepts).
+   */
+  PAYLOAD_PROTECTION_NOT_ACCEPTED(
+      Kind.INCOMPATIBLE,
+      "Give the endpoint (or the service) a payload protection the handler namespace accepts, or"
+          + " have the handler team accept this one in its key directory entry (and configure its"
+          + " codec to decode it); the denial's message names both.");
 
   /** The family a reason belongs to; it decides how a denial is reported. */
   public enum Kind {

@@ -534,4 +534,164 @@ class NexusEndpointTest {
         valid().addAllowedCallerNamespace("a").removeAllowedCallerNamespace(null).build();
     assertThat(e.getAllowedCallerNamespaces()).containsExactly("a");
   }
+
+  @Nested
+  class PayloadProtections {
+    @Test
+    void getPayloadProtection_withNothingSet_isEmpty_theWorkersDefault() {
+      NexusEndpoint e = valid().build();
+
+      assertThat(e.getDefaultPayloadProtection()).isEmpty();
+      assertThat(e.getServicePayloadProtections()).isEmpty();
+      assertThat(e.getPayloadProtection("charges")).isEmpty();
+      assertThat(e.getPayloadProtection(null)).isEmpty();
+    }
+
+    @Test
+    void getPayloadProtection_prefersServiceOverride_elseEndpointWide() {
+      NexusEndpoint e =
+          valid()
+              .setPayloadProtection(PayloadProtection.pairwise())
+              .putServicePayloadProtection("refunds", PayloadProtection.shared("refunds-key"))
+              .build();
+
+      assertThat(e.getPayloadProtection("refunds"))
+          .contains(PayloadProtection.shared("refunds-key"));
+      assertThat(e.getPayloadProtection("charges")).contains(PayloadProtection.pairwise());
+      assertThat(e.getPayloadProtection(null)).contains(PayloadProtection.pairwise());
+      assertThat(e.getDefaultPayloadProtection()).contains(PayloadProtection.pairwise());
+    }
+
+    @Test
+    void getPayloadProtection_withOnlyAnOverride_isEmptyForOtherServices() {
+      NexusEndpoint e =
+          valid().putServicePayloadProtection("refunds", PayloadProtection.hpke()).build();
+
+      assertThat(e.getPayloadProtection("refunds")).contains(PayloadProtection.hpke());
+      assertThat(e.getPayloadProtection("charges")).isEmpty();
+    }
+
+    @Test
+    void getPayloadProtection_returnsTheSameInstanceEachTime_noAllocationOnTheHotPath() {
+      NexusEndpoint e =
+          valid()
+              .setPayloadProtection(PayloadProtection.pairwise())
+              .putServicePayloadProtection("refunds", PayloadProtection.hpke())
+              .build();
+
+      assertThat(e.getPayloadProtection("refunds")).isSameAs(e.getPayloadProtection("refunds"));
+      assertThat(e.getPayloadProtection("charges")).isSameAs(e.getPayloadProtection("other"));
+    }
+
+    @Test
+    void putServicePayloadProtection_withEmptyServiceName_isRejected() {
+      EndpointValidationException e =
+          rejected(() -> valid().putServicePayloadProtection("", PayloadProtection.pairwise()));
+
+      assertThat(e.getField()).isEqualTo("servicePayloadProtections");
+      assertThat(e.getRule())
+          .contains("non-empty Nexus service name")
+          .contains("setPayloadProtection");
+    }
+
+    @Test
+    void putServicePayloadProtection_withNullServiceOrProtection_isRejected() {
+      assertThat(
+              rejected(() -> valid().putServicePayloadProtection(null, PayloadProtection.hpke()))
+                  .getField())
+          .isEqualTo("servicePayloadProtections");
+      EndpointValidationException e =
+          rejected(() -> valid().putServicePayloadProtection("refunds", null));
+      assertThat(e.getValue()).isEqualTo("refunds");
+      assertThat(e.getRule()).contains("removeServicePayloadProtection");
+    }
+
+    @Test
+    void putServicePayloadProtection_withControlCharacterOrTooLong_isRejected() {
+      assertThat(
+              rejected(() -> valid().putServicePayloadProtection("a\nb", PayloadProtection.hpke()))
+                  .getRule())
+          .contains("control character at index 1");
+      String tooLong = "s".repeat(NexusEndpoint.MAX_SERVICE_NAME_LENGTH + 1);
+      assertThat(
+              rejected(() -> valid().putServicePayloadProtection(tooLong, PayloadProtection.hpke()))
+                  .getRule())
+          .contains("at most " + NexusEndpoint.MAX_SERVICE_NAME_LENGTH);
+    }
+
+    @Test
+    void setServicePayloadProtections_withOneBadEntry_changesNothing() {
+      NexusEndpoint.Builder b =
+          valid().putServicePayloadProtection("refunds", PayloadProtection.hpke());
+      java.util.Map<String, PayloadProtection> bad = new java.util.HashMap<>();
+      bad.put("charges", PayloadProtection.pairwise());
+      bad.put("", PayloadProtection.pairwise());
+
+      rejected(() -> b.setServicePayloadProtections(bad));
+
+      assertThat(b.build().getServicePayloadProtections())
+          .containsExactly(java.util.Map.entry("refunds", PayloadProtection.hpke()));
+    }
+
+    @Test
+    void servicePayloadProtections_areSortedAndUnmodifiable() {
+      NexusEndpoint e =
+          valid()
+              .putServicePayloadProtection("zeta", PayloadProtection.hpke())
+              .putServicePayloadProtection("alpha", PayloadProtection.authenticated())
+              .build();
+
+      assertThat(e.getServicePayloadProtections().keySet()).containsExactly("alpha", "zeta");
+      assertThatThrownBy(() -> e.getServicePayloadProtections().put("x", PayloadProtection.hpke()))
+          .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void removeServicePayloadProtection_andClearingEndpointWide_restoreTheDefault() {
+      NexusEndpoint e =
+          valid()
+              .setPayloadProtection(PayloadProtection.pairwise())
+              .putServicePayloadProtection("refunds", PayloadProtection.hpke())
+              .build()
+              .toBuilder()
+              .removeServicePayloadProtection("refunds")
+              .removeServicePayloadProtection(null)
+              .setPayloadProtection(null)
+              .build();
+
+      assertThat(e).isEqualTo(valid().build());
+      assertThat(e.getPayloadProtection("refunds")).isEmpty();
+    }
+
+    @Test
+    void equalsHashCodeAndSameSpec_includeTheProtection() {
+      NexusEndpoint plain = valid().build();
+      NexusEndpoint pairwise = valid().setPayloadProtection(PayloadProtection.pairwise()).build();
+      NexusEndpoint shared = valid().setPayloadProtection(PayloadProtection.shared("k")).build();
+      NexusEndpoint override =
+          valid().putServicePayloadProtection("refunds", PayloadProtection.pairwise()).build();
+
+      assertThat(pairwise).isNotEqualTo(plain).isNotEqualTo(shared).isNotEqualTo(override);
+      assertThat(pairwise.sameSpec(plain)).isFalse();
+      assertThat(override.sameSpec(plain)).isFalse();
+      assertThat(pairwise)
+          .isEqualTo(valid().setPayloadProtection(PayloadProtection.pairwise()).build())
+          .hasSameHashCodeAs(valid().setPayloadProtection(PayloadProtection.pairwise()).build());
+      assertThat(override.toBuilder().build()).isEqualTo(override);
+    }
+
+    @Test
+    void toString_namesTheProtection() {
+      NexusEndpoint e =
+          valid()
+              .setPayloadProtection(PayloadProtection.pairwise())
+              .putServicePayloadProtection("refunds", PayloadProtection.shared("refunds-key"))
+              .build();
+
+      assertThat(e.toString())
+          .contains("payloadProtection=pairwise")
+          .contains("servicePayloadProtections={refunds=shared:refunds-key}");
+      assertThat(valid().build().toString()).doesNotContain("payloadProtection");
+    }
+  }
 }

@@ -35,7 +35,8 @@ class ReasonCodeTest {
             "CODEC_MISSING",
             "ENCRYPTION_KEY_UNAVAILABLE",
             "PAYLOAD_ENCODING_UNSUPPORTED",
-            "REGISTRY_STALE");
+            "REGISTRY_STALE",
+            "PAYLOAD_PROTECTION_NOT_ACCEPTED");
   }
 
   @ParameterizedTest(name = "{0}: {1}")
@@ -59,6 +60,7 @@ class ReasonCodeTest {
     "ENCRYPTION_KEY_UNAVAILABLE, INCOMPATIBLE",
     "PAYLOAD_ENCODING_UNSUPPORTED, INCOMPATIBLE",
     "REGISTRY_STALE, UNAVAILABLE",
+    "PAYLOAD_PROTECTION_NOT_ACCEPTED, INCOMPATIBLE",
   })
   void getKind_isTheDocumentedFamily(ReasonCode reason, ReasonCode.Kind kind) {
     assertThat(reason.getKind()).isEqualTo(kind);

@@ -62,6 +62,11 @@ public final class CompatibilityReport {
     CODEC_MISSING,
     /** The encrypting side uses a key id the decrypting side does not hold. */
     KEY_UNAVAILABLE,
+    /**
+     * The encrypting side protects payloads with a payload protection mode (pairwise, HPKE,
+     * authenticated or a shared keyset) that the decrypting side's codec does not decode.
+     */
+    PROTECTION_NOT_ACCEPTED,
     /** The value decoded without error but differs from the original. */
     VALUE_CHANGED,
     /** The encoded payload is larger than the payload size limit. */

@@ -2,6 +2,10 @@ package dev.nexussecurity.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.api.PayloadBinding;
+import dev.nexussecurity.api.PayloadBindings;
+import dev.nexussecurity.api.PayloadProtection;
 import dev.nexussecurity.api.ReasonCode;
 import dev.nexussecurity.api.internal.UntrustedText;
 import dev.nexussecurity.core.CompatibilityReport.Cause;
@@ -20,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,8 +40,11 @@ import java.util.regex.Pattern;
  * typed with a {@link Type} (use e.g. a Jackson {@code TypeReference}'s {@code getType()} for
  * generic types). The {@link CompatibilityReport} names, per probe and direction, the first failure
  * and its cause: missing payload converter, codec missing on one side, key id not available to the
- * decrypting side, value changed, size over the limit. User sample values and error texts that
- * could quote them are left out unless {@link Builder#setShowSampleValues(boolean)} is set.
+ * decrypting side, a payload protection mode (pairwise, HPKE, authenticated, a shared keyset) the
+ * decrypting side's codec does not decode, value changed, size over the limit. {@link
+ * Builder#setPayloadProtection} also checks the protection an endpoint is configured with. User
+ * sample values and error texts that could quote them are left out unless {@link
+ * Builder#setShowSampleValues(boolean)} is set.
  *
  * <pre>{@code
  * ConverterCompatibilityCheck.newBuilder(callerConverter, handlerConverter)
@@ -62,6 +70,8 @@ public final class ConverterCompatibilityCheck {
   private final int sizeLimit;
   private final boolean showSampleValues;
   private final boolean builtInProbes;
+  private final PayloadProtection protection;
+  private final PayloadBinding call;
   private final ObjectMapper mapper = JacksonJsonPayloadConverter.newDefaultObjectMapper();
 
   private ConverterCompatibilityCheck(Builder b) {
@@ -71,6 +81,8 @@ public final class ConverterCompatibilityCheck {
     this.sizeLimit = b.sizeLimit;
     this.showSampleValues = b.showSampleValues;
     this.builtInProbes = b.builtInProbes;
+    this.protection = b.protection;
+    this.call = b.call;
   }
 
   /** Returns a builder comparing {@code callerConverter} with {@code handlerConverter}. */
@@ -83,7 +95,11 @@ public final class ConverterCompatibilityCheck {
     ConverterFingerprint callerFp = ConverterFingerprint.of(caller);
     ConverterFingerprint handlerFp = ConverterFingerprint.of(handler);
     List<FingerprintComparison.Finding> findings =
-        FingerprintComparison.compare(callerFp, handlerFp);
+        new ArrayList<>(FingerprintComparison.compare(callerFp, handlerFp));
+    if (protection != null) {
+      findings.addAll(FingerprintComparison.protection(protection, handlerFp, true));
+      findings.addAll(FingerprintComparison.protection(protection, callerFp, false));
+    }
     List<String> findingTexts = new ArrayList<>();
     for (FingerprintComparison.Finding f : findings) {
       findingTexts.add(f.getReason() + ": " + f.getMessage());
@@ -95,13 +111,40 @@ public final class ConverterCompatibilityCheck {
     probes.addAll(samples);
     List<CompatibilityReport.Entry> entries = new ArrayList<>();
     for (Probe p : probes) {
-      entries.add(roundTrip(p, Direction.INPUT, caller, handler, callerFp, handlerFp, findings));
+      entries.add(
+          bound(
+              PayloadBinding.Direction.INPUT,
+              () -> roundTrip(p, Direction.INPUT, caller, handler, callerFp, handlerFp, findings)));
     }
     for (Probe p : probes) {
-      entries.add(roundTrip(p, Direction.RESULT, handler, caller, handlerFp, callerFp, findings));
+      entries.add(
+          bound(
+              PayloadBinding.Direction.RESULT,
+              () ->
+                  roundTrip(p, Direction.RESULT, handler, caller, handlerFp, callerFp, findings)));
     }
-    entries.add(failureProbe(handlerFp, callerFp, findings));
+    entries.add(
+        bound(PayloadBinding.Direction.FAILURE, () -> failureProbe(handlerFp, callerFp, findings)));
     return new CompatibilityReport(findingTexts, entries);
+  }
+
+  /**
+   * Runs {@code probe} with the configured Nexus call's binding in force on this thread (so a
+   * binding-aware codec protects and checks payloads as in that call), or as is without one.
+   */
+  private CompatibilityReport.Entry bound(
+      PayloadBinding.Direction direction, Supplier<CompatibilityReport.Entry> probe) {
+    if (call == null) {
+      return probe.get();
+    }
+    PayloadBinding binding = call.withDirection(direction);
+    PayloadBinding previous = PayloadBindings.set(binding);
+    try {
+      return probe.get();
+    } finally {
+      PayloadBindings.takeVerifiedInput(binding.getBindingId());
+      PayloadBindings.restore(previous);
+    }
   }
 
   private CompatibilityReport.Entry roundTrip(
@@ -169,7 +212,9 @@ public final class ConverterCompatibilityCheck {
         Cause cause =
             f.getReason() == ReasonCode.ENCRYPTION_KEY_UNAVAILABLE
                 ? Cause.KEY_UNAVAILABLE
-                : Cause.CODEC_MISSING;
+                : f.getReason() == ReasonCode.PAYLOAD_PROTECTION_NOT_ACCEPTED
+                    ? Cause.PROTECTION_NOT_ACCEPTED
+                    : Cause.CODEC_MISSING;
         return entry(p, direction, cause, f.getMessage());
       }
     }
@@ -387,6 +432,8 @@ public final class ConverterCompatibilityCheck {
     private int sizeLimit = DEFAULT_PAYLOAD_SIZE_LIMIT;
     private boolean showSampleValues;
     private boolean builtInProbes = true;
+    private PayloadProtection protection;
+    private PayloadBinding call;
 
     private Builder(DataConverter caller, DataConverter handler) {
       this.caller = Objects.requireNonNull(caller, "callerConverter");
@@ -435,6 +482,66 @@ public final class ConverterCompatibilityCheck {
      */
     public Builder setBuiltInProbes(boolean run) {
       this.builtInProbes = run;
+      return this;
+    }
+
+    /**
+     * Also checks the payload protection the endpoint (or service) is configured with ({@link
+     * dev.nexussecurity.api.NexusEndpoint#getPayloadProtection(String)}): that the handler's codec
+     * decodes the input under it and the caller's codec decodes results and failures under it. A
+     * side whose codecs list no protections is not judged. {@code null} (the default) checks only
+     * what the converters themselves use.
+     *
+     * <pre>{@code
+     * endpoint.getPayloadProtection("RefundService").ifPresent(builder::setPayloadProtection);
+     * }</pre>
+     */
+    public Builder setPayloadProtection(PayloadProtection protection) {
+      this.protection = protection;
+      return this;
+    }
+
+    /**
+     * Runs the probes as payloads of one Nexus call: from {@code callerNamespace} through {@code
+     * endpoint} (to its target namespace) to {@code service}/{@code operation}, so that a
+     * binding-aware codec (the Tink codec's pairwise, HPKE and authenticated modes, and its
+     * per-endpoint and per-service key policy) protects and checks them as in that call; also
+     * checks the endpoint's configured payload protection for {@code service}, if it names one (see
+     * {@link #setPayloadProtection}). Without a call, probes are encoded outside any Nexus call,
+     * under the codecs' unbound protection.
+     *
+     * <pre>{@code
+     * ConverterCompatibilityCheck.newBuilder(callerConverter, handlerConverter)
+     *     .setNexusCall("orders-ns", registry.findEndpoint("payments").orElseThrow(),
+     *         "RefundService", "refund")
+     *     .build().run().assertCompatible();
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if an argument is null or empty
+     */
+    public Builder setNexusCall(
+        String callerNamespace, NexusEndpoint endpoint, String service, String operation) {
+      Objects.requireNonNull(endpoint, "endpoint");
+      for (String[] arg :
+          new String[][] {
+            {"callerNamespace", callerNamespace}, {"service", service}, {"operation", operation}
+          }) {
+        if (arg[1] == null || arg[1].isEmpty()) {
+          throw new IllegalArgumentException(
+              "ConverterCompatibilityCheck.setNexusCall: " + arg[0] + " must be non-empty");
+        }
+      }
+      this.call =
+          PayloadBinding.newBuilder()
+              .setDirection(PayloadBinding.Direction.INPUT)
+              .setBindingId("nexus-security-compatibility-check")
+              .setCallerNamespace(callerNamespace)
+              .setHandlerNamespace(endpoint.getTargetNamespace())
+              .setEndpoint(endpoint.getName())
+              .setService(service)
+              .setOperation(operation)
+              .build();
+      endpoint.getPayloadProtection(service).ifPresent(p -> this.protection = p);
       return this;
     }
 

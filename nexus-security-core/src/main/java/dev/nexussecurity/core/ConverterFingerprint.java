@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nexussecurity.api.CodecDescriptor;
+import dev.nexussecurity.api.PayloadProtection;
 import dev.nexussecurity.core.internal.compat.ConverterIntrospection;
 import io.temporal.common.converter.DataConverter;
 import java.util.ArrayList;
@@ -17,7 +18,9 @@ import java.util.Optional;
 /**
  * A stable, non-secret description of a {@link DataConverter}: the encodings of its payload
  * converters in order, and its codec chain (outermost first) with each codec's id and, for
- * encrypting codecs, the key id it encrypts with and the key ids it can decrypt.
+ * encrypting codecs, the key id it encrypts with, the key ids it can decrypt and the payload
+ * protections ({@link PayloadProtection}: shared keysets, pairwise, HPKE, authenticated) it
+ * decodes.
  *
  * <p>Caller workers send their fingerprint in the {@value #HEADER} Nexus header; handler workers
  * compare it with their own before decoding the input, so that a definite incompatibility (a codec
@@ -105,6 +108,10 @@ public final class ConverterFingerprint {
         if (!c.isAcceptingUnencodedPayloads()) {
           n.put("strict", true);
         }
+        if (!c.getPayloadProtections().isEmpty()) {
+          ArrayNode pp = n.putArray("pp");
+          c.getPayloadProtections().forEach(pp::add);
+        }
       }
     }
     try {
@@ -146,6 +153,15 @@ public final class ConverterFingerprint {
             b.addDecryptionKeyId(k.asText());
           }
           b.setAcceptingUnencodedPayloads(!c.path("strict").asBoolean(false));
+          for (JsonNode p : c.path("pp")) {
+            // a protection this version does not know (a newer mode) is left out: it can only
+            // make the handler accept more, never deny a call
+            try {
+              b.addPayloadProtection(PayloadProtection.parse(p.asText()));
+            } catch (IllegalArgumentException unknownMode) {
+              // ignored, see above
+            }
+          }
           codecs.add(b.build());
         }
       }

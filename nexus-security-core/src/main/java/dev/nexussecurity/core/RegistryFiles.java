@@ -85,6 +85,9 @@ public final class RegistryFiles {
    * @param endpoints stored endpoints (version 1 or greater) with unique names, e.g. {@link
    *     InMemoryEndpointRegistry#listEndpoints()}
    * @throws IllegalArgumentException if two endpoints share a name or an endpoint has version 0
+   * @throws dev.nexussecurity.api.EndpointValidationException if two endpoints spell one namespace
+   *     name in ways that differ only in case ({@link #load} would refuse that file); nothing is
+   *     written then
    * @throws RegistryFileException if the file cannot be written; the previous file is then
    *     unchanged
    */

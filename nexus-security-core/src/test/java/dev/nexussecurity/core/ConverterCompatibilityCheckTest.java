@@ -269,6 +269,69 @@ class ConverterCompatibilityCheckTest {
   }
 
   /** A codec that does not describe itself: wraps payloads under its own encoding. */
+  @Test
+  void pairwiseCallerAgainstASharedOnlyHandler_isProtectionNotAccepted_withANamedCause() {
+    CompatibilityReport r =
+        run(
+            codec(TestCodecs.protectedBy("pairwise/orders:1", "pairwise", "hpke", "authenticated")),
+            codec(TestCodecs.protectedBy("k1", "shared:payments")));
+
+    assertThat(r.isCompatible()).isFalse();
+    assertThat(r.getFindings())
+        .anySatisfy(
+            f ->
+                assertThat(f)
+                    .startsWith("PAYLOAD_PROTECTION_NOT_ACCEPTED")
+                    .contains("caller protects the operation input with pairwise")
+                    .contains("[shared:payments]"));
+    assertThat(failures(r, Direction.INPUT))
+        .isNotEmpty()
+        .allSatisfy(e -> assertThat(e.getCause()).isEqualTo(Cause.PROTECTION_NOT_ACCEPTED));
+    assertThat(r.format()).contains("PAYLOAD_PROTECTION_NOT_ACCEPTED");
+  }
+
+  @Test
+  void pairwiseOnBothSides_isCompatible() {
+    CompatibilityReport r =
+        run(
+            codec(TestCodecs.protectedBy("pairwise/orders:1", "pairwise")),
+            codec(TestCodecs.protectedBy("pairwise/payments:2", "pairwise")));
+
+    assertThat(r.isCompatible()).as(r.format()).isTrue();
+  }
+
+  @Test
+  void configuredEndpointProtection_theHandlerDoesNotDecode_isAFinding() {
+    DataConverter caller = codec(TestCodecs.protectedBy("pairwise/orders:1", "pairwise", "hpke"));
+    DataConverter handler = codec(TestCodecs.protectedBy("pairwise/payments:2", "pairwise"));
+
+    CompatibilityReport ok =
+        ConverterCompatibilityCheck.newBuilder(caller, handler)
+            .setBuiltInProbes(false)
+            .setPayloadProtection(dev.nexussecurity.api.PayloadProtection.pairwise())
+            .build()
+            .run();
+    CompatibilityReport hpke =
+        ConverterCompatibilityCheck.newBuilder(caller, handler)
+            .setBuiltInProbes(false)
+            .setPayloadProtection(dev.nexussecurity.api.PayloadProtection.hpke())
+            .build()
+            .run();
+
+    assertThat(ok.isCompatible()).as(ok.format()).isTrue();
+    assertThat(hpke.isCompatible()).isFalse();
+    assertThat(hpke.getFindings())
+        .singleElement()
+        .asString()
+        .startsWith("PAYLOAD_PROTECTION_NOT_ACCEPTED")
+        .contains("with hpke")
+        .contains("handler's codec 'test/keyed' does not decode: it accepts [pairwise]");
+  }
+
+  private static DataConverter codec(io.temporal.payload.codec.PayloadCodec c) {
+    return new CodecDataConverter(DefaultDataConverter.newDefaultInstance(), List.of(c));
+  }
+
   static final class EncodingTagCodec implements io.temporal.payload.codec.PayloadCodec {
     @Override
     public List<Payload> encode(List<Payload> payloads) {

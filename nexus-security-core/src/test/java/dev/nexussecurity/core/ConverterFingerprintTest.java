@@ -3,6 +3,7 @@ package dev.nexussecurity.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nexussecurity.api.CodecDescriptor;
+import dev.nexussecurity.api.PayloadProtection;
 import io.temporal.common.converter.CodecDataConverter;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.common.converter.DefaultDataConverter;
@@ -107,5 +108,38 @@ class ConverterFingerprintTest {
         java.lang.reflect.Type valueGenericType) {
       return d.fromPayloads(index, content, valueType, valueGenericType);
     }
+  }
+
+  @Test
+  void headerValue_carriesThePayloadProtections_andRoundTrips() {
+    CodecDescriptor v2 =
+        CodecDescriptor.newBuilder("tink-aead")
+            .setEncryptionKeyId("pairwise/orders:1")
+            .addDecryptionKeyId("pairwise/orders:1")
+            .addPayloadProtection(PayloadProtection.pairwise())
+            .addPayloadProtection(PayloadProtection.hpke())
+            .addPayloadProtection(PayloadProtection.authenticated())
+            .addPayloadProtection(PayloadProtection.shared("payments"))
+            .build();
+    ConverterFingerprint fp =
+        ConverterFingerprint.newBuilder().setCodecs(java.util.List.of(v2)).build();
+
+    String header = fp.toHeaderValue();
+    ConverterFingerprint back = ConverterFingerprint.fromHeaderValue(header);
+
+    assertThat(header)
+        .contains("\"pp\":[\"authenticated\",\"hpke\",\"pairwise\",\"shared:payments\"]");
+    assertThat(back).isEqualTo(fp);
+    assertThat(back.getCodecs().orElseThrow().get(0).accepts(PayloadProtection.hpke())).isTrue();
+  }
+
+  @Test
+  void headerValue_withAProtectionOfANewerVersion_dropsOnlyThatOne() {
+    ConverterFingerprint fp =
+        ConverterFingerprint.fromHeaderValue(
+            "{\"v\":1,\"codecs\":[{\"id\":\"tink-aead\",\"pp\":[\"pairwise\",\"quantum\"]}]}");
+
+    assertThat(fp.getCodecs().orElseThrow().get(0).getPayloadProtections())
+        .containsExactly("pairwise");
   }
 }

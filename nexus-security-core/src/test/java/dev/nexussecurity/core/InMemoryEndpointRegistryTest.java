@@ -17,6 +17,7 @@ import dev.nexussecurity.api.EndpointValidationException;
 import dev.nexussecurity.api.NamespacePermission;
 import dev.nexussecurity.api.NamespacePermissionRequiredException;
 import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.api.PayloadProtection;
 import dev.nexussecurity.api.Principal;
 import dev.nexussecurity.api.ReasonCode;
 import dev.nexussecurity.api.RegistryChangeEvent;
@@ -1097,6 +1098,88 @@ class InMemoryEndpointRegistryTest {
     @Test
     void toString_countsEndpoints() {
       assertThat(registryWith(ORDERS)).hasToString("InMemoryEndpointRegistry{endpoints=1}");
+    }
+  }
+
+  /** Changing an endpoint's payload protection is an update: same rights, version, audit. */
+  @Nested
+  class PayloadProtections {
+    private NexusEndpoint downgraded() {
+      return ORDERS.toBuilder()
+          .setPayloadProtection(PayloadProtection.authenticated())
+          .putServicePayloadProtection("refunds", PayloadProtection.shared("leaked"))
+          .build();
+    }
+
+    @Test
+    void update_changingOnlyTheProtection_isAnUpdate_bumpsTheVersionAndIsAudited() {
+      InMemoryEndpointRegistry registry = registryWith(ORDERS);
+      listener.events.clear();
+
+      NexusEndpoint v2 =
+          registry.update(
+              developer("dev", TARGET),
+              ORDERS.toBuilder().setPayloadProtection(PayloadProtection.pairwise()).build(),
+              1);
+
+      assertThat(v2.getVersion()).isEqualTo(2);
+      assertThat(registry.findEndpoint("orders").orElseThrow().getPayloadProtection("any"))
+          .contains(PayloadProtection.pairwise());
+      assertThat(listener.events).hasSize(1);
+      RegistryChangeEvent event = listener.events.get(0);
+      assertThat(event.getOperation()).isEqualTo(RegistryOperation.UPDATE);
+      assertThat(event.getBefore().orElseThrow().getDefaultPayloadProtection()).isEmpty();
+      assertThat(event.getAfter().orElseThrow().getDefaultPayloadProtection())
+          .contains(PayloadProtection.pairwise());
+    }
+
+    @Test
+    void update_changingTheProtection_byDeveloperWithoutAdminOnTarget_isRefusedAndNothingChanges() {
+      InMemoryEndpointRegistry registry = registryWith(ORDERS);
+      listener.events.clear();
+
+      assertThatThrownBy(() -> registry.update(developer("dev", "other-ns"), downgraded(), 1))
+          .isInstanceOf(NamespacePermissionRequiredException.class);
+
+      assertThat(registry.findEndpoint("orders")).contains(ORDERS);
+      assertThat(listener.events).isEmpty();
+    }
+
+    @Test
+    void update_changingTheProtection_byReadOnly_isRefusedAndNothingChanges() {
+      InMemoryEndpointRegistry registry = registryWith(ORDERS);
+
+      assertThatThrownBy(() -> registry.update(withRole(AccountRole.READ_ONLY), downgraded(), 1))
+          .isInstanceOf(AccountRoleRequiredException.class);
+
+      assertThat(registry.findEndpoint("orders")).contains(ORDERS);
+    }
+
+    @Test
+    void update_changingTheProtection_withStaleVersion_isAConflict() {
+      InMemoryEndpointRegistry registry = registryWith(ORDERS);
+      NexusEndpoint v2 = registry.update(OWNER, ORDERS.toBuilder().setDescription("v2").build(), 1);
+
+      assertThatThrownBy(() -> registry.update(OWNER, downgraded(), 1))
+          .isInstanceOf(VersionConflictException.class);
+
+      assertThat(registry.findEndpoint("orders")).contains(v2);
+    }
+
+    @Test
+    void create_withProtection_byDeveloperWithAdmin_keepsIt_andSaveThenLoadRoundTrips(
+        @TempDir Path dir) {
+      InMemoryEndpointRegistry registry = registryWith();
+      NexusEndpoint created = registry.create(developer("dev", TARGET), downgraded());
+
+      Path file = dir.resolve("registry.json");
+      registry.saveTo(file);
+      InMemoryEndpointRegistry loaded =
+          InMemoryEndpointRegistry.newBuilder().loadFrom(file).build();
+
+      assertThat(created.getPayloadProtection("refunds"))
+          .contains(PayloadProtection.shared("leaked"));
+      assertThat(loaded.findEndpoint("orders")).contains(created);
     }
   }
 }

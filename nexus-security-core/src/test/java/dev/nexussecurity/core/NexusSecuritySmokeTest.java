@@ -92,6 +92,10 @@ class NexusSecuritySmokeTest {
       if (in.startsWith("slow")) {
         Workflow.sleep(Duration.ofHours(1));
       }
+      if (in.startsWith("settle")) {
+        // Completes after the start returned, so the binding registered at start is known.
+        Workflow.sleep(Duration.ofMillis(500));
+      }
       return "wf:" + in;
     }
   }
@@ -286,6 +290,7 @@ class NexusSecuritySmokeTest {
                 .setCallerPolicy(CallerPolicy.newBuilder().setIdentityMode(mode).build()));
     assertThat(caller(client, "sync-" + mode).run("ep-ok", "echo", "hi", 0)).isEqualTo("echo:hi");
     assertThat(HANDLER_CALLS.get()).isEqualTo(1);
+    assertBindings(client, "sync-" + mode);
     assertThat(events)
         .extracting(AccessDecisionEvent::getSide, AccessDecisionEvent::getReason)
         .containsExactly(
@@ -304,10 +309,55 @@ class NexusSecuritySmokeTest {
             registry,
             options(registry)
                 .setCallerPolicy(CallerPolicy.newBuilder().setIdentityMode(mode).build()));
-    assertThat(caller(client, "wf-" + mode).run("ep-ok", "viaWorkflow", "hi", 0))
-        .isEqualTo("wf:hi");
+    assertThat(caller(client, "wf-" + mode).run("ep-ok", "viaWorkflow", "settle", 0))
+        .isEqualTo("wf:settle");
     assertThat(HANDLER_CALLS.get()).isEqualTo(1);
+    assertBindings(client, "wf-" + mode);
     assertThat(handlerReasons()).containsExactly(ReasonCode.ALLOWED);
+  }
+
+  /**
+   * The input in the caller's history was encoded under the INPUT binding of the token it was sent
+   * with, and the result under the RESULT binding of the same call (for workflow-run operations on
+   * the handler workflow's thread).
+   */
+  private static void assertBindings(WorkflowClient client, String workflowId) {
+    List<HistoryEvent> history = client.fetchHistory(workflowId).getEvents();
+    HistoryEvent scheduled =
+        history.stream()
+            .filter(e -> e.getEventType() == EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED)
+            .findFirst()
+            .orElseThrow();
+    String token =
+        scheduled
+            .getNexusOperationScheduledEventAttributes()
+            .getNexusHeaderMap()
+            .get(NexusSecurity.IDENTITY_HEADER);
+    String json =
+        new String(
+            java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
+    String jti = json.replaceAll(".*\"jti\":\"([^\"]+)\".*", "$1");
+    assertThat(
+            scheduled
+                .getNexusOperationScheduledEventAttributes()
+                .getInput()
+                .getMetadataMap()
+                .get(BindingTestCodec.KEY)
+                .toStringUtf8())
+        .isEqualTo(jti + "/INPUT");
+    HistoryEvent completed =
+        history.stream()
+            .filter(e -> e.getEventType() == EventType.EVENT_TYPE_NEXUS_OPERATION_COMPLETED)
+            .findFirst()
+            .orElseThrow();
+    assertThat(
+            completed
+                .getNexusOperationCompletedEventAttributes()
+                .getResult()
+                .getMetadataMap()
+                .get(BindingTestCodec.KEY)
+                .toStringUtf8())
+        .isEqualTo(jti + "/RESULT");
   }
 
   @Test

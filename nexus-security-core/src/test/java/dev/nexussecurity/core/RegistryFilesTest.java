@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.nexussecurity.api.EndpointValidationException;
 import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.api.internal.AtomicFileWriter;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -164,6 +166,33 @@ class RegistryFilesTest {
   }
 
   // ---------------------------------------------------------------- saving
+
+  @Test
+  void save_namespaceSpelledInTwoCases_isRefusedAndKeepsThePreviousFile() throws IOException {
+    // found by RegistryFilesPropertiesTest: save wrote a file that load then refused, so the
+    // registry could not start again from its own file
+    Path file = dir.resolve("registry.json");
+    RegistryFiles.save(file, List.of(PAYMENTS));
+    byte[] before = Files.readAllBytes(file);
+    NexusEndpoint upperCaseCaller =
+        NexusEndpoint.newBuilder()
+            .setName("refunds")
+            .setTargetNamespace("refunds-ns")
+            .setTargetTaskQueue("refunds-tq")
+            .addAllowedCallerNamespace(
+                PAYMENTS.getAllowedCallerNamespaces().iterator().next().toUpperCase(Locale.ROOT))
+            .setVersion(1)
+            .build();
+
+    Throwable thrown =
+        catchThrowable(() -> RegistryFiles.save(file, List.of(PAYMENTS, upperCaseCaller)));
+
+    assertThat(thrown)
+        .isInstanceOf(EndpointValidationException.class)
+        .hasMessageContaining("differs only in case");
+    assertThat(Files.readAllBytes(file)).isEqualTo(before);
+    assertThat(RegistryFiles.load(file)).containsExactly(PAYMENTS);
+  }
 
   @Test
   void save_writesTheDeterministicDocument() throws IOException {

@@ -3,6 +3,7 @@ package dev.nexussecurity.core;
 import com.google.protobuf.ByteString;
 import dev.nexussecurity.api.CodecDescriptor;
 import dev.nexussecurity.api.DescribedCodec;
+import dev.nexussecurity.api.PayloadProtection;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.payload.codec.PayloadCodec;
 import io.temporal.payload.codec.PayloadCodecException;
@@ -23,6 +24,15 @@ public final class TestCodecs {
     return new KeyedCodec(encryptWith, Set.of(decrypt));
   }
 
+  /**
+   * A keyed codec that also lists the payload protections it decodes, like the Tink codec's format
+   * 2: an encryption key id {@code pairwise/...}, {@code hpke/...} or {@code authenticated/...}
+   * names a key-agreement mode, decoded when that mode is listed; other key ids are shared keys.
+   */
+  public static KeyedCodec protectedBy(String encryptWith, String... protections) {
+    return new KeyedCodec(encryptWith, Set.of(), Set.of(protections));
+  }
+
   /** A codec without a self-description, identified by class name. */
   public static final class PlainWrapCodec implements PayloadCodec {
     @Override
@@ -40,11 +50,29 @@ public final class TestCodecs {
     static final String ENCODING = "binary/test-keyed";
     private final String encryptWith;
     private final Set<String> decrypt;
+    private final Set<String> protections;
 
     KeyedCodec(String encryptWith, Set<String> decrypt) {
+      this(encryptWith, decrypt, Set.of());
+    }
+
+    KeyedCodec(String encryptWith, Set<String> decrypt, Set<String> protections) {
       this.encryptWith = encryptWith;
       this.decrypt = new TreeSet<>(decrypt);
       this.decrypt.add(encryptWith);
+      this.protections = new TreeSet<>(protections);
+    }
+
+    private boolean canDecode(String key) {
+      int slash = key.indexOf('/');
+      String mode = slash < 0 ? null : key.substring(0, slash);
+      if (!protections.isEmpty()) {
+        if (mode != null) {
+          return protections.contains(mode);
+        }
+        return decrypt.contains(key) && protections.stream().anyMatch(x -> x.startsWith("shared:"));
+      }
+      return decrypt.contains(key);
     }
 
     @Override
@@ -71,7 +99,7 @@ public final class TestCodecs {
               "test codec refuses unencoded payload (encoding " + enc + ")");
         }
         String key = p.getMetadataOrThrow("test-key-id").toStringUtf8();
-        if (!decrypt.contains(key)) {
+        if (!canDecode(key)) {
           throw new PayloadCodecException("test codec has no key id " + key);
         }
         try {
@@ -90,6 +118,7 @@ public final class TestCodecs {
               .setEncryptionKeyId(encryptWith)
               .setAcceptingUnencodedPayloads(false);
       decrypt.forEach(b::addDecryptionKeyId);
+      protections.forEach(x -> b.addPayloadProtection(PayloadProtection.parse(x)));
       return b.build();
     }
   }

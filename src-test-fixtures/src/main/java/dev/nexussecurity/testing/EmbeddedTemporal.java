@@ -277,6 +277,12 @@ public final class EmbeddedTemporal implements AutoCloseable {
         : Optional.empty();
   }
 
+  /** The server itself, for fixtures of this package (such as {@link RogueDispatcher}). */
+  InProcessTemporalServer server() {
+    ensureOpen();
+    return server;
+  }
+
   /**
    * The server's current time in epoch milliseconds: the wall clock, or, with time skipping, the
    * time the server has skipped to. Give it to handler workers as their time source ({@code

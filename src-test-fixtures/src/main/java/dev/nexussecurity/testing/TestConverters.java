@@ -1,8 +1,8 @@
 package dev.nexussecurity.testing;
 
 import com.google.crypto.tink.KeysetHandle;
-import dev.nexussecurity.codec.tink.KeysetSource;
 import dev.nexussecurity.codec.tink.TinkPayloadCodec;
+import dev.nexussecurity.core.keys.KeysetSource;
 import io.temporal.common.converter.CodecDataConverter;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.common.converter.DefaultDataConverter;

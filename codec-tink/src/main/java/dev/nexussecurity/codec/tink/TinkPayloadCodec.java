@@ -9,6 +9,9 @@ import dev.nexussecurity.codec.tink.internal.ContextCodec;
 import dev.nexussecurity.codec.tink.internal.TinkAeadKeySelector;
 import dev.nexussecurity.codec.tink.internal.WireFormat;
 import dev.nexussecurity.core.keys.KeyDirectory;
+import dev.nexussecurity.core.keys.KeysetKind;
+import dev.nexussecurity.core.keys.KeysetLoadException;
+import dev.nexussecurity.core.keys.KeysetSource;
 import dev.nexussecurity.core.keys.NamespaceKeys;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.payload.codec.PayloadCodec;
@@ -435,7 +438,7 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
     }
 
     private static TinkAeadKeySelector selector(KeysetSource source, String name) {
-      KeysetHandle handle = source.load();
+      KeysetHandle handle = source.load(KeysetKind.PAYLOAD_AEAD);
       if (handle.size() == 0) {
         throw new KeysetLoadException("The keyset from " + source + " is empty.");
       }

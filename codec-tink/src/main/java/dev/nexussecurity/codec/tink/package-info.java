@@ -2,7 +2,7 @@
  * A Google Tink payload codec for Temporal: {@link dev.nexussecurity.codec.tink.TinkPayloadCodec}
  * encrypts every payload with a Tink AEAD keyset shared by the workers on both sides of a Nexus
  * endpoint, with key rotation, KMS-encrypted keysets ({@link
- * dev.nexussecurity.codec.tink.KeysetSource}) and typed, secret-free errors. The wire format is
+ * dev.nexussecurity.core.keys.KeysetSource}) and typed, secret-free errors. The wire format is
  * specified in the module README.
  *
  * <pre>{@code

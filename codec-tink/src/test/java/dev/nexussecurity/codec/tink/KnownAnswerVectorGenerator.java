@@ -12,6 +12,7 @@ import com.google.crypto.tink.aead.AeadConfig2026;
 import com.google.crypto.tink.aead.AesGcmParameters;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.protobuf.ByteString;
+import dev.nexussecurity.core.keys.KeysetSource;
 import io.temporal.api.common.v1.Payload;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,9 +23,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Generates the committed known-answer vectors once: a TEST-ONLY keyset and payloads encrypted with
- * it by this version of the codec. Never run by the build; {@link KnownAnswerVectorsTest} only
- * decrypts the committed files. Run: {@code java -cp <test classpath>
+ * Generated the committed format-1 known-answer vectors once (the codec now writes format 2, so
+ * this class documents how they were made and cannot remake them; see {@link
+ * KnownAnswerVectorGeneratorV2}): a TEST-ONLY keyset and payloads encrypted with it by this version
+ * of the codec. Never run by the build; {@link KnownAnswerVectorsTest} only decrypts the committed
+ * files. Run: {@code java -cp <test classpath>
  * dev.nexussecurity.codec.tink.KnownAnswerVectorGenerator codec-tink/src/test/resources/kat}.
  */
 public final class KnownAnswerVectorGenerator {

@@ -5,6 +5,7 @@ import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.Parameters;
 import com.google.crypto.tink.aead.AeadConfig2026;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import dev.nexussecurity.core.keys.KeysetSource;
 import java.security.GeneralSecurityException;
 
 /** Keysets generated fresh for tests (never committed). */

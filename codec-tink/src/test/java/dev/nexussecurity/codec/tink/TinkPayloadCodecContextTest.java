@@ -13,6 +13,7 @@ import dev.nexussecurity.api.PayloadProtection;
 import dev.nexussecurity.codec.tink.PayloadDecryptionException.Reason;
 import dev.nexussecurity.core.internal.keys.TinkKeysets;
 import dev.nexussecurity.core.keys.KeyDirectory;
+import dev.nexussecurity.core.keys.KeysetSource;
 import dev.nexussecurity.core.keys.NamespaceKeyDirectory;
 import dev.nexussecurity.core.keys.NamespaceKeys;
 import io.temporal.api.common.v1.Payload;

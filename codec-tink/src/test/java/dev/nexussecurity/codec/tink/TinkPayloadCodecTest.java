@@ -15,6 +15,8 @@ import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.protobuf.ByteString;
 import dev.nexussecurity.api.CodecDescriptor;
 import dev.nexussecurity.codec.tink.PayloadDecryptionException.Reason;
+import dev.nexussecurity.core.keys.KeysetLoadException;
+import dev.nexussecurity.core.keys.KeysetSource;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.common.converter.CodecDataConverter;
 import io.temporal.common.converter.DataConverter;

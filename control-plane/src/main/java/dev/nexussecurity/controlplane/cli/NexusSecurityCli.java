@@ -197,6 +197,19 @@ public final class NexusSecurityCli {
       return spec.commandLine().getOut();
     }
 
+    CommandLine.Model.CommandSpec spec() {
+      return spec;
+    }
+
+    static Map<String, String> serviceProtections(
+        CommandLine.Model.CommandSpec spec, List<String> args) {
+      try {
+        return Specs.serviceProtections(args);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
+
     void print(Map<String, Object> endpoint, String heading) {
       if (output == Output.json) {
         out().println(Json.pretty(endpoint));
@@ -291,11 +304,31 @@ public final class NexusSecurityCli {
     @CommandLine.ArgGroup(exclusive = true)
     Description description;
 
+    @Option(
+        names = "--payload-protection",
+        paramLabel = "P",
+        description =
+            "The endpoint-wide payload protection: shared:<keyset>, pairwise, hpke or"
+                + " authenticated (default: none, the workers' default).")
+    String payloadProtection;
+
+    @Option(
+        names = "--service-protection",
+        paramLabel = "SERVICE=P",
+        description = "The payload protection of one Nexus service (repeat).")
+    List<String> serviceProtection = new ArrayList<>();
+
     @Override
     public Integer call() {
       Map<String, Object> spec =
           Specs.spec(
-              name, targetNamespace, targetTaskQueue, allow, Description.text(description, ""));
+              name,
+              targetNamespace,
+              targetTaskQueue,
+              allow,
+              Description.text(description, ""),
+              payloadProtection,
+              serviceProtections(spec(), serviceProtection));
       Map<String, Object> created = client().create(spec);
       print(
           created,
@@ -356,6 +389,31 @@ public final class NexusSecurityCli {
     Description description;
 
     @Option(
+        names = "--payload-protection",
+        paramLabel = "P",
+        description =
+            "A new endpoint-wide payload protection: shared:<keyset>, pairwise, hpke or"
+                + " authenticated.")
+    String payloadProtection;
+
+    @Option(
+        names = "--clear-payload-protection",
+        description = "Remove the endpoint-wide payload protection (the workers' default applies).")
+    boolean clearPayloadProtection;
+
+    @Option(
+        names = "--service-protection",
+        paramLabel = "SERVICE=P",
+        description = "Set the payload protection of one Nexus service (repeat).")
+    List<String> serviceProtection = new ArrayList<>();
+
+    @Option(
+        names = "--remove-service-protection",
+        paramLabel = "SERVICE",
+        description = "Remove one Nexus service's payload protection (repeat).")
+    List<String> removeServiceProtection = new ArrayList<>();
+
+    @Option(
         names = "--resource-version",
         paramLabel = "V",
         description = "The resourceVersion the change is meant for (default: the current one).")
@@ -363,6 +421,12 @@ public final class NexusSecurityCli {
 
     @Override
     public Integer call() {
+      if (payloadProtection != null && clearPayloadProtection) {
+        throw new CommandLine.ParameterException(
+            spec().commandLine(),
+            "--payload-protection and --clear-payload-protection contradict each other; give one");
+      }
+      Map<String, String> setServices = serviceProtections(spec(), serviceProtection);
       ApiClient api = client();
       Map<String, Object> current = api.get(name);
       String version =
@@ -375,7 +439,11 @@ public final class NexusSecurityCli {
               denyAll ? List.of() : allow,
               addAllow,
               removeAllow,
-              description == null ? null : Description.text(description, null));
+              description == null ? null : Description.text(description, null),
+              payloadProtection,
+              clearPayloadProtection,
+              setServices,
+              removeServiceProtection);
       Map<String, Object> updated = api.update(name, spec, version);
       print(
           updated,

@@ -43,6 +43,9 @@ final class Tables {
         + "Allowed callers:    "
         + (callers.isEmpty() ? "(nobody)" : String.join(", ", callers))
         + nl
+        + "Payload protection: "
+        + Specs.protectionSummary(e)
+        + nl
         + "Resource version:   "
         + e.get("resourceVersion")
         + nl

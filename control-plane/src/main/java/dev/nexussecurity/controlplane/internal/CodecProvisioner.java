@@ -2,13 +2,13 @@ package dev.nexussecurity.controlplane.internal;
 
 import com.google.crypto.tink.KmsClient;
 import dev.nexussecurity.api.internal.UntrustedText;
-import dev.nexussecurity.codec.tink.KeysetLoadException;
-import dev.nexussecurity.codec.tink.KeysetSource;
 import dev.nexussecurity.codec.tink.TinkPayloadCodec;
 import dev.nexussecurity.codec.tink.internal.WireFormat;
 import dev.nexussecurity.controlplane.ControlPlaneConfigException;
 import dev.nexussecurity.controlplane.internal.Settings.KeysetSettings;
 import dev.nexussecurity.controlplane.internal.Settings.NamespaceSettings;
+import dev.nexussecurity.core.keys.KeysetLoadException;
+import dev.nexussecurity.core.keys.KeysetSource;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.payload.codec.PayloadCodec;
 import io.temporal.payload.codec.PayloadCodecException;

@@ -157,6 +157,15 @@ public record EndpointAuditEvent(
     byte[] description = e.getDescription().getBytes(StandardCharsets.UTF_8);
     m.put("description_bytes", description.length);
     m.put("description_sha256", sha256(description));
+    m.put(
+        "payload_protection",
+        e.getDefaultPayloadProtection().map(Object::toString).orElse("(workers' default)"));
+    if (!e.getServicePayloadProtections().isEmpty()) {
+      Map<String, String> services = new LinkedHashMap<>();
+      e.getServicePayloadProtections()
+          .forEach((svc, p) -> services.put(UntrustedText.quote(svc, 256), p.toString()));
+      m.put("service_payload_protections", services);
+    }
     m.put("resource_version", Long.toString(e.getVersion()));
     return m;
   }
@@ -174,6 +183,12 @@ public record EndpointAuditEvent(
     }
     if (!before.getDescription().equals(after.getDescription())) {
       changed.add("description");
+    }
+    if (!before.getDefaultPayloadProtection().equals(after.getDefaultPayloadProtection())) {
+      changed.add("payload_protection");
+    }
+    if (!before.getServicePayloadProtections().equals(after.getServicePayloadProtections())) {
+      changed.add("service_payload_protections");
     }
     return changed;
   }

@@ -3,6 +3,7 @@ package dev.nexussecurity.controlplane.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nexussecurity.api.EndpointValidationException;
 import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.api.PayloadProtection;
 import dev.nexussecurity.api.internal.UntrustedText;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -21,13 +22,18 @@ import java.util.TreeSet;
  *  "spec": {"name": "payments",
  *           "targetSpec": {"workerTargetSpec": {"namespaceId": "payments-ns", "taskQueue": "payments-nexus"}},
  *           "policySpecs": [{"allowedCloudNamespacePolicySpec": {"namespaceId": "orders-ns"}}],
- *           "description": "Charges cards for orders"}}
+ *           "description": "Charges cards for orders",
+ *           "payloadProtection": "pairwise",
+ *           "servicePayloadProtections": {"refunds": "shared:refunds-key"}}}
  * }</pre>
  *
  * <p>Differences from Cloud: the id is the endpoint's name (names are immutable here), the resource
- * version is the registry version as a decimal string, and the description is a string (Cloud: a
- * Payload holding the text). Parsing is strict: unknown fields are errors, and every problem is
- * reported as a field error with the field's JSON path.
+ * version is the registry version as a decimal string, the description is a string (Cloud: a
+ * Payload holding the text), and the payload protection fields are ours (Cloud has none): the
+ * endpoint-wide {@code payloadProtection} and per-service {@code servicePayloadProtections}, in
+ * {@link PayloadProtection}'s text form, returned only when set. An update replaces the whole spec:
+ * a client that leaves the protection out of an update removes it. Parsing is strict: unknown
+ * fields are errors, and every problem is reported as a field error with the field's JSON path.
  */
 final class EndpointJson {
   static final String WORKER_TARGET = "spec.targetSpec.workerTargetSpec";
@@ -58,6 +64,12 @@ final class EndpointJson {
     spec.put("targetSpec", Map.of("workerTargetSpec", worker));
     spec.put("policySpecs", policies);
     spec.put("description", e.getDescription());
+    e.getDefaultPayloadProtection().ifPresent(p -> spec.put("payloadProtection", p.toString()));
+    if (!e.getServicePayloadProtections().isEmpty()) {
+      Map<String, Object> services = new LinkedHashMap<>();
+      e.getServicePayloadProtections().forEach((svc, p) -> services.put(svc, p.toString()));
+      spec.put("servicePayloadProtections", services);
+    }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", e.getName());
     m.put("resourceVersion", Long.toString(e.getVersion()));
@@ -78,7 +90,17 @@ final class EndpointJson {
       errors.add(new FieldError("spec", "must be a JSON object"));
       return null;
     }
-    unknownFields(spec, "spec", Set.of("name", "targetSpec", "policySpecs", "description"), errors);
+    unknownFields(
+        spec,
+        "spec",
+        Set.of(
+            "name",
+            "targetSpec",
+            "policySpecs",
+            "description",
+            "payloadProtection",
+            "servicePayloadProtections"),
+        errors);
     NexusEndpoint.Builder b = NexusEndpoint.newBuilder();
     String name = text(spec, "name", "spec.name", pathName == null, errors);
     if (pathName != null) {
@@ -156,6 +178,7 @@ final class EndpointJson {
     if (description != null) {
       ok &= set(errors, "spec.description", () -> b.setDescription(description));
     }
+    ok &= protections(spec, b, errors);
     if (!ok || !errors.isEmpty()) {
       return null;
     }
@@ -163,6 +186,47 @@ final class EndpointJson {
       return b.build();
     } catch (EndpointValidationException e) {
       errors.add(new FieldError(field(e.getField()), rule(e)));
+      return null;
+    }
+  }
+
+  private static boolean protections(
+      JsonNode spec, NexusEndpoint.Builder b, List<FieldError> errors) {
+    boolean ok = true;
+    String text = text(spec, "payloadProtection", "spec.payloadProtection", false, errors);
+    if (text != null) {
+      PayloadProtection p = protection(text, "spec.payloadProtection", errors);
+      ok = p != null && set(errors, "spec.payloadProtection", () -> b.setPayloadProtection(p));
+    } else if (spec.hasNonNull("payloadProtection")) {
+      ok = false;
+    }
+    JsonNode services =
+        object(spec, "servicePayloadProtections", "spec.servicePayloadProtections", false, errors);
+    if (services == null) {
+      return ok && (!spec.hasNonNull("servicePayloadProtections"));
+    }
+    for (Map.Entry<String, JsonNode> entry : services.properties()) {
+      String service = entry.getKey();
+      String path = "spec.servicePayloadProtections." + UntrustedText.quote(service, 80);
+      String value = text(services, service, path, true, errors);
+      PayloadProtection p = value == null ? null : protection(value, path, errors);
+      ok &= p != null && set(errors, path, () -> b.putServicePayloadProtection(service, p));
+    }
+    return ok;
+  }
+
+  private static PayloadProtection protection(String text, String path, List<FieldError> errors) {
+    try {
+      return PayloadProtection.parse(text);
+    } catch (IllegalArgumentException e) {
+      errors.add(
+          new FieldError(
+              path,
+              "value '"
+                  + UntrustedText.quote(text, 80)
+                  + "' is not a payload protection; use shared:<keyset> (1 to 64 characters of"
+                  + " [A-Za-z0-9._-]), pairwise, hpke or authenticated, or leave it out for the"
+                  + " workers' default"));
       return null;
     }
   }

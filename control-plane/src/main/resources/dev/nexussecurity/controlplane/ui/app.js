@@ -35,10 +35,20 @@
     return (e.spec.policySpecs || []).map((p) => p.allowedCloudNamespacePolicySpec.namespaceId);
   }
 
+  function protection(e) {
+    const parts = [e.spec.payloadProtection || "(workers' default)"];
+    const services = e.spec.servicePayloadProtections || {};
+    for (const k of Object.keys(services).sort()) {
+      parts.push(k + ': ' + services[k]);
+    }
+    return parts.join('; ');
+  }
+
   function matches(e, q) {
     if (!q) { return true; }
     const w = e.spec.targetSpec.workerTargetSpec;
-    return [e.spec.name, w.namespaceId, w.taskQueue, callers(e).join(' '), e.spec.description || '']
+    return [e.spec.name, w.namespaceId, w.taskQueue, callers(e).join(' '), protection(e),
+      e.spec.description || '']
       .some((t) => t.toLowerCase().includes(q));
   }
 
@@ -52,11 +62,13 @@
       const tr = document.createElement('tr');
       tr.dataset.name = e.spec.name;
       const cells = [e.spec.name, w.namespaceId, w.taskQueue,
-        callers(e).length ? callers(e).join(', ') : '(nobody)', e.spec.description || '', e.resourceVersion];
+        callers(e).length ? callers(e).join(', ') : '(nobody)', protection(e), e.spec.description || '',
+        e.resourceVersion];
       cells.forEach((text, i) => {
         const td = document.createElement('td');
         td.textContent = text;
-        if (i === 4) { td.className = 'description'; }
+        if (i === 4) { td.className = 'protection'; }
+        if (i === 5) { td.className = 'description'; }
         tr.appendChild(td);
       });
       const actions = document.createElement('td');
@@ -105,6 +117,10 @@
     $('f-task-queue').value = w.taskQueue;
     $('f-callers').value = editing ? callers(e).join('\n') : '';
     $('f-description').value = editing ? (e.spec.description || '') : '';
+    $('f-protection').value = editing ? (e.spec.payloadProtection || '') : '';
+    const services = editing ? (e.spec.servicePayloadProtections || {}) : {};
+    $('f-service-protections').value =
+      Object.keys(services).sort().map((k) => k + '=' + services[k]).join('\n');
     $('f-name').focus();
   }
 
@@ -114,13 +130,25 @@
 
   function spec() {
     const allowed = $('f-callers').value.split(/[\s,]+/).filter((s) => s.length > 0);
-    return {
+    const s = {
       name: $('f-name').value.trim(),
       targetSpec: {workerTargetSpec: {namespaceId: $('f-namespace').value.trim(),
                                       taskQueue: $('f-task-queue').value.trim()}},
       policySpecs: allowed.map((ns) => ({allowedCloudNamespacePolicySpec: {namespaceId: ns}})),
       description: $('f-description').value,
     };
+    const p = $('f-protection').value.trim();
+    if (p) { s.payloadProtection = p; }
+    const services = {};
+    for (const line of $('f-service-protections').value.split('\n')) {
+      const t = line.trim();
+      if (!t) { continue; }
+      const eq = t.indexOf('=');
+      // a line without '=' is sent with an empty protection: the server names the service and the rule
+      services[eq < 0 ? t : t.substring(0, eq).trim()] = eq < 0 ? '' : t.substring(eq + 1).trim();
+    }
+    if (Object.keys(services).length) { s.servicePayloadProtections = services; }
+    return s;
   }
 
   async function submit(ev) {

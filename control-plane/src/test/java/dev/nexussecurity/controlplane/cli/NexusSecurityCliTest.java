@@ -272,4 +272,117 @@ class NexusSecurityCliTest {
     assertThat(run(env(admin), "endpoint", "get", "payments").exit())
         .isEqualTo(NexusSecurityCli.NOT_FOUND);
   }
+
+  private dev.nexussecurity.api.NexusEndpoint stored(String name) {
+    return RegistryFiles.load(dir.resolve("registry.json")).stream()
+        .filter(e -> e.getName().equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  @Order(7)
+  void create_withPayloadProtectionFlags_storesAndShowsThem() {
+    Run r =
+        run(
+            env(admin),
+            "endpoint",
+            "create",
+            "refunds",
+            "--target-namespace",
+            "payments-ns",
+            "--target-task-queue",
+            "refunds-tq",
+            "--allow",
+            "orders-ns",
+            "--payload-protection",
+            "pairwise",
+            "--service-protection",
+            "refunds-v1=shared:refunds-key");
+
+    assertThat(r.exit()).as(r.err()).isEqualTo(0);
+    assertThat(r.out()).contains("Payload protection: pairwise; refunds-v1: shared:refunds-key");
+    assertThat(stored("refunds").getPayloadProtection("refunds-v1"))
+        .contains(dev.nexussecurity.api.PayloadProtection.shared("refunds-key"));
+    assertThat(stored("refunds").getPayloadProtection("other"))
+        .contains(dev.nexussecurity.api.PayloadProtection.pairwise());
+  }
+
+  @Test
+  @Order(8)
+  void update_ofAnotherField_keepsTheProtection_andProtectionFlagsChangeIt() {
+    Run allowlist = run(env(admin), "endpoint", "update", "refunds", "--add-allow", "shop-ns");
+    assertThat(allowlist.exit()).as(allowlist.err()).isEqualTo(0);
+    assertThat(stored("refunds").getPayloadProtection("refunds-v1"))
+        .contains(dev.nexussecurity.api.PayloadProtection.shared("refunds-key"));
+    assertThat(stored("refunds").getDefaultPayloadProtection())
+        .contains(dev.nexussecurity.api.PayloadProtection.pairwise());
+
+    Run change =
+        run(
+            env(admin),
+            "endpoint",
+            "update",
+            "refunds",
+            "--clear-payload-protection",
+            "--remove-service-protection",
+            "refunds-v1",
+            "--service-protection",
+            "audit=authenticated");
+
+    assertThat(change.exit()).as(change.err()).isEqualTo(0);
+    assertThat(change.out())
+        .contains("Payload protection: (workers' default); audit: authenticated");
+    assertThat(stored("refunds").getDefaultPayloadProtection()).isEmpty();
+    assertThat(stored("refunds").getServicePayloadProtections()).containsOnlyKeys("audit");
+  }
+
+  @Test
+  @Order(9)
+  void badProtectionArguments_exit2or7_andChangeNothing() {
+    dev.nexussecurity.api.NexusEndpoint before = stored("refunds");
+
+    Run noEquals =
+        run(env(admin), "endpoint", "update", "refunds", "--service-protection", "refunds");
+    Run contradiction =
+        run(
+            env(admin),
+            "endpoint",
+            "update",
+            "refunds",
+            "--payload-protection",
+            "hpke",
+            "--clear-payload-protection");
+    Run unknownMode =
+        run(env(admin), "endpoint", "update", "refunds", "--payload-protection", "rot13");
+    Run sharedWithoutKeyset =
+        run(env(admin), "endpoint", "update", "refunds", "--service-protection", "x=shared");
+
+    assertThat(noEquals.exit()).isEqualTo(NexusSecurityCli.USAGE);
+    assertThat(noEquals.err()).contains("SERVICE=PROTECTION");
+    assertThat(contradiction.exit()).isEqualTo(NexusSecurityCli.USAGE);
+    assertThat(unknownMode.exit()).isEqualTo(NexusSecurityCli.INVALID);
+    assertThat(unknownMode.err()).contains("spec.payloadProtection").contains("rot13");
+    assertThat(sharedWithoutKeyset.exit()).isEqualTo(NexusSecurityCli.INVALID);
+    assertThat(sharedWithoutKeyset.err()).contains("spec.servicePayloadProtections.x");
+    assertThat(stored("refunds")).isEqualTo(before);
+  }
+
+  @Test
+  @Order(10)
+  void changingTheProtection_withoutNamespaceAdminOnTheTarget_exits4_andChangesNothing() {
+    dev.nexussecurity.api.NexusEndpoint before = stored("refunds");
+
+    Run r =
+        run(
+            env(developerWithoutAdmin),
+            "endpoint",
+            "update",
+            "refunds",
+            "--payload-protection",
+            "authenticated");
+
+    assertThat(r.exit()).as(r.err()).isEqualTo(NexusSecurityCli.PERMISSION_DENIED);
+    assertThat(stored("refunds")).isEqualTo(before);
+  }
 }

@@ -102,6 +102,36 @@ public final class CallerWorkflows {
   }
 
   /**
+   * Sleeps for a stretch of workflow time, then calls one operation with the given
+   * schedule-to-close timeout; a failure fails the workflow.
+   */
+  @WorkflowInterface
+  public interface SleepThenCall {
+    @WorkflowMethod
+    String call(
+        long sleepMillis,
+        String endpoint,
+        String operation,
+        String input,
+        long scheduleToCloseMillis);
+  }
+
+  /** Implementation of {@link SleepThenCall}. */
+  public static final class SleepThenCallImpl implements SleepThenCall {
+    @Override
+    public String call(
+        long sleepMillis,
+        String endpoint,
+        String operation,
+        String input,
+        long scheduleToCloseMillis) {
+      Workflow.sleep(Duration.ofMillis(sleepMillis));
+      return invoke(
+          stub(endpoint, null, Duration.ofMillis(scheduleToCloseMillis)), operation, input);
+    }
+  }
+
+  /**
    * Calls one operation per input, waiting for a {@link #proceed()} signal before every call but
    * the first, so the test can change the registry while the workflow runs. Each outcome is {@code
    * "ok: <result>"} or {@code "denied <REASON>: <message>"}.

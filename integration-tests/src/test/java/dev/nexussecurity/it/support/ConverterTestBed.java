@@ -1,13 +1,11 @@
 package dev.nexussecurity.it.support;
 
-import com.google.crypto.tink.KeysetHandle;
-import com.google.crypto.tink.signature.PredefinedSignatureParameters;
-import com.google.crypto.tink.signature.SignatureConfig;
-import com.google.crypto.tink.signature.SignatureConfig2026;
 import dev.nexussecurity.core.NexusSecurity;
 import dev.nexussecurity.core.NexusSecurityOptions;
-import dev.nexussecurity.core.TrustStore;
 import dev.nexussecurity.testing.EmbeddedTemporal;
+import dev.nexussecurity.testing.NexusSecurityExtension;
+import dev.nexussecurity.testing.NexusSecurityTestEnvironment;
+import dev.nexussecurity.testing.PayloadEncryption;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -21,7 +19,6 @@ import io.temporal.common.converter.DataConverter;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,53 +35,47 @@ import java.util.function.UnaryOperator;
  * its own (allowlist: {@value #CALLER_NS}); its WorkflowClient has the handler's converter, and its
  * NexusSecurity is configured by the test (usually {@code setDataConverter} with the same
  * converter). Every caller worker polls its own task queue in {@value #CALLER_NS}, with the
- * caller's converter in its WorkflowClient and its NexusSecurity. Both namespaces have their own
- * Ed25519 signing keyset, generated per run; each worker factory has its own NexusSecurity
- * instance; all share one in-memory registry and one {@link AuditLog}. Handler workers record the
- * Nexus headers they receive ({@link NexusHeaderRecorder}).
+ * caller's converter in its WorkflowClient and its NexusSecurity. Namespaces, keys and trust come
+ * from the {@link #extension() extension}; each worker factory has its own NexusSecurity instance;
+ * all share one in-memory registry and one {@link AuditLog}. Handler workers record the Nexus
+ * headers they receive ({@link NexusHeaderRecorder}).
  */
 public final class ConverterTestBed implements AutoCloseable {
   public static final String CALLER_NS = "orders-caller";
   public static final String HANDLER_NS = "payments-handler";
 
+  private final NexusSecurityTestEnvironment env;
   private final EmbeddedTemporal temporal;
   private final InMemoryRegistry registry = new InMemoryRegistry();
   private final AuditLog audit = new AuditLog();
-  private final Map<String, KeysetHandle> signingKeys;
-  private final TrustStore trust;
   private final Map<String, NexusHeaderRecorder> headersByEndpoint = new ConcurrentHashMap<>();
 
-  private ConverterTestBed() throws GeneralSecurityException {
-    SignatureConfig.register();
-    signingKeys =
-        Map.of(
-            CALLER_NS,
-                KeysetHandle.generateNew(
-                    PredefinedSignatureParameters.ED25519, SignatureConfig2026.get()),
-            HANDLER_NS,
-                KeysetHandle.generateNew(
-                    PredefinedSignatureParameters.ED25519, SignatureConfig2026.get()));
-    trust =
-        TrustStore.newBuilder()
-            .addNamespace(CALLER_NS, signingKeys.get(CALLER_NS).getPublicKeysetHandle())
-            .build();
-    temporal = EmbeddedTemporal.newBuilder().start();
+  private ConverterTestBed(NexusSecurityTestEnvironment env) {
+    this.env = env;
+    this.temporal = env.getTemporal();
   }
 
-  /** Starts the server; workers are added by the test. */
-  public static ConverterTestBed start() {
-    try {
-      return new ConverterTestBed();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot generate signing keys", e);
-    }
+  /**
+   * The extension a test class registers for this setting: namespaces {@value #CALLER_NS} and
+   * {@value #HANDLER_NS} without the extension's own payload encryption (each worker gets the
+   * converter the test chooses).
+   */
+  public static NexusSecurityExtension extension() {
+    return NexusSecurityExtension.newBuilder()
+        .addNamespace(CALLER_NS, PayloadEncryption.none())
+        .addNamespace(HANDLER_NS, PayloadEncryption.none())
+        .build();
+  }
+
+  /** The setting on {@code env} (of {@link #extension()}); workers are added by the test. */
+  public static ConverterTestBed start(NexusSecurityTestEnvironment env) {
+    return new ConverterTestBed(env);
   }
 
   private NexusSecurityOptions.Builder options(String namespace) {
-    return NexusSecurityOptions.newBuilder()
-        .setNamespace(namespace)
+    return env.getNamespace(namespace)
+        .newOptionsBuilder()
         .setRegistry(registry)
-        .setSigningKeyset(signingKeys.get(namespace))
         .addAuditListener(audit);
   }
 
@@ -104,7 +95,7 @@ public final class ConverterTestBed implements AutoCloseable {
     NexusHeaderRecorder headers = new NexusHeaderRecorder();
     headersByEndpoint.put(endpoint, headers);
     NexusSecurity nexusSecurity =
-        NexusSecurity.newInstance(security.apply(options(HANDLER_NS).setTrustStore(trust)).build());
+        NexusSecurity.newInstance(security.apply(options(HANDLER_NS)).build());
     WorkerFactory factory =
         temporal.newWorkerFactory(
             temporal.newWorkflowClient(HANDLER_NS, clientConverter),
@@ -189,10 +180,9 @@ public final class ConverterTestBed implements AutoCloseable {
                 .build());
   }
 
+  /** Nothing to release: the extension shuts down the workers and the server after the class. */
   @Override
-  public void close() {
-    temporal.close();
-  }
+  public void close() {}
 
   /** A caller worker: runs one {@link CallerWorkflows.TimedCall} workflow per call. */
   public static final class Caller {

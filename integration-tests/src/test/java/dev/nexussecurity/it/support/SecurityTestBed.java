@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.crypto.tink.KeysetHandle;
-import com.google.crypto.tink.signature.PredefinedSignatureParameters;
-import com.google.crypto.tink.signature.SignatureConfig;
-import com.google.crypto.tink.signature.SignatureConfig2026;
 import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.core.CallerPolicy;
+import dev.nexussecurity.core.IdentityMode;
 import dev.nexussecurity.core.NexusSecurity;
 import dev.nexussecurity.core.NexusSecurityOptions;
-import dev.nexussecurity.core.TrustStore;
 import dev.nexussecurity.testing.EmbeddedTemporal;
+import dev.nexussecurity.testing.NexusSecurityExtension;
+import dev.nexussecurity.testing.NexusSecurityTestEnvironment;
+import dev.nexussecurity.testing.PayloadEncryption;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -25,7 +26,6 @@ import io.temporal.common.interceptors.WorkerInterceptor;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -34,14 +34,22 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 /**
- * One embedded Temporal server with true cross-namespace Nexus routing and nexus-security on every
- * worker: callers in {@code caller-a} (on the allowlist) and {@code caller-b} (trusted by the
- * handler, not on the allowlist), a handler worker polling only {@code handler-ns}. Each namespace
- * has its own Ed25519 signing keyset, generated per run, and each worker factory its own
- * NexusSecurity instance. Caller and handler share one in-memory registry. Caller workers are
- * created on first use (see {@link CallerProfile}); every caller factory has the {@link
- * HeaderTamper} registered after NexusSecurity (except the control profile {@link
- * CallerProfile#A_TAMPER_OUTSIDE}).
+ * The end-to-end setting of the access-control suites, on the environment of a {@link
+ * NexusSecurityExtension} ({@link #extension()}: one embedded Temporal server with true
+ * cross-namespace Nexus routing, the namespaces, their signing keys and mutual trust): callers in
+ * {@code caller-a} (on the allowlist) and {@code caller-b} (trusted by the handler, not on the
+ * allowlist), a handler worker polling only {@code handler-ns}. Each worker factory has its own
+ * NexusSecurity instance, built from its namespace's options plus a registry the tests edit
+ * directly (shared by caller and handler) and one {@link AuditLog}. Caller workers are created on
+ * first use (see {@link CallerProfile}); every caller factory has the {@link HeaderTamper}
+ * registered after NexusSecurity (except the control profile {@link
+ * CallerProfile#A_TAMPER_OUTSIDE}). Callers authenticate with Ed25519 signatures ({@link
+ * IdentityMode#SIGNATURE}); payloads are not encrypted.
+ *
+ * <pre>{@code
+ * @RegisterExtension static final NexusSecurityExtension NEXUS = SecurityTestBed.extension();
+ * @BeforeAll static void start(NexusSecurityTestEnvironment env) { bed = SecurityTestBed.start(env); }
+ * }</pre>
  */
 public final class SecurityTestBed implements AutoCloseable {
   public static final String CALLER_A = "caller-a";
@@ -52,68 +60,58 @@ public final class SecurityTestBed implements AutoCloseable {
   /** The main endpoint: targets handler-ns/probe-tq, allowlist [caller-a]. */
   public static final String ENDPOINT = "probe";
 
+  private final NexusSecurityTestEnvironment env;
   private final EmbeddedTemporal temporal;
   private final InMemoryRegistry registry = new InMemoryRegistry();
   private final AuditLog audit = new AuditLog();
   private final HeaderTamper tamper = new HeaderTamper();
-  private final Map<String, KeysetHandle> signingKeys;
   private final WorkflowClient handlerClient;
   private final Map<CallerProfile, WorkflowClient> callers = new EnumMap<>(CallerProfile.class);
 
-  private SecurityTestBed() throws GeneralSecurityException {
-    SignatureConfig.register();
-    signingKeys =
-        Map.of(
-            CALLER_A, newSigningKey(),
-            CALLER_B, newSigningKey(),
-            HANDLER_NS, newSigningKey());
-    temporal = EmbeddedTemporal.newBuilder().start();
-    try {
-      addEndpoint(ENDPOINT, CALLER_A);
-      handlerClient = temporal.newWorkflowClient(HANDLER_NS);
-      TrustStore trust =
-          TrustStore.newBuilder()
-              .addNamespace(CALLER_A, signingKeys.get(CALLER_A).getPublicKeysetHandle())
-              .addNamespace(CALLER_B, signingKeys.get(CALLER_B).getPublicKeysetHandle())
-              .build();
-      NexusSecurity handlerSecurity =
-          NexusSecurity.newInstance(options(HANDLER_NS).setTrustStore(trust).build());
-      WorkerFactory factory =
-          temporal.newWorkerFactory(
-              handlerClient,
-              WorkerFactoryOptions.newBuilder()
-                  .setWorkerInterceptors(handlerSecurity.getWorkerInterceptor())
-                  .build());
-      Worker worker = factory.newWorker(HANDLER_TQ);
-      worker.registerNexusServiceImplementation(new ProbeServiceImpl());
-      worker.registerWorkflowImplementationTypes(
-          HandlerWorkflows.QuickImpl.class, HandlerWorkflows.WaitingImpl.class);
-      factory.start();
-    } catch (RuntimeException | Error e) {
-      temporal.close();
-      throw e;
-    }
+  private SecurityTestBed(NexusSecurityTestEnvironment env) {
+    this.env = env;
+    this.temporal = env.getTemporal();
+    addEndpoint(ENDPOINT, CALLER_A);
+    handlerClient = temporal.newWorkflowClient(HANDLER_NS);
+    NexusSecurity handlerSecurity = NexusSecurity.newInstance(options(HANDLER_NS).build());
+    WorkerFactory factory =
+        temporal.newWorkerFactory(
+            handlerClient,
+            WorkerFactoryOptions.newBuilder()
+                .setWorkerInterceptors(handlerSecurity.getWorkerInterceptor())
+                .build());
+    Worker worker = factory.newWorker(HANDLER_TQ);
+    worker.registerNexusServiceImplementation(new ProbeServiceImpl());
+    worker.registerWorkflowImplementationTypes(
+        HandlerWorkflows.QuickImpl.class, HandlerWorkflows.WaitingImpl.class);
+    factory.start();
   }
 
-  /** Starts the server and the handler worker. */
-  public static SecurityTestBed start() {
-    try {
-      return new SecurityTestBed();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot generate signing keys", e);
-    }
+  /**
+   * The extension a test class registers for this setting: namespaces caller-a, caller-b and
+   * handler-ns without payload encryption; endpoints are added by {@link #start}.
+   */
+  public static NexusSecurityExtension extension() {
+    return NexusSecurityExtension.newBuilder()
+        .addNamespace(CALLER_A, PayloadEncryption.none())
+        .addNamespace(CALLER_B, PayloadEncryption.none())
+        .addNamespace(HANDLER_NS, PayloadEncryption.none())
+        .build();
   }
 
-  private static KeysetHandle newSigningKey() throws GeneralSecurityException {
-    return KeysetHandle.generateNew(
-        PredefinedSignatureParameters.ED25519, SignatureConfig2026.get());
+  /**
+   * Creates the endpoints and starts the handler worker in {@code env} (of {@link #extension()}).
+   */
+  public static SecurityTestBed start(NexusSecurityTestEnvironment env) {
+    return new SecurityTestBed(env);
   }
 
   private NexusSecurityOptions.Builder options(String namespace) {
-    return NexusSecurityOptions.newBuilder()
-        .setNamespace(namespace)
+    // Signature mode: the token attacks of these suites forge and re-sign Ed25519 tokens.
+    return env.getNamespace(namespace)
+        .newOptionsBuilder()
+        .setCallerPolicy(CallerPolicy.newBuilder().setIdentityMode(IdentityMode.SIGNATURE).build())
         .setRegistry(registry)
-        .setSigningKeyset(signingKeys.get(namespace))
         .addAuditListener(audit);
   }
 
@@ -156,7 +154,7 @@ public final class SecurityTestBed implements AutoCloseable {
 
   /** The private signing keyset of {@code namespace}. */
   public KeysetHandle signingKey(String namespace) {
-    return signingKeys.get(namespace);
+    return env.getNamespace(namespace).getSigningKeyset();
   }
 
   /** A client of the handler namespace. */
@@ -269,9 +267,7 @@ public final class SecurityTestBed implements AutoCloseable {
     }
   }
 
-  /** Shuts down the workers and the server. */
+  /** Nothing to release: the extension shuts down the workers and the server after the class. */
   @Override
-  public void close() {
-    temporal.close();
-  }
+  public void close() {}
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.PublicKeySign;
-import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.signature.SignatureConfig2026;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -15,9 +15,9 @@ import java.util.function.Consumer;
 
 /**
  * TEST ONLY: reads and forges caller identity tokens from their documented wire format
- * (SECURITY.md): {@code v1.<base64url JSON claims>.<base64url Tink signature>}, the signature over
- * {@code v1.<claims>}, its first five bytes the Tink output prefix {@code 0x01 || key id}. Written
- * from the documentation, independently of the library's own codec.
+ * (SECURITY.md): {@code v2.<base64url JSON claims>.<base64url Tink signature>} in signature mode,
+ * the signature over {@code v2.<claims>}, its first five bytes the Tink output prefix {@code 0x01
+ * || key id}. Written from the documentation, independently of the library's own codec.
  */
 public final class Tokens {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,7 +29,7 @@ public final class Tokens {
   private static String[] parts(String token) {
     String[] parts = token.split("\\.", -1);
     if (parts.length != 3) {
-      throw new IllegalArgumentException("not a v1 token: " + parts.length + " parts");
+      throw new IllegalArgumentException("not a token of three parts: " + parts.length + " parts");
     }
     return parts;
   }
@@ -73,12 +73,21 @@ public final class Tokens {
     try {
       byte[] signature =
           attackerKey
-              .getPrimitive(RegistryConfiguration.get(), PublicKeySign.class)
+              .getPrimitive(SignatureConfig2026.get(), PublicKeySign.class)
               .sign(signed.getBytes(StandardCharsets.US_ASCII));
       return signed + "." + B64.encodeToString(signature);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The same claims, naming {@code attackerKey}'s primary key as the caller key ({@code ck}),
+   * signed with it: a token of the caller namespace under a key the handler does not know.
+   */
+  public static String signedWithUnknownKey(String token, KeysetHandle attackerKey) {
+    long keyId = Integer.toUnsignedLong(attackerKey.getPrimary().getId());
+    return resignedWith(withEditedClaims(token, c -> c.put("ck", keyId)), attackerKey);
   }
 
   /** The token with the key id in its signature's Tink prefix replaced by {@code keyId}. */

@@ -29,7 +29,7 @@ import java.util.TreeMap;
 /**
  * A {@link KeyDirectory} read from (and saved to) a JSON file: for each namespace, its public
  * key-agreement keys, signature keys, revoked key ids and what it decrypts. The format is
- * documented in {@code docs/key-directory.md}:
+ * documented in {@code docs/keys.md}:
  *
  * <pre>{@code
  * {

@@ -2,6 +2,7 @@ package dev.nexussecurity.core.keys;
 
 import com.google.crypto.tink.KeysetHandle;
 import dev.nexussecurity.api.internal.UntrustedText;
+import dev.nexussecurity.core.internal.keys.NamespaceKeyFiles;
 import dev.nexussecurity.core.internal.keys.TinkKeysets;
 import java.security.GeneralSecurityException;
 import java.util.Objects;
@@ -14,14 +15,18 @@ import java.util.Optional;
  * signature keyset (Ed25519), for the signature identity mode. Its public half, {@link
  * #toPublicKeys()}, is what the namespace publishes in the {@link KeyDirectory}.
  *
- * <p>Load production keysets from KMS-encrypted files ({@link KeysetSource#kmsEncryptedJson});
- * {@link #generate} makes fresh in-memory keys for tests and local trials. Immutable and
- * thread-safe; {@code toString} shows key ids, never key material.
+ * <p>A namespace's keys live in one <em>namespace keys file</em> ({@code docs/keys.md}), made and
+ * rotated with {@code nexus-security-keys namespace-keys} (artifact nexus-security-tools) and read
+ * with {@link #load}: in production each keyset in it is encrypted under a KMS key ({@link
+ * KeysetSource#kmsEncryptedJson}) and bound to the namespace, so the file cannot be moved to
+ * another namespace; in development it may be cleartext ({@link
+ * KeysetSource#insecureCleartextJson}). No Tink registration is needed. {@link #generate} makes
+ * fresh in-memory keys for tests and local trials. Immutable and thread-safe; {@code toString}
+ * shows key ids, never key material.
  *
  * <pre>{@code
- * NamespaceKeys orders = NamespaceKeys.newBuilder("orders")
- *     .setAgreementKeys(KeysetSource.kmsEncryptedJson(path, kms, kekUri).load())
- *     .build();
+ * NamespaceKeys orders = NamespaceKeys.load(
+ *     KeysetSource.kmsEncryptedJson(Path.of("/etc/orders/orders.keys.json"), kms, kekUri));
  * directory = directory.toBuilder().put(orders.toPublicKeys()).build();
  * }</pre>
  */
@@ -56,6 +61,57 @@ public final class NamespaceKeys {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("generating keys failed", e);
     }
+  }
+
+  /**
+   * Reads a namespace keys file ({@code docs/keys.md}).
+   *
+   * @param source {@link KeysetSource#kmsEncryptedJson} for a file whose keysets are encrypted
+   *     under that KMS key (production), {@link KeysetSource#insecureCleartextJson} for a cleartext
+   *     development file; not null
+   * @return the keys; their namespace is the file's (check it is the one your worker runs in)
+   * @throws KeysetLoadException if the file is missing or malformed, is protected otherwise than
+   *     {@code source} says, was encrypted under another KMS key, associated data or namespace, or
+   *     holds keys of the wrong kind; the message names the file, line and column and what to fix
+   * @throws io.temporal.payload.codec.PayloadCodecException if the KMS could not be reached
+   *     (retrying may succeed)
+   * @throws IllegalArgumentException if {@code source} is a keyset handle, not a file
+   */
+  public static NamespaceKeys load(KeysetSource source) {
+    Objects.requireNonNull(source, "source");
+    return NamespaceKeyFiles.read(requireFile(source), protection(source));
+  }
+
+  /**
+   * Writes these keys to the namespace keys file of {@code target} atomically (readers see the old
+   * file or the new one; a new file is readable by its owner only), encrypted under the target's
+   * KMS key, or in cleartext for an {@link KeysetSource#insecureCleartextJson} target (development
+   * only). An existing file is replaced.
+   *
+   * @param target the file and its protection, as {@link #load} reads it back; not null
+   * @throws java.io.UncheckedIOException if the file cannot be written; it is then unchanged
+   * @throws io.temporal.payload.codec.PayloadCodecException if the KMS could not be reached
+   */
+  public void save(KeysetSource target) {
+    Objects.requireNonNull(target, "target");
+    NamespaceKeyFiles.save(requireFile(target), this, protection(target));
+  }
+
+  private static java.nio.file.Path requireFile(KeysetSource source) {
+    if (source.storage() == KeysetSource.Storage.HANDLE) {
+      throw new IllegalArgumentException(
+          "a namespace keys file is read from a file: use KeysetSource.kmsEncryptedJson or"
+              + " KeysetSource.insecureCleartextJson (for keyset handles, use"
+              + " NamespaceKeys.newBuilder)");
+    }
+    return source.path();
+  }
+
+  private static NamespaceKeyFiles.Protection protection(KeysetSource source) {
+    return source.storage() == KeysetSource.Storage.CLEARTEXT_FILE
+        ? NamespaceKeyFiles.Protection.cleartext()
+        : new NamespaceKeyFiles.Protection(
+            source.kmsClient(), source.keyEncryptionKeyUri(), source.associatedData());
   }
 
   public String getNamespace() {

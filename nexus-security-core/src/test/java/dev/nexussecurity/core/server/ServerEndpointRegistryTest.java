@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.signature.PredefinedSignatureParameters;
+import dev.nexussecurity.api.PayloadProtection;
 import dev.nexussecurity.api.ReasonCode;
 import dev.nexussecurity.api.internal.AtomicFileWriter;
 import dev.nexussecurity.core.MapRegistry;
@@ -703,6 +704,69 @@ class ServerEndpointRegistryTest {
       reconciler().setRegistrySigningKeyset(rotated).build().apply(plan);
       registry.refresh();
       assertThat(registry.checkAccess("payments", "orders-ns").isAllowed()).isTrue();
+    }
+  }
+
+  // ------------------------------------------------------ payload protection (issue 12)
+
+  static dev.nexussecurity.api.NexusEndpoint protectedPayments(long version) {
+    return endpoint("payments", version, "orders-ns").toBuilder()
+        .setPayloadProtection(PayloadProtection.pairwise())
+        .putServicePayloadProtection("refunds", PayloadProtection.shared("refunds-key"))
+        .build();
+  }
+
+  @Test
+  void payloadProtection_reachesWorkers_throughTheSignedPolicy() {
+    source.put(protectedPayments(2));
+    assertThat(reconciler.reconcile().isSuccess()).isTrue();
+
+    try (ServerEndpointRegistry registry = builder().start()) {
+      assertThat(registry.findEndpoint("payments")).contains(protectedPayments(2));
+      assertThat(registry.findEndpoint("payments").orElseThrow().getPayloadProtection("refunds"))
+          .contains(PayloadProtection.shared("refunds-key"));
+      assertThat(registry.findEndpoint("payments").orElseThrow().getPayloadProtection("charges"))
+          .contains(PayloadProtection.pairwise());
+    }
+  }
+
+  @Test
+  void operatorDowngradingTheProtectionOnTheServer_admitsNobody() {
+    source.put(protectedPayments(2));
+    reconciler.reconcile();
+    Endpoint e = server.byName("payments");
+    server.replace(
+        "payments",
+        e.getSpec().toBuilder()
+            .setDescription(
+                TestKeys.editSignedJson(
+                    e.getSpec().getDescription(),
+                    j -> j.replace("\"pairwise\"", "\"authenticated\"")))
+            .build());
+
+    try (ServerEndpointRegistry registry = builder().start()) {
+      assertThat(reason(registry, "payments", "orders-ns"))
+          .isEqualTo(ReasonCode.ENDPOINT_POLICY_INVALID);
+      assertThat(registry.findEndpoint("payments")).isEmpty();
+      assertThat(registry.getStatus().getInvalidEndpoints().get("payments"))
+          .startsWith("BAD_SIGNATURE: ");
+    }
+  }
+
+  @Test
+  void operatorPuttingBackTheOlderUnprotectedPolicy_admitsNobodyOnANewWorker() {
+    EndpointSpec unprotected = server.byName("payments").getSpec();
+    source.put(protectedPayments(2));
+    reconciler.reconcile();
+
+    server.replace("payments", unprotected);
+
+    try (ServerEndpointRegistry fresh = builder().start()) {
+      assertThat(reason(fresh, "payments", "orders-ns"))
+          .isEqualTo(ReasonCode.ENDPOINT_POLICY_INVALID);
+      assertThat(fresh.findEndpoint("payments")).isEmpty();
+      assertThat(fresh.getStatus().getInvalidEndpoints().get("payments"))
+          .startsWith("NOT_IN_MANIFEST: ");
     }
   }
 }

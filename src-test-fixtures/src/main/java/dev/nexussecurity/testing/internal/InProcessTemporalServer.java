@@ -88,6 +88,7 @@ public final class InProcessTemporalServer implements AutoCloseable {
   private final NamespaceRecorder namespaces;
   private final boolean timeSkipping;
   private final OptionalInt tcpPort;
+  private final InjectedNexusTasks injected;
   private final io.temporal.api.testservice.v1.TestServiceGrpc.TestServiceImplBase testService;
 
   private InProcessTemporalServer(
@@ -97,7 +98,9 @@ public final class InProcessTemporalServer implements AutoCloseable {
       NamespaceRecorder namespaces,
       boolean timeSkipping,
       OptionalInt tcpPort,
+      InjectedNexusTasks injected,
       io.temporal.api.testservice.v1.TestServiceGrpc.TestServiceImplBase testService) {
+    this.injected = injected;
     this.testService = testService;
     this.resources = resources;
     this.channel = channel;
@@ -169,6 +172,9 @@ public final class InProcessTemporalServer implements AutoCloseable {
           new NexusPollRouter(
               workflowService::pollNexusTaskQueue, namespaces, pollSlice, deadlines);
       resources.push("Nexus poll router", router::close);
+      InjectedNexusTasks injected = new InjectedNexusTasks();
+      injected.attach(router);
+      router.setBeforeDelivery(injected::rewriteIfPlanned);
       NexusEndpointService endpoints =
           new NexusEndpointService(operatorService, all -> router.setRoutes(NexusRoutes.of(all)));
       afterStep.accept("router");
@@ -176,7 +182,8 @@ public final class InProcessTemporalServer implements AutoCloseable {
       List<BindableService> services = new ArrayList<>();
       for (BindableService service : starter.getServices()) {
         if (service == workflowService) {
-          services.add(bound(workflowService(workflowService, router, endpoints.scheduleLock())));
+          services.add(
+              bound(workflowService(workflowService, router, endpoints.scheduleLock(), injected)));
         } else if (service == operatorService) {
           services.add(bound(endpoints.bind()));
         } else {
@@ -225,7 +232,14 @@ public final class InProcessTemporalServer implements AutoCloseable {
       afterStep.accept("channel");
 
       return new InProcessTemporalServer(
-          resources, channel, router, namespaces, timeSkipping, boundPort, testService(starter));
+          resources,
+          channel,
+          router,
+          namespaces,
+          timeSkipping,
+          boundPort,
+          injected,
+          testService(starter));
     } catch (RuntimeException | Error e) {
       resources.closeQuietlyInto(e);
       throw e;
@@ -267,6 +281,11 @@ public final class InProcessTemporalServer implements AutoCloseable {
   /** The Nexus routes in force. */
   public NexusRoutes getRoutes() {
     return router.getRoutes();
+  }
+
+  /** Nexus tasks made up by tests, and rewrites of genuine ones. */
+  public InjectedNexusTasks getInjectedNexusTasks() {
+    return injected;
   }
 
   /**
@@ -362,7 +381,10 @@ public final class InProcessTemporalServer implements AutoCloseable {
    * </ul>
    */
   private static ServerServiceDefinition workflowService(
-      TestWorkflowService stock, NexusPollRouter router, Lock scheduleLock) {
+      TestWorkflowService stock,
+      NexusPollRouter router,
+      Lock scheduleLock,
+      InjectedNexusTasks injected) {
     ServerServiceDefinition original = stock.bindService();
     ReadWriteLock outcomes = new ReentrantReadWriteLock();
     Map<String, ServerMethodDefinition<?, ?>> replacements = new HashMap<>();
@@ -398,18 +420,28 @@ public final class InProcessTemporalServer implements AutoCloseable {
         WorkflowServiceGrpc.getRespondNexusTaskCompletedMethod(),
         ServerCalls.asyncUnaryCall(
             (RespondNexusTaskCompletedRequest request,
-                StreamObserver<RespondNexusTaskCompletedResponse> observer) ->
-                underLock(
-                    outcomes.readLock(),
-                    () -> stock.respondNexusTaskCompleted(request, observer))));
+                StreamObserver<RespondNexusTaskCompletedResponse> observer) -> {
+              if (injected.capture(request)) {
+                observer.onNext(RespondNexusTaskCompletedResponse.getDefaultInstance());
+                observer.onCompleted();
+                return;
+              }
+              underLock(
+                  outcomes.readLock(), () -> stock.respondNexusTaskCompleted(request, observer));
+            }));
     replace(
         replacements,
         WorkflowServiceGrpc.getRespondNexusTaskFailedMethod(),
         ServerCalls.asyncUnaryCall(
             (RespondNexusTaskFailedRequest request,
-                StreamObserver<RespondNexusTaskFailedResponse> observer) ->
-                underLock(
-                    outcomes.readLock(), () -> stock.respondNexusTaskFailed(request, observer))));
+                StreamObserver<RespondNexusTaskFailedResponse> observer) -> {
+              if (injected.capture(request)) {
+                observer.onNext(RespondNexusTaskFailedResponse.getDefaultInstance());
+                observer.onCompleted();
+                return;
+              }
+              underLock(outcomes.readLock(), () -> stock.respondNexusTaskFailed(request, observer));
+            }));
 
     ServerServiceDefinition.Builder builder =
         ServerServiceDefinition.builder(original.getServiceDescriptor());

@@ -24,6 +24,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,6 +89,8 @@ public final class NexusPollRouter implements AutoCloseable {
 
   private volatile NexusRoutes routes = NexusRoutes.empty();
   private volatile boolean closed;
+  private volatile UnaryOperator<PollNexusTaskQueueResponse> beforeDelivery =
+      UnaryOperator.identity();
 
   private final ConcurrentMap<TaskQueueKey, Deque<PollNexusTaskQueueResponse>> parked =
       new ConcurrentHashMap<>();
@@ -161,6 +164,19 @@ public final class NexusPollRouter implements AutoCloseable {
     }
   }
 
+  /**
+   * Hands {@code task} to the next poller of {@code target}, as if the server had queued it there
+   * (used by tests that play a party dispatching Nexus requests directly).
+   */
+  public void deliver(TaskQueueKey target, PollNexusTaskQueueResponse task) {
+    park(Objects.requireNonNull(target, "target"), Objects.requireNonNull(task, "task"), false);
+  }
+
+  /** Sets what is applied to every task just before a poller receives it; identity by default. */
+  public void setBeforeDelivery(UnaryOperator<PollNexusTaskQueueResponse> hook) {
+    beforeDelivery = Objects.requireNonNull(hook, "hook");
+  }
+
   /** Serves one {@code PollNexusTaskQueue} call; runs on the gRPC call's thread and context. */
   public void pollNexusTaskQueue(
       PollNexusTaskQueueRequest request, StreamObserver<PollNexusTaskQueueResponse> observer) {
@@ -220,6 +236,7 @@ public final class NexusPollRouter implements AutoCloseable {
             continue;
           }
         }
+        task = beforeDelivery.apply(task);
         if (!respond(observer, task)) {
           // The poller left (cancelled, deadline or shutdown): keep the task for the next one.
           park(self, task, true);

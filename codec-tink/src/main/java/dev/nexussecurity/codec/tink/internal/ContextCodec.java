@@ -161,7 +161,7 @@ public final class ContextCodec {
     PayloadBinding b = PayloadBindings.current().orElse(null);
     if (b != null && (serCtx == null || b.getDirection() != PayloadBinding.Direction.INPUT)) {
       PayloadBinding.Direction d = b.getDirection();
-      if (d == PayloadBinding.Direction.INPUT && inNexusHandlerTask()) {
+      if (d == PayloadBinding.Direction.INPUT && isHandlerSide(b)) {
         d = PayloadBinding.Direction.RESULT;
       }
       ctx = PayloadContext.bound(b, d);
@@ -409,7 +409,29 @@ public final class ContextCodec {
     throw new GeneralSecurityException("no key " + Integer.toUnsignedString(id));
   }
 
+  /**
+   * Whether an INPUT binding is in force on the handler's side (so what is encoded now is the
+   * result): known from this worker's namespace when it holds namespace keys and the call is not
+   * from a namespace to itself, else from the thread.
+   */
+  private boolean isHandlerSide(PayloadBinding b) {
+    if (own != null && !b.getCallerNamespace().equals(b.getHandlerNamespace())) {
+      return own.getNamespace().equals(b.getHandlerNamespace());
+    }
+    return inNexusHandlerTask();
+  }
+
+  /**
+   * Whether this thread runs a Nexus handler task. The SDK's Nexus task threads are named {@code
+   * "Nexus Executor ..."}; only on such a thread is the SDK asked (its answer costs an exception
+   * elsewhere). Should a future SDK rename the threads, this answers false: handler results are
+   * then written as INPUT and refused by the caller, and inputs decoded without a binding are not
+   * recorded as verified; both fail closed.
+   */
   static boolean inNexusHandlerTask() {
+    if (!Thread.currentThread().getName().startsWith("Nexus Executor")) {
+      return false;
+    }
     try {
       Nexus.getOperationContext();
       return true;
@@ -543,16 +565,7 @@ public final class ContextCodec {
     ByteString keyId = v[2];
     ByteString compressionValue = v[3];
     String qualified = WireHeader.printable(keyset) + "/" + WireHeader.printable(keyId);
-    String direction = v[4].toStringUtf8();
-    PayloadContext ctx =
-        new PayloadContext(
-            direction,
-            v[6].toStringUtf8(),
-            v[7].toStringUtf8(),
-            v[8].toStringUtf8(),
-            v[9].toStringUtf8(),
-            v[10].toStringUtf8(),
-            v[11].toStringUtf8());
+    PayloadContext ctx = PayloadContext.received(v[4], v[6], v[7], v[8], v[9], v[10], v[11]);
     checkContextShape(ctx, enc, qualified);
     Matcher pos = POSITION.matcher(v[5].toStringUtf8());
     if (!pos.matches() || Integer.parseInt(pos.group(1)) >= Integer.parseInt(pos.group(2))) {

@@ -28,6 +28,42 @@ public final class PayloadContext {
   final ByteString handlerBytes;
   final ByteString bindingBytes;
 
+  private PayloadContext(
+      ByteString direction,
+      ByteString endpoint,
+      ByteString service,
+      ByteString operation,
+      ByteString caller,
+      ByteString handler,
+      ByteString bindingId) {
+    this.direction = direction.toStringUtf8();
+    this.endpoint = endpoint.toStringUtf8();
+    this.service = service.toStringUtf8();
+    this.operation = operation.toStringUtf8();
+    this.caller = caller.toStringUtf8();
+    this.handler = handler.toStringUtf8();
+    this.bindingId = bindingId.toStringUtf8();
+    this.directionBytes = direction;
+    this.endpointBytes = endpoint;
+    this.serviceBytes = service;
+    this.operationBytes = operation;
+    this.callerBytes = caller;
+    this.handlerBytes = handler;
+    this.bindingBytes = bindingId;
+  }
+
+  /** The context a received payload's metadata values name (not yet checked). */
+  static PayloadContext received(
+      ByteString direction,
+      ByteString endpoint,
+      ByteString service,
+      ByteString operation,
+      ByteString caller,
+      ByteString handler,
+      ByteString bindingId) {
+    return new PayloadContext(direction, endpoint, service, operation, caller, handler, bindingId);
+  }
+
   PayloadContext(
       String direction,
       String endpoint,

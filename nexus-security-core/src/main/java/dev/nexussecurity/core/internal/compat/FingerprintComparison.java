@@ -1,6 +1,7 @@
 package dev.nexussecurity.core.internal.compat;
 
 import dev.nexussecurity.api.CodecDescriptor;
+import dev.nexussecurity.api.PayloadProtection;
 import dev.nexussecurity.api.ReasonCode;
 import dev.nexussecurity.core.ConverterFingerprint;
 import java.util.ArrayList;
@@ -18,13 +19,24 @@ import java.util.Optional;
  *   <li>the decoding side lacks a codec the encoding side uses → {@link ReasonCode#CODEC_MISSING};
  *   <li>the encoding side lacks a codec that the decoding side requires (one that rejects payloads
  *       it did not encode) → {@link ReasonCode#CODEC_MISSING};
- *   <li>both have the codec, and the encoding side encrypts with a key id that the decoding side
- *       does not list among its decryptable key ids → {@link
+ *   <li>both have the codec, and the encoding side protects payloads with a {@link
+ *       PayloadProtection} mode the decoding side's codec does not list among the protections it
+ *       decodes (pairwise against a handler that decodes only shared keysets, say) → {@link
+ *       ReasonCode#PAYLOAD_PROTECTION_NOT_ACCEPTED};
+ *   <li>both have the codec, the encoding side encrypts under a shared keyset with a key id that
+ *       the decoding side does not list among its decryptable key ids → {@link
  *       ReasonCode#ENCRYPTION_KEY_UNAVAILABLE}.
  * </ul>
  *
- * Codecs are matched by id; the order of the chains is not compared. Unknown parts (an unreadable
- * converter, a codec that lists no decryptable keys) never produce a finding.
+ * <p>The encoding side's mode is read from its encryption key id: {@code pairwise/<ns>:<id>},
+ * {@code hpke/<ns>:<id>} and {@code authenticated/<ns>:<id>} name the key-agreement modes (whose
+ * key ids name the encoding namespace's own key, so they are not compared with the decoding side's
+ * ids); any other key id is a shared keyset's. {@link #protection} checks an explicitly configured
+ * protection (an endpoint's or a service's) against the decoding side.
+ *
+ * <p>Codecs are matched by id; the order of the chains is not compared. Unknown parts (an
+ * unreadable converter, a codec that lists no decryptable keys or no protections) never produce a
+ * finding.
  */
 public final class FingerprintComparison {
   private FingerprintComparison() {}
@@ -124,9 +136,24 @@ public final class FingerprintComparison {
         continue;
       }
       Optional<String> key = c.getEncryptionKeyId();
-      if (key.isPresent()
-          && !other.getDecryptionKeyIds().isEmpty()
-          && !other.canDecrypt(key.get())) {
+      if (key.isEmpty()) {
+        continue;
+      }
+      Optional<PayloadProtection.Mode> mode = keyAgreementMode(key.get());
+      if (mode.isPresent()) {
+        String text = mode.get().name().toLowerCase(java.util.Locale.ROOT);
+        if (!other.getPayloadProtections().isEmpty()
+            && !other.getPayloadProtections().contains(text)) {
+          findings.add(notAccepted(input, enc, dec, what, text, c.getCodecId(), other));
+        }
+        continue;
+      }
+      if (!other.getPayloadProtections().isEmpty()
+          && other.getPayloadProtections().stream().noneMatch(p -> p.startsWith("shared:"))) {
+        findings.add(notAccepted(input, enc, dec, what, "a shared keyset", c.getCodecId(), other));
+        continue;
+      }
+      if (!other.getDecryptionKeyIds().isEmpty() && !other.canDecrypt(key.get())) {
         findings.add(
             new Finding(
                 ReasonCode.ENCRYPTION_KEY_UNAVAILABLE,
@@ -149,6 +176,99 @@ public final class FingerprintComparison {
       }
     }
     return findings;
+  }
+
+  /**
+   * Checks that the decoding side decodes payloads under {@code protection}, the protection an
+   * endpoint (or a service) is configured with: a finding {@link
+   * ReasonCode#PAYLOAD_PROTECTION_NOT_ACCEPTED} when none of the decoding side's codecs that list
+   * their protections accepts it; nothing when the decoding side is unknown or lists none.
+   */
+  public static List<Finding> protection(
+      PayloadProtection protection, ConverterFingerprint decoder, boolean input) {
+    List<Finding> findings = new ArrayList<>();
+    Optional<List<CodecDescriptor>> d = decoder.getCodecs();
+    if (d.isEmpty()) {
+      return findings;
+    }
+    CodecDescriptor listing = null;
+    for (CodecDescriptor c : d.get()) {
+      if (c.getPayloadProtections().isEmpty()) {
+        continue;
+      }
+      if (c.accepts(protection)) {
+        return findings;
+      }
+      listing = c;
+    }
+    if (listing != null) {
+      findings.add(
+          notAccepted(
+              input,
+              input ? "caller" : "handler",
+              input ? "handler" : "caller",
+              input ? "the operation input" : "results and failures",
+              protection.toString(),
+              listing.getCodecId(),
+              listing));
+    }
+    return findings;
+  }
+
+  /**
+   * The key-agreement mode an encryption key id names, if it names one: {@code
+   * <mode>/<namespace>:<key id>}. Shared keysets' key ids are {@code <keyset>/<key id>} with a
+   * numeric key id, so a shared keyset that happens to be named {@code pairwise} is not mistaken
+   * for the mode.
+   */
+  static Optional<PayloadProtection.Mode> keyAgreementMode(String keyId) {
+    int slash = keyId.indexOf('/');
+    if (slash < 0 || keyId.indexOf(':', slash) < 0) {
+      return Optional.empty();
+    }
+    switch (keyId.substring(0, slash)) {
+      case "pairwise":
+        return Optional.of(PayloadProtection.Mode.PAIRWISE);
+      case "hpke":
+        return Optional.of(PayloadProtection.Mode.HPKE);
+      case "authenticated":
+        return Optional.of(PayloadProtection.Mode.AUTHENTICATED);
+      default:
+        return Optional.empty();
+    }
+  }
+
+  private static Finding notAccepted(
+      boolean input,
+      String enc,
+      String dec,
+      String what,
+      String protection,
+      String codecId,
+      CodecDescriptor decoder) {
+    return new Finding(
+        ReasonCode.PAYLOAD_PROTECTION_NOT_ACCEPTED,
+        input,
+        "the "
+            + enc
+            + " protects "
+            + what
+            + " with "
+            + protection
+            + " (codec '"
+            + codecId
+            + "'), which the "
+            + dec
+            + "'s codec '"
+            + decoder.getCodecId()
+            + "' does not decode: it accepts "
+            + decoder.getPayloadProtections()
+            + "; configure the "
+            + enc
+            + " (the endpoint's or service's payload protection) with one of those, or have the "
+            + dec
+            + " accept "
+            + protection);
   }
 
   private static Map<String, CodecDescriptor> byId(List<CodecDescriptor> codecs) {

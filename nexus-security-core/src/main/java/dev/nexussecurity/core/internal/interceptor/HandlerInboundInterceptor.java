@@ -17,7 +17,6 @@ import io.nexusrpc.handler.OperationStartResult;
 import io.temporal.common.interceptors.NexusOperationInboundCallsInterceptor;
 import io.temporal.common.interceptors.NexusOperationInboundCallsInterceptorBase;
 import io.temporal.common.interceptors.NexusOperationOutboundCallsInterceptor;
-import io.temporal.internal.nexus.OperationTokenUtil;
 import io.temporal.nexus.NexusOperationInfo;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
@@ -174,14 +173,26 @@ final class HandlerInboundInterceptor extends NexusOperationInboundCallsIntercep
   }
 
   private void rememberWorkflowResultBinding(String operationToken) {
-    String workflowId;
-    try {
-      workflowId = OperationTokenUtil.loadWorkflowIdFromOperationToken(operationToken);
-    } catch (RuntimeException e) {
-      return; // not a workflow-run operation token
-    }
+    String workflowId = workflowIdOf(operationToken);
     if (workflowId != null && !workflowId.isEmpty()) {
       ctx.rememberResultBinding(workflowId, binding.withDirection(PayloadBinding.Direction.RESULT));
+    }
+  }
+
+  /**
+   * The workflow id in the SDK's workflow-run operation token (unpadded base64url JSON with a
+   * {@code wid} field), or null for any other token.
+   */
+  static String workflowIdOf(String operationToken) {
+    try {
+      byte[] json = java.util.Base64.getUrlDecoder().decode(operationToken);
+      java.util.Optional<dev.nexussecurity.core.internal.json.JsonValue> wid =
+          dev.nexussecurity.core.internal.json.StrictJson.parse(json, 8192, "operation token")
+              .optionalField("wid");
+      return wid.isPresent() ? wid.get().asText() : null;
+    } catch (IllegalArgumentException
+        | dev.nexussecurity.core.internal.json.StrictJsonException e) {
+      return null;
     }
   }
 

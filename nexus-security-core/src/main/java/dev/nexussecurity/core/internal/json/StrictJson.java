@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nexussecurity.api.internal.UntrustedText;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -87,6 +88,16 @@ public final class StrictJson {
           at == null ? 0 : at.getLineNr(),
           at == null ? 0 : at.getColumnNr(),
           "is not valid JSON: " + UntrustedText.quote(e.getOriginalMessage(), 200));
+    } catch (CharConversionException e) {
+      // Jackson detects UTF-16/UTF-32 from the first bytes; undecodable ones fail while reading
+      throw new StrictJsonException(
+          source,
+          "",
+          0,
+          0,
+          "is not valid JSON: it is not UTF-8 text ("
+              + UntrustedText.quote(e.getMessage(), 200)
+              + ")");
     } catch (IOException e) {
       throw new UncheckedIOException("reading an in-memory JSON document failed", e);
     }

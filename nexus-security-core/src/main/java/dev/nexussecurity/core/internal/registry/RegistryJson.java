@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nexussecurity.api.EndpointValidationException;
 import dev.nexussecurity.api.NamespaceNames;
 import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.api.PayloadProtection;
 import dev.nexussecurity.api.internal.UntrustedText;
 import dev.nexussecurity.core.RegistryFileException;
 import dev.nexussecurity.core.internal.json.JsonValue;
@@ -57,9 +58,18 @@ public final class RegistryJson {
   private static final String SCHEMA_VERSION_FIELD = "schemaVersion";
   private static final String ENDPOINTS_FIELD = "endpoints";
   private static final String CALLERS_FIELD = "allowedCallerNamespaces";
+  private static final String PROTECTION_FIELD = "payloadProtection";
+  private static final String SERVICE_PROTECTIONS_FIELD = "servicePayloadProtections";
   private static final List<String> ENDPOINT_FIELDS =
       List.of(
-          "name", "targetNamespace", "targetTaskQueue", CALLERS_FIELD, "description", "version");
+          "name",
+          "targetNamespace",
+          "targetTaskQueue",
+          CALLERS_FIELD,
+          "description",
+          PROTECTION_FIELD,
+          SERVICE_PROTECTIONS_FIELD,
+          "version");
   private static final int MAX_VALUE_CHARS = 80;
 
   private RegistryJson() {}
@@ -69,6 +79,8 @@ public final class RegistryJson {
    *
    * @throws IllegalArgumentException if two endpoints share a name or an endpoint was never stored
    *     (version 0)
+   * @throws dev.nexussecurity.api.EndpointValidationException if two endpoints spell one namespace
+   *     name in ways that differ only in case, which {@link #read} refuses
    */
   public static byte[] write(Collection<NexusEndpoint> endpoints) {
     List<NexusEndpoint> sorted = new ArrayList<>(endpoints);
@@ -98,8 +110,15 @@ public final class RegistryJson {
       ArrayNode callers = o.putArray(CALLERS_FIELD);
       new TreeSet<>(e.getAllowedCallerNamespaces()).forEach(callers::add);
       o.put("description", e.getDescription());
+      e.getDefaultPayloadProtection().ifPresent(p -> o.put(PROTECTION_FIELD, p.toString()));
+      if (!e.getServicePayloadProtections().isEmpty()) {
+        ObjectNode services = o.putObject(SERVICE_PROTECTIONS_FIELD);
+        e.getServicePayloadProtections().forEach((svc, p) -> services.put(svc, p.toString()));
+      }
       o.put("version", e.getVersion());
     }
+    // what read() refuses is never written: a saved registry always loads again
+    NamespaceSpellings.requireConsistent(sorted);
     return StrictJson.writePretty(document).getBytes(StandardCharsets.UTF_8);
   }
 
@@ -340,6 +359,15 @@ public final class RegistryJson {
       } catch (EndpointValidationException e) {
         throw invalid(descriptionValue, name, e, where);
       }
+      JsonValue protectionValue = fields.get(PROTECTION_FIELD);
+      if (protectionValue != null && protectionValue.getType() != JsonValue.Type.NULL) {
+        builder.setPayloadProtection(
+            protection(protectionValue, name, PROTECTION_FIELD, where, "the endpoint"));
+      }
+      JsonValue servicesValue = fields.get(SERVICE_PROTECTIONS_FIELD);
+      if (servicesValue != null && servicesValue.getType() != JsonValue.Type.NULL) {
+        serviceProtections(builder, servicesValue, name, where);
+      }
       if (version < 1) {
         throw error(
             file,
@@ -407,6 +435,61 @@ public final class RegistryJson {
         callers.add(caller);
       }
       return callers;
+    }
+
+    private PayloadProtection protection(
+        JsonValue value, String name, String field, String where, String of) {
+      String text = text(value, name, field, where);
+      try {
+        return PayloadProtection.parse(text);
+      } catch (IllegalArgumentException e) {
+        throw error(
+            file,
+            value,
+            name,
+            field,
+            "value '"
+                + UntrustedText.quote(text, MAX_VALUE_CHARS)
+                + "' is not a payload protection of "
+                + of
+                + ": use shared:<keyset> (1 to 64 characters of [A-Za-z0-9._-]), pairwise, hpke"
+                + " or authenticated ("
+                + where
+                + ")");
+      }
+    }
+
+    private void serviceProtections(
+        NexusEndpoint.Builder builder, JsonValue value, String name, String where) {
+      if (value.getType() != JsonValue.Type.OBJECT) {
+        throw error(
+            file,
+            value,
+            name,
+            SERVICE_PROTECTIONS_FIELD,
+            "must be an object from Nexus service name to payload protection, found "
+                + describe(value.getType())
+                + " ("
+                + where
+                + ")");
+      }
+      for (Map.Entry<String, JsonValue> entry : fieldsOf(value).entrySet()) {
+        String service = entry.getKey();
+        String field =
+            SERVICE_PROTECTIONS_FIELD + "." + UntrustedText.quote(service, MAX_VALUE_CHARS);
+        PayloadProtection p =
+            protection(
+                entry.getValue(),
+                name,
+                field,
+                where,
+                "service '" + UntrustedText.quote(service, MAX_VALUE_CHARS) + "'");
+        try {
+          builder.putServicePayloadProtection(service, p);
+        } catch (EndpointValidationException e) {
+          throw invalid(entry.getValue(), name, e, where);
+        }
+      }
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nexussecurity.api.EndpointValidationException;
 import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.api.PayloadProtection;
 import dev.nexussecurity.api.internal.UntrustedText;
 import dev.nexussecurity.core.internal.json.JsonValue;
 import dev.nexussecurity.core.internal.json.SignedEnvelope;
@@ -17,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,10 +35,17 @@ import java.util.Set;
  * policy JSON (compact, fields in this order):
  *   {"audience": "prod-eu", "endpoint": "payments", "targetNamespace": "...",
  *    "targetTaskQueue": "...", "allowedCallerNamespaces": ["...", ...], "description": "...",
+ *    "payloadProtection": "pairwise", "servicePayloadProtections": {"refunds": "shared:k"},
  *    "registryVersion": 3, "issuedAt": "2025-01-02T03:04:05.678Z"}
+ *   (the two protection fields only when the endpoint names a protection, so the policies of
+ *   endpoints without one keep their bytes)
  * </pre>
  *
- * The signature is a Tink {@code PublicKeySign} signature over the ASCII bytes of {@code
+ * The payload protection is signed with the rest: a server operator who edits, strips or swaps it
+ * (to downgrade an endpoint from pairwise to authenticated-only, say) breaks the signature, and the
+ * endpoint admits nobody.
+ *
+ * <p>The signature is a Tink {@code PublicKeySign} signature over the ASCII bytes of {@code
  * nspol2.<payload>} (output prefix included, so it names the key id); the envelope type keeps a
  * registry-key signature over a manifest or another format from passing as a policy. The metadata
  * marks the description as a nexus-security policy; it is not signed and decides nothing but
@@ -63,6 +73,8 @@ public final class PolicyCodec {
           "targetTaskQueue",
           "allowedCallerNamespaces",
           "description",
+          "payloadProtection",
+          "servicePayloadProtections",
           "registryVersion",
           "issuedAt");
   private static final Set<String> FIELD_SET = Set.copyOf(FIELDS);
@@ -95,6 +107,11 @@ public final class PolicyCodec {
     ArrayNode callers = policy.putArray("allowedCallerNamespaces");
     e.getAllowedCallerNamespaces().forEach(callers::add);
     policy.put("description", e.getDescription());
+    e.getDefaultPayloadProtection().ifPresent(p -> policy.put("payloadProtection", p.toString()));
+    if (!e.getServicePayloadProtections().isEmpty()) {
+      ObjectNode services = policy.putObject("servicePayloadProtections");
+      e.getServicePayloadProtections().forEach((svc, p) -> services.put(svc, p.toString()));
+    }
     policy.put("registryVersion", e.getVersion());
     policy.put("issuedAt", document.getIssuedAt().toString());
     String envelope = signer.seal(ENVELOPE_TYPE, StrictJson.write(policy));
@@ -228,6 +245,18 @@ public final class PolicyCodec {
     return "(no target)";
   }
 
+  private static PayloadProtection protection(JsonValue value) throws StrictJsonException {
+    String text = value.asText();
+    try {
+      return PayloadProtection.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw value.error(
+          "is not a payload protection ('"
+              + UntrustedText.quote(text)
+              + "'; expected shared:<keyset>, pairwise, hpke or authenticated)");
+    }
+  }
+
   private static PolicyDocument parsePolicy(byte[] signed) throws InvalidSignedDocumentException {
     try {
       JsonValue policy = StrictJson.parse(signed, SignedDescription.MAX_PARSED_BYTES, "the policy");
@@ -243,15 +272,25 @@ public final class PolicyCodec {
       }
       NexusEndpoint endpoint;
       try {
-        endpoint =
+        NexusEndpoint.Builder builder =
             NexusEndpoint.newBuilder()
                 .setName(policy.field("endpoint").asText())
                 .setTargetNamespace(policy.field("targetNamespace").asText())
                 .setTargetTaskQueue(policy.field("targetTaskQueue").asText())
                 .setAllowedCallerNamespaces(policy.field("allowedCallerNamespaces").asTextList())
                 .setDescription(policy.field("description").asText())
-                .setVersion(policy.field("registryVersion").asLong())
-                .build();
+                .setVersion(policy.field("registryVersion").asLong());
+        Optional<JsonValue> protection = policy.optionalField("payloadProtection");
+        if (protection.isPresent()) {
+          builder.setPayloadProtection(protection(protection.get()));
+        }
+        Optional<JsonValue> services = policy.optionalField("servicePayloadProtections");
+        if (services.isPresent()) {
+          for (Map.Entry<String, JsonValue> s : services.get().fields().entrySet()) {
+            builder.putServicePayloadProtection(s.getKey(), protection(s.getValue()));
+          }
+        }
+        endpoint = builder.build();
       } catch (EndpointValidationException e) {
         throw SignedDescription.malformed(
             "the signed policy holds an invalid endpoint: " + e.getMessage());

@@ -485,6 +485,14 @@ public final class ReconcilePlanner {
     if (!signed.getDescription().equals(desired.getDescription())) {
       differences.add("description text differs");
     }
+    if (!signed.getDefaultPayloadProtection().equals(desired.getDefaultPayloadProtection())
+        || !signed.getServicePayloadProtections().equals(desired.getServicePayloadProtections())) {
+      differences.add(
+          "payload protection: server policy has "
+              + protectionOf(signed)
+              + ", registry has "
+              + protectionOf(desired));
+    }
     if (signed.getVersion() != desired.getVersion()) {
       differences.add(
           "registry version: server policy has "
@@ -493,6 +501,13 @@ public final class ReconcilePlanner {
               + desired.getVersion());
     }
     return differences;
+  }
+
+  private static String protectionOf(NexusEndpoint e) {
+    return e.getDefaultPayloadProtection().map(Object::toString).orElse("none")
+        + (e.getServicePayloadProtections().isEmpty()
+            ? ""
+            : " " + e.getServicePayloadProtections());
   }
 
   private static PlannedStep step(

@@ -42,6 +42,17 @@ class StrictJsonTest {
   }
 
   @Test
+  void parse_bytesThatLookLikeUtf32_isRefusedAsInvalidJson() {
+    // found by StrictJsonPropertiesTest: Jackson reads these as UTF-32 and fails with an
+    // IOException, which escaped as UncheckedIOException instead of the documented exception
+    byte[] utf32Looking = {0, 0, 0, 9, 0};
+
+    assertThatThrownBy(() -> StrictJson.parse(utf32Looking, 100, "registry file"))
+        .isExactlyInstanceOf(StrictJsonException.class)
+        .hasMessageStartingWith("registry file: is not valid JSON: it is not UTF-8 text (");
+  }
+
+  @Test
   void parse_trailingContent_isRefused() {
     assertThatThrownBy(() -> parse("{} {}"))
         .isInstanceOf(StrictJsonException.class)

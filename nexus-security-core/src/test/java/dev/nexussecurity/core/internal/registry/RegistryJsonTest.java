@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.api.PayloadProtection;
 import dev.nexussecurity.core.RegistryFileException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -185,5 +186,124 @@ class RegistryJsonTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> RegistryJson.write(List.of(E, E)))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void write_endpointWithoutProtection_hasNoProtectionFields_sameBytesAsBefore() {
+    String json = new String(RegistryJson.write(List.of(E)), StandardCharsets.UTF_8);
+
+    assertThat(json).doesNotContain("payloadProtection").doesNotContain("PayloadProtection");
+  }
+
+  @Test
+  void writeThenRead_withProtections_roundTrips() {
+    NexusEndpoint protectedEndpoint =
+        E.toBuilder()
+            .setPayloadProtection(PayloadProtection.pairwise())
+            .putServicePayloadProtection("refunds", PayloadProtection.shared("refunds-key"))
+            .putServicePayloadProtection("audit", PayloadProtection.authenticated())
+            .putServicePayloadProtection("secrets", PayloadProtection.hpke())
+            .build();
+
+    byte[] json = RegistryJson.write(List.of(protectedEndpoint));
+
+    assertThat(RegistryJson.read(FILE, json)).containsExactly(protectedEndpoint);
+    assertThat(new String(json, StandardCharsets.UTF_8))
+        .contains("\"payloadProtection\": \"pairwise\"")
+        .contains(
+            "\"servicePayloadProtections\": {\n        \"audit\": \"authenticated\",\n"
+                + "        \"refunds\": \"shared:refunds-key\",\n"
+                + "        \"secrets\": \"hpke\"\n      }");
+  }
+
+  @Test
+  void read_oldFileWithoutProtection_loadsWithTheWorkersDefault() {
+    NexusEndpoint e = read(document(REQUIRED)).get(0);
+
+    assertThat(e.getDefaultPayloadProtection()).isEmpty();
+    assertThat(e.getServicePayloadProtections()).isEmpty();
+    assertThat(e.getPayloadProtection("any")).isEmpty();
+  }
+
+  @Test
+  void read_nullProtectionFields_meanNone() {
+    NexusEndpoint e =
+        read(document(
+                REQUIRED + ", \"payloadProtection\": null, \"servicePayloadProtections\": null"))
+            .get(0);
+
+    assertThat(e.getPayloadProtection("any")).isEmpty();
+  }
+
+  @Test
+  void read_unknownMode_isRejectedNamingTheAcceptedForms() {
+    RegistryFileException e = rejected(document(REQUIRED + ", \"payloadProtection\": \"rot13\""));
+
+    assertThat(e.getField()).isEqualTo("payloadProtection");
+    assertThat(e.getEndpointName()).isEqualTo("ab");
+    assertThat(e.getLine()).isEqualTo(1);
+    assertThat(e.getProblem())
+        .contains("'rot13'")
+        .contains("shared:<keyset>")
+        .contains("pairwise")
+        .contains("hpke")
+        .contains("authenticated");
+  }
+
+  @Test
+  void read_sharedWithoutKeysetName_isRejected() {
+    for (String bad : List.of("shared", "shared:", "shared:bad name")) {
+      RegistryFileException e =
+          rejected(document(REQUIRED + ", \"payloadProtection\": \"" + bad + "\""));
+
+      assertThat(e.getField()).isEqualTo("payloadProtection");
+      assertThat(e.getProblem()).contains("shared:<keyset>");
+    }
+  }
+
+  @Test
+  void read_protectionOfWrongJsonType_isNotCoerced() {
+    RegistryFileException e = rejected(document(REQUIRED + ", \"payloadProtection\": 1"));
+    assertThat(e.getField()).isEqualTo("payloadProtection");
+    assertThat(e.getProblem()).startsWith("must be a string");
+
+    RegistryFileException list =
+        rejected(document(REQUIRED + ", \"servicePayloadProtections\": [\"pairwise\"]"));
+    assertThat(list.getField()).isEqualTo("servicePayloadProtections");
+    assertThat(list.getProblem()).contains("must be an object from Nexus service name");
+  }
+
+  @Test
+  void read_serviceOverrideForEmptyServiceName_isRejected() {
+    RegistryFileException e =
+        rejected(document(REQUIRED + ", \"servicePayloadProtections\": {\"\": \"pairwise\"}"));
+
+    assertThat(e.getField()).isEqualTo("servicePayloadProtections");
+    assertThat(e.getProblem()).contains("non-empty Nexus service name");
+  }
+
+  @Test
+  void read_serviceOverrideWithUnknownMode_namesTheService() {
+    RegistryFileException e =
+        rejected(
+            document(REQUIRED + ", \"servicePayloadProtections\": {\"refunds\": \"cleartext\"}"));
+
+    assertThat(e.getField()).isEqualTo("servicePayloadProtections.refunds");
+    assertThat(e.getProblem()).contains("'cleartext'").contains("service 'refunds'");
+  }
+
+  @Test
+  void read_duplicateServiceInOverrides_isRejected() {
+    Throwable t =
+        catchThrowable(
+            () ->
+                read(
+                    document(
+                        REQUIRED
+                            + ", \"servicePayloadProtections\": {\"a\": \"hpke\", \"a\":"
+                            + " \"pairwise\"}")));
+
+    assertThat(t).isInstanceOf(RegistryFileException.class);
+    assertThat(((RegistryFileException) t).getProblem()).contains("a");
   }
 }

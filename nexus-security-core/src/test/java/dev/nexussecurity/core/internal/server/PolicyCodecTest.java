@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.api.PayloadProtection;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.nexus.v1.Endpoint;
 import io.temporal.api.nexus.v1.EndpointSpec;
@@ -345,5 +346,127 @@ class PolicyCodecTest {
         .hasMessage(
             "the policy was signed for cluster 'staging', but this is cluster 'prod-eu': a policy"
                 + " of one cluster does not admit callers in another");
+  }
+
+  static NexusEndpoint protectedEndpoint() {
+    return validEndpoint().toBuilder()
+        .setPayloadProtection(PayloadProtection.pairwise())
+        .putServicePayloadProtection("refunds", PayloadProtection.shared("refunds-key"))
+        .build();
+  }
+
+  @Test
+  void roundTrip_keepsThePayloadProtection() throws Exception {
+    Payload encoded = PolicyCodec.encode(document(protectedEndpoint(), validIssuedAt()), registry);
+
+    NexusEndpoint decoded =
+        PolicyCodec.decode(encoded, registry.getVerifier(), AUDIENCE).getDocument().getEndpoint();
+
+    assertThat(decoded).isEqualTo(protectedEndpoint());
+    assertThat(decoded.getPayloadProtection("refunds"))
+        .contains(PayloadProtection.shared("refunds-key"));
+  }
+
+  @Test
+  void encode_withoutProtection_hasNoProtectionFields_soExistingPoliciesKeepTheirBytes()
+      throws Exception {
+    String json = signedJson(PolicyCodec.encode(validDocument(), registry));
+
+    assertThat(json).doesNotContain("ayloadProtection");
+  }
+
+  @Test
+  void operatorDowngradingTheProtection_isRefusedAsTampering() throws Exception {
+    Payload signed = PolicyCodec.encode(document(protectedEndpoint(), validIssuedAt()), registry);
+    Payload downgraded =
+        TestKeys.editSignedJson(
+            signed,
+            j ->
+                j.replace(
+                    "\"payloadProtection\":\"pairwise\"",
+                    "\"payloadProtection\":\"authenticated\""));
+    assertThat(signedJson(downgraded)).contains("authenticated");
+
+    assertThatThrownBy(() -> PolicyCodec.decode(downgraded, registry.getVerifier(), AUDIENCE))
+        .isInstanceOf(InvalidSignedDocumentException.class)
+        .satisfies(
+            e ->
+                assertThat(((InvalidSignedDocumentException) e).getProblem())
+                    .isEqualTo(InvalidSignedDocumentException.Problem.BAD_SIGNATURE))
+        .hasMessageContaining("changed after the registry signed it");
+  }
+
+  @Test
+  void operatorStrippingTheProtection_isRefusedAsTampering() throws Exception {
+    Payload signed = PolicyCodec.encode(document(protectedEndpoint(), validIssuedAt()), registry);
+    Payload stripped =
+        TestKeys.editSignedJson(
+            signed,
+            j ->
+                j.replaceAll("\"payloadProtection\":\"[^\"]*\",", "")
+                    .replaceAll("\"servicePayloadProtections\":\\{[^}]*\\},", ""));
+    assertThat(signedJson(stripped)).doesNotContain("ayloadProtection");
+
+    assertThatThrownBy(() -> PolicyCodec.decode(stripped, registry.getVerifier(), AUDIENCE))
+        .isInstanceOf(InvalidSignedDocumentException.class)
+        .satisfies(
+            e ->
+                assertThat(((InvalidSignedDocumentException) e).getProblem())
+                    .isEqualTo(InvalidSignedDocumentException.Problem.BAD_SIGNATURE));
+  }
+
+  @Test
+  void operatorSwappingAServiceOverridesKeyset_isRefusedAsTampering() throws Exception {
+    Payload signed = PolicyCodec.encode(document(protectedEndpoint(), validIssuedAt()), registry);
+    Payload swapped =
+        TestKeys.editSignedJson(signed, j -> j.replace("shared:refunds-key", "shared:leaked-key"));
+
+    assertThatThrownBy(() -> PolicyCodec.decode(swapped, registry.getVerifier(), AUDIENCE))
+        .isInstanceOf(InvalidSignedDocumentException.class)
+        .hasMessageContaining("changed after the registry signed it")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("leaked-key"));
+  }
+
+  @Test
+  void signedPolicyWithAnUnknownMode_isMalformed_namingTheAcceptedForms() throws Exception {
+    String json =
+        signedJson(PolicyCodec.encode(document(protectedEndpoint(), validIssuedAt()), registry))
+            .replace("\"payloadProtection\":\"pairwise\"", "\"payloadProtection\":\"quantum\"");
+    Payload resigned =
+        SignedDescription.wrap(
+            PolicyCodec.METADATA_KEY,
+            PolicyCodec.METADATA_VALUE,
+            registry.seal(PolicyCodec.ENVELOPE_TYPE, json.getBytes(StandardCharsets.UTF_8)));
+
+    assertThatThrownBy(() -> PolicyCodec.decode(resigned, registry.getVerifier(), AUDIENCE))
+        .isInstanceOf(InvalidSignedDocumentException.class)
+        .satisfies(
+            e ->
+                assertThat(((InvalidSignedDocumentException) e).getProblem())
+                    .isEqualTo(InvalidSignedDocumentException.Problem.MALFORMED))
+        .hasMessageContaining("quantum")
+        .hasMessageContaining("shared:<keyset>, pairwise, hpke or authenticated");
+  }
+
+  @Test
+  void signedPolicyWithAnEmptyServiceName_isMalformed() throws Exception {
+    String json =
+        signedJson(PolicyCodec.encode(document(protectedEndpoint(), validIssuedAt()), registry))
+            .replace("\"refunds\":", "\"\":");
+    Payload resigned =
+        SignedDescription.wrap(
+            PolicyCodec.METADATA_KEY,
+            PolicyCodec.METADATA_VALUE,
+            registry.seal(PolicyCodec.ENVELOPE_TYPE, json.getBytes(StandardCharsets.UTF_8)));
+
+    assertThatThrownBy(() -> PolicyCodec.decode(resigned, registry.getVerifier(), AUDIENCE))
+        .isInstanceOf(InvalidSignedDocumentException.class)
+        .hasMessageContaining("non-empty Nexus service name");
+  }
+
+  private static String signedJson(Payload description) {
+    String data = description.getData().toStringUtf8();
+    String[] parts = data.substring(1, data.length() - 1).split("\\.");
+    return new String(java.util.Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
   }
 }

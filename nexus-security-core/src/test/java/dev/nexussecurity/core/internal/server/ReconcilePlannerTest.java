@@ -188,6 +188,25 @@ class ReconcilePlannerTest {
   }
 
   @Test
+  void payloadProtectionChanged_atTheSameVersion_isAnUpdateNamingBoth() throws Exception {
+    NexusEndpoint a = endpoint("ep-a", 3, "x");
+    PlannedStep step =
+        planner.planOne(
+            "ep-a",
+            a.toBuilder()
+                .setPayloadProtection(dev.nexussecurity.api.PayloadProtection.pairwise())
+                .putServicePayloadProtection(
+                    "refunds", dev.nexussecurity.api.PayloadProtection.hpke())
+                .build(),
+            managed(a, SIGNER, NOW),
+            NOW);
+    assertThat(step.getType()).isEqualTo(Type.UPDATE);
+    assertThat(step.getReason())
+        .isEqualTo(
+            "payload protection: server policy has none, registry has pairwise {refunds=hpke}");
+  }
+
+  @Test
   void update_isIssuedNow_evenWhenThePolicyOnTheServerIsNewer() throws Exception {
     Endpoint server = managed(endpoint("ep-a", 3, "x"), SIGNER, NOW.plusSeconds(30));
     PlannedStep step = planner.planOne("ep-a", endpoint("ep-a", 4, "y"), server, NOW);

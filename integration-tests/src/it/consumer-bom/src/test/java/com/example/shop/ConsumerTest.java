@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.crypto.tink.KeysetHandle;
-import dev.nexussecurity.codec.tink.KeysetSource;
+import dev.nexussecurity.core.keys.KeysetSource;
 import dev.nexussecurity.codec.tink.TinkPayloadCodec;
 import dev.nexussecurity.connection.WorkerConnection;
 import dev.nexussecurity.connection.WorkerConnectionOptions;

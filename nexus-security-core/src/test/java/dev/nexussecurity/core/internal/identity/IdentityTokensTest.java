@@ -1,0 +1,199 @@
+package dev.nexussecurity.core.internal.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.api.ReasonCode;
+import dev.nexussecurity.core.HandlerPolicy;
+import dev.nexussecurity.core.IdentityMode;
+import dev.nexussecurity.core.MapRegistry;
+import dev.nexussecurity.core.internal.json.JsonValue;
+import dev.nexussecurity.core.internal.json.StrictJson;
+import dev.nexussecurity.core.keys.NamespaceKeys;
+import dev.nexussecurity.core.keys.PairwiseKeys;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/** The token format: known-answer vectors (iterated per case) and parsing of bad input. */
+class IdentityTokensTest {
+  static JsonValue vectors() throws Exception {
+    try (InputStream in =
+        IdentityTokensTest.class.getResourceAsStream("/identity/identity-token-vectors.json")) {
+      return StrictJson.parse(in.readAllBytes(), 1 << 20, "identity-token-vectors.json");
+    }
+  }
+
+  static TokenVerifier verifier() throws Exception {
+    NamespaceKeys payments = IdentityTokenVectors.payments();
+    MapRegistry registry =
+        new MapRegistry()
+            .put(
+                NexusEndpoint.newBuilder()
+                    .setName("payments-endpoint")
+                    .setTargetNamespace("payments")
+                    .setTargetTaskQueue("payments-tq")
+                    .addAllowedCallerNamespace("orders")
+                    .build());
+    return new TokenVerifier(
+        "payments",
+        PairwiseKeys.create(payments, IdentityTokenVectors.directory()),
+        IdentityTokenVectors.directory(),
+        registry,
+        HandlerPolicy.defaults(),
+        new ReplayCache(10),
+        true);
+  }
+
+  static HandlerRequest request(String token) {
+    return new HandlerRequest(
+        token,
+        "PaymentsService",
+        "charge",
+        "payments-endpoint",
+        "payments",
+        "payments-tq",
+        1_767_225_600_000L);
+  }
+
+  @TestFactory
+  Stream<DynamicTest> validVectors_areReproducedAndAdmitted() throws Exception {
+    JsonValue v = vectors();
+    byte[] identityKey = HexFormat.of().parseHex(v.field("pairwiseIdentityKey").asText());
+    List<DynamicTest> tests = new ArrayList<>();
+    for (JsonValue c : v.field("valid").elements()) {
+      String name = c.field("name").asText();
+      IdentityMode mode = IdentityMode.valueOf(c.field("mode").asText());
+      String token = c.field("token").asText();
+      String tokenId = c.field("tokenId").asText();
+      tests.add(
+          DynamicTest.dynamicTest(
+              name,
+              () -> {
+                NamespaceKeys orders = IdentityTokenVectors.orders();
+                String issued =
+                    TokenIssuer.create(
+                            orders,
+                            PairwiseKeys.create(orders, IdentityTokenVectors.directory()),
+                            mode)
+                        .issue(IdentityTokenVectors.claims(mode, tokenId));
+                assertThat(issued).isEqualTo(token);
+                Verdict verdict = verifier().checkBeforeDecode(request(token));
+                assertThat(verdict.isAllowed()).as(verdict.detail()).isTrue();
+                assertThat(verdict.claims().tokenId()).isEqualTo(tokenId);
+                if (mode == IdentityMode.PAIRWISE) {
+                  // The documented derivation and a plain JCE HMAC reproduce the tag.
+                  int last = token.lastIndexOf('.');
+                  Mac mac = Mac.getInstance("HmacSHA256");
+                  mac.init(new SecretKeySpec(identityKey, "HmacSHA256"));
+                  byte[] tag =
+                      mac.doFinal(token.substring(0, last).getBytes(StandardCharsets.US_ASCII));
+                  assertThat(Base64.getUrlEncoder().withoutPadding().encodeToString(tag))
+                      .isEqualTo(token.substring(last + 1));
+                }
+              }));
+    }
+    return tests.stream();
+  }
+
+  @TestFactory
+  Stream<DynamicTest> invalidVectors_areRefusedWithTheirReason() throws Exception {
+    List<DynamicTest> tests = new ArrayList<>();
+    for (JsonValue c : vectors().field("invalid").elements()) {
+      String token = c.field("token").asText();
+      ReasonCode expected = ReasonCode.valueOf(c.field("expect").asText());
+      tests.add(
+          DynamicTest.dynamicTest(
+              c.field("name").asText(),
+              () ->
+                  assertThat(verifier().checkBeforeDecode(request(token)).reason())
+                      .isEqualTo(expected)));
+    }
+    return tests.stream();
+  }
+
+  @Test
+  void pairwiseIdentityKey_ofTheVectors_isTheOneTheLibraryDerives() throws Exception {
+    assertThat(HexFormat.of().formatHex(IdentityTokenVectors.pairwiseIdentityKey()))
+        .isEqualTo(vectors().field("pairwiseIdentityKey").asText());
+  }
+
+  private static String withClaims(String json) {
+    return "v2."
+        + Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(json.getBytes(StandardCharsets.UTF_8))
+        + ".AAAA";
+  }
+
+  @Test
+  void parse_withUnknownClaim_isRefused_namingIt() {
+    String claims =
+        IdentityTokens.signedPart(IdentityTokenVectors.claims(IdentityMode.SIGNATURE, "x"));
+    String json =
+        new String(Base64.getUrlDecoder().decode(claims.substring(3)), StandardCharsets.UTF_8);
+    String token = withClaims(json.replace("{", "{\"admin\":true,"));
+    assertThatThrownBy(() -> IdentityTokens.parse(token))
+        .isInstanceOf(MalformedTokenException.class)
+        .hasMessageContaining("admin");
+  }
+
+  @Test
+  void parse_withHandlerKeyIdInSignatureMode_isRefused() {
+    String claims =
+        IdentityTokens.signedPart(IdentityTokenVectors.claims(IdentityMode.SIGNATURE, "x"));
+    String json =
+        new String(Base64.getUrlDecoder().decode(claims.substring(3)), StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> IdentityTokens.parse(withClaims(json.replace("}", ",\"hk\":1}"))))
+        .isInstanceOf(MalformedTokenException.class)
+        .hasMessageContaining("hk");
+  }
+
+  @Test
+  void parse_withBidiCharacterInClaim_isRefused() {
+    String claims =
+        IdentityTokens.signedPart(IdentityTokenVectors.claims(IdentityMode.SIGNATURE, "x"));
+    String json =
+        new String(Base64.getUrlDecoder().decode(claims.substring(3)), StandardCharsets.UTF_8);
+    assertThatThrownBy(
+            () -> IdentityTokens.parse(withClaims(json.replace("charge", "char\u202Ege"))))
+        .isInstanceOf(MalformedTokenException.class)
+        .hasMessageContaining("'op'");
+  }
+
+  @Test
+  void parse_withInvalidNamespaceName_isRefused() {
+    String claims =
+        IdentityTokens.signedPart(IdentityTokenVectors.claims(IdentityMode.SIGNATURE, "x"));
+    String json =
+        new String(Base64.getUrlDecoder().decode(claims.substring(3)), StandardCharsets.UTF_8);
+    assertThatThrownBy(
+            () -> IdentityTokens.parse(withClaims(json.replace("\"orders\"", "\"ord ers\""))))
+        .isInstanceOf(MalformedTokenException.class)
+        .hasMessageContaining("namespace name");
+  }
+
+  @Test
+  void parse_overTheLimit_isRefused_beforeDecoding() {
+    assertThatThrownBy(() -> IdentityTokens.parse("v2." + "A".repeat(5000) + ".AA"))
+        .isInstanceOf(MalformedTokenException.class)
+        .hasMessageContaining("4096");
+  }
+
+  @Test
+  void parse_withUnknownMode_isRefused() {
+    assertThatThrownBy(() -> IdentityTokens.parse(withClaims("{\"m\":\"x\"}")))
+        .isInstanceOf(MalformedTokenException.class)
+        .hasMessageContaining("'m'");
+  }
+}
