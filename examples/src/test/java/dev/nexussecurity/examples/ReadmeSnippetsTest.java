@@ -97,20 +97,15 @@ class ReadmeSnippetsTest {
         .isEmpty();
   }
 
-  /** Simple names of the classes declared in the examples' bootstrap package (not published). */
+  /** Simple names of the top-level classes of the examples' bootstrap package (not published). */
   private static Set<String> unpublishedClassNames() throws IOException {
     Set<String> names = new TreeSet<>();
-    Pattern declaration =
-        Pattern.compile("\\b(?:class|interface|record|enum)\\s+([A-Z][A-Za-z0-9_]*)");
     try (Stream<Path> files =
         Files.list(SOURCES.resolve(Path.of("dev", "nexussecurity", "examples")))) {
-      for (Path file :
-          files.filter(p -> p.toString().endsWith(".java")).collect(Collectors.toList())) {
-        Matcher m = declaration.matcher(Files.readString(file, StandardCharsets.UTF_8));
-        while (m.find()) {
-          names.add(m.group(1));
-        }
-      }
+      files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".java") && !n.equals("package-info.java"))
+          .forEach(n -> names.add(n.substring(0, n.length() - ".java".length())));
     }
     return names;
   }

@@ -157,10 +157,12 @@ class WorkerBootstrapTest {
   }
 
   @Test
-  void requireCompatibleConverters_handlerWithoutTheFraudKeyset_refusesNamingTheCall() {
+  void requireCompatibleConverters_handlerWithAnotherFraudKeyset_refusesNamingTheCall() {
+    Path otherFraud = dir.resolve("other-fraud.keyset.json");
+    keys.run("keyset", "create", "--out", otherFraud.toString(), "--insecure-cleartext");
     WorkerSettings orders = settings("orders").build();
     WorkerSettings payments =
-        settings("payments").removeSharedKeysetFile(WorkerSettings.FRAUD_KEYSET).build();
+        settings("payments").putSharedKeysetFile(WorkerSettings.FRAUD_KEYSET, otherFraud).build();
     DataConverter caller =
         WorkerBootstrap.newDataConverter(orders, WorkerBootstrap.loadKeys(orders));
     DataConverter handler =
