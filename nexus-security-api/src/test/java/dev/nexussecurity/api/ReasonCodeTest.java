@@ -41,7 +41,6 @@ class ReasonCodeTest {
             "OPERATION_BINDING_MISMATCH",
             "TOKEN_TOO_LARGE",
             "SECURITY_NOT_OUTERMOST",
-
             "PAYLOAD_PROTECTION_NOT_ACCEPTED");
   }
 

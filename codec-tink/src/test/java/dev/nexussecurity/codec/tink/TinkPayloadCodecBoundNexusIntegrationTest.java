@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nexussecurity.api.PayloadBinding;
 import dev.nexussecurity.api.PayloadBindings;
 import dev.nexussecurity.api.PayloadProtection;
+import dev.nexussecurity.core.keys.KeysetSource;
 import dev.nexussecurity.core.keys.NamespaceKeyDirectory;
 import dev.nexussecurity.core.keys.NamespaceKeys;
 import io.nexusrpc.Operation;

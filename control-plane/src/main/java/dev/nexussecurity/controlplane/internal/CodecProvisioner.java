@@ -57,7 +57,8 @@ public final class CodecProvisioner {
           TinkPayloadCodec.newBuilder()
               .setPlaintextPolicy(ns.plaintextPolicy())
               .setAcceptFormat1(ns.acceptFormat1())
-              // a codec server decodes payloads one at a time, out of the lists they were written in
+              // a codec server decodes payloads one at a time, out of the lists they were written
+              // in
               .setCheckPositions(false);
       for (KeysetSettings k : ns.keysets()) {
         String field = at + ".keysets[" + k.name() + "]";
