@@ -392,6 +392,32 @@ class TinkPayloadCodecContextTest {
   }
 
   @Test
+  void protectionTheHandlerDoesNotAccept_isRefusedOnTheCallerSide_namingBoth() {
+    KeyDirectory statesAcceptance =
+        NamespaceKeyDirectory.newBuilder()
+            .put(ORDERS.toPublicKeys())
+            .put(
+                PAYMENTS.toPublicKeys().toBuilder()
+                    .setPayloadAcceptance(
+                        dev.nexussecurity.core.keys.PayloadAcceptance.newBuilder()
+                            .setPairwise(true)
+                            .build())
+                    .build())
+            .build();
+    TinkPayloadCodec hpkeCaller =
+        codec(ORDERS, statesAcceptance, PayloadKeyPolicy.of(PayloadProtection.hpke()));
+    TinkPayloadCodec pairwiseCaller =
+        codec(ORDERS, statesAcceptance, PayloadKeyPolicy.of(PayloadProtection.pairwise()));
+
+    assertThatThrownBy(() -> under(CHARGE, () -> hpkeCaller.encode(values("x"))))
+        .isInstanceOf(PayloadCodecException.class)
+        .hasMessageContaining("'payments'")
+        .hasMessageContaining("not hpke")
+        .hasMessageContaining("endpoint 'payments'");
+    assertThat(under(CHARGE, () -> pairwiseCaller.encode(values("x")))).hasSize(1);
+  }
+
+  @Test
   void wrongSharedKey_failsAuthentication() {
     List<Payload> encoded =
         callerSends(PayloadProtection.shared("shared"), CHARGE, values("order-42"));
