@@ -104,20 +104,25 @@ class PayloadTransplantAttacksTest {
    * delivery of the request (retries included).
    */
   private static Throwable echoWithInputReplacedBy(String input, Payload moved) {
-    try (AutoCloseable relay =
+    AutoCloseable relay =
         rogue.rewriteRequests(
             ENDPOINT,
             request ->
                 request.toBuilder()
                     .setStartOperation(request.getStartOperation().toBuilder().setPayload(moved))
-                    .build())) {
+                    .build());
+    try {
       return catchThrowable(
           () ->
               setting
                   .newCaller(CALLER_A, CallerWorkflows.TimedCall.class, uniqueId("victim"))
                   .call(ENDPOINT, "echo", input, SCHEDULE_TO_CLOSE_MILLIS));
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
+    } finally {
+      try {
+        relay.close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.nexussecurity.testing;
 
 import com.google.protobuf.Message;
-import com.google.protobuf.util.Timestamps;
+import com.google.protobuf.Timestamp;
 import dev.nexussecurity.api.ReasonCode;
 import dev.nexussecurity.testing.internal.InProcessTemporalServer;
 import dev.nexussecurity.testing.internal.TaskQueueKey;
@@ -441,13 +441,21 @@ public final class RogueDispatcher {
       return links;
     }
 
+    private static Timestamp now() {
+      long millis = System.currentTimeMillis();
+      return Timestamp.newBuilder()
+          .setSeconds(Math.floorDiv(millis, 1000))
+          .setNanos(Math.floorMod(millis, 1000) * 1_000_000)
+          .build();
+    }
+
     io.temporal.api.nexus.v1.Request toProto() {
       io.temporal.api.nexus.v1.Request.Builder b =
           io.temporal.api.nexus.v1.Request.newBuilder()
               .setEndpoint(endpoint)
               .putAllHeader(headers)
               .putHeader("request-timeout", timeout.toMillis() + "ms")
-              .setScheduledTime(Timestamps.fromMillis(System.currentTimeMillis()));
+              .setScheduledTime(now());
       if (kind == Kind.START) {
         StartOperationRequest.Builder start =
             StartOperationRequest.newBuilder()
