@@ -789,7 +789,8 @@ public final class DemoScenarios implements AutoCloseable {
                 WorkflowOptions.newBuilder()
                     .setTaskQueue(caller.getSettings().getTaskQueue())
                     .setWorkflowId(workflowId)
-                    .setWorkflowExecutionTimeout(OPERATION_TIMEOUT.plusSeconds(15))
+                    .setWorkflowExecutionTimeout(
+                        caller.getSettings().getOperationTimeout().plusSeconds(15))
                     .build());
     long start = System.nanoTime();
     CheckoutResult result = workflow.checkout(new Order(orderId, AMOUNT_CENTS, CURRENCY));
