@@ -61,23 +61,28 @@ public enum ReasonCode {
    */
   UNTRUSTED_CALLER(
       Kind.UNAUTHENTICATED,
-      "Add the caller namespace's public signing keyset (including its current key) to the handler's"
-          + " trust store."),
+      "Publish the caller namespace's public keys (including the key id the token names, not revoked)"
+          + " in the handler's key directory; in pairwise mode the handler also needs its own"
+          + " key-agreement key named by the token."),
   /** The token's signature does not verify. */
   BAD_SIGNATURE(
       Kind.UNAUTHENTICATED,
-      "The token was not signed by the caller namespace's trusted key or was edited; check that the"
-          + " caller's signing keyset matches the public keyset in the handler's trust store."),
+      "The token was not authenticated by the caller namespace's key or was edited; check that the"
+          + " caller's keys match the public keys in the handler's key directory."),
   /** The token expired before the handler received the request. */
   TOKEN_EXPIRED(
       Kind.UNAUTHENTICATED,
-      "The request reached the handler after the token's lifetime; raise the caller's token lifetime if"
-          + " handler outages last longer, and check both clocks."),
+      "The request reached the handler after the token's lifetime (the operation's schedule-to-close,"
+          + " capped by the caller's and the handler's maximum token lifetime); raise the cap if"
+          + " handler outages last longer. In tests with time skipping, give the handler the test"
+          + " server's clock (NexusSecurityOptions.Builder.setTimeSource)."),
   /** The token's issue time is in the future beyond the allowed clock skew. */
   TOKEN_NOT_YET_VALID(
       Kind.UNAUTHENTICATED,
-      "The caller's clock is ahead of the handler's; synchronize clocks (NTP) or raise the allowed"
-          + " clock skew."),
+      "The token's issue time (the caller's workflow time) is ahead of the handler's clock. Under"
+          + " time skipping (TestWorkflowEnvironment, NexusSecurityExtension.setTimeSkipping) give the"
+          + " handler the test server's clock with NexusSecurityOptions.Builder.setTimeSource; in"
+          + " production synchronize the clocks (NTP) or raise the handler's allowed clock skew."),
   /** The token was issued for another endpoint, service or operation. */
   TOKEN_SCOPE_MISMATCH(
       Kind.UNAUTHENTICATED,
@@ -87,11 +92,16 @@ public enum ReasonCode {
   TOKEN_REPLAYED(
       Kind.UNAUTHENTICATED,
       "Each token admits one operation; the same token was presented for a different request."),
-  /** The caller namespace in the server-built start link differs from the token's namespace. */
+  /**
+   * The server-built start link names another caller namespace, workflow or run than the token, or
+   * the start carries no link while the handler requires one.
+   */
   CALLER_LINK_MISMATCH(
       Kind.UNAUTHENTICATED,
-      "The server reports a different caller namespace than the token claims; the token was copied"
-          + " from another namespace."),
+      "The server reports a different caller workflow run than the token claims, or none: the token"
+          + " was copied from another run. If your server sends no caller links, turn the check off"
+          + " with HandlerPolicy.Builder.setRequireCallerLink(false) (weaker)."),
+
   /** The handler's replay cache is full; the server retries the request later. */
   REPLAY_CACHE_FULL(
       Kind.UNAVAILABLE,
@@ -131,7 +141,47 @@ public enum ReasonCode {
       "The worker has not verified a current registry manifest from the Temporal server in time;"
           + " check that the worker can call the OperatorService's ListNexusEndpoints, that the"
           + " EndpointReconciler runs often enough to re-sign the manifest before it expires, and"
-          + " that the clocks of workers and reconciler agree.");
+          + " that the clocks of workers and reconciler agree."),
+  /**
+   * The token names another audience: a handler namespace or task queue other than this worker's.
+   */
+  TOKEN_AUDIENCE_MISMATCH(
+      Kind.UNAUTHENTICATED,
+      "The token was issued for another handler namespace or task queue; tokens cannot be moved"
+          + " between handlers. Check that caller and handler registries agree on the endpoint's"
+          + " target."),
+  /**
+   * The operation input that reached the handler was not verified as the one the caller sent with
+   * its token: no binding-aware payload codec verified it.
+   */
+  INPUT_NOT_BOUND(
+      Kind.UNAUTHENTICATED,
+      "Install the Tink payload codec in authenticate or encrypt mode on caller and handler, so that"
+          + " the input is bound to the caller's token; or set"
+          + " HandlerPolicy.Builder.setAllowUnboundInput(true), which admits any input sent with a"
+          + " valid token (weaker)."),
+  /**
+   * A cancel names an operation that the token's namespace and call did not start (the operation
+   * token is not bound to them, or was not issued by this handler namespace).
+   */
+  OPERATION_BINDING_MISMATCH(
+      Kind.UNAUTHORIZED,
+      "Only the caller run that started an operation can cancel it; cancel from the workflow that"
+          + " started it."),
+  /** The caller refused to issue a token longer than the handler accepts. */
+  TOKEN_TOO_LARGE(
+      Kind.INCOMPATIBLE,
+      "Shorten the field the message names (endpoint, service, operation, workflow id or task"
+          + " queue names) so that the identity token fits the handler's limit."),
+  /**
+   * nexus-security's interceptor is not the outermost Nexus interceptor of the handler worker, so
+   * other interceptors would see requests before they are checked.
+   */
+  SECURITY_NOT_OUTERMOST(
+      Kind.UNAVAILABLE,
+      "Put NexusSecurity's worker interceptor LAST in WorkerFactoryOptions.setWorkerInterceptors (the"
+          + " SDK makes the last one outermost), or build the options with"
+          + " NexusSecurity.workerFactoryOptions. The server retries the request.");
 
   /** The family a reason belongs to; it decides how a denial is reported. */
   public enum Kind {

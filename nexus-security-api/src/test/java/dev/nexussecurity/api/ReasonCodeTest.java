@@ -35,7 +35,12 @@ class ReasonCodeTest {
             "CODEC_MISSING",
             "ENCRYPTION_KEY_UNAVAILABLE",
             "PAYLOAD_ENCODING_UNSUPPORTED",
-            "REGISTRY_STALE");
+            "REGISTRY_STALE",
+            "TOKEN_AUDIENCE_MISMATCH",
+            "INPUT_NOT_BOUND",
+            "OPERATION_BINDING_MISMATCH",
+            "TOKEN_TOO_LARGE",
+            "SECURITY_NOT_OUTERMOST");
   }
 
   @ParameterizedTest(name = "{0}: {1}")
@@ -59,6 +64,11 @@ class ReasonCodeTest {
     "ENCRYPTION_KEY_UNAVAILABLE, INCOMPATIBLE",
     "PAYLOAD_ENCODING_UNSUPPORTED, INCOMPATIBLE",
     "REGISTRY_STALE, UNAVAILABLE",
+    "TOKEN_AUDIENCE_MISMATCH, UNAUTHENTICATED",
+    "INPUT_NOT_BOUND, UNAUTHENTICATED",
+    "OPERATION_BINDING_MISMATCH, UNAUTHORIZED",
+    "TOKEN_TOO_LARGE, INCOMPATIBLE",
+    "SECURITY_NOT_OUTERMOST, UNAVAILABLE",
   })
   void getKind_isTheDocumentedFamily(ReasonCode reason, ReasonCode.Kind kind) {
     assertThat(reason.getKind()).isEqualTo(kind);
@@ -74,7 +84,10 @@ class ReasonCodeTest {
   @EnumSource(ReasonCode.class)
   void isRetryable_onlyForTemporaryConditions(ReasonCode reason) {
     assertThat(reason.isRetryable())
-        .isEqualTo(reason == ReasonCode.REPLAY_CACHE_FULL || reason == ReasonCode.REGISTRY_STALE);
+        .isEqualTo(
+            reason == ReasonCode.REPLAY_CACHE_FULL
+                || reason == ReasonCode.REGISTRY_STALE
+                || reason == ReasonCode.SECURITY_NOT_OUTERMOST);
   }
 
   @ParameterizedTest

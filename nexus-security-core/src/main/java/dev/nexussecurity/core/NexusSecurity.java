@@ -1,12 +1,11 @@
 package dev.nexussecurity.core;
 
-import dev.nexussecurity.core.internal.identity.ReplayCache;
-import dev.nexussecurity.core.internal.identity.TokenIssuer;
-import dev.nexussecurity.core.internal.identity.TokenVerifier;
-import dev.nexussecurity.core.internal.identity.TrustedVerifiers;
 import dev.nexussecurity.core.internal.interceptor.SecurityContext;
 import dev.nexussecurity.core.internal.interceptor.SecurityWorkerInterceptor;
 import io.temporal.common.interceptors.WorkerInterceptor;
+import io.temporal.worker.WorkerFactoryOptions;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Runtime access control for the Nexus calls of one namespace's workers: the single object to wire
@@ -16,37 +15,41 @@ import io.temporal.common.interceptors.WorkerInterceptor;
  * the worker, the endpoint is resolved in the registry and this namespace is checked against its
  * allowlist; a denied or unknown endpoint fails that call at once with a non-retryable {@code
  * NexusOperationFailure} whose cause is an {@code ApplicationFailure} of type {@code
- * NexusSecurityDenied.<REASON>}, and no command is sent. Allowed calls carry a signed identity
- * token in the {@value #IDENTITY_HEADER} header: caller namespace, endpoint, service, operation,
- * token id, issue and expiry time. Denials are recorded in the workflow history (a version marker
- * per denied call; allowed calls add nothing), so replay reproduces every decision even when the
- * registry has changed since.
+ * NexusSecurityDenied.<REASON>}, and no command is sent. Allowed calls carry an identity token
+ * (format in {@code docs/identity-tokens.md}) in the {@value #IDENTITY_HEADER} header, naming the
+ * caller namespace, workflow and run, the audience (the endpoint's target namespace and task
+ * queue), endpoint, service and operation, a random token id and the validity window, and
+ * authenticated with the pairwise key of caller and handler namespace (default) or the caller's
+ * Ed25519 signature key. The input is bound to the token id for a binding-aware payload codec.
  *
  * <p><b>Handler side</b> (workers serving Nexus operations): before any handler code runs and
- * before the input is decoded, for start and cancel, the token's signature is verified with the
- * caller namespace's public key from the {@link TrustStore}, its validity, that it was issued for
- * this endpoint, service and operation, that this worker's namespace and task queue are the
- * endpoint's target, and that the caller is on the endpoint's allowlist now. Starts are further
- * bound to their request id (server retries are admitted, reuse for another request is refused) and
- * cross-checked against the caller namespace in the server-built link. Denials are non-retryable
- * {@code HandlerException}s (UNAUTHENTICATED or UNAUTHORIZED) naming the reason code and what to
- * fix.
+ * before the input is decoded, for start and cancel, the token is checked in stages (tag, audience,
+ * scope, time, the registry's allowlist, target); a start is then checked against the server-built
+ * caller link, its expiry (clamped by the handler's maximum lifetime) and the replay cache, and its
+ * input must have been verified by a binding-aware codec as the one sent with this token. The
+ * operation token of an asynchronous operation is bound to the starting call, and only that call
+ * can cancel it. Denials are non-retryable {@code HandlerException}s naming the reason code and
+ * what to fix.
  *
  * <p>Every decision emits an {@link dev.nexussecurity.api.AccessDecisionEvent} to the audit
- * listeners and the {@code dev.nexussecurity.audit} logger, and increments the counter {@code
- * nexus_security_access_decisions} (tags side, action, outcome, reason) in the worker's metrics
- * scope. Tokens and keys are never logged.
+ * listeners and the {@code dev.nexussecurity.audit} logger (denials rate-limited), and increments
+ * the counter {@code nexus_security_access_decisions} (tags side, action, outcome, reason) in the
+ * worker's metrics scope. Tokens and keys are never logged.
  *
  * <pre>{@code
  * NexusSecurity security = NexusSecurity.newInstance(NexusSecurityOptions.newBuilder()
- *     .setNamespace("orders-ns")
+ *     .setNamespaceKeys(ordersKeys)
+ *     .setKeyDirectory(directory)
  *     .setRegistry(registry)
- *     .setSigningKeyset(ordersPrivateKeyset)
- *     .setTrustStore(trustStore)
  *     .build());
  * WorkerFactory factory = WorkerFactory.newInstance(client,
- *     WorkerFactoryOptions.newBuilder().setWorkerInterceptors(security.getWorkerInterceptor()).build());
+ *     security.workerFactoryOptions(WorkerFactoryOptions.newBuilder().build()));
  * }</pre>
+ *
+ * <p>nexus-security's interceptor must be the outermost: the SDK makes the LAST interceptor in
+ * {@code WorkerFactoryOptions.setWorkerInterceptors} the outermost, and {@link
+ * #workerFactoryOptions} puts it there. A handler that finds another interceptor outside it denies
+ * every request with {@code SECURITY_NOT_OUTERMOST}.
  *
  * <p>Thread-safe. Create one instance per namespace and process: it holds the replay cache that
  * handler workers share.
@@ -60,49 +63,44 @@ public final class NexusSecurity {
 
   private NexusSecurity(NexusSecurityOptions options) {
     this.options = options;
-    TokenIssuer issuer =
-        options.getSigningKeyset() != null
-            ? TokenIssuer.fromPrivateKeyset(options.getSigningKeyset())
-            : options.getIdentityMacKeyset() != null
-                ? TokenIssuer.fromMacKeyset(options.getIdentityMacKeyset())
-                : null;
-    TokenVerifier verifier =
-        new TokenVerifier(
-            new TrustedVerifiers(options.getTrustStore()),
-            options.getRegistry(),
-            options.getClockSkew(),
-            options.getCancelGracePeriod(),
-            new ReplayCache(options.getReplayCacheCapacity()),
-            options.isRequireCallerLink());
-    this.interceptor =
-        new SecurityWorkerInterceptor(
-            new SecurityContext(
-                options.getNamespace(),
-                options.getRegistry(),
-                issuer,
-                verifier,
-                options.getTokenLifetime(),
-                options.isEnforceOnCaller(),
-                options.getClock(),
-                options.getAuditListeners(),
-                options.getDataConverter(),
-                options.isCheckConverterCompatibility()));
+    this.interceptor = new SecurityWorkerInterceptor(new SecurityContext(options));
   }
 
   /**
    * Creates the security layer for {@code options}.
    *
-   * @throws IllegalArgumentException if the signing keyset is not a private signature keyset
+   * @throws IllegalArgumentException if the namespace keys cannot be used
    */
   public static NexusSecurity newInstance(NexusSecurityOptions options) {
     return new NexusSecurity(options);
   }
 
   /**
-   * The worker interceptor to add to {@code WorkerFactoryOptions} of caller and handler workers.
+   * The worker interceptor to add, LAST, to {@code WorkerFactoryOptions} of caller and handler
+   * workers; prefer {@link #workerFactoryOptions}.
    */
   public WorkerInterceptor getWorkerInterceptor() {
     return interceptor;
+  }
+
+  /**
+   * {@code base} with this instance's interceptor as the last (outermost) worker interceptor, after
+   * any the options already had.
+   */
+  public WorkerFactoryOptions workerFactoryOptions(WorkerFactoryOptions base) {
+    List<WorkerInterceptor> interceptors = new ArrayList<>();
+    WorkerInterceptor[] existing = base.getWorkerInterceptors();
+    if (existing != null) {
+      for (WorkerInterceptor i : existing) {
+        if (i != interceptor) {
+          interceptors.add(i);
+        }
+      }
+    }
+    interceptors.add(interceptor);
+    return WorkerFactoryOptions.newBuilder(base)
+        .setWorkerInterceptors(interceptors.toArray(new WorkerInterceptor[0]))
+        .build();
   }
 
   /** The options this instance was created with. */

@@ -1,101 +1,80 @@
 package dev.nexussecurity.core;
 
-import com.google.crypto.tink.KeysetHandle;
 import dev.nexussecurity.api.EndpointRegistry;
 import dev.nexussecurity.api.SecurityAuditListener;
+import dev.nexussecurity.core.keys.KeyDirectory;
+import dev.nexussecurity.core.keys.NamespaceKeyDirectory;
+import dev.nexussecurity.core.keys.NamespaceKeys;
 import io.temporal.common.converter.DataConverter;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
- * Configuration of {@link NexusSecurity} for the workers of one namespace.
+ * Configuration of {@link NexusSecurity} for the workers of one namespace, split by role.
  *
  * <ul>
- *   <li><b>namespace</b> (required): the namespace these workers run in. Callers sign tokens as
- *       this namespace; handlers compare it with the endpoint's target.
+ *   <li><b>namespaceKeys</b> (needed to call endpoints and to verify pairwise tokens): this
+ *       namespace's own private keys. Its namespace is this worker's namespace. Only this
+ *       namespace's workers may hold them.
+ *   <li><b>keyDirectory</b> (needed on both sides): the public keys of the namespaces this worker
+ *       talks to: callers derive their pairwise key with a handler from it, handlers verify callers
+ *       with it. Default empty: every caller is denied. Old trust store files load as a directory
+ *       ({@link NamespaceKeyDirectory#load}).
  *   <li><b>registry</b> (required): the endpoint registry consulted on every call, on both sides.
- *   <li><b>signingKeyset</b> (needed to call endpoints): this namespace's private signature keyset
- *       (Tink Ed25519 recommended). Only this namespace's workers may hold it.
- *   <li><b>identityMacKeyset</b> (instead of signingKeyset, opt-in): a shared-secret Tink MAC
- *       keyset for single-team setups where the public-key signature's cost matters; weaker, see
- *       {@link TrustStore.Builder#addSharedSecretNamespace}.
- *   <li><b>trustStore</b> (needed to handle endpoints): public keysets of the caller namespaces
- *       this worker accepts. Defaults to empty: every caller is denied.
- *   <li><b>tokenLifetime</b> (default 1 hour): how long a caller's token admits the start of its
- *       operation, shortened to the operation's schedule-to-close timeout when that is shorter. The
- *       server retries a start until it is handled; a retry after the token expired is denied with
- *       {@code TOKEN_EXPIRED}, so choose a lifetime longer than the handler outages to ride
- *       through.
- *   <li><b>clockSkew</b> (default 1 minute): tolerance between caller and handler clocks.
- *   <li><b>cancelGracePeriod</b> (default 30 days): how long after its expiry a token still admits
- *       cancelling the operation it started (cancels carry the start's headers and may come much
- *       later).
- *   <li><b>replayCacheCapacity</b> (default 100,000): live tokens remembered to refuse replays;
- *       size it to at least peak starts per second × token lifetime. When full, new starts get a
- *       retryable {@code REPLAY_CACHE_FULL} denial (fail closed).
- *   <li><b>requireCallerLink</b> (default false): deny starts that carry no server-built caller
- *       link.
- *   <li><b>enforceOnCaller</b> (default true): check the registry before scheduling. Turning it off
- *       makes a worker that relies on the handler alone (handlers always enforce); useful to test
- *       handlers.
- *   <li><b>dataConverter</b> (recommended): the DataConverter these workers use. Callers send its
- *       {@link ConverterFingerprint} with each call; handlers compare it with their own (this one,
- *       or else the handler worker's client converter) before decoding, and deny a definitely
- *       incompatible caller at once with {@code BAD_REQUEST} ({@code CODEC_MISSING}, {@code
- *       ENCRYPTION_KEY_UNAVAILABLE}) instead of letting the operation retry until it times out.
- *   <li><b>checkConverterCompatibility</b> (default true): turn the comparison above off.
- *   <li><b>auditListeners</b>: receive every decision; <b>clock</b>: the handler's clock for token
- *       validity (for tests). Callers take the issue time from {@code
- *       Workflow.currentTimeMillis()}.
+ *   <li><b>callerPolicy</b>: identity mode and token lifetime cap of outgoing calls ({@link
+ *       CallerPolicy}).
+ *   <li><b>handlerPolicy</b>: what incoming requests must prove ({@link HandlerPolicy}).
+ *   <li><b>timeSource</b> (default the system clock): the handler's time, in epoch milliseconds,
+ *       that token validity is checked against. Callers stamp tokens with workflow time, so under
+ *       Temporal's time-skipping test server give handlers the server's time: {@code
+ *       .setTimeSource(testEnv::currentTimeMillis)}.
+ *   <li><b>dataConverter</b> (recommended) and <b>checkConverterCompatibility</b> (default true):
+ *       callers send the converter's fingerprint, handlers compare it before decoding.
+ *   <li><b>enforceOnCaller</b> (default true): check the registry before scheduling.
+ *   <li><b>auditListeners</b>: receive every decision.
  * </ul>
  *
  * <pre>{@code
  * NexusSecurityOptions options = NexusSecurityOptions.newBuilder()
- *     .setNamespace("orders-ns")
+ *     .setNamespaceKeys(ordersKeys)                       // NamespaceKeys of "orders"
+ *     .setKeyDirectory(NamespaceKeyDirectory.load(Path.of("key-directory.json")))
  *     .setRegistry(registry)
- *     .setSigningKeyset(ordersPrivateKeyset)
- *     .setTrustStore(TrustStore.fromJsonFile(Path.of("trust.json")))
  *     .build();
  * }</pre>
  *
- * <p>Immutable; {@code toString} shows no key material.
+ * <p>Immutable; {@code toString} shows key ids, never key material.
  */
 public final class NexusSecurityOptions {
+  private static final LongSupplier SYSTEM_TIME = System::currentTimeMillis;
+
   private final String namespace;
   private final EndpointRegistry registry;
-  private final KeysetHandle signingKeyset;
-  private final KeysetHandle identityMacKeyset;
-  private final TrustStore trustStore;
-  private final Duration tokenLifetime;
-  private final Duration clockSkew;
-  private final Duration cancelGracePeriod;
-  private final int replayCacheCapacity;
-  private final boolean requireCallerLink;
+  private final NamespaceKeys namespaceKeys;
+  private final KeyDirectory keyDirectory;
+  private final CallerPolicy callerPolicy;
+  private final HandlerPolicy handlerPolicy;
+  private final LongSupplier timeSource;
   private final boolean enforceOnCaller;
   private final DataConverter dataConverter;
   private final boolean checkConverterCompatibility;
   private final List<SecurityAuditListener> auditListeners;
-  private final Clock clock;
 
-  private NexusSecurityOptions(Builder b) {
-    this.namespace = b.namespace;
+  private NexusSecurityOptions(Builder b, String namespace) {
+    this.namespace = namespace;
     this.registry = b.registry;
-    this.signingKeyset = b.signingKeyset;
-    this.identityMacKeyset = b.identityMacKeyset;
-    this.trustStore = b.trustStore;
-    this.tokenLifetime = b.tokenLifetime;
-    this.clockSkew = b.clockSkew;
-    this.cancelGracePeriod = b.cancelGracePeriod;
-    this.replayCacheCapacity = b.replayCacheCapacity;
-    this.requireCallerLink = b.requireCallerLink;
+    this.namespaceKeys = b.namespaceKeys;
+    this.keyDirectory = b.keyDirectory;
+    this.callerPolicy = b.callerPolicy;
+    this.handlerPolicy = b.handlerPolicy;
+    this.timeSource = b.timeSource;
     this.enforceOnCaller = b.enforceOnCaller;
     this.dataConverter = b.dataConverter;
     this.checkConverterCompatibility = b.checkConverterCompatibility;
     this.auditListeners = List.copyOf(b.auditListeners);
-    this.clock = b.clock;
   }
 
   /** Returns a builder with the defaults. */
@@ -108,6 +87,7 @@ public final class NexusSecurityOptions {
     return new Builder(this);
   }
 
+  /** This worker's namespace. */
   public String getNamespace() {
     return namespace;
   }
@@ -116,50 +96,40 @@ public final class NexusSecurityOptions {
     return registry;
   }
 
-  /** The private signing keyset, or {@code null} when this worker does not call endpoints. */
-  public KeysetHandle getSigningKeyset() {
-    return signingKeyset;
+  /** This namespace's own keys, if configured. */
+  public Optional<NamespaceKeys> getNamespaceKeys() {
+    return Optional.ofNullable(namespaceKeys);
   }
 
-  /**
-   * The shared-secret MAC keyset this worker authenticates its tokens with instead of a signature,
-   * or {@code null} (the default, public-key mode).
-   */
-  public KeysetHandle getIdentityMacKeyset() {
-    return identityMacKeyset;
+  public KeyDirectory getKeyDirectory() {
+    return keyDirectory;
   }
 
-  public TrustStore getTrustStore() {
-    return trustStore;
+  public CallerPolicy getCallerPolicy() {
+    return callerPolicy;
   }
 
-  public Duration getTokenLifetime() {
-    return tokenLifetime;
+  public HandlerPolicy getHandlerPolicy() {
+    return handlerPolicy;
   }
 
-  public Duration getClockSkew() {
-    return clockSkew;
+  /** The handler's time source, epoch milliseconds. */
+  public LongSupplier getTimeSource() {
+    return timeSource;
   }
 
-  public Duration getCancelGracePeriod() {
-    return cancelGracePeriod;
-  }
-
-  public int getReplayCacheCapacity() {
-    return replayCacheCapacity;
-  }
-
-  public boolean isRequireCallerLink() {
-    return requireCallerLink;
+  /** Whether the time source is the system clock (the default). */
+  public boolean isSystemTimeSource() {
+    return timeSource == SYSTEM_TIME;
   }
 
   public boolean isEnforceOnCaller() {
     return enforceOnCaller;
   }
 
-  /** The DataConverter these workers use, or {@code null} when not configured. */
-  public DataConverter getDataConverter() {
-    return dataConverter;
+  /** The DataConverter these workers use, if configured. */
+  public Optional<DataConverter> getDataConverter() {
+    return Optional.ofNullable(dataConverter);
   }
 
   public boolean isCheckConverterCompatibility() {
@@ -171,34 +141,18 @@ public final class NexusSecurityOptions {
     return auditListeners;
   }
 
-  public Clock getClock() {
-    return clock;
-  }
-
   @Override
   public String toString() {
     return "NexusSecurityOptions{namespace="
         + namespace
-        + ", signingKeyset="
-        + (signingKeyset == null
-            ? "none"
-            : "primary key id " + Integer.toUnsignedString(signingKeyset.getPrimary().getId()))
-        + (identityMacKeyset == null
-            ? ""
-            : ", identityMacKeyset=primary key id "
-                + Integer.toUnsignedString(identityMacKeyset.getPrimary().getId()))
-        + ", trustedNamespaces="
-        + trustStore.getNamespaces()
-        + ", tokenLifetime="
-        + tokenLifetime
-        + ", clockSkew="
-        + clockSkew
-        + ", cancelGracePeriod="
-        + cancelGracePeriod
-        + ", replayCacheCapacity="
-        + replayCacheCapacity
-        + ", requireCallerLink="
-        + requireCallerLink
+        + ", namespaceKeys="
+        + (namespaceKeys == null ? "none" : namespaceKeys)
+        + ", keyDirectory="
+        + keyDirectory.getClass().getSimpleName()
+        + ", "
+        + callerPolicy
+        + ", "
+        + handlerPolicy
         + ", enforceOnCaller="
         + enforceOnCaller
         + ", dataConverter="
@@ -212,41 +166,36 @@ public final class NexusSecurityOptions {
   public static final class Builder {
     private String namespace;
     private EndpointRegistry registry;
-    private KeysetHandle signingKeyset;
-    private KeysetHandle identityMacKeyset;
-    private TrustStore trustStore = TrustStore.empty();
-    private Duration tokenLifetime = Duration.ofHours(1);
-    private Duration clockSkew = Duration.ofMinutes(1);
-    private Duration cancelGracePeriod = Duration.ofDays(30);
-    private int replayCacheCapacity = 100_000;
-    private boolean requireCallerLink;
+    private NamespaceKeys namespaceKeys;
+    private KeyDirectory keyDirectory = NamespaceKeyDirectory.empty();
+    private CallerPolicy callerPolicy = CallerPolicy.defaults();
+    private HandlerPolicy handlerPolicy = HandlerPolicy.defaults();
+    private LongSupplier timeSource = SYSTEM_TIME;
     private boolean enforceOnCaller = true;
     private DataConverter dataConverter;
     private boolean checkConverterCompatibility = true;
     private final List<SecurityAuditListener> auditListeners = new ArrayList<>();
-    private Clock clock = Clock.systemUTC();
 
     private Builder() {}
 
     private Builder(NexusSecurityOptions o) {
       namespace = o.namespace;
       registry = o.registry;
-      signingKeyset = o.signingKeyset;
-      identityMacKeyset = o.identityMacKeyset;
-      trustStore = o.trustStore;
-      tokenLifetime = o.tokenLifetime;
-      clockSkew = o.clockSkew;
-      cancelGracePeriod = o.cancelGracePeriod;
-      replayCacheCapacity = o.replayCacheCapacity;
-      requireCallerLink = o.requireCallerLink;
+      namespaceKeys = o.namespaceKeys;
+      keyDirectory = o.keyDirectory;
+      callerPolicy = o.callerPolicy;
+      handlerPolicy = o.handlerPolicy;
+      timeSource = o.timeSource;
       enforceOnCaller = o.enforceOnCaller;
       dataConverter = o.dataConverter;
       checkConverterCompatibility = o.checkConverterCompatibility;
       auditListeners.addAll(o.auditListeners);
-      clock = o.clock;
     }
 
-    /** Sets this worker's namespace (required). */
+    /**
+     * Sets this worker's namespace. Optional when {@link #setNamespaceKeys namespace keys} are set
+     * (their namespace is used); must match them otherwise.
+     */
     public Builder setNamespace(String namespace) {
       if (namespace == null || namespace.isBlank()) {
         throw new IllegalArgumentException(
@@ -264,81 +213,54 @@ public final class NexusSecurityOptions {
       return this;
     }
 
-    /**
-     * Sets this namespace's private signature keyset, used to sign caller identity tokens.
-     * Validated in {@link #build()}.
-     */
-    public Builder setSigningKeyset(KeysetHandle privateKeyset) {
-      this.signingKeyset =
-          Objects.requireNonNull(privateKeyset, "NexusSecurityOptions.signingKeyset");
+    /** Sets this namespace's own private keys. */
+    public Builder setNamespaceKeys(NamespaceKeys keys) {
+      this.namespaceKeys = Objects.requireNonNull(keys, "NexusSecurityOptions.namespaceKeys");
+      return this;
+    }
+
+    /** Sets the directory of other namespaces' public keys. */
+    public Builder setKeyDirectory(KeyDirectory directory) {
+      this.keyDirectory = Objects.requireNonNull(directory, "NexusSecurityOptions.keyDirectory");
+      return this;
+    }
+
+    /** Sets the caller policy (default {@link CallerPolicy#defaults()}). */
+    public Builder setCallerPolicy(CallerPolicy policy) {
+      this.callerPolicy = Objects.requireNonNull(policy, "NexusSecurityOptions.callerPolicy");
+      return this;
+    }
+
+    /** Sets the handler policy (default {@link HandlerPolicy#defaults()}). */
+    public Builder setHandlerPolicy(HandlerPolicy policy) {
+      this.handlerPolicy = Objects.requireNonNull(policy, "NexusSecurityOptions.handlerPolicy");
       return this;
     }
 
     /**
-     * Authenticates this worker's tokens with a shared-secret Tink MAC keyset instead of a
-     * signature keyset: the opt-in, weaker mode for single-team setups (handlers trust it with
-     * {@link TrustStore.Builder#addSharedSecretNamespace}, whose warning applies). Exclusive with
-     * {@link #setSigningKeyset}.
+     * Sets the handler's time source in epoch milliseconds, e.g. {@code testEnv::currentTimeMillis}
+     * for Temporal's {@code TestWorkflowEnvironment}.
      */
-    public Builder setIdentityMacKeyset(KeysetHandle macKeyset) {
-      this.identityMacKeyset =
-          Objects.requireNonNull(macKeyset, "NexusSecurityOptions.identityMacKeyset");
+    public Builder setTimeSource(LongSupplier currentTimeMillis) {
+      this.timeSource =
+          Objects.requireNonNull(currentTimeMillis, "NexusSecurityOptions.timeSource");
       return this;
     }
 
-    /** Sets the public keysets of trusted caller namespaces. */
-    public Builder setTrustStore(TrustStore trustStore) {
-      this.trustStore = Objects.requireNonNull(trustStore, "NexusSecurityOptions.trustStore");
+    /** Sets the handler's time source from a {@link Clock}. */
+    public Builder setClock(Clock clock) {
+      Objects.requireNonNull(clock, "NexusSecurityOptions.clock");
+      this.timeSource = clock::millis;
       return this;
     }
 
-    /** Sets the token lifetime; at least one second. */
-    public Builder setTokenLifetime(Duration lifetime) {
-      this.tokenLifetime = requireAtLeast("tokenLifetime", lifetime, Duration.ofSeconds(1));
-      return this;
-    }
-
-    /** Sets the tolerated clock skew between caller and handler; zero or more. */
-    public Builder setClockSkew(Duration skew) {
-      this.clockSkew = requireAtLeast("clockSkew", skew, Duration.ZERO);
-      return this;
-    }
-
-    /** Sets how long after expiry a token still admits a cancel; zero or more. */
-    public Builder setCancelGracePeriod(Duration grace) {
-      this.cancelGracePeriod = requireAtLeast("cancelGracePeriod", grace, Duration.ZERO);
-      return this;
-    }
-
-    /** Sets the replay cache capacity; at least 1. */
-    public Builder setReplayCacheCapacity(int capacity) {
-      if (capacity < 1) {
-        throw new IllegalArgumentException(
-            "NexusSecurityOptions.replayCacheCapacity must be at least 1, got " + capacity);
-      }
-      this.replayCacheCapacity = capacity;
-      return this;
-    }
-
-    /** Whether to deny starts without a server-built caller link. */
-    public Builder setRequireCallerLink(boolean require) {
-      this.requireCallerLink = require;
-      return this;
-    }
-
-    /**
-     * Whether to check the registry on the caller side before scheduling (default true). Handlers
-     * always enforce; turning this off only removes the early, local denial.
-     */
+    /** Whether to check the registry on the caller side before scheduling (default true). */
     public Builder setEnforceOnCaller(boolean enforce) {
       this.enforceOnCaller = enforce;
       return this;
     }
 
-    /**
-     * Sets the DataConverter these workers use (the one in their {@code WorkflowClientOptions}),
-     * which enables the runtime converter compatibility check on the caller side.
-     */
+    /** Sets the DataConverter these workers use, which enables the compatibility check. */
     public Builder setDataConverter(DataConverter converter) {
       this.dataConverter = Objects.requireNonNull(converter, "NexusSecurityOptions.dataConverter");
       return this;
@@ -357,41 +279,43 @@ public final class NexusSecurityOptions {
     }
 
     /**
-     * Sets the clock the handler side checks token validity against (default UTC system clock).
-     * Callers use workflow time, which must stay deterministic.
-     */
-    public Builder setClock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "NexusSecurityOptions.clock");
-      return this;
-    }
-
-    /**
      * Builds the options.
      *
-     * @throws IllegalArgumentException if namespace or registry is missing, or the signing keyset
-     *     is not a private signature keyset
+     * @throws IllegalArgumentException naming the field and value: no namespace (and no keys), a
+     *     namespace that differs from the keys', no registry, or signature mode without a signature
+     *     keyset
      */
     public NexusSecurityOptions build() {
-      if (namespace == null) {
-        throw new IllegalArgumentException("NexusSecurityOptions.namespace is required");
+      String ns = namespace;
+      if (namespaceKeys != null) {
+        if (ns != null && !ns.equals(namespaceKeys.getNamespace())) {
+          throw new IllegalArgumentException(
+              "NexusSecurityOptions.namespace is '"
+                  + ns
+                  + "' but the namespaceKeys are those of '"
+                  + namespaceKeys.getNamespace()
+                  + "'; set the keys of this worker's namespace");
+        }
+        ns = namespaceKeys.getNamespace();
+      }
+      if (ns == null) {
+        throw new IllegalArgumentException(
+            "NexusSecurityOptions.namespace is required: set namespaceKeys (or namespace for a"
+                + " worker that only serves endpoints in signature mode)");
       }
       if (registry == null) {
         throw new IllegalArgumentException("NexusSecurityOptions.registry is required");
       }
-      if (signingKeyset != null && identityMacKeyset != null) {
+      if (callerPolicy.getIdentityMode() == IdentityMode.SIGNATURE
+          && namespaceKeys != null
+          && namespaceKeys.getSignatureKeys().isEmpty()) {
         throw new IllegalArgumentException(
-            "NexusSecurityOptions: set either signingKeyset (public-key signatures, the default) or"
-                + " identityMacKeyset (shared-secret MAC), not both");
+            "NexusSecurityOptions.callerPolicy.identityMode is SIGNATURE but the namespaceKeys of '"
+                + ns
+                + "' have no signature keyset; add one (NamespaceKeys.Builder.setSignatureKeys) or"
+                + " use IdentityMode.PAIRWISE");
       }
-      return new NexusSecurityOptions(this);
-    }
-
-    private static Duration requireAtLeast(String field, Duration value, Duration min) {
-      if (value == null || value.compareTo(min) < 0) {
-        throw new IllegalArgumentException(
-            "NexusSecurityOptions." + field + " must be at least " + min + ", got " + value);
-      }
-      return value;
+      return new NexusSecurityOptions(this, ns);
     }
   }
 }

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.crypto.tink.KeysetHandle;
-import com.google.crypto.tink.signature.PredefinedSignatureParameters;
-import com.google.crypto.tink.signature.SignatureConfig;
-import com.google.crypto.tink.signature.SignatureConfig2026;
 import dev.nexussecurity.api.AccessDecision;
 import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.api.ReasonCode;
+import dev.nexussecurity.core.keys.NamespaceKeyDirectory;
+import dev.nexussecurity.core.keys.NamespaceKeys;
 import io.temporal.api.nexus.v1.EndpointSpec;
 import io.temporal.api.nexus.v1.EndpointTarget;
 import io.temporal.api.operatorservice.v1.CreateNexusEndpointRequest;
@@ -49,8 +47,8 @@ import org.junit.jupiter.api.Test;
 class CallerReplayTest {
   static final String NS = "replay-ns";
   static final String TQ = "replay-tq";
-  static KeysetHandle key;
-  static KeysetHandle rotatedKey;
+  static NamespaceKeys key;
+  static NamespaceKeys rotatedKey;
 
   /**
    * Calls each comma-separated endpoint once, in order; a denial is caught, so the workflow
@@ -90,11 +88,8 @@ class CallerReplayTest {
 
   @BeforeAll
   static void keys() throws Exception {
-    SignatureConfig.register();
-    key =
-        KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519, SignatureConfig2026.get());
-    rotatedKey =
-        KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519, SignatureConfig2026.get());
+    key = NamespaceKeys.generate(NS, true);
+    rotatedKey = NamespaceKeys.generate(NS, true);
   }
 
   static NexusEndpoint endpoint(String... allowed) {
@@ -110,14 +105,13 @@ class CallerReplayTest {
         .build();
   }
 
-  static WorkerInterceptor security(MapRegistry registry, KeysetHandle signing) throws Exception {
+  static WorkerInterceptor security(MapRegistry registry, NamespaceKeys signing) throws Exception {
     return NexusSecurity.newInstance(
             NexusSecurityOptions.newBuilder()
-                .setNamespace(NS)
+                .setNamespaceKeys(signing)
                 .setRegistry(registry)
-                .setSigningKeyset(signing)
-                .setTrustStore(
-                    TrustStore.newBuilder().addNamespace(NS, key.getPublicKeysetHandle()).build())
+                .setKeyDirectory(NamespaceKeyDirectory.newBuilder().put(key.toPublicKeys()).build())
+                .setHandlerPolicy(HandlerPolicy.newBuilder().setAllowUnboundInput(true).build())
                 .build())
         .getWorkerInterceptor();
   }

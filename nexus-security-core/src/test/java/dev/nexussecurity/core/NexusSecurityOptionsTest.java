@@ -3,129 +3,130 @@ package dev.nexussecurity.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.crypto.tink.InsecureSecretKeyAccess;
-import com.google.crypto.tink.KeysetHandle;
-import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
-import com.google.crypto.tink.aead.AeadConfig;
-import com.google.crypto.tink.aead.PredefinedAeadParameters;
-import com.google.crypto.tink.signature.PredefinedSignatureParameters;
-import com.google.crypto.tink.signature.SignatureConfig;
-import java.time.Duration;
-import org.junit.jupiter.api.BeforeAll;
+import dev.nexussecurity.core.keys.NamespaceKeyDirectory;
+import dev.nexussecurity.core.keys.NamespaceKeys;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class NexusSecurityOptionsTest {
-  static KeysetHandle key;
+  static final NamespaceKeys ORDERS = NamespaceKeys.generate("orders", false);
 
-  @BeforeAll
-  static void keys() throws Exception {
-    SignatureConfig.register();
-    AeadConfig.register();
-    key = KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519);
-  }
-
-  static NexusSecurityOptions.Builder valid() {
-    return NexusSecurityOptions.newBuilder()
-        .setNamespace("orders-ns")
-        .setRegistry(new MapRegistry());
+  @Test
+  void build_takesTheNamespaceFromTheKeys_andHasSecureDefaults() {
+    NexusSecurityOptions o =
+        NexusSecurityOptions.newBuilder()
+            .setNamespaceKeys(ORDERS)
+            .setRegistry(new MapRegistry())
+            .build();
+    assertThat(o.getNamespace()).isEqualTo("orders");
+    assertThat(o.getCallerPolicy().getIdentityMode()).isEqualTo(IdentityMode.PAIRWISE);
+    assertThat(o.getHandlerPolicy().isRequireCallerLink()).isTrue();
+    assertThat(o.getHandlerPolicy().isAllowUnboundInput()).isFalse();
+    assertThat(o.getKeyDirectory()).isEqualTo(NamespaceKeyDirectory.empty());
+    assertThat(o.isSystemTimeSource()).isTrue();
   }
 
   @Test
-  void defaults_areTheDocumentedOnes() {
-    NexusSecurityOptions o = valid().build();
-    assertThat(o.getTokenLifetime()).isEqualTo(Duration.ofHours(1));
-    assertThat(o.getClockSkew()).isEqualTo(Duration.ofMinutes(1));
-    assertThat(o.getCancelGracePeriod()).isEqualTo(Duration.ofDays(30));
-    assertThat(o.getReplayCacheCapacity()).isEqualTo(100_000);
-    assertThat(o.isEnforceOnCaller()).isTrue();
-    assertThat(o.isRequireCallerLink()).isFalse();
-    assertThat(o.getTrustStore().getNamespaces()).isEmpty();
-    assertThat(o.getSigningKeyset()).isNull();
+  void build_withNamespaceOtherThanTheKeys_isRejected_namingBoth() {
+    assertThatThrownBy(
+            () ->
+                NexusSecurityOptions.newBuilder()
+                    .setNamespace("payments")
+                    .setNamespaceKeys(ORDERS)
+                    .setRegistry(new MapRegistry())
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'payments'")
+        .hasMessageContaining("'orders'");
   }
 
   @Test
-  void missingNamespaceOrRegistry_isRejected_namingTheField() {
+  void build_withoutNamespaceOrKeys_isRejected() {
     assertThatThrownBy(
             () -> NexusSecurityOptions.newBuilder().setRegistry(new MapRegistry()).build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("namespace is required");
-    assertThatThrownBy(() -> NexusSecurityOptions.newBuilder().setNamespace("a").build())
+        .hasMessageContaining("NexusSecurityOptions.namespace is required");
+  }
+
+  @Test
+  void build_withoutRegistry_isRejected() {
+    assertThatThrownBy(() -> NexusSecurityOptions.newBuilder().setNamespaceKeys(ORDERS).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("registry is required");
-    assertThatThrownBy(() -> NexusSecurityOptions.newBuilder().setNamespace(""))
-        .hasMessageContaining("non-blank");
   }
 
   @Test
-  void outOfRangeDurationsAndCapacity_areRejected_withTheValue() {
-    assertThatThrownBy(() -> valid().setTokenLifetime(Duration.ofMillis(10)))
-        .hasMessageContaining("tokenLifetime")
-        .hasMessageContaining("PT0.01S");
-    assertThatThrownBy(() -> valid().setClockSkew(Duration.ofSeconds(-1)))
-        .hasMessageContaining("clockSkew");
-    assertThatThrownBy(() -> valid().setCancelGracePeriod(null))
-        .hasMessageContaining("cancelGracePeriod");
-    assertThatThrownBy(() -> valid().setReplayCacheCapacity(0))
-        .hasMessageContaining("replayCacheCapacity")
-        .hasMessageContaining("0");
-  }
-
-  @Test
-  void signingKeysetThatIsNotAPrivateSignatureKey_isRejected_whenCreatingTheSecurityLayer()
-      throws Exception {
-    KeysetHandle aead = KeysetHandle.generateNew(PredefinedAeadParameters.AES128_GCM);
-    NexusSecurityOptions o = valid().setSigningKeyset(aead).build();
-    assertThatThrownBy(() -> NexusSecurity.newInstance(o))
+  void build_signatureModeWithoutSignatureKeys_isRejected_namingTheFix() {
+    assertThatThrownBy(
+            () ->
+                NexusSecurityOptions.newBuilder()
+                    .setNamespaceKeys(ORDERS)
+                    .setRegistry(new MapRegistry())
+                    .setCallerPolicy(
+                        CallerPolicy.newBuilder().setIdentityMode(IdentityMode.SIGNATURE).build())
+                    .build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("not a private signature key");
-    NexusSecurityOptions pub = valid().setSigningKeyset(key.getPublicKeysetHandle()).build();
-    assertThatThrownBy(() -> NexusSecurity.newInstance(pub))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("not a private signature key");
+        .hasMessageContaining("identityMode is SIGNATURE")
+        .hasMessageContaining("setSignatureKeys");
   }
 
   @Test
-  void signingKeysetAndMacKeyset_areExclusive_andTheMacKeysetMustHoldMacKeys() throws Exception {
-    com.google.crypto.tink.mac.MacConfig.register();
-    KeysetHandle mac =
-        KeysetHandle.generateNew(
-            com.google.crypto.tink.mac.PredefinedMacParameters.HMAC_SHA256_256BITTAG);
-    assertThatThrownBy(() -> valid().setSigningKeyset(key).setIdentityMacKeyset(mac).build())
+  void setNamespace_blank_isRejected_namingTheValue() {
+    assertThatThrownBy(() -> NexusSecurityOptions.newBuilder().setNamespace(" "))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("either signingKeyset")
-        .hasMessageContaining("not both");
-    NexusSecurityOptions wrong = valid().setIdentityMacKeyset(key).build();
-    assertThatThrownBy(() -> NexusSecurity.newInstance(wrong))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("not a MAC key");
-    assertThat(NexusSecurity.newInstance(valid().setIdentityMacKeyset(mac).build())).isNotNull();
-    assertThat(valid().setIdentityMacKeyset(mac).build().toString())
-        .contains("identityMacKeyset=primary key id");
+        .hasMessageContaining("got ' '");
   }
 
   @Test
-  void toString_neverContainsKeyMaterial() throws Exception {
-    NexusSecurityOptions o = valid().setSigningKeyset(key).build();
-    String secretJson =
-        TinkJsonProtoKeysetFormat.serializeKeyset(key, InsecureSecretKeyAccess.get());
-    String keyValue = secretJson.replaceAll("(?s).*\"value\":\\s*\"([^\"]+)\".*", "$1");
-    assertThat(o.toString())
-        .contains("orders-ns")
-        .contains(Integer.toUnsignedString(key.getPrimary().getId()))
-        .doesNotContain(keyValue);
-  }
-
-  @Test
-  void toBuilder_copiesEverything() {
+  void setClock_feedsTheTimeSource() {
     NexusSecurityOptions o =
-        valid()
-            .setSigningKeyset(key)
-            .setTokenLifetime(Duration.ofMinutes(5))
-            .setEnforceOnCaller(false)
-            .setRequireCallerLink(true)
+        NexusSecurityOptions.newBuilder()
+            .setNamespaceKeys(ORDERS)
+            .setRegistry(new MapRegistry())
+            .setClock(Clock.fixed(Instant.ofEpochMilli(42), ZoneOffset.UTC))
+            .build();
+    assertThat(o.getTimeSource().getAsLong()).isEqualTo(42);
+    assertThat(o.isSystemTimeSource()).isFalse();
+  }
+
+  @Test
+  void toBuilder_roundTrips_andToStringShowsNoKeyMaterial() {
+    NexusSecurityOptions o =
+        NexusSecurityOptions.newBuilder()
+            .setNamespaceKeys(ORDERS)
+            .setRegistry(new MapRegistry())
             .build();
     NexusSecurityOptions copy = o.toBuilder().build();
-    assertThat(copy.toString()).isEqualTo(o.toString());
-    assertThat(copy.getRegistry()).isSameAs(o.getRegistry());
+    assertThat(copy.getNamespace()).isEqualTo("orders");
+    assertThat(copy.getHandlerPolicy()).isEqualTo(o.getHandlerPolicy());
+    assertThat(o.toString()).contains("orders").contains("PAIRWISE").doesNotContain("privateKey");
+  }
+
+  @Test
+  void handlerPolicy_rejectsBadValues_namingFieldAndValue() {
+    assertThatThrownBy(() -> HandlerPolicy.newBuilder().setReplayQuotaPerNamespace(0))
+        .hasMessageContaining("HandlerPolicy.replayQuotaPerNamespace")
+        .hasMessageContaining("got 0");
+    assertThatThrownBy(
+            () -> HandlerPolicy.newBuilder().setMaxTokenLifetime(java.time.Duration.ZERO))
+        .hasMessageContaining("HandlerPolicy.maxTokenLifetime")
+        .hasMessageContaining("PT0S");
+    assertThatThrownBy(
+            () -> HandlerPolicy.newBuilder().setClockSkew(java.time.Duration.ofSeconds(-1)))
+        .hasMessageContaining("HandlerPolicy.clockSkew");
+    assertThatThrownBy(() -> HandlerPolicy.newBuilder().setAcceptedModes(java.util.Set.of()))
+        .hasMessageContaining("HandlerPolicy.acceptedModes");
+  }
+
+  @Test
+  void callerPolicy_rejectsBadLifetime_andRoundTrips() {
+    assertThatThrownBy(
+            () -> CallerPolicy.newBuilder().setMaxTokenLifetime(java.time.Duration.ofMillis(1)))
+        .hasMessageContaining("CallerPolicy.maxTokenLifetime");
+    CallerPolicy p = CallerPolicy.newBuilder().setIdentityMode(IdentityMode.SIGNATURE).build();
+    assertThat(p.toBuilder().build()).isEqualTo(p);
+    assertThat(HandlerPolicy.defaults().toBuilder().build()).isEqualTo(HandlerPolicy.defaults());
   }
 }

@@ -277,6 +277,16 @@ public final class EmbeddedTemporal implements AutoCloseable {
         : Optional.empty();
   }
 
+  /**
+   * The server's current time in epoch milliseconds: the wall clock, or, with time skipping, the
+   * time the server has skipped to. Give it to handler workers as their time source ({@code
+   * NexusSecurityOptions.Builder.setTimeSource(temporal::currentTimeMillis)}), since callers stamp
+   * their tokens with workflow time; {@link NexusSecurityExtension} does so by itself.
+   */
+  public long currentTimeMillis() {
+    return server.currentTimeMillis();
+  }
+
   /** Whether the server skips time when idle. */
   public boolean isTimeSkipping() {
     return server.isTimeSkipping();

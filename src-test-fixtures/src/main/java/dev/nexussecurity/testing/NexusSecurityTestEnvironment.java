@@ -6,9 +6,11 @@ import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.api.Principal;
 import dev.nexussecurity.codec.tink.KeysetSource;
 import dev.nexussecurity.codec.tink.TinkPayloadCodec;
+import dev.nexussecurity.core.HandlerPolicy;
 import dev.nexussecurity.core.InMemoryEndpointRegistry;
 import dev.nexussecurity.core.NexusSecurityOptions;
-import dev.nexussecurity.core.TrustStore;
+import dev.nexussecurity.core.keys.NamespaceKeyDirectory;
+import dev.nexussecurity.core.keys.NamespaceKeys;
 import dev.nexussecurity.testing.internal.AccessDecisionLog;
 import dev.nexussecurity.testing.internal.ResourceStack;
 import io.temporal.common.converter.CodecDataConverter;
@@ -53,7 +55,7 @@ public final class NexusSecurityTestEnvironment {
   private final EmbeddedTemporal temporal;
   private final InMemoryEndpointRegistry registry;
   private final Principal admin;
-  private final TrustStore trustStore;
+  private final NamespaceKeyDirectory keyDirectory;
   private final TestKeys keys;
   private final Map<String, TestNamespace> namespaces;
   private final ResourceStack resources;
@@ -62,14 +64,14 @@ public final class NexusSecurityTestEnvironment {
       EmbeddedTemporal temporal,
       InMemoryEndpointRegistry registry,
       Principal admin,
-      TrustStore trustStore,
+      NamespaceKeyDirectory keyDirectory,
       TestKeys keys,
       Map<String, TestNamespace> namespaces,
       ResourceStack resources) {
     this.temporal = temporal;
     this.registry = registry;
     this.admin = admin;
-    this.trustStore = trustStore;
+    this.keyDirectory = keyDirectory;
     this.keys = keys;
     this.namespaces = Collections.unmodifiableMap(new LinkedHashMap<>(namespaces));
     this.resources = resources;
@@ -85,11 +87,11 @@ public final class NexusSecurityTestEnvironment {
     Principal admin =
         Principal.newBuilder(ADMIN_ID).setAccountRole(AccountRole.ACCOUNT_OWNER).build();
 
-    TrustStore.Builder trust = TrustStore.newBuilder();
+    NamespaceKeyDirectory.Builder directoryBuilder = NamespaceKeyDirectory.newBuilder();
     for (String namespace : config.namespaces.keySet()) {
-      trust.addNamespace(namespace, publicHalf(keys.getSigningKeyset(namespace)));
+      directoryBuilder.put(keys.getNamespaceKeys(namespace).toPublicKeys());
     }
-    TrustStore trustStore = trust.build();
+    NamespaceKeyDirectory directory = directoryBuilder.build();
 
     Map<String, TinkPayloadCodec> codecs = new LinkedHashMap<>();
     for (PayloadEncryption encryption : config.namespaces.values()) {
@@ -130,16 +132,23 @@ public final class NexusSecurityTestEnvironment {
                 ? DefaultDataConverter.newDefaultInstance()
                 : new CodecDataConverter(DefaultDataConverter.newDefaultInstance(), List.of(codec));
         AccessDecisionLog decisions = new AccessDecisionLog();
-        KeysetHandle signing = keys.getSigningKeyset(name);
-        NexusSecurityOptions options =
+        NamespaceKeys namespaceKeys = keys.getNamespaceKeys(name);
+        NexusSecurityOptions.Builder optionsBuilder =
             NexusSecurityOptions.newBuilder()
-                .setNamespace(name)
+                .setNamespaceKeys(namespaceKeys)
+                .setKeyDirectory(directory)
                 .setRegistry(registry)
-                .setSigningKeyset(signing)
-                .setTrustStore(trustStore)
+                // Until the payload codec binds inputs to tokens, the extension admits unbound
+                // inputs; tests of the binding set it back to false.
+                .setHandlerPolicy(HandlerPolicy.newBuilder().setAllowUnboundInput(true).build())
                 .setDataConverter(converter)
-                .addAuditListener(decisions)
-                .build();
+                .addAuditListener(decisions);
+        if (config.timeSkipping) {
+          // Callers stamp tokens with workflow time, which the server skips ahead.
+          optionsBuilder.setTimeSource(temporal::currentTimeMillis);
+        }
+        NexusSecurityOptions options = optionsBuilder.build();
+        KeysetHandle signing = namespaceKeys.getSignatureKeys().orElseThrow();
         namespaces.put(
             name,
             new TestNamespace(
@@ -155,18 +164,10 @@ public final class NexusSecurityTestEnvironment {
                 keys));
       }
       return new NexusSecurityTestEnvironment(
-          temporal, registry, admin, trustStore, keys, namespaces, resources);
+          temporal, registry, admin, directory, keys, namespaces, resources);
     } catch (RuntimeException | Error e) {
       resources.closeQuietlyInto(e);
       throw e;
-    }
-  }
-
-  private static KeysetHandle publicHalf(KeysetHandle privateKeyset) {
-    try {
-      return privateKeyset.getPublicKeysetHandle();
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException("cannot take the public half of a test signing keyset", e);
     }
   }
 
@@ -188,9 +189,11 @@ public final class NexusSecurityTestEnvironment {
     return admin;
   }
 
-  /** The trust store of every namespace: the public signing keysets of all declared namespaces. */
-  public TrustStore getTrustStore() {
-    return trustStore;
+  /**
+   * The key directory every namespace's workers use: the public keys of all declared namespaces.
+   */
+  public NamespaceKeyDirectory getKeyDirectory() {
+    return keyDirectory;
   }
 
   /** The keys of this run. */

@@ -4,6 +4,9 @@ import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.Parameters;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import com.google.crypto.tink.hybrid.HpkeParameters;
+import com.google.crypto.tink.hybrid.HpkePrivateKey;
+import com.google.crypto.tink.hybrid.HpkePublicKey;
 import com.google.crypto.tink.keyderivation.KeyDerivationConfig2026;
 import com.google.crypto.tink.keyderivation.KeysetDeriver;
 import com.google.crypto.tink.keyderivation.PrfBasedKeyDerivationKey;
@@ -13,7 +16,10 @@ import com.google.crypto.tink.prf.HkdfPrfParameters;
 import com.google.crypto.tink.prf.PrfConfig2026;
 import com.google.crypto.tink.prf.PrfSet;
 import com.google.crypto.tink.signature.Ed25519Parameters;
+import com.google.crypto.tink.subtle.X25519;
+import com.google.crypto.tink.util.Bytes;
 import com.google.crypto.tink.util.SecretBytes;
+import dev.nexussecurity.core.keys.NamespaceKeys;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -22,9 +28,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * Test keys derived with Tink from one 32-byte seed: an Ed25519 signing keyset per namespace and an
- * AES256-GCM payload keyset per keyset name. The same seed and name always give the same keyset
- * (key material and key id); different names give independent keys.
+ * Test keys derived with Tink from one 32-byte seed: {@link NamespaceKeys} per namespace (an X25519
+ * key-agreement key and an Ed25519 signing keyset) and an AES256-GCM payload keyset per keyset
+ * name. The same seed and name always give the same keyset (key material and key id); different
+ * names give independent keys.
  *
  * <p>Derivation is Tink's PRF-based key derivation ({@code PrfBasedKeyDerivationKey} over an
  * HKDF-SHA256 PRF key holding the seed, with the purpose and name as salt), through Tink's
@@ -55,6 +62,7 @@ public final class TestKeys {
   private final PrfSet idPrf;
   private final boolean givenSeed;
   private final ConcurrentMap<String, KeysetHandle> derived = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, NamespaceKeys> namespaceKeys = new ConcurrentHashMap<>();
 
   private TestKeys(SecretBytes seedBytes, boolean givenSeed) {
     try {
@@ -94,12 +102,58 @@ public final class TestKeys {
 
   /**
    * The private Ed25519 signing keyset of {@code namespace} (one key, Tink output prefix). Its
-   * public half ({@code getPublicKeysetHandle()}) is what handlers put in their trust store.
+   * public half is published in the key directory (see {@link #getNamespaceKeys}).
    *
    * @param namespace non-blank
    */
   public KeysetHandle getSigningKeyset(String namespace) {
     return derive("signing/", namespace, Ed25519Parameters.create(Ed25519Parameters.Variant.TINK));
+  }
+
+  /**
+   * The private keys of {@code namespace}: a key-agreement key (X25519, as a Tink HPKE private key
+   * with a Tink output prefix) derived from the seed, and the {@link #getSigningKeyset Ed25519
+   * signing keyset}. Their public halves ({@code toPublicKeys()}) go into the key directory.
+   *
+   * @param namespace a valid namespace name
+   */
+  public NamespaceKeys getNamespaceKeys(String namespace) {
+    if (namespace == null || namespace.isBlank()) {
+      throw new IllegalArgumentException("namespace must be non-blank, got " + quoted(namespace));
+    }
+    return namespaceKeys.computeIfAbsent(
+        namespace,
+        ns ->
+            NamespaceKeys.newBuilder(ns)
+                .setAgreementKeys(agreementKeyset(ns))
+                .setSignatureKeys(getSigningKeyset(ns))
+                .build());
+  }
+
+  private KeysetHandle agreementKeyset(String namespace) {
+    try {
+      byte[] label = ("agreement/" + namespace).getBytes(StandardCharsets.UTF_8);
+      int keyId = ByteBuffer.wrap(idPrf.computePrimary(concat("key-id/", label), 4)).getInt();
+      byte[] scalar = idPrf.computePrimary(concat("x25519/", label), 32);
+      HpkeParameters params =
+          HpkeParameters.builder()
+              .setKemId(HpkeParameters.KemId.DHKEM_X25519_HKDF_SHA256)
+              .setKdfId(HpkeParameters.KdfId.HKDF_SHA256)
+              .setAeadId(HpkeParameters.AeadId.AES_256_GCM)
+              .setVariant(HpkeParameters.Variant.TINK)
+              .build();
+      HpkePublicKey publicKey =
+          HpkePublicKey.create(params, Bytes.copyFrom(X25519.publicFromPrivate(scalar)), keyId);
+      HpkePrivateKey privateKey =
+          HpkePrivateKey.create(
+              publicKey, SecretBytes.copyFrom(scalar, InsecureSecretKeyAccess.get()));
+      return KeysetHandle.newBuilder()
+          .addEntry(KeysetHandle.importKey(privateKey).withFixedId(keyId).makePrimary())
+          .build();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(
+          "Tink cannot build the test key-agreement key of " + quoted(namespace), e);
+    }
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.nexussecurity.api.AccessDecisionEvent;
 import dev.nexussecurity.codec.tink.TinkPayloadCodec;
 import dev.nexussecurity.core.NexusSecurity;
 import dev.nexussecurity.core.NexusSecurityOptions;
+import dev.nexussecurity.core.keys.NamespaceKeys;
 import dev.nexussecurity.testing.internal.AccessDecisionLog;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.converter.DataConverter;
@@ -115,9 +116,14 @@ public final class TestNamespace {
     return Optional.ofNullable(payloadKeyset);
   }
 
-  /** The namespace's private Ed25519 signing keyset; its public half is in the trust store. */
+  /** The namespace's private Ed25519 signing keyset; its public half is in the key directory. */
   public KeysetHandle getSigningKeyset() {
     return signingKeyset;
+  }
+
+  /** The namespace's private keys (key agreement and signature); public halves in the directory. */
+  public NamespaceKeys getNamespaceKeys() {
+    return keys.getNamespaceKeys(name);
   }
 
   /** The NexusSecurity instance shared by the workers the extension makes for this namespace. */
@@ -211,10 +217,7 @@ public final class TestNamespace {
 
   private WorkerFactory newFactory(WorkflowClient forClient, NexusSecurity withSecurity) {
     return temporal.newWorkerFactory(
-        forClient,
-        WorkerFactoryOptions.newBuilder()
-            .setWorkerInterceptors(withSecurity.getWorkerInterceptor())
-            .build());
+        forClient, withSecurity.workerFactoryOptions(WorkerFactoryOptions.newBuilder().build()));
   }
 
   /** Names the namespace and its payload protection; never key material. */

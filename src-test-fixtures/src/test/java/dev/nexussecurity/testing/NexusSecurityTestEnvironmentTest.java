@@ -45,8 +45,9 @@ class NexusSecurityTestEnvironmentTest {
   }
 
   @Test
-  void trustStoreAndAdmin_coverEveryDeclaredNamespace(NexusSecurityTestEnvironment env) {
-    assertThat(env.getTrustStore().getNamespaces()).containsExactly("orders-ns", "payments-ns");
+  void keyDirectoryAndAdmin_coverEveryDeclaredNamespace(NexusSecurityTestEnvironment env) {
+    assertThat(env.getKeyDirectory().getNamespaces())
+        .containsExactlyInAnyOrder("orders-ns", "payments-ns");
     assertThat(env.getAdmin().getAccountRole()).isEqualTo(AccountRole.ACCOUNT_OWNER);
     assertThat(env.getKeys()).hasToString("TestKeys{seed=random}");
   }

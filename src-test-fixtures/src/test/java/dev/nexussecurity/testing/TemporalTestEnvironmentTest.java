@@ -7,10 +7,12 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.nexussecurity.api.AccessDecisionEvent.Side;
 import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.api.ReasonCode;
+import dev.nexussecurity.core.HandlerPolicy;
 import dev.nexussecurity.core.InMemoryEndpointRegistry;
 import dev.nexussecurity.core.NexusSecurity;
 import dev.nexussecurity.core.NexusSecurityOptions;
-import dev.nexussecurity.core.TrustStore;
+import dev.nexussecurity.core.keys.NamespaceKeyDirectory;
+import dev.nexussecurity.core.keys.NamespaceKeys;
 import dev.nexussecurity.testing.support.CallerWorkflow;
 import dev.nexussecurity.testing.support.GreetingServiceImpl;
 import dev.nexussecurity.testing.support.GreetingWorkflow;
@@ -23,7 +25,7 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactoryOptions;
 import java.security.GeneralSecurityException;
-import org.junit.jupiter.api.Disabled;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -43,18 +45,20 @@ class TemporalTestEnvironmentTest {
       throws GeneralSecurityException {
     TestKeys keys = TestKeys.random();
     DataConverter converter = TestConverters.withCodec(keys.getPayloadKeyset("shared"), "shared");
+    NamespaceKeys namespaceKeys = keys.getNamespaceKeys(NAMESPACE);
+    AtomicReference<TestWorkflowEnvironment> server = new AtomicReference<>();
     NexusSecurity security =
         NexusSecurity.newInstance(
             NexusSecurityOptions.newBuilder()
-                .setNamespace(NAMESPACE)
+                .setNamespaceKeys(namespaceKeys) // caller and handler
+                .setKeyDirectory(
+                    NamespaceKeyDirectory.newBuilder().put(namespaceKeys.toPublicKeys()).build())
                 .setRegistry(InMemoryEndpointRegistry.newBuilder().addEndpoint(endpoint).build())
                 .setDataConverter(converter)
-                .setSigningKeyset(keys.getSigningKeyset(NAMESPACE)) // as caller
-                .setTrustStore( // as handler
-                    TrustStore.newBuilder()
-                        .addNamespace(
-                            NAMESPACE, keys.getSigningKeyset(NAMESPACE).getPublicKeysetHandle())
-                        .build())
+                // tokens carry workflow time: check them against the test server's clock
+                .setTimeSource(() -> server.get().currentTimeMillis())
+                // until the payload codec binds inputs to tokens
+                .setHandlerPolicy(HandlerPolicy.newBuilder().setAllowUnboundInput(true).build())
                 .build());
     TestWorkflowEnvironment env =
         TestWorkflowEnvironment.newInstance(
@@ -62,12 +66,9 @@ class TemporalTestEnvironmentTest {
                 .setWorkflowClientOptions(
                     WorkflowClientOptions.newBuilder().setDataConverter(converter).build())
                 .setWorkerFactoryOptions(
-                    WorkerFactoryOptions.newBuilder()
-                        .setWorkerInterceptors(security.getWorkerInterceptor())
-                        .build())
-                // Until tokens follow the test server's clock, run on wall-clock time.
-                .setUseTimeskipping(false)
-                .build());
+                    security.workerFactoryOptions(WorkerFactoryOptions.newBuilder().build()))
+                .build()); // time skipping on, Temporal's default
+    server.set(env);
     env.createNexusEndpoint(endpoint.getName(), endpoint.getTargetTaskQueue());
     Worker worker = env.newWorker(endpoint.getTargetTaskQueue());
     worker.registerNexusServiceImplementation(new GreetingServiceImpl(log));
@@ -121,17 +122,18 @@ class TemporalTestEnvironmentTest {
     }
   }
 
-  /**
-   * TODO(time skipping): enable once NexusSecurityOptions can take the workflow's clock, so that
-   * identity tokens follow the test server's time. With time skipping on, a handler's wall clock
-   * and the caller's skipped workflow time part, and tokens are refused as expired or not yet
-   * valid.
-   */
-  @Disabled("TODO: identity tokens do not follow the test server's skipped time yet")
   @Test
-  void timeSkipping_callAfterADayOfSkippedTime_succeeds() {
-    // Same as the first test with setUseTimeskipping(true) and a caller workflow that sleeps a day
-    // (skipped) before it calls.
+  void timeSkipping_callAfterADayOfSkippedTime_succeeds() throws Exception {
+    HandlerInvocations log = new HandlerInvocations();
+    TestWorkflowEnvironment env = newEnvironment(endpoint(NAMESPACE), log);
+    try {
+      assertThat(call(env, "afterP1D:hello", "ada")).isEqualTo("hello ada from default");
+      assertThat(call(env, "afterP30D:helloWorkflow", "bob"))
+          .isEqualTo("workflow hello bob in default");
+      assertThat(log.all()).hasSize(2);
+    } finally {
+      env.close();
+    }
   }
 
   private static String call(TestWorkflowEnvironment env, String operation, String argument) {

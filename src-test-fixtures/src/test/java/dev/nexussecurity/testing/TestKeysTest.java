@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.aead.AesGcmKey;
 import com.google.crypto.tink.signature.Ed25519PrivateKey;
-import dev.nexussecurity.core.TrustStore;
+import dev.nexussecurity.core.keys.NamespaceKeys;
+import dev.nexussecurity.core.keys.NamespacePublicKeys;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -15,15 +16,30 @@ class TestKeysTest {
   private static final byte[] SEED = seed(7);
 
   @Test
-  void signingKeyset_isOneEd25519PrivateKey_thatATrustStoreAcceptsThePublicHalfOf()
+  void signingKeyset_isOneEd25519PrivateKey_thatTheKeyDirectoryAcceptsThePublicHalfOf()
       throws GeneralSecurityException {
     KeysetHandle signing = TestKeys.random().getSigningKeyset("orders-ns");
 
     assertThat(signing.size()).isEqualTo(1);
     assertThat(signing.getPrimary().getKey()).isInstanceOf(Ed25519PrivateKey.class);
-    TrustStore trust =
-        TrustStore.newBuilder().addNamespace("orders-ns", signing.getPublicKeysetHandle()).build();
-    assertThat(trust.getNamespaces()).containsExactly("orders-ns");
+    NamespacePublicKeys published =
+        NamespacePublicKeys.newBuilder("orders-ns")
+            .setSignatureKeys(signing.getPublicKeysetHandle())
+            .build();
+    assertThat(published.getSignatureKeys()).isPresent();
+  }
+
+  @Test
+  void namespaceKeys_areStablePerSeedAndName_andDifferBetweenNames() {
+    NamespaceKeys a = TestKeys.fromSeed(SEED).getNamespaceKeys("orders-ns");
+    NamespaceKeys again = TestKeys.fromSeed(SEED).getNamespaceKeys("orders-ns");
+    NamespaceKeys b = TestKeys.fromSeed(SEED).getNamespaceKeys("payments-ns");
+
+    assertThat(a.toPublicKeys()).isEqualTo(again.toPublicKeys());
+    assertThat(a.toPublicKeys().getPrimaryAgreementKeyId())
+        .isNotEqualTo(b.toPublicKeys().getPrimaryAgreementKeyId());
+    assertThat(a.getSignatureKeys()).isPresent();
+    assertThat(a.toString()).doesNotContain(java.util.HexFormat.of().formatHex(SEED));
   }
 
   @Test

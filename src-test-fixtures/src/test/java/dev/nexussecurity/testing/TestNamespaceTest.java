@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.crypto.tink.signature.Ed25519PrivateKey;
 import dev.nexussecurity.codec.tink.TinkPayloadCodec;
 import dev.nexussecurity.core.ConverterFingerprint;
+import dev.nexussecurity.core.IdentityMode;
 import dev.nexussecurity.core.NexusSecurityOptions;
 import io.temporal.worker.WorkerFactory;
 import org.junit.jupiter.api.Test;
@@ -64,13 +65,14 @@ class TestNamespaceTest {
 
     assertThat(options.getNamespace()).isEqualTo("orders-ns");
     assertThat(options.getRegistry()).isSameAs(env.getRegistry());
-    assertThat(options.getSigningKeyset()).isSameAs(orders.getSigningKeyset());
+    assertThat(options.getNamespaceKeys()).contains(orders.getNamespaceKeys());
     assertThat(orders.getSigningKeyset().getPrimary().getKey())
         .isInstanceOf(Ed25519PrivateKey.class);
-    assertThat(options.getTrustStore()).isSameAs(env.getTrustStore());
-    assertThat(options.getTrustStore().getNamespaces())
-        .containsExactly("audit-ns", "legacy-ns", "orders-ns");
-    assertThat(options.getDataConverter()).isSameAs(orders.getDataConverter());
+    assertThat(options.getKeyDirectory()).isSameAs(env.getKeyDirectory());
+    assertThat(env.getKeyDirectory().getNamespaces())
+        .containsExactlyInAnyOrder("audit-ns", "legacy-ns", "orders-ns");
+    assertThat(options.getDataConverter()).contains(orders.getDataConverter());
+    assertThat(options.getCallerPolicy().getIdentityMode()).isEqualTo(IdentityMode.PAIRWISE);
     assertThat(options.isEnforceOnCaller()).isTrue();
     assertThat(options.getAuditListeners()).hasSize(1);
   }

@@ -88,6 +88,7 @@ public final class InProcessTemporalServer implements AutoCloseable {
   private final NamespaceRecorder namespaces;
   private final boolean timeSkipping;
   private final OptionalInt tcpPort;
+  private final io.temporal.api.testservice.v1.TestServiceGrpc.TestServiceImplBase testService;
 
   private InProcessTemporalServer(
       ResourceStack resources,
@@ -95,7 +96,9 @@ public final class InProcessTemporalServer implements AutoCloseable {
       NexusPollRouter router,
       NamespaceRecorder namespaces,
       boolean timeSkipping,
-      OptionalInt tcpPort) {
+      OptionalInt tcpPort,
+      io.temporal.api.testservice.v1.TestServiceGrpc.TestServiceImplBase testService) {
+    this.testService = testService;
     this.resources = resources;
     this.channel = channel;
     this.router = router;
@@ -222,11 +225,23 @@ public final class InProcessTemporalServer implements AutoCloseable {
       afterStep.accept("channel");
 
       return new InProcessTemporalServer(
-          resources, channel, router, namespaces, timeSkipping, boundPort);
+          resources, channel, router, namespaces, timeSkipping, boundPort, testService(starter));
     } catch (RuntimeException | Error e) {
       resources.closeQuietlyInto(e);
       throw e;
     }
+  }
+
+  private static io.temporal.api.testservice.v1.TestServiceGrpc.TestServiceImplBase testService(
+      TestServicesStarter starter) {
+    for (BindableService service : starter.getServices()) {
+      if (service instanceof io.temporal.api.testservice.v1.TestServiceGrpc.TestServiceImplBase t) {
+        return t;
+      }
+    }
+    throw new IllegalStateException(
+        "temporal-testing has no TestService in TestServicesStarter.getServices(); this code is"
+            + " pinned to its version");
   }
 
   /** The channel to the server; shut down by {@link #close()}. */
@@ -252,6 +267,38 @@ public final class InProcessTemporalServer implements AutoCloseable {
   /** The Nexus routes in force. */
   public NexusRoutes getRoutes() {
     return router.getRoutes();
+  }
+
+  /**
+   * The server's current time in epoch milliseconds: wall-clock time, or the skipped-ahead time
+   * under time skipping (the test service's {@code GetCurrentTime}, called in-process).
+   */
+  public long currentTimeMillis() {
+    long[] millis = {Long.MIN_VALUE};
+    RuntimeException[] failure = {null};
+    testService.getCurrentTime(
+        com.google.protobuf.Empty.getDefaultInstance(),
+        new io.grpc.stub.StreamObserver<io.temporal.api.testservice.v1.GetCurrentTimeResponse>() {
+          @Override
+          public void onNext(io.temporal.api.testservice.v1.GetCurrentTimeResponse r) {
+            millis[0] = r.getTime().getSeconds() * 1000L + r.getTime().getNanos() / 1_000_000;
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            failure[0] = new IllegalStateException("the test server did not report its time", t);
+          }
+
+          @Override
+          public void onCompleted() {}
+        });
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+    if (millis[0] == Long.MIN_VALUE) {
+      throw new IllegalStateException("the test server did not report its time");
+    }
+    return millis[0];
   }
 
   /** Whether time skipping is on. */

@@ -20,7 +20,8 @@ public interface CallerWorkflow {
    *
    * @param endpoint the Nexus endpoint
    * @param operation {@code hello}, {@code helloWorkflow} or {@code waitForCancel} (then cancels it
-   *     once started and answers {@code "cancelled: <cause>"})
+   *     once started and answers {@code "cancelled: <cause>"}); {@code after<ISO duration>:<op>}
+   *     sleeps that long first
    * @param argument the operation input
    */
   @WorkflowMethod
@@ -40,6 +41,12 @@ public interface CallerWorkflow {
                           .setScheduleToCloseTimeout(Duration.ofSeconds(30))
                           .build())
                   .build());
+      if (operation.startsWith("after")) {
+        // "after<duration>:<operation>", e.g. "afterP1D:hello": sleep (skipped time), then call
+        int colon = operation.indexOf(':');
+        Workflow.sleep(Duration.parse(operation.substring("after".length(), colon)));
+        return call(endpoint, operation.substring(colon + 1), argument);
+      }
       switch (operation) {
         case "hello":
           return service.hello(argument);

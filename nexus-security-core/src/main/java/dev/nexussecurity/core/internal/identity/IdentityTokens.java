@@ -1,82 +1,87 @@
 package dev.nexussecurity.core.internal.identity;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nexussecurity.api.NamespaceNames;
 import dev.nexussecurity.api.internal.UntrustedText;
+import dev.nexussecurity.core.IdentityMode;
+import dev.nexussecurity.core.internal.json.JsonValue;
+import dev.nexussecurity.core.internal.json.StrictJson;
+import dev.nexussecurity.core.internal.json.StrictJsonException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.Set;
 
 /**
- * Encodes, signs and parses caller identity tokens.
+ * The version-2 identity token format, specified byte by byte in {@code docs/identity-tokens.md}.
  *
- * <p>Format (all ASCII): {@code v1.<claims>.<signature>} where {@code <claims>} is the unpadded
- * base64url encoding of a UTF-8 JSON object {@code {"ns","ep","svc","op","jti","iat","exp"}} and
- * {@code <signature>} the unpadded base64url encoding of a Tink signature (Tink output prefix
- * included, so the key id travels with it) over the ASCII bytes of {@code v1.<claims>}. The version
- * prefix is signed, so a token cannot be re-labelled as another format.
+ * <p>{@code v2.<claims>.<tag>}: {@code <claims>} is the unpadded base64url encoding of a compact
+ * UTF-8 JSON object, {@code <tag>} the unpadded base64url encoding of the authentication tag over
+ * the ASCII bytes of {@code v2.<claims>} (HMAC-SHA256 under the pairwise identity key, or the
+ * caller's Tink Ed25519 signature). The version and the mode are authenticated, so a token can be
+ * neither relabelled nor moved between modes.
  */
 public final class IdentityTokens {
-  /** Version prefix of the current token format. */
-  public static final String VERSION = "v1";
+  /** Version prefix of the format. */
+  public static final String VERSION = "v2";
 
-  /** Tokens longer than this are rejected before any parsing. */
+  /** The longest token a handler accepts; callers refuse to issue longer ones. */
   public static final int MAX_TOKEN_CHARS = 4096;
 
-  private static final Set<String> FIELDS = Set.of("ns", "ep", "svc", "op", "jti", "iat", "exp");
+  /** Mode values of the {@code m} claim. */
+  static final String PAIRWISE = "p";
+
+  static final String SIGNATURE = "s";
+
+  private static final Set<String> PAIRWISE_FIELDS =
+      Set.of(
+          "m", "ns", "hns", "htq", "ep", "svc", "op", "wf", "run", "iat", "exp", "jti", "ck", "hk");
+  private static final Set<String> SIGNATURE_FIELDS =
+      Set.of("m", "ns", "hns", "htq", "ep", "svc", "op", "wf", "run", "iat", "exp", "jti", "ck");
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getUrlDecoder();
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper()
-          .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private IdentityTokens() {}
 
-  /** Computes the authentication tag of a token: a Tink signature, or a Tink MAC in MAC mode. */
-  @FunctionalInterface
-  public interface Authenticator {
-    byte[] tag(byte[] data) throws GeneralSecurityException;
+  /** A fresh token id: 128 bits from {@link SecureRandom}, unpadded base64url (22 characters). */
+  public static String newTokenId() {
+    byte[] id = new byte[16];
+    RANDOM.nextBytes(id);
+    return B64.encodeToString(id);
   }
 
-  /** Authenticates {@code claims} with {@code authenticator} and returns the token string. */
-  public static String sign(IdentityClaims claims, Authenticator authenticator)
-      throws GeneralSecurityException {
-    String signedPart = signedPart(claims);
-    byte[] signature = authenticator.tag(signedPart.getBytes(StandardCharsets.US_ASCII));
-    return signedPart + "." + B64.encodeToString(signature);
-  }
-
-  /** The part of the token that is signed: {@code v1.<claims>}. */
-  static String signedPart(IdentityClaims claims) {
-    ObjectNode json = MAPPER.createObjectNode();
-    json.put("ns", claims.getCallerNamespace());
-    json.put("ep", claims.getEndpoint());
-    json.put("svc", claims.getService());
-    json.put("op", claims.getOperation());
-    json.put("jti", claims.getTokenId());
-    json.put("iat", claims.getIssuedAtMillis());
-    json.put("exp", claims.getExpiresAtMillis());
-    byte[] bytes;
-    try {
-      bytes = MAPPER.writeValueAsBytes(json);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialize token claims", e);
+  /** The part of the token that is authenticated: {@code v2.<claims>}. */
+  public static String signedPart(TokenClaims c) {
+    ObjectNode json = StrictJson.newObject();
+    json.put("m", c.mode() == IdentityMode.PAIRWISE ? PAIRWISE : SIGNATURE);
+    json.put("ns", c.callerNamespace());
+    json.put("hns", c.handlerNamespace());
+    json.put("htq", c.taskQueue());
+    json.put("ep", c.endpoint());
+    json.put("svc", c.service());
+    json.put("op", c.operation());
+    json.put("wf", c.workflowId());
+    json.put("run", c.runId());
+    json.put("iat", c.issuedAtMillis());
+    json.put("exp", c.notAfterMillis());
+    json.put("jti", c.tokenId());
+    json.put("ck", Integer.toUnsignedLong(c.callerKeyId()));
+    if (c.mode() == IdentityMode.PAIRWISE) {
+      json.put("hk", Integer.toUnsignedLong(c.handlerKeyId()));
     }
-    return VERSION + "." + B64.encodeToString(bytes);
+    return VERSION + "." + B64.encodeToString(StrictJson.write(json));
+  }
+
+  /** The token: {@code signedPart + "." + base64url(tag)}. */
+  public static String assemble(String signedPart, byte[] tag) {
+    return signedPart + "." + B64.encodeToString(tag);
   }
 
   /**
-   * Parses a token without verifying it.
+   * Parses a token without authenticating it.
    *
-   * @throws MalformedTokenException if any part is missing, not base64url, not the expected JSON,
-   *     or a claim is missing, empty, of the wrong type or unknown
+   * @throws MalformedTokenException naming the part or claim that is wrong, never quoting the token
    */
   public static ParsedToken parse(String token) throws MalformedTokenException {
     if (token == null || token.isEmpty()) {
@@ -101,18 +106,17 @@ public final class IdentityTokens {
           "unsupported identity token version '"
               + UntrustedText.quote(version)
               + "', expected "
-              + VERSION);
+              + VERSION
+              + " (upgrade the caller's nexus-security: version 1 tokens are no longer accepted)");
     }
-    String claimsPart = token.substring(first + 1, last);
-    String signaturePart = token.substring(last + 1);
-    byte[] claimsBytes = decode("claims", claimsPart);
-    byte[] signature = decode("signature", signaturePart);
-    if (signature.length == 0) {
-      throw new MalformedTokenException("the identity token has an empty signature");
+    byte[] claimsBytes = decode("claims", token.substring(first + 1, last));
+    byte[] tag = decode("tag", token.substring(last + 1));
+    if (tag.length == 0) {
+      throw new MalformedTokenException("the identity token has an empty tag");
     }
-    IdentityClaims claims = parseClaims(claimsBytes);
-    byte[] signedBytes = token.substring(0, last).getBytes(StandardCharsets.US_ASCII);
-    return new ParsedToken(claims, signedBytes, signature);
+    TokenClaims claims = parseClaims(claimsBytes);
+    return new ParsedToken(
+        claims, token.substring(0, last).getBytes(StandardCharsets.US_ASCII), tag);
   }
 
   private static byte[] decode(String part, String text) throws MalformedTokenException {
@@ -135,112 +139,80 @@ public final class IdentityTokens {
     }
   }
 
-  private static IdentityClaims parseClaims(byte[] bytes) throws MalformedTokenException {
-    JsonNode node;
+  private static TokenClaims parseClaims(byte[] bytes) throws MalformedTokenException {
     try {
-      node = MAPPER.readTree(bytes);
-    } catch (java.io.IOException e) {
-      throw new MalformedTokenException("the token's claims are not valid JSON", e);
-    }
-    if (node == null || !node.isObject()) {
-      throw new MalformedTokenException("the token's claims are not a JSON object");
-    }
-    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-      String name = it.next();
-      if (!FIELDS.contains(name)) {
+      JsonValue json = StrictJson.parse(bytes, MAX_TOKEN_CHARS, "identity token claims");
+      String m = json.field("m").asText();
+      IdentityMode mode;
+      if (PAIRWISE.equals(m)) {
+        mode = IdentityMode.PAIRWISE;
+        json.allowOnly(PAIRWISE_FIELDS);
+      } else if (SIGNATURE.equals(m)) {
+        mode = IdentityMode.SIGNATURE;
+        json.allowOnly(SIGNATURE_FIELDS);
+      } else {
         throw new MalformedTokenException(
-            "the token has an unknown claim '" + UntrustedText.quote(name) + "'");
+            "the token's claim 'm' is '" + UntrustedText.quote(m) + "', expected 'p' or 's'");
       }
-    }
-    try {
-      return new IdentityClaims(
-          text(node, "ns"),
-          text(node, "ep"),
-          text(node, "svc"),
-          text(node, "op"),
-          text(node, "jti"),
-          number(node, "iat"),
-          number(node, "exp"));
+      return new TokenClaims(
+          mode,
+          namespace(json, "ns"),
+          namespace(json, "hns"),
+          text(json, "htq"),
+          text(json, "ep"),
+          text(json, "svc"),
+          text(json, "op"),
+          text(json, "wf"),
+          text(json, "run"),
+          json.field("iat").asLong(),
+          json.field("exp").asLong(),
+          text(json, "jti"),
+          keyId(json, "ck"),
+          mode == IdentityMode.PAIRWISE ? keyId(json, "hk") : 0);
+    } catch (StrictJsonException e) {
+      throw new MalformedTokenException("the token's claims are invalid: " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
       throw new MalformedTokenException("the token's claims are invalid: " + e.getMessage(), e);
     }
   }
 
-  private static String text(JsonNode node, String field) throws MalformedTokenException {
-    JsonNode v = node.get(field);
-    if (v == null || !v.isTextual() || v.asText().isEmpty()) {
+  private static String text(JsonValue json, String field)
+      throws StrictJsonException, MalformedTokenException {
+    String text = json.field(field).asNonEmptyText();
+    int bad = UntrustedText.firstUnsafe(text);
+    if (bad >= 0) {
+      // Claims reach audit events and messages before the tag is checked: no control, format or
+      // bidi characters that could break or spoof a log line.
       throw new MalformedTokenException(
-          "the token's claim '" + field + "' is missing or not a string");
-    }
-    String text = v.asText();
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (breaksLogLine(c)) {
-        // Claims end up in audit events, log lines and messages before the signature is checked:
-        // a line break there would let anyone forge log lines.
-        throw new MalformedTokenException(
-            "the token's claim '"
-                + field
-                + "' contains the control character U+"
-                + String.format("%04X", (int) c));
-      }
+          "the token's claim '"
+              + field
+              + "' contains the character "
+              + UntrustedText.codePoint(text.codePointAt(bad)));
     }
     return text;
   }
 
-  private static boolean breaksLogLine(char c) {
-    return Character.isISOControl(c) || c == 0x2028 || c == 0x2029; // line, paragraph separator
-  }
-
-  private static long number(JsonNode node, String field) throws MalformedTokenException {
-    JsonNode v = node.get(field);
-    if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) {
+  private static String namespace(JsonValue json, String field)
+      throws StrictJsonException, MalformedTokenException {
+    String ns = text(json, field);
+    if (!NamespaceNames.isValid(ns)) {
       throw new MalformedTokenException(
-          "the token's claim '" + field + "' is missing or not an integer");
+          "the token's claim '"
+              + field
+              + "' is not a valid namespace name: "
+              + NamespaceNames.RULE);
     }
-    return v.asLong();
+    return ns;
   }
 
-  /**
-   * At most 40 characters of untrusted text for a message, with everything but printable ASCII
-   * escaped as {@code \\uXXXX}, so that it can neither break nor forge a log line.
-   */
-  /** A parsed, not yet verified token. */
-  public static final class ParsedToken {
-    private final IdentityClaims claims;
-    private final byte[] signedBytes;
-    private final byte[] signature;
-
-    ParsedToken(IdentityClaims claims, byte[] signedBytes, byte[] signature) {
-      this.claims = claims;
-      this.signedBytes = signedBytes;
-      this.signature = signature;
+  private static int keyId(JsonValue json, String field) throws StrictJsonException {
+    long v = json.field(field).asLong();
+    if (v < 0 || v > 0xFFFF_FFFFL) {
+      throw json.field(field).error("must be an unsigned 32-bit key id, got " + v);
     }
-
-    public IdentityClaims getClaims() {
-      return claims;
-    }
-
-    byte[] getSignedBytes() {
-      return signedBytes;
-    }
-
-    byte[] getSignature() {
-      return signature;
-    }
-
-    /**
-     * The Tink key id named by the signature's output prefix, or {@code null} when the signature
-     * has no Tink prefix (RAW keys).
-     */
-    public Integer getSignatureKeyId() {
-      if (signature.length >= 5 && (signature[0] == 0x01 || signature[0] == 0x00)) {
-        return ((signature[1] & 0xff) << 24)
-            | ((signature[2] & 0xff) << 16)
-            | ((signature[3] & 0xff) << 8)
-            | (signature[4] & 0xff);
-      }
-      return null;
-    }
+    return (int) v;
   }
+
+  /** A parsed, not yet authenticated token. */
+  public record ParsedToken(TokenClaims claims, byte[] signedBytes, byte[] tag) {}
 }

@@ -5,83 +5,91 @@ import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
- * Remembers which start request each token admitted, until the token can no longer be accepted.
- * Bounded: when full of live entries it refuses new tokens ({@link Result#FULL}) rather than
- * forgetting live ones, which would reopen the replay window. Thread-safe.
+ * Remembers, per caller namespace, which start request each token admitted, until the token can no
+ * longer be accepted. Keyed by (caller namespace, token id), so one namespace can neither pre-empt
+ * another's token ids nor exhaust another's room: each namespace has its own quota, and when its
+ * live entries fill it, only that namespace's new tokens are refused ({@link Result#FULL}) rather
+ * than live entries forgotten (which would reopen the replay window). Both the token id and the
+ * request id of the first admission are recorded: a retry is admitted only when both match.
+ * Thread-safe.
  */
 public final class ReplayCache {
   /** The outcome of {@link #admit}. */
   public enum Result {
-    /** The token was not seen before; it is now bound to the request. */
+    /** Neither the token nor the request was seen before; both are now recorded. */
     FIRST_USE,
-    /** The token was seen with the same request id: a server retry of the same request. */
+    /** The same token with the same request id: a server retry of the admitted request. */
     SAME_REQUEST,
-    /** The token was seen with a different request id. */
+    /** The token was admitted before for another request id. */
     REPLAYED,
-    /** The cache is full of live entries. */
+    /** The request id was admitted before with another token. */
+    REQUEST_REUSED,
+    /** This namespace's quota is full of live entries. */
     FULL
   }
 
-  private static final class Entry {
-    final String tokenId;
-    final String requestId;
-    final long forgetAtMillis;
+  private record Entry(String tokenId, String requestId, long forgetAtMillis) {}
 
-    Entry(String tokenId, String requestId, long forgetAtMillis) {
-      this.tokenId = tokenId;
-      this.requestId = requestId;
-      this.forgetAtMillis = forgetAtMillis;
-    }
+  private static final class NamespaceEntries {
+    final Map<String, Entry> byToken = new HashMap<>();
+    final Map<String, Entry> byRequest = new HashMap<>();
+    final PriorityQueue<Entry> byExpiry =
+        new PriorityQueue<>((a, b) -> Long.compare(a.forgetAtMillis, b.forgetAtMillis));
   }
 
-  private final int capacity;
-  private final Map<String, Entry> byToken = new HashMap<>();
-  private final PriorityQueue<Entry> byExpiry =
-      new PriorityQueue<>((a, b) -> Long.compare(a.forgetAtMillis, b.forgetAtMillis));
+  private final int quotaPerNamespace;
+  private final Map<String, NamespaceEntries> byNamespace = new HashMap<>();
 
-  public ReplayCache(int capacity) {
-    if (capacity < 1) {
+  public ReplayCache(int quotaPerNamespace) {
+    if (quotaPerNamespace < 1) {
       throw new IllegalArgumentException(
-          "replay cache capacity must be at least 1, got " + capacity);
+          "replay quota per namespace must be at least 1, got " + quotaPerNamespace);
     }
-    this.capacity = capacity;
+    this.quotaPerNamespace = quotaPerNamespace;
   }
 
   /**
-   * Binds {@code tokenId} to {@code requestId} until {@code forgetAtMillis}, or reports that it is
-   * bound to another request.
+   * Records that {@code callerNamespace}'s token {@code tokenId} admitted {@code requestId} until
+   * {@code forgetAtMillis}, or reports why it cannot.
    */
   public synchronized Result admit(
-      String tokenId, String requestId, long forgetAtMillis, long nowMillis) {
-    evictExpired(nowMillis);
-    Entry existing = byToken.get(tokenId);
-    if (existing != null) {
-      return existing.requestId.equals(requestId) ? Result.SAME_REQUEST : Result.REPLAYED;
+      String callerNamespace,
+      String tokenId,
+      String requestId,
+      long forgetAtMillis,
+      long nowMillis) {
+    NamespaceEntries ns = byNamespace.computeIfAbsent(callerNamespace, n -> new NamespaceEntries());
+    while (!ns.byExpiry.isEmpty() && ns.byExpiry.peek().forgetAtMillis < nowMillis) {
+      Entry e = ns.byExpiry.poll();
+      ns.byToken.remove(e.tokenId);
+      ns.byRequest.remove(e.requestId, e);
     }
-    if (byToken.size() >= capacity) {
+    Entry byToken = ns.byToken.get(tokenId);
+    if (byToken != null) {
+      return byToken.requestId.equals(requestId) ? Result.SAME_REQUEST : Result.REPLAYED;
+    }
+    if (ns.byRequest.containsKey(requestId)) {
+      return Result.REQUEST_REUSED;
+    }
+    if (ns.byToken.size() >= quotaPerNamespace) {
       return Result.FULL;
     }
     Entry e = new Entry(tokenId, requestId, forgetAtMillis);
-    byToken.put(tokenId, e);
-    byExpiry.add(e);
+    ns.byToken.put(tokenId, e);
+    ns.byRequest.put(requestId, e);
+    ns.byExpiry.add(e);
     return Result.FIRST_USE;
   }
 
-  private void evictExpired(long nowMillis) {
-    Entry head;
-    while ((head = byExpiry.peek()) != null && head.forgetAtMillis < nowMillis) {
-      byExpiry.poll();
-      byToken.remove(head.tokenId);
-    }
+  public int getQuotaPerNamespace() {
+    return quotaPerNamespace;
   }
 
-  /** The number of live entries (after evicting expired ones as of {@code nowMillis}). */
-  public synchronized int size(long nowMillis) {
-    evictExpired(nowMillis);
-    return byToken.size();
-  }
-
-  public int getCapacity() {
-    return capacity;
+  /**
+   * Live entries of {@code callerNamespace} (expired ones may still count until the next admit).
+   */
+  public synchronized int size(String callerNamespace) {
+    NamespaceEntries ns = byNamespace.get(callerNamespace);
+    return ns == null ? 0 : ns.byToken.size();
   }
 }

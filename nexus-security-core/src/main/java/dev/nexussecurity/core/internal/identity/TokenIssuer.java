@@ -2,94 +2,144 @@ package dev.nexussecurity.core.internal.identity;
 
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.PublicKeySign;
-import com.google.crypto.tink.RegistryConfiguration;
-import com.google.crypto.tink.signature.SignaturePrivateKey;
+import com.google.crypto.tink.signature.SignatureConfig2026;
+import dev.nexussecurity.core.IdentityMode;
+import dev.nexussecurity.core.keys.NamespaceKeys;
+import dev.nexussecurity.core.keys.PairwiseKeys;
 import java.security.GeneralSecurityException;
 
-/** Signs caller identity tokens with the caller namespace's private signing keyset. Thread-safe. */
+/**
+ * Issues version-2 identity tokens for one caller namespace: pairwise (HMAC-SHA256 under the key
+ * derived for the pair caller → handler) or signature (Ed25519 with the caller's signature keyset).
+ * Thread-safe.
+ */
 public final class TokenIssuer {
-  static {
-    TinkKeyTypes.register();
-  }
+  private final IdentityMode mode;
+  private final PairwiseKeys pairwise;
+  private final PublicKeySign signer;
+  private final int signatureKeyId;
 
-  private final IdentityTokens.Authenticator signer;
-  private final int primaryKeyId;
-
-  private TokenIssuer(IdentityTokens.Authenticator signer, int primaryKeyId) {
+  private TokenIssuer(
+      IdentityMode mode, PairwiseKeys pairwise, PublicKeySign signer, int signatureKeyId) {
+    this.mode = mode;
+    this.pairwise = pairwise;
     this.signer = signer;
-    this.primaryKeyId = primaryKeyId;
+    this.signatureKeyId = signatureKeyId;
   }
 
   /**
-   * An issuer that authenticates tokens with a shared-secret Tink MAC keyset instead of a signature
-   * (the weaker, single-team mode: every holder of the keyset can issue tokens).
+   * An issuer for {@code keys}' namespace.
    *
-   * @throws IllegalArgumentException if the keyset's primary key is not a MAC key
+   * @throws IllegalArgumentException in signature mode when the keys have no usable signature
+   *     keyset
    */
-  public static TokenIssuer fromMacKeyset(KeysetHandle keyset) {
-    if (keyset == null || keyset.size() == 0) {
-      throw new IllegalArgumentException("the identity MAC keyset must hold at least one key");
+  public static TokenIssuer create(NamespaceKeys keys, PairwiseKeys pairwise, IdentityMode mode) {
+    if (mode == IdentityMode.PAIRWISE) {
+      return new TokenIssuer(mode, pairwise, null, 0);
     }
-    KeysetHandle macKeyset = TinkKeyTypes.recognized(keyset, true);
-    if (!(macKeyset.getPrimary().getKey() instanceof com.google.crypto.tink.mac.MacKey)) {
-      throw new IllegalArgumentException(
-          "the identity MAC keyset's primary key (id "
-              + Integer.toUnsignedString(macKeyset.getPrimary().getId())
-              + ") is a "
-              + macKeyset.getPrimary().getKey().getClass().getSimpleName()
-              + ", not a MAC key; generate one with"
-              + " KeysetHandle.generateNew(PredefinedMacParameters.HMAC_SHA256_256BITTAG)");
-    }
+    KeysetHandle signing =
+        keys.getSignatureKeys()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "namespace '" + keys.getNamespace() + "' has no signature keyset"));
     try {
-      com.google.crypto.tink.Mac mac =
-          macKeyset.getPrimitive(
-              com.google.crypto.tink.mac.MacConfig2026.get(), com.google.crypto.tink.Mac.class);
-      return new TokenIssuer(mac::computeMac, macKeyset.getPrimary().getId());
+      return new TokenIssuer(
+          mode,
+          pairwise,
+          signing.getPrimitive(SignatureConfig2026.get(), PublicKeySign.class),
+          signing.getPrimary().getId());
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("the identity MAC keyset cannot create a MAC: " + e, e);
+      throw new IllegalArgumentException("the signature keyset cannot create a signer: " + e, e);
     }
+  }
+
+  public IdentityMode getMode() {
+    return mode;
   }
 
   /**
-   * @throws IllegalArgumentException if the keyset's primary key is not a private signature key
+   * Completes {@code claims} with the key ids and authenticates them.
+   *
+   * @throws TokenIssueException if no key is available for the handler namespace, or the token
+   *     would exceed {@link IdentityTokens#MAX_TOKEN_CHARS} (naming the longest field)
    */
-  public static TokenIssuer fromPrivateKeyset(KeysetHandle keyset) {
-    if (keyset == null || keyset.size() == 0) {
-      throw new IllegalArgumentException("the signing keyset must hold at least one key");
-    }
-    KeysetHandle privateKeyset = TinkKeyTypes.recognized(keyset, true);
-    if (!(privateKeyset.getPrimary().getKey() instanceof SignaturePrivateKey)) {
-      throw new IllegalArgumentException(
-          "the signing keyset's primary key (id "
-              + Integer.toUnsignedString(privateKeyset.getPrimary().getId())
-              + ") is a "
-              + privateKeyset.getPrimary().getKey().getClass().getSimpleName()
-              + ", not a private signature key; generate one with"
-              + " KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519)");
-    }
+  public String issue(TokenClaims claims) throws TokenIssueException {
     try {
-      PublicKeySign sign =
-          privateKeyset.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class);
-      return new TokenIssuer(sign::sign, privateKeyset.getPrimary().getId());
+      if (mode == IdentityMode.PAIRWISE) {
+        PairwiseKeys.PairKey key =
+            pairwise.forSending(PairwiseKeys.Purpose.IDENTITY_TOKEN, claims.handlerNamespace());
+        TokenClaims keyed = claims.withKeyIds(key.getSenderKeyId(), key.getRecipientKeyId());
+        String signedPart = checkedSize(keyed);
+        return IdentityTokens.assemble(
+            signedPart,
+            key.mac().computeMac(signedPart.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+      }
+      TokenClaims keyed = claims.withKeyIds(signatureKeyId, 0);
+      String signedPart = checkedSize(keyed);
+      return IdentityTokens.assemble(
+          signedPart, signer.sign(signedPart.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    } catch (RuntimeException e) {
+      if (e instanceof dev.nexussecurity.core.keys.PairwiseKeyException) {
+        throw new TokenIssueException(false, e.getMessage(), e);
+      }
+      throw e;
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("the signing keyset cannot create a signer: " + e, e);
+      throw new TokenIssueException(false, "authenticating the identity token failed: " + e, e);
     }
   }
 
-  /** Signs {@code claims}. */
-  public String issue(IdentityClaims claims) {
-    try {
-      return IdentityTokens.sign(claims, signer);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(
-          "signing the caller identity token failed with key id "
-              + Integer.toUnsignedString(primaryKeyId),
-          e);
+  /** The signed part, after checking that the whole token will fit the handler's limit. */
+  private static String checkedSize(TokenClaims claims) throws TokenIssueException {
+    String signedPart = IdentityTokens.signedPart(claims);
+    // tag: 32-byte HMAC or 64-byte Ed25519 signature plus a 5-byte Tink prefix, base64url
+    int total = signedPart.length() + 1 + 94;
+    if (total > IdentityTokens.MAX_TOKEN_CHARS) {
+      String[][] fields = {
+        {"endpoint", claims.endpoint()},
+        {"service", claims.service()},
+        {"operation", claims.operation()},
+        {"caller workflow id", claims.workflowId()},
+        {"handler task queue", claims.taskQueue()},
+        {"handler namespace", claims.handlerNamespace()},
+        {"caller namespace", claims.callerNamespace()},
+        {"caller run id", claims.runId()},
+      };
+      String[] longest = fields[0];
+      for (String[] f : fields) {
+        if (f[1].length() > longest[1].length()) {
+          longest = f;
+        }
+      }
+      throw new TokenIssueException(
+          true,
+          "the identity token would have about "
+              + total
+              + " characters, more than the "
+              + IdentityTokens.MAX_TOKEN_CHARS
+              + " a handler accepts; the longest field is the "
+              + longest[0]
+              + " ("
+              + longest[1].length()
+              + " characters)",
+          null);
     }
+    return signedPart;
   }
 
-  /** The primary key's id, unsigned decimal. */
-  public String getPrimaryKeyId() {
-    return Integer.toUnsignedString(primaryKeyId);
+  /** A token could not be issued. */
+  public static final class TokenIssueException extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final boolean tooLarge;
+
+    TokenIssueException(boolean tooLarge, String message, Throwable cause) {
+      super(message, cause);
+      this.tooLarge = tooLarge;
+    }
+
+    /** Whether the token would exceed the handler's size limit. */
+    public boolean isTooLarge() {
+      return tooLarge;
+    }
   }
 }

@@ -1,170 +1,326 @@
 package dev.nexussecurity.core.internal.identity;
 
+import com.google.crypto.tink.KeyStatus;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.Mac;
+import com.google.crypto.tink.PublicKeyVerify;
+import com.google.crypto.tink.signature.SignatureConfig2026;
+import dev.nexussecurity.api.AccessDecision;
 import dev.nexussecurity.api.EndpointRegistry;
 import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.api.ReasonCode;
+import dev.nexussecurity.api.internal.UntrustedText;
+import dev.nexussecurity.core.HandlerPolicy;
+import dev.nexussecurity.core.IdentityMode;
+import dev.nexussecurity.core.keys.KeyDirectory;
+import dev.nexussecurity.core.keys.NamespacePublicKeys;
+import dev.nexussecurity.core.keys.PairwiseKeyException;
+import dev.nexussecurity.core.keys.PairwiseKeys;
 import io.nexusrpc.Link;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.security.GeneralSecurityException;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The handler-side checks of a caller identity token, in two stages.
+ * The handler's check of a caller identity token, in stages over one {@link HandlerRequest}; each
+ * stage refuses with its own reason code.
  *
- * <p>{@link #checkBeforeDecode} runs for start and cancel requests before the input is decoded:
- * token present and well-formed, caller namespace trusted, signature valid, issue time not in the
- * future, token not older than its expiry plus the cancel grace period, bound to this request's
- * service, operation and endpoint, endpoint registered and targeting this worker, caller on the
- * allowlist now.
+ * <p>{@link #checkBeforeDecode}, for start and cancel, before the input is decoded: parse → key
+ * lookup → tag (MAC or signature) → audience (this worker's namespace and task queue) → scope
+ * (endpoint, service, operation) → issue time → allowlist (the registry's decision, before anything
+ * that reveals the handler's layout) → endpoint target.
  *
- * <p>{@link #checkStart} runs for start requests once the SDK has parsed the start details and
- * before any handler code: strict expiry, the server-built caller link, and single use per request
- * id.
+ * <p>{@link #checkStart}, for starts, before handler code: caller run against the server-built link
+ * → expiry (the token's, clamped by the handler's maximum lifetime) → replay (per caller namespace
+ * and token id, with the request id of the first admission).
  */
 public final class TokenVerifier {
-  private final TrustedVerifiers verifiers;
+  private final String ownNamespace;
+  private final PairwiseKeys pairwise;
+  private final KeyDirectory directory;
   private final EndpointRegistry registry;
-  private final long clockSkewMillis;
-  private final long cancelGraceMillis;
+  private final HandlerPolicy policy;
   private final ReplayCache replayCache;
-  private final boolean requireCallerLink;
+  private final boolean systemClock;
+  private final ConcurrentHashMap<String, CachedVerifier> signatureVerifiers =
+      new ConcurrentHashMap<>();
 
-  public TokenVerifier(
-      TrustedVerifiers verifiers,
-      EndpointRegistry registry,
-      Duration clockSkew,
-      Duration cancelGrace,
-      ReplayCache replayCache,
-      boolean requireCallerLink) {
-    this.verifiers = verifiers;
-    this.registry = registry;
-    this.clockSkewMillis = clockSkew.toMillis();
-    this.cancelGraceMillis = cancelGrace.toMillis();
-    this.replayCache = replayCache;
-    this.requireCallerLink = requireCallerLink;
-  }
+  private record CachedVerifier(KeysetHandle keyset, PublicKeyVerify verify) {}
 
   /**
-   * Checks a request before its input is decoded.
-   *
-   * @param token the identity header value, or {@code null}
-   * @param reportedEndpoint the endpoint the server reports for the request; empty if unknown
+   * @param pairwise this namespace's pairwise keys, or null when it has no namespace keys (then
+   *     pairwise tokens are refused)
+   * @param systemClock whether the handler's time source is the system clock (only shapes the hints
+   *     of time denials)
    */
-  public Verdict checkBeforeDecode(
-      String token,
-      String service,
-      String operation,
-      String reportedEndpoint,
-      String handlerNamespace,
-      String handlerTaskQueue,
-      long nowMillis) {
-    if (token == null) {
+  public TokenVerifier(
+      String ownNamespace,
+      PairwiseKeys pairwise,
+      KeyDirectory directory,
+      EndpointRegistry registry,
+      HandlerPolicy policy,
+      ReplayCache replayCache,
+      boolean systemClock) {
+    this.ownNamespace = ownNamespace;
+    this.pairwise = pairwise;
+    this.directory = directory;
+    this.registry = registry;
+    this.policy = policy;
+    this.replayCache = replayCache;
+    this.systemClock = systemClock;
+  }
+
+  /** The stages that run before the input is decoded, for start and cancel requests. */
+  public Verdict checkBeforeDecode(HandlerRequest r) {
+    if (r.token() == null) {
       return Verdict.denied(ReasonCode.MISSING_TOKEN, null, "the request has no identity header");
     }
     IdentityTokens.ParsedToken parsed;
     try {
-      parsed = IdentityTokens.parse(token);
+      parsed = IdentityTokens.parse(r.token());
     } catch (MalformedTokenException e) {
       return Verdict.denied(ReasonCode.MALFORMED_TOKEN, null, e.getMessage());
     }
-    IdentityClaims claims = parsed.getClaims();
-    TrustedVerifiers.NamespaceVerifier verifier =
-        verifiers.forNamespace(claims.getCallerNamespace());
-    if (verifier == null) {
+    TokenClaims c = parsed.claims();
+    Verdict v = authenticate(parsed);
+    if (v == null) {
+      v = audience(c, r);
+    }
+    if (v == null) {
+      v = scope(c, r);
+    }
+    if (v == null) {
+      v = notYetValid(c, r.nowMillis());
+    }
+    if (v == null) {
+      v = allowlistAndTarget(c, r);
+    }
+    return v == null ? Verdict.allowed(c) : v;
+  }
+
+  /** Key lookup and tag: null when the token is authentic. */
+  private Verdict authenticate(IdentityTokens.ParsedToken parsed) {
+    TokenClaims c = parsed.claims();
+    if (!policy.getAcceptedModes().contains(c.mode())) {
       return Verdict.denied(
           ReasonCode.UNTRUSTED_CALLER,
-          claims,
-          "the handler's trust store has no public keyset for caller namespace '"
-              + claims.getCallerNamespace()
-              + "'");
+          c,
+          "the token uses identity mode " + c.mode() + ", which this handler does not accept");
     }
-    Integer keyId = parsed.getSignatureKeyId();
-    if (!verifier.knowsKey(keyId)) {
-      return Verdict.denied(
-          ReasonCode.UNTRUSTED_CALLER,
-          claims,
-          "the token is signed with key id "
-              + (keyId == null ? "(none)" : Integer.toUnsignedString(keyId))
-              + ", which is not an enabled key in the trusted keyset of caller namespace '"
-              + claims.getCallerNamespace()
-              + "'");
-    }
-    if (!verifier.verifies(parsed)) {
+    try {
+      if (c.mode() == IdentityMode.PAIRWISE) {
+        if (pairwise == null) {
+          return Verdict.denied(
+              ReasonCode.UNTRUSTED_CALLER,
+              c,
+              "this handler has no namespace keys, so it cannot verify pairwise tokens; set"
+                  + " NexusSecurityOptions.Builder.setNamespaceKeys");
+        }
+        Mac mac;
+        try {
+          mac =
+              pairwise
+                  .get(
+                      PairwiseKeys.Purpose.IDENTITY_TOKEN,
+                      c.callerNamespace(),
+                      c.callerKeyId(),
+                      ownNamespace,
+                      c.handlerKeyId())
+                  .mac();
+        } catch (PairwiseKeyException e) {
+          return Verdict.denied(ReasonCode.UNTRUSTED_CALLER, c, e.getMessage());
+        }
+        mac.verifyMac(parsed.tag(), parsed.signedBytes());
+      } else {
+        PublicKeyVerify verify;
+        try {
+          verify = signatureVerifier(c);
+        } catch (GeneralSecurityException e) {
+          return Verdict.denied(ReasonCode.UNTRUSTED_CALLER, c, e.getMessage());
+        }
+        verify.verify(parsed.tag(), parsed.signedBytes());
+      }
+      return null;
+    } catch (GeneralSecurityException e) {
       return Verdict.denied(
           ReasonCode.BAD_SIGNATURE,
-          claims,
-          "the token's signature does not verify under the trusted keyset of caller namespace '"
-              + claims.getCallerNamespace()
+          c,
+          "the token's "
+              + (c.mode() == IdentityMode.PAIRWISE ? "MAC" : "signature")
+              + " does not verify under the key of caller namespace '"
+              + c.callerNamespace()
+              + "' it names");
+    }
+  }
+
+  private PublicKeyVerify signatureVerifier(TokenClaims c) throws GeneralSecurityException {
+    NamespacePublicKeys keys =
+        directory
+            .findNamespace(c.callerNamespace())
+            .orElseThrow(
+                () ->
+                    new GeneralSecurityException(
+                        "the handler's key directory has no public keys for caller namespace '"
+                            + c.callerNamespace()
+                            + "'"));
+    KeysetHandle keyset =
+        keys.getSignatureKeys()
+            .orElseThrow(
+                () ->
+                    new GeneralSecurityException(
+                        "caller namespace '"
+                            + c.callerNamespace()
+                            + "' publishes no signature keys in the handler's key directory"));
+    String id = Integer.toUnsignedString(c.callerKeyId());
+    if (keys.isRevoked(c.callerKeyId())) {
+      throw new GeneralSecurityException(
+          "signature key " + id + " of caller namespace '" + c.callerNamespace() + "' is revoked");
+    }
+    String cacheKey = c.callerNamespace() + "\u0000" + id;
+    CachedVerifier cached = signatureVerifiers.get(cacheKey);
+    if (cached != null && cached.keyset() == keyset) {
+      return cached.verify();
+    }
+    for (int i = 0; i < keyset.size(); i++) {
+      KeysetHandle.Entry e = keyset.getAt(i);
+      if (e.getId() == c.callerKeyId() && e.getStatus().equals(KeyStatus.ENABLED)) {
+        KeysetHandle.Builder.Entry entry = KeysetHandle.importKey(e.getKey());
+        entry =
+            e.getKey().getIdRequirementOrNull() == null
+                ? entry.withRandomId()
+                : entry.withFixedId(e.getId());
+        PublicKeyVerify verify =
+            KeysetHandle.newBuilder()
+                .addEntry(entry.makePrimary())
+                .build()
+                .getPrimitive(SignatureConfig2026.get(), PublicKeyVerify.class);
+        signatureVerifiers.put(cacheKey, new CachedVerifier(keyset, verify));
+        return verify;
+      }
+    }
+    throw new GeneralSecurityException(
+        "signature key "
+            + id
+            + " of caller namespace '"
+            + c.callerNamespace()
+            + "' is not an enabled key in the handler's key directory");
+  }
+
+  private static Verdict audience(TokenClaims c, HandlerRequest r) {
+    if (!c.handlerNamespace().equals(r.handlerNamespace())
+        || !c.taskQueue().equals(r.handlerTaskQueue())) {
+      // Name only what the caller sent, not this worker's layout.
+      return Verdict.denied(
+          ReasonCode.TOKEN_AUDIENCE_MISMATCH,
+          c,
+          "the token was issued for handler namespace '"
+              + c.handlerNamespace()
+              + "' task queue '"
+              + UntrustedText.quote(c.taskQueue())
+              + "', which is not the worker that received it");
+    }
+    return null;
+  }
+
+  private static Verdict scope(TokenClaims c, HandlerRequest r) {
+    if (!c.service().equals(r.service()) || !c.operation().equals(r.operation())) {
+      return Verdict.denied(
+          ReasonCode.TOKEN_SCOPE_MISMATCH,
+          c,
+          "the token was issued for service '"
+              + UntrustedText.quote(c.service())
+              + "' operation '"
+              + UntrustedText.quote(c.operation())
+              + "' but the request is for service '"
+              + UntrustedText.quote(r.service())
+              + "' operation '"
+              + UntrustedText.quote(r.operation())
               + "'");
     }
-    if (claims.getIssuedAtMillis() > nowMillis + clockSkewMillis) {
+    if (r.reportedEndpoint() != null
+        && !r.reportedEndpoint().isEmpty()
+        && !r.reportedEndpoint().equals(c.endpoint())) {
+      return Verdict.denied(
+          ReasonCode.TOKEN_SCOPE_MISMATCH,
+          c,
+          "the token was issued for endpoint '"
+              + UntrustedText.quote(c.endpoint())
+              + "' but the server delivered the request for endpoint '"
+              + UntrustedText.quote(r.reportedEndpoint())
+              + "'");
+    }
+    return null;
+  }
+
+  private Verdict notYetValid(TokenClaims c, long now) {
+    long skew = policy.getClockSkew().toMillis();
+    long ahead = c.issuedAtMillis() - now;
+    if (ahead > skew) {
+      String cause =
+          systemClock && ahead > 3_600_000L
+              ? "; the caller's workflow time is far ahead of this handler's system clock, which is"
+                  + " what a time-skipping test server does: give the handler the test server's"
+                  + " time (NexusSecurityOptions.Builder.setTimeSource(testEnv::currentTimeMillis))"
+              : systemClock
+                  ? "; the clocks of caller and handler differ: synchronize them (NTP) or raise"
+                      + " HandlerPolicy.clockSkew"
+                  : "; the handler's time source is behind the caller's workflow time";
       return Verdict.denied(
           ReasonCode.TOKEN_NOT_YET_VALID,
-          claims,
+          c,
           "the token was issued "
-              + (claims.getIssuedAtMillis() - nowMillis)
-              + " ms in the future; allowed clock skew is "
-              + clockSkewMillis
-              + " ms");
+              + ahead
+              + " ms after this handler's current time (allowed clock skew "
+              + skew
+              + " ms)"
+              + cause);
     }
-    if (nowMillis > claims.getExpiresAtMillis() + clockSkewMillis + cancelGraceMillis) {
-      return expired(claims, nowMillis);
+    return null;
+  }
+
+  private Verdict allowlistAndTarget(TokenClaims c, HandlerRequest r) {
+    AccessDecision d = registry.checkAccess(c.endpoint(), c.callerNamespace());
+    if (!d.isAllowed()) {
+      String detail =
+          switch (d.getReason()) {
+            case CALLER_NOT_ALLOWED ->
+                "caller namespace '"
+                    + c.callerNamespace()
+                    + "' is not on the allowlist of endpoint '"
+                    + UntrustedText.quote(c.endpoint())
+                    + "'";
+            case ENDPOINT_POLICY_INVALID ->
+                "the policy of endpoint '"
+                    + UntrustedText.quote(c.endpoint())
+                    + "' in the handler's registry failed verification, so it admits nobody";
+            case UNKNOWN_ENDPOINT ->
+                "endpoint '"
+                    + UntrustedText.quote(c.endpoint())
+                    + "' is not in the handler's registry";
+            default ->
+                "the handler's registry denied endpoint '"
+                    + UntrustedText.quote(c.endpoint())
+                    + "'";
+          };
+      return Verdict.denied(d.getReason(), c, detail);
     }
-    if (!claims.getService().equals(service) || !claims.getOperation().equals(operation)) {
-      return Verdict.denied(
-          ReasonCode.TOKEN_SCOPE_MISMATCH,
-          claims,
-          "the token was issued for service '"
-              + claims.getService()
-              + "' operation '"
-              + claims.getOperation()
-              + "' but the request is for service '"
-              + service
-              + "' operation '"
-              + operation
-              + "'");
-    }
-    if (reportedEndpoint != null
-        && !reportedEndpoint.isEmpty()
-        && !reportedEndpoint.equals(claims.getEndpoint())) {
-      return Verdict.denied(
-          ReasonCode.TOKEN_SCOPE_MISMATCH,
-          claims,
-          "the token was issued for endpoint '"
-              + claims.getEndpoint()
-              + "' but the server delivered the request for endpoint '"
-              + reportedEndpoint
-              + "'");
-    }
-    Optional<NexusEndpoint> found = registry.findEndpoint(claims.getEndpoint());
+    Optional<NexusEndpoint> found = registry.findEndpoint(c.endpoint());
     if (found.isEmpty()) {
-      // The registry may know why (a server-backed registry reports an endpoint whose signed policy
-      // failed verification); anything else, including a registry that changed in between, is
-      // unknown.
-      ReasonCode why =
-          registry.checkAccess(claims.getEndpoint(), claims.getCallerNamespace()).getReason();
-      if (why == ReasonCode.ENDPOINT_POLICY_INVALID) {
-        return Verdict.denied(
-            why,
-            claims,
-            "the policy of endpoint '"
-                + claims.getEndpoint()
-                + "' in the handler's registry failed verification, so it admits nobody");
-      }
       return Verdict.denied(
           ReasonCode.UNKNOWN_ENDPOINT,
-          claims,
-          "endpoint '" + claims.getEndpoint() + "' is not in the handler's registry");
+          c,
+          "endpoint '" + UntrustedText.quote(c.endpoint()) + "' is not in the handler's registry");
     }
     NexusEndpoint endpoint = found.get();
-    if (!endpoint.getTargetNamespace().equals(handlerNamespace)
-        || !endpoint.getTargetTaskQueue().equals(handlerTaskQueue)) {
+    if (!endpoint.getTargetNamespace().equals(r.handlerNamespace())
+        || !endpoint.getTargetTaskQueue().equals(r.handlerTaskQueue())) {
       return Verdict.denied(
           ReasonCode.TARGET_MISMATCH,
-          claims,
+          c,
           "endpoint '"
               + endpoint.getName()
               + "' targets "
@@ -172,104 +328,132 @@ public final class TokenVerifier {
               + "/"
               + endpoint.getTargetTaskQueue()
               + " but this worker is "
-              + handlerNamespace
+              + r.handlerNamespace()
               + "/"
-              + handlerTaskQueue);
+              + r.handlerTaskQueue());
     }
-    if (!endpoint.isCallerAllowed(claims.getCallerNamespace())) {
-      return Verdict.denied(
-          ReasonCode.CALLER_NOT_ALLOWED,
-          claims,
-          "caller namespace '"
-              + claims.getCallerNamespace()
-              + "' is not on the allowlist of endpoint '"
-              + endpoint.getName()
-              + "'");
-    }
-    return Verdict.allowed(claims);
+    return null;
   }
 
   /**
-   * Checks a start request that passed {@link #checkBeforeDecode}: strict expiry, caller link, and
-   * single use.
+   * The stages that run for a start once the SDK has parsed the start details, before handler code:
+   * caller link, expiry, replay.
    */
-  public Verdict checkStart(
-      IdentityClaims claims, String requestId, List<Link> links, long nowMillis) {
-    if (nowMillis > claims.getExpiresAtMillis() + clockSkewMillis) {
-      return expired(claims, nowMillis);
+  public Verdict checkStart(TokenClaims c, String requestId, List<Link> links, long now) {
+    Verdict v = callerLink(c, links);
+    if (v != null) {
+      return v;
     }
-    String linkNamespace = null;
-    for (Link link : links) {
-      String ns = callerNamespaceOf(link.getUri());
-      if (ns == null) {
-        continue;
-      }
-      if (!ns.equals(claims.getCallerNamespace())) {
-        return Verdict.denied(
-            ReasonCode.CALLER_LINK_MISMATCH,
-            claims,
-            "the token claims caller namespace '"
-                + claims.getCallerNamespace()
-                + "' but the server-built link names namespace '"
-                + ns
-                + "'");
-      }
-      linkNamespace = ns;
-    }
-    if (linkNamespace == null && requireCallerLink) {
+    long skew = policy.getClockSkew().toMillis();
+    long notAfter = effectiveNotAfter(c);
+    if (now > notAfter + skew) {
+      boolean clamped = notAfter < c.notAfterMillis();
       return Verdict.denied(
-          ReasonCode.CALLER_LINK_MISMATCH,
-          claims,
-          "the start request carries no server-built caller link, and this handler requires one");
+          ReasonCode.TOKEN_EXPIRED,
+          c,
+          "the token expired "
+              + (now - notAfter)
+              + " ms ago"
+              + (clamped
+                  ? " (its lifetime was clamped to the handler's maximum token lifetime "
+                      + policy.getMaxTokenLifetime()
+                      + ")"
+                  : "")
+              + "; allowed clock skew "
+              + skew
+              + " ms");
     }
     String rid = requestId == null ? "" : requestId;
-    ReplayCache.Result r =
-        replayCache.admit(
-            claims.getTokenId(), rid, claims.getExpiresAtMillis() + clockSkewMillis, nowMillis);
-    switch (r) {
-      case REPLAYED:
-        return Verdict.denied(
-            ReasonCode.TOKEN_REPLAYED,
-            claims,
-            "token " + claims.getTokenId() + " was already used for another start request");
-      case FULL:
-        return Verdict.denied(
-            ReasonCode.REPLAY_CACHE_FULL,
-            claims,
-            "the replay cache holds " + replayCache.getCapacity() + " live tokens");
-      default:
-        return Verdict.allowed(claims);
-    }
+    ReplayCache.Result result =
+        replayCache.admit(c.callerNamespace(), c.tokenId(), rid, notAfter + skew, now);
+    return switch (result) {
+      case FIRST_USE, SAME_REQUEST -> Verdict.allowed(c);
+      case REPLAYED ->
+          Verdict.denied(
+              ReasonCode.TOKEN_REPLAYED,
+              c,
+              "token " + c.tokenId() + " was already used for another start request");
+      case REQUEST_REUSED ->
+          Verdict.denied(
+              ReasonCode.TOKEN_REPLAYED,
+              c,
+              "the start request id was already admitted with another token");
+      case FULL ->
+          Verdict.denied(
+              ReasonCode.REPLAY_CACHE_FULL,
+              c,
+              "the replay cache holds "
+                  + replayCache.getQuotaPerNamespace()
+                  + " live tokens of caller namespace '"
+                  + c.callerNamespace()
+                  + "', its quota");
+    };
   }
 
-  private Verdict expired(IdentityClaims claims, long nowMillis) {
-    return Verdict.denied(
-        ReasonCode.TOKEN_EXPIRED,
-        claims,
-        "the token expired "
-            + (nowMillis - claims.getExpiresAtMillis())
-            + " ms ago (allowed clock skew "
-            + clockSkewMillis
-            + " ms)");
+  /** The token's not-after time clamped by the handler's maximum token lifetime. */
+  public long effectiveNotAfter(TokenClaims c) {
+    long cap = c.issuedAtMillis() + policy.getMaxTokenLifetime().toMillis();
+    return Math.min(c.notAfterMillis(), cap);
+  }
+
+  private Verdict callerLink(TokenClaims c, List<Link> links) {
+    boolean matched = false;
+    for (Link link : links == null ? List.<Link>of() : links) {
+      String[] run = callerRunOf(link.getUri());
+      if (run == null) {
+        continue;
+      }
+      if (!run[0].equals(c.callerNamespace())
+          || !run[1].equals(c.workflowId())
+          || !run[2].equals(c.runId())) {
+        return Verdict.denied(
+            ReasonCode.CALLER_LINK_MISMATCH,
+            c,
+            "the token was issued by namespace '"
+                + c.callerNamespace()
+                + "' workflow '"
+                + UntrustedText.quote(c.workflowId())
+                + "' run '"
+                + UntrustedText.quote(c.runId())
+                + "' but the server-built link names namespace '"
+                + UntrustedText.quote(run[0])
+                + "' workflow '"
+                + UntrustedText.quote(run[1])
+                + "' run '"
+                + UntrustedText.quote(run[2])
+                + "'");
+      }
+      matched = true;
+    }
+    if (!matched && policy.isRequireCallerLink()) {
+      return Verdict.denied(
+          ReasonCode.CALLER_LINK_MISMATCH,
+          c,
+          "the start request carries no server-built caller link, and this handler requires one");
+    }
+    return null;
   }
 
   /**
-   * The caller namespace in a server-built link {@code temporal:///namespaces/<ns>/workflows/...},
-   * or {@code null} when the link is not of that form.
+   * Namespace, workflow id and run id of a server-built link {@code
+   * temporal:///namespaces/<ns>/workflows/<wf>/<run>/...}, or null for a link of another form.
    */
-  static String callerNamespaceOf(URI uri) {
+  static String[] callerRunOf(URI uri) {
     if (uri == null || !"temporal".equals(uri.getScheme())) {
       return null;
     }
     String path = uri.getRawPath();
-    String prefix = "/namespaces/";
-    if (path == null || !path.startsWith(prefix)) {
+    if (path == null || !path.startsWith("/namespaces/")) {
       return null;
     }
-    int end = path.indexOf('/', prefix.length());
-    if (end <= prefix.length()) {
+    String[] parts = path.substring(1).split("/", -1);
+    if (parts.length < 5 || !"workflows".equals(parts[2])) {
       return null;
     }
-    return URLDecoder.decode(path.substring(prefix.length(), end), StandardCharsets.UTF_8);
+    return new String[] {decode(parts[1]), decode(parts[3]), decode(parts[4])};
+  }
+
+  private static String decode(String s) {
+    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 }

@@ -14,8 +14,10 @@ final class CallerDecision {
     null, // 0 is never recorded
     ReasonCode.UNKNOWN_ENDPOINT, // 1
     ReasonCode.CALLER_NOT_ALLOWED, // 2
-    ReasonCode.MISSING_TOKEN, // 3: this worker has no signing keyset
+    ReasonCode.MISSING_TOKEN, // 3: this worker cannot issue a token for the handler
     ReasonCode.ENDPOINT_POLICY_INVALID, // 4
+    ReasonCode.TOKEN_TOO_LARGE, // 5
+    ReasonCode.REGISTRY_STALE, // 6
   };
 
   /** Codes up to this value can be read back; recorded codes above it come from a newer version. */

@@ -2,9 +2,14 @@ package dev.nexussecurity.core.internal.interceptor;
 
 import dev.nexussecurity.api.AccessDecision;
 import dev.nexussecurity.api.AccessDecisionEvent;
+import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.api.PayloadBinding;
+import dev.nexussecurity.api.PayloadBindings;
 import dev.nexussecurity.api.ReasonCode;
 import dev.nexussecurity.core.ConverterFingerprint;
-import dev.nexussecurity.core.internal.identity.IdentityClaims;
+import dev.nexussecurity.core.internal.identity.IdentityTokens;
+import dev.nexussecurity.core.internal.identity.TokenClaims;
+import dev.nexussecurity.core.internal.identity.TokenIssuer;
 import io.temporal.common.interceptors.WorkflowOutboundCallsInterceptor;
 import io.temporal.common.interceptors.WorkflowOutboundCallsInterceptorBase;
 import io.temporal.failure.NexusOperationFailure;
@@ -27,9 +32,10 @@ import java.time.Instant;
  * dev.nexussecurity.caller-check}, recorded once per run, guards all of this: histories recorded
  * before nexus-security was installed replay exactly as they were.
  *
- * <p>The token uses only deterministic inputs: its issue time is {@code
- * Workflow.currentTimeMillis()} and its id {@code Workflow.randomUUID()}; Ed25519 signatures are
- * deterministic. (The SDK does not compare Nexus headers on replay either.)
+ * <p>The token's issue time is {@code Workflow.currentTimeMillis()}; its id is 128 bits from {@code
+ * SecureRandom} (not {@code Workflow.randomUUID()}, which is predictable from the run id): the SDK
+ * does not compare Nexus headers on replay, so a replay may carry another token id. The input is
+ * bound to the token id through {@link PayloadBindings} while the SDK encodes it.
  */
 final class CallerOutboundInterceptor extends WorkflowOutboundCallsInterceptorBase {
   private final SecurityContext ctx;
@@ -60,58 +66,112 @@ final class CallerOutboundInterceptor extends WorkflowOutboundCallsInterceptorBa
     }
     int sequence = ++callSequence;
     long issuedAt = Workflow.currentTimeMillis();
-    String tokenId = Workflow.randomUUID().toString();
     String markerId = CallerDecision.DENIAL_MARKER_PREFIX + sequence;
     boolean replaying = WorkflowUnsafe.isReplaying();
     ReasonCode reason;
+    String token = null;
+    String tokenId = IdentityTokens.newTokenId();
+    String problem = "";
+    NexusEndpoint target = ctx.registry.findEndpoint(input.getEndpoint()).orElse(null);
     if (replaying) {
       int recorded = super.getVersion(markerId, Workflow.DEFAULT_VERSION, CallerDecision.MAX_CODE);
       reason =
           recorded == Workflow.DEFAULT_VERSION
               ? ReasonCode.ALLOWED
               : CallerDecision.reasonOf(recorded);
+      if (reason.isAllowed() && target != null && ctx.issuer != null) {
+        // Headers are not compared on replay; issue a token only to keep the encoded input's
+        // binding well-formed. A failure here changes nothing recorded.
+        try {
+          token = ctx.issuer.issue(claims(input, target, tokenId, issuedAt));
+        } catch (TokenIssuer.TokenIssueException e) {
+          token = null;
+        }
+      }
     } else {
-      reason = decide(input);
+      reason = decide(input, target);
+      if (reason.isAllowed()) {
+        try {
+          token = ctx.issuer.issue(claims(input, target, tokenId, issuedAt));
+        } catch (TokenIssuer.TokenIssueException e) {
+          reason = e.isTooLarge() ? ReasonCode.TOKEN_TOO_LARGE : ReasonCode.MISSING_TOKEN;
+          problem = e.getMessage();
+        }
+      }
       if (!reason.isAllowed()) {
         super.getVersion(markerId, Workflow.DEFAULT_VERSION, CallerDecision.codeOf(reason));
       }
     }
     if (!reason.isAllowed()) {
-      return deny(input, reason, replaying);
+      return deny(input, reason, replaying, problem);
     }
-    IdentityClaims claims =
-        new IdentityClaims(
-            ctx.namespace,
-            input.getEndpoint(),
-            input.getService(),
-            input.getOperation(),
-            tokenId,
-            issuedAt,
-            issuedAt + lifetime(input).toMillis());
-    input.getHeaders().put(SecurityContext.IDENTITY_HEADER, ctx.issuer.issue(claims));
+    if (token != null) {
+      input.getHeaders().put(SecurityContext.IDENTITY_HEADER, token);
+    }
     if (ctx.callerFingerprintHeader != null) {
       input.getHeaders().put(ConverterFingerprint.HEADER, ctx.callerFingerprintHeader);
     }
     if (!replaying) {
       record(input, ReasonCode.ALLOWED, tokenId, "");
     }
-    return super.executeNexusOperation(input);
+    PayloadBinding previous =
+        target == null
+            ? PayloadBindings.current().orElse(null)
+            : PayloadBindings.set(
+                PayloadBinding.newBuilder()
+                    .setDirection(PayloadBinding.Direction.INPUT)
+                    .setBindingId(tokenId)
+                    .setCallerNamespace(ctx.namespace)
+                    .setHandlerNamespace(target.getTargetNamespace())
+                    .setEndpoint(input.getEndpoint())
+                    .setService(input.getService())
+                    .setOperation(input.getOperation())
+                    .setCallerWorkflowId(Workflow.getInfo().getWorkflowId())
+                    .build());
+    try {
+      return super.executeNexusOperation(input);
+    } finally {
+      PayloadBindings.restore(previous);
+    }
+  }
+
+  private TokenClaims claims(
+      ExecuteNexusOperationInput<?> input, NexusEndpoint target, String tokenId, long issuedAt) {
+    return new TokenClaims(
+        ctx.callerPolicy.getIdentityMode(),
+        ctx.namespace,
+        target.getTargetNamespace(),
+        target.getTargetTaskQueue(),
+        input.getEndpoint(),
+        input.getService(),
+        input.getOperation(),
+        Workflow.getInfo().getWorkflowId(),
+        Workflow.getInfo().getRunId(),
+        issuedAt,
+        issuedAt + lifetime(input).toMillis(),
+        tokenId,
+        0,
+        0);
   }
 
   /** The live decision of an original execution; reads only in-memory state. */
-  private ReasonCode decide(ExecuteNexusOperationInput<?> input) {
+  private ReasonCode decide(ExecuteNexusOperationInput<?> input, NexusEndpoint target) {
     if (ctx.enforceOnCaller) {
       AccessDecision d = ctx.registry.checkAccess(input.getEndpoint(), ctx.namespace);
       if (!d.isAllowed()) {
         return d.getReason();
       }
     }
+    if (target == null) {
+      // Without the endpoint's target the token cannot name its audience.
+      return ReasonCode.UNKNOWN_ENDPOINT;
+    }
     return ctx.issuer == null ? ReasonCode.MISSING_TOKEN : ReasonCode.ALLOWED;
   }
 
   private <R> ExecuteNexusOperationOutput<R> deny(
-      ExecuteNexusOperationInput<R> input, ReasonCode reason, boolean replaying) {
-    String detail = detail(reason, input.getEndpoint());
+      ExecuteNexusOperationInput<R> input, ReasonCode reason, boolean replaying, String problem) {
+    String detail = problem.isEmpty() ? detail(reason, input.getEndpoint()) : problem;
     String message =
         Denials.message(
             AccessDecisionEvent.Side.CALLER,
@@ -138,33 +198,32 @@ final class CallerOutboundInterceptor extends WorkflowOutboundCallsInterceptorBa
   }
 
   private String detail(ReasonCode reason, String endpoint) {
-    switch (reason) {
-      case UNKNOWN_ENDPOINT:
-        return "endpoint '" + endpoint + "' is not in the caller's registry";
-      case ENDPOINT_POLICY_INVALID:
-        return "the policy of endpoint '"
-            + endpoint
-            + "' in the caller's registry failed verification, so it admits nobody";
-      case CALLER_NOT_ALLOWED:
-        return "caller namespace '"
-            + ctx.namespace
-            + "' is not on the allowlist of endpoint '"
-            + endpoint
-            + "'";
-      case MISSING_TOKEN:
-        return "this worker has no signing keyset, so it cannot prove its namespace '"
-            + ctx.namespace
-            + "'; set NexusSecurityOptions.Builder.setSigningKeyset (or setIdentityMacKeyset)";
-      default:
-        return "";
-    }
+    return switch (reason) {
+      case UNKNOWN_ENDPOINT -> "endpoint '" + endpoint + "' is not in the caller's registry";
+      case ENDPOINT_POLICY_INVALID ->
+          "the policy of endpoint '"
+              + endpoint
+              + "' in the caller's registry failed verification, so it admits nobody";
+      case CALLER_NOT_ALLOWED ->
+          "caller namespace '"
+              + ctx.namespace
+              + "' is not on the allowlist of endpoint '"
+              + endpoint
+              + "'";
+      case MISSING_TOKEN ->
+          ctx.issuerProblem != null
+              ? ctx.issuerProblem
+              : "this worker could not issue an identity token for endpoint '" + endpoint + "'";
+      default -> "";
+    };
   }
 
   /**
-   * The token lifetime: the configured lifetime, shortened to the operation's schedule-to-close.
+   * The token lifetime: the operation's schedule-to-close (how long the server may deliver the
+   * start), capped by the caller policy's maximum token lifetime (also used when none is set).
    */
   private Duration lifetime(ExecuteNexusOperationInput<?> input) {
-    Duration lifetime = ctx.tokenLifetime;
+    Duration lifetime = ctx.callerPolicy.getMaxTokenLifetime();
     Duration scheduleToClose =
         input.getOptions() == null ? null : input.getOptions().getScheduleToCloseTimeout();
     if (scheduleToClose != null

@@ -6,6 +6,7 @@ import dev.nexussecurity.api.SecurityAuditListener;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,10 +21,48 @@ final class DecisionRecorder {
   private static final Logger AUDIT = LoggerFactory.getLogger("dev.nexussecurity.audit");
   private static final Logger LOG = LoggerFactory.getLogger(DecisionRecorder.class);
 
+  /** Denial lines logged per second at most; the rest are counted and reported with the next. */
+  static final int DENIAL_LINES_PER_SECOND = 20;
+
   private final List<SecurityAuditListener> listeners;
+  private final LongSupplier nanoTime;
+  private long windowStartNanos;
+  private int linesInWindow;
+  private long suppressed;
 
   DecisionRecorder(List<SecurityAuditListener> listeners) {
+    this(listeners, System::nanoTime);
+  }
+
+  DecisionRecorder(List<SecurityAuditListener> listeners, LongSupplier nanoTime) {
     this.listeners = List.copyOf(listeners);
+    this.nanoTime = nanoTime;
+    this.windowStartNanos = nanoTime.getAsLong();
+  }
+
+  /**
+   * Whether a denial line may be logged now; -1 when not, else the number of lines suppressed since
+   * the last logged one.
+   */
+  synchronized long admitDenialLine() {
+    long now = nanoTime.getAsLong();
+    if (now - windowStartNanos >= 1_000_000_000L) {
+      windowStartNanos = now;
+      linesInWindow = 0;
+    }
+    if (linesInWindow >= DENIAL_LINES_PER_SECOND) {
+      suppressed++;
+      return -1;
+    }
+    linesInWindow++;
+    long s = suppressed;
+    suppressed = 0;
+    return s;
+  }
+
+  /** Denial lines suppressed by the rate limit and not yet reported. */
+  synchronized long getSuppressed() {
+    return suppressed;
   }
 
   void record(AccessDecisionEvent event, Scope metrics) {
@@ -41,7 +80,15 @@ final class DecisionRecorder {
     if (event.isAllowed()) {
       AUDIT.debug("{}", event);
     } else {
-      AUDIT.info("{}", event);
+      long suppressedBefore = admitDenialLine();
+      if (suppressedBefore > 0) {
+        AUDIT.info(
+            "{} ({} denial lines suppressed by the rate limit before this one)",
+            event,
+            suppressedBefore);
+      } else if (suppressedBefore == 0) {
+        AUDIT.info("{}", event);
+      }
     }
     for (SecurityAuditListener l : listeners) {
       try {

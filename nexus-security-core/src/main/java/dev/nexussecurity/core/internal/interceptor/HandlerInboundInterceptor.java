@@ -1,33 +1,45 @@
 package dev.nexussecurity.core.internal.interceptor;
 
 import dev.nexussecurity.api.AccessDecisionEvent;
+import dev.nexussecurity.api.PayloadBinding;
+import dev.nexussecurity.api.PayloadBindings;
 import dev.nexussecurity.api.ReasonCode;
 import dev.nexussecurity.core.ConverterFingerprint;
 import dev.nexussecurity.core.internal.compat.FingerprintComparison;
-import dev.nexussecurity.core.internal.identity.IdentityClaims;
+import dev.nexussecurity.core.internal.identity.HandlerRequest;
+import dev.nexussecurity.core.internal.identity.OperationTokenBinder;
+import dev.nexussecurity.core.internal.identity.TokenClaims;
 import dev.nexussecurity.core.internal.identity.Verdict;
 import io.nexusrpc.OperationException;
+import io.nexusrpc.handler.OperationCancelDetails;
 import io.nexusrpc.handler.OperationContext;
+import io.nexusrpc.handler.OperationStartResult;
 import io.temporal.common.interceptors.NexusOperationInboundCallsInterceptor;
 import io.temporal.common.interceptors.NexusOperationInboundCallsInterceptorBase;
 import io.temporal.common.interceptors.NexusOperationOutboundCallsInterceptor;
 import io.temporal.nexus.NexusOperationInfo;
+import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * Handler side: one instance per Nexus request. {@link #init} runs inside the SDK's operation
- * middleware, before the start input is decoded and for cancels too; it verifies the caller
- * identity token and the registry and throws a non-retryable handler error on denial, so the input
- * is never decoded and handler code never runs. {@link #startOperation} adds the checks that need
- * the parsed start details (strict expiry, server-built caller link, single use per request id)
- * before handing over to handler code.
+ * Handler side: one instance per Nexus request.
+ *
+ * <p>{@link #init} runs inside the SDK's operation middleware, before the start input is decoded
+ * and for cancels too: it checks that this interceptor is the outermost, runs the token stages that
+ * need no start details, and publishes the call's INPUT binding for the payload codec. {@link
+ * #startOperation} runs the caller-link, expiry and replay stages, then requires that a
+ * binding-aware codec verified the input as the one sent with the token, before any handler code;
+ * the sync result (or failure) is then encoded under the RESULT (FAILURE) binding, and the
+ * operation token of an asynchronous operation is bound to the starting caller. {@link
+ * #cancelOperation} requires that binding.
  */
 final class HandlerInboundInterceptor extends NexusOperationInboundCallsInterceptorBase {
   private final SecurityContext ctx;
   private final OperationContext operationContext;
   private NexusOperationOutboundCallsInterceptor outbound;
-  private IdentityClaims claims;
+  private TokenClaims claims;
+  private PayloadBinding binding;
 
   HandlerInboundInterceptor(
       NexusOperationInboundCallsInterceptor next,
@@ -41,44 +53,75 @@ final class HandlerInboundInterceptor extends NexusOperationInboundCallsIntercep
   @Override
   public void init(NexusOperationOutboundCallsInterceptor outboundCalls) {
     this.outbound = outboundCalls;
+    if (!InstallationGuard.calledBySdk()) {
+      throw deny(
+          Verdict.denied(
+              ReasonCode.SECURITY_NOT_OUTERMOST,
+              null,
+              "another Nexus interceptor runs before nexus-security's on this worker, so it would"
+                  + " see requests before they are checked"),
+          AccessDecisionEvent.Action.START_OR_CANCEL);
+    }
     NexusOperationInfo info = outboundCalls.getInfo();
     Verdict verdict =
         ctx.verifier.checkBeforeDecode(
-            operationContext.getHeaders().get(SecurityContext.IDENTITY_HEADER),
-            operationContext.getService(),
-            operationContext.getOperation(),
-            info.getEndpoint(),
-            info.getNamespace(),
-            info.getTaskQueue(),
-            ctx.clock.millis());
+            new HandlerRequest(
+                operationContext.getHeaders().get(SecurityContext.IDENTITY_HEADER),
+                operationContext.getService(),
+                operationContext.getOperation(),
+                info.getEndpoint(),
+                info.getNamespace(),
+                info.getTaskQueue(),
+                ctx.timeSource.getAsLong()));
     if (!verdict.isAllowed()) {
       // Start or cancel: the request kind is not known yet, and the denial applies to both.
+      PayloadBindings.clear();
       throw deny(verdict, AccessDecisionEvent.Action.START_OR_CANCEL);
     }
-    this.claims = verdict.getClaims();
+    this.claims = verdict.claims();
+    this.binding =
+        PayloadBinding.newBuilder()
+            .setDirection(PayloadBinding.Direction.INPUT)
+            .setBindingId(claims.tokenId())
+            .setCallerNamespace(claims.callerNamespace())
+            .setHandlerNamespace(info.getNamespace())
+            .setEndpoint(claims.endpoint())
+            .setService(claims.service())
+            .setOperation(claims.operation())
+            .setCallerWorkflowId(claims.workflowId())
+            .build();
+    // Never cleared here: the codec decodes the input after this method returns, on this thread;
+    // the next task on this thread overwrites it first (its init runs before its decode).
+    PayloadBindings.set(binding);
     if (ctx.checkConverters) {
-      String header = operationContext.getHeaders().get(ConverterFingerprint.HEADER);
-      if (header != null) {
-        List<FingerprintComparison.Finding> findings =
-            FingerprintComparison.compare(
-                ConverterFingerprint.fromHeaderValue(header),
-                ctx.handlerFingerprint(
-                    outboundCalls.getWorkflowClient() == null
-                        ? null
-                        : outboundCalls.getWorkflowClient().getOptions().getDataConverter()));
-        if (!findings.isEmpty()) {
-          FingerprintComparison.Finding first = findings.get(0);
-          StringBuilder detail = new StringBuilder(first.getMessage());
-          for (int i = 1; i < findings.size(); i++) {
-            detail.append("; also ").append(findings.get(i).getMessage());
-          }
-          throw deny(
-              Verdict.denied(first.getReason(), claims, detail.toString()),
-              AccessDecisionEvent.Action.START_OR_CANCEL);
-        }
-      }
+      checkConverters(outboundCalls);
     }
     super.init(outboundCalls);
+  }
+
+  private void checkConverters(NexusOperationOutboundCallsInterceptor outboundCalls) {
+    String header = operationContext.getHeaders().get(ConverterFingerprint.HEADER);
+    if (header == null) {
+      return;
+    }
+    List<FingerprintComparison.Finding> findings =
+        FingerprintComparison.compare(
+            ConverterFingerprint.fromHeaderValue(header),
+            ctx.handlerFingerprint(
+                outboundCalls.getWorkflowClient() == null
+                    ? null
+                    : outboundCalls.getWorkflowClient().getOptions().getDataConverter()));
+    if (!findings.isEmpty()) {
+      FingerprintComparison.Finding first = findings.get(0);
+      StringBuilder detail = new StringBuilder(first.getMessage());
+      for (int i = 1; i < findings.size(); i++) {
+        detail.append("; also ").append(findings.get(i).getMessage());
+      }
+      PayloadBindings.clear();
+      throw deny(
+          Verdict.denied(first.getReason(), claims, detail.toString()),
+          AccessDecisionEvent.Action.START_OR_CANCEL);
+    }
   }
 
   @Override
@@ -88,48 +131,142 @@ final class HandlerInboundInterceptor extends NexusOperationInboundCallsIntercep
             claims,
             input.getStartDetails().getRequestId(),
             input.getStartDetails().getLinks(),
-            ctx.clock.millis());
+            ctx.timeSource.getAsLong());
+    boolean inputVerified = PayloadBindings.takeVerifiedInput(claims.tokenId());
+    if (verdict.isAllowed() && !inputVerified && !ctx.handlerPolicy.isAllowUnboundInput()) {
+      verdict =
+          Verdict.denied(
+              ReasonCode.INPUT_NOT_BOUND,
+              claims,
+              "no binding-aware payload codec verified that the input was sent with this token");
+    }
     if (!verdict.isAllowed()) {
+      PayloadBindings.clear();
       throw deny(verdict, AccessDecisionEvent.Action.START);
     }
     record(AccessDecisionEvent.Action.START, ReasonCode.ALLOWED, claims, "");
-    return super.startOperation(input);
+    // Handler code runs without a binding: what it encodes (e.g. a handler workflow's start
+    // arguments) is not a payload of this Nexus call.
+    PayloadBindings.clear();
+    StartOperationOutput output;
+    try {
+      output = super.startOperation(input);
+    } catch (OperationException | RuntimeException | Error e) {
+      PayloadBindings.set(binding.withDirection(PayloadBinding.Direction.FAILURE));
+      throw e;
+    }
+    OperationStartResult<Object> result = output.getResult();
+    if (result.isSync()) {
+      // Encoded on this thread after this method returns.
+      PayloadBindings.set(binding.withDirection(PayloadBinding.Direction.RESULT));
+      return output;
+    }
+    String inner = result.getAsyncOperationToken();
+    rememberWorkflowResultBinding(inner);
+    if (ctx.operationTokens == null) {
+      return output;
+    }
+    return new StartOperationOutput(
+        OperationStartResult.newAsyncBuilder(
+                ctx.operationTokens.bind(inner, claims.callerNamespace(), claims.tokenId()))
+            .build());
+  }
+
+  private void rememberWorkflowResultBinding(String operationToken) {
+    String workflowId = workflowIdOf(operationToken);
+    if (workflowId != null && !workflowId.isEmpty()) {
+      ctx.rememberResultBinding(workflowId, binding.withDirection(PayloadBinding.Direction.RESULT));
+    }
+  }
+
+  /**
+   * The workflow id in the SDK's workflow-run operation token (unpadded base64url JSON with a
+   * {@code wid} field), or null for any other token.
+   */
+  static String workflowIdOf(String operationToken) {
+    try {
+      byte[] json = java.util.Base64.getUrlDecoder().decode(operationToken);
+      java.util.Optional<dev.nexussecurity.core.internal.json.JsonValue> wid =
+          dev.nexussecurity.core.internal.json.StrictJson.parse(json, 8192, "operation token")
+              .optionalField("wid");
+      return wid.isPresent() ? wid.get().asText() : null;
+    } catch (IllegalArgumentException
+        | dev.nexussecurity.core.internal.json.StrictJsonException e) {
+      return null;
+    }
   }
 
   @Override
   public CancelOperationOutput cancelOperation(CancelOperationInput input) {
+    PayloadBindings.clear();
+    String token = input.getCancelDetails().getOperationToken();
+    if (ctx.operationTokens == null) {
+      throw deny(
+          Verdict.denied(
+              ReasonCode.OPERATION_BINDING_MISMATCH,
+              claims,
+              "this handler has no namespace keys, so it cannot check who started the operation;"
+                  + " set NexusSecurityOptions.Builder.setNamespaceKeys"),
+          AccessDecisionEvent.Action.CANCEL);
+    }
+    OperationTokenBinder.Bound bound;
+    try {
+      bound = ctx.operationTokens.open(token);
+    } catch (GeneralSecurityException e) {
+      throw deny(
+          Verdict.denied(ReasonCode.OPERATION_BINDING_MISMATCH, claims, e.getMessage()),
+          AccessDecisionEvent.Action.CANCEL);
+    }
+    if (!bound.callerNamespace().equals(claims.callerNamespace())
+        || !bound.tokenId().equals(claims.tokenId())) {
+      throw deny(
+          Verdict.denied(
+              ReasonCode.OPERATION_BINDING_MISMATCH,
+              claims,
+              "the operation was started by another caller"
+                  + (bound.callerNamespace().equals(claims.callerNamespace())
+                      ? " call of namespace '" + claims.callerNamespace() + "'"
+                      : " namespace")
+                  + ", not by the call this token was issued for"),
+          AccessDecisionEvent.Action.CANCEL);
+    }
     record(AccessDecisionEvent.Action.CANCEL, ReasonCode.ALLOWED, claims, "");
-    return super.cancelOperation(input);
+    return super.cancelOperation(
+        new CancelOperationInput(
+            input.getOperationContext(),
+            OperationCancelDetails.newBuilder(input.getCancelDetails())
+                .setOperationToken(bound.inner())
+                .build()));
   }
 
   private RuntimeException deny(Verdict verdict, AccessDecisionEvent.Action action) {
-    IdentityClaims c = verdict.getClaims();
+    TokenClaims c = verdict.claims();
     String message =
         Denials.message(
             AccessDecisionEvent.Side.HANDLER,
             action,
-            verdict.getReason(),
+            verdict.reason(),
             endpointOf(c),
             operationContext.getService(),
             operationContext.getOperation(),
-            verdict.getDetail());
-    record(action, verdict.getReason(), c, verdict.getDetail());
-    return Denials.handlerException(verdict.getReason(), message);
+            verdict.detail());
+    record(action, verdict.reason(), c, verdict.detail());
+    return Denials.handlerException(verdict.reason(), message);
   }
 
   private void record(
-      AccessDecisionEvent.Action action, ReasonCode reason, IdentityClaims c, String detail) {
+      AccessDecisionEvent.Action action, ReasonCode reason, TokenClaims c, String detail) {
     ctx.recorder.record(
         AccessDecisionEvent.newBuilder()
-            .setTime(Instant.ofEpochMilli(ctx.clock.millis()))
+            .setTime(Instant.ofEpochMilli(ctx.timeSource.getAsLong()))
             .setSide(AccessDecisionEvent.Side.HANDLER)
             .setAction(action)
             .setReason(reason)
-            .setCallerNamespace(c == null ? null : c.getCallerNamespace())
+            .setCallerNamespace(c == null ? null : c.callerNamespace())
             .setEndpoint(endpointOf(c))
             .setService(operationContext.getService())
             .setOperation(operationContext.getOperation())
-            .setTokenId(c == null ? null : c.getTokenId())
+            .setTokenId(c == null ? null : c.tokenId())
             .setDetail(detail)
             .build(),
         outbound.getMetricsScope());
@@ -140,9 +277,9 @@ final class HandlerInboundInterceptor extends NexusOperationInboundCallsIntercep
    * reported none. A denied token's claims are unverified, so they must not name the endpoint in
    * the audit trail (for verified tokens both agree: the scope check compares them).
    */
-  private String endpointOf(IdentityClaims c) {
+  private String endpointOf(TokenClaims c) {
     String reported = emptyToNull(outbound.getInfo().getEndpoint());
-    return reported != null || c == null ? reported : c.getEndpoint();
+    return reported != null || c == null ? reported : c.endpoint();
   }
 
   private static String emptyToNull(String s) {

@@ -1,16 +1,28 @@
 package dev.nexussecurity.core.internal.interceptor;
 
 import dev.nexussecurity.api.EndpointRegistry;
-import dev.nexussecurity.api.SecurityAuditListener;
+import dev.nexussecurity.api.PayloadBinding;
+import dev.nexussecurity.core.CallerPolicy;
 import dev.nexussecurity.core.ConverterFingerprint;
+import dev.nexussecurity.core.HandlerPolicy;
+import dev.nexussecurity.core.NexusSecurityOptions;
+import dev.nexussecurity.core.internal.identity.OperationTokenBinder;
+import dev.nexussecurity.core.internal.identity.ReplayCache;
 import dev.nexussecurity.core.internal.identity.TokenIssuer;
 import dev.nexussecurity.core.internal.identity.TokenVerifier;
+import dev.nexussecurity.core.keys.NamespaceKeys;
+import dev.nexussecurity.core.keys.PairwiseKeys;
 import io.temporal.common.converter.DataConverter;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
-/** Everything the interceptors of one NexusSecurity instance share. Immutable. */
+/**
+ * Everything the interceptors of one NexusSecurity instance share, built once from its options.
+ * Final fields; the only mutable state is the derived-fingerprint holder (one immutable value
+ * swapped atomically) and the bounded map of workflow-run result bindings.
+ */
 public final class SecurityContext {
   /** The Nexus header that carries the caller identity token. */
   public static final String IDENTITY_HEADER = "nexus-security-identity";
@@ -18,13 +30,19 @@ public final class SecurityContext {
   /** Version marker id recorded once per workflow that makes Nexus calls through nexus-security. */
   public static final String CHANGE_ID = "dev.nexussecurity.caller-check";
 
+  /** Workflow-run result bindings remembered per handler process. */
+  static final int MAX_RESULT_BINDINGS = 10_000;
+
   final String namespace;
   final EndpointRegistry registry;
   final TokenIssuer issuer;
+  final String issuerProblem;
   final TokenVerifier verifier;
-  final Duration tokenLifetime;
+  final OperationTokenBinder operationTokens;
+  final CallerPolicy callerPolicy;
+  final HandlerPolicy handlerPolicy;
   final boolean enforceOnCaller;
-  final Clock clock;
+  final LongSupplier timeSource;
   final DecisionRecorder recorder;
   final boolean checkConverters;
 
@@ -34,31 +52,55 @@ public final class SecurityContext {
   /** The configured converter's fingerprint, or null to derive it from the handler's client. */
   private final ConverterFingerprint configuredFingerprint;
 
-  private volatile DataConverter lastDerivedFrom;
-  private volatile ConverterFingerprint lastDerived;
+  private record Derived(DataConverter from, ConverterFingerprint fingerprint) {}
 
-  public SecurityContext(
-      String namespace,
-      EndpointRegistry registry,
-      TokenIssuer issuer,
-      TokenVerifier verifier,
-      Duration tokenLifetime,
-      boolean enforceOnCaller,
-      Clock clock,
-      List<SecurityAuditListener> listeners,
-      DataConverter dataConverter,
-      boolean checkConverters) {
-    this.namespace = namespace;
-    this.registry = registry;
-    this.issuer = issuer;
-    this.verifier = verifier;
-    this.tokenLifetime = tokenLifetime;
-    this.enforceOnCaller = enforceOnCaller;
-    this.clock = clock;
-    this.recorder = new DecisionRecorder(listeners);
-    this.checkConverters = checkConverters;
+  private final AtomicReference<Derived> lastDerived = new AtomicReference<>();
+
+  private final Map<String, PayloadBinding> resultBindings =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, PayloadBinding> eldest) {
+          return size() > MAX_RESULT_BINDINGS;
+        }
+      };
+
+  public SecurityContext(NexusSecurityOptions options) {
+    this.namespace = options.getNamespace();
+    this.registry = options.getRegistry();
+    this.callerPolicy = options.getCallerPolicy();
+    this.handlerPolicy = options.getHandlerPolicy();
+    this.enforceOnCaller = options.isEnforceOnCaller();
+    this.timeSource = options.getTimeSource();
+    this.recorder = new DecisionRecorder(options.getAuditListeners());
+    this.checkConverters = options.isCheckConverterCompatibility();
+    NamespaceKeys keys = options.getNamespaceKeys().orElse(null);
+    PairwiseKeys pairwise =
+        keys == null ? null : PairwiseKeys.create(keys, options.getKeyDirectory());
+    if (keys == null) {
+      this.issuer = null;
+      this.issuerProblem =
+          "this worker has no namespace keys, so it cannot prove its namespace '"
+              + namespace
+              + "'; set NexusSecurityOptions.Builder.setNamespaceKeys";
+      this.operationTokens = null;
+    } else {
+      this.issuer = TokenIssuer.create(keys, pairwise, callerPolicy.getIdentityMode());
+      this.issuerProblem = null;
+      this.operationTokens = OperationTokenBinder.create(keys);
+    }
+    this.verifier =
+        new TokenVerifier(
+            namespace,
+            pairwise,
+            options.getKeyDirectory(),
+            registry,
+            handlerPolicy,
+            new ReplayCache(handlerPolicy.getReplayQuotaPerNamespace()),
+            options.isSystemTimeSource());
     this.configuredFingerprint =
-        dataConverter == null ? null : ConverterFingerprint.of(dataConverter);
+        options.getDataConverter().map(ConverterFingerprint::of).orElse(null);
     String header = configuredFingerprint == null ? null : configuredFingerprint.toHeaderValue();
     this.callerFingerprintHeader =
         checkConverters
@@ -69,8 +111,8 @@ public final class SecurityContext {
   }
 
   /**
-   * The handler's fingerprint: the configured converter's, or that of the worker's client
-   * converter.
+   * The handler's fingerprint: the configured converter's, or that of the worker's client converter
+   * (derived once per converter; the holder is swapped as one immutable value).
    */
   ConverterFingerprint handlerFingerprint(DataConverter clientConverter) {
     if (configuredFingerprint != null) {
@@ -79,13 +121,20 @@ public final class SecurityContext {
     if (clientConverter == null) {
       return ConverterFingerprint.unknown();
     }
-    if (clientConverter != lastDerivedFrom) {
-      ConverterFingerprint fp = ConverterFingerprint.of(clientConverter);
-      lastDerived = fp;
-      lastDerivedFrom = clientConverter;
-      return fp;
+    Derived d = lastDerived.get();
+    if (d != null && d.from() == clientConverter) {
+      return d.fingerprint();
     }
-    ConverterFingerprint fp = lastDerived;
-    return fp == null ? ConverterFingerprint.of(clientConverter) : fp;
+    ConverterFingerprint fp = ConverterFingerprint.of(clientConverter);
+    lastDerived.set(new Derived(clientConverter, fp));
+    return fp;
+  }
+
+  synchronized void rememberResultBinding(String workflowId, PayloadBinding binding) {
+    resultBindings.put(workflowId, binding);
+  }
+
+  synchronized PayloadBinding resultBinding(String workflowId) {
+    return resultBindings.get(workflowId);
   }
 }

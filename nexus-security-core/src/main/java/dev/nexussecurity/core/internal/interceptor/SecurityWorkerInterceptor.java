@@ -1,14 +1,18 @@
 package dev.nexussecurity.core.internal.interceptor;
 
+import dev.nexussecurity.api.PayloadBinding;
+import dev.nexussecurity.api.PayloadBindings;
 import io.nexusrpc.handler.OperationContext;
 import io.temporal.common.interceptors.NexusOperationInboundCallsInterceptor;
 import io.temporal.common.interceptors.WorkerInterceptorBase;
 import io.temporal.common.interceptors.WorkflowInboundCallsInterceptor;
 import io.temporal.common.interceptors.WorkflowInboundCallsInterceptorBase;
 import io.temporal.common.interceptors.WorkflowOutboundCallsInterceptor;
+import io.temporal.workflow.Workflow;
 
 /**
- * The worker interceptor behind NexusSecurity: caller checks on workflows, handler checks on Nexus.
+ * The worker interceptor behind NexusSecurity: caller checks on workflows, handler checks on Nexus,
+ * and the RESULT binding of workflow-run operations on the handler workflow's thread.
  */
 public final class SecurityWorkerInterceptor extends WorkerInterceptorBase {
   private final SecurityContext ctx;
@@ -23,6 +27,20 @@ public final class SecurityWorkerInterceptor extends WorkerInterceptorBase {
       @Override
       public void init(WorkflowOutboundCallsInterceptor outboundCalls) {
         super.init(new CallerOutboundInterceptor(outboundCalls, ctx));
+      }
+
+      @Override
+      public WorkflowOutput execute(WorkflowInput input) {
+        WorkflowOutput output = super.execute(input);
+        // The SDK encodes the workflow's result on this thread right after this returns. For a
+        // workflow a Nexus operation of this process started, that is the operation's result.
+        PayloadBinding binding = ctx.resultBinding(Workflow.getInfo().getWorkflowId());
+        if (binding != null) {
+          PayloadBindings.set(binding);
+        } else {
+          PayloadBindings.clear();
+        }
+        return output;
       }
     };
   }

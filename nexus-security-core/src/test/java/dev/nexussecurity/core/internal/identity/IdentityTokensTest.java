@@ -3,110 +3,197 @@ package dev.nexussecurity.core.internal.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.crypto.tink.KeysetHandle;
-import com.google.crypto.tink.PublicKeySign;
-import com.google.crypto.tink.RegistryConfiguration;
-import com.google.crypto.tink.signature.PredefinedSignatureParameters;
-import com.google.crypto.tink.signature.SignatureConfig;
+import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.api.ReasonCode;
+import dev.nexussecurity.core.HandlerPolicy;
+import dev.nexussecurity.core.IdentityMode;
+import dev.nexussecurity.core.MapRegistry;
+import dev.nexussecurity.core.internal.json.JsonValue;
+import dev.nexussecurity.core.internal.json.StrictJson;
+import dev.nexussecurity.core.keys.NamespaceKeys;
+import dev.nexussecurity.core.keys.PairwiseKeys;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.TestFactory;
 
+/** The token format: known-answer vectors (iterated per case) and parsing of bad input. */
 class IdentityTokensTest {
-  static PublicKeySign signer;
-  static KeysetHandle keyset;
-  static final IdentityClaims CLAIMS =
-      new IdentityClaims("orders-ns", "payments", "Payments", "charge", "tid-1", 1000, 2000);
-
-  @BeforeAll
-  static void keys() throws Exception {
-    SignatureConfig.register();
-    keyset = KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519);
-    signer = keyset.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class);
+  static JsonValue vectors() throws Exception {
+    try (InputStream in =
+        IdentityTokensTest.class.getResourceAsStream("/identity/identity-token-vectors.json")) {
+      return StrictJson.parse(in.readAllBytes(), 1 << 20, "identity-token-vectors.json");
+    }
   }
 
-  static String b64(String s) {
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  static TokenVerifier verifier() throws Exception {
+    NamespaceKeys payments = IdentityTokenVectors.payments();
+    MapRegistry registry =
+        new MapRegistry()
+            .put(
+                NexusEndpoint.newBuilder()
+                    .setName("payments-endpoint")
+                    .setTargetNamespace("payments")
+                    .setTargetTaskQueue("payments-tq")
+                    .addAllowedCallerNamespace("orders")
+                    .build());
+    return new TokenVerifier(
+        "payments",
+        PairwiseKeys.create(payments, IdentityTokenVectors.directory()),
+        IdentityTokenVectors.directory(),
+        registry,
+        HandlerPolicy.defaults(),
+        new ReplayCache(10),
+        true);
+  }
+
+  static HandlerRequest request(String token) {
+    return new HandlerRequest(
+        token,
+        "PaymentsService",
+        "charge",
+        "payments-endpoint",
+        "payments",
+        "payments-tq",
+        1_767_225_600_000L);
+  }
+
+  @TestFactory
+  Stream<DynamicTest> validVectors_areReproducedAndAdmitted() throws Exception {
+    JsonValue v = vectors();
+    byte[] identityKey = HexFormat.of().parseHex(v.field("pairwiseIdentityKey").asText());
+    List<DynamicTest> tests = new ArrayList<>();
+    for (JsonValue c : v.field("valid").elements()) {
+      String name = c.field("name").asText();
+      IdentityMode mode = IdentityMode.valueOf(c.field("mode").asText());
+      String token = c.field("token").asText();
+      String tokenId = c.field("tokenId").asText();
+      tests.add(
+          DynamicTest.dynamicTest(
+              name,
+              () -> {
+                NamespaceKeys orders = IdentityTokenVectors.orders();
+                String issued =
+                    TokenIssuer.create(
+                            orders,
+                            PairwiseKeys.create(orders, IdentityTokenVectors.directory()),
+                            mode)
+                        .issue(IdentityTokenVectors.claims(mode, tokenId));
+                assertThat(issued).isEqualTo(token);
+                Verdict verdict = verifier().checkBeforeDecode(request(token));
+                assertThat(verdict.isAllowed()).as(verdict.detail()).isTrue();
+                assertThat(verdict.claims().tokenId()).isEqualTo(tokenId);
+                if (mode == IdentityMode.PAIRWISE) {
+                  // The documented derivation and a plain JCE HMAC reproduce the tag.
+                  int last = token.lastIndexOf('.');
+                  Mac mac = Mac.getInstance("HmacSHA256");
+                  mac.init(new SecretKeySpec(identityKey, "HmacSHA256"));
+                  byte[] tag =
+                      mac.doFinal(token.substring(0, last).getBytes(StandardCharsets.US_ASCII));
+                  assertThat(Base64.getUrlEncoder().withoutPadding().encodeToString(tag))
+                      .isEqualTo(token.substring(last + 1));
+                }
+              }));
+    }
+    return tests.stream();
+  }
+
+  @TestFactory
+  Stream<DynamicTest> invalidVectors_areRefusedWithTheirReason() throws Exception {
+    List<DynamicTest> tests = new ArrayList<>();
+    for (JsonValue c : vectors().field("invalid").elements()) {
+      String token = c.field("token").asText();
+      ReasonCode expected = ReasonCode.valueOf(c.field("expect").asText());
+      tests.add(
+          DynamicTest.dynamicTest(
+              c.field("name").asText(),
+              () ->
+                  assertThat(verifier().checkBeforeDecode(request(token)).reason())
+                      .isEqualTo(expected)));
+    }
+    return tests.stream();
   }
 
   @Test
-  void signedToken_parsesBackToTheSameClaims_andNamesTheSigningKeyId() throws Exception {
-    String token = IdentityTokens.sign(CLAIMS, signer::sign);
-    IdentityTokens.ParsedToken parsed = IdentityTokens.parse(token);
-    assertThat(parsed.getClaims()).isEqualTo(CLAIMS);
-    assertThat(parsed.getSignatureKeyId()).isEqualTo(keyset.getPrimary().getId());
-    assertThat(token).startsWith("v1.").matches("v1\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+  void pairwiseIdentityKey_ofTheVectors_isTheOneTheLibraryDerives() throws Exception {
+    assertThat(HexFormat.of().formatHex(IdentityTokenVectors.pairwiseIdentityKey()))
+        .isEqualTo(vectors().field("pairwiseIdentityKey").asText());
+  }
+
+  private static String withClaims(String json) {
+    return "v2."
+        + Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(json.getBytes(StandardCharsets.UTF_8))
+        + ".AAAA";
   }
 
   @Test
-  void signing_isDeterministic_soReplayReproducesTheSameHeader() throws Exception {
-    assertThat(IdentityTokens.sign(CLAIMS, signer::sign))
-        .isEqualTo(IdentityTokens.sign(CLAIMS, signer::sign));
-  }
-
-  static Stream<Arguments> malformed() {
-    String good =
-        "{\"ns\":\"a\",\"ep\":\"e\",\"svc\":\"s\",\"op\":\"o\",\"jti\":\"t\",\"iat\":1,\"exp\":2}";
-    return Stream.of(
-        Arguments.of("", "empty"),
-        Arguments.of("x".repeat(IdentityTokens.MAX_TOKEN_CHARS + 1), "more than"),
-        Arguments.of("v1.abc", "three"),
-        Arguments.of("v2." + b64(good) + ".AAAA", "unsupported identity token version 'v2'"),
-        Arguments.of("v1." + b64(good) + "=.AAAA", "not unpadded base64url"),
-        Arguments.of("v1." + b64(good) + ".AA+A", "signature is not unpadded base64url"),
-        Arguments.of("v1." + b64(good) + ".", "empty signature"),
-        Arguments.of("v1." + b64("not json") + ".AAAA", "not valid JSON"),
-        Arguments.of("v1." + b64("[1]") + ".AAAA", "not a JSON object"),
-        Arguments.of("v1." + b64(good.replace("\"ns\":\"a\",", "")) + ".AAAA", "'ns' is missing"),
-        Arguments.of("v1." + b64(good.replace("\"ns\":\"a\"", "\"ns\":\"\"")) + ".AAAA", "'ns'"),
-        Arguments.of("v1." + b64(good.replace("\"iat\":1", "\"iat\":\"1\"")) + ".AAAA", "'iat'"),
-        Arguments.of("v1." + b64(good.replace("\"exp\":2", "\"exp\":2.5")) + ".AAAA", "'exp'"),
-        Arguments.of(
-            "v1." + b64(good.replace("}", ",\"admin\":true}")) + ".AAAA", "unknown claim 'admin'"),
-        Arguments.of("v1." + b64(good.replace("}", ",\"ns\":\"b\"}")) + ".AAAA", "not valid JSON"),
-        Arguments.of(
-            "v1." + b64(good.replace("\"exp\":2", "\"exp\":0")) + ".AAAA", "before its issue time"),
-        Arguments.of(
-            "v1." + b64(good.replace("\"ns\":\"a\"", "\"ns\":\"a\\nforged line\"")) + ".AAAA",
-            "claim 'ns' contains the control character U+000A"),
-        Arguments.of(
-            "v1." + b64(good.replace("\"op\":\"o\"", "\"op\":\"o\\u2028x\"")) + ".AAAA",
-            "claim 'op' contains the control character U+2028"),
-        Arguments.of(
-            "x\r\nforged line." + b64(good) + ".AAAA",
-            "unsupported identity token version 'x\\u000D\\u000Aforged line'"),
-        Arguments.of(
-            "v1." + b64(good.replace("}", ",\"a\\nb\":true}")) + ".AAAA",
-            "unknown claim 'a\\u000Ab'"));
-  }
-
-  @ParameterizedTest(name = "{1}")
-  @MethodSource("malformed")
-  void malformedToken_isRejected_withWhatIsWrong(String token, String expected) {
+  void parse_withUnknownClaim_isRefused_namingIt() {
+    String claims =
+        IdentityTokens.signedPart(IdentityTokenVectors.claims(IdentityMode.SIGNATURE, "x"));
+    String json =
+        new String(Base64.getUrlDecoder().decode(claims.substring(3)), StandardCharsets.UTF_8);
+    String token = withClaims(json.replace("{", "{\"admin\":true,"));
     assertThatThrownBy(() -> IdentityTokens.parse(token))
         .isInstanceOf(MalformedTokenException.class)
-        .hasMessageContaining(expected);
+        .hasMessageContaining("admin");
   }
 
   @Test
-  void nullToken_isRejected() {
-    assertThatThrownBy(() -> IdentityTokens.parse(null))
+  void parse_withHandlerKeyIdInSignatureMode_isRefused() {
+    String claims =
+        IdentityTokens.signedPart(IdentityTokenVectors.claims(IdentityMode.SIGNATURE, "x"));
+    String json =
+        new String(Base64.getUrlDecoder().decode(claims.substring(3)), StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> IdentityTokens.parse(withClaims(json.replace("}", ",\"hk\":1}"))))
         .isInstanceOf(MalformedTokenException.class)
-        .hasMessageContaining("empty");
+        .hasMessageContaining("hk");
   }
 
   @Test
-  void malformedMessages_neverEchoTheToken() {
-    String secretLooking = "v1." + b64("{\"zzz-distinctive-value\":1}") + ".AAAA";
-    assertThatThrownBy(() -> IdentityTokens.parse(secretLooking))
+  void parse_withBidiCharacterInClaim_isRefused() {
+    String claims =
+        IdentityTokens.signedPart(IdentityTokenVectors.claims(IdentityMode.SIGNATURE, "x"));
+    String json =
+        new String(Base64.getUrlDecoder().decode(claims.substring(3)), StandardCharsets.UTF_8);
+    assertThatThrownBy(
+            () -> IdentityTokens.parse(withClaims(json.replace("charge", "char\u202Ege"))))
         .isInstanceOf(MalformedTokenException.class)
-        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(secretLooking.substring(3, 20)));
+        .hasMessageContaining("'op'");
+  }
+
+  @Test
+  void parse_withInvalidNamespaceName_isRefused() {
+    String claims =
+        IdentityTokens.signedPart(IdentityTokenVectors.claims(IdentityMode.SIGNATURE, "x"));
+    String json =
+        new String(Base64.getUrlDecoder().decode(claims.substring(3)), StandardCharsets.UTF_8);
+    assertThatThrownBy(
+            () -> IdentityTokens.parse(withClaims(json.replace("\"orders\"", "\"ord ers\""))))
+        .isInstanceOf(MalformedTokenException.class)
+        .hasMessageContaining("namespace name");
+  }
+
+  @Test
+  void parse_overTheLimit_isRefused_beforeDecoding() {
+    assertThatThrownBy(() -> IdentityTokens.parse("v2." + "A".repeat(5000) + ".AA"))
+        .isInstanceOf(MalformedTokenException.class)
+        .hasMessageContaining("4096");
+  }
+
+  @Test
+  void parse_withUnknownMode_isRefused() {
+    assertThatThrownBy(() -> IdentityTokens.parse(withClaims("{\"m\":\"x\"}")))
+        .isInstanceOf(MalformedTokenException.class)
+        .hasMessageContaining("'m'");
   }
 }

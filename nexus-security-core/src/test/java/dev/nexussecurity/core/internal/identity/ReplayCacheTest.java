@@ -3,53 +3,54 @@ package dev.nexussecurity.core.internal.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.nexussecurity.core.internal.identity.ReplayCache.Result;
 import org.junit.jupiter.api.Test;
 
 class ReplayCacheTest {
-
   @Test
-  void firstUse_thenSameRequest_isAdmitted_butAnotherRequest_isReplay() {
+  void admit_firstUse_thenRetryOfSameRequest_thenOtherRequest_isReplayed() {
     ReplayCache cache = new ReplayCache(10);
-    assertThat(cache.admit("t1", "r1", 100, 0)).isEqualTo(Result.FIRST_USE);
-    assertThat(cache.admit("t1", "r1", 100, 1)).isEqualTo(Result.SAME_REQUEST);
-    assertThat(cache.admit("t1", "r2", 100, 2)).isEqualTo(Result.REPLAYED);
-    assertThat(cache.admit("t2", "r2", 100, 3)).isEqualTo(Result.FIRST_USE);
+    assertThat(cache.admit("a", "t1", "r1", 100, 0)).isEqualTo(ReplayCache.Result.FIRST_USE);
+    assertThat(cache.admit("a", "t1", "r1", 100, 1)).isEqualTo(ReplayCache.Result.SAME_REQUEST);
+    assertThat(cache.admit("a", "t1", "r2", 100, 2)).isEqualTo(ReplayCache.Result.REPLAYED);
   }
 
   @Test
-  void full_refusesNewTokens_withoutForgettingLiveOnes() {
+  void admit_sameRequestIdWithAnotherToken_isRequestReused() {
+    ReplayCache cache = new ReplayCache(10);
+    cache.admit("a", "t1", "r1", 100, 0);
+    assertThat(cache.admit("a", "t2", "r1", 100, 0)).isEqualTo(ReplayCache.Result.REQUEST_REUSED);
+  }
+
+  @Test
+  void admit_sameTokenIdInAnotherNamespace_isIndependent() {
+    ReplayCache cache = new ReplayCache(10);
+    assertThat(cache.admit("a", "t1", "r1", 100, 0)).isEqualTo(ReplayCache.Result.FIRST_USE);
+    assertThat(cache.admit("b", "t1", "r9", 100, 0)).isEqualTo(ReplayCache.Result.FIRST_USE);
+  }
+
+  @Test
+  void admit_overQuota_isFullForThatNamespaceOnly_untilEntriesExpire() {
     ReplayCache cache = new ReplayCache(2);
-    cache.admit("t1", "r1", 100, 0);
-    cache.admit("t2", "r2", 100, 0);
-    assertThat(cache.admit("t3", "r3", 100, 0)).isEqualTo(Result.FULL);
-    assertThat(cache.admit("t1", "rX", 100, 0)).isEqualTo(Result.REPLAYED);
-    assertThat(cache.size(0)).isEqualTo(2);
+    cache.admit("a", "t1", "r1", 100, 0);
+    cache.admit("a", "t2", "r2", 200, 0);
+    assertThat(cache.admit("a", "t3", "r3", 300, 50)).isEqualTo(ReplayCache.Result.FULL);
+    assertThat(cache.admit("b", "t3", "r3", 300, 50)).isEqualTo(ReplayCache.Result.FIRST_USE);
+    assertThat(cache.size("a")).isEqualTo(2);
+    assertThat(cache.admit("a", "t3", "r3", 300, 101)).isEqualTo(ReplayCache.Result.FIRST_USE);
+    assertThat(cache.size("a")).isEqualTo(2);
   }
 
   @Test
-  void expiredEntries_areEvicted_andFreeCapacity() {
-    ReplayCache cache = new ReplayCache(2);
-    cache.admit("t1", "r1", 10, 0);
-    cache.admit("t2", "r2", 50, 0);
-    assertThat(cache.admit("t3", "r3", 100, 11)).isEqualTo(Result.FIRST_USE);
-    assertThat(cache.size(11)).isEqualTo(2);
-    assertThat(cache.size(51)).isEqualTo(1);
+  void admit_afterExpiry_forgetsTheToken() {
+    ReplayCache cache = new ReplayCache(1);
+    cache.admit("a", "t1", "r1", 100, 0);
+    assertThat(cache.admit("a", "t1", "r2", 200, 101)).isEqualTo(ReplayCache.Result.FIRST_USE);
   }
 
   @Test
-  void sizeNeverExceedsCapacity_underManyInsertions() {
-    ReplayCache cache = new ReplayCache(100);
-    for (int i = 0; i < 10_000; i++) {
-      cache.admit("t" + i, "r" + i, i + 50, i);
-      assertThat(cache.size(i)).isLessThanOrEqualTo(100);
-    }
-  }
-
-  @Test
-  void capacityBelowOne_isRejected() {
+  void new_withQuotaBelowOne_isRejected_namingTheValue() {
     assertThatThrownBy(() -> new ReplayCache(0))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("at least 1");
+        .hasMessageContaining("got 0");
   }
 }

@@ -2,142 +2,168 @@ package dev.nexussecurity.core.internal.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.crypto.tink.KeysetHandle;
-import com.google.crypto.tink.PublicKeySign;
-import com.google.crypto.tink.RegistryConfiguration;
-import com.google.crypto.tink.signature.PredefinedSignatureParameters;
-import com.google.crypto.tink.signature.SignatureConfig;
 import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.api.ReasonCode;
+import dev.nexussecurity.core.HandlerPolicy;
+import dev.nexussecurity.core.IdentityMode;
 import dev.nexussecurity.core.MapRegistry;
-import dev.nexussecurity.core.TrustStore;
+import dev.nexussecurity.core.keys.NamespaceKeyDirectory;
+import dev.nexussecurity.core.keys.NamespaceKeys;
+import dev.nexussecurity.core.keys.PairwiseKeys;
 import io.nexusrpc.Link;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
+/** Each stage of the handler's check, allowing and refusing with its reason code. */
 class TokenVerifierTest {
   static final long NOW = 1_700_000_000_000L;
   static final long HOUR = 3_600_000L;
-  static KeysetHandle callerKey;
-  static KeysetHandle otherKey;
-  static PublicKeySign callerSigner;
-  static PublicKeySign otherSigner;
+  static final String CALLER = "orders";
+  static final String HANDLER = "payments";
+  static final String OTHER = "audit";
+  static final String TQ = "payments-tq";
 
-  MapRegistry registry;
-  TokenVerifier verifier;
+  static NamespaceKeys callerKeys;
+  static NamespaceKeys handlerKeys;
+  static NamespaceKeys otherKeys;
+  static NamespaceKeyDirectory directory;
 
   @BeforeAll
-  static void keys() throws Exception {
-    SignatureConfig.register();
-    callerKey = KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519);
-    otherKey = KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519);
-    callerSigner = callerKey.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class);
-    otherSigner = otherKey.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class);
-  }
-
-  @BeforeEach
-  void setUp() throws Exception {
-    registry =
-        new MapRegistry()
-            .put(
-                NexusEndpoint.newBuilder()
-                    .setName("payments")
-                    .setTargetNamespace("payments-ns")
-                    .setTargetTaskQueue("payments-tq")
-                    .addAllowedCallerNamespace("orders-ns")
-                    .build())
-            .put(
-                NexusEndpoint.newBuilder()
-                    .setName("closed")
-                    .setTargetNamespace("payments-ns")
-                    .setTargetTaskQueue("payments-tq")
-                    .build());
-    verifier = verifier(10);
-  }
-
-  TokenVerifier verifier(int cacheCapacity) throws Exception {
-    TrustStore trust =
-        TrustStore.newBuilder()
-            .addNamespace("orders-ns", callerKey.getPublicKeysetHandle())
-            .addNamespace("billing-ns", otherKey.getPublicKeysetHandle())
+  static void keys() {
+    callerKeys = NamespaceKeys.generate(CALLER, true);
+    handlerKeys = NamespaceKeys.generate(HANDLER, true);
+    otherKeys = NamespaceKeys.generate(OTHER, true);
+    directory =
+        NamespaceKeyDirectory.newBuilder()
+            .put(callerKeys.toPublicKeys())
+            .put(handlerKeys.toPublicKeys())
+            .put(otherKeys.toPublicKeys())
             .build();
+  }
+
+  static NexusEndpoint endpoint(String... allowed) {
+    return NexusEndpoint.newBuilder()
+        .setName("pay")
+        .setTargetNamespace(HANDLER)
+        .setTargetTaskQueue(TQ)
+        .setAllowedCallerNamespaces(List.of(allowed))
+        .build();
+  }
+
+  static TokenClaims claims(IdentityMode mode, String caller) {
+    return new TokenClaims(
+        mode,
+        caller,
+        HANDLER,
+        TQ,
+        "pay",
+        "Payments",
+        "charge",
+        "order-wf",
+        "run-1",
+        NOW,
+        NOW + HOUR,
+        IdentityTokens.newTokenId(),
+        0,
+        0);
+  }
+
+  static String issue(NamespaceKeys keys, NamespaceKeyDirectory dir, TokenClaims c)
+      throws Exception {
+    return TokenIssuer.create(keys, PairwiseKeys.create(keys, dir), c.mode()).issue(c);
+  }
+
+  static String issue(TokenClaims c) throws Exception {
+    return issue(callerKeys, directory, c);
+  }
+
+  static TokenVerifier verifier(MapRegistry registry, HandlerPolicy policy) {
+    return verifier(registry, policy, directory);
+  }
+
+  static TokenVerifier verifier(
+      MapRegistry registry, HandlerPolicy policy, NamespaceKeyDirectory dir) {
     return new TokenVerifier(
-        new TrustedVerifiers(trust),
+        HANDLER,
+        PairwiseKeys.create(handlerKeys, dir),
+        dir,
         registry,
-        Duration.ofMinutes(1),
-        Duration.ofDays(1),
-        new ReplayCache(cacheCapacity),
-        false);
+        policy,
+        new ReplayCache(policy.getReplayQuotaPerNamespace()),
+        true);
   }
 
-  static IdentityClaims claims(String ns, String endpoint, String op, long iat, long exp) {
-    return new IdentityClaims(ns, endpoint, "Payments", op, "tid-" + ns + endpoint + op, iat, exp);
+  static TokenVerifier verifier() {
+    return verifier(new MapRegistry().put(endpoint(CALLER, OTHER)), HandlerPolicy.defaults());
   }
 
-  static IdentityClaims good() {
-    return claims("orders-ns", "payments", "charge", NOW - 1000, NOW + HOUR);
+  static HandlerRequest request(String token) {
+    return request(token, NOW);
   }
 
-  static String sign(IdentityClaims c, PublicKeySign s) throws Exception {
-    return IdentityTokens.sign(c, s::sign);
+  static HandlerRequest request(String token, long now) {
+    return new HandlerRequest(token, "Payments", "charge", "pay", HANDLER, TQ, now);
   }
 
-  Verdict pre(String token) {
-    return pre(token, "Payments", "charge", "payments", "payments-ns", "payments-tq", NOW);
+  static List<Link> link(String ns, String wf, String run) {
+    return List.of(
+        Link.newBuilder()
+            .setUri(
+                URI.create(
+                    "temporal:///namespaces/"
+                        + ns
+                        + "/workflows/"
+                        + wf
+                        + "/"
+                        + run
+                        + "/history?referenceType=EventReference&eventID=5"))
+            .setType("temporal.api.common.v1.Link.WorkflowEvent")
+            .build());
   }
 
-  Verdict pre(String token, String svc, String op, String ep, String ns, String tq, long now) {
-    return verifier.checkBeforeDecode(token, svc, op, ep, ns, tq, now);
+  static List<Link> callerLink() {
+    return link(CALLER, "order-wf", "run-1");
   }
 
-  @Test
-  void validToken_forAllowedCaller_isAllowed_beforeDecode_andAtStart() throws Exception {
-    Verdict v = pre(sign(good(), callerSigner));
-    assertThat(v.getReason()).isEqualTo(ReasonCode.ALLOWED);
-    assertThat(v.getClaims()).isEqualTo(good());
-    Verdict s = verifier.checkStart(good(), "req-1", List.of(link("orders-ns")), NOW);
-    assertThat(s.getReason()).isEqualTo(ReasonCode.ALLOWED);
-  }
-
-  @Test
-  void missingToken_isDenied() {
-    assertThat(pre(null).getReason()).isEqualTo(ReasonCode.MISSING_TOKEN);
-  }
-
-  @Test
-  void garbageToken_isMalformed() {
-    Verdict v = pre("hello");
-    assertThat(v.getReason()).isEqualTo(ReasonCode.MALFORMED_TOKEN);
-    assertThat(v.getClaims()).isNull();
-  }
-
-  @Test
-  void callerNamespaceNotInTrustStore_isUntrusted() throws Exception {
-    Verdict v = pre(sign(claims("rogue-ns", "payments", "charge", NOW, NOW + HOUR), callerSigner));
-    assertThat(v.getReason()).isEqualTo(ReasonCode.UNTRUSTED_CALLER);
-    assertThat(v.getDetail()).contains("no public keyset for caller namespace 'rogue-ns'");
+  @ParameterizedTest
+  @EnumSource(IdentityMode.class)
+  void verify_withValidToken_isAllowed_inEachMode(IdentityMode mode) throws Exception {
+    TokenVerifier v = verifier();
+    TokenClaims c = claims(mode, CALLER);
+    Verdict before = v.checkBeforeDecode(request(issue(c)));
+    assertThat(before.isAllowed()).as(before.detail()).isTrue();
+    assertThat(before.claims().tokenId()).isEqualTo(c.tokenId());
+    assertThat(v.checkStart(before.claims(), "req-1", callerLink(), NOW).isAllowed()).isTrue();
   }
 
   @Test
-  void tokenSignedWithAnotherNamespacesKey_isUntrusted_keyIdNotInKeyset() throws Exception {
-    Verdict v = pre(sign(good(), otherSigner));
-    assertThat(v.getReason()).isEqualTo(ReasonCode.UNTRUSTED_CALLER);
-    assertThat(v.getDetail())
-        .contains(Integer.toUnsignedString(otherKey.getPrimary().getId()))
-        .contains("orders-ns");
+  void verify_withoutToken_isDenied_missingToken() {
+    assertThat(verifier().checkBeforeDecode(request(null)).reason())
+        .isEqualTo(ReasonCode.MISSING_TOKEN);
   }
 
   @Test
-  void editedClaim_withOriginalSignature_failsSignature() throws Exception {
-    String token = sign(good(), callerSigner);
+  void verify_withVersion1Token_isDenied_malformed_namingTheVersion() {
+    Verdict v = verifier().checkBeforeDecode(request("v1.e30.AAAA"));
+    assertThat(v.reason()).isEqualTo(ReasonCode.MALFORMED_TOKEN);
+    assertThat(v.detail()).contains("version 1 tokens are no longer accepted");
+  }
+
+  @ParameterizedTest
+  @EnumSource(IdentityMode.class)
+  void verify_withForgedClaims_isDenied_badSignature(IdentityMode mode) throws Exception {
+    String token = issue(claims(mode, CALLER));
     String[] parts = token.split("\\.");
-    String forgedClaims =
+    String json =
         new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
             .replace("\"op\":\"charge\"", "\"op\":\"refund\"");
     String forged =
@@ -145,273 +171,344 @@ class TokenVerifierTest {
             + "."
             + Base64.getUrlEncoder()
                 .withoutPadding()
-                .encodeToString(forgedClaims.getBytes(StandardCharsets.UTF_8))
+                .encodeToString(json.getBytes(StandardCharsets.UTF_8))
             + "."
             + parts[2];
-    Verdict v = pre(forged, "Payments", "refund", "payments", "payments-ns", "payments-tq", NOW);
-    assertThat(v.getReason()).isEqualTo(ReasonCode.BAD_SIGNATURE);
-  }
-
-  @Test
-  void everySingleByteFlipOfTheSignature_isRejected() throws Exception {
-    String token = sign(good(), callerSigner);
-    String[] parts = token.split("\\.");
-    byte[] sig = Base64.getUrlDecoder().decode(parts[2]);
-    for (int i = 0; i < sig.length; i++) {
-      byte[] copy = sig.clone();
-      copy[i] ^= 0x01;
-      String t =
-          parts[0]
-              + "."
-              + parts[1]
-              + "."
-              + Base64.getUrlEncoder().withoutPadding().encodeToString(copy);
-      assertThat(pre(t).getReason())
-          .as("flip at signature byte %d", i)
-          .isIn(ReasonCode.BAD_SIGNATURE, ReasonCode.UNTRUSTED_CALLER);
-    }
-  }
-
-  @Test
-  void tokenFromTheFuture_isNotYetValid() throws Exception {
-    IdentityClaims c = claims("orders-ns", "payments", "charge", NOW + 120_000, NOW + HOUR);
-    assertThat(pre(sign(c, callerSigner)).getReason()).isEqualTo(ReasonCode.TOKEN_NOT_YET_VALID);
-  }
-
-  @Test
-  void smallClockSkew_isTolerated() throws Exception {
-    IdentityClaims c = claims("orders-ns", "payments", "charge", NOW + 30_000, NOW + HOUR);
-    assertThat(pre(sign(c, callerSigner)).getReason()).isEqualTo(ReasonCode.ALLOWED);
-  }
-
-  @Test
-  void expiredToken_isDeniedAtStart_butAdmitsCancelWithinGrace() throws Exception {
-    IdentityClaims c = claims("orders-ns", "payments", "charge", NOW - 3 * HOUR, NOW - 2 * HOUR);
-    assertThat(pre(sign(c, callerSigner)).getReason()).isEqualTo(ReasonCode.ALLOWED);
-    Verdict start = verifier.checkStart(c, "req-1", List.of(), NOW);
-    assertThat(start.getReason()).isEqualTo(ReasonCode.TOKEN_EXPIRED);
-    assertThat(start.getDetail()).contains("expired");
-  }
-
-  @Test
-  void tokenExpiredBeyondCancelGrace_isDeniedBeforeDecode() throws Exception {
-    IdentityClaims c = claims("orders-ns", "payments", "charge", NOW - 30 * HOUR, NOW - 26 * HOUR);
-    assertThat(pre(sign(c, callerSigner)).getReason()).isEqualTo(ReasonCode.TOKEN_EXPIRED);
-  }
-
-  @Test
-  void tokenForAnotherOperation_isScopeMismatch() throws Exception {
     Verdict v =
-        pre(
-            sign(good(), callerSigner),
-            "Payments",
-            "refund",
-            "payments",
-            "payments-ns",
-            "payments-tq",
-            NOW);
-    assertThat(v.getReason()).isEqualTo(ReasonCode.TOKEN_SCOPE_MISMATCH);
-    assertThat(v.getDetail()).contains("'charge'").contains("'refund'");
+        verifier()
+            .checkBeforeDecode(
+                new HandlerRequest(forged, "Payments", "refund", "pay", HANDLER, TQ, NOW));
+    assertThat(v.reason()).isEqualTo(ReasonCode.BAD_SIGNATURE);
   }
 
   @Test
-  void tokenForAnotherService_isScopeMismatch() throws Exception {
+  void verify_withCallerMissingFromDirectory_isDenied_untrustedCaller() throws Exception {
+    NamespaceKeyDirectory withoutCaller = directory.toBuilder().remove(CALLER).build();
     Verdict v =
-        pre(
-            sign(good(), callerSigner),
-            "Refunds",
-            "charge",
-            "payments",
-            "payments-ns",
-            "payments-tq",
-            NOW);
-    assertThat(v.getReason()).isEqualTo(ReasonCode.TOKEN_SCOPE_MISMATCH);
+        verifier(new MapRegistry().put(endpoint(CALLER)), HandlerPolicy.defaults(), withoutCaller)
+            .checkBeforeDecode(request(issue(claims(IdentityMode.PAIRWISE, CALLER))));
+    assertThat(v.reason()).isEqualTo(ReasonCode.UNTRUSTED_CALLER);
+    assertThat(v.detail()).contains(CALLER);
   }
 
-  @Test
-  void tokenForAnotherEndpoint_thanTheServerReports_isScopeMismatch() throws Exception {
-    Verdict v =
-        pre(
-            sign(good(), callerSigner),
-            "Payments",
-            "charge",
-            "other-ep",
-            "payments-ns",
-            "payments-tq",
-            NOW);
-    assertThat(v.getReason()).isEqualTo(ReasonCode.TOKEN_SCOPE_MISMATCH);
-    assertThat(v.getDetail()).contains("other-ep");
-  }
-
-  @Test
-  void serverNotReportingTheEndpoint_fallsBackToTheTokensEndpoint() throws Exception {
-    Verdict v =
-        pre(
-            sign(good(), callerSigner),
-            "Payments",
-            "charge",
-            "",
-            "payments-ns",
-            "payments-tq",
-            NOW);
-    assertThat(v.getReason()).isEqualTo(ReasonCode.ALLOWED);
-  }
-
-  @Test
-  void endpointMissingFromRegistry_isUnknown() throws Exception {
-    registry.remove("payments");
-    assertThat(pre(sign(good(), callerSigner)).getReason()).isEqualTo(ReasonCode.UNKNOWN_ENDPOINT);
-  }
-
-  @Test
-  void endpointWhosePolicyFailedVerification_isPolicyInvalid_notUnknown() throws Exception {
-    registry.remove("payments");
-    registry.markPolicyInvalid("payments");
-    Verdict v = pre(sign(good(), callerSigner));
-    assertThat(v.getReason()).isEqualTo(ReasonCode.ENDPOINT_POLICY_INVALID);
-    assertThat(v.getDetail()).contains("'payments'").contains("failed verification");
-  }
-
-  @Test
-  void workerInAnotherNamespaceOrTaskQueue_isTargetMismatch() throws Exception {
-    String token = sign(good(), callerSigner);
-    assertThat(
-            pre(token, "Payments", "charge", "payments", "orders-ns", "payments-tq", NOW)
-                .getReason())
-        .isEqualTo(ReasonCode.TARGET_MISMATCH);
-    assertThat(
-            pre(token, "Payments", "charge", "payments", "payments-ns", "other-tq", NOW)
-                .getReason())
-        .isEqualTo(ReasonCode.TARGET_MISMATCH);
-  }
-
-  @Test
-  void trustedCaller_notOnAllowlist_isNotAllowed() throws Exception {
-    IdentityClaims c = claims("billing-ns", "payments", "charge", NOW, NOW + HOUR);
-    assertThat(pre(sign(c, otherSigner)).getReason()).isEqualTo(ReasonCode.CALLER_NOT_ALLOWED);
-  }
-
-  @Test
-  void emptyAllowlist_admitsNobody() throws Exception {
-    IdentityClaims c = claims("orders-ns", "closed", "charge", NOW, NOW + HOUR);
-    Verdict v =
-        pre(
-            sign(c, callerSigner),
-            "Payments",
-            "charge",
-            "closed",
-            "payments-ns",
-            "payments-tq",
-            NOW);
-    assertThat(v.getReason()).isEqualTo(ReasonCode.CALLER_NOT_ALLOWED);
-  }
-
-  @Test
-  void serverRetryOfSameRequest_isAdmitted_butAnotherRequest_isReplay() {
-    assertThat(verifier.checkStart(good(), "req-1", List.of(), NOW).getReason())
-        .isEqualTo(ReasonCode.ALLOWED);
-    assertThat(verifier.checkStart(good(), "req-1", List.of(), NOW + 5).getReason())
-        .isEqualTo(ReasonCode.ALLOWED);
-    Verdict replay = verifier.checkStart(good(), "req-2", List.of(), NOW + 10);
-    assertThat(replay.getReason()).isEqualTo(ReasonCode.TOKEN_REPLAYED);
-    assertThat(replay.getReason().isRetryable()).isFalse();
-  }
-
-  @Test
-  void fullReplayCache_deniesRetryably() throws Exception {
-    verifier = verifier(1);
-    verifier.checkStart(good(), "req-1", List.of(), NOW);
-    IdentityClaims second = claims("orders-ns", "payments", "refund", NOW, NOW + HOUR);
-    Verdict v = verifier.checkStart(second, "req-2", List.of(), NOW);
-    assertThat(v.getReason()).isEqualTo(ReasonCode.REPLAY_CACHE_FULL);
-    assertThat(v.getReason().isRetryable()).isTrue();
-  }
-
-  @Test
-  void serverLinkNamingAnotherNamespace_isLinkMismatch() {
-    Verdict v = verifier.checkStart(good(), "req-1", List.of(link("rogue-ns")), NOW);
-    assertThat(v.getReason()).isEqualTo(ReasonCode.CALLER_LINK_MISMATCH);
-    assertThat(v.getDetail()).contains("rogue-ns").contains("orders-ns");
-  }
-
-  @Test
-  void missingLink_isAllowedByDefault_butDeniedWhenRequired() throws Exception {
-    assertThat(verifier.checkStart(good(), "req-1", List.of(), NOW).getReason())
-        .isEqualTo(ReasonCode.ALLOWED);
-    TokenVerifier strict =
-        new TokenVerifier(
-            new TrustedVerifiers(
-                TrustStore.newBuilder()
-                    .addNamespace("orders-ns", callerKey.getPublicKeysetHandle())
-                    .build()),
-            registry,
-            Duration.ofMinutes(1),
-            Duration.ofDays(1),
-            new ReplayCache(10),
+  @ParameterizedTest
+  @EnumSource(IdentityMode.class)
+  void verify_withRevokedCallerKey_isDenied_untrustedCaller(IdentityMode mode) throws Exception {
+    int revoked =
+        mode == IdentityMode.PAIRWISE
+            ? callerKeys.getAgreementKeys().getPrimary().getId()
+            : callerKeys.getSignatureKeys().orElseThrow().getPrimary().getId();
+    // The caller rotated to a new primary key and revoked the one its worker still uses.
+    com.google.crypto.tink.KeysetHandle rotated =
+        dev.nexussecurity.core.internal.keys.TinkKeysets.withNewKey(
+            callerKeys.getAgreementKeys(),
+            dev.nexussecurity.core.internal.keys.TinkKeysets.Kind.AGREEMENT,
             true);
-    assertThat(strict.checkStart(good(), "req-1", List.of(), NOW).getReason())
-        .isEqualTo(ReasonCode.CALLER_LINK_MISMATCH);
-    assertThat(strict.checkStart(good(), "req-1", List.of(link("orders-ns")), NOW).getReason())
-        .isEqualTo(ReasonCode.ALLOWED);
+    NamespaceKeyDirectory revokedDir =
+        directory.toBuilder()
+            .put(
+                callerKeys.toPublicKeys().toBuilder()
+                    .setAgreementKeys(rotated.getPublicKeysetHandle())
+                    .addRevokedKeyId(revoked)
+                    .build())
+            .build();
+    Verdict v =
+        verifier(new MapRegistry().put(endpoint(CALLER)), HandlerPolicy.defaults(), revokedDir)
+            .checkBeforeDecode(request(issue(claims(mode, CALLER))));
+    assertThat(v.reason()).isEqualTo(ReasonCode.UNTRUSTED_CALLER);
+    assertThat(v.detail()).contains("revoked");
   }
 
   @Test
-  void callerNamespaceOfLink_readsTheServerBuiltForm_andIgnoresOthers() {
-    assertThat(
-            TokenVerifier.callerNamespaceOf(
-                URI.create("temporal:///namespaces/my%2Dns/workflows/wf/run/history?eventID=5")))
-        .isEqualTo("my-ns");
-    assertThat(TokenVerifier.callerNamespaceOf(URI.create("https://example.com/namespaces/x/y")))
-        .isNull();
-    assertThat(TokenVerifier.callerNamespaceOf(URI.create("temporal:///other/x"))).isNull();
-  }
-
-  @Test
-  void sharedSecretNamespace_macTokenIsAllowed_editedOrForeignMacIsDenied() throws Exception {
-    com.google.crypto.tink.mac.MacConfig.register();
-    KeysetHandle mac =
-        KeysetHandle.generateNew(
-            com.google.crypto.tink.mac.PredefinedMacParameters.HMAC_SHA256_256BITTAG);
-    KeysetHandle otherMac =
-        KeysetHandle.generateNew(
-            com.google.crypto.tink.mac.PredefinedMacParameters.HMAC_SHA256_256BITTAG);
-    verifier =
-        new TokenVerifier(
-            new TrustedVerifiers(
-                TrustStore.newBuilder().addSharedSecretNamespace("orders-ns", mac).build()),
-            registry,
-            Duration.ofMinutes(1),
-            Duration.ofDays(1),
-            new ReplayCache(10),
-            false);
-    String token = TokenIssuer.fromMacKeyset(mac).issue(good());
-    assertThat(pre(token).getReason()).isEqualTo(ReasonCode.ALLOWED);
-    assertThat(pre(TokenIssuer.fromMacKeyset(otherMac).issue(good())).getReason())
-        .isEqualTo(ReasonCode.UNTRUSTED_CALLER);
-    String[] parts = token.split("\\.");
-    String edited =
-        parts[0]
-            + "."
-            + Base64.getUrlEncoder()
-                .withoutPadding()
-                .encodeToString(
-                    new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
-                        .replace("\"op\":\"charge\"", "\"op\":\"refund\"")
-                        .getBytes(StandardCharsets.UTF_8))
-            + "."
-            + parts[2];
-    assertThat(
-            pre(edited, "Payments", "refund", "payments", "payments-ns", "payments-tq", NOW)
-                .getReason())
+  void verify_withTokenMacedUnderAnotherPairsKey_isDenied_badSignature() throws Exception {
+    // The "audit" namespace holds its own pairwise key with the handler, and claims to be "orders".
+    TokenClaims c = claims(IdentityMode.PAIRWISE, CALLER);
+    PairwiseKeys.PairKey auditToHandler =
+        PairwiseKeys.create(otherKeys, directory)
+            .forSending(PairwiseKeys.Purpose.IDENTITY_TOKEN, HANDLER);
+    TokenClaims keyed =
+        c.withKeyIds(
+            callerKeys.getAgreementKeys().getPrimary().getId(), auditToHandler.getRecipientKeyId());
+    String signed = IdentityTokens.signedPart(keyed);
+    String token =
+        IdentityTokens.assemble(
+            signed, auditToHandler.mac().computeMac(signed.getBytes(StandardCharsets.US_ASCII)));
+    assertThat(verifier().checkBeforeDecode(request(token)).reason())
         .isEqualTo(ReasonCode.BAD_SIGNATURE);
-    // a signature-mode token for a namespace trusted by MAC does not verify either
-    assertThat(pre(sign(good(), callerSigner)).getReason()).isEqualTo(ReasonCode.UNTRUSTED_CALLER);
   }
 
-  static Link link(String ns) {
-    return Link.newBuilder()
-        .setUri(URI.create("temporal:///namespaces/" + ns + "/workflows/wf/run/history?eventID=5"))
-        .setType("temporal.api.common.v1.Link.WorkflowEvent")
-        .build();
+  @Test
+  void verify_withModeTheHandlerDoesNotAccept_isDenied_untrustedCaller() throws Exception {
+    Verdict v =
+        verifier(
+                new MapRegistry().put(endpoint(CALLER)),
+                HandlerPolicy.newBuilder()
+                    .setAcceptedModes(EnumSet.of(IdentityMode.PAIRWISE))
+                    .build())
+            .checkBeforeDecode(request(issue(claims(IdentityMode.SIGNATURE, CALLER))));
+    assertThat(v.reason()).isEqualTo(ReasonCode.UNTRUSTED_CALLER);
+    assertThat(v.detail()).contains("SIGNATURE");
+  }
+
+  @Test
+  void verify_withTokenForAnotherTaskQueue_isDenied_audienceMismatch_namingOnlyWhatWasSent()
+      throws Exception {
+    Verdict v =
+        verifier()
+            .checkBeforeDecode(
+                new HandlerRequest(
+                    issue(claims(IdentityMode.PAIRWISE, CALLER)),
+                    "Payments",
+                    "charge",
+                    "pay",
+                    HANDLER,
+                    "secret-internal-tq",
+                    NOW));
+    assertThat(v.reason()).isEqualTo(ReasonCode.TOKEN_AUDIENCE_MISMATCH);
+    assertThat(v.detail()).contains(TQ).doesNotContain("secret-internal-tq");
+  }
+
+  @Test
+  void verify_withTokenForAnotherOperation_isDenied_scopeMismatch() throws Exception {
+    Verdict v =
+        verifier()
+            .checkBeforeDecode(
+                new HandlerRequest(
+                    issue(claims(IdentityMode.PAIRWISE, CALLER)),
+                    "Payments",
+                    "refund",
+                    "pay",
+                    HANDLER,
+                    TQ,
+                    NOW));
+    assertThat(v.reason()).isEqualTo(ReasonCode.TOKEN_SCOPE_MISMATCH);
+  }
+
+  @Test
+  void verify_withIssueTimeFarAhead_isDenied_notYetValid_withTimeSkippingHint() throws Exception {
+    Verdict v =
+        verifier()
+            .checkBeforeDecode(
+                request(issue(claims(IdentityMode.PAIRWISE, CALLER)), NOW - 2 * HOUR));
+    assertThat(v.reason()).isEqualTo(ReasonCode.TOKEN_NOT_YET_VALID);
+    assertThat(v.detail()).contains("time-skipping").contains("setTimeSource");
+  }
+
+  @Test
+  void verify_withIssueTimeSlightlyAhead_isDenied_notYetValid_withClockHint() throws Exception {
+    Verdict v =
+        verifier()
+            .checkBeforeDecode(
+                request(issue(claims(IdentityMode.PAIRWISE, CALLER)), NOW - 5 * 60_000L));
+    assertThat(v.reason()).isEqualTo(ReasonCode.TOKEN_NOT_YET_VALID);
+    assertThat(v.detail()).contains("NTP").doesNotContain("time-skipping");
+  }
+
+  @Test
+  void verify_withCallerNotOnAllowlist_isDenied_beforeRevealingTheTarget() throws Exception {
+    NexusEndpoint elsewhere =
+        NexusEndpoint.newBuilder()
+            .setName("pay")
+            .setTargetNamespace("hidden-ns")
+            .setTargetTaskQueue("hidden-tq")
+            .build();
+    Verdict v =
+        verifier(new MapRegistry().put(elsewhere), HandlerPolicy.defaults())
+            .checkBeforeDecode(request(issue(claims(IdentityMode.PAIRWISE, CALLER))));
+    assertThat(v.reason()).isEqualTo(ReasonCode.CALLER_NOT_ALLOWED);
+    assertThat(v.detail()).doesNotContain("hidden");
+  }
+
+  @Test
+  void verify_withEndpointUnknownToHandler_isDenied_unknownEndpoint() throws Exception {
+    Verdict v =
+        verifier(new MapRegistry(), HandlerPolicy.defaults())
+            .checkBeforeDecode(request(issue(claims(IdentityMode.PAIRWISE, CALLER))));
+    assertThat(v.reason()).isEqualTo(ReasonCode.UNKNOWN_ENDPOINT);
+  }
+
+  @Test
+  void verify_allowedCaller_atWorkerThatIsNotTheTarget_isDenied_targetMismatch() throws Exception {
+    NexusEndpoint elsewhere =
+        NexusEndpoint.newBuilder()
+            .setName("pay")
+            .setTargetNamespace(HANDLER)
+            .setTargetTaskQueue("other-tq")
+            .addAllowedCallerNamespace(CALLER)
+            .build();
+    Verdict v =
+        verifier(new MapRegistry().put(elsewhere), HandlerPolicy.defaults())
+            .checkBeforeDecode(request(issue(claims(IdentityMode.PAIRWISE, CALLER))));
+    assertThat(v.reason()).isEqualTo(ReasonCode.TARGET_MISMATCH);
+  }
+
+  private static Verdict start(
+      TokenVerifier v, TokenClaims c, String requestId, List<Link> links, long now)
+      throws Exception {
+    Verdict before = v.checkBeforeDecode(request(issue(c)));
+    assertThat(before.isAllowed()).as(before.detail()).isTrue();
+    return v.checkStart(before.claims(), requestId, links, now);
+  }
+
+  @Test
+  void start_withoutLink_isDenied_byDefault() throws Exception {
+    Verdict v = start(verifier(), claims(IdentityMode.PAIRWISE, CALLER), "r", List.of(), NOW);
+    assertThat(v.reason()).isEqualTo(ReasonCode.CALLER_LINK_MISMATCH);
+    assertThat(v.detail()).contains("no server-built caller link");
+  }
+
+  @Test
+  void start_withoutLink_isAllowed_whenTheHandlerOptsOut() throws Exception {
+    TokenVerifier v =
+        verifier(
+            new MapRegistry().put(endpoint(CALLER)),
+            HandlerPolicy.newBuilder().setRequireCallerLink(false).build());
+    assertThat(start(v, claims(IdentityMode.PAIRWISE, CALLER), "r", List.of(), NOW).isAllowed())
+        .isTrue();
+  }
+
+  @Test
+  void start_withLinkToAnotherRun_isDenied_evenWhenTheHandlerOptsOut() throws Exception {
+    TokenVerifier v =
+        verifier(
+            new MapRegistry().put(endpoint(CALLER)),
+            HandlerPolicy.newBuilder().setRequireCallerLink(false).build());
+    Verdict d =
+        start(
+            v, claims(IdentityMode.PAIRWISE, CALLER), "r", link(CALLER, "order-wf", "run-2"), NOW);
+    assertThat(d.reason()).isEqualTo(ReasonCode.CALLER_LINK_MISMATCH);
+    assertThat(d.detail()).contains("run-2");
+  }
+
+  @Test
+  void start_withLinkToAnotherNamespace_isDenied() throws Exception {
+    Verdict d =
+        start(
+            verifier(),
+            claims(IdentityMode.PAIRWISE, CALLER),
+            "r",
+            link(OTHER, "order-wf", "run-1"),
+            NOW);
+    assertThat(d.reason()).isEqualTo(ReasonCode.CALLER_LINK_MISMATCH);
+  }
+
+  @Test
+  void start_afterExpiry_isDenied_tokenExpired() throws Exception {
+    Verdict d =
+        start(verifier(), claims(IdentityMode.PAIRWISE, CALLER), "r", callerLink(), NOW + 2 * HOUR);
+    assertThat(d.reason()).isEqualTo(ReasonCode.TOKEN_EXPIRED);
+  }
+
+  @Test
+  void start_tokenClaimingLongLifetime_isClampedByHandlerMaximum() throws Exception {
+    TokenClaims longLived =
+        new TokenClaims(
+            IdentityMode.PAIRWISE,
+            CALLER,
+            HANDLER,
+            TQ,
+            "pay",
+            "Payments",
+            "charge",
+            "order-wf",
+            "run-1",
+            NOW,
+            NOW + 3650L * 24 * HOUR,
+            IdentityTokens.newTokenId(),
+            0,
+            0);
+    TokenVerifier v =
+        verifier(
+            new MapRegistry().put(endpoint(CALLER)),
+            HandlerPolicy.newBuilder().setMaxTokenLifetime(Duration.ofHours(1)).build());
+    Verdict d = start(v, longLived, "r", callerLink(), NOW + 2 * HOUR);
+    assertThat(d.reason()).isEqualTo(ReasonCode.TOKEN_EXPIRED);
+    assertThat(d.detail()).contains("clamped");
+    assertThat(v.effectiveNotAfter(longLived)).isEqualTo(NOW + HOUR);
+  }
+
+  @Test
+  void start_withinScheduleToCloseAfterALongHandlerOutage_isAllowed() throws Exception {
+    TokenClaims day =
+        new TokenClaims(
+            IdentityMode.PAIRWISE,
+            CALLER,
+            HANDLER,
+            TQ,
+            "pay",
+            "Payments",
+            "charge",
+            "order-wf",
+            "run-1",
+            NOW,
+            NOW + 24 * HOUR,
+            IdentityTokens.newTokenId(),
+            0,
+            0);
+    assertThat(start(verifier(), day, "r", callerLink(), NOW + 5 * HOUR).isAllowed()).isTrue();
+  }
+
+  @Test
+  void start_sameTokenWithNewRequestId_isDenied_replayed() throws Exception {
+    TokenVerifier v = verifier();
+    String token = issue(claims(IdentityMode.PAIRWISE, CALLER));
+    TokenClaims c = v.checkBeforeDecode(request(token)).claims();
+    assertThat(v.checkStart(c, "req-1", callerLink(), NOW).isAllowed()).isTrue();
+    assertThat(v.checkStart(c, "req-1", callerLink(), NOW + 1).isAllowed())
+        .as("a server retry of the same request")
+        .isTrue();
+    Verdict replay = v.checkStart(c, "req-2", callerLink(), NOW + 2);
+    assertThat(replay.reason()).isEqualTo(ReasonCode.TOKEN_REPLAYED);
+  }
+
+  @Test
+  void start_sameRequestIdWithAnotherToken_isDenied_replayed() throws Exception {
+    TokenVerifier v = verifier();
+    TokenClaims first =
+        v.checkBeforeDecode(request(issue(claims(IdentityMode.PAIRWISE, CALLER)))).claims();
+    TokenClaims second =
+        v.checkBeforeDecode(request(issue(claims(IdentityMode.PAIRWISE, CALLER)))).claims();
+    assertThat(v.checkStart(first, "req-1", callerLink(), NOW).isAllowed()).isTrue();
+    Verdict d = v.checkStart(second, "req-1", callerLink(), NOW);
+    assertThat(d.reason()).isEqualTo(ReasonCode.TOKEN_REPLAYED);
+    assertThat(d.detail()).contains("request id");
+  }
+
+  @Test
+  void start_namespaceOverItsQuota_isDenied_replayCacheFull_othersUnaffected() throws Exception {
+    TokenVerifier v =
+        verifier(
+            new MapRegistry().put(endpoint(CALLER, OTHER)),
+            HandlerPolicy.newBuilder().setReplayQuotaPerNamespace(1).build());
+    TokenClaims a1 =
+        v.checkBeforeDecode(request(issue(claims(IdentityMode.PAIRWISE, CALLER)))).claims();
+    TokenClaims a2 =
+        v.checkBeforeDecode(request(issue(claims(IdentityMode.PAIRWISE, CALLER)))).claims();
+    assertThat(v.checkStart(a1, "r1", callerLink(), NOW).isAllowed()).isTrue();
+    Verdict full = v.checkStart(a2, "r2", callerLink(), NOW);
+    assertThat(full.reason()).isEqualTo(ReasonCode.REPLAY_CACHE_FULL);
+    assertThat(full.reason().isRetryable()).isTrue();
+    TokenClaims b =
+        v.checkBeforeDecode(
+                request(issue(otherKeys, directory, claims(IdentityMode.PAIRWISE, OTHER))))
+            .claims();
+    assertThat(v.checkStart(b, "r3", link(OTHER, "order-wf", "run-1"), NOW).isAllowed()).isTrue();
+  }
+
+  @Test
+  void callerRunOf_readsNamespaceWorkflowAndRun_andIgnoresOtherLinks() {
+    assertThat(
+            TokenVerifier.callerRunOf(
+                URI.create("temporal:///namespaces/a%20b/workflows/w%2Fx/r/history?eventID=1")))
+        .containsExactly("a b", "w/x", "r");
+    assertThat(TokenVerifier.callerRunOf(URI.create("https://example.com/namespaces/a"))).isNull();
+    assertThat(TokenVerifier.callerRunOf(URI.create("temporal:///namespaces/a/schedules/s")))
+        .isNull();
+  }
+
+  @Test
+  void acceptedModes_defaultIsBoth() {
+    assertThat(HandlerPolicy.defaults().getAcceptedModes())
+        .isEqualTo(Set.of(IdentityMode.PAIRWISE, IdentityMode.SIGNATURE));
   }
 }

@@ -249,6 +249,39 @@ class DecisionRecorderTest {
                     + " tokenId=3f1c0d2e-0000-4000-8000-000000000001}"));
   }
 
+  @Test
+  void denialLines_overTheRateLimit_areSuppressed_andCountedInTheNextLoggedLine() {
+    long[] nanos = {0};
+    DecisionRecorder recorder = new DecisionRecorder(java.util.List.of(), () -> nanos[0]);
+    for (int i = 0; i < DecisionRecorder.DENIAL_LINES_PER_SECOND; i++) {
+      assertThat(recorder.admitDenialLine()).isZero();
+    }
+    assertThat(recorder.admitDenialLine()).isEqualTo(-1);
+    assertThat(recorder.admitDenialLine()).isEqualTo(-1);
+    assertThat(recorder.getSuppressed()).isEqualTo(2);
+    nanos[0] += 1_000_000_000L;
+    assertThat(recorder.admitDenialLine()).as("suppressed lines reported").isEqualTo(2);
+    assertThat(recorder.getSuppressed()).isZero();
+  }
+
+  @Test
+  void denialLines_overTheRateLimit_areNotLogged_butListenersHearEveryDecision() {
+    long[] nanos = {0};
+    List<AccessDecisionEvent> all = new java.util.ArrayList<>();
+    DecisionRecorder recorder =
+        new DecisionRecorder(java.util.List.of(collectingInto(all)), () -> nanos[0]);
+    int before = auditLog.list.size();
+    for (int i = 0; i < DecisionRecorder.DENIAL_LINES_PER_SECOND + 5; i++) {
+      recorder.record(event(Side.HANDLER, Action.START, ReasonCode.TOKEN_REPLAYED), scope);
+    }
+    assertThat(auditLog.list.size() - before).isEqualTo(DecisionRecorder.DENIAL_LINES_PER_SECOND);
+    assertThat(all).hasSize(DecisionRecorder.DENIAL_LINES_PER_SECOND + 5);
+    nanos[0] += 1_000_000_000L;
+    recorder.record(event(Side.HANDLER, Action.START, ReasonCode.TOKEN_REPLAYED), scope);
+    assertThat(auditLog.list.get(auditLog.list.size() - 1).getFormattedMessage())
+        .contains("5 denial lines suppressed");
+  }
+
   private static Map<String, String> tags(
       String side, String action, String outcome, String reason) {
     return Map.of(
