@@ -103,6 +103,17 @@ public final class InsecureSettingsCheck {
               k.file());
         }
       }
+      ns.namespaceKeys()
+          .filter(k -> k.kmsKeyUri().isEmpty())
+          .ifPresent(
+              k ->
+                  log.warn(
+                      "Namespace {}: namespaceKeys is a cleartext file ({}); anyone who can read it"
+                          + " can read the namespace's pairwise and HPKE payloads and impersonate"
+                          + " it. Outside development, encrypt it under a KMS key"
+                          + " (nexus-security-keys namespace-keys wrap) and set kmsKeyUri.",
+                      ns.namespace(),
+                      k.file()));
     }
     return List.copyOf(insecure);
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.nexussecurity.api.AccountRole;
 import dev.nexussecurity.api.NamespacePermission;
+import dev.nexussecurity.api.PayloadProtection;
 import dev.nexussecurity.controlplane.ControlPlaneConfigException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -86,6 +87,79 @@ class SettingsParserTest {
         .anySatisfy(p -> assertThat(p).contains("list at least one keyset"));
     assertThat(e.getMessage())
         .startsWith("The control-plane configuration test.json has 9 problems:");
+  }
+
+  @Test
+  void namespaceKeys_keyDirectory_encodeAndAcceptFormat1_areParsed() {
+    Settings s =
+        SettingsParser.parse(
+            """
+            {"codec": {"namespaces": [{"namespace": "orders",
+               "namespaceKeys": {"file": "orders.keys.json", "kmsKeyUri": "fake-kms://x"},
+               "keyDirectory": "key-directory.json",
+               "keysets": [{"name": "legacy", "file": "legacy.json"}],
+               "encode": "shared:legacy", "acceptFormat1": true}]}}
+            """,
+            "t",
+            Path.of("/etc/cp"));
+
+    Settings.NamespaceSettings ns = s.namespaces().get(0);
+    assertThat(ns.namespaceKeys().orElseThrow().file())
+        .isEqualTo(Path.of("/etc/cp/orders.keys.json"));
+    assertThat(ns.namespaceKeys().orElseThrow().kmsKeyUri()).contains("fake-kms://x");
+    assertThat(ns.keyDirectory()).contains(Path.of("/etc/cp/key-directory.json"));
+    assertThat(ns.encodeProtection()).contains(PayloadProtection.shared("legacy"));
+    assertThat(ns.acceptFormat1()).isTrue();
+  }
+
+  @Test
+  void namespaceKeys_withoutKeysets_isEnough_andDefaultsAreSafe() {
+    Settings s =
+        SettingsParser.parse(
+            """
+            {"codec": {"namespaces": [{"namespace": "orders",
+               "namespaceKeys": {"file": "orders.keys.json"}, "keyDirectory": "d.json"}]}}
+            """,
+            "t",
+            Path.of("/etc/cp"));
+
+    Settings.NamespaceSettings ns = s.namespaces().get(0);
+    assertThat(ns.keysets()).isEmpty();
+    assertThat(ns.encodeProtection()).isEmpty();
+    assertThat(ns.acceptFormat1()).isFalse();
+  }
+
+  @Test
+  void namespaceKeyMistakes_areRefused_namingTheField() {
+    ControlPlaneConfigException e =
+        refused(
+            """
+            {"codec": {"namespaces": [
+               {"namespace": "orders", "namespaceKeys": {"file": "o.json"}},
+               {"namespace": "billing", "keyDirectory": "d.json",
+                "keysets": [{"name": "billing", "file": "b.json"}], "encode": "shared:other"},
+               {"namespace": "payments", "keysets": [{"name": "p", "file": "p.json"}],
+                "encode": "pairwise"},
+               {"namespace": "audit", "keysets": [{"name": "a", "file": "a.json"}],
+                "encode": "rot13"}]}}
+            """);
+
+    assertThat(e.getProblems())
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .contains("keyDirectory")
+                    .contains("missing; namespaceKeys and keyDirectory go together"))
+        .anySatisfy(
+            p -> assertThat(p).contains("namespaceKeys").contains("missing; namespaceKeys and"))
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .contains("encode")
+                    .contains("'shared:other' names no keyset of this namespace"))
+        .anySatisfy(p -> assertThat(p).contains("'pairwise' needs namespaceKeys and keyDirectory"))
+        .anySatisfy(p -> assertThat(p).contains("'rot13' is not one of shared:<keyset>"));
+    assertThat(e.getProblems()).hasSize(5);
   }
 
   @Test
