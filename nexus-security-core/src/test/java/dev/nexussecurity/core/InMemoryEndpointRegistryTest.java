@@ -1181,5 +1181,43 @@ class InMemoryEndpointRegistryTest {
           .contains(PayloadProtection.shared("leaked"));
       assertThat(loaded.findEndpoint("orders")).contains(created);
     }
+
+  @Test
+  void builderAddEndpoints_thatFails_keepsTheEndpointsAddedBefore() {
+    InMemoryEndpointRegistry.Builder b = InMemoryEndpointRegistry.newBuilder().addEndpoint(ORDERS);
+    NexusEndpoint other = endpoint("payments", TARGET, 1, "caller-ns");
+
+    assertThatThrownBy(() -> b.addEndpoints(List.of(other, other)))
+        .isInstanceOf(IllegalArgumentException.class);
+
+    assertThat(b.build().listEndpoints()).containsExactly(ORDERS);
+  }
+
+  @Test
+  void build_withATargetSpelledLikeAnotherEndpointsCallerInAnotherCase_isRefused() {
+    InMemoryEndpointRegistry.Builder b =
+        InMemoryEndpointRegistry.newBuilder()
+            .addEndpoint(endpoint("a-endpoint", "target-ns", 1, "orders-ns"))
+            .addEndpoint(endpoint("b-endpoint", "Orders-NS", 1));
+
+    assertThatThrownBy(b::build)
+        .isInstanceOf(EndpointValidationException.class)
+        .hasMessageContaining("Orders-NS")
+        .hasMessageContaining("orders-ns");
+  }
+
+  @Test
+  void saveTo_fromTwoThreadsInTurn_bothComplete(@TempDir Path dir) throws Exception {
+    InMemoryEndpointRegistry registry =
+        InMemoryEndpointRegistry.newBuilder().addEndpoint(ORDERS).build();
+    registry.saveTo(dir.resolve("first.json"));
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    try {
+      Future<?> second = other.submit(() -> registry.saveTo(dir.resolve("second.json")));
+      second.get(30, TimeUnit.SECONDS);
+    } finally {
+      other.shutdownNow();
+    }
+    assertThat(RegistryFiles.load(dir.resolve("second.json"))).containsExactly(ORDERS);
   }
 }

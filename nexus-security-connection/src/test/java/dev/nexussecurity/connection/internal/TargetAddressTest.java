@@ -237,6 +237,29 @@ class TargetAddressTest {
     }
   }
 
+  @Test
+  void parse_hostNameAndLabelAtExactlyTheirLimits_areAcceptedAndOneMoreIsRefused() {
+    String label63 = "a".repeat(63);
+    assertThat(TargetAddress.parse(label63 + ":1").host()).isEqualTo(label63);
+    assertRefused("a".repeat(64) + ":1", "a label of the host name is longer than 63 characters");
+    String name253 = (label63 + ".").repeat(3) + "a".repeat(61);
+    assertThat(name253).hasSize(253);
+    assertThat(TargetAddress.parse(name253 + ":1").host()).isEqualTo(name253);
+    assertRefused(name253 + "a:1", "the host name is longer than 253 characters");
+  }
+
+  @Test
+  void parse_characterAtTheEdgesOfPrintableAscii_isRefusedNamingWhatItIs() {
+    assertRefused("a b:1", "it contains whitespace (U+0020");
+    assertRefused("a\tb:1", "it contains whitespace (U+0009");
+    assertRefused("a\u0001b:1", "it contains the control character U+0001");
+    assertRefused("a\u007fb:1", "it contains the control character U+007F");
+    assertRefused("\u0430:1", "it contains the non-ASCII character U+0430");
+    assertRefused("\u0430:1", "look-alike letters are refused");
+    assertRefused("a\u00a0b:1", "it contains whitespace (U+00A0");
+    assertRefused("a!b:1", "is not a DNS name");
+  }
+
   private static void assertRefused(String target, String problem) {
     assertThatThrownBy(() -> TargetAddress.parse(target))
         .isInstanceOfSatisfying(

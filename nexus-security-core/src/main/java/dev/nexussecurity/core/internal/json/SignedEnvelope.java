@@ -98,11 +98,18 @@ public final class SignedEnvelope {
         throw problem(source, "has a " + part + " that is not unpadded base64url");
       }
     }
+    byte[] bytes;
     try {
-      return B64D.decode(text);
+      bytes = B64D.decode(text);
     } catch (IllegalArgumentException e) {
       throw problem(source, "has a " + part + " that is not valid base64url");
     }
+    // the decoder ignores the unused low bits of the last character: without this check one
+    // signature or payload would have several spellings (e.g. "AA" and "AB")
+    if (!B64.encodeToString(bytes).equals(text)) {
+      throw problem(source, "has a " + part + " that is not canonical base64url");
+    }
+    return bytes;
   }
 
   private static void requireType(String type) {

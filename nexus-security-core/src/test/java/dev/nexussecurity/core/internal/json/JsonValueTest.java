@@ -94,4 +94,48 @@ class JsonValueTest {
     assertThatThrownBy(() -> parse("[]").fieldNames())
         .hasMessage("doc, line 1 column 1 ($): must be an object, got an array");
   }
+
+  @Test
+  void asInt_acceptsTheIntRangeAndRefusesOneBeyond() throws Exception {
+    assertThat(parse("2147483647").asInt()).isEqualTo(Integer.MAX_VALUE);
+    assertThat(parse("-2147483648").asInt()).isEqualTo(Integer.MIN_VALUE);
+    assertThatThrownBy(() -> parse("2147483648").asInt())
+        .isInstanceOf(StrictJsonException.class)
+        .hasMessageContaining("must fit a 32-bit integer, got 2147483648");
+    assertThatThrownBy(() -> parse("-2147483649").asInt())
+        .isInstanceOf(StrictJsonException.class)
+        .hasMessageContaining("must fit a 32-bit integer, got -2147483649");
+  }
+
+  @Test
+  void asBoolean_readsBothValuesAndRefusesOtherTypes() throws Exception {
+    assertThat(parse("false").asBoolean()).isFalse();
+    assertThat(parse("true").asBoolean()).isTrue();
+    assertThatThrownBy(() -> parse("\"true\"").asBoolean())
+        .isInstanceOf(StrictJsonException.class)
+        .hasMessageContaining("must be true or false, got a string");
+  }
+
+  @Test
+  void elements_ofAnObject_isRefused() {
+    assertThatThrownBy(() -> parse("{\"a\":1}").elements())
+        .isInstanceOf(StrictJsonException.class)
+        .hasMessageContaining("must be an array, got an object");
+  }
+
+  @Test
+  void optionalField_returnsAPresentFieldAndAllowOnlyReturnsTheObject() throws Exception {
+    JsonValue v = parse("{\"a\":7}");
+    assertThat(v.optionalField("a").orElseThrow().asInt()).isEqualTo(7);
+    assertThat(v.optionalField("b")).isEmpty();
+    assertThat(v.allowOnly(Set.of("a"))).isSameAs(v);
+  }
+
+  @Test
+  void toJson_escapesControlCharactersAndLineSeparatorsOnly() throws Exception {
+    JsonValue v = parse("\"a\\u001f \\u2028\\u2029\\u007f\u00e9\"");
+    assertThat(v.toJson()).isEqualTo("\"a\\u001f \\u2028\\u2029\u007f\u00e9\"");
+    assertThat(v.toString()).isEqualTo("JsonValue{STRING at $}");
+    assertThat(v.getPath()).isEqualTo("$");
+  }
 }

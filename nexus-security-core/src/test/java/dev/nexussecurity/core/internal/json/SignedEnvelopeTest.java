@@ -88,4 +88,37 @@ class SignedEnvelopeTest {
                 .tinkKeyId())
         .isEmpty();
   }
+
+  @Test
+  void parse_atExactlyTheCharacterLimit_isAccepted() throws Exception {
+    String envelope = "t1.abcd." + "A".repeat(64 - 8);
+    assertThat(SignedEnvelope.parse(envelope, "t1", 64, "env").type()).isEqualTo("t1");
+    assertProblem(envelope + "A", "has 65 characters, more than the limit of 64");
+  }
+
+  @Test
+  void parse_nonCanonicalBase64url_isRefused_soOneTagHasOneSpelling() {
+    // "AA" and "AB" decode to the same byte: the decoder ignores the unused low bits
+    assertProblem("t1.abc.AB", "has a tag that is not canonical base64url");
+    assertProblem("t1.abd.AA", "has a payload that is not canonical base64url");
+  }
+
+  @Test
+  void parse_withAnEmptyType_isRefusedForItsType() {
+    assertProblem(".abc.AA", "is of type '', expected 't1'");
+  }
+
+  @Test
+  void parsed_equalsComparesEveryPartAndHashCodeFollows() throws Exception {
+    SignedEnvelope.Parsed a = SignedEnvelope.parse("t1.abc.AA", "t1", 64, "env");
+    SignedEnvelope.Parsed same = SignedEnvelope.parse("t1.abc.AA", "t1", 64, "env");
+    assertThat(a).isEqualTo(same).hasSameHashCodeAs(same).isNotEqualTo("t1.abc.AA");
+    assertThat(a).isNotEqualTo(SignedEnvelope.parse("t1.abA.AA", "t1", 64, "env"));
+    assertThat(a).isNotEqualTo(SignedEnvelope.parse("t1.abc.AQ", "t1", 64, "env"));
+    assertThat(a).isNotEqualTo(SignedEnvelope.parse("t2.abc.AA", "t2", 64, "env"));
+    assertThat(a)
+        .isNotEqualTo(new SignedEnvelope.Parsed("t1", a.payload(), new byte[] {1}, a.tag()));
+    assertThat(a.hashCode())
+        .isNotEqualTo(SignedEnvelope.parse("t2.abc.AA", "t2", 64, "env").hashCode());
+  }
 }

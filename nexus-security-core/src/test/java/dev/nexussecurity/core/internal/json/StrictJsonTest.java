@@ -216,4 +216,22 @@ class StrictJsonTest {
     assertThat(back.field("ns").asText()).isEqualTo("orders\u2028");
     assertThat(back.field("n").asLong()).isEqualTo(Long.MAX_VALUE);
   }
+
+  @Test
+  void parse_atExactlyTheByteLimit_isAcceptedAndOneMoreIsRefused() throws Exception {
+    assertThat(StrictJson.parse("[1,2]", 5, "doc").elements()).hasSize(2);
+    assertThatThrownBy(() -> StrictJson.parse("[1,22]", 5, "doc"))
+        .isExactlyInstanceOf(StrictJsonException.class)
+        .hasMessage("doc: is 6 bytes, more than the limit of 5");
+  }
+
+  @Test
+  void parse_nestingAtExactlyTheDepthLimit_isAcceptedAndOneDeeperIsRefused() throws Exception {
+    int max = StrictJson.MAX_DEPTH;
+    StrictJson.parse("[".repeat(max) + "]".repeat(max), 1000, "doc");
+    assertThatThrownBy(
+            () -> StrictJson.parse("[".repeat(max + 1) + "]".repeat(max + 1), 1000, "doc"))
+        .isExactlyInstanceOf(StrictJsonException.class)
+        .hasMessageContaining("is nested deeper than " + max + " levels");
+  }
 }

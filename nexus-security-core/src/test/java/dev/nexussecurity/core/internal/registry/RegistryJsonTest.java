@@ -305,5 +305,26 @@ class RegistryJsonTest {
 
     assertThat(t).isInstanceOf(RegistryFileException.class);
     assertThat(((RegistryFileException) t).getProblem()).contains("a");
+
+  void read_aByteOrderMarkAndWhitespaceOnly_isAnEmptyFile() {
+    for (String content : new String[] {"\uFEFF", "\uFEFF \n\t\r", " "}) {
+      assertThatThrownBy(() -> RegistryJson.read(FILE, content.getBytes(StandardCharsets.UTF_8)))
+          .isInstanceOf(RegistryFileException.class)
+          .hasMessageContaining("is empty; expected a JSON object");
+    }
+    assertThatThrownBy(() -> RegistryJson.read(FILE, "\uFEFFx".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(RegistryFileException.class)
+        .hasMessageNotContaining("is empty");
+  }
+
+  @Test
+  void read_anErrorWithoutAPosition_hasNoLineOrColumn() {
+    RegistryFileException e =
+        (RegistryFileException)
+            catchThrowable(() -> RegistryJson.read(FILE, new byte[] {0, 0, 0, 9, 0}));
+
+    assertThat(e.getLine()).isEqualTo(-1);
+    assertThat(e.getColumn()).isEqualTo(-1);
+    assertThat(e.getMessage()).doesNotContain("line");
   }
 }
