@@ -1,17 +1,14 @@
 package dev.nexussecurity.benchmarks;
 
-import com.google.crypto.tink.KeysetHandle;
-import com.google.crypto.tink.mac.MacConfig;
-import com.google.crypto.tink.mac.MacConfig2026;
-import com.google.crypto.tink.mac.PredefinedMacParameters;
-import com.google.crypto.tink.signature.PredefinedSignatureParameters;
-import com.google.crypto.tink.signature.SignatureConfig;
-import com.google.crypto.tink.signature.SignatureConfig2026;
 import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.core.CallerPolicy;
+import dev.nexussecurity.core.HandlerPolicy;
+import dev.nexussecurity.core.IdentityMode;
 import dev.nexussecurity.core.InMemoryEndpointRegistry;
 import dev.nexussecurity.core.NexusSecurity;
 import dev.nexussecurity.core.NexusSecurityOptions;
-import dev.nexussecurity.core.TrustStore;
+import dev.nexussecurity.core.keys.NamespaceKeyDirectory;
+import dev.nexussecurity.core.keys.NamespaceKeys;
 import dev.nexussecurity.testing.EmbeddedTemporal;
 import io.nexusrpc.Operation;
 import io.nexusrpc.Service;
@@ -97,15 +94,16 @@ final class LatencyBed {
     WorkerFactoryOptions callerOptions = WorkerFactoryOptions.getDefaultInstance();
     WorkerFactoryOptions handlerOptions = WorkerFactoryOptions.getDefaultInstance();
     if (variant != Variant.OFF) {
-      SignatureConfig.register();
-      MacConfig.register();
-      boolean mac = variant == Variant.ON_MAC;
-      KeysetHandle callerKey =
-          mac
-              ? KeysetHandle.generateNew(
-                  PredefinedMacParameters.HMAC_SHA256_256BITTAG, MacConfig2026.get())
-              : KeysetHandle.generateNew(
-                  PredefinedSignatureParameters.ED25519, SignatureConfig2026.get());
+      // ON: Ed25519 signature identity; ON_MAC: pairwise identity (HMAC under the derived pair key)
+      IdentityMode mode =
+          variant == Variant.ON_MAC ? IdentityMode.PAIRWISE : IdentityMode.SIGNATURE;
+      NamespaceKeys callerKeys = NamespaceKeys.generate(callerNs, true);
+      NamespaceKeys handlerKeys = NamespaceKeys.generate(handlerNs, true);
+      NamespaceKeyDirectory directory =
+          NamespaceKeyDirectory.newBuilder()
+              .put(callerKeys.toPublicKeys())
+              .put(handlerKeys.toPublicKeys())
+              .build();
       InMemoryEndpointRegistry registry =
           InMemoryEndpointRegistry.newBuilder()
               .addEndpoint(
@@ -117,29 +115,26 @@ final class LatencyBed {
                       .setVersion(1)
                       .build())
               .build();
-      NexusSecurityOptions.Builder callerSecurity =
-          NexusSecurityOptions.newBuilder().setNamespace(callerNs).setRegistry(registry);
       callerOptions =
           withInterceptor(
               NexusSecurity.newInstance(
-                      (mac
-                              ? callerSecurity.setIdentityMacKeyset(callerKey)
-                              : callerSecurity.setSigningKeyset(callerKey))
+                      NexusSecurityOptions.newBuilder()
+                          .setNamespaceKeys(callerKeys)
+                          .setKeyDirectory(directory)
+                          .setRegistry(registry)
+                          .setCallerPolicy(CallerPolicy.newBuilder().setIdentityMode(mode).build())
                           .build())
                   .getWorkerInterceptor());
-      TrustStore trust =
-          mac
-              ? TrustStore.newBuilder().addSharedSecretNamespace(callerNs, callerKey).build()
-              : TrustStore.newBuilder()
-                  .addNamespace(callerNs, callerKey.getPublicKeysetHandle())
-                  .build();
       handlerOptions =
           withInterceptor(
               NexusSecurity.newInstance(
                       NexusSecurityOptions.newBuilder()
-                          .setNamespace(handlerNs)
+                          .setNamespaceKeys(handlerKeys)
+                          .setKeyDirectory(directory)
                           .setRegistry(registry)
-                          .setTrustStore(trust)
+                          // the bed has no binding-aware codec
+                          .setHandlerPolicy(
+                              HandlerPolicy.newBuilder().setAllowUnboundInput(true).build())
                           .build())
                   .getWorkerInterceptor());
     }

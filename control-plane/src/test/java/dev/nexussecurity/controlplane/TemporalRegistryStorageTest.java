@@ -278,4 +278,27 @@ class TemporalRegistryStorageTest {
       Thread.currentThread().interrupt();
     }
   }
+
+  @Test
+  void payloadProtectionSetThroughTheApi_isSignedIntoTheServer_andSeenByAWorker() {
+    Map<String, Object> spec = spec("refunds", "payments-ns", "refunds-tq", "orders-ns");
+    spec.put("payloadProtection", "pairwise");
+    spec.put("servicePayloadProtections", Map.of("RefundService", "shared:refunds-key"));
+    Answer created = create(base, admin, spec);
+    assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
+
+    worker.refresh();
+
+    assertThat(worker.findEndpoint("refunds"))
+        .hasValueSatisfying(
+            e -> {
+              assertThat(e.getPayloadProtection("RefundService"))
+                  .contains(dev.nexussecurity.api.PayloadProtection.shared("refunds-key"));
+              assertThat(e.getPayloadProtection("Other"))
+                  .contains(dev.nexussecurity.api.PayloadProtection.pairwise());
+            });
+    assertThat(get(base, admin, "refunds").endpoint().get("spec").toString())
+        .contains("payloadProtection=pairwise")
+        .contains("RefundService=shared:refunds-key");
+  }
 }

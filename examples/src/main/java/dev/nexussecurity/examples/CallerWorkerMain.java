@@ -20,34 +20,36 @@ import java.util.concurrent.CountDownLatch;
  * server: a real cluster, Temporal Cloud, or {@code dev.nexussecurity.testing.LocalTemporalServer}.
  * The connection and the namespace come from Temporal's client configuration (see {@link
  * EnvConfigConnections}). With {@code --checkout ORDER_ID} it runs one checkout, prints the result
- * and exits (0 completed, 1 denied); otherwise it runs until stopped. With {@code
- * --handler-payload-keyset FILE} it first checks its DataConverter against one built from the
- * handler's payload keyset, and refuses to start on a mismatch.
+ * and exits (0 completed, 1 denied); otherwise it runs until stopped.
  *
  * <pre>{@code
  * TEMPORAL_ADDRESS=127.0.0.1:7233 TEMPORAL_NAMESPACE=orders \
- *   CallerWorkerMain --keys /tmp/nexus-keys --checkout order-1 [--amount-cents 12000]
+ *   CallerWorkerMain --keys orders.keys.json --directory key-directory.json \
+ *                    --fraud-keyset fraud.keyset.json --checkout order-1 [--amount-cents 12000]
  *                    [--task-queue checkout] [--registry FILE] [--endpoint payments]
  *                    [--profile NAME]
- *                    [--handler-payload-keyset FILE]
  * }</pre>
  *
- * <p>{@code --keys} is a directory written by {@link DevKeys}: development keys only.
+ * <p>The key files are those {@code nexus-security-keys} writes with {@code --insecure-cleartext}:
+ * development keys only (for KMS-encrypted files, copy {@link WorkerBootstrap} and set {@link
+ * WorkerSettings.Builder#setKms}).
  */
 public final class CallerWorkerMain {
   static final String USAGE =
-      "CallerWorkerMain --keys DIR [--checkout ORDER_ID] [--amount-cents N] [--task-queue NAME]"
-          + " [--registry FILE] [--endpoint NAME] [--profile NAME] [--handler-payload-keyset FILE]";
+      "CallerWorkerMain --keys FILE --directory FILE [--fraud-keyset FILE] [--checkout ORDER_ID]"
+          + " [--amount-cents N] [--task-queue NAME] [--registry FILE] [--endpoint NAME]"
+          + " [--profile NAME]";
 
   private static final String[] OPTIONS = {
     "--keys",
+    "--directory",
+    "--fraud-keyset",
     "--checkout",
     "--amount-cents",
     "--task-queue",
     "--registry",
     "--endpoint",
-    "--profile",
-    "--handler-payload-keyset"
+    "--profile"
   };
 
   private CallerWorkerMain() {}
@@ -55,41 +57,34 @@ public final class CallerWorkerMain {
   /**
    * Connects with {@code clientConfig} and starts the caller worker in the configured namespace.
    *
-   * @throws IllegalArgumentException for bad options
-   * @throws IncompatibleConvertersException if {@code --handler-payload-keyset} is given and the
-   *     converters do not interoperate
+   * @throws IllegalArgumentException for bad options or keys of another namespace
    */
   public static ConnectedWorker start(String[] args, LoadClientConfigProfileOptions clientConfig) {
     Map<String, String> options = CommandLine.parse(args, OPTIONS);
-    Path keys = Path.of(CommandLine.required(options, "--keys"));
     Path registryFile =
         Path.of(options.getOrDefault("--registry", "examples/config/registry.json"));
     InMemoryEndpointRegistry registry = WorkerBootstrap.loadRegistry(registryFile);
     WorkerConnectionOptions connectionOptions = EnvConfigConnections.loadOptions(clientConfig);
     String namespace = connectionOptions.getNamespace();
-    WorkerSettings settings =
+    WorkerSettings.Builder builder =
         WorkerSettings.newBuilder()
             .setNamespace(namespace)
             .setTaskQueue(options.getOrDefault("--task-queue", "checkout"))
-            .setSigningKeysetFile(DevKeys.signingKeysetFileIn(keys, namespace))
-            .setPayloadKeysetFile(
-                DevKeys.payloadKeysetFileIn(keys, WorkerSettings.DEFAULT_PAYLOAD_KEYSET_NAME))
-            .setEndpoint(options.getOrDefault("--endpoint", WorkerSettings.DEFAULT_ENDPOINT))
-            .build();
-    DataConverter converter = WorkerBootstrap.newDataConverter(settings);
-    if (options.containsKey("--handler-payload-keyset")) {
-      WorkerSettings handlerKeys =
-          settings.toBuilder()
-              .setPayloadKeysetFile(Path.of(options.get("--handler-payload-keyset")))
-              .build();
-      WorkerBootstrap.requireCompatibleConverters(
-          converter, WorkerBootstrap.newDataConverter(handlerKeys));
+            .setNamespaceKeysFile(Path.of(CommandLine.required(options, "--keys")))
+            .setKeyDirectoryFile(Path.of(CommandLine.required(options, "--directory")))
+            .setEndpoint(options.getOrDefault("--endpoint", WorkerSettings.DEFAULT_ENDPOINT));
+    if (options.containsKey("--fraud-keyset")) {
+      builder.putSharedKeysetFile(
+          WorkerSettings.FRAUD_KEYSET, Path.of(options.get("--fraud-keyset")));
     }
+    WorkerSettings settings = builder.build();
+    WorkerKeys keys = WorkerBootstrap.loadKeys(settings);
+    DataConverter converter = WorkerBootstrap.newDataConverter(settings, keys);
     WorkerConnection connection = WorkerConnection.open(connectionOptions);
     try {
       RunningWorker worker =
           WorkerBootstrap.startCallerWorker(
-              connection.getWorkflowServiceStubs(), settings, registry, converter);
+              connection.getWorkflowServiceStubs(), settings, registry, keys, converter);
       return new ConnectedWorker(connection, worker);
     } catch (RuntimeException | Error e) {
       connection.close();

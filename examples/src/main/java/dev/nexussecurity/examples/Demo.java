@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The demo: six scenarios of Nexus security on an embedded Temporal server, one line each, saying
+ * The demo: ten scenarios of Nexus security on an embedded Temporal server, one line each, saying
  * what was expected and what happened. Exits 0 when every scenario behaved as expected, 1 when one
  * did not, 2 when the demo could not start.
  *
@@ -23,7 +23,7 @@ import java.util.Locale;
  * }</pre>
  *
  * <p>Option {@code --keep-files} keeps the work directory (development keys, registry copy) instead
- * of deleting it at the end.
+ * of deleting it at the end; they show what {@code nexus-security-keys} writes.
  */
 public final class Demo {
   private Demo() {}
@@ -64,9 +64,10 @@ public final class Demo {
             + DemoScenarios.ENDPOINT
             + "' of namespace "
             + DemoScenarios.PAYMENTS
-            + ".");
+            + " (PaymentsService, FraudService).");
     out.println(
-        "Keys: generated for this run as cleartext DEVELOPMENT-ONLY Tink keysets in "
+        "Keys: namespace keys per namespace, one key directory and the 'fraud' keyset, made for"
+            + " this run with nexus-security-keys as cleartext DEVELOPMENT-ONLY keysets in "
             + workDir.resolve("keys")
             + (keepFiles ? " (kept)" : " (deleted at the end)"));
     List<ScenarioResult> results;
@@ -74,8 +75,9 @@ public final class Demo {
       out.println(
           "Started in "
               + seconds(System.nanoTime() - start)
-              + ": registry loaded from registry.json, converters checked, handler and caller"
-              + " workers running.");
+              + ": registry loaded from registry.json, keys loaded from their files, converters"
+              + " checked, handler and caller workers running (pairwise identity, payload codec"
+              + " format 2).");
       results = scenarios.runAll();
       for (ScenarioResult r : results) {
         out.println(r.toLine());

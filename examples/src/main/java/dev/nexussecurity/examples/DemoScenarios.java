@@ -1,23 +1,25 @@
 package dev.nexussecurity.examples;
 
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
 import dev.nexussecurity.api.AccountRole;
-import dev.nexussecurity.api.CodecDescriptor;
 import dev.nexussecurity.api.NamespacePermission;
 import dev.nexussecurity.api.NamespacePermissionRequiredException;
 import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.api.PayloadProtection;
 import dev.nexussecurity.api.Principal;
 import dev.nexussecurity.api.ReasonCode;
-import dev.nexussecurity.core.CompatibilityReport;
-import dev.nexussecurity.core.ConverterFingerprint;
+import dev.nexussecurity.codec.tink.PayloadKeyPolicy;
 import dev.nexussecurity.core.InMemoryEndpointRegistry;
 import dev.nexussecurity.core.RegistryFiles;
+import dev.nexussecurity.core.keys.PayloadAcceptance;
 import dev.nexussecurity.examples.orders.CheckoutWorkflow;
 import dev.nexussecurity.examples.orders.CheckoutWorkflow.CheckoutResult;
 import dev.nexussecurity.examples.orders.CheckoutWorkflow.Order;
 import dev.nexussecurity.examples.payments.ChargeWorkflow;
 import dev.nexussecurity.examples.payments.OperationCounter;
-import dev.nexussecurity.examples.payments.PaymentsServiceImpl;
 import dev.nexussecurity.testing.EmbeddedTemporal;
+import io.temporal.api.common.v1.Payload;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
@@ -35,15 +37,20 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * The demo's six scenarios on one embedded Temporal server with true cross-namespace Nexus routing:
+ * The demo's scenarios on one embedded Temporal server with true cross-namespace Nexus routing:
  * callers in {@code orders} (on the {@code payments} endpoint's allowlist) and {@code analytics}
- * (not on it), a handler worker in {@code payments}, all wired by {@link WorkerBootstrap} with keys
- * that {@link DevKeys} generated into the work directory and the registry copied from {@code
- * registry.json}.
+ * (not on it), a handler worker in {@code payments} serving {@code PaymentsService} and {@code
+ * FraudService}, all wired by {@link WorkerBootstrap} on the new defaults: namespace keys per
+ * namespace and one key directory (made at start with the {@code nexus-security-keys} command as
+ * development-only files, loaded back through the production loader), pairwise identity, and the
+ * payload codec's format 2 under {@link WorkerSettings#DEMO_POLICY} (pairwise, and {@code
+ * FraudService} under its own shared keyset).
  *
  * <pre>{@code
  * try (DemoScenarios demo = DemoScenarios.start(Files.createTempDirectory("demo"))) {
@@ -53,8 +60,8 @@ import java.util.UUID;
  * }
  * }</pre>
  *
- * <p>Run the scenarios in order ({@link #runAll()}): the encrypted-histories scenario reads the
- * histories of the first, and the endpoint update changes the registry for whatever runs after it.
+ * <p>Run the scenarios in order ({@link #runAll()}): the history scenarios read the histories of
+ * the first, and the endpoint update changes the registry for whatever runs after it.
  */
 public final class DemoScenarios implements AutoCloseable {
   public static final String ORDERS = "orders";
@@ -65,26 +72,45 @@ public final class DemoScenarios implements AutoCloseable {
   /** The sample registry on the classpath ({@code examples/config/registry.json}). */
   public static final String REGISTRY_RESOURCE = "/registry.json";
 
+  /** The number of scenarios {@link #runAll()} runs. */
+  public static final int SCENARIO_COUNT = 10;
+
+  static final String ENCRYPTED_ENCODING = "binary/encrypted";
+  static final String SCHEME_METADATA = "nexus-security-scheme";
+  static final String KEYSET_METADATA = "nexus-security-keyset";
+  static final String CALLER_METADATA = "nexus-security-caller";
+  static final String HANDLER_METADATA = "nexus-security-handler";
+  static final String SERVICE_METADATA = "nexus-security-service";
+  private static final String SDK_VERSION_MARKER = "Version";
+
   private static final Duration OPERATION_TIMEOUT = WorkerSettings.DEFAULT_OPERATION_TIMEOUT;
+
+  /** Of the callers expected to be denied at once: a timeout shows the denial did not come. */
+  private static final Duration SHORT_OPERATION_TIMEOUT = Duration.ofSeconds(10);
+
   private static final long AMOUNT_CENTS = 12_000;
   private static final String CURRENCY = "EUR";
 
   private final Path workDir;
   private final Path registryFile;
-  private final DevKeys keys;
+  private final DemoKeys keys;
   private final InMemoryEndpointRegistry registry;
   private final EmbeddedTemporal temporal;
   private final OperationCounter handlerCode = new OperationCounter();
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private final String runId = UUID.randomUUID().toString().substring(0, 8);
+  private final PayloadKeyPolicy policy;
+  private WorkerSettings handlerSettings;
   private DataConverter handlerConverter;
+  private RunningWorker handler;
   private RunningWorker orders;
   private RunningWorker analytics;
   private RunningWorker rogue;
   private String allowedOrderId;
 
-  private DemoScenarios(Path workDir, String registryJson) {
+  private DemoScenarios(Path workDir, String registryJson, PayloadKeyPolicy policy) {
     this.workDir = Objects.requireNonNull(workDir, "workDir");
+    this.policy = Objects.requireNonNull(policy, "policy");
     this.registryFile = workDir.resolve("registry.json");
     if (registryJson == null) {
       copyResource(REGISTRY_RESOURCE, registryFile);
@@ -92,14 +118,22 @@ public final class DemoScenarios implements AutoCloseable {
       writeString(registryFile, registryJson);
     }
     this.keys =
-        DevKeys.generate(workDir.resolve("keys"), PAYMENTS, List.of(ORDERS, ANALYTICS), "payments");
+        DemoKeys.create(
+            workDir.resolve("keys"),
+            List.of(ORDERS, ANALYTICS, PAYMENTS),
+            Map.of(
+                PAYMENTS,
+                PayloadAcceptance.newBuilder()
+                    .setPairwise(true)
+                    .addSharedKeyset(WorkerSettings.FRAUD_KEYSET)
+                    .build()));
     this.registry = WorkerBootstrap.loadRegistry(registryFile);
     this.temporal = EmbeddedTemporal.newBuilder().start();
     resources.push(temporal);
   }
 
   /**
-   * Generates development keys into {@code workDir}, copies the sample registry there, starts the
+   * Makes development keys in {@code workDir}, copies the sample registry there, starts the
    * embedded server, creates the server's Nexus endpoints from the registry, checks the converters
    * and starts the handler and caller workers. On failure everything started is stopped again.
    */
@@ -111,7 +145,15 @@ public final class DemoScenarios implements AutoCloseable {
    * As {@link #start(Path)}, with another registry than the sample (for tests of the demo itself).
    */
   static DemoScenarios start(Path workDir, String registryJson) {
-    DemoScenarios demo = new DemoScenarios(workDir, registryJson);
+    return start(workDir, registryJson, WorkerSettings.DEMO_POLICY);
+  }
+
+  /**
+   * As {@link #start(Path, String)}, with another payload key policy on every worker than {@link
+   * WorkerSettings#DEMO_POLICY} (for tests of the demo itself).
+   */
+  static DemoScenarios start(Path workDir, String registryJson, PayloadKeyPolicy policy) {
+    DemoScenarios demo = new DemoScenarios(workDir, registryJson, policy);
     try {
       demo.startWorkers();
       return demo;
@@ -132,21 +174,13 @@ public final class DemoScenarios implements AutoCloseable {
             .orElseThrow(
                 () -> new IllegalStateException("registry.json has no endpoint " + ENDPOINT));
 
-    WorkerSettings handlerSettings =
-        WorkerSettings.newBuilder()
-            .setNamespace(payments.getTargetNamespace())
-            .setTaskQueue(payments.getTargetTaskQueue())
-            .setTrustStoreFile(keys.getTrustStoreFile())
-            .setPayloadKeysetFile(keys.getPayloadKeysetFile())
+    handlerSettings =
+        settings(payments.getTargetNamespace(), payments.getTargetTaskQueue())
+            .putSharedKeysetFile(
+                WorkerSettings.FRAUD_KEYSET, keys.sharedKeysetFile(WorkerSettings.FRAUD_KEYSET))
             .build();
-    handlerConverter = WorkerBootstrap.newDataConverter(handlerSettings);
-    resources.push(
-        WorkerBootstrap.startHandlerWorker(
-            temporal.getWorkflowServiceStubs(),
-            handlerSettings,
-            registry,
-            handlerConverter,
-            new PaymentsServiceImpl(handlerCode)));
+    handlerConverter = WorkerBootstrap.newDataConverter(handlerSettings, keysOf(handlerSettings));
+    handler = startHandler();
 
     orders = startCaller(callerSettings(ORDERS, "checkout").build(), true);
     analytics = startCaller(callerSettings(ANALYTICS, "analytics-checkout").build(), true);
@@ -156,29 +190,59 @@ public final class DemoScenarios implements AutoCloseable {
             callerSettings(ANALYTICS, "analytics-rogue").setEnforceOnCaller(false).build(), true);
   }
 
-  private WorkerSettings.Builder callerSettings(String namespace, String taskQueue) {
-    return WorkerSettings.newBuilder()
-        .setNamespace(namespace)
-        .setTaskQueue(taskQueue)
-        .setSigningKeysetFile(keys.getSigningKeysetFile(namespace))
-        .setPayloadKeysetFile(keys.getPayloadKeysetFile())
-        .setEndpoint(ENDPOINT)
-        .setOperationTimeout(OPERATION_TIMEOUT);
+  private NexusEndpoint endpoint() {
+    return registry.findEndpoint(ENDPOINT).orElseThrow();
   }
 
-  private RunningWorker startCaller(WorkerSettings settings, boolean checkConverters) {
-    DataConverter converter = WorkerBootstrap.newDataConverter(settings);
-    if (checkConverters) {
-      WorkerBootstrap.requireCompatibleConverters(converter, handlerConverter);
-    }
+  private RunningWorker startHandler() {
     RunningWorker worker =
-        WorkerBootstrap.startCallerWorker(
-            temporal.getWorkflowServiceStubs(), settings, registry, converter);
+        WorkerBootstrap.startHandlerWorker(
+            temporal.getWorkflowServiceStubs(),
+            handlerSettings,
+            registry,
+            keysOf(handlerSettings),
+            handlerConverter,
+            handlerCode);
     resources.push(worker);
     return worker;
   }
 
-  /** Runs the six scenarios in order; a scenario that throws is reported as failed. */
+  private WorkerSettings.Builder settings(String namespace, String taskQueue) {
+    return WorkerSettings.newBuilder()
+        .setNamespace(namespace)
+        .setTaskQueue(taskQueue)
+        .setNamespaceKeysFile(keys.namespaceKeysFile(namespace))
+        .setKeyDirectoryFile(keys.keyDirectoryFile())
+        .setPayloadKeyPolicy(policy);
+  }
+
+  private WorkerSettings.Builder callerSettings(String namespace, String taskQueue) {
+    return settings(namespace, taskQueue)
+        .putSharedKeysetFile(
+            WorkerSettings.FRAUD_KEYSET, keys.sharedKeysetFile(WorkerSettings.FRAUD_KEYSET))
+        .setEndpoint(ENDPOINT)
+        .setOperationTimeout(OPERATION_TIMEOUT);
+  }
+
+  /** The worker's keys, loaded from its files as a production worker loads them. */
+  private static WorkerKeys keysOf(WorkerSettings settings) {
+    return WorkerBootstrap.loadKeys(settings);
+  }
+
+  private RunningWorker startCaller(WorkerSettings settings, boolean checkConverters) {
+    DataConverter converter = WorkerBootstrap.newDataConverter(settings, keysOf(settings));
+    if (checkConverters) {
+      WorkerBootstrap.requireCompatibleConverters(
+          settings.getNamespace(), endpoint(), converter, handlerConverter);
+    }
+    RunningWorker worker =
+        WorkerBootstrap.startCallerWorker(
+            temporal.getWorkflowServiceStubs(), settings, registry, keysOf(settings), converter);
+    resources.push(worker);
+    return worker;
+  }
+
+  /** Runs the scenarios in order; a scenario that throws is reported as failed. */
   public List<ScenarioResult> runAll() {
     List<ScenarioResult> results = new ArrayList<>();
     results.add(guard(1, "allowed caller", this::allowedCaller));
@@ -187,12 +251,17 @@ public final class DemoScenarios implements AutoCloseable {
     results.add(guard(4, "encrypted histories", this::encryptedHistories));
     results.add(guard(5, "caller with a payload key the handler lacks", this::missingPayloadKey));
     results.add(guard(6, "endpoint update under RBAC", this::endpointUpdate));
+    results.add(guard(7, "token replayed from history", this::replayedToken));
+    results.add(guard(8, "per-service key", this::perServiceKey));
+    results.add(guard(9, "each side reads its own history", this::eachSideReadsItsHistory));
+    results.add(
+        guard(10, "payload protection the handler does not accept", this::notAcceptedProtection));
     return results;
   }
 
-  /** Scenario 1: orders' quote (sync) and charge (workflow-run) succeed. */
+  /** Scenario 1: orders' quote (sync), screening (sync) and charge (workflow-run) succeed. */
   public ScenarioResult allowedCaller() {
-    String expected = "orders' quote (sync) and charge (workflow-run) succeed";
+    String expected = "orders' quote, fraud screening (sync) and charge (workflow-run) succeed";
     allowedOrderId = orderId("allowed");
     long before = handlerCode.total();
     Checkout c = checkout(orders, allowedOrderId);
@@ -202,11 +271,13 @@ public final class DemoScenarios implements AutoCloseable {
     }
     boolean ok =
         PAYMENTS.equals(r.quote().quotedBy())
+            && PAYMENTS.equals(r.screening().screenedBy())
+            && "APPROVED".equals(r.screening().verdict())
             && PAYMENTS.equals(r.receipt().chargedIn())
             && ChargeWorkflow.workflowId(allowedOrderId).equals(r.receipt().workflowId())
             && r.quote().amountCents() == AMOUNT_CENTS
             && r.receipt().totalCents() == r.quote().amountCents() + r.quote().feeCents()
-            && handlerCode.total() - before == 2;
+            && handlerCode.total() - before == 3;
     String actual =
         "quote "
             + money(r.quote().amountCents())
@@ -214,6 +285,8 @@ public final class DemoScenarios implements AutoCloseable {
             + money(r.quote().feeCents())
             + " from "
             + r.quote().quotedBy()
+            + "; screening "
+            + r.screening().verdict()
             + "; charge "
             + money(r.receipt().totalCents())
             + ", receipt "
@@ -249,7 +322,8 @@ public final class DemoScenarios implements AutoCloseable {
   }
 
   /**
-   * Scenario 3: a caller that skips its own check is denied by the handler; no handler code runs.
+   * Scenario 3: an analytics worker that skips its own check sends the request; the handler denies
+   * it before any handler code runs.
    */
   public ScenarioResult rogueCaller() {
     String expected =
@@ -284,40 +358,31 @@ public final class DemoScenarios implements AutoCloseable {
       return new ScenarioResult(
           4, "encrypted histories", expected, "scenario 1 did not run", false);
     }
-    HistoryPayloads callerSide =
-        HistoryPayloads.of(history(orders.getClient(), checkoutWorkflowId(allowedOrderId)));
-    HistoryPayloads handlerSide =
-        HistoryPayloads.of(
-            history(
-                temporal.newWorkflowClient(PAYMENTS), ChargeWorkflow.workflowId(allowedOrderId)));
-    String keyId = // "<keyset name>/<key id>" of the key the handler's codec encrypts with
-        ConverterFingerprint.of(handlerConverter).getCodecs().orElse(List.of()).stream()
-            .findFirst()
-            .flatMap(CodecDescriptor::getEncryptionKeyId)
-            .orElse("?");
-    int unencrypted = callerSide.getUnencrypted().size() + handlerSide.getUnencrypted().size();
-    boolean wrongKey = false;
-    List<HistoryPayloads.Found> all = new ArrayList<>(callerSide.getDataPayloads());
-    all.addAll(handlerSide.getDataPayloads());
-    for (HistoryPayloads.Found f : all) {
-      String id =
-          f.metadata(HistoryPayloads.KEYSET_METADATA).orElse("")
-              + "/"
-              + f.metadata(HistoryPayloads.KEY_ID_METADATA).orElse("");
-      wrongKey |= f.isEncrypted() && !id.equals(keyId);
+    List<Found> callerSide = ordersHistory();
+    List<Found> handlerSide = paymentsHistory();
+    List<Found> unencrypted = new ArrayList<>();
+    for (Found f : concat(callerSide, handlerSide)) {
+      if (!f.isEncrypted() && !f.versionMarker) {
+        unencrypted.add(f);
+      }
     }
-    boolean plaintextSeen =
-        callerSide.anyDataContains(allowedOrderId) || handlerSide.anyDataContains(allowedOrderId);
+    boolean plaintextSeen = anyDataContains(concat(callerSide, handlerSide), allowedOrderId);
+    long markerFields =
+        concat(callerSide, handlerSide).stream().filter(f -> f.versionMarker).count();
     boolean ok =
-        !callerSide.getDataPayloads().isEmpty()
-            && !handlerSide.getDataPayloads().isEmpty()
-            && unencrypted == 0
-            && !wrongKey
+        data(callerSide).size() > 0
+            && data(handlerSide).size() > 0
+            && unencrypted.isEmpty()
             && !plaintextSeen;
-    String keyset = keyId.contains("/") ? keyId.substring(0, keyId.indexOf('/')) : "?";
-    int markerFields =
-        callerSide.getSdkVersionMarkerFields().size()
-            + handlerSide.getSdkVersionMarkerFields().size();
+    StringBuilder notEncrypted = new StringBuilder();
+    for (Found f : unencrypted) {
+      notEncrypted
+          .append(notEncrypted.length() == 0 ? "; NOT encrypted: " : ", ")
+          .append(f.location)
+          .append(" (encoding '")
+          .append(f.metadata("encoding"))
+          .append("')");
+    }
     String actual =
         ORDERS
             + ": "
@@ -326,63 +391,92 @@ public final class DemoScenarios implements AutoCloseable {
             + PAYMENTS
             + ": "
             + encryptedCount(handlerSide)
-            + "; encoding "
-            + HistoryPayloads.ENCRYPTED_ENCODING
-            + ", "
-            + HistoryPayloads.KEYSET_METADATA
-            + "="
-            + keyset
-            + ", "
-            + HistoryPayloads.KEY_ID_METADATA
-            + "="
-            + keyId.substring(keyId.indexOf('/') + 1)
-            + (wrongKey ? " (some payloads under another key!)" : "")
-            + unencryptedText(callerSide, handlerSide)
+            + " (encoding "
+            + ENCRYPTED_ENCODING
+            + ", format 2)"
+            + notEncrypted
             + "; order id readable in "
             + (plaintextSeen ? "SOME payloads" : "no payload")
             + (markerFields == 0
                 ? ""
                 : "; not counted: "
                     + markerFields
-                    + " version-marker fields (change id, version), which Temporal's SDK always"
-                    + " writes unencrypted");
+                    + " version-marker fields, which Temporal's SDK always writes unencrypted");
     return new ScenarioResult(4, "encrypted histories", expected, actual, ok);
   }
 
   /**
-   * Scenario 5: a caller whose keyset got a new primary key before the handler had it. The start-up
-   * check refuses it; started anyway, its calls are denied at once with {@code
+   * Scenario 5: a caller whose fraud keyset got a new primary key before the handler had it. The
+   * start-up check refuses it; started anyway, its screening call is denied at once with {@code
    * ENCRYPTION_KEY_UNAVAILABLE}.
    */
   public ScenarioResult missingPayloadKey() {
     String expected =
         "start-up check refuses it; started anyway, DENIED at once with ENCRYPTION_KEY_UNAVAILABLE"
             + " instead of a timeout";
-    Path rotatedKeyset =
-        keys.getDirectory()
-            .resolve(DevKeys.DEV_ONLY_PREFIX + "payments-payload-keyset-new-key.json");
-    DevKeys.writeWithNewPrimaryKey(keys.getPayloadKeysetFile(), rotatedKeyset);
+    Path rotated =
+        keys.getDirectory().resolve(DemoKeys.DEV_ONLY_PREFIX + "fraud-new-key.keyset.json");
+    copy(keys.sharedKeysetFile(WorkerSettings.FRAUD_KEYSET), rotated);
+    String added =
+        keys.run("keyset", "rotate", "--keyset", rotated.toString(), "--insecure-cleartext");
+    String keyId = added.replaceAll("(?s).*?\\b(\\d{5,10})\\b.*", "$1");
+    keys.run(
+        "keyset",
+        "promote",
+        "--keyset",
+        rotated.toString(),
+        "--key-id",
+        keyId,
+        "--insecure-cleartext");
     WorkerSettings settings =
-        callerSettings(ORDERS, "checkout-new-key").setPayloadKeysetFile(rotatedKeyset).build();
-    DataConverter converter = WorkerBootstrap.newDataConverter(settings);
+        callerSettings(ORDERS, "checkout-new-key")
+            .putSharedKeysetFile(WorkerSettings.FRAUD_KEYSET, rotated)
+            .setOperationTimeout(SHORT_OPERATION_TIMEOUT)
+            .build();
+    DataConverter converter = WorkerBootstrap.newDataConverter(settings, keysOf(settings));
     String startupCheck;
     boolean refused;
     try {
-      WorkerBootstrap.requireCompatibleConverters(converter, handlerConverter);
+      WorkerBootstrap.requireCompatibleConverters(ORDERS, endpoint(), converter, handlerConverter);
       refused = false;
       startupCheck = "start-up check passed (unexpected)";
-    } catch (IncompatibleConvertersException e) {
-      refused = hasCause(e.getReport(), CompatibilityReport.Cause.KEY_UNAVAILABLE);
-      startupCheck = "start-up check refused it (" + firstCause(e.getReport()) + ")";
+    } catch (IllegalStateException e) {
+      String[] lines = e.getMessage().split("\n");
+      refused =
+          e.getMessage().contains("KEY_UNAVAILABLE") && e.getMessage().contains("FraudService");
+      startupCheck =
+          "start-up check refused it ("
+              + lines[0].replace("Incompatible converters for ", "").replace(":", "")
+              + ": "
+              + (lines.length > 1 ? lines[1].strip() : "")
+              + ")";
     }
     RunningWorker newKeyCaller = startCaller(settings, false);
-    long before = handlerCode.total();
-    Checkout c = checkout(newKeyCaller, orderId("new-key"));
-    long ran = handlerCode.total() - before;
+    long before = handlerCode.get("screen");
+    Checkout c;
+    long start = System.nanoTime();
+    try {
+      c = checkout(newKeyCaller, orderId("new-key"));
+    } catch (WorkflowException e) {
+      return new ScenarioResult(
+          5,
+          "caller with a payload key the handler lacks",
+          expected,
+          startupCheck
+              + "; started without the check: NOT denied, the screening failed after "
+              + seconds(Duration.ofNanos(System.nanoTime() - start))
+              + " ("
+              + describe(e.getCause() == null ? e : e.getCause())
+              + "); FraudService code runs: "
+              + (handlerCode.get("screen") - before),
+          false);
+    }
+    long ran = handlerCode.get("screen") - before;
     boolean ok =
         refused
             && c.result.deniedReason() == ReasonCode.ENCRYPTION_KEY_UNAVAILABLE
             && side(c.result).equals("handler")
+            && "screen".equals(c.result.deniedOperation())
             && ran == 0;
     String actual =
         startupCheck
@@ -391,8 +485,8 @@ public final class DemoScenarios implements AutoCloseable {
             + " after "
             + seconds(c.elapsed)
             + " (operation timeout "
-            + OPERATION_TIMEOUT.toSeconds()
-            + " s); handler code runs: "
+            + SHORT_OPERATION_TIMEOUT.toSeconds()
+            + " s); FraudService code runs: "
             + ran;
     return new ScenarioResult(
         5, "caller with a payload key the handler lacks", expected, actual, ok);
@@ -470,6 +564,127 @@ public final class DemoScenarios implements AutoCloseable {
     return new ScenarioResult(6, "endpoint update under RBAC", expected, actual, ok);
   }
 
+  /**
+   * Scenario 7: a rogue party copies orders' identity token for the quote from orders' history and
+   * sends it to the handler itself with a new request id and no link, first to the running handler
+   * worker, then to a freshly started one (a new process: empty replay cache). Both are denied
+   * before handler code runs.
+   */
+  public ScenarioResult replayedToken() {
+    return DemoReplay.run(this);
+  }
+
+  /**
+   * Scenario 8: in orders' history, FraudService's input and result are under the shared keyset
+   * {@code fraud}, PaymentsService's under the pairwise key of orders and payments.
+   */
+  public ScenarioResult perServiceKey() {
+    String expected =
+        "FraudService payloads under the shared keyset 'fraud', PaymentsService payloads pairwise"
+            + " (orders<->payments)";
+    if (allowedOrderId == null) {
+      return new ScenarioResult(8, "per-service key", expected, "scenario 1 did not run", false);
+    }
+    Map<String, Map<String, Integer>> byService = new TreeMap<>();
+    for (Found f : data(ordersHistory())) {
+      String service = f.metadata(SERVICE_METADATA);
+      if (service.isEmpty()) {
+        continue; // the workflow's own input and result: not a Nexus call
+      }
+      byService
+          .computeIfAbsent(service, k -> new TreeMap<>())
+          .merge(f.protection(), 1, Integer::sum);
+    }
+    Map<String, Integer> fraud = byService.getOrDefault("FraudService", Map.of());
+    Map<String, Integer> payments = byService.getOrDefault("PaymentsService", Map.of());
+    String pairwise = "pairwise(" + ORDERS + "<->" + PAYMENTS + ")";
+    boolean ok =
+        fraud.keySet().equals(java.util.Set.of("shared:" + WorkerSettings.FRAUD_KEYSET))
+            && fraud.values().stream().mapToInt(Integer::intValue).sum() == 2
+            && payments.keySet().equals(java.util.Set.of(pairwise))
+            && payments.values().stream().mapToInt(Integer::intValue).sum() == 4;
+    String actual = "in orders' history: FraudService " + fraud + ", PaymentsService " + payments;
+    return new ScenarioResult(8, "per-service key", expected, actual, ok);
+  }
+
+  /**
+   * Scenario 9: orders decrypts the pairwise payloads in its own history with its own keys, and
+   * payments those in its own history with its keys; analytics, a third namespace with its own keys
+   * and the same directory, decrypts none of orders' pairwise payloads.
+   */
+  public ScenarioResult eachSideReadsItsHistory() {
+    String expected =
+        "orders and payments each decrypt the pairwise payloads of their own history with their"
+            + " own keys; a third namespace cannot";
+    if (allowedOrderId == null) {
+      return new ScenarioResult(
+          9, "each side reads its own history", expected, "scenario 1 did not run", false);
+    }
+    List<Found> ordersPairwise = pairwiseOnly(ordersHistory());
+    List<Found> paymentsPairwise = pairwiseOnly(paymentsHistory());
+    DataConverter analyticsConverter = analytics.getClient().getOptions().getDataConverter();
+    int ordersRead = decrypted(orders.getClient().getOptions().getDataConverter(), ordersPairwise);
+    int paymentsRead = decrypted(handlerConverter, paymentsPairwise);
+    int analyticsRead = decrypted(analyticsConverter, ordersPairwise);
+    boolean ok =
+        !ordersPairwise.isEmpty()
+            && !paymentsPairwise.isEmpty()
+            && ordersRead == ordersPairwise.size()
+            && paymentsRead == paymentsPairwise.size()
+            && analyticsRead == 0;
+    String actual =
+        "orders decrypted "
+            + ordersRead
+            + " of "
+            + ordersPairwise.size()
+            + " pairwise payloads of its history, payments "
+            + paymentsRead
+            + " of "
+            + paymentsPairwise.size()
+            + " of its own; analytics (own keys, same directory) "
+            + analyticsRead
+            + " of orders' "
+            + ordersPairwise.size();
+    return new ScenarioResult(9, "each side reads its own history", expected, actual, ok);
+  }
+
+  /**
+   * Scenario 10: an orders worker configured to protect PaymentsService payloads with HPKE, which
+   * the payments namespace does not accept (its directory entry: pairwise and shared keyset {@code
+   * fraud}), is refused on the caller side at once, before anything is sent.
+   */
+  public ScenarioResult notAcceptedProtection() {
+    String expected =
+        "DENIED PAYLOAD_PROTECTION_NOT_ACCEPTED on the caller side at once, nothing sent";
+    WorkerSettings settings =
+        callerSettings(ORDERS, "checkout-hpke")
+            .setPayloadKeyPolicy(policy.toBuilder().setDefault(PayloadProtection.hpke()).build())
+            .setOperationTimeout(SHORT_OPERATION_TIMEOUT)
+            .build();
+    RunningWorker hpkeCaller = startCaller(settings, false);
+    long before = handlerCode.total();
+    Checkout c = checkout(hpkeCaller, orderId("hpke"));
+    long scheduled =
+        countEvents(
+            hpkeCaller.getClient(), c.workflowId, EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED);
+    long ran = handlerCode.total() - before;
+    boolean ok =
+        c.result.deniedReason() == ReasonCode.PAYLOAD_PROTECTION_NOT_ACCEPTED
+            && side(c.result).equals("caller")
+            && scheduled == 0
+            && ran == 0;
+    String actual =
+        denialText(c)
+            + " after "
+            + seconds(c.elapsed)
+            + "; Nexus operations scheduled: "
+            + scheduled
+            + "; handler code runs: "
+            + ran;
+    return new ScenarioResult(
+        10, "payload protection the handler does not accept", expected, actual, ok);
+  }
+
   /** The work directory: development keys and the registry copy. */
   public Path getWorkDir() {
     return workDir;
@@ -498,6 +713,43 @@ public final class DemoScenarios implements AutoCloseable {
     if (failure != null) {
       throw failure;
     }
+  }
+
+  // ------------------------------------------------------------------ for DemoReplay
+
+  EmbeddedTemporal temporal() {
+    return temporal;
+  }
+
+  OperationCounter handlerCode() {
+    return handlerCode;
+  }
+
+  RunningWorker ordersWorker() {
+    return orders;
+  }
+
+  String allowedWorkflowId() {
+    return allowedOrderId == null ? null : checkoutWorkflowId(allowedOrderId);
+  }
+
+  /** Starts another handler worker on the endpoint's task queue: a fresh handler process. */
+  RunningWorker startFreshHandler() {
+    return startHandler();
+  }
+
+  /** Stops {@code worker} now (the old handler process goes away). */
+  void stop(RunningWorker worker) {
+    resources.remove(worker);
+    worker.close();
+  }
+
+  RunningWorker handlerWorker() {
+    return handler;
+  }
+
+  void setHandlerWorker(RunningWorker worker) {
+    handler = worker;
   }
 
   // ------------------------------------------------------------------ helpers
@@ -537,7 +789,8 @@ public final class DemoScenarios implements AutoCloseable {
                 WorkflowOptions.newBuilder()
                     .setTaskQueue(caller.getSettings().getTaskQueue())
                     .setWorkflowId(workflowId)
-                    .setWorkflowExecutionTimeout(OPERATION_TIMEOUT.plusSeconds(15))
+                    .setWorkflowExecutionTimeout(
+                        caller.getSettings().getOperationTimeout().plusSeconds(15))
                     .build());
     long start = System.nanoTime();
     CheckoutResult result = workflow.checkout(new Order(orderId, AMOUNT_CENTS, CURRENCY));
@@ -552,6 +805,15 @@ public final class DemoScenarios implements AutoCloseable {
     return "checkout-" + orderId;
   }
 
+  private List<Found> ordersHistory() {
+    return scan(history(orders.getClient(), checkoutWorkflowId(allowedOrderId)));
+  }
+
+  private List<Found> paymentsHistory() {
+    return scan(
+        history(temporal.newWorkflowClient(PAYMENTS), ChargeWorkflow.workflowId(allowedOrderId)));
+  }
+
   private static List<HistoryEvent> history(WorkflowClient client, String workflowId) {
     return client.fetchHistory(workflowId).getEvents();
   }
@@ -561,7 +823,7 @@ public final class DemoScenarios implements AutoCloseable {
   }
 
   /** "caller" or "handler": which side's check denied the call, as the denial message says. */
-  private static String side(CheckoutResult r) {
+  static String side(CheckoutResult r) {
     String message = String.valueOf(r.deniedMessage());
     if (message.contains("(caller side)")) {
       return "caller";
@@ -585,49 +847,147 @@ public final class DemoScenarios implements AutoCloseable {
         + ")";
   }
 
-  private static String encryptedCount(HistoryPayloads p) {
-    int data = p.getDataPayloads().size();
-    return (data - p.getUnencrypted().size()) + " of " + data + " payloads encrypted";
+  // ------------------------------------------------------------------ the history scan
+
+  /** One payload found in a history: where, and whether it belongs to an SDK version marker. */
+  static final class Found {
+    final String location;
+    final Payload payload;
+    final boolean versionMarker;
+
+    Found(String location, Payload payload, boolean versionMarker) {
+      this.location = location;
+      this.payload = payload;
+      this.versionMarker = versionMarker;
+    }
+
+    String metadata(String key) {
+      return payload.getMetadataOrDefault(key, com.google.protobuf.ByteString.EMPTY).toStringUtf8();
+    }
+
+    boolean isEncrypted() {
+      return ENCRYPTED_ENCODING.equals(metadata("encoding"));
+    }
+
+    /** {@code shared:<keyset>}, {@code pairwise(<caller><-><handler>)}, or the scheme. */
+    String protection() {
+      String scheme = metadata(SCHEME_METADATA);
+      if (scheme.startsWith("pairwise")) {
+        return "pairwise(" + metadata(CALLER_METADATA) + "<->" + metadata(HANDLER_METADATA) + ")";
+      }
+      if (scheme.equals("tink-aead")) {
+        return "shared:" + metadata(KEYSET_METADATA);
+      }
+      return scheme.isEmpty() ? metadata("encoding") : scheme;
+    }
   }
 
-  private static String unencryptedText(HistoryPayloads... histories) {
-    StringBuilder sb = new StringBuilder();
-    for (HistoryPayloads h : histories) {
-      for (HistoryPayloads.Found f : h.getUnencrypted()) {
-        sb.append(sb.length() == 0 ? "; NOT encrypted: " : ", ")
-            .append(f.getLocation())
-            .append(" (encoding '")
-            .append(f.getEncoding())
-            .append("')");
+  /** Every payload in {@code events}, found by walking each event's fields. */
+  static List<Found> scan(List<HistoryEvent> events) {
+    List<Found> found = new ArrayList<>();
+    for (HistoryEvent event : events) {
+      boolean marker =
+          event.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED
+              && SDK_VERSION_MARKER.equals(
+                  event.getMarkerRecordedEventAttributes().getMarkerName());
+      walk(event, event.getEventType().name(), marker, found);
+    }
+    return found;
+  }
+
+  private static void walk(Message message, String path, boolean marker, List<Found> found) {
+    if (message instanceof Payload) {
+      found.add(new Found(path, (Payload) message, marker));
+      return;
+    }
+    for (Map.Entry<FieldDescriptor, Object> field : message.getAllFields().entrySet()) {
+      FieldDescriptor d = field.getKey();
+      if (d.getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
+        continue;
+      }
+      String child = path + "/" + d.getName();
+      if (d.isRepeated()) {
+        for (Object element : (List<?>) field.getValue()) {
+          walk((Message) element, child, marker, found);
+        }
+      } else {
+        walk((Message) field.getValue(), child, marker, found);
       }
     }
-    return sb.toString();
   }
 
-  private static boolean hasCause(CompatibilityReport report, CompatibilityReport.Cause cause) {
-    return report.getFailures().stream().anyMatch(e -> e.getCause() == cause);
+  private static List<Found> data(List<Found> all) {
+    List<Found> data = new ArrayList<>();
+    for (Found f : all) {
+      if (!f.versionMarker) {
+        data.add(f);
+      }
+    }
+    return data;
   }
 
-  private static String firstCause(CompatibilityReport report) {
-    return report.getFailures().isEmpty()
-        ? "no failed probe"
-        : report.getFailures().get(0).getCause()
-            + " in "
-            + report.getFailures().size()
-            + " of "
-            + report.getEntries().size()
-            + " probes";
+  private static List<Found> pairwiseOnly(List<Found> all) {
+    List<Found> pairwise = new ArrayList<>();
+    for (Found f : all) {
+      if (f.metadata(SCHEME_METADATA).startsWith("pairwise")) {
+        pairwise.add(f);
+      }
+    }
+    return pairwise;
+  }
+
+  private static List<Found> concat(List<Found> a, List<Found> b) {
+    List<Found> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  private static boolean anyDataContains(List<Found> all, String text) {
+    byte[] needle = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    for (Found f : all) {
+      byte[] data = f.payload.getData().toByteArray();
+      outer:
+      for (int i = 0; i + needle.length <= data.length; i++) {
+        for (int j = 0; j < needle.length; j++) {
+          if (data[i + j] != needle[j]) {
+            continue outer;
+          }
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** How many of {@code payloads} {@code converter} decrypts and reads. */
+  private static int decrypted(DataConverter converter, List<Found> payloads) {
+    int read = 0;
+    for (Found f : payloads) {
+      try {
+        converter.fromPayload(f.payload, Object.class, Object.class);
+        read++;
+      } catch (RuntimeException e) {
+        // not readable with this side's keys
+      }
+    }
+    return read;
+  }
+
+  private static String encryptedCount(List<Found> found) {
+    List<Found> data = data(found);
+    long encrypted = data.stream().filter(Found::isEncrypted).count();
+    return encrypted + " of " + data.size() + " payloads encrypted";
   }
 
   private static String money(long cents) {
     return String.format(Locale.ROOT, "%d.%02d %s", cents / 100, cents % 100, CURRENCY);
   }
 
-  private static String seconds(Duration d) {
+  static String seconds(Duration d) {
     return String.format(Locale.ROOT, "%.2f s", d.toNanos() / 1e9);
   }
 
-  private static String describe(Throwable e) {
+  static String describe(Throwable e) {
     StringBuilder sb = new StringBuilder();
     for (Throwable t = e;
         t != null && sb.length() < 400;
@@ -641,6 +1001,14 @@ public final class DemoScenarios implements AutoCloseable {
       }
     }
     return sb.toString();
+  }
+
+  private static void copy(Path from, Path to) {
+    try {
+      Files.copy(from, to);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot copy " + from + " to " + to, e);
+    }
   }
 
   private static void writeString(Path target, String content) {

@@ -5,7 +5,6 @@ import dev.nexussecurity.connection.WorkerConnection;
 import dev.nexussecurity.connection.WorkerConnectionOptions;
 import dev.nexussecurity.core.InMemoryEndpointRegistry;
 import dev.nexussecurity.examples.payments.OperationCounter;
-import dev.nexussecurity.examples.payments.PaymentsServiceImpl;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.envconfig.LoadClientConfigProfileOptions;
 import java.nio.file.Path;
@@ -21,17 +20,23 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>{@code
  * TEMPORAL_ADDRESS=127.0.0.1:7233 TEMPORAL_NAMESPACE=payments \
- *   HandlerWorkerMain --keys /tmp/nexus-keys [--registry examples/config/registry.json]
+ *   HandlerWorkerMain --keys payments.keys.json --directory key-directory.json \
+ *                     --fraud-keyset fraud.keyset.json [--registry examples/config/registry.json]
  *                     [--endpoint payments] [--profile NAME]
  * }</pre>
  *
- * <p>{@code --keys} is a directory written by {@link DevKeys}: development keys only. For
- * production, copy {@link WorkerBootstrap} and load KMS-encrypted keysets ({@link
- * WorkerSettings.Builder#setKms}).
+ * <p>The key files are those {@code nexus-security-keys} writes with {@code --insecure-cleartext}:
+ * development keys only. For production, copy {@link WorkerBootstrap} and load KMS-encrypted key
+ * files ({@link WorkerSettings.Builder#setKms}).
  */
 public final class HandlerWorkerMain {
   static final String USAGE =
-      "HandlerWorkerMain --keys DIR [--registry FILE] [--endpoint NAME] [--profile NAME]";
+      "HandlerWorkerMain --keys FILE --directory FILE [--fraud-keyset FILE] [--registry FILE]"
+          + " [--endpoint NAME] [--profile NAME]";
+
+  private static final String[] OPTIONS = {
+    "--keys", "--directory", "--fraud-keyset", "--registry", "--endpoint", "--profile"
+  };
 
   private HandlerWorkerMain() {}
 
@@ -43,9 +48,7 @@ public final class HandlerWorkerMain {
    *     target
    */
   public static ConnectedWorker start(String[] args, LoadClientConfigProfileOptions clientConfig) {
-    Map<String, String> options =
-        CommandLine.parse(args, "--keys", "--registry", "--endpoint", "--profile");
-    Path keys = Path.of(CommandLine.required(options, "--keys"));
+    Map<String, String> options = CommandLine.parse(args, OPTIONS);
     Path registryFile =
         Path.of(options.getOrDefault("--registry", "examples/config/registry.json"));
     String endpointName = options.getOrDefault("--endpoint", WorkerSettings.DEFAULT_ENDPOINT);
@@ -69,15 +72,19 @@ public final class HandlerWorkerMain {
               + endpoint.getTargetNamespace()
               + "'; a handler worker must run in the endpoint's target namespace");
     }
-    WorkerSettings settings =
+    WorkerSettings.Builder builder =
         WorkerSettings.newBuilder()
             .setNamespace(endpoint.getTargetNamespace())
             .setTaskQueue(endpoint.getTargetTaskQueue())
-            .setTrustStoreFile(DevKeys.trustStoreFileIn(keys, endpoint.getTargetNamespace()))
-            .setPayloadKeysetFile(
-                DevKeys.payloadKeysetFileIn(keys, WorkerSettings.DEFAULT_PAYLOAD_KEYSET_NAME))
-            .build();
-    DataConverter converter = WorkerBootstrap.newDataConverter(settings);
+            .setNamespaceKeysFile(Path.of(CommandLine.required(options, "--keys")))
+            .setKeyDirectoryFile(Path.of(CommandLine.required(options, "--directory")));
+    if (options.containsKey("--fraud-keyset")) {
+      builder.putSharedKeysetFile(
+          WorkerSettings.FRAUD_KEYSET, Path.of(options.get("--fraud-keyset")));
+    }
+    WorkerSettings settings = builder.build();
+    WorkerKeys keys = WorkerBootstrap.loadKeys(settings);
+    DataConverter converter = WorkerBootstrap.newDataConverter(settings, keys);
     WorkerConnection connection = WorkerConnection.open(connectionOptions);
     try {
       RunningWorker worker =
@@ -85,8 +92,9 @@ public final class HandlerWorkerMain {
               connection.getWorkflowServiceStubs(),
               settings,
               registry,
+              keys,
               converter,
-              new PaymentsServiceImpl(new OperationCounter()));
+              new OperationCounter());
       return new ConnectedWorker(connection, worker);
     } catch (RuntimeException | Error e) {
       connection.close();
@@ -98,7 +106,7 @@ public final class HandlerWorkerMain {
     Map<String, String> options;
     ConnectedWorker running;
     try {
-      options = CommandLine.parse(args, "--keys", "--registry", "--endpoint", "--profile");
+      options = CommandLine.parse(args, OPTIONS);
       running = start(args, EnvConfigConnections.profile(options.get("--profile")));
     } catch (RuntimeException e) {
       System.err.println(e.getMessage());

@@ -1,48 +1,64 @@
 package dev.nexussecurity.examples;
 
 import com.google.crypto.tink.KmsClient;
+import dev.nexussecurity.api.PayloadProtection;
+import dev.nexussecurity.codec.tink.PayloadKeyPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
- * What one worker needs besides its connection: its namespace and task queue, and the files holding
- * its keys. Caller workers need a signing keyset, handler workers a trust store; both need the
- * payload keyset they share with the other side.
- *
- * <p>Keyset files are cleartext Tink JSON (development only) unless a KMS client and key URI are
- * set; then both the signing keyset and the payload keyset are read as Tink JSON encrypted under
- * that KMS key, the production setup.
+ * What one worker needs to start: its namespace and task queue, its namespace keys file, the key
+ * directory file, the shared keysets of the services that use one, the payload key policy, and —
+ * for callers — the endpoint and operation timeout. With a KMS client and key URI, the namespace
+ * keys file and shared keysets are read as encrypted under that KMS key (production); without, as
+ * cleartext (development only).
  *
  * <pre>{@code
  * WorkerSettings orders = WorkerSettings.newBuilder()
  *     .setNamespace("orders")
  *     .setTaskQueue("checkout")
- *     .setSigningKeysetFile(Path.of("/etc/orders/signing-keyset.json"))
- *     .setPayloadKeysetFile(Path.of("/etc/orders/payments-payload-keyset.json"))
- *     .setKms(new AwsKmsClient().withDefaultCredentials(), "aws-kms://arn:aws:kms:...")
+ *     .setNamespaceKeysFile(Path.of("/etc/orders/orders.keys.json"))
+ *     .setKeyDirectoryFile(Path.of("/etc/nexus/key-directory.json"))
+ *     .putSharedKeysetFile("fraud", Path.of("/etc/orders/fraud.keyset.json"))
+ *     .setPayloadKeyPolicy(WorkerSettings.DEMO_POLICY)
+ *     .setKms(kmsClient, "aws-kms://arn:aws:kms:eu-west-1:111122223333:key/abcd")
  *     .build();
  * }</pre>
  *
- * <p>Immutable; {@code toString} names files and the KMS key URI's scheme only.
+ * <p>Immutable; {@code toString} shows file names, never key material.
  */
 public final class WorkerSettings {
-  /** Default name of the Nexus endpoint callers use for {@code PaymentsService}. */
+  /** The endpoint callers use unless told otherwise. */
   public static final String DEFAULT_ENDPOINT = "payments";
 
-  /** Default keyset name written into every encrypted payload. */
-  public static final String DEFAULT_PAYLOAD_KEYSET_NAME = "payments";
+  /** The shared keyset of {@code FraudService}'s payloads. */
+  public static final String FRAUD_KEYSET = "fraud";
 
-  /** Default schedule-to-close timeout of the caller's Nexus operations. */
+  /**
+   * The example's payload key policy: pairwise between caller and handler namespace by default, and
+   * {@code FraudService} of endpoint {@code payments} under its own shared keyset {@value
+   * #FRAUD_KEYSET}.
+   */
+  public static final PayloadKeyPolicy DEMO_POLICY =
+      PayloadKeyPolicy.newBuilder()
+          .setDefault(PayloadProtection.pairwise())
+          .setForService(DEFAULT_ENDPOINT, "FraudService", PayloadProtection.shared(FRAUD_KEYSET))
+          .build();
+
+  /** Schedule-to-close timeout of the caller's Nexus operations unless told otherwise. */
   public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(30);
 
   private final String namespace;
   private final String taskQueue;
-  private final Path signingKeysetFile;
-  private final Path trustStoreFile;
-  private final Path payloadKeysetFile;
-  private final String payloadKeysetName;
+  private final Path namespaceKeysFile;
+  private final Path keyDirectoryFile;
+  private final Map<String, Path> sharedKeysetFiles;
+  private final PayloadKeyPolicy payloadKeyPolicy;
   private final KmsClient kmsClient;
   private final String kmsKeyUri;
   private final boolean enforceOnCaller;
@@ -52,10 +68,10 @@ public final class WorkerSettings {
   private WorkerSettings(Builder b) {
     this.namespace = b.namespace;
     this.taskQueue = b.taskQueue;
-    this.signingKeysetFile = b.signingKeysetFile;
-    this.trustStoreFile = b.trustStoreFile;
-    this.payloadKeysetFile = b.payloadKeysetFile;
-    this.payloadKeysetName = b.payloadKeysetName;
+    this.namespaceKeysFile = b.namespaceKeysFile;
+    this.keyDirectoryFile = b.keyDirectoryFile;
+    this.sharedKeysetFiles = Collections.unmodifiableMap(new TreeMap<>(b.sharedKeysetFiles));
+    this.payloadKeyPolicy = b.payloadKeyPolicy;
     this.kmsClient = b.kmsClient;
     this.kmsKeyUri = b.kmsKeyUri;
     this.enforceOnCaller = b.enforceOnCaller;
@@ -63,67 +79,67 @@ public final class WorkerSettings {
     this.operationTimeout = b.operationTimeout;
   }
 
-  /** Returns a builder with the defaults. */
+  /** A builder; namespace, task queue, namespace keys file and key directory file are required. */
   public static Builder newBuilder() {
     return new Builder();
   }
 
-  /** Returns a builder initialized with these settings. */
+  /** A builder holding these settings. */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
-  /** The namespace the worker runs in. */
+  /** The worker's namespace. */
   public String getNamespace() {
     return namespace;
   }
 
-  /** The task queue the worker polls. */
+  /** The worker's task queue. */
   public String getTaskQueue() {
     return taskQueue;
   }
 
-  /** This namespace's private signing keyset file; needed to call endpoints. */
-  public Optional<Path> getSigningKeysetFile() {
-    return Optional.ofNullable(signingKeysetFile);
+  /** This namespace's keys file (its private keys; {@code nexus-security-keys namespace-keys}). */
+  public Path getNamespaceKeysFile() {
+    return namespaceKeysFile;
   }
 
-  /** The trust store file (public keysets of caller namespaces); needed to handle endpoints. */
-  public Optional<Path> getTrustStoreFile() {
-    return Optional.ofNullable(trustStoreFile);
+  /** The key directory file: every namespace's public keys. */
+  public Path getKeyDirectoryFile() {
+    return keyDirectoryFile;
   }
 
-  /** The payload keyset file shared by caller and handler. */
-  public Path getPayloadKeysetFile() {
-    return payloadKeysetFile;
+  /** Shared payload keysets by name, unmodifiable. */
+  public Map<String, Path> getSharedKeysetFiles() {
+    return sharedKeysetFiles;
   }
 
-  /** The keyset name written into every encrypted payload; caller and handler must agree on it. */
-  public String getPayloadKeysetName() {
-    return payloadKeysetName;
+  /** Which protection each call's payloads get. */
+  public PayloadKeyPolicy getPayloadKeyPolicy() {
+    return payloadKeyPolicy;
   }
 
-  /** The KMS client that decrypts the keyset files, when they are KMS-encrypted. */
+  /** The KMS client that decrypts the key files, if they are encrypted. */
   public Optional<KmsClient> getKmsClient() {
     return Optional.ofNullable(kmsClient);
   }
 
-  /** The KMS key URI the keyset files are encrypted under, when they are KMS-encrypted. */
+  /** The URI of the KMS key the key files are encrypted under, if they are. */
   public Optional<String> getKmsKeyUri() {
     return Optional.ofNullable(kmsKeyUri);
   }
 
-  /** Whether the caller side checks the registry before scheduling (default true). */
+  /** Whether the caller checks the allowlist before scheduling (default true). */
   public boolean isEnforceOnCaller() {
     return enforceOnCaller;
   }
 
-  /** The Nexus endpoint callers address {@code PaymentsService} through. */
+  /** The Nexus endpoint a caller's {@code PaymentsService} and {@code FraudService} calls use. */
   public String getEndpoint() {
     return endpoint;
   }
 
-  /** The schedule-to-close timeout of the caller's Nexus operations. */
+  /** Schedule-to-close timeout of the caller's Nexus operations. */
   public Duration getOperationTimeout() {
     return operationTimeout;
   }
@@ -134,15 +150,15 @@ public final class WorkerSettings {
         + namespace
         + ", taskQueue="
         + taskQueue
-        + ", signingKeysetFile="
-        + signingKeysetFile
-        + ", trustStoreFile="
-        + trustStoreFile
-        + ", payloadKeysetFile="
-        + payloadKeysetFile
-        + ", payloadKeysetName="
-        + payloadKeysetName
-        + ", keysets="
+        + ", namespaceKeysFile="
+        + namespaceKeysFile
+        + ", keyDirectoryFile="
+        + keyDirectoryFile
+        + ", sharedKeysetFiles="
+        + sharedKeysetFiles
+        + ", payloadKeyPolicy="
+        + payloadKeyPolicy
+        + ", keys="
         + (kmsKeyUri == null
             ? "cleartext (development only)"
             : "KMS-encrypted (" + scheme(kmsKeyUri) + ")")
@@ -160,14 +176,14 @@ public final class WorkerSettings {
     return i < 0 ? "?" : uri.substring(0, i);
   }
 
-  /** Builder for {@link WorkerSettings}; setters validate their argument. */
+  /** Builder of {@link WorkerSettings}. */
   public static final class Builder {
     private String namespace;
     private String taskQueue;
-    private Path signingKeysetFile;
-    private Path trustStoreFile;
-    private Path payloadKeysetFile;
-    private String payloadKeysetName = DEFAULT_PAYLOAD_KEYSET_NAME;
+    private Path namespaceKeysFile;
+    private Path keyDirectoryFile;
+    private final Map<String, Path> sharedKeysetFiles = new TreeMap<>();
+    private PayloadKeyPolicy payloadKeyPolicy = DEMO_POLICY;
     private KmsClient kmsClient;
     private String kmsKeyUri;
     private boolean enforceOnCaller = true;
@@ -179,10 +195,10 @@ public final class WorkerSettings {
     private Builder(WorkerSettings s) {
       namespace = s.namespace;
       taskQueue = s.taskQueue;
-      signingKeysetFile = s.signingKeysetFile;
-      trustStoreFile = s.trustStoreFile;
-      payloadKeysetFile = s.payloadKeysetFile;
-      payloadKeysetName = s.payloadKeysetName;
+      namespaceKeysFile = s.namespaceKeysFile;
+      keyDirectoryFile = s.keyDirectoryFile;
+      sharedKeysetFiles.putAll(s.sharedKeysetFiles);
+      payloadKeyPolicy = s.payloadKeyPolicy;
       kmsClient = s.kmsClient;
       kmsKeyUri = s.kmsKeyUri;
       enforceOnCaller = s.enforceOnCaller;
@@ -190,51 +206,58 @@ public final class WorkerSettings {
       operationTimeout = s.operationTimeout;
     }
 
-    /** Sets the worker's namespace (required). */
+    /** Sets the worker's namespace: non-blank, no surrounding whitespace. */
     public Builder setNamespace(String namespace) {
       this.namespace = requireText("namespace", namespace);
       return this;
     }
 
-    /** Sets the worker's task queue (required). */
+    /** Sets the worker's task queue: non-blank, no surrounding whitespace. */
     public Builder setTaskQueue(String taskQueue) {
       this.taskQueue = requireText("taskQueue", taskQueue);
       return this;
     }
 
-    /** Sets this namespace's private signing keyset file; {@code null} clears it. */
-    public Builder setSigningKeysetFile(Path file) {
-      this.signingKeysetFile = file;
+    /** Sets this namespace's keys file. */
+    public Builder setNamespaceKeysFile(Path file) {
+      this.namespaceKeysFile = Objects.requireNonNull(file, "WorkerSettings.namespaceKeysFile");
       return this;
     }
 
-    /** Sets the trust store file; {@code null} clears it (the worker then trusts no caller). */
-    public Builder setTrustStoreFile(Path file) {
-      this.trustStoreFile = file;
+    /** Sets the key directory file. */
+    public Builder setKeyDirectoryFile(Path file) {
+      this.keyDirectoryFile = Objects.requireNonNull(file, "WorkerSettings.keyDirectoryFile");
       return this;
     }
 
-    /** Sets the payload keyset file (required). */
-    public Builder setPayloadKeysetFile(Path file) {
-      this.payloadKeysetFile = Objects.requireNonNull(file, "WorkerSettings.payloadKeysetFile");
-      return this;
-    }
-
-    /** Sets the payload keyset name; 1-64 characters of {@code [A-Za-z0-9._-]}. */
-    public Builder setPayloadKeysetName(String name) {
-      if (name == null || !name.matches("[A-Za-z0-9._-]{1,64}")) {
+    /** Adds (or replaces) the shared payload keyset {@code name}, read from {@code file}. */
+    public Builder putSharedKeysetFile(String name, Path file) {
+      if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
         throw new IllegalArgumentException(
-            "WorkerSettings.payloadKeysetName must be 1-64 characters of [A-Za-z0-9._-], got '"
+            "WorkerSettings.sharedKeysetFiles: a keyset name is 1-64 characters of"
+                + " [A-Za-z0-9._-] starting with a letter or digit, got '"
                 + name
                 + "'");
       }
-      this.payloadKeysetName = name;
+      sharedKeysetFiles.put(name, Objects.requireNonNull(file, "WorkerSettings.sharedKeysetFile"));
+      return this;
+    }
+
+    /** Removes the shared payload keyset {@code name}, if set. */
+    public Builder removeSharedKeysetFile(String name) {
+      sharedKeysetFiles.remove(name);
+      return this;
+    }
+
+    /** Sets the payload key policy (default {@link #DEMO_POLICY}). */
+    public Builder setPayloadKeyPolicy(PayloadKeyPolicy policy) {
+      this.payloadKeyPolicy = Objects.requireNonNull(policy, "WorkerSettings.payloadKeyPolicy");
       return this;
     }
 
     /**
-     * Reads the keyset files as encrypted under {@code keyUri} in {@code kmsClient}'s KMS (the
-     * production setup); {@code null}, {@code null} reads them as cleartext (development only).
+     * Reads the key files as encrypted under {@code keyUri} of {@code kmsClient} (both or neither;
+     * neither means cleartext files, for development only).
      */
     public Builder setKms(KmsClient kmsClient, String keyUri) {
       if ((kmsClient == null) != (keyUri == null)) {
@@ -254,22 +277,19 @@ public final class WorkerSettings {
       return this;
     }
 
-    /**
-     * Whether the caller side checks the registry before scheduling (default true). Only a worker
-     * that should rely on the handler's check alone, such as the demo's rogue caller, turns it off.
-     */
+    /** Sets whether the caller checks the allowlist before scheduling (default true). */
     public Builder setEnforceOnCaller(boolean enforce) {
       this.enforceOnCaller = enforce;
       return this;
     }
 
-    /** Sets the Nexus endpoint callers address {@code PaymentsService} through. */
+    /** Sets the endpoint of the caller's calls (default {@value #DEFAULT_ENDPOINT}). */
     public Builder setEndpoint(String endpoint) {
       this.endpoint = requireText("endpoint", endpoint);
       return this;
     }
 
-    /** Sets the schedule-to-close timeout of the caller's Nexus operations; positive. */
+    /** Sets the schedule-to-close timeout of the caller's operations; positive. */
     public Builder setOperationTimeout(Duration timeout) {
       if (timeout == null || timeout.isNegative() || timeout.isZero()) {
         throw new IllegalArgumentException(
@@ -282,17 +302,23 @@ public final class WorkerSettings {
     /**
      * Builds the settings.
      *
-     * @throws IllegalArgumentException if namespace, task queue or payload keyset file is missing
+     * @throws IllegalArgumentException naming what is missing
      */
     public WorkerSettings build() {
-      if (namespace == null || taskQueue == null || payloadKeysetFile == null) {
+      if (namespace == null
+          || taskQueue == null
+          || namespaceKeysFile == null
+          || keyDirectoryFile == null) {
         throw new IllegalArgumentException(
-            "WorkerSettings needs namespace, taskQueue and payloadKeysetFile; got namespace="
+            "WorkerSettings needs namespace, taskQueue, namespaceKeysFile and keyDirectoryFile;"
+                + " got namespace="
                 + namespace
                 + ", taskQueue="
                 + taskQueue
-                + ", payloadKeysetFile="
-                + payloadKeysetFile);
+                + ", namespaceKeysFile="
+                + namespaceKeysFile
+                + ", keyDirectoryFile="
+                + keyDirectoryFile);
       }
       return new WorkerSettings(this);
     }

@@ -1,7 +1,7 @@
 /**
  * Runnable examples of nexus-security: worker bootstrap code to copy ({@link
  * dev.nexussecurity.examples.WorkerBootstrap}, {@link dev.nexussecurity.examples.WorkerSettings},
- * {@link dev.nexussecurity.examples.KeyFiles}, {@link
+ * {@link dev.nexussecurity.examples.WorkerKeys}, {@link
  * dev.nexussecurity.examples.EnvConfigConnections}), per-process worker mains, and the demo ({@link
  * dev.nexussecurity.examples.Demo}).
  *

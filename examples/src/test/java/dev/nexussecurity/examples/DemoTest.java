@@ -30,14 +30,17 @@ class DemoTest {
     List<String> scenarioLines =
         output
             .lines()
-            .filter(l -> l.matches("(PASS|FAIL)  \\d\\. .*"))
+            .filter(l -> l.matches("(PASS|FAIL)  \\d+\\. .*"))
             .collect(Collectors.toList());
-    assertThat(scenarioLines).as(output).hasSize(6).allMatch(l -> l.startsWith("PASS"));
-    for (int i = 1; i <= 6; i++) {
+    assertThat(scenarioLines)
+        .as(output)
+        .hasSize(DemoScenarios.SCENARIO_COUNT)
+        .allMatch(l -> l.startsWith("PASS"));
+    for (int i = 1; i <= DemoScenarios.SCENARIO_COUNT; i++) {
       assertThat(scenarioLines.get(i - 1)).startsWith("PASS  " + i + ". ");
     }
     assertThat(output)
-        .contains("All 6 scenarios behaved as expected")
+        .contains("All " + DemoScenarios.SCENARIO_COUNT + " scenarios behaved as expected")
         .doesNotContain("Exception\n\tat ")
         .doesNotContain("FAIL");
     Matcher dir = KEY_DIR.matcher(output);

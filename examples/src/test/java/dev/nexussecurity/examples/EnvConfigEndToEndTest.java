@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nexussecurity.api.ReasonCode;
+import dev.nexussecurity.core.keys.PayloadAcceptance;
 import dev.nexussecurity.examples.orders.CheckoutWorkflow.CheckoutResult;
 import dev.nexussecurity.testing.LocalTemporalServer;
 import io.temporal.envconfig.LoadClientConfigProfileOptions;
@@ -24,14 +25,18 @@ import org.junit.jupiter.api.io.TempDir;
 class EnvConfigEndToEndTest {
   @TempDir static Path dir;
   private static LocalTemporalServer server;
-  private static DevKeys keys;
+  private static DemoKeys keys;
   private static ConnectedWorker handler;
 
   @BeforeAll
   static void startServerAndHandler() {
     keys =
-        DevKeys.generate(
-            dir.resolve("keys"), "payments", List.of("orders", "analytics"), "payments");
+        DemoKeys.create(
+            dir.resolve("keys"),
+            List.of("orders", "analytics", "payments"),
+            Map.of(
+                "payments",
+                PayloadAcceptance.newBuilder().setPairwise(true).addSharedKeyset("fraud").build()));
     server =
         LocalTemporalServer.start(
             List.of("--port", "0", "--registry", WorkerBootstrapTest.SAMPLE_REGISTRY.toString()));
@@ -39,7 +44,11 @@ class EnvConfigEndToEndTest {
         HandlerWorkerMain.start(
             args(
                 "--keys",
-                keys.getDirectory().toString(),
+                keys.namespaceKeysFile("payments").toString(),
+                "--directory",
+                keys.keyDirectoryFile().toString(),
+                "--fraud-keyset",
+                keys.sharedKeysetFile("fraud").toString(),
                 "--registry",
                 WorkerBootstrapTest.SAMPLE_REGISTRY.toString()),
             environment("payments"));
@@ -67,10 +76,14 @@ class EnvConfigEndToEndTest {
         Map.of("TEMPORAL_ADDRESS", server.getTarget(), "TEMPORAL_NAMESPACE", namespace));
   }
 
-  private static String[] callerArgs(String... more) {
+  private static String[] callerArgs(String namespace, String... more) {
     String[] base = {
       "--keys",
-      keys.getDirectory().toString(),
+      keys.namespaceKeysFile(namespace).toString(),
+      "--directory",
+      keys.keyDirectoryFile().toString(),
+      "--fraud-keyset",
+      keys.sharedKeysetFile("fraud").toString(),
       "--registry",
       WorkerBootstrapTest.SAMPLE_REGISTRY.toString()
     };
@@ -90,7 +103,8 @@ class EnvConfigEndToEndTest {
 
   @Test
   void allowedCaller_overTcp_completesTheCheckoutInThePaymentsNamespace() {
-    try (ConnectedWorker orders = CallerWorkerMain.start(callerArgs(), environment("orders"))) {
+    try (ConnectedWorker orders =
+        CallerWorkerMain.start(callerArgs("orders"), environment("orders"))) {
       CheckoutResult result = CallerWorkerMain.checkout(orders.getWorker(), "tcp-order-1", 12_000);
 
       assertThat(result.wasDenied()).as(String.valueOf(result)).isFalse();
@@ -105,7 +119,8 @@ class EnvConfigEndToEndTest {
   void callerNotOnTheAllowlist_overTcp_isDenied() {
     try (ConnectedWorker analytics =
         CallerWorkerMain.start(
-            callerArgs("--task-queue", "analytics-checkout"), environment("analytics"))) {
+            callerArgs("analytics", "--task-queue", "analytics-checkout"),
+            environment("analytics"))) {
       CheckoutResult result =
           CallerWorkerMain.checkout(analytics.getWorker(), "tcp-order-2", 12_000);
 
@@ -121,7 +136,9 @@ class EnvConfigEndToEndTest {
                 HandlerWorkerMain.start(
                     args(
                         "--keys",
-                        keys.getDirectory().toString(),
+                        keys.namespaceKeysFile("orders").toString(),
+                        "--directory",
+                        keys.keyDirectoryFile().toString(),
                         "--registry",
                         WorkerBootstrapTest.SAMPLE_REGISTRY.toString()),
                     environment("orders")))
@@ -131,17 +148,9 @@ class EnvConfigEndToEndTest {
   }
 
   @Test
-  void callerWhoseKeysetTheHandlerCannotRead_refusesToStart() {
-    // the handler runs with a keyset of its own, which shares no key with the caller's
-    DevKeys other =
-        DevKeys.generate(dir.resolve("other-keys"), "payments", List.of("orders"), "payments");
-
-    assertThatThrownBy(
-            () ->
-                CallerWorkerMain.start(
-                    callerArgs("--handler-payload-keyset", other.getPayloadKeysetFile().toString()),
-                    environment("orders")))
-        .isInstanceOf(IncompatibleConvertersException.class)
-        .hasMessageContaining("refusing to start");
+  void callerWithAnotherNamespacesKeys_refusesToStart() {
+    assertThatThrownBy(() -> CallerWorkerMain.start(callerArgs("analytics"), environment("orders")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("holds the keys of analytics, not orders");
   }
 }

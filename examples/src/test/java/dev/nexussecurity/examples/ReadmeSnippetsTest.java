@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -21,6 +23,11 @@ import org.junit.jupiter.api.Test;
  * // [/snippet]} region of the example sources must appear verbatim (dedented) in a {@code ```java}
  * block right after {@code <!-- snippet:NAME -->} in README.md, and every such README marker must
  * have a region. On failure the message shows the block to paste.
+ *
+ * <p>Snippets compile from the published artifacts alone: they may name the example application's
+ * own types (packages {@code orders} and {@code payments}, which stand for the reader's code) but
+ * no class of the examples' bootstrap package {@code dev.nexussecurity.examples} itself ({@code
+ * WorkerSettings}, {@code WorkerBootstrap}, {@code RunningWorker}, ...), which is not published.
  */
 class ReadmeSnippetsTest {
   private static final Path SOURCES = Path.of("src", "main", "java");
@@ -33,7 +40,7 @@ class ReadmeSnippetsTest {
   private static final List<String> REQUIRED =
       List.of(
           "registry",
-          "payload-keys",
+          "namespace-keys",
           "payload-codec",
           "nexus-security",
           "handler-worker",
@@ -61,6 +68,57 @@ class ReadmeSnippetsTest {
       }
     }
     assertThat(problems).as(String.join("\n", problems)).isEmpty();
+  }
+
+  @Test
+  void noSnippet_namesAnUnpublishedExamplesClass() throws IOException {
+    Map<String, String> snippets = snippets();
+    Set<String> unpublished = unpublishedClassNames();
+    assertThat(unpublished).contains("WorkerSettings", "WorkerBootstrap", "DemoKeys");
+
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, String> s : snippets.entrySet()) {
+      for (String name : namedClasses(s.getValue(), unpublished)) {
+        problems.add("snippet '" + s.getKey() + "' names " + name + " of the examples module");
+      }
+    }
+    assertThat(problems).as(String.join("\n", problems)).isEmpty();
+  }
+
+  @Test
+  void namedClasses_findsAnUnpublishedClassButNotAVariableOrAPublishedOne() {
+    Set<String> unpublished = Set.of("WorkerSettings", "RunningWorker");
+
+    assertThat(namedClasses("WorkerSettings s = x;\nfoo(settings);", unpublished))
+        .containsExactly("WorkerSettings");
+    assertThat(namedClasses("return new RunningWorker(a);", unpublished))
+        .containsExactly("RunningWorker");
+    assertThat(namedClasses("settings.getNamespace(); NexusSecurity.newInstance(o);", unpublished))
+        .isEmpty();
+  }
+
+  /** Simple names of the top-level classes of the examples' bootstrap package (not published). */
+  private static Set<String> unpublishedClassNames() throws IOException {
+    Set<String> names = new TreeSet<>();
+    try (Stream<Path> files =
+        Files.list(SOURCES.resolve(Path.of("dev", "nexussecurity", "examples")))) {
+      files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".java") && !n.equals("package-info.java"))
+          .forEach(n -> names.add(n.substring(0, n.length() - ".java".length())));
+    }
+    return names;
+  }
+
+  private static List<String> namedClasses(String snippet, Set<String> unpublished) {
+    List<String> found = new ArrayList<>();
+    Matcher word = Pattern.compile("\\b[A-Z][A-Za-z0-9_]*\\b").matcher(snippet);
+    while (word.find()) {
+      if (unpublished.contains(word.group()) && !found.contains(word.group())) {
+        found.add(word.group());
+      }
+    }
+    return found;
   }
 
   @Test

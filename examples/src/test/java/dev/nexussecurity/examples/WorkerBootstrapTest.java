@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.core.CompatibilityReport;
+import dev.nexussecurity.core.IdentityMode;
 import dev.nexussecurity.core.InMemoryEndpointRegistry;
 import dev.nexussecurity.core.NexusSecurity;
 import dev.nexussecurity.core.RegistryFileException;
+import dev.nexussecurity.core.keys.KeysetLoadException;
+import dev.nexussecurity.core.keys.PayloadAcceptance;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.common.converter.DefaultDataConverter;
@@ -15,7 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,14 +27,26 @@ class WorkerBootstrapTest {
   /** The sample registry committed in examples/config (the module's base directory is the cwd). */
   static final Path SAMPLE_REGISTRY = Path.of("config", "registry.json");
 
-  @TempDir Path dir;
-  private DevKeys keys;
+  @TempDir static Path dir;
+  private static DemoKeys keys;
 
-  @BeforeEach
-  void generateKeys() {
+  @BeforeAll
+  static void makeKeys() {
     keys =
-        DevKeys.generate(
-            dir.resolve("keys"), "payments", List.of("orders", "analytics"), "payments");
+        DemoKeys.create(
+            dir.resolve("keys"),
+            List.of("orders", "payments"),
+            Map.of("payments", PayloadAcceptance.newBuilder().setPairwise(true).build()));
+  }
+
+  static WorkerSettings.Builder settings(String namespace) {
+    return WorkerSettings.newBuilder()
+        .setNamespace(namespace)
+        .setTaskQueue(namespace + "-tq")
+        .setNamespaceKeysFile(keys.namespaceKeysFile(namespace))
+        .setKeyDirectoryFile(keys.keyDirectoryFile())
+        .putSharedKeysetFile(
+            WorkerSettings.FRAUD_KEYSET, keys.sharedKeysetFile(WorkerSettings.FRAUD_KEYSET));
   }
 
   @Test
@@ -41,7 +57,6 @@ class WorkerBootstrapTest {
     assertThat(payments.getTargetNamespace()).isEqualTo("payments");
     assertThat(payments.getTargetTaskQueue()).isEqualTo("payments-nexus");
     assertThat(payments.getAllowedCallerNamespaces()).containsExactly("orders");
-    assertThat(payments.getVersion()).isEqualTo(1);
     assertThat(registry.checkAccess("payments", "orders").isAllowed()).isTrue();
     assertThat(registry.checkAccess("payments", "analytics").isAllowed()).isFalse();
   }
@@ -55,119 +70,150 @@ class WorkerBootstrapTest {
     assertThatThrownBy(() -> WorkerBootstrap.loadRegistry(file))
         .isInstanceOf(RegistryFileException.class)
         .hasMessageContaining(file.toString())
-        .hasMessageContaining("line 7")
         .hasMessageContaining("targetTaskQueue")
         .hasMessageContaining("/_sys/");
     assertThat(Files.readString(file)).contains("/_sys/payments");
   }
 
   @Test
-  void newDataConverter_encryptsEveryPayloadUnderTheKeysetName() {
-    DataConverter converter =
-        WorkerBootstrap.newDataConverter(DevKeysTest.callerSettings(keys, "orders"));
+  void loadKeys_readsTheNamespaceKeysAndTheDirectory() {
+    WorkerKeys loaded = WorkerBootstrap.loadKeys(settings("orders").build());
 
-    Payload payload = converter.toPayload("order-1").orElseThrow();
-
-    assertThat(payload.getMetadataOrThrow("encoding").toString(StandardCharsets.UTF_8))
-        .isEqualTo("binary/encrypted");
-    assertThat(payload.getMetadataOrThrow("nexus-security-keyset").toString(StandardCharsets.UTF_8))
-        .isEqualTo("payments");
-    assertThat(payload.getData().toStringUtf8()).doesNotContain("order-1");
-    assertThat(converter.fromPayload(payload, String.class, String.class)).isEqualTo("order-1");
+    assertThat(loaded.getNamespaceKeys().getNamespace()).isEqualTo("orders");
+    assertThat(loaded.getDirectory().getNamespaces())
+        .containsExactlyInAnyOrder("orders", "payments");
+    assertThat(loaded.getDirectory().findNamespace("payments").orElseThrow().getPayloadAcceptance())
+        .hasValueSatisfying(a -> assertThat(a.isPairwise()).isTrue());
   }
 
   @Test
-  void newDataConverter_withAMissingKeysetFile_namesTheFile() {
-    WorkerSettings settings =
-        DevKeysTest.callerSettings(keys, "orders").toBuilder()
-            .setPayloadKeysetFile(dir.resolve("no-such-keyset.json"))
-            .build();
+  void loadKeys_withAnotherNamespacesKeysFile_namesBothNamespaces() {
+    WorkerSettings wrong =
+        settings("orders").setNamespaceKeysFile(keys.namespaceKeysFile("payments")).build();
 
-    assertThatThrownBy(() -> WorkerBootstrap.newDataConverter(settings))
-        .isInstanceOf(dev.nexussecurity.core.keys.KeysetLoadException.class)
+    assertThatThrownBy(() -> WorkerBootstrap.loadKeys(wrong))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("payments")
+        .hasMessageContaining("not orders");
+  }
+
+  @Test
+  void loadKeys_withAMissingKeysFile_namesTheFile() {
+    WorkerSettings missing =
+        settings("orders").setNamespaceKeysFile(dir.resolve("no-such.keys.json")).build();
+
+    assertThatThrownBy(() -> WorkerBootstrap.loadKeys(missing))
+        .isInstanceOf(KeysetLoadException.class)
+        .hasMessageContaining("no-such.keys.json");
+  }
+
+  @Test
+  void newDataConverter_encryptsEveryPayload_andOnlyItsNamespaceReadsItsOwnPayloads() {
+    WorkerSettings orders = settings("orders").build();
+    WorkerSettings payments = settings("payments").build();
+    DataConverter ordersConverter =
+        WorkerBootstrap.newDataConverter(orders, WorkerBootstrap.loadKeys(orders));
+    DataConverter paymentsConverter =
+        WorkerBootstrap.newDataConverter(payments, WorkerBootstrap.loadKeys(payments));
+
+    Payload payload = ordersConverter.toPayload("order-1").orElseThrow();
+
+    assertThat(payload.getMetadataOrThrow("encoding").toString(StandardCharsets.UTF_8))
+        .isEqualTo("binary/encrypted");
+    assertThat(payload.getData().toStringUtf8()).doesNotContain("order-1");
+    assertThat(ordersConverter.fromPayload(payload, String.class, String.class))
+        .isEqualTo("order-1");
+    // outside a Nexus call the payload is orders' own (pairwise with itself): payments cannot
+    assertThatThrownBy(() -> paymentsConverter.fromPayload(payload, String.class, String.class))
+        .isInstanceOf(RuntimeException.class);
+  }
+
+  @Test
+  void newDataConverter_withAMissingSharedKeysetFile_namesTheFile() {
+    WorkerSettings settings =
+        settings("orders")
+            .putSharedKeysetFile(WorkerSettings.FRAUD_KEYSET, dir.resolve("no-such-keyset.json"))
+            .build();
+    WorkerKeys loaded = WorkerBootstrap.loadKeys(settings);
+
+    assertThatThrownBy(() -> WorkerBootstrap.newDataConverter(settings, loaded))
+        .isInstanceOf(KeysetLoadException.class)
         .hasMessageContaining("no-such-keyset.json");
   }
 
   @Test
-  void requireCompatibleConverters_sharedKeyset_passesEveryProbe() {
+  void requireCompatibleConverters_pairwiseAndPerServiceKeys_passEveryCall() {
+    WorkerSettings orders = settings("orders").build();
+    WorkerSettings payments = settings("payments").build();
     DataConverter caller =
-        WorkerBootstrap.newDataConverter(DevKeysTest.callerSettings(keys, "orders"));
-    DataConverter handler = WorkerBootstrap.newDataConverter(DevKeysTest.handlerSettings(keys));
+        WorkerBootstrap.newDataConverter(orders, WorkerBootstrap.loadKeys(orders));
+    DataConverter handler =
+        WorkerBootstrap.newDataConverter(payments, WorkerBootstrap.loadKeys(payments));
 
-    CompatibilityReport report = WorkerBootstrap.requireCompatibleConverters(caller, handler);
+    List<CompatibilityReport> reports =
+        WorkerBootstrap.requireCompatibleConverters("orders", paymentsEndpoint(), caller, handler);
 
-    assertThat(report.isCompatible()).isTrue();
-    assertThat(report.getEntries())
-        .extracting(CompatibilityReport.Entry::getProbe)
-        .contains("quote request", "quote", "charge request", "charge receipt");
+    assertThat(reports).hasSize(3).allMatch(CompatibilityReport::isCompatible);
   }
 
   @Test
-  void requireCompatibleConverters_callerEncryptsWithAKeyTheHandlerLacks_refusesToStart() {
-    Path newKey = dir.resolve("keys/rotated.json");
-    DevKeys.writeWithNewPrimaryKey(keys.getPayloadKeysetFile(), newKey);
+  void requireCompatibleConverters_handlerWithAnotherFraudKeyset_refusesNamingTheCall() {
+    Path otherFraud = dir.resolve("other-fraud.keyset.json");
+    keys.run("keyset", "create", "--out", otherFraud.toString(), "--insecure-cleartext");
+    WorkerSettings orders = settings("orders").build();
+    WorkerSettings payments =
+        settings("payments").putSharedKeysetFile(WorkerSettings.FRAUD_KEYSET, otherFraud).build();
     DataConverter caller =
-        WorkerBootstrap.newDataConverter(
-            DevKeysTest.callerSettings(keys, "orders").toBuilder()
-                .setPayloadKeysetFile(newKey)
-                .build());
-    DataConverter handler = WorkerBootstrap.newDataConverter(DevKeysTest.handlerSettings(keys));
-
-    assertThatThrownBy(() -> WorkerBootstrap.requireCompatibleConverters(caller, handler))
-        .isInstanceOfSatisfying(
-            IncompatibleConvertersException.class,
-            e -> {
-              assertThat(e.getMessage())
-                  .startsWith(
-                      "Caller and handler DataConverters are not compatible, refusing to start")
-                  .contains("ENCRYPTION_KEY_UNAVAILABLE");
-              assertThat(e.getReport().getFailures())
-                  .isNotEmpty()
-                  .allMatch(f -> f.getDirection() == CompatibilityReport.Direction.INPUT)
-                  .allMatch(f -> f.getCause() == CompatibilityReport.Cause.KEY_UNAVAILABLE);
-              assertThat(e.getReport().getFailures())
-                  .extracting(CompatibilityReport.Entry::getProbe)
-                  .contains("quote request", "charge request");
-            });
-  }
-
-  @Test
-  void requireCompatibleConverters_handlerWithoutTheCodec_refusesToStart() {
-    DataConverter caller =
-        WorkerBootstrap.newDataConverter(DevKeysTest.callerSettings(keys, "orders"));
+        WorkerBootstrap.newDataConverter(orders, WorkerBootstrap.loadKeys(orders));
+    DataConverter handler =
+        WorkerBootstrap.newDataConverter(payments, WorkerBootstrap.loadKeys(payments));
 
     assertThatThrownBy(
             () ->
                 WorkerBootstrap.requireCompatibleConverters(
-                    caller, DefaultDataConverter.newDefaultInstance()))
-        .isInstanceOfSatisfying(
-            IncompatibleConvertersException.class,
-            e ->
-                assertThat(e.getReport().getFailures())
-                    .anyMatch(f -> f.getCause() == CompatibilityReport.Cause.CODEC_MISSING));
+                    "orders", paymentsEndpoint(), caller, handler))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("Incompatible converters for FraudService/screen:");
   }
 
   @Test
-  void newNexusSecurity_callerSignsAndHandlerTrustsItsCallers() {
-    DataConverter converter =
-        WorkerBootstrap.newDataConverter(DevKeysTest.callerSettings(keys, "orders"));
+  void requireCompatibleConverters_handlerWithoutTheCodec_refusesToStart() {
+    WorkerSettings orders = settings("orders").build();
+    DataConverter caller =
+        WorkerBootstrap.newDataConverter(orders, WorkerBootstrap.loadKeys(orders));
+
+    assertThatThrownBy(
+            () ->
+                WorkerBootstrap.requireCompatibleConverters(
+                    "orders",
+                    paymentsEndpoint(),
+                    caller,
+                    DefaultDataConverter.newDefaultInstance()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("Incompatible converters for PaymentsService/quote:")
+        .hasMessageContaining("CODEC_MISSING");
+  }
+
+  private static NexusEndpoint paymentsEndpoint() {
+    return WorkerBootstrap.loadRegistry(SAMPLE_REGISTRY).findEndpoint("payments").orElseThrow();
+  }
+
+  @Test
+  void newNexusSecurity_usesTheNamespaceKeysDirectoryAndPairwiseIdentity() {
+    WorkerSettings orders = settings("orders").build();
+    WorkerKeys loaded = WorkerBootstrap.loadKeys(orders);
+    DataConverter converter = WorkerBootstrap.newDataConverter(orders, loaded);
     InMemoryEndpointRegistry registry = WorkerBootstrap.loadRegistry(SAMPLE_REGISTRY);
 
-    NexusSecurity caller =
-        WorkerBootstrap.newNexusSecurity(
-            DevKeysTest.callerSettings(keys, "orders"), registry, converter);
-    NexusSecurity handler =
-        WorkerBootstrap.newNexusSecurity(DevKeysTest.handlerSettings(keys), registry, converter);
+    NexusSecurity security = WorkerBootstrap.newNexusSecurity(orders, registry, loaded, converter);
 
-    assertThat(caller.getOptions().getNamespace()).isEqualTo("orders");
-    assertThat(caller.getOptions().getSigningKeyset()).isNotNull();
-    assertThat(caller.getOptions().getTrustStore().getNamespaces()).isEmpty();
-    assertThat(caller.getOptions().isEnforceOnCaller()).isTrue();
-    assertThat(caller.getOptions().getDataConverter()).isSameAs(converter);
-    assertThat(handler.getOptions().getNamespace()).isEqualTo("payments");
-    assertThat(handler.getOptions().getSigningKeyset()).isNull();
-    assertThat(handler.getOptions().getTrustStore().getNamespaces())
-        .containsExactly("analytics", "orders");
-    assertThat(handler.getOptions().getRegistry()).isSameAs(registry);
+    assertThat(security.getOptions().getNamespace()).isEqualTo("orders");
+    assertThat(security.getOptions().getNamespaceKeys()).contains(loaded.getNamespaceKeys());
+    assertThat(security.getOptions().getKeyDirectory()).isSameAs(loaded.getDirectory());
+    assertThat(security.getOptions().getCallerPolicy().getIdentityMode())
+        .isEqualTo(IdentityMode.PAIRWISE);
+    assertThat(security.getOptions().getHandlerPolicy().isRequireCallerLink()).isTrue();
+    assertThat(security.getOptions().isEnforceOnCaller()).isTrue();
+    assertThat(security.getOptions().getRegistry()).isSameAs(registry);
   }
 }

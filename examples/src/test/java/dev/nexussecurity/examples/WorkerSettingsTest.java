@@ -13,7 +13,8 @@ class WorkerSettingsTest {
     return WorkerSettings.newBuilder()
         .setNamespace("orders")
         .setTaskQueue("checkout")
-        .setPayloadKeysetFile(Path.of("payload.json"));
+        .setNamespaceKeysFile(Path.of("orders.keys.json"))
+        .setKeyDirectoryFile(Path.of("key-directory.json"));
   }
 
   @Test
@@ -21,11 +22,14 @@ class WorkerSettingsTest {
     WorkerSettings s = minimal().build();
 
     assertThat(s.getEndpoint()).isEqualTo("payments");
-    assertThat(s.getPayloadKeysetName()).isEqualTo("payments");
+    assertThat(s.getPayloadKeyPolicy()).isEqualTo(WorkerSettings.DEMO_POLICY);
+    assertThat(s.getPayloadKeyPolicy().select("payments", "PaymentsService").toString())
+        .isEqualTo("pairwise");
+    assertThat(s.getPayloadKeyPolicy().select("payments", "FraudService").toString())
+        .isEqualTo("shared:fraud");
     assertThat(s.getOperationTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(s.isEnforceOnCaller()).isTrue();
-    assertThat(s.getSigningKeysetFile()).isEmpty();
-    assertThat(s.getTrustStoreFile()).isEmpty();
+    assertThat(s.getSharedKeysetFiles()).isEmpty();
     assertThat(s.getKmsClient()).isEmpty();
     assertThat(s.toBuilder().build().toString()).isEqualTo(s.toString());
   }
@@ -34,7 +38,7 @@ class WorkerSettingsTest {
   void build_withoutRequiredFields_namesThem() {
     assertThatThrownBy(() -> WorkerSettings.newBuilder().setNamespace("orders").build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("namespace, taskQueue and payloadKeysetFile")
+        .hasMessageContaining("namespace, taskQueue, namespaceKeysFile and keyDirectoryFile")
         .hasMessageContaining("taskQueue=null");
   }
 
@@ -43,9 +47,9 @@ class WorkerSettingsTest {
     assertThatThrownBy(() -> minimal().setNamespace(" orders"))
         .hasMessageContaining("WorkerSettings.namespace")
         .hasMessageContaining("' orders'");
-    assertThatThrownBy(() -> minimal().setPayloadKeysetName("pay/ments"))
-        .hasMessageContaining("WorkerSettings.payloadKeysetName")
-        .hasMessageContaining("'pay/ments'");
+    assertThatThrownBy(() -> minimal().putSharedKeysetFile("fr/aud", Path.of("f.json")))
+        .hasMessageContaining("WorkerSettings.sharedKeysetFiles")
+        .hasMessageContaining("'fr/aud'");
     assertThatThrownBy(() -> minimal().setOperationTimeout(Duration.ZERO))
         .hasMessageContaining("WorkerSettings.operationTimeout must be positive, got PT0S");
     assertThatThrownBy(() -> minimal().setKms(new InsecureFakeKmsClient(), null))
@@ -60,7 +64,7 @@ class WorkerSettingsTest {
     WorkerSettings s = minimal().setKms(new InsecureFakeKmsClient(), keyUri).build();
 
     assertThat(s.toString())
-        .contains("payloadKeysetFile=payload.json")
+        .contains("namespaceKeysFile=orders.keys.json")
         .contains("KMS-encrypted (fake-kms)")
         .doesNotContain(keyUri.substring("fake-kms://".length()));
     assertThat(minimal().build().toString()).contains("cleartext (development only)");

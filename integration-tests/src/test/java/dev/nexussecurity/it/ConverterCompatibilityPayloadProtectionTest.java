@@ -8,7 +8,6 @@ import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.api.PayloadProtection;
 import dev.nexussecurity.api.ReasonCode;
-import dev.nexussecurity.core.keys.KeysetSource;
 import dev.nexussecurity.codec.tink.PayloadKeyPolicy;
 import dev.nexussecurity.codec.tink.TinkPayloadCodec;
 import dev.nexussecurity.core.CompatibilityReport;
@@ -16,6 +15,7 @@ import dev.nexussecurity.core.CompatibilityReport.Cause;
 import dev.nexussecurity.core.CompatibilityReport.Direction;
 import dev.nexussecurity.core.ConverterCompatibilityCheck;
 import dev.nexussecurity.core.keys.KeyDirectory;
+import dev.nexussecurity.core.keys.KeysetSource;
 import dev.nexussecurity.core.keys.NamespaceKeyDirectory;
 import dev.nexussecurity.core.keys.NamespaceKeys;
 import dev.nexussecurity.core.keys.PayloadAcceptance;
@@ -179,5 +179,31 @@ class ConverterCompatibilityPayloadProtectionTest {
     assertThat(denial.getDetail())
         .contains("does not accept hpke payloads")
         .contains("[authenticated, pairwise, shared:payments]");
+  }
+
+  @Test
+  void pairwiseCaller_withoutAnEndpoint_isStillNamed_fromThePayloadsScheme() {
+    DataConverter caller = converter(ORDERS, PayloadKeyPolicy.of(PayloadProtection.pairwise()));
+    DataConverter sharedOnlyHandler =
+        converter(null, PayloadKeyPolicy.of(PayloadProtection.shared("payments")));
+
+    CompatibilityReport report =
+        ConverterCompatibilityCheck.newBuilder(caller, sharedOnlyHandler)
+            .setBuiltInProbes(false)
+            .addSample("charge", "order-1")
+            .build()
+            .run();
+
+    assertThat(report.isCompatible()).isFalse();
+    assertThat(report.getEntries())
+        .filteredOn(e -> e.getDirection() == Direction.INPUT)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getCause()).isEqualTo(Cause.PROTECTION_NOT_ACCEPTED);
+              assertThat(e.getExplanation())
+                  .contains("with pairwise")
+                  .contains("does not decode: it accepts [shared:payments]");
+            });
   }
 }

@@ -99,29 +99,49 @@ class PayloadTransplantAttacksTest {
     return workflowId;
   }
 
-  /** Calls echo with {@code input} while the server swaps its input for {@code moved}. */
+  /**
+   * Calls echo with {@code input} while the server swaps its input for {@code moved} in every
+   * delivery of the request (retries included).
+   */
   private static Throwable echoWithInputReplacedBy(String input, Payload moved) {
-    rogue.rewriteNextRequest(
-        ENDPOINT,
-        request ->
-            request.toBuilder()
-                .setStartOperation(request.getStartOperation().toBuilder().setPayload(moved))
-                .build());
-    return catchThrowable(
-        () ->
-            setting
-                .newCaller(CALLER_A, CallerWorkflows.TimedCall.class, uniqueId("victim"))
-                .call(ENDPOINT, "echo", input, SCHEDULE_TO_CLOSE_MILLIS));
+    AutoCloseable relay =
+        rogue.rewriteRequests(
+            ENDPOINT,
+            request ->
+                request.toBuilder()
+                    .setStartOperation(request.getStartOperation().toBuilder().setPayload(moved))
+                    .build());
+    try {
+      return catchThrowable(
+          () ->
+              setting
+                  .newCaller(CALLER_A, CallerWorkflows.TimedCall.class, uniqueId("victim"))
+                  .call(ENDPOINT, "echo", input, SCHEDULE_TO_CLOSE_MILLIS));
+    } finally {
+      try {
+        relay.close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   private static void assertRefused(Throwable failure, String movedInput, int echoesBefore) {
     assertThat(failure).as("the call with the moved input completed").isNotNull();
-    assertThat(denialReasonName(failure))
-        .as("denial reason of %s", failure)
-        .hasValueSatisfying(r -> assertThat(r).isIn((Object[]) MOVED_INPUT_REASONS));
     assertThat(HandlerInvocations.of(movedInput).stream().filter("echo"::equals).count())
         .as("echo ran with the moved input")
         .isEqualTo(echoesBefore);
+    assertThat(denialReasonName(failure))
+        .as("denial reason (a non-retryable refusal, not a timeout) of %s", chainMessages(failure))
+        .hasValueSatisfying(r -> assertThat(r).isIn((Object[]) MOVED_INPUT_REASONS));
+  }
+
+  private static String chainMessages(Throwable failure) {
+    StringBuilder b = new StringBuilder();
+    for (Throwable t : dev.nexussecurity.it.support.DenialAssertions.chain(failure)) {
+      b.append(" <- ").append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
+    }
+    return b.toString();
   }
 
   @Test

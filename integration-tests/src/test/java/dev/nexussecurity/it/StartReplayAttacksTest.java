@@ -39,7 +39,7 @@ class StartReplayAttacksTest {
 
   /** Reasons a replayed start may be denied with (the earliest check that catches it wins). */
   private static final String[] REPLAY_REASONS = {
-    "TOKEN_REPLAYED", "CALLER_LINK_MISMATCH", "INPUT_NOT_BOUND"
+    "TOKEN_REPLAYED", "CALLER_LINK_MISMATCH", "INPUT_NOT_BOUND", "CONTEXT_MISMATCH"
   };
 
   private static RogueSetting setting;

@@ -167,7 +167,16 @@ final class LoadBed implements AutoCloseable {
           temporal.newWorkflowClient(namespace).fetchHistory(workflowId).getEvents();
       List<String> names = new ArrayList<>();
       for (HistoryEvent e : events.subList(Math.max(0, events.size() - 4), events.size())) {
-        names.add(e.getEventId() + ":" + e.getEventType().name().replace("EVENT_TYPE_", ""));
+        String queue =
+            e.hasWorkflowTaskScheduledEventAttributes()
+                ? "("
+                    + e.getWorkflowTaskScheduledEventAttributes().getTaskQueue().getName()
+                    + " "
+                    + e.getWorkflowTaskScheduledEventAttributes().getTaskQueue().getKind().name()
+                    + ")"
+                : "";
+        names.add(
+            e.getEventId() + ":" + e.getEventType().name().replace("EVENT_TYPE_", "") + queue);
       }
       return names.toString();
     } catch (RuntimeException e) {

@@ -7,9 +7,13 @@ import dev.nexussecurity.api.SecurityAuditListener;
 import dev.nexussecurity.codec.tink.KeysetSource;
 import dev.nexussecurity.codec.tink.TinkPayloadCodec;
 import dev.nexussecurity.core.AccessDenials;
+import dev.nexussecurity.core.CallerPolicy;
+import dev.nexussecurity.core.HandlerPolicy;
+import dev.nexussecurity.core.IdentityMode;
 import dev.nexussecurity.core.NexusSecurity;
 import dev.nexussecurity.core.NexusSecurityOptions;
-import dev.nexussecurity.core.TrustStore;
+import dev.nexussecurity.core.keys.NamespaceKeyDirectory;
+import dev.nexussecurity.core.keys.NamespaceKeys;
 import dev.nexussecurity.core.server.EndpointReconciler;
 import dev.nexussecurity.core.server.ServerEndpointRegistry;
 import dev.nexussecurity.testing.TestKeys;
@@ -39,9 +43,10 @@ import java.util.Optional;
  * <ul>
  *   <li>the registry signing key (the reconciler signs endpoint policies and the manifest; workers
  *       hold its public half);
- *   <li>caller identity keys per namespace and <b>generation</b>: a caller signs with the key of
- *       its current generation; handlers trust the public keys of generations 0 to {@link
- *       #MAX_GENERATION} (rotation: a new key is trusted before it is used);
+ *   <li>namespace keys (identity v2): each namespace's key-agreement key, and signature keys per
+ *       <b>generation</b>: a caller signs (signature identity mode) with the key of its current
+ *       generation; the key directory holds the public keys of generations 0 to {@link
+ *       #MAX_GENERATION} (rotation: a new key is published before it is used);
  *   <li>payload keys per generation: every converter holds the keys of all generations, primary the
  *       current one, so that rotating the primary never makes a payload unreadable.
  * </ul>
@@ -156,8 +161,9 @@ final class SecuritySetup {
   // ---------------------------------------------------------------- identity
 
   /**
-   * The security layer of a caller namespace's workers: signs with the identity key of {@code
-   * identityGeneration}; {@code enforceOnCaller} false leaves every decision to the handlers.
+   * The security layer of a caller namespace's workers: signature identity mode, signing with the
+   * key of {@code identityGeneration} (its signature keyset holds every generation, that one
+   * primary); {@code enforceOnCaller} false leaves every decision to the handlers.
    */
   NexusSecurity callerSecurity(
       String namespace,
@@ -166,21 +172,24 @@ final class SecuritySetup {
       DataConverter converter,
       boolean enforceOnCaller,
       Tuning tuning) {
-    checkGeneration(identityGeneration);
     return NexusSecurity.newInstance(
         NexusSecurityOptions.newBuilder()
-            .setNamespace(namespace)
+            .setNamespaceKeys(namespaceKeys(namespace, identityGeneration))
+            .setKeyDirectory(directory())
             .setRegistry(registry)
-            .setSigningKeyset(keys.getSigningKeyset(namespace + "/g" + identityGeneration))
+            .setCallerPolicy(
+                CallerPolicy.newBuilder()
+                    .setIdentityMode(IdentityMode.SIGNATURE)
+                    .setMaxTokenLifetime(tuning.tokenLifetime())
+                    .build())
             .setDataConverter(converter)
             .setEnforceOnCaller(enforceOnCaller)
-            .setTokenLifetime(tuning.tokenLifetime())
-            .setClockSkew(tuning.clockSkew())
             .build());
   }
 
   /**
-   * The security layer of the handler workers: trusts every identity generation of {@code callers}.
+   * The security layer of the handler workers: verifies callers with every identity generation in
+   * the key directory. The codec here is not binding-aware, so unbound input is admitted.
    */
   NexusSecurity handlerSecurity(
       String namespace,
@@ -189,35 +198,51 @@ final class SecuritySetup {
       DataConverter converter,
       SecurityAuditListener listener,
       Tuning tuning) {
-    TrustStore.Builder trust = TrustStore.newBuilder();
-    for (String caller : callers) {
-      trust.addNamespace(caller, identityPublicKeys(caller));
-    }
     return NexusSecurity.newInstance(
         NexusSecurityOptions.newBuilder()
-            .setNamespace(namespace)
+            .setNamespaceKeys(namespaceKeys(namespace, 0))
+            .setKeyDirectory(directory())
             .setRegistry(registry)
-            .setTrustStore(trust.build())
+            .setHandlerPolicy(
+                HandlerPolicy.newBuilder()
+                    .setClockSkew(tuning.clockSkew())
+                    .setAllowUnboundInput(true)
+                    .build())
             .setDataConverter(converter)
-            .setClockSkew(tuning.clockSkew())
             .addAuditListener(listener)
             .build());
   }
 
-  private KeysetHandle identityPublicKeys(String namespace) {
+  /**
+   * {@code namespace}'s private keys: its agreement key, and signature keys of every generation.
+   */
+  private NamespaceKeys namespaceKeys(String namespace, int primaryGeneration) {
+    checkGeneration(primaryGeneration);
     try {
       KeysetHandle.Builder b = KeysetHandle.newBuilder();
       for (int g = 0; g <= MAX_GENERATION; g++) {
-        KeysetHandle.Entry e =
-            keys.getSigningKeyset(namespace + "/g" + g).getPublicKeysetHandle().getPrimary();
+        KeysetHandle.Entry e = keys.getSigningKeyset(namespace + "/g" + g).getPrimary();
         KeysetHandle.Builder.Entry entry =
             KeysetHandle.importKey(e.getKey()).withFixedId(e.getId());
-        b.addEntry(g == 0 ? entry.makePrimary() : entry);
+        b.addEntry(g == primaryGeneration ? entry.makePrimary() : entry);
       }
-      return b.build();
+      return NamespaceKeys.newBuilder(namespace)
+          .setAgreementKeys(keys.getNamespaceKeys(namespace).getAgreementKeys())
+          .setSignatureKeys(b.build())
+          .build();
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot assemble the trusted keys of " + namespace, e);
+      throw new IllegalStateException("cannot assemble the keys of " + namespace, e);
     }
+  }
+
+  /** The public keys of the handler and every caller namespace (all identity generations). */
+  private NamespaceKeyDirectory directory() {
+    NamespaceKeyDirectory.Builder d = NamespaceKeyDirectory.newBuilder();
+    d.put(namespaceKeys(Operations.HANDLER_NS, 0).toPublicKeys());
+    for (String caller : Operations.CALLERS) {
+      d.put(namespaceKeys(caller, 0).toPublicKeys());
+    }
+    return d.build();
   }
 
   /** The nexus-security reason code of a denied Nexus call, if it was one. */
@@ -292,6 +317,16 @@ final class SecuritySetup {
     try {
       Method size = cache.getClass().getMethod("size", long.class);
       return (Integer) size.invoke(cache, System.currentTimeMillis());
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      // identity v2: one quota per caller namespace
+    }
+    try {
+      Method size = cache.getClass().getMethod("size", String.class);
+      int total = 0;
+      for (String caller : Operations.CALLERS) {
+        total += (Integer) size.invoke(cache, caller);
+      }
+      return total;
     } catch (ReflectiveOperationException | RuntimeException e) {
       return -1;
     }

@@ -34,6 +34,11 @@ class SoakTest {
   static final double MINUTES = Double.parseDouble(System.getProperty("soak.minutes", "10"));
   static final int CYCLE_SECONDS = Integer.getInteger("soak.cycleSeconds", 60);
   static final int IN_FLIGHT = Integer.getInteger("soak.inFlightPerNamespace", 8);
+
+  /** {@code -Dsoak.restartCallers=false} leaves the caller workers (and their keys) alone. */
+  static final boolean RESTART_CALLERS =
+      Boolean.parseBoolean(System.getProperty("soak.restartCallers", "true"));
+
   static final SecuritySetup.Tuning TUNING =
       new SecuritySetup.Tuning(
           Duration.ofSeconds(60),
@@ -114,11 +119,14 @@ class SoakTest {
 
         // +20 s: restart every caller worker with the next identity and payload keys
         sleepUntil(cycle + 20_000);
-        for (String ns : Operations.CALLERS) {
-          bed.startSecuredCaller(ns, generation, generation);
+        if (RESTART_CALLERS) {
+          for (String ns : Operations.CALLERS) {
+            bed.startSecuredCaller(ns, generation, generation);
+          }
+          callerRestarts++;
+          event(
+              start, "caller workers restarted: identity and payload key generation " + generation);
         }
-        callerRestarts++;
-        event(start, "caller workers restarted: identity and payload key generation " + generation);
 
         // +30 s: registry refreshes fail (callers and both handlers) past the maximum staleness
         sleepUntil(cycle + 30_000);

@@ -88,14 +88,6 @@ public enum ReasonCode {
       Kind.UNAUTHENTICATED,
       "The token belongs to another endpoint, service or operation; tokens cannot be reused across"
           + " operations."),
-  /**
-   * The token names another audience: a handler namespace or task queue other than this worker's.
-   */
-  TOKEN_AUDIENCE_MISMATCH(
-      Kind.UNAUTHENTICATED,
-      "The token was issued for another handler namespace or task queue; tokens cannot be moved"
-          + " between handlers. Check that caller and handler registries agree on the endpoint's"
-          + " target."),
   /** The token was already used for a different start request. */
   TOKEN_REPLAYED(
       Kind.UNAUTHENTICATED,
@@ -109,38 +101,7 @@ public enum ReasonCode {
       "The server reports a different caller workflow run than the token claims, or none: the token"
           + " was copied from another run. If your server sends no caller links, turn the check off"
           + " with HandlerPolicy.Builder.setRequireCallerLink(false) (weaker)."),
-  /**
-   * The operation input that reached the handler was not verified as the one the caller sent with
-   * its token: no binding-aware payload codec verified it.
-   */
-  INPUT_NOT_BOUND(
-      Kind.UNAUTHENTICATED,
-      "Install the Tink payload codec in authenticate or encrypt mode on caller and handler, so that"
-          + " the input is bound to the caller's token; or set"
-          + " HandlerPolicy.Builder.setAllowUnboundInput(true), which admits any input sent with a"
-          + " valid token (weaker)."),
-  /**
-   * A cancel names an operation that the token's namespace and call did not start (the operation
-   * token is not bound to them, or was not issued by this handler namespace).
-   */
-  OPERATION_BINDING_MISMATCH(
-      Kind.UNAUTHORIZED,
-      "Only the caller run that started an operation can cancel it; cancel from the workflow that"
-          + " started it."),
-  /** The caller refused to issue a token longer than the handler accepts. */
-  TOKEN_TOO_LARGE(
-      Kind.INCOMPATIBLE,
-      "Shorten the field the message names (endpoint, service, operation, workflow id or task"
-          + " queue names) so that the identity token fits the handler's limit."),
-  /**
-   * nexus-security's interceptor is not the outermost Nexus interceptor of the handler worker, so
-   * other interceptors would see requests before they are checked.
-   */
-  SECURITY_NOT_OUTERMOST(
-      Kind.UNAVAILABLE,
-      "Put NexusSecurity's worker interceptor LAST in WorkerFactoryOptions.setWorkerInterceptors (the"
-          + " SDK makes the last one outermost), or build the options with"
-          + " NexusSecurity.workerFactoryOptions. The server retries the request."),
+
   /** The handler's replay cache is full; the server retries the request later. */
   REPLAY_CACHE_FULL(
       Kind.UNAVAILABLE,
@@ -181,6 +142,46 @@ public enum ReasonCode {
           + " check that the worker can call the OperatorService's ListNexusEndpoints, that the"
           + " EndpointReconciler runs often enough to re-sign the manifest before it expires, and"
           + " that the clocks of workers and reconciler agree."),
+  /**
+   * The token names another audience: a handler namespace or task queue other than this worker's.
+   */
+  TOKEN_AUDIENCE_MISMATCH(
+      Kind.UNAUTHENTICATED,
+      "The token was issued for another handler namespace or task queue; tokens cannot be moved"
+          + " between handlers. Check that caller and handler registries agree on the endpoint's"
+          + " target."),
+  /**
+   * The operation input that reached the handler was not verified as the one the caller sent with
+   * its token: no binding-aware payload codec verified it.
+   */
+  INPUT_NOT_BOUND(
+      Kind.UNAUTHENTICATED,
+      "Install the Tink payload codec in authenticate or encrypt mode on caller and handler, so that"
+          + " the input is bound to the caller's token; or set"
+          + " HandlerPolicy.Builder.setAllowUnboundInput(true), which admits any input sent with a"
+          + " valid token (weaker)."),
+  /**
+   * A cancel names an operation that the token's namespace and call did not start (the operation
+   * token is not bound to them, or was not issued by this handler namespace).
+   */
+  OPERATION_BINDING_MISMATCH(
+      Kind.UNAUTHORIZED,
+      "Only the caller run that started an operation can cancel it; cancel from the workflow that"
+          + " started it."),
+  /** The caller refused to issue a token longer than the handler accepts. */
+  TOKEN_TOO_LARGE(
+      Kind.INCOMPATIBLE,
+      "Shorten the field the message names (endpoint, service, operation, workflow id or task"
+          + " queue names) so that the identity token fits the handler's limit."),
+  /**
+   * nexus-security's interceptor is not the outermost Nexus interceptor of the handler worker, so
+   * other interceptors would see requests before they are checked.
+   */
+  SECURITY_NOT_OUTERMOST(
+      Kind.UNAVAILABLE,
+      "Put NexusSecurity's worker interceptor LAST in WorkerFactoryOptions.setWorkerInterceptors (the"
+          + " SDK makes the last one outermost), or build the options with"
+          + " NexusSecurity.workerFactoryOptions. The server retries the request."),
 
   /**
    * The caller was about to protect the operation's payloads with a {@link PayloadProtection} (a

@@ -36,6 +36,11 @@ class ReasonCodeTest {
             "ENCRYPTION_KEY_UNAVAILABLE",
             "PAYLOAD_ENCODING_UNSUPPORTED",
             "REGISTRY_STALE",
+            "TOKEN_AUDIENCE_MISMATCH",
+            "INPUT_NOT_BOUND",
+            "OPERATION_BINDING_MISMATCH",
+            "TOKEN_TOO_LARGE",
+            "SECURITY_NOT_OUTERMOST",
             "PAYLOAD_PROTECTION_NOT_ACCEPTED");
   }
 
@@ -60,6 +65,11 @@ class ReasonCodeTest {
     "ENCRYPTION_KEY_UNAVAILABLE, INCOMPATIBLE",
     "PAYLOAD_ENCODING_UNSUPPORTED, INCOMPATIBLE",
     "REGISTRY_STALE, UNAVAILABLE",
+    "TOKEN_AUDIENCE_MISMATCH, UNAUTHENTICATED",
+    "INPUT_NOT_BOUND, UNAUTHENTICATED",
+    "OPERATION_BINDING_MISMATCH, UNAUTHORIZED",
+    "TOKEN_TOO_LARGE, INCOMPATIBLE",
+    "SECURITY_NOT_OUTERMOST, UNAVAILABLE",
     "PAYLOAD_PROTECTION_NOT_ACCEPTED, INCOMPATIBLE",
   })
   void getKind_isTheDocumentedFamily(ReasonCode reason, ReasonCode.Kind kind) {
@@ -76,7 +86,10 @@ class ReasonCodeTest {
   @EnumSource(ReasonCode.class)
   void isRetryable_onlyForTemporaryConditions(ReasonCode reason) {
     assertThat(reason.isRetryable())
-        .isEqualTo(reason == ReasonCode.REPLAY_CACHE_FULL || reason == ReasonCode.REGISTRY_STALE);
+        .isEqualTo(
+            reason == ReasonCode.REPLAY_CACHE_FULL
+                || reason == ReasonCode.REGISTRY_STALE
+                || reason == ReasonCode.SECURITY_NOT_OUTERMOST);
   }
 
   @ParameterizedTest

@@ -11,6 +11,7 @@ import dev.nexussecurity.api.internal.UntrustedText;
 import dev.nexussecurity.core.CompatibilityReport.Cause;
 import dev.nexussecurity.core.CompatibilityReport.Direction;
 import dev.nexussecurity.core.internal.compat.FingerprintComparison;
+import dev.nexussecurity.core.internal.compat.PayloadSchemes;
 import dev.nexussecurity.core.internal.compat.Probes;
 import dev.nexussecurity.core.internal.compat.Probes.Probe;
 import io.temporal.api.common.v1.Payload;
@@ -216,6 +217,14 @@ public final class ConverterCompatibilityCheck {
                     ? Cause.PROTECTION_NOT_ACCEPTED
                     : Cause.CODEC_MISSING;
         return entry(p, direction, cause, f.getMessage());
+      }
+    }
+    Optional<PayloadProtection> arrived = PayloadSchemes.protectionOf(payload);
+    if (arrived.isPresent()) {
+      List<FingerprintComparison.Finding> notAccepted =
+          FingerprintComparison.protection(arrived.get(), decoderFp, input);
+      if (!notAccepted.isEmpty()) {
+        return entry(p, direction, Cause.PROTECTION_NOT_ACCEPTED, notAccepted.get(0).getMessage());
       }
     }
     String encoding =

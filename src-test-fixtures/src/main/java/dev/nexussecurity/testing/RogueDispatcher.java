@@ -1,7 +1,7 @@
 package dev.nexussecurity.testing;
 
 import com.google.protobuf.Message;
-import com.google.protobuf.util.Timestamps;
+import com.google.protobuf.Timestamp;
 import dev.nexussecurity.api.ReasonCode;
 import dev.nexussecurity.testing.internal.InProcessTemporalServer;
 import dev.nexussecurity.testing.internal.TaskQueueKey;
@@ -190,6 +190,16 @@ public final class RogueDispatcher {
       String endpoint, UnaryOperator<io.temporal.api.nexus.v1.Request> rewrite) {
     Objects.requireNonNull(rewrite, "rewrite");
     temporal.server().getInjectedNexusTasks().rewriteNext(endpoint, rewrite);
+  }
+
+  /**
+   * Alters every genuine Nexus request the server delivers for {@code endpoint}, the server's
+   * retries included, until the returned handle is closed: a server operator that keeps altering a
+   * request however often it is retried.
+   */
+  public AutoCloseable rewriteRequests(
+      String endpoint, UnaryOperator<io.temporal.api.nexus.v1.Request> rewrite) {
+    return temporal.server().getInjectedNexusTasks().rewriteAll(endpoint, rewrite);
   }
 
   /** The link a server builds for a Nexus operation scheduled by the given event. */
@@ -431,13 +441,21 @@ public final class RogueDispatcher {
       return links;
     }
 
+    private static Timestamp now() {
+      long millis = System.currentTimeMillis();
+      return Timestamp.newBuilder()
+          .setSeconds(Math.floorDiv(millis, 1000))
+          .setNanos(Math.floorMod(millis, 1000) * 1_000_000)
+          .build();
+    }
+
     io.temporal.api.nexus.v1.Request toProto() {
       io.temporal.api.nexus.v1.Request.Builder b =
           io.temporal.api.nexus.v1.Request.newBuilder()
               .setEndpoint(endpoint)
               .putAllHeader(headers)
               .putHeader("request-timeout", timeout.toMillis() + "ms")
-              .setScheduledTime(Timestamps.fromMillis(System.currentTimeMillis()));
+              .setScheduledTime(now());
       if (kind == Kind.START) {
         StartOperationRequest.Builder start =
             StartOperationRequest.newBuilder()
@@ -630,6 +648,18 @@ public final class RogueDispatcher {
       return Optional.empty();
     }
 
+    /** The failure message the worker reported, if it reported a failure. */
+    public Optional<String> getFailureMessage() {
+      if (answer instanceof RespondNexusTaskFailedRequest failed && failed.hasFailure()) {
+        return Optional.of(failed.getFailure().getMessage());
+      }
+      if (answer instanceof RespondNexusTaskCompletedRequest completed
+          && completed.getResponse().getStartOperation().hasFailure()) {
+        return Optional.of(completed.getResponse().getStartOperation().getFailure().getMessage());
+      }
+      return Optional.empty();
+    }
+
     /** The synchronous result of an admitted start, still encoded. */
     public Optional<Payload> getSyncResult() {
       if (answer instanceof RespondNexusTaskCompletedRequest completed
@@ -657,6 +687,7 @@ public final class RogueDispatcher {
           + ", "
           + answer.getClass().getSimpleName()
           + getHandlerErrorType().map(t -> " " + t).orElse("")
+          + getFailureMessage().map(m -> ": " + m).orElse("")
           + "}";
     }
   }

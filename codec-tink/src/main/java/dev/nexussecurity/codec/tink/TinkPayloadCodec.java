@@ -126,7 +126,8 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
             compressionEnabled,
             plaintextPolicy,
             maxEncodedPayloadSize,
-            acceptFormat1);
+            acceptFormat1,
+            b.checkPositions);
     this.descriptor = describe(policy, shared, b.namespaceKeys, plaintextPolicy);
     this.context = null;
   }
@@ -152,6 +153,9 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
       d.addPayloadProtection(PayloadProtection.pairwise());
       d.addPayloadProtection(PayloadProtection.hpke());
       d.addPayloadProtection(PayloadProtection.authenticated());
+      // no encryption key id for the namespace modes: their keys are per pair (the peer's ids
+      // differ), so an exact key-id comparison would report a false mismatch; the protections say
+      // what each side decodes
       KeysetHandle keys = own.getAgreementKeys();
       for (int i = 0; i < keys.size(); i++) {
         KeysetHandle.Entry e = keys.getAt(i);
@@ -159,10 +163,6 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
           String id = own.getNamespace() + ":" + Integer.toUnsignedString(e.getId());
           d.addDecryptionKeyId("pairwise/" + id);
           d.addDecryptionKeyId("hpke/" + id);
-          if (e.isPrimary() && def.getMode() != PayloadProtection.Mode.SHARED) {
-            d.setEncryptionKeyId(
-                def.getMode().name().toLowerCase(java.util.Locale.ROOT) + "/" + id);
-          }
         }
       }
     }
@@ -286,8 +286,21 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
     private KeyDirectory directory;
     private PayloadKeyPolicy policy;
     private boolean acceptFormat1;
+    private boolean checkPositions = true;
 
     private Builder() {}
+
+    /**
+     * Sets whether decoding compares each payload's authenticated position ({@code
+     * <index>/<count>}) with its place in the list being decoded; default true. Set false only in a
+     * codec server that decodes payloads out of the lists they were written in (one at a time, or
+     * several events' payloads together); the position is still authenticated, and every other
+     * check stays.
+     */
+    public Builder setCheckPositions(boolean checkPositions) {
+      this.checkPositions = checkPositions;
+      return this;
+    }
 
     /**
      * Adds a named shared keyset (several allowed), selected by {@link

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nexussecurity.api.PayloadBinding;
 import dev.nexussecurity.api.PayloadBindings;
 import dev.nexussecurity.api.PayloadProtection;
+import dev.nexussecurity.core.keys.KeysetSource;
 import dev.nexussecurity.core.keys.NamespaceKeyDirectory;
 import dev.nexussecurity.core.keys.NamespaceKeys;
 import io.nexusrpc.Operation;
@@ -30,6 +31,8 @@ import io.temporal.common.interceptors.WorkflowInboundCallsInterceptor;
 import io.temporal.common.interceptors.WorkflowInboundCallsInterceptorBase;
 import io.temporal.common.interceptors.WorkflowOutboundCallsInterceptor;
 import io.temporal.common.interceptors.WorkflowOutboundCallsInterceptorBase;
+import io.temporal.nexus.Nexus;
+import io.temporal.nexus.WorkflowRunOperation;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
@@ -73,6 +76,23 @@ class TinkPayloadCodecBoundNexusIntegrationTest {
   public interface ChargeService {
     @Operation
     String charge(String account);
+
+    @Operation
+    String chargeLater(String account);
+  }
+
+  @WorkflowInterface
+  public interface ChargeWorkflow {
+    @WorkflowMethod
+    String run(String account);
+  }
+
+  public static class ChargeWorkflowImpl implements ChargeWorkflow {
+    @Override
+    public String run(String account) {
+      handlerInputs.add(account);
+      return "charged later " + account;
+    }
   }
 
   @ServiceImpl(service = ChargeService.class)
@@ -85,6 +105,20 @@ class TinkPayloadCodecBoundNexusIntegrationTest {
             return "charged " + account;
           });
     }
+
+    @OperationImpl
+    public OperationHandler<String, String> chargeLater() {
+      return WorkflowRunOperation.fromWorkflowMethod(
+          (ctx, details, account) ->
+              Nexus.getOperationContext()
+                      .getWorkflowClient()
+                      .newWorkflowStub(
+                          ChargeWorkflow.class,
+                          WorkflowOptions.newBuilder()
+                              .setWorkflowId("charge-" + details.getRequestId())
+                              .build())
+                  ::run);
+    }
   }
 
   @WorkflowInterface
@@ -96,6 +130,13 @@ class TinkPayloadCodecBoundNexusIntegrationTest {
   public static class CallerWorkflowImpl implements CallerWorkflow {
     @Override
     public String call(String account) {
+      if (account.startsWith("later:")) {
+        return stub().chargeLater(account);
+      }
+      return stub().charge(account);
+    }
+
+    private static ChargeService stub() {
       ChargeService service =
           Workflow.newNexusServiceStub(
               ChargeService.class,
@@ -106,7 +147,7 @@ class TinkPayloadCodecBoundNexusIntegrationTest {
                           .setScheduleToCloseTimeout(Duration.ofSeconds(30))
                           .build())
                   .build());
-      return service.charge(account);
+      return service;
     }
   }
 
@@ -191,6 +232,10 @@ class TinkPayloadCodecBoundNexusIntegrationTest {
   }
 
   void start(PayloadProtection mode) {
+    start(PayloadKeyPolicy.of(mode));
+  }
+
+  void start(PayloadKeyPolicy policy) {
     handlerInputs.clear();
     verifiedInputs.clear();
     // the caller's namespace keys must carry the namespace the caller workflow runs in
@@ -202,15 +247,17 @@ class TinkPayloadCodecBoundNexusIntegrationTest {
             .put(caller.toPublicKeys())
             .put(handler.toPublicKeys())
             .build();
-    PayloadKeyPolicy policy = PayloadKeyPolicy.of(mode);
+    com.google.crypto.tink.KeysetHandle shared = TestKeysets.aes256Gcm();
     callerCodec =
         TinkPayloadCodec.newBuilder()
+            .addSharedKeyset("shared", KeysetSource.fromKeysetHandle(shared))
             .setNamespaceKeys(caller)
             .setKeyDirectory(directory)
             .setKeyPolicy(policy)
             .build();
     handlerCodec =
         TinkPayloadCodec.newBuilder()
+            .addSharedKeyset("shared", KeysetSource.fromKeysetHandle(shared))
             .setNamespaceKeys(handler)
             .setKeyDirectory(directory)
             .setKeyPolicy(policy)
@@ -246,6 +293,7 @@ class TinkPayloadCodecBoundNexusIntegrationTest {
                 .build());
     Worker handlerWorker = handlerFactory.newWorker(HANDLER_QUEUE);
     handlerWorker.registerNexusServiceImplementation(new ChargeServiceImpl());
+    handlerWorker.registerWorkflowImplementationTypes(ChargeWorkflowImpl.class);
     env.createNexusEndpoint(ENDPOINT, HANDLER_QUEUE);
     env.start();
     handlerFactory.start();
@@ -310,6 +358,52 @@ class TinkPayloadCodecBoundNexusIntegrationTest {
     if (mode.isEncrypting()) {
       assertThat(input.getData().toString(StandardCharsets.ISO_8859_1)).doesNotContain("4111");
     }
+  }
+
+  @Test
+  void workflowRunOperation_pairwiseInput_resultUnderTheUnboundSharedKeyset_roundTrips() {
+    // the documented fallback: the handler workflow's result has no binding, so it is written
+    // context-free under the policy's unbound protection, which both sides hold
+    start(
+        PayloadKeyPolicy.newBuilder()
+            .setDefault(PayloadProtection.pairwise())
+            .setUnbound(PayloadProtection.shared("shared"))
+            .build());
+
+    String result =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                CallerWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId("bound-later")
+                    .setTaskQueue(CALLER_QUEUE)
+                    .setWorkflowRunTimeout(Duration.ofSeconds(60))
+                    .build())
+            .call("later:" + SECRET);
+
+    assertThat(result).isEqualTo("charged later later:" + SECRET);
+    assertThat(verifiedInputs).containsExactly(true);
+    List<HistoryEvent> events = env.getWorkflowClient().fetchHistory("bound-later").getEvents();
+    Payload input =
+        events.stream()
+            .filter(e -> e.getEventType() == EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED)
+            .findFirst()
+            .orElseThrow()
+            .getNexusOperationScheduledEventAttributes()
+            .getInput();
+    Payload output =
+        events.stream()
+            .filter(e -> e.getEventType() == EventType.EVENT_TYPE_NEXUS_OPERATION_COMPLETED)
+            .findFirst()
+            .orElseThrow()
+            .getNexusOperationCompletedEventAttributes()
+            .getResult();
+    assertThat(input.getMetadataOrThrow("nexus-security-scheme").toStringUtf8())
+        .isEqualTo("pairwise-aes256gcm");
+    assertThat(output.getMetadataOrThrow("nexus-security-direction").toStringUtf8())
+        .isEqualTo("NONE");
+    assertThat(output.getMetadataOrThrow("nexus-security-scheme").toStringUtf8())
+        .isEqualTo("tink-aead");
   }
 
   @Test

@@ -174,6 +174,28 @@ class TinkPayloadCodecContextTest {
     assertThat(codec(PAYMENTS, mode).decode(encoded)).isEqualTo(values("from", "to"));
   }
 
+  @Test
+  void codecServer_withoutPositionChecks_decodesPayloadsOneAtATime_butStillAuthenticatesThem() {
+    List<Payload> encoded = callerSends(PayloadProtection.pairwise(), CHARGE, values("a", "b"));
+    TinkPayloadCodec server =
+        TinkPayloadCodec.newBuilder()
+            .setNamespaceKeys(PAYMENTS)
+            .setKeyDirectory(DIRECTORY)
+            .setCheckPositions(false)
+            .build();
+
+    assertThat(server.decode(List.of(encoded.get(1)))).isEqualTo(values("b"));
+    Payload relabeled =
+        encoded.get(1).toBuilder()
+            .putMetadata("nexus-security-position", ByteString.copyFromUtf8("0/1"))
+            .build();
+    assertThat(
+            catchThrowableOfType(
+                    PayloadDecryptionException.class, () -> server.decode(List.of(relabeled)))
+                .getReason())
+        .isEqualTo(Reason.AUTHENTICATION_FAILED);
+  }
+
   @ParameterizedTest
   @MethodSource("modes")
   void droppedArgument_isRefused(PayloadProtection mode) {
@@ -371,6 +393,32 @@ class TinkPayloadCodecContextTest {
   }
 
   @Test
+  void protectionTheHandlerDoesNotAccept_isRefusedOnTheCallerSide_namingBoth() {
+    KeyDirectory statesAcceptance =
+        NamespaceKeyDirectory.newBuilder()
+            .put(ORDERS.toPublicKeys())
+            .put(
+                PAYMENTS.toPublicKeys().toBuilder()
+                    .setPayloadAcceptance(
+                        dev.nexussecurity.core.keys.PayloadAcceptance.newBuilder()
+                            .setPairwise(true)
+                            .build())
+                    .build())
+            .build();
+    TinkPayloadCodec hpkeCaller =
+        codec(ORDERS, statesAcceptance, PayloadKeyPolicy.of(PayloadProtection.hpke()));
+    TinkPayloadCodec pairwiseCaller =
+        codec(ORDERS, statesAcceptance, PayloadKeyPolicy.of(PayloadProtection.pairwise()));
+
+    assertThatThrownBy(() -> under(CHARGE, () -> hpkeCaller.encode(values("x"))))
+        .isInstanceOf(PayloadCodecException.class)
+        .hasMessageContaining("'payments'")
+        .hasMessageContaining("not hpke")
+        .hasMessageContaining("endpoint 'payments'");
+    assertThat(under(CHARGE, () -> pairwiseCaller.encode(values("x")))).hasSize(1);
+  }
+
+  @Test
   void wrongSharedKey_failsAuthentication() {
     List<Payload> encoded =
         callerSends(PayloadProtection.shared("shared"), CHARGE, values("order-42"));
@@ -469,7 +517,8 @@ class TinkPayloadCodecContextTest {
 
     assertThat(handler.describe().getPayloadProtections())
         .containsExactly("authenticated", "hpke", "pairwise", "shared:shared");
-    assertThat(handler.describe().getEncryptionKeyId()).contains("pairwise/payments:" + keyId);
+    // pairwise keys differ per peer: no single encryption key id to compare
+    assertThat(handler.describe().getEncryptionKeyId()).isEmpty();
     assertThat(handler.describe().getDecryptionKeyIds())
         .contains("pairwise/payments:" + keyId, "hpke/payments:" + keyId);
     assertThat(handler.toString()).contains("namespace=payments").doesNotContain("value");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.google.crypto.tink.KeysetHandle;
 import com.google.protobuf.ByteString;
+import dev.nexussecurity.core.keys.KeysetSource;
 import io.temporal.api.common.v1.Payload;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

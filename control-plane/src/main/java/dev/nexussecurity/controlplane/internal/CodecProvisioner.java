@@ -56,7 +56,10 @@ public final class CodecProvisioner {
       TinkPayloadCodec.Builder b =
           TinkPayloadCodec.newBuilder()
               .setPlaintextPolicy(ns.plaintextPolicy())
-              .setAcceptFormat1(ns.acceptFormat1());
+              .setAcceptFormat1(ns.acceptFormat1())
+              // a codec server decodes payloads one at a time, out of the lists they were written
+              // in
+              .setCheckPositions(false);
       for (KeysetSettings k : ns.keysets()) {
         String field = at + ".keysets[" + k.name() + "]";
         try {

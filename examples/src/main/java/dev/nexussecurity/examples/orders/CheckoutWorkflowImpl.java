@@ -2,6 +2,9 @@ package dev.nexussecurity.examples.orders;
 
 import dev.nexussecurity.api.ReasonCode;
 import dev.nexussecurity.core.AccessDenials;
+import dev.nexussecurity.examples.payments.FraudService;
+import dev.nexussecurity.examples.payments.FraudService.Screening;
+import dev.nexussecurity.examples.payments.FraudService.ScreeningRequest;
 import dev.nexussecurity.examples.payments.PaymentsService;
 import dev.nexussecurity.examples.payments.PaymentsService.ChargeReceipt;
 import dev.nexussecurity.examples.payments.PaymentsService.ChargeRequest;
@@ -14,11 +17,12 @@ import java.util.Optional;
 
 /**
  * Implementation of {@link CheckoutWorkflow}. The Nexus endpoint and the operation timeouts are not
- * in this code: the worker sets them for {@link PaymentsService} in its {@code
- * WorkflowImplementationOptions} (see {@code WorkerBootstrap.startCallerWorker}).
+ * in this code: the worker sets them for {@link PaymentsService} and {@link FraudService} in its
+ * {@code WorkflowImplementationOptions} (see {@code WorkerBootstrap.startCallerWorker}).
  */
 public final class CheckoutWorkflowImpl implements CheckoutWorkflow {
   private final PaymentsService payments = Workflow.newNexusServiceStub(PaymentsService.class);
+  private final FraudService fraud = Workflow.newNexusServiceStub(FraudService.class);
 
   @Override
   public CheckoutResult checkout(Order order) {
@@ -28,11 +32,13 @@ public final class CheckoutWorkflowImpl implements CheckoutWorkflow {
     // [snippet:handle-denial]
     try {
       quote = payments.quote(new QuoteRequest(id, order.amountCents(), order.currency()));
+      operation = "screen";
+      Screening screening = fraud.screen(new ScreeningRequest(id, order.amountCents()));
       operation = "charge";
       ChargeReceipt receipt =
           payments.charge(
               new ChargeRequest(id, quote.amountCents() + quote.feeCents(), quote.currency()));
-      return CheckoutResult.completed(id, quote, receipt);
+      return CheckoutResult.completed(id, quote, screening, receipt);
     } catch (NexusOperationFailure e) {
       // Denials by nexus-security (caller or handler side) are non-retryable and carry a reason
       // code.

@@ -83,7 +83,14 @@ public final class RogueSetting {
    */
   public WorkerFactory startHandlerProcess() {
     TestNamespace ns = env.getNamespace(HANDLER_NS);
-    return startHandlerProcess(ns.newOptionsBuilder().build());
+    // Inputs must be bound to the caller's token (the library's default; the extension relaxes it).
+    return startHandlerProcess(
+        ns.newOptionsBuilder()
+            .setHandlerPolicy(
+                ns.newOptionsBuilder().build().getHandlerPolicy().toBuilder()
+                    .setAllowUnboundInput(false)
+                    .build())
+            .build());
   }
 
   /** Starts a handler process with these options (of handler-ns). */
@@ -176,12 +183,12 @@ public final class RogueSetting {
   public static void assertDeniedBeforeHandlerCode(
       RogueDispatcher.Outcome outcome, String input, int invocationsBefore, String... reasons) {
     assertThat(outcome.isAdmitted()).as("admitted: %s", outcome).isFalse();
-    assertThat(outcome.getDenialReasonName())
-        .as("denial reason of %s", outcome)
-        .hasValueSatisfying(r -> assertThat(r).isIn((Object[]) reasons));
     assertThat(HandlerInvocations.count(input) - invocationsBefore)
         .as("handler code that ran for '%s' because of the rogue request", input)
         .isZero();
+    assertThat(outcome.getDenialReasonName())
+        .as("denial reason (non-retryable, with a reason code) of %s", outcome)
+        .hasValueSatisfying(r -> assertThat(r).isIn((Object[]) reasons));
   }
 
   /**

@@ -30,7 +30,11 @@ public final class InjectedNexusTasks {
   private final AtomicLong ids = new AtomicLong();
   private final ConcurrentMap<ByteString, CompletableFuture<Message>> pending =
       new ConcurrentHashMap<>();
-  private final ConcurrentMap<String, UnaryOperator<Request>> rewrites = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Rewrite> rewrites = new ConcurrentHashMap<>();
+
+  /** A planned rewrite: once, or of every request until removed. */
+  private record Rewrite(UnaryOperator<Request> operator, boolean once) {}
+
   private volatile NexusPollRouter router;
 
   void attach(NexusPollRouter router) {
@@ -65,7 +69,19 @@ public final class InjectedNexusTasks {
    * worker receives it (once).
    */
   public void rewriteNext(String endpoint, UnaryOperator<Request> rewrite) {
-    rewrites.put(Objects.requireNonNull(endpoint, "endpoint"), rewrite);
+    rewrites.put(
+        Objects.requireNonNull(endpoint, "endpoint"),
+        new Rewrite(Objects.requireNonNull(rewrite, "rewrite"), true));
+  }
+
+  /**
+   * Rewrites every genuine Nexus task for {@code endpoint} (retries included) with {@code rewrite}
+   * until the returned handle is closed.
+   */
+  public AutoCloseable rewriteAll(String endpoint, UnaryOperator<Request> rewrite) {
+    Rewrite planned = new Rewrite(Objects.requireNonNull(rewrite, "rewrite"), false);
+    rewrites.put(Objects.requireNonNull(endpoint, "endpoint"), planned);
+    return () -> rewrites.remove(endpoint, planned);
   }
 
   /** Applies and forgets the rewrite planned for {@code task}'s endpoint, if any. */
@@ -73,10 +89,12 @@ public final class InjectedNexusTasks {
     if (rewrites.isEmpty() || isInjected(task.getTaskToken())) {
       return task;
     }
-    UnaryOperator<Request> rewrite = rewrites.remove(task.getRequest().getEndpoint());
-    return rewrite == null
-        ? task
-        : task.toBuilder().setRequest(rewrite.apply(task.getRequest())).build();
+    String endpoint = task.getRequest().getEndpoint();
+    Rewrite rewrite = rewrites.get(endpoint);
+    if (rewrite == null || (rewrite.once() && !rewrites.remove(endpoint, rewrite))) {
+      return task;
+    }
+    return task.toBuilder().setRequest(rewrite.operator().apply(task.getRequest())).build();
   }
 
   /** Whether {@code token} is the token of an injected task. */

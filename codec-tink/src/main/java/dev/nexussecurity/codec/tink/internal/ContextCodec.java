@@ -23,6 +23,7 @@ import dev.nexussecurity.core.keys.NamespaceKeys;
 import dev.nexussecurity.core.keys.NamespacePublicKeys;
 import dev.nexussecurity.core.keys.PairwiseKeyException;
 import dev.nexussecurity.core.keys.PairwiseKeys;
+import dev.nexussecurity.core.keys.PayloadAcceptance;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.nexus.Nexus;
 import io.temporal.payload.codec.PayloadCodecException;
@@ -56,6 +57,23 @@ public final class ContextCodec {
       Pattern.compile("(0|[1-9][0-9]{0,9}):(0|[1-9][0-9]{0,9})");
   private static final Pattern KEY_ONE = Pattern.compile("0|[1-9][0-9]{0,9}");
   private static final byte[] EMPTY = new byte[0];
+  private static final ByteString ONLY_POSITION = ByteString.copyFromUtf8("0/1");
+
+  /** The entries after encoding and format, in associated-data order. */
+  private static final String[] ENTRY_KEYS = {
+    WireFormat.SCHEME_KEY,
+    WireFormat.KEYSET_KEY,
+    WireFormat.KEY_ID_KEY,
+    WireFormat.COMPRESSION_KEY,
+    WireFormatV2.DIRECTION_KEY,
+    WireFormatV2.POSITION_KEY,
+    WireFormatV2.ENDPOINT_KEY,
+    WireFormatV2.SERVICE_KEY,
+    WireFormatV2.OPERATION_KEY,
+    WireFormatV2.CALLER_KEY,
+    WireFormatV2.HANDLER_KEY,
+    WireFormatV2.BINDING_KEY
+  };
 
   private final Map<String, TinkAeadKeySelector> shared;
   private final Map<ByteString, TinkAeadKeySelector> sharedByName;
@@ -70,6 +88,7 @@ public final class ContextCodec {
   private final PlaintextPolicy plaintextPolicy;
   private final int maxEncodedPayloadSize;
   private final boolean acceptFormat1;
+  private final boolean checkPositions;
   private final PayloadContext unboundContext;
 
   /** Creates an engine; arguments are validated by the public builder. */
@@ -81,7 +100,8 @@ public final class ContextCodec {
       boolean compression,
       PlaintextPolicy plaintextPolicy,
       int maxEncodedPayloadSize,
-      boolean acceptFormat1) {
+      boolean acceptFormat1,
+      boolean checkPositions) {
     this.shared = Collections.unmodifiableMap(new HashMap<>(shared));
     Map<ByteString, TinkAeadKeySelector> byName = new HashMap<>();
     Map<String, EnvelopeCodec> v1 = new HashMap<>();
@@ -101,6 +121,7 @@ public final class ContextCodec {
     this.plaintextPolicy = plaintextPolicy;
     this.maxEncodedPayloadSize = maxEncodedPayloadSize;
     this.acceptFormat1 = acceptFormat1;
+    this.checkPositions = checkPositions;
     this.unboundContext = PayloadContext.unbound(own != null ? own.getNamespace() : "");
   }
 
@@ -170,11 +191,15 @@ public final class ContextCodec {
       ctx = unboundContext;
       protection = policy.getUnbound();
     }
+    if (ctx.isBound()) {
+      requireAccepted(protection, ctx);
+    }
     Sealer sealer = sealer(protection, ctx);
     int n = payloads.size();
     List<Payload> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      out.add(encodeOne(payloads.get(i), sealer, ctx, ByteString.copyFromUtf8(i + "/" + n)));
+      ByteString position = n == 1 ? ONLY_POSITION : ByteString.copyFromUtf8(i + "/" + n);
+      out.add(encodeOne(payloads.get(i), sealer, ctx, position));
     }
     return out;
   }
@@ -336,6 +361,53 @@ public final class ContextCodec {
         }
     }
     throw new IllegalStateException("unknown protection " + protection);
+  }
+
+  /**
+   * Refuses, on the sending side, a protection the recipient namespace says (in the key directory)
+   * its workers cannot decode, instead of letting the receiver fail to decode it.
+   */
+  private void requireAccepted(PayloadProtection protection, PayloadContext ctx) {
+    if (directory == null) {
+      return;
+    }
+    PayloadAcceptance accepts =
+        directory
+            .findNamespace(ctx.recipient())
+            .flatMap(NamespacePublicKeys::getPayloadAcceptance)
+            .orElse(null);
+    if (accepts == null) {
+      return;
+    }
+    boolean ok;
+    switch (protection.getMode()) {
+      case SHARED:
+        ok = accepts.getSharedKeysets().contains(protection.getKeysetName().orElseThrow());
+        break;
+      case PAIRWISE:
+      case AUTHENTICATED:
+        ok = accepts.isPairwise();
+        break;
+      case HPKE:
+        ok = accepts.isHpke();
+        break;
+      default:
+        ok = false;
+    }
+    if (!ok) {
+      throw new PayloadCodecException(
+          "Namespace '"
+              + UntrustedText.quote(ctx.recipient())
+              + "' states in the key directory that its workers decode "
+              + accepts
+              + ", not "
+              + protection
+              + " selected for "
+              + quoted(ctx)
+              + "; align the key policy of endpoint '"
+              + UntrustedText.quote(ctx.endpoint)
+              + "' with what the receiver accepts");
+    }
   }
 
   private void requireSender(PayloadContext ctx) {
@@ -539,20 +611,7 @@ public final class ContextCodec {
               + "' is not supported; this codec reads version 2"
               + (acceptFormat1 ? " and version 1." : "."));
     }
-    String[] keys = {
-      WireFormat.SCHEME_KEY,
-      WireFormat.KEYSET_KEY,
-      WireFormat.KEY_ID_KEY,
-      WireFormat.COMPRESSION_KEY,
-      WireFormatV2.DIRECTION_KEY,
-      WireFormatV2.POSITION_KEY,
-      WireFormatV2.ENDPOINT_KEY,
-      WireFormatV2.SERVICE_KEY,
-      WireFormatV2.OPERATION_KEY,
-      WireFormatV2.CALLER_KEY,
-      WireFormatV2.HANDLER_KEY,
-      WireFormatV2.BINDING_KEY
-    };
+    String[] keys = ENTRY_KEYS;
     ByteString[] v = new ByteString[keys.length];
     for (int i = 0; i < keys.length; i++) {
       v[i] = m.get(keys[i]);
@@ -715,7 +774,7 @@ public final class ContextCodec {
       String enc,
       String qualified) {
     String expectedPosition = index + "/" + count;
-    if (!position.toStringUtf8().equals(expectedPosition)) {
+    if (checkPositions && !position.toStringUtf8().equals(expectedPosition)) {
       throw mismatch(
           enc,
           qualified,

@@ -7,18 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.crypto.tink.KeysetHandle;
-import dev.nexussecurity.core.keys.KeysetSource;
+import dev.nexussecurity.api.PayloadProtection;
+import dev.nexussecurity.codec.tink.PayloadKeyPolicy;
 import dev.nexussecurity.codec.tink.TinkPayloadCodec;
 import dev.nexussecurity.connection.WorkerConnection;
 import dev.nexussecurity.connection.WorkerConnectionOptions;
 import dev.nexussecurity.core.InMemoryEndpointRegistry;
 import dev.nexussecurity.core.NexusSecurity;
 import dev.nexussecurity.core.NexusSecurityOptions;
-import dev.nexussecurity.core.TrustStore;
+import dev.nexussecurity.core.IdentityMode;
+import dev.nexussecurity.core.keys.KeysetSource;
+import dev.nexussecurity.core.keys.NamespaceKeyDirectory;
+import dev.nexussecurity.core.keys.NamespaceKeys;
 import dev.nexussecurity.testing.EmbeddedTemporal;
 import dev.nexussecurity.testing.NexusSecurityAssertions;
-import dev.nexussecurity.testing.TestKeys;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.converter.CodecDataConverter;
@@ -36,9 +38,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What a new user does after the README's "Install" section: load a registry file, build the codec
- * and NexusSecurity for a caller and a handler namespace, and make one Nexus call on the embedded
- * server, with nothing but the installed artifacts and the README's XML.
+ * What a new user does after the README's "Install" section: load a registry file, make, save and
+ * load each namespace's keys and the key directory, build the pairwise codec and NexusSecurity for a
+ * caller and a handler namespace, and make one Nexus call on the embedded server, with nothing but
+ * the installed artifacts and the README's XML.
  */
 class ConsumerTest {
   @TempDir Path dir;
@@ -68,43 +71,35 @@ class ConsumerTest {
     registry.saveTo(saved);
     assertArrayEquals(Files.readAllBytes(registryFile), Files.readAllBytes(saved));
 
-    TestKeys keys = TestKeys.random();
-    TinkPayloadCodec codec =
-        TinkPayloadCodec.newBuilder()
-            .setKeysetSource(KeysetSource.fromKeysetHandle(keys.getPayloadKeyset("shop")))
-            .setKeysetName("shop")
-            .build();
-    DataConverter converter =
-        new CodecDataConverter(DefaultDataConverter.newDefaultInstance(), List.of(codec));
-    KeysetHandle shopSigning = keys.getSigningKeyset("shop");
-    TrustStore trustStore =
-        TrustStore.newBuilder()
-            .addNamespace("shop", shopSigning.getPublicKeysetHandle())
-            .build();
-    NexusSecurity shop =
-        NexusSecurity.newInstance(
-            NexusSecurityOptions.newBuilder()
-                .setNamespace("shop")
-                .setRegistry(registry)
-                .setDataConverter(converter)
-                .setSigningKeyset(shopSigning)
-                .setTrustStore(trustStore)
-                .build());
-    NexusSecurity inventory =
-        NexusSecurity.newInstance(
-            NexusSecurityOptions.newBuilder()
-                .setNamespace("inventory")
-                .setRegistry(registry)
-                .setDataConverter(converter)
-                .setTrustStore(trustStore)
-                .build());
+    // each namespace's own keys, saved and loaded as the README's steps 1 and 3 do (development
+    // files in cleartext), and one directory of their public keys
+    NamespaceKeys.generate("shop", false)
+        .save(KeysetSource.insecureCleartextJson(dir.resolve("shop.keys.json")));
+    NamespaceKeys.generate("inventory", false)
+        .save(KeysetSource.insecureCleartextJson(dir.resolve("inventory.keys.json")));
+    NamespaceKeys shopKeys =
+        NamespaceKeys.load(KeysetSource.insecureCleartextJson(dir.resolve("shop.keys.json")));
+    NamespaceKeys inventoryKeys =
+        NamespaceKeys.load(KeysetSource.insecureCleartextJson(dir.resolve("inventory.keys.json")));
+    NamespaceKeyDirectory.newBuilder()
+        .put(shopKeys.toPublicKeys())
+        .put(inventoryKeys.toPublicKeys())
+        .build()
+        .save(dir.resolve("key-directory.json"));
+    NamespaceKeyDirectory directory = NamespaceKeyDirectory.load(dir.resolve("key-directory.json"));
+
+    DataConverter shopConverter = converter(shopKeys, directory);
+    DataConverter inventoryConverter = converter(inventoryKeys, directory);
+    NexusSecurity shop = security(shopKeys, directory, registry);
+    NexusSecurity inventory = security(inventoryKeys, directory, registry);
+    assertEquals(IdentityMode.PAIRWISE, shop.getOptions().getCallerPolicy().getIdentityMode());
 
     try (EmbeddedTemporal temporal = EmbeddedTemporal.newBuilder().setTcpPort(0).start()) {
       temporal.createNexusEndpoint("inventory", "inventory", "inventory-nexus");
 
       WorkerFactory handlerFactory =
           temporal.newWorkerFactory(
-              temporal.newWorkflowClient("inventory", converter),
+              temporal.newWorkflowClient("inventory", inventoryConverter),
               WorkerFactoryOptions.newBuilder()
                   .setWorkerInterceptors(inventory.getWorkerInterceptor())
                   .build());
@@ -121,7 +116,9 @@ class ConsumerTest {
       WorkflowClient shopClient =
           WorkflowClient.newInstance(
               connection.getWorkflowServiceStubs(),
-              connection.getWorkflowClientOptions().toBuilder().setDataConverter(converter).build());
+              connection.getWorkflowClientOptions().toBuilder()
+                  .setDataConverter(shopConverter)
+                  .build());
       WorkerFactory callerFactory =
           WorkerFactory.newInstance(
               shopClient,
@@ -150,6 +147,28 @@ class ConsumerTest {
       callerFactory.awaitTermination(10, TimeUnit.SECONDS);
       connection.close();
     }
+  }
+
+  /** The codec of the README's step 4: pairwise payload keys between caller and handler. */
+  static DataConverter converter(NamespaceKeys keys, NamespaceKeyDirectory directory) {
+    TinkPayloadCodec codec =
+        TinkPayloadCodec.newBuilder()
+            .setNamespaceKeys(keys)
+            .setKeyDirectory(directory)
+            .setKeyPolicy(PayloadKeyPolicy.of(PayloadProtection.pairwise()))
+            .build();
+    return new CodecDataConverter(DefaultDataConverter.newDefaultInstance(), List.of(codec));
+  }
+
+  /** NexusSecurity as the README's step 5 builds it, on its defaults (pairwise identity). */
+  static NexusSecurity security(
+      NamespaceKeys keys, NamespaceKeyDirectory directory, InMemoryEndpointRegistry registry) {
+    return NexusSecurity.newInstance(
+        NexusSecurityOptions.newBuilder()
+            .setNamespaceKeys(keys)
+            .setKeyDirectory(directory)
+            .setRegistry(registry)
+            .build());
   }
 
   /** The version of the jar {@code type} was loaded from, from the jar's file name. */
