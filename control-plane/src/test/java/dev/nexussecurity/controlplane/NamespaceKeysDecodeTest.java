@@ -265,7 +265,7 @@ class NamespaceKeysDecodeTest {
   }
 
   /** orders (KMS-encrypted keys), payments and billing (cleartext keys); each group reads one. */
-  private Map<String, Object> config(TestIdentityProvider idp, List<Map<String, Object>> nss) {
+  private Map<String, Object> config(TestIdentityProvider idp, List<Map<String, ?>> nss) {
     directory.save(dir.resolve("key-directory.json"));
     Map<String, Object> c =
         TestServers.config(idp, dir, writeKeyset(dir, "x"), writeKeyset(dir, "y"));
@@ -279,17 +279,23 @@ class NamespaceKeysDecodeTest {
                 Map.of("value", "orders-readers", "namespaces", Map.of("orders", "read")),
                 Map.of("value", "payments-readers", "namespaces", Map.of("payments", "read")),
                 Map.of("value", "payments-writers", "namespaces", Map.of("payments", "write")),
-                Map.of("value", "billing-readers", "namespaces", Map.of("billing", "read")))));
+                Map.of("value", "billing-readers", "namespaces", Map.of("billing", "read")),
+                Map.of("value", "shop-readers", "namespaces", Map.of("shop", "read")))));
     c.put("codec", Map.of("namespaces", nss));
     return c;
   }
 
   private ControlPlaneServer server(TestIdentityProvider idp) {
-    List<Map<String, Object>> nss =
+    List<Map<String, ?>> nss =
         List.of(
             namespace("orders", keysFile(orders, true), kmsUri),
             namespace("payments", keysFile(payments, false), null),
-            namespace("billing", keysFile(billing, false), null));
+            namespace("billing", keysFile(billing, false), null),
+            Map.of(
+                "namespace",
+                "shop",
+                "keysets",
+                List.of(Map.of("name", "shop", "file", writeKeyset(dir, "shop").toString()))));
     return ControlPlaneServer.newBuilderFromJson(json(config(idp, nss)), dir)
         .addKmsClient(new InsecureFakeKmsClient())
         .build()
@@ -339,6 +345,8 @@ class NamespaceKeysDecodeTest {
       // a namespace outside the pair cannot read either, with its own keys and the whole directory
       assertRefused(decode(server, idp, "billing", input));
       assertRefused(decode(server, idp, "billing", result));
+      // nor a namespace that holds shared keysets only
+      assertRefused(decode(server, idp, "shop", input));
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.nexussecurity.controlplane.internal;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.nexussecurity.api.NamespacePermission;
 import dev.nexussecurity.api.Principal;
@@ -18,7 +17,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -300,58 +298,9 @@ public final class CodecApiHandler extends Handler.Abstract {
             + " bytes. Send fewer payloads per request.");
   }
 
-  /** The format-2 metadata entry {@code <index>/<count>}: the payload's place in its list. */
-  private static final String POSITION_KEY = "nexus-security-position";
-
-  /**
-   * Decodes {@code in} list by list. A format-2 payload is bound to its position in the list it was
-   * encoded with, but a client sends whatever payloads it shows in one request (several events', or
-   * one argument alone): each run {@code 0/n, 1/n, ..., n-1/n} is decoded as the list it was
-   * written as, every other payload on its own (a lone argument of a longer list is then refused
-   * with {@code CONTEXT_MISMATCH}; the position is authenticated, so grouping by it admits nothing
-   * the codec would not).
-   */
-  static List<Payload> decodeInLists(PayloadCodec codec, List<Payload> in) {
-    List<Payload> out = new ArrayList<>(in.size());
-    int i = 0;
-    while (i < in.size()) {
-      int n = listLength(in, i);
-      out.addAll(codec.decode(in.subList(i, i + n)));
-      i += n;
-    }
-    return out;
-  }
-
-  private static int listLength(List<Payload> in, int start) {
-    ByteString first = in.get(start).getMetadataMap().get(POSITION_KEY);
-    if (first == null) {
-      return 1;
-    }
-    String text = first.toStringUtf8();
-    if (!text.startsWith("0/") || text.length() > 12) {
-      return 1;
-    }
-    int count;
-    try {
-      count = Integer.parseInt(text.substring(2));
-    } catch (NumberFormatException e) {
-      return 1;
-    }
-    if (count < 1 || count > in.size() - start) {
-      return 1;
-    }
-    for (int k = 1; k < count; k++) {
-      ByteString p = in.get(start + k).getMetadataMap().get(POSITION_KEY);
-      if (p == null || !p.toStringUtf8().equals(k + "/" + count)) {
-        return 1;
-      }
-    }
-    return count;
-  }
-
   private static List<Payload> transform(PayloadCodec codec, List<Payload> in, boolean encode) {
     try {
-      return encode ? codec.encode(in) : decodeInLists(codec, in);
+      return encode ? codec.encode(in) : codec.decode(in);
     } catch (PayloadDecryptionException e) {
       throw new Refusal(
           422,
