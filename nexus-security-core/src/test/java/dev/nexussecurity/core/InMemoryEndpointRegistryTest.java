@@ -1181,6 +1181,7 @@ class InMemoryEndpointRegistryTest {
           .contains(PayloadProtection.shared("leaked"));
       assertThat(loaded.findEndpoint("orders")).contains(created);
     }
+  }
 
   @Test
   void builderAddEndpoints_thatFails_keepsTheEndpointsAddedBefore() {

@@ -305,7 +305,9 @@ class RegistryJsonTest {
 
     assertThat(t).isInstanceOf(RegistryFileException.class);
     assertThat(((RegistryFileException) t).getProblem()).contains("a");
+  }
 
+  @Test
   void read_aByteOrderMarkAndWhitespaceOnly_isAnEmptyFile() {
     for (String content : new String[] {"\uFEFF", "\uFEFF \n\t\r", " "}) {
       assertThatThrownBy(() -> RegistryJson.read(FILE, content.getBytes(StandardCharsets.UTF_8)))
