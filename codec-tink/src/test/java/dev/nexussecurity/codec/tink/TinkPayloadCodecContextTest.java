@@ -110,16 +110,90 @@ class TinkPayloadCodecContextTest {
 
   static PayloadDecryptionException handlerRefuses(
       PayloadProtection mode, PayloadBinding binding, List<Payload> encoded) {
-    TinkPayloadCodec handler = codec(PAYMENTS, mode);
+    return refusedInput(codec(PAYMENTS, mode), binding, encoded);
+  }
+
+  /**
+   * Decodes {@code encoded} as the input of {@code binding} on the handler and returns the refusal:
+   * on the handler's side of an INPUT binding the codec does not throw but records the refusal for
+   * the interceptor and lets the input decode to null; returned here as the exception it stands
+   * for.
+   */
+  static PayloadDecryptionException refusedInput(
+      TinkPayloadCodec handler, PayloadBinding binding, List<Payload> encoded) {
     PayloadBindings.set(binding);
-    PayloadDecryptionException e =
-        catchThrowableOfType(PayloadDecryptionException.class, () -> handler.decode(encoded));
-    assertThat(e).as("decoding must be refused").isNotNull();
-    assertThat(PayloadBindings.takeVerifiedInput(binding.getBindingId()))
-        .as("a refused input is never recorded as verified")
-        .isFalse();
-    PayloadBindings.clear();
-    return e;
+    try {
+      List<Payload> decoded = handler.decode(encoded);
+      assertThat(decoded)
+          .as("a refused input decodes to null payloads only")
+          .hasSize(encoded.size())
+          .allSatisfy(p -> assertThat(meta(p, "encoding")).isEqualTo("binary/null"))
+          .allSatisfy(p -> assertThat(p.getData().isEmpty()).isTrue());
+      assertThat(PayloadBindings.takeVerifiedInput(binding.getBindingId()))
+          .as("a refused input is never recorded as verified")
+          .isFalse();
+      PayloadBindings.RejectedInput r =
+          PayloadBindings.takeRejectedInput(binding.getBindingId())
+              .orElseThrow(() -> new AssertionError("the refusal was not recorded"));
+      return new PayloadDecryptionException(
+          Reason.valueOf(r.getReasonName()), null, null, r.getDetail(), null);
+    } catch (PayloadDecryptionException e) {
+      assertThat(PayloadBindings.takeVerifiedInput(binding.getBindingId()))
+          .as("a refused input is never recorded as verified")
+          .isFalse();
+      return e;
+    } finally {
+      PayloadBindings.clear();
+    }
+  }
+
+  @Test
+  void refusedInput_onTheHandler_decodesToNullForAnyType_andRecordsTheReason() {
+    List<Payload> encoded =
+        callerSends(PayloadProtection.pairwise(), CHARGE, values("order-42", 1999));
+    PayloadBinding refund = CHARGE.toBuilder().setOperation("refund").build();
+    TinkPayloadCodec handler = codec(PAYMENTS, PayloadProtection.pairwise());
+
+    List<Payload> decoded = under(refund, () -> handler.decode(encoded));
+
+    assertThat(
+            DefaultDataConverter.STANDARD_INSTANCE.fromPayload(
+                decoded.get(0), String.class, String.class))
+        .isNull();
+    assertThat(
+            DefaultDataConverter.STANDARD_INSTANCE.fromPayload(
+                decoded.get(1), Integer.class, Integer.class))
+        .isNull();
+    assertThat(PayloadBindings.takeVerifiedInput("token-1")).isFalse();
+    PayloadBindings.RejectedInput r = PayloadBindings.takeRejectedInput("token-1").orElseThrow();
+    assertThat(r.getReasonName()).isEqualTo("CONTEXT_MISMATCH");
+    assertThat(r.getDetail()).contains("operation").contains("charge");
+  }
+
+  @Test
+  void refusedInput_withoutTheInterceptorsInputBinding_stillThrows() {
+    List<Payload> encoded = callerSends(PayloadProtection.pairwise(), CHARGE, values("order-42"));
+    TinkPayloadCodec handler = codec(PAYMENTS, PayloadProtection.pairwise());
+    PayloadBinding result = CHARGE.withDirection(Direction.RESULT);
+
+    // no binding (a client or codec server): whatever authenticates, so tamper with it
+    Payload tampered =
+        encoded.get(0).toBuilder()
+            .putMetadata("nexus-security-operation", ByteString.copyFromUtf8("refund"))
+            .build();
+    assertThat(
+            catchThrowableOfType(
+                    PayloadDecryptionException.class, () -> handler.decode(List.of(tampered)))
+                .getReason())
+        .isEqualTo(Reason.AUTHENTICATION_FAILED);
+    // a RESULT binding (not an input): thrown too
+    assertThat(
+            catchThrowableOfType(
+                    PayloadDecryptionException.class,
+                    () -> under(result, () -> handler.decode(encoded)))
+                .getReason())
+        .isEqualTo(Reason.CONTEXT_MISMATCH);
+    assertThat(PayloadBindings.takeRejectedInput("token-1")).isEmpty();
   }
 
   static String meta(Payload p, String key) {
@@ -379,9 +453,7 @@ class TinkPayloadCodecContextTest {
     TinkPayloadCodec handler =
         codec(PAYMENTS, revoked, PayloadKeyPolicy.of(PayloadProtection.pairwise()));
 
-    PayloadBindings.set(CHARGE);
-    PayloadDecryptionException e =
-        catchThrowableOfType(PayloadDecryptionException.class, () -> handler.decode(encoded));
+    PayloadDecryptionException e = refusedInput(handler, CHARGE, encoded);
 
     assertThat(e.getReason()).isEqualTo(Reason.REVOKED_KEY);
     assertThat(e)
