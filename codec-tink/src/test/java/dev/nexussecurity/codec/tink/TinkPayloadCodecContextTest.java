@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.crypto.tink.KeysetHandle;
 import com.google.protobuf.ByteString;
+import dev.nexussecurity.api.AccessDecision;
+import dev.nexussecurity.api.EndpointRegistry;
+import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.api.PayloadBinding;
 import dev.nexussecurity.api.PayloadBinding.Direction;
 import dev.nexussecurity.api.PayloadBindings;
@@ -23,6 +26,7 @@ import io.temporal.payload.codec.PayloadCodecException;
 import io.temporal.payload.context.WorkflowSerializationContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -544,6 +548,93 @@ class TinkPayloadCodecContextTest {
         .isEqualTo("pairwise-aes256gcm");
     assertThat(meta(caller.encode(values(1)).get(0), "nexus-security-scheme"))
         .isEqualTo("tink-aead");
+  }
+
+  /** A registry holding one endpoint, "payments", that states {@code protection}. */
+  static EndpointRegistry registryStating(PayloadProtection protection) {
+    NexusEndpoint payments =
+        NexusEndpoint.newBuilder()
+            .setName("payments")
+            .setTargetNamespace("payments")
+            .setTargetTaskQueue("tq")
+            .setPayloadProtection(protection)
+            .build();
+    return new EndpointRegistry() {
+      @Override
+      public Optional<NexusEndpoint> findEndpoint(String name) {
+        return "payments".equals(name) ? Optional.of(payments) : Optional.empty();
+      }
+
+      @Override
+      public List<NexusEndpoint> listEndpoints() {
+        return List.of(payments);
+      }
+
+      @Override
+      public AccessDecision checkAccess(String endpointName, String callerNamespace) {
+        throw new UnsupportedOperationException("not used by the codec");
+      }
+    };
+  }
+
+  static TinkPayloadCodec codecWithRegistry(
+      NamespaceKeys own, PayloadProtection policy, EndpointRegistry registry) {
+    return TinkPayloadCodec.newBuilder()
+        .addSharedKeyset("shared", KeysetSource.fromKeysetHandle(SHARED))
+        .setNamespaceKeys(own)
+        .setKeyDirectory(DIRECTORY)
+        .setKeyPolicy(PayloadKeyPolicy.of(policy))
+        .setEndpointRegistry(registry)
+        .build();
+  }
+
+  @Test
+  void endpointRegistry_statedProtection_winsOverThePolicy_andDecodesOnTheHandler() {
+    EndpointRegistry registry = registryStating(PayloadProtection.hpke());
+    TinkPayloadCodec caller = codecWithRegistry(ORDERS, PayloadProtection.pairwise(), registry);
+    TinkPayloadCodec handler = codecWithRegistry(PAYMENTS, PayloadProtection.pairwise(), registry);
+
+    List<Payload> encoded = under(CHARGE, () -> caller.encode(values("order-42")));
+    assertThat(meta(encoded.get(0), "nexus-security-scheme")).isEqualTo("hpke-x25519-aes256gcm");
+    // another endpoint states nothing: the policy decides
+    PayloadBinding ledger = CHARGE.toBuilder().setEndpoint("ledger").build();
+    assertThat(meta(under(ledger, () -> caller.encode(values(1))).get(0), "nexus-security-scheme"))
+        .isEqualTo("pairwise-aes256gcm");
+
+    assertThat(under(CHARGE, () -> handler.decode(encoded))).isEqualTo(values("order-42"));
+    PayloadBindings.set(CHARGE);
+    handler.decode(encoded);
+    assertThat(PayloadBindings.takeVerifiedInput("token-1")).isTrue();
+  }
+
+  @Test
+  void inputDowngradedToAuthenticated_isRefusedByAHandlerWhoseRegistryStatesPairwise() {
+    // a rogue caller (or one with a stale registry) sends the input readable in history
+    List<Payload> downgraded =
+        callerSends(PayloadProtection.authenticated(), CHARGE, values("card-number"));
+    TinkPayloadCodec handler =
+        codecWithRegistry(
+            PAYMENTS,
+            PayloadProtection.authenticated(),
+            registryStating(PayloadProtection.pairwise()));
+
+    PayloadDecryptionException e = refusedInput(handler, CHARGE, downgraded);
+
+    assertThat(e.getReason()).isEqualTo(Reason.PROTECTION_MISMATCH);
+    assertThat(e).hasMessageContaining("pairwise-gmac").hasMessageContaining("pairwise");
+  }
+
+  @Test
+  void inputUnderAnotherSharedKeyset_orMode_isRefusedByThePolicyAlone() {
+    List<Payload> shared = callerSends(PayloadProtection.shared("shared"), CHARGE, values("x"));
+    TinkPayloadCodec pairwiseHandler = codec(PAYMENTS, PayloadProtection.pairwise());
+
+    assertThat(refusedInput(pairwiseHandler, CHARGE, shared).getReason())
+        .isEqualTo(Reason.PROTECTION_MISMATCH);
+    // the same protection on both sides still decodes
+    assertThat(
+            under(CHARGE, () -> codec(PAYMENTS, PayloadProtection.shared("shared")).decode(shared)))
+        .isEqualTo(values("x"));
   }
 
   @Test
