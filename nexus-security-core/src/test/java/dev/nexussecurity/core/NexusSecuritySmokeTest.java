@@ -401,6 +401,25 @@ class NexusSecuritySmokeTest {
   }
 
   @Test
+  void inputRefusedByTheCodec_isDeniedAtOnce_inputNotBound_beforeHandlerCode_evenWithTheOptOut() {
+    MapRegistry registry = new MapRegistry().put(endpoint("ep-ok", NS));
+    WorkflowClient client =
+        start(
+            registry,
+            options(registry)
+                .setHandlerPolicy(HandlerPolicy.newBuilder().setAllowUnboundInput(true).build()));
+    // "short": 3 s schedule-to-close, so a retryable refusal would end as a timeout instead
+    assertThatThrownBy(() -> caller(client, "refused-1").run("ep-ok", "echo", "short-forged", 0))
+        .isInstanceOf(WorkflowFailedException.class)
+        .satisfies(e -> assertThat(AccessDenials.reasonOf(e)).contains(ReasonCode.INPUT_NOT_BOUND))
+        .rootCause()
+        .hasMessageContaining("codec refused the input (TEST_REFUSED)")
+        .hasMessageContaining("the input says it is forged");
+    assertThat(HANDLER_CALLS.get()).isZero();
+    assertThat(handlerReasons()).containsExactly(ReasonCode.INPUT_NOT_BOUND);
+  }
+
+  @Test
   void withoutBindingAwareCodec_explicitOptOut_admitsTheCall() {
     MapRegistry registry = new MapRegistry().put(endpoint("ep-ok", NS));
     WorkflowClient client =
