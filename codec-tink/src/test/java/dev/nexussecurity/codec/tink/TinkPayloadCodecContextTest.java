@@ -625,12 +625,22 @@ class TinkPayloadCodecContextTest {
   }
 
   @Test
-  void inputUnderAnotherSharedKeyset_orMode_isRefusedByThePolicyAlone() {
+  void inputUnderAnotherMode_isRefusedByAPolicyEntryForTheEndpoint_butNotByItsDefault() {
     List<Payload> shared = callerSends(PayloadProtection.shared("shared"), CHARGE, values("x"));
-    TinkPayloadCodec pairwiseHandler = codec(PAYMENTS, PayloadProtection.pairwise());
+    TinkPayloadCodec pairwiseForPayments =
+        codec(
+            PAYMENTS,
+            DIRECTORY,
+            PayloadKeyPolicy.newBuilder()
+                .setDefault(PayloadProtection.shared("shared"))
+                .setForEndpoint("payments", PayloadProtection.pairwise())
+                .build());
 
-    assertThat(refusedInput(pairwiseHandler, CHARGE, shared).getReason())
+    assertThat(refusedInput(pairwiseForPayments, CHARGE, shared).getReason())
         .isEqualTo(Reason.PROTECTION_MISMATCH);
+    // a default is how the handler encodes, not what it accepts
+    assertThat(under(CHARGE, () -> codec(PAYMENTS, PayloadProtection.pairwise()).decode(shared)))
+        .isEqualTo(values("x"));
     // the same protection on both sides still decodes
     assertThat(
             under(CHARGE, () -> codec(PAYMENTS, PayloadProtection.shared("shared")).decode(shared)))

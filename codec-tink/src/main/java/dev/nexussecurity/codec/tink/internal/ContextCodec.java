@@ -415,13 +415,40 @@ public final class ContextCodec {
   }
 
   /**
+   * The protection stated for {@code b}'s endpoint and service: by the registry's endpoint, else by
+   * an entry of the key policy for the endpoint or the service; null when only the policy's default
+   * applies.
+   */
+  private @Nullable PayloadProtection stated(PayloadBinding b) {
+    if (registry != null) {
+      Optional<PayloadProtection> fromRegistry =
+          registry
+              .findEndpoint(b.getEndpoint())
+              .flatMap(e -> e.getPayloadProtection(b.getService()));
+      if (fromRegistry.isPresent()) {
+        return fromRegistry.get();
+      }
+    }
+    Map<String, PayloadProtection> perService = policy.getServices().get(b.getEndpoint());
+    if (perService != null && perService.containsKey(b.getService())) {
+      return perService.get(b.getService());
+    }
+    return policy.findForEndpoint(b.getEndpoint()).orElse(null);
+  }
+
+  /**
    * Refuses an input written under another protection than the one selected for its endpoint and
    * service, so that neither a rogue caller nor whoever relays the request can downgrade it (to
    * authenticated-only, or to a shared keyset more workers hold).
    */
   private void checkProtection(
       ByteString scheme, ByteString keyset, PayloadBinding b, String enc, String qualified) {
-    PayloadProtection expected = select(b);
+    PayloadProtection expected = stated(b);
+    if (expected == null) {
+      // Only the policy's default applies: that is how this worker encodes, not a statement of
+      // what it accepts; any protection it can authenticate and decode is accepted.
+      return;
+    }
     String s = scheme.toStringUtf8();
     boolean matches =
         switch (expected.getMode()) {
