@@ -297,10 +297,12 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
      * Sets the endpoint registry whose endpoints' stated payload protection ({@link
      * dev.nexussecurity.api.NexusEndpoint#getPayloadProtection(String)}) decides, where present,
      * how a Nexus call's payloads are protected; the key policy decides for endpoints and services
-     * that state none. On the handler, an input written under another protection than the one so
-     * selected is refused ({@link PayloadDecryptionException.Reason#PROTECTION_MISMATCH}): neither
-     * a caller nor whoever relays the request can downgrade it. Optional; give caller and handler
-     * workers the same registry (NexusSecurityOptions' one).
+     * that state none. On the handler, an input written under another protection than the one
+     * stated for its endpoint and service (by the registry, or by a policy entry for the endpoint
+     * or service; the policy's default states nothing) is refused ({@link
+     * PayloadDecryptionException.Reason#PROTECTION_MISMATCH}): neither a caller nor whoever relays
+     * the request can downgrade it. Optional; give caller and handler workers the same registry
+     * (NexusSecurityOptions' one).
      *
      * <pre>{@code
      * TinkPayloadCodec.newBuilder()
