@@ -373,13 +373,13 @@ public final class TokenVerifier {
       return Verdict.denied(
           ReasonCode.REPLAY_STORE_UNAVAILABLE,
           c,
-          "the replay store " + storeName() + " failed (" + e.getClass().getName() + ")");
+          "the replay store" + storeName() + " failed (" + e.getClass().getName() + ")");
     }
     if (result == null) {
       return Verdict.denied(
           ReasonCode.REPLAY_STORE_UNAVAILABLE,
           c,
-          "the replay store " + storeName() + " returned no admission");
+          "the replay store" + storeName() + " returned no admission");
     }
     return switch (result) {
       case ADMITTED, RETRY_OF_ADMITTED -> Verdict.allowed(c);
@@ -403,7 +403,7 @@ public final class TokenVerifier {
                       + " live tokens of caller namespace '"
                       + c.callerNamespace()
                       + "', its quota"
-                  : "the replay store "
+                  : "the replay store"
                       + storeName()
                       + " reports the quota of caller namespace '"
                       + c.callerNamespace()
@@ -411,10 +411,12 @@ public final class TokenVerifier {
     };
   }
 
+  /** " Name" of the store's class, or "" for a lambda or an anonymous class. */
   private String storeName() {
-    return replayStore.getClass().getSimpleName().isEmpty()
-        ? replayStore.getClass().getName()
-        : replayStore.getClass().getSimpleName();
+    Class<?> type = replayStore.getClass();
+    return type.isHidden() || type.isAnonymousClass() || type.isSynthetic()
+        ? ""
+        : " " + type.getSimpleName();
   }
 
   /** The token's not-after time clamped by the handler's maximum token lifetime. */
