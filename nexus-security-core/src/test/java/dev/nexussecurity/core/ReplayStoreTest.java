@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link HandlerPolicy}'s replay store option (the other options are covered with their stages).
  */
-class HandlerPolicyTest {
+class ReplayStoreTest {
   @Test
   void replayStore_byDefault_isEmpty_eachInstanceRemembersInItsOwnMemory() {
     assertThat(HandlerPolicy.defaults().getReplayStore()).isEmpty();
