@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-/**
- * {@link HandlerPolicy}'s replay store option (the other options are covered with their stages).
- */
+/** {@link ReplayStore#inMemory}, and how {@link HandlerPolicy} carries a store. */
 class ReplayStoreTest {
   @Test
   void replayStore_byDefault_isEmpty_eachInstanceRemembersInItsOwnMemory() {
