@@ -109,6 +109,15 @@ public enum ReasonCode {
           + " lifetime. The server retries the request."),
 
   /**
+   * The handler's replay store (a {@code ReplayStore} shared by handler processes) could not
+   * answer; the start is refused without running handler code and the server retries it later.
+   */
+  REPLAY_STORE_UNAVAILABLE(
+      Kind.UNAVAILABLE,
+      "The handler's replay store could not answer (unreachable or failing); make it reachable"
+          + " again. The server retries the request."),
+
+  /**
    * One side encodes payloads with a codec the other side does not have: the caller's operation
    * input, or the handler's results and failures (the denial's message says which).
    */

@@ -6,8 +6,8 @@ import dev.nexussecurity.core.CallerPolicy;
 import dev.nexussecurity.core.ConverterFingerprint;
 import dev.nexussecurity.core.HandlerPolicy;
 import dev.nexussecurity.core.NexusSecurityOptions;
+import dev.nexussecurity.core.ReplayStore;
 import dev.nexussecurity.core.internal.identity.OperationTokenBinder;
-import dev.nexussecurity.core.internal.identity.ReplayCache;
 import dev.nexussecurity.core.internal.identity.TokenIssuer;
 import dev.nexussecurity.core.internal.identity.TokenVerifier;
 import dev.nexussecurity.core.keys.KeyDirectory;
@@ -102,7 +102,9 @@ public final class SecurityContext {
             options.getKeyDirectory(),
             registry,
             handlerPolicy,
-            new ReplayCache(handlerPolicy.getReplayQuotaPerNamespace()),
+            handlerPolicy
+                .getReplayStore()
+                .orElseGet(() -> ReplayStore.inMemory(handlerPolicy.getReplayQuotaPerNamespace())),
             options.isSystemTimeSource());
     this.configuredFingerprint =
         options.getDataConverter().map(ConverterFingerprint::of).orElse(null);
