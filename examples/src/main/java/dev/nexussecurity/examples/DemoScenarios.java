@@ -230,6 +230,11 @@ public final class DemoScenarios implements AutoCloseable {
   }
 
   private RunningWorker startCaller(WorkerSettings settings, boolean checkConverters) {
+    return startCaller(settings, checkConverters, registry);
+  }
+
+  private RunningWorker startCaller(
+      WorkerSettings settings, boolean checkConverters, InMemoryEndpointRegistry callerRegistry) {
     DataConverter converter = WorkerBootstrap.newDataConverter(settings, keysOf(settings));
     if (checkConverters) {
       WorkerBootstrap.requireCompatibleConverters(
@@ -237,7 +242,11 @@ public final class DemoScenarios implements AutoCloseable {
     }
     RunningWorker worker =
         WorkerBootstrap.startCallerWorker(
-            temporal.getWorkflowServiceStubs(), settings, registry, keysOf(settings), converter);
+            temporal.getWorkflowServiceStubs(),
+            settings,
+            callerRegistry,
+            keysOf(settings),
+            converter);
     resources.push(worker);
     return worker;
   }
@@ -649,9 +658,11 @@ public final class DemoScenarios implements AutoCloseable {
   }
 
   /**
-   * Scenario 10: an orders worker configured to protect PaymentsService payloads with HPKE, which
-   * the payments namespace does not accept (its directory entry: pairwise and shared keyset {@code
-   * fraud}), is refused on the caller side at once, before anything is sent.
+   * Scenario 10: an orders worker whose registry states that endpoint {@code payments} protects
+   * PaymentsService payloads with HPKE (the registry's per-service protection, which both its
+   * interceptor and its codec follow), which the payments namespace does not accept (its directory
+   * entry: pairwise and shared keyset {@code fraud}), is refused on the caller side at once, before
+   * anything is sent.
    */
   public ScenarioResult notAcceptedProtection() {
     String expected =
@@ -661,7 +672,18 @@ public final class DemoScenarios implements AutoCloseable {
             .setPayloadKeyPolicy(policy.toBuilder().setDefault(PayloadProtection.hpke()).build())
             .setOperationTimeout(SHORT_OPERATION_TIMEOUT)
             .build();
-    RunningWorker hpkeCaller = startCaller(settings, false);
+    NexusEndpoint hpkeEndpoint =
+        endpoint().toBuilder()
+            .putServicePayloadProtection("PaymentsService", PayloadProtection.hpke())
+            .build();
+    InMemoryEndpointRegistry hpkeRegistry =
+        InMemoryEndpointRegistry.newBuilder()
+            .addEndpoints(
+                registry.listEndpoints().stream()
+                    .map(e -> e.getName().equals(hpkeEndpoint.getName()) ? hpkeEndpoint : e)
+                    .toList())
+            .build();
+    RunningWorker hpkeCaller = startCaller(settings, false, hpkeRegistry);
     long before = handlerCode.total();
     Checkout c = checkout(hpkeCaller, orderId("hpke"));
     long scheduled =

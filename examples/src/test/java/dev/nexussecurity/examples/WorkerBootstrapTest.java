@@ -36,7 +36,9 @@ class WorkerBootstrapTest {
         DemoKeys.create(
             dir.resolve("keys"),
             List.of("orders", "payments"),
-            Map.of("payments", PayloadAcceptance.newBuilder().setPairwise(true).build()));
+            Map.of(
+                "payments",
+                PayloadAcceptance.newBuilder().setPairwise(true).addSharedKeyset("fraud").build()));
   }
 
   static WorkerSettings.Builder settings(String namespace) {

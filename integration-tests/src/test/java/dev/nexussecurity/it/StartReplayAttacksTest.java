@@ -6,6 +6,8 @@ import static dev.nexussecurity.it.support.RogueSetting.assertDeniedBeforeHandle
 import static dev.nexussecurity.it.support.RogueSetting.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nexussecurity.core.HandlerPolicy;
+import dev.nexussecurity.core.ReplayStore;
 import dev.nexussecurity.it.support.HandlerInvocations;
 import dev.nexussecurity.it.support.ProbeServiceImpl;
 import dev.nexussecurity.it.support.RogueSetting;
@@ -13,6 +15,7 @@ import dev.nexussecurity.testing.NexusSecurityExtension;
 import dev.nexussecurity.testing.NexusSecurityTestEnvironment;
 import dev.nexussecurity.testing.RogueDispatcher;
 import dev.nexussecurity.testing.RogueDispatcher.CopiedCall;
+import dev.nexussecurity.testing.TestNamespace;
 import io.temporal.worker.WorkerFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +49,13 @@ class StartReplayAttacksTest {
   private static RogueDispatcher rogue;
   private final List<WorkerFactory> processes = new ArrayList<>();
 
+  /**
+   * The replay memory every handler process of this suite shares: the deployment that wants replay
+   * protection across processes and restarts. Without it a process that has not seen a token admits
+   * its identical replay once (SharedReplayStoreAttackTest shows that control).
+   */
+  private final ReplayStore sharedStore = ReplayStore.inMemory(10_000);
+
   @BeforeAll
   static void startCallers(NexusSecurityTestEnvironment env) {
     setting = RogueSetting.start(env);
@@ -54,7 +64,20 @@ class StartReplayAttacksTest {
 
   @BeforeEach
   void startHandler() {
-    processes.add(setting.startHandlerProcess());
+    processes.add(startHandlerProcess());
+  }
+
+  /**
+   * A handler process (a new NexusSecurity, empty local state) sharing this suite's replay store.
+   */
+  private WorkerFactory startHandlerProcess() {
+    TestNamespace ns = setting.env().getNamespace(HANDLER_NS);
+    HandlerPolicy policy =
+        ns.newOptionsBuilder().build().getHandlerPolicy().toBuilder()
+            .setAllowUnboundInput(false)
+            .setReplayStore(sharedStore)
+            .build();
+    return setting.startHandlerProcess(ns.newOptionsBuilder().setHandlerPolicy(policy).build());
   }
 
   @AfterEach
@@ -73,7 +96,7 @@ class StartReplayAttacksTest {
 
   private WorkerFactory restartHandler() {
     RogueSetting.stop(processes.remove(0));
-    WorkerFactory fresh = setting.startHandlerProcess();
+    WorkerFactory fresh = startHandlerProcess();
     processes.add(fresh);
     return fresh;
   }
@@ -160,7 +183,7 @@ class StartReplayAttacksTest {
   }
 
   @Test
-  void replay_toARestartedHandler_newRequestIdWithTheServerLink_isDenied() {
+  void replay_toARestartedHandlerSharingTheReplayStore_newRequestIdWithTheServerLink_isDenied() {
     String input = uniqueId("restart-real-link");
     CopiedCall copied = victimCall(input);
     restartHandler();
@@ -185,10 +208,10 @@ class StartReplayAttacksTest {
   }
 
   @Test
-  void replay_toTwoHandlerProcesses_everyCopyIsDenied() {
+  void replay_toTwoHandlerProcessesSharingTheReplayStore_everyCopyIsDenied() {
     String input = uniqueId("two-processes");
     CopiedCall copied = victimCall(input);
-    processes.add(setting.startHandlerProcess());
+    processes.add(startHandlerProcess());
 
     for (int i = 0; i < 4; i++) {
       RogueDispatcher.Outcome outcome =
@@ -219,7 +242,7 @@ class StartReplayAttacksTest {
     victimCall(uniqueId("genuine-1"));
     restartHandler();
     victimCall(uniqueId("genuine-2"));
-    processes.add(setting.startHandlerProcess());
+    processes.add(startHandlerProcess());
     victimCall(uniqueId("genuine-3"));
   }
 

@@ -176,6 +176,40 @@ public final class ConverterCompatibilityCheck {
     } catch (RuntimeException e) {
       return decodeFailure(p, direction, payload, e, encoderFp, decoderFp, findings);
     }
+    // On the handler side a binding-aware codec reports a refused input instead of throwing (the
+    // input then decodes to null and the handler's interceptor denies the call): a failure here.
+    Optional<PayloadBindings.RejectedInput> refused =
+        PayloadBindings.current().flatMap(b -> PayloadBindings.takeRejectedInput(b.getBindingId()));
+    if (refused.isPresent()) {
+      String why =
+          "the handler's codec refused the input ("
+              + refused.get().getReasonName()
+              + "): "
+              + refused.get().getDetail();
+      switch (refused.get().getReasonName()) {
+        case "UNKNOWN_KEY", "DISABLED_KEY" -> {
+          return entry(p, direction, Cause.KEY_UNAVAILABLE, why);
+        }
+        case "PROTECTION_MISMATCH" -> {
+          return entry(p, direction, Cause.PROTECTION_NOT_ACCEPTED, why);
+        }
+        default -> {
+          // classified below like any other decoding failure
+        }
+      }
+      return decodeFailure(
+          p,
+          direction,
+          payload,
+          new IllegalStateException(
+              "the decoding side's codec refused the payload ("
+                  + refused.get().getReasonName()
+                  + "): "
+                  + refused.get().getDetail()),
+          encoderFp,
+          decoderFp,
+          findings);
+    }
     if (size > sizeLimit) {
       return entry(
           p,

@@ -93,7 +93,17 @@ public final class RogueDispatcher {
   public List<CopiedCall> readNexusCalls(String callerNamespace, String workflowId) {
     WorkflowClient client = temporal.newWorkflowClient(callerNamespace);
     WorkflowExecutionHistory history = client.fetchHistory(workflowId);
-    String runId = history.getWorkflowExecution().getRunId();
+    // The run id as the history's first event records it (a history fetched by workflow id alone
+    // carries a placeholder run id in its WorkflowExecution).
+    String runId =
+        history.getEvents().isEmpty()
+                || !history.getEvents().get(0).hasWorkflowExecutionStartedEventAttributes()
+            ? history.getWorkflowExecution().getRunId()
+            : history
+                .getEvents()
+                .get(0)
+                .getWorkflowExecutionStartedEventAttributes()
+                .getOriginalExecutionRunId();
     Map<Long, CopiedCall.Builder> calls = new LinkedHashMap<>();
     for (HistoryEvent event : history.getEvents()) {
       switch (event.getEventType()) {
