@@ -25,6 +25,12 @@ import java.util.Set;
  *   <li><b>allowUnboundInput</b> (default false): admit a start whose input no binding-aware codec
  *       verified as the one sent with the token. Weaker: a party that copies a token from a history
  *       could pair it with another input encrypted under the same keyset.
+ *   <li><b>rolloutAdmitCallsWithoutToken</b> (default false; ROLLOUT ONLY, never a production
+ *       setting): admit requests that carry no identity token at all, counting each ({@code
+ *       nexus_security_calls_without_token}) and logging it on {@code dev.nexussecurity.audit} at
+ *       WARN, while callers are still being given nexus-security. A request whose token is present
+ *       but invalid is still denied. {@link NexusSecurity} logs a warning at start-up while it is
+ *       on. See docs/rollout.md.
  * </ul>
  *
  * <pre>{@code
@@ -45,6 +51,7 @@ public final class HandlerPolicy {
   private final int replayQuotaPerNamespace;
   private final boolean requireCallerLink;
   private final boolean allowUnboundInput;
+  private final boolean rolloutAdmitCallsWithoutToken;
 
   private HandlerPolicy(Builder b) {
     this.acceptedModes = Set.copyOf(b.acceptedModes);
@@ -53,6 +60,7 @@ public final class HandlerPolicy {
     this.replayQuotaPerNamespace = b.replayQuotaPerNamespace;
     this.requireCallerLink = b.requireCallerLink;
     this.allowUnboundInput = b.allowUnboundInput;
+    this.rolloutAdmitCallsWithoutToken = b.rolloutAdmitCallsWithoutToken;
   }
 
   /** The default policy (see the class description). */
@@ -72,6 +80,7 @@ public final class HandlerPolicy {
     b.replayQuotaPerNamespace = replayQuotaPerNamespace;
     b.requireCallerLink = requireCallerLink;
     b.allowUnboundInput = allowUnboundInput;
+    b.rolloutAdmitCallsWithoutToken = rolloutAdmitCallsWithoutToken;
     return b;
   }
 
@@ -100,6 +109,11 @@ public final class HandlerPolicy {
     return allowUnboundInput;
   }
 
+  /** Whether the rollout switch that admits requests without a token is on (docs/rollout.md). */
+  public boolean isRolloutAdmitCallsWithoutToken() {
+    return rolloutAdmitCallsWithoutToken;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof HandlerPolicy)) {
@@ -111,7 +125,8 @@ public final class HandlerPolicy {
         && clockSkew.equals(h.clockSkew)
         && replayQuotaPerNamespace == h.replayQuotaPerNamespace
         && requireCallerLink == h.requireCallerLink
-        && allowUnboundInput == h.allowUnboundInput;
+        && allowUnboundInput == h.allowUnboundInput
+        && rolloutAdmitCallsWithoutToken == h.rolloutAdmitCallsWithoutToken;
   }
 
   @Override
@@ -122,7 +137,8 @@ public final class HandlerPolicy {
         clockSkew,
         replayQuotaPerNamespace,
         requireCallerLink,
-        allowUnboundInput);
+        allowUnboundInput,
+        rolloutAdmitCallsWithoutToken);
   }
 
   @Override
@@ -139,6 +155,7 @@ public final class HandlerPolicy {
         + requireCallerLink
         + ", allowUnboundInput="
         + allowUnboundInput
+        + (rolloutAdmitCallsWithoutToken ? ", ROLLOUT rolloutAdmitCallsWithoutToken=true" : "")
         + "}";
   }
 
@@ -150,6 +167,7 @@ public final class HandlerPolicy {
     private int replayQuotaPerNamespace = 10_000;
     private boolean requireCallerLink = true;
     private boolean allowUnboundInput;
+    private boolean rolloutAdmitCallsWithoutToken;
 
     private Builder() {}
 
@@ -196,6 +214,17 @@ public final class HandlerPolicy {
     /** Whether to admit inputs no binding-aware codec verified (default false; weaker). */
     public Builder setAllowUnboundInput(boolean allow) {
       this.allowUnboundInput = allow;
+      return this;
+    }
+
+    /**
+     * ROLLOUT ONLY (default false): whether to admit requests that carry no identity token, counted
+     * and logged, while callers are being given nexus-security; turn it off once {@code
+     * nexus_security_calls_without_token} stays at zero. A present but invalid token is always
+     * denied. See docs/rollout.md.
+     */
+    public Builder setRolloutAdmitCallsWithoutToken(boolean admit) {
+      this.rolloutAdmitCallsWithoutToken = admit;
       return this;
     }
 

@@ -40,6 +40,7 @@ final class HandlerInboundInterceptor extends NexusOperationInboundCallsIntercep
   private NexusOperationOutboundCallsInterceptor outbound;
   private TokenClaims claims;
   private PayloadBinding binding;
+  private boolean rolloutAdmitted;
 
   HandlerInboundInterceptor(
       NexusOperationInboundCallsInterceptor next,
@@ -63,10 +64,22 @@ final class HandlerInboundInterceptor extends NexusOperationInboundCallsIntercep
           AccessDecisionEvent.Action.START_OR_CANCEL);
     }
     NexusOperationInfo info = outboundCalls.getInfo();
+    String token = operationContext.getHeaders().get(SecurityContext.IDENTITY_HEADER);
+    if (token == null && ctx.handlerPolicy.isRolloutAdmitCallsWithoutToken()) {
+      // Rollout switch: no token at all (a present token is always verified below). No claims and
+      // no binding: the call is admitted as before nexus-security, counted and logged.
+      PayloadBindings.clear();
+      rolloutAdmitted = true;
+      if (ctx.checkConverters) {
+        checkConverters(outboundCalls);
+      }
+      super.init(outboundCalls);
+      return;
+    }
     Verdict verdict =
         ctx.verifier.checkBeforeDecode(
             new HandlerRequest(
-                operationContext.getHeaders().get(SecurityContext.IDENTITY_HEADER),
+                token,
                 operationContext.getService(),
                 operationContext.getOperation(),
                 info.getEndpoint(),
@@ -126,6 +139,11 @@ final class HandlerInboundInterceptor extends NexusOperationInboundCallsIntercep
 
   @Override
   public StartOperationOutput startOperation(StartOperationInput input) throws OperationException {
+    if (rolloutAdmitted) {
+      recordAdmittedWithoutToken(AccessDecisionEvent.Action.START);
+      PayloadBindings.clear();
+      return super.startOperation(input);
+    }
     Verdict verdict =
         ctx.verifier.checkStart(
             claims,
@@ -200,6 +218,9 @@ final class HandlerInboundInterceptor extends NexusOperationInboundCallsIntercep
   public CancelOperationOutput cancelOperation(CancelOperationInput input) {
     PayloadBindings.clear();
     String token = input.getCancelDetails().getOperationToken();
+    if (rolloutAdmitted) {
+      return cancelWithoutToken(input, token);
+    }
     if (ctx.operationTokens == null) {
       throw deny(
           Verdict.denied(
@@ -237,6 +258,51 @@ final class HandlerInboundInterceptor extends NexusOperationInboundCallsIntercep
             OperationCancelDetails.newBuilder(input.getCancelDetails())
                 .setOperationToken(bound.inner())
                 .build()));
+  }
+
+  /**
+   * A cancel without a token under the rollout switch: admitted only for an operation that was
+   * itself started without a token (its operation token is not bound to a caller); an operation
+   * started by a verified call can be cancelled only by that call.
+   */
+  private CancelOperationOutput cancelWithoutToken(CancelOperationInput input, String token) {
+    if (ctx.operationTokens != null) {
+      boolean bound;
+      try {
+        ctx.operationTokens.open(token);
+        bound = true;
+      } catch (GeneralSecurityException e) {
+        bound = false;
+      }
+      if (bound) {
+        throw deny(
+            Verdict.denied(
+                ReasonCode.MISSING_TOKEN,
+                null,
+                "the operation was started by a call with a verified token; only that call can"
+                    + " cancel it"),
+            AccessDecisionEvent.Action.CANCEL);
+      }
+    }
+    recordAdmittedWithoutToken(AccessDecisionEvent.Action.CANCEL);
+    return super.cancelOperation(input);
+  }
+
+  private void recordAdmittedWithoutToken(AccessDecisionEvent.Action action) {
+    ctx.recorder.recordAdmittedWithoutToken(
+        AccessDecisionEvent.newBuilder()
+            .setTime(Instant.ofEpochMilli(ctx.timeSource.getAsLong()))
+            .setSide(AccessDecisionEvent.Side.HANDLER)
+            .setAction(action)
+            .setReason(ReasonCode.MISSING_TOKEN)
+            .setEndpoint(endpointOf(null))
+            .setService(operationContext.getService())
+            .setOperation(operationContext.getOperation())
+            .setDetail(
+                "ADMITTED WITHOUT TOKEN by the rollout switch"
+                    + " HandlerPolicy.rolloutAdmitCallsWithoutToken; denied once it is off")
+            .build(),
+        outbound.getMetricsScope());
   }
 
   private RuntimeException deny(Verdict verdict, AccessDecisionEvent.Action action) {
