@@ -98,8 +98,14 @@ final class DecisionRecorder {
     long suppressedBefore = admitDenialLine();
     if (suppressedBefore >= 0) {
       AUDIT.warn(
-          "ADMITTED WITHOUT TOKEN (rollout) {}{}",
-          event,
+          "{} {} ADMITTED WITHOUT TOKEN by the rollout switch"
+              + " HandlerPolicy.rolloutAdmitCallsWithoutToken (denied MISSING_TOKEN once it is"
+              + " off) endpoint={} service={} operation={}{}",
+          event.getSide(),
+          event.getAction(),
+          event.getEndpoint(),
+          event.getService(),
+          event.getOperation(),
           suppressedBefore > 0
               ? " (" + suppressedBefore + " lines suppressed by the rate limit before this one)"
               : "");
