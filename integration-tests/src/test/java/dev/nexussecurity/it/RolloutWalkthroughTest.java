@@ -15,6 +15,7 @@ import dev.nexussecurity.core.keys.KeysetSource;
 import dev.nexussecurity.it.support.CallerWorkflows;
 import dev.nexussecurity.it.support.HandlerInvocations;
 import dev.nexussecurity.it.support.HandlerWorkflows;
+import dev.nexussecurity.it.support.HeaderTamper;
 import dev.nexussecurity.it.support.ProbeServiceImpl;
 import dev.nexussecurity.testing.NexusSecurityExtension;
 import dev.nexussecurity.testing.NexusSecurityTestEnvironment;
@@ -26,6 +27,7 @@ import io.temporal.common.converter.CodecDataConverter;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -125,6 +127,28 @@ class RolloutWalkthroughTest {
               assertThat(e.getDetail()).startsWith("ADMITTED WITHOUT TOKEN");
             });
 
+    // ... but a request whose token is present and invalid is denied, never admitted.
+    HeaderTamper tamper = new HeaderTamper();
+    WorkerFactory forger =
+        env.getTemporal()
+            .newWorkerFactory(
+                caller.newWorkflowClient(converter(Codec.ACCEPT_FOR_MIGRATION)),
+                WorkerFactoryOptions.newBuilder().setWorkerInterceptors(tamper).build());
+    RUNNING.add(forger);
+    forger
+        .newWorker("forged-tq")
+        .registerWorkflowImplementationTypes(CallerWorkflows.OneCallImpl.class);
+    forger.start();
+    String forgedId = "forged-" + UUID.randomUUID();
+    tamper.plan(forgedId, v -> "v2.forged.token");
+    String forgedInput = "forged-" + UUID.randomUUID();
+    Throwable forgedDenied =
+        catchThrowable(
+            () -> call(Codec.ACCEPT_FOR_MIGRATION, "forged-tq", forgedId, "echo", forgedInput));
+    assertDenied(forgedDenied, ReasonCode.MALFORMED_TOKEN, AccessDecisionEvent.Side.HANDLER);
+    assertThat(HandlerInvocations.count(forgedInput)).as("handler code never ran").isZero();
+    stop(forger);
+
     // Step 4: callers get the interceptor and send tokens; old callers still up.
     handlerMark = handler.getAccessDecisions().size();
     WorkerFactory caller4 =
@@ -198,13 +222,18 @@ class RolloutWalkthroughTest {
   }
 
   private String call(Codec starterCodec, String taskQueue, String operation, String input) {
+    return call(starterCodec, taskQueue, "rollout-" + UUID.randomUUID(), operation, input);
+  }
+
+  private String call(
+      Codec starterCodec, String taskQueue, String workflowId, String operation, String input) {
     WorkflowClient client = env.getNamespace(CALLER_NS).newWorkflowClient(converter(starterCodec));
     CallerWorkflows.OneCall stub =
         client.newWorkflowStub(
             CallerWorkflows.OneCall.class,
             WorkflowOptions.newBuilder()
                 .setTaskQueue(taskQueue)
-                .setWorkflowId("rollout-" + UUID.randomUUID())
+                .setWorkflowId(workflowId)
                 .setWorkflowExecutionTimeout(java.time.Duration.ofSeconds(30))
                 .build());
     return stub.call(ENDPOINT, operation, input);
