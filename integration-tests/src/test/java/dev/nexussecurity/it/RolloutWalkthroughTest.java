@@ -23,11 +23,14 @@ import dev.nexussecurity.testing.TestNamespace;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
 import io.temporal.common.converter.CodecDataConverter;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.common.converter.DefaultDataConverter;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
+import io.temporal.workflow.NexusOperationCancellationType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -124,6 +127,35 @@ class RolloutWalkthroughTest {
         .allSatisfy(
             e -> {
               assertThat(e.getReason()).isEqualTo(ReasonCode.MISSING_TOKEN);
+              assertThat(e.getDetail()).startsWith("ADMITTED WITHOUT TOKEN");
+            });
+
+    // A cancel without a token is admitted too, for an operation started without one.
+    handlerMark = handler.getAccessDecisions().size();
+    String cancelInput = "cancel-" + UUID.randomUUID();
+    CallerWorkflows.CancellingCaller canceller =
+        caller
+            .newWorkflowClient(converter(Codec.ACCEPT_FOR_MIGRATION))
+            .newWorkflowStub(
+                CallerWorkflows.CancellingCaller.class,
+                WorkflowOptions.newBuilder()
+                    .setTaskQueue(CALLER_TQ)
+                    .setWorkflowId("cancel-" + UUID.randomUUID())
+                    .setWorkflowExecutionTimeout(java.time.Duration.ofSeconds(30))
+                    .build());
+    WorkflowClient.start(
+        canceller::startThenCancel,
+        ENDPOINT,
+        cancelInput,
+        NexusOperationCancellationType.WAIT_COMPLETED);
+    canceller.cancelNow();
+    Throwable cancelled =
+        catchThrowable(() -> WorkflowStub.fromTyped(canceller).getResult(String.class));
+    assertThat(cancelled).hasRootCauseInstanceOf(CanceledFailure.class);
+    assertThat(since(handler, handlerMark))
+        .anySatisfy(
+            e -> {
+              assertThat(e.getAction()).isEqualTo(AccessDecisionEvent.Action.CANCEL);
               assertThat(e.getDetail()).startsWith("ADMITTED WITHOUT TOKEN");
             });
 
@@ -255,7 +287,8 @@ class RolloutWalkthroughTest {
     WorkerFactory factory = newFactory(ns, codec, interceptors);
     factory
         .newWorker(taskQueue)
-        .registerWorkflowImplementationTypes(CallerWorkflows.OneCallImpl.class);
+        .registerWorkflowImplementationTypes(
+            CallerWorkflows.OneCallImpl.class, CallerWorkflows.CancellingCallerImpl.class);
     factory.start();
     return factory;
   }
