@@ -217,30 +217,51 @@ final class HandlerInboundInterceptor extends NexusOperationInboundCallsIntercep
   @Override
   public CancelOperationOutput cancelOperation(CancelOperationInput input) {
     PayloadBindings.clear();
-    String token = input.getCancelDetails().getOperationToken();
     if (rolloutAdmitted) {
-      return cancelWithoutToken(input, token);
+      return cancelWithoutToken(input, input.getCancelDetails().getOperationToken());
     }
-    if (ctx.operationTokens == null) {
-      throw deny(
+    CancelCheck check =
+        checkCancel(ctx.operationTokens, claims, input.getCancelDetails().getOperationToken());
+    if (!check.verdict().isAllowed()) {
+      throw deny(check.verdict(), AccessDecisionEvent.Action.CANCEL);
+    }
+    record(AccessDecisionEvent.Action.CANCEL, ReasonCode.ALLOWED, claims, "");
+    return super.cancelOperation(
+        new CancelOperationInput(
+            input.getOperationContext(),
+            OperationCancelDetails.newBuilder(input.getCancelDetails())
+                .setOperationToken(check.innerToken())
+                .build()));
+  }
+
+  /** The outcome of the cancel stage: a verdict and, when allowed, the SDK's operation token. */
+  record CancelCheck(Verdict verdict, String innerToken) {}
+
+  /**
+   * The cancel stage: the operation token must be bound, by this handler namespace, to the
+   * namespace and call ({@code jti}) of the token that passed the pre-decode stages.
+   */
+  static CancelCheck checkCancel(
+      OperationTokenBinder binder, TokenClaims claims, String operationToken) {
+    if (binder == null) {
+      return new CancelCheck(
           Verdict.denied(
               ReasonCode.OPERATION_BINDING_MISMATCH,
               claims,
               "this handler has no namespace keys, so it cannot check who started the operation;"
                   + " set NexusSecurityOptions.Builder.setNamespaceKeys"),
-          AccessDecisionEvent.Action.CANCEL);
+          null);
     }
     OperationTokenBinder.Bound bound;
     try {
-      bound = ctx.operationTokens.open(token);
+      bound = binder.open(operationToken);
     } catch (GeneralSecurityException e) {
-      throw deny(
-          Verdict.denied(ReasonCode.OPERATION_BINDING_MISMATCH, claims, e.getMessage()),
-          AccessDecisionEvent.Action.CANCEL);
+      return new CancelCheck(
+          Verdict.denied(ReasonCode.OPERATION_BINDING_MISMATCH, claims, e.getMessage()), null);
     }
     if (!bound.callerNamespace().equals(claims.callerNamespace())
         || !bound.tokenId().equals(claims.tokenId())) {
-      throw deny(
+      return new CancelCheck(
           Verdict.denied(
               ReasonCode.OPERATION_BINDING_MISMATCH,
               claims,
@@ -249,15 +270,9 @@ final class HandlerInboundInterceptor extends NexusOperationInboundCallsIntercep
                       ? " call of namespace '" + claims.callerNamespace() + "'"
                       : " namespace")
                   + ", not by the call this token was issued for"),
-          AccessDecisionEvent.Action.CANCEL);
+          null);
     }
-    record(AccessDecisionEvent.Action.CANCEL, ReasonCode.ALLOWED, claims, "");
-    return super.cancelOperation(
-        new CancelOperationInput(
-            input.getOperationContext(),
-            OperationCancelDetails.newBuilder(input.getCancelDetails())
-                .setOperationToken(bound.inner())
-                .build()));
+    return new CancelCheck(Verdict.allowed(claims), bound.inner());
   }
 
   /**
@@ -266,26 +281,33 @@ final class HandlerInboundInterceptor extends NexusOperationInboundCallsIntercep
    * started by a verified call can be cancelled only by that call.
    */
   private CancelOperationOutput cancelWithoutToken(CancelOperationInput input, String token) {
-    if (ctx.operationTokens != null) {
-      boolean bound;
-      try {
-        ctx.operationTokens.open(token);
-        bound = true;
-      } catch (GeneralSecurityException e) {
-        bound = false;
-      }
-      if (bound) {
-        throw deny(
-            Verdict.denied(
-                ReasonCode.MISSING_TOKEN,
-                null,
-                "the operation was started by a call with a verified token; only that call can"
-                    + " cancel it"),
-            AccessDecisionEvent.Action.CANCEL);
-      }
+    if (startedByAVerifiedCall(ctx.operationTokens, token)) {
+      throw deny(
+          Verdict.denied(
+              ReasonCode.MISSING_TOKEN,
+              null,
+              "the operation was started by a call with a verified token; only that call can"
+                  + " cancel it"),
+          AccessDecisionEvent.Action.CANCEL);
     }
     recordAdmittedWithoutToken(AccessDecisionEvent.Action.CANCEL);
     return super.cancelOperation(input);
+  }
+
+  /**
+   * Whether {@code operationToken} was bound by this handler namespace to a verified call (so a
+   * cancel without a token must be denied even under the rollout switch).
+   */
+  static boolean startedByAVerifiedCall(OperationTokenBinder binder, String operationToken) {
+    if (binder == null) {
+      return false;
+    }
+    try {
+      binder.open(operationToken);
+      return true;
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
   }
 
   private void recordAdmittedWithoutToken(AccessDecisionEvent.Action action) {
