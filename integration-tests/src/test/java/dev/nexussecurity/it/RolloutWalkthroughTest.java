@@ -230,8 +230,10 @@ class RolloutWalkthroughTest {
     assertThat(refused).isInstanceOf(PayloadDecryptionException.class);
     assertThat(((PayloadDecryptionException) refused).getReason())
         .isEqualTo(PayloadDecryptionException.Reason.PLAINTEXT_REJECTED);
-    // ... while payloads written during the rollout stay readable.
-    assertThat(caller.getWorkflowClient()).isNotNull();
+    // ... while payloads encrypted during the rollout (step 2 on) stay readable.
+    Payload fromStep2 = codec(Codec.ACCEPT_FOR_MIGRATION).encode(List.of(plaintext)).get(0);
+    assertThat(fromStep2).isNotEqualTo(plaintext);
+    assertThat(codec(Codec.REJECT).decode(List.of(fromStep2))).containsExactly(plaintext);
   }
 
   private static List<AccessDecisionEvent> since(TestNamespace ns, int mark) {
