@@ -33,6 +33,12 @@ import java.util.Set;
  *   <li><b>allowUnboundInput</b> (default false): admit a start whose input no binding-aware codec
  *       verified as the one sent with the token. Weaker: a party that copies a token from a history
  *       could pair it with another input encrypted under the same keyset.
+ *   <li><b>rolloutAdmitCallsWithoutToken</b> (default false; ROLLOUT ONLY, never a production
+ *       setting): admit requests that carry no identity token at all, counting each ({@code
+ *       nexus_security_calls_without_token}) and logging it on {@code dev.nexussecurity.audit} at
+ *       WARN, while callers are still being given nexus-security. A request whose token is present
+ *       but invalid is still denied. {@link NexusSecurity} logs a warning at start-up while it is
+ *       on. See docs/rollout.md.
  * </ul>
  *
  * <pre>{@code
@@ -56,6 +62,7 @@ public final class HandlerPolicy {
   private final boolean requireCallerLink;
   private final boolean allowUnboundInput;
   private final ReplayStore replayStore;
+  private final boolean rolloutAdmitCallsWithoutToken;
 
   private HandlerPolicy(Builder b) {
     this.acceptedModes = Set.copyOf(b.acceptedModes);
@@ -65,6 +72,7 @@ public final class HandlerPolicy {
     this.requireCallerLink = b.requireCallerLink;
     this.allowUnboundInput = b.allowUnboundInput;
     this.replayStore = b.replayStore;
+    this.rolloutAdmitCallsWithoutToken = b.rolloutAdmitCallsWithoutToken;
   }
 
   /** The default policy (see the class description). */
@@ -85,6 +93,7 @@ public final class HandlerPolicy {
     b.requireCallerLink = requireCallerLink;
     b.allowUnboundInput = allowUnboundInput;
     b.replayStore = replayStore;
+    b.rolloutAdmitCallsWithoutToken = rolloutAdmitCallsWithoutToken;
     return b;
   }
 
@@ -122,6 +131,11 @@ public final class HandlerPolicy {
     return Optional.ofNullable(replayStore);
   }
 
+  /** Whether the rollout switch that admits requests without a token is on (docs/rollout.md). */
+  public boolean isRolloutAdmitCallsWithoutToken() {
+    return rolloutAdmitCallsWithoutToken;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof HandlerPolicy)) {
@@ -134,7 +148,8 @@ public final class HandlerPolicy {
         && replayQuotaPerNamespace == h.replayQuotaPerNamespace
         && requireCallerLink == h.requireCallerLink
         && allowUnboundInput == h.allowUnboundInput
-        && replayStore == h.replayStore;
+        && replayStore == h.replayStore
+        && rolloutAdmitCallsWithoutToken == h.rolloutAdmitCallsWithoutToken;
   }
 
   @Override
@@ -146,7 +161,8 @@ public final class HandlerPolicy {
         replayQuotaPerNamespace,
         requireCallerLink,
         allowUnboundInput,
-        replayStore == null ? 0 : System.identityHashCode(replayStore));
+        replayStore == null ? 0 : System.identityHashCode(replayStore),
+        rolloutAdmitCallsWithoutToken);
   }
 
   @Override
@@ -165,6 +181,7 @@ public final class HandlerPolicy {
         + allowUnboundInput
         + ", replayStore="
         + (replayStore == null ? "per worker in memory" : replayStore.getClass().getName())
+        + (rolloutAdmitCallsWithoutToken ? ", ROLLOUT rolloutAdmitCallsWithoutToken=true" : "")
         + "}";
   }
 
@@ -177,6 +194,7 @@ public final class HandlerPolicy {
     private boolean requireCallerLink = true;
     private boolean allowUnboundInput;
     private ReplayStore replayStore;
+    private boolean rolloutAdmitCallsWithoutToken;
 
     private Builder() {}
 
@@ -239,6 +257,17 @@ public final class HandlerPolicy {
     /** Returns to the default: each {@code NexusSecurity} instance remembers in its own memory. */
     public Builder clearReplayStore() {
       this.replayStore = null;
+      return this;
+    }
+
+    /**
+     * ROLLOUT ONLY (default false): whether to admit requests that carry no identity token, counted
+     * and logged, while callers are being given nexus-security; turn it off once {@code
+     * nexus_security_calls_without_token} stays at zero. A present but invalid token is always
+     * denied. See docs/rollout.md.
+     */
+    public Builder setRolloutAdmitCallsWithoutToken(boolean admit) {
+      this.rolloutAdmitCallsWithoutToken = admit;
       return this;
     }
 

@@ -1,11 +1,15 @@
 package dev.nexussecurity.core;
 
+import dev.nexussecurity.api.CodecDescriptor;
+import dev.nexussecurity.core.internal.compat.ConverterIntrospection;
 import dev.nexussecurity.core.internal.interceptor.SecurityContext;
 import dev.nexussecurity.core.internal.interceptor.SecurityWorkerInterceptor;
 import io.temporal.common.interceptors.WorkerInterceptor;
 import io.temporal.worker.WorkerFactoryOptions;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runtime access control for the Nexus calls of one namespace's workers: the single object to wire
@@ -58,11 +62,14 @@ public final class NexusSecurity {
   /** The Nexus header that carries the caller identity token. Not a secret, but never logged. */
   public static final String IDENTITY_HEADER = SecurityContext.IDENTITY_HEADER;
 
+  private static final Logger LOG = LoggerFactory.getLogger(NexusSecurity.class);
+
   private final NexusSecurityOptions options;
   private final WorkerInterceptor interceptor;
 
   private NexusSecurity(NexusSecurityOptions options) {
     this.options = options;
+    warnAboutRolloutSwitches(options);
     this.interceptor = new SecurityWorkerInterceptor(new SecurityContext(options));
   }
 
@@ -101,6 +108,33 @@ public final class NexusSecurity {
     return WorkerFactoryOptions.newBuilder(base)
         .setWorkerInterceptors(interceptors.toArray(new WorkerInterceptor[0]))
         .build();
+  }
+
+  private static void warnAboutRolloutSwitches(NexusSecurityOptions options) {
+    if (options.getHandlerPolicy().isRolloutAdmitCallsWithoutToken()) {
+      LOG.warn(
+          "ROLLOUT SWITCH ON for namespace '{}': HandlerPolicy.rolloutAdmitCallsWithoutToken admits"
+              + " Nexus requests that carry no identity token (counted as"
+              + " nexus_security_calls_without_token). Not a production setting: turn it off once"
+              + " every caller sends tokens (docs/rollout.md).",
+          options.getNamespace());
+    }
+    options
+        .getDataConverter()
+        .ifPresent(
+            converter -> {
+              for (CodecDescriptor d : ConverterIntrospection.inspect(converter).getCodecs()) {
+                // only codecs that describe themselves (others get a class-name descriptor)
+                if (!d.getPayloadProtections().isEmpty() && d.isAcceptingUnencodedPayloads()) {
+                  LOG.warn(
+                      "ROLLOUT SWITCH ON: payload codec '{}' accepts unencrypted payloads (a"
+                          + " rollout or migration plaintext policy). Not a production setting:"
+                          + " set it to reject plaintext once no unencrypted payload is read any"
+                          + " more (docs/rollout.md).",
+                      d.getCodecId());
+                }
+              }
+            });
   }
 
   /** The options this instance was created with. */

@@ -25,5 +25,28 @@ public enum PlaintextPolicy {
    * Payloads that carry this codec's format entry but not its encoding are still rejected, since
    * they are encrypted payloads whose metadata was altered.
    */
-  ACCEPT_FOR_MIGRATION
+  ACCEPT_FOR_MIGRATION,
+
+  /**
+   * ROLLOUT ONLY, never a production setting: decode protected and unencrypted payloads (as {@link
+   * #ACCEPT_FOR_MIGRATION}) but still WRITE every payload unencrypted. Install the codec with this
+   * policy on every worker and client first, so that each of them can read protected payloads
+   * before any peer writes one (a peer that writes protected payloads to a worker without the codec
+   * makes each of its calls fail and retry until timeout); then switch every one to {@link
+   * #ACCEPT_FOR_MIGRATION} (writes protected payloads), and to {@link #REJECT} once no unencrypted
+   * payload is read any more. See docs/rollout.md.
+   *
+   * <pre>{@code
+   * TinkPayloadCodec codec = TinkPayloadCodec.newBuilder()
+   *     .setKeysetSource(source)
+   *     .setPlaintextPolicy(PlaintextPolicy.ROLLOUT_DECODE_ONLY) // step 1 of docs/rollout.md
+   *     .build();
+   * }</pre>
+   */
+  ROLLOUT_DECODE_ONLY;
+
+  /** Whether this policy lets unencrypted payloads through on decode. */
+  public boolean isAcceptingPlaintext() {
+    return this != REJECT;
+  }
 }

@@ -141,7 +141,7 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
       PlaintextPolicy plaintextPolicy) {
     CodecDescriptor.Builder d =
         CodecDescriptor.newBuilder(CODEC_ID)
-            .setAcceptingUnencodedPayloads(plaintextPolicy == PlaintextPolicy.ACCEPT_FOR_MIGRATION);
+            .setAcceptingUnencodedPayloads(plaintextPolicy.isAcceptingPlaintext());
     shared.forEach(
         (name, sel) -> {
           sel.getDecryptionKeyIds().forEach(d::addDecryptionKeyId);

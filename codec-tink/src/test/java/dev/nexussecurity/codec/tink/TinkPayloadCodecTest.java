@@ -640,6 +640,41 @@ class TinkPayloadCodecTest {
     }
 
     @Test
+    void rolloutDecodeOnly_writesPlaintext_butDecodesEncryptedAndPlaintext() {
+      TinkPayloadCodec decodeOnly =
+          TinkPayloadCodec.newBuilder()
+              .setKeysetSource(KeysetSource.fromKeysetHandle(KEYSET))
+              .setPlaintextPolicy(PlaintextPolicy.ROLLOUT_DECODE_ONLY)
+              .build();
+      Payload p = plaintext("during-rollout");
+
+      assertThat(encodeOne(decodeOnly, p)).as("still writes plaintext").isSameAs(p);
+      assertThat(decodeOne(decodeOnly, p)).isSameAs(p);
+      assertThat(decodeOne(decodeOnly, encodeOne(CODEC, p)))
+          .as("reads what an encrypting peer writes")
+          .isEqualTo(p);
+      assertThat(decodeOnly.describe().isAcceptingUnencodedPayloads()).isTrue();
+      assertThat(decodeOnly.toString()).contains("ROLLOUT_DECODE_ONLY");
+      assertThat(PlaintextPolicy.ROLLOUT_DECODE_ONLY.isAcceptingPlaintext()).isTrue();
+      assertThat(PlaintextPolicy.REJECT.isAcceptingPlaintext()).isFalse();
+    }
+
+    @Test
+    void rolloutDecodeOnly_stillRejectsAlteredCiphertext() {
+      TinkPayloadCodec decodeOnly =
+          TinkPayloadCodec.newBuilder()
+              .setKeysetSource(KeysetSource.fromKeysetHandle(KEYSET))
+              .setPlaintextPolicy(PlaintextPolicy.ROLLOUT_DECODE_ONLY)
+              .build();
+      Payload altered =
+          encodeOne(CODEC, plaintext("x")).toBuilder()
+              .putMetadata("encoding", ByteString.copyFromUtf8("json/plain"))
+              .build();
+
+      assertThat(decodeFails(decodeOnly, altered).getReason()).isEqualTo(Reason.MALFORMED);
+    }
+
+    @Test
     void foreignEncryptedPayload_isRejectedEvenInMigrationMode() {
       // the shape of the Temporal samples' codec: binary/encrypted with its own key id entry
       Payload foreign =

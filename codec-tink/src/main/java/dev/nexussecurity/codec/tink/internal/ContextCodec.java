@@ -208,7 +208,7 @@ public final class ContextCodec {
 
   /** Protects every payload under the context of the current call (or none) and its position. */
   public List<Payload> encode(List<Payload> payloads, @Nullable SerializationContext serCtx) {
-    if (payloads.isEmpty()) {
+    if (payloads.isEmpty() || plaintextPolicy == PlaintextPolicy.ROLLOUT_DECODE_ONLY) {
       return payloads;
     }
     PayloadContext ctx;
@@ -1254,7 +1254,7 @@ public final class ContextCodec {
               + WireFormatV2.ENCODING_AUTHENTICATED
               + "': a protected payload whose metadata was altered.");
     }
-    if (plaintextPolicy == PlaintextPolicy.ACCEPT_FOR_MIGRATION) {
+    if (plaintextPolicy.isAcceptingPlaintext()) {
       return payload;
     }
     throw fail(

@@ -184,7 +184,7 @@ public final class EnvelopeCodec {
               + "': an encrypted payload whose metadata was altered.",
           null);
     }
-    if (plaintextPolicy == PlaintextPolicy.ACCEPT_FOR_MIGRATION) {
+    if (plaintextPolicy.isAcceptingPlaintext()) {
       return payload;
     }
     throw new PayloadDecryptionException(

@@ -18,6 +18,15 @@ final class DecisionRecorder {
   /** Counter of access decisions, tagged side, action, outcome and reason. */
   static final String DECISIONS_COUNTER = "nexus_security_access_decisions";
 
+  /**
+   * Counter of requests a handler admitted without a token under the rollout switch
+   * (HandlerPolicy.rolloutAdmitCallsWithoutToken), tagged side and action.
+   */
+  static final String WITHOUT_TOKEN_COUNTER = "nexus_security_calls_without_token";
+
+  /** The decisions counter's outcome tag for requests admitted without a token. */
+  static final String OUTCOME_ADMITTED_WITHOUT_TOKEN = "admitted_without_token";
+
   private static final Logger AUDIT = LoggerFactory.getLogger("dev.nexussecurity.audit");
   private static final Logger LOG = LoggerFactory.getLogger(DecisionRecorder.class);
 
@@ -65,6 +74,45 @@ final class DecisionRecorder {
     return suppressed;
   }
 
+  /**
+   * Reports a request admitted without a token by the rollout switch: its own counter, the
+   * decisions counter with outcome {@value #OUTCOME_ADMITTED_WITHOUT_TOKEN}, a WARN audit line
+   * (rate-limited like denials) and the listeners (the event's reason is {@code MISSING_TOKEN},
+   * what the decision will be once the switch is off; its detail says it was admitted).
+   */
+  void recordAdmittedWithoutToken(AccessDecisionEvent event, Scope metrics) {
+    if (metrics != null) {
+      String side = event.getSide().name().toLowerCase(Locale.ROOT);
+      String action = event.getAction().name().toLowerCase(Locale.ROOT);
+      metrics.tagged(Map.of("side", side, "action", action)).counter(WITHOUT_TOKEN_COUNTER).inc(1);
+      metrics
+          .tagged(
+              Map.of(
+                  "side", side,
+                  "action", action,
+                  "outcome", OUTCOME_ADMITTED_WITHOUT_TOKEN,
+                  "reason", event.getReason().name()))
+          .counter(DECISIONS_COUNTER)
+          .inc(1);
+    }
+    long suppressedBefore = admitDenialLine();
+    if (suppressedBefore >= 0) {
+      AUDIT.warn(
+          "{} {} ADMITTED WITHOUT TOKEN by the rollout switch"
+              + " HandlerPolicy.rolloutAdmitCallsWithoutToken (denied MISSING_TOKEN once it is"
+              + " off) endpoint={} service={} operation={}{}",
+          event.getSide(),
+          event.getAction(),
+          event.getEndpoint(),
+          event.getService(),
+          event.getOperation(),
+          suppressedBefore > 0
+              ? " (" + suppressedBefore + " lines suppressed by the rate limit before this one)"
+              : "");
+    }
+    notifyListeners(event);
+  }
+
   void record(AccessDecisionEvent event, Scope metrics) {
     if (metrics != null) {
       metrics
@@ -90,6 +138,10 @@ final class DecisionRecorder {
         AUDIT.info("{}", event);
       }
     }
+    notifyListeners(event);
+  }
+
+  private void notifyListeners(AccessDecisionEvent event) {
     for (SecurityAuditListener l : listeners) {
       try {
         l.onAccessDecision(event);

@@ -40,6 +40,7 @@ final class HandlerInboundInterceptor extends NexusOperationInboundCallsIntercep
   private NexusOperationOutboundCallsInterceptor outbound;
   private TokenClaims claims;
   private PayloadBinding binding;
+  private boolean rolloutAdmitted;
 
   HandlerInboundInterceptor(
       NexusOperationInboundCallsInterceptor next,
@@ -63,10 +64,22 @@ final class HandlerInboundInterceptor extends NexusOperationInboundCallsIntercep
           AccessDecisionEvent.Action.START_OR_CANCEL);
     }
     NexusOperationInfo info = outboundCalls.getInfo();
+    String token = operationContext.getHeaders().get(SecurityContext.IDENTITY_HEADER);
+    if (token == null && ctx.handlerPolicy.isRolloutAdmitCallsWithoutToken()) {
+      // Rollout switch: no token at all (a present token is always verified below). No claims and
+      // no binding: the call is admitted as before nexus-security, counted and logged.
+      PayloadBindings.clear();
+      rolloutAdmitted = true;
+      if (ctx.checkConverters) {
+        checkConverters(outboundCalls);
+      }
+      super.init(outboundCalls);
+      return;
+    }
     Verdict verdict =
         ctx.verifier.checkBeforeDecode(
             new HandlerRequest(
-                operationContext.getHeaders().get(SecurityContext.IDENTITY_HEADER),
+                token,
                 operationContext.getService(),
                 operationContext.getOperation(),
                 info.getEndpoint(),
@@ -126,6 +139,11 @@ final class HandlerInboundInterceptor extends NexusOperationInboundCallsIntercep
 
   @Override
   public StartOperationOutput startOperation(StartOperationInput input) throws OperationException {
+    if (rolloutAdmitted) {
+      recordAdmittedWithoutToken(AccessDecisionEvent.Action.START);
+      PayloadBindings.clear();
+      return super.startOperation(input);
+    }
     Verdict verdict =
         ctx.verifier.checkStart(
             claims,
@@ -212,6 +230,9 @@ final class HandlerInboundInterceptor extends NexusOperationInboundCallsIntercep
   @Override
   public CancelOperationOutput cancelOperation(CancelOperationInput input) {
     PayloadBindings.clear();
+    if (rolloutAdmitted) {
+      return cancelWithoutToken(input, input.getCancelDetails().getOperationToken());
+    }
     CancelCheck check =
         checkCancel(ctx.operationTokens, claims, input.getCancelDetails().getOperationToken());
     if (!check.verdict().isAllowed()) {
@@ -265,6 +286,58 @@ final class HandlerInboundInterceptor extends NexusOperationInboundCallsIntercep
           null);
     }
     return new CancelCheck(Verdict.allowed(claims), bound.inner());
+  }
+
+  /**
+   * A cancel without a token under the rollout switch: admitted only for an operation that was
+   * itself started without a token (its operation token is not bound to a caller); an operation
+   * started by a verified call can be cancelled only by that call.
+   */
+  private CancelOperationOutput cancelWithoutToken(CancelOperationInput input, String token) {
+    if (startedByAVerifiedCall(ctx.operationTokens, token)) {
+      throw deny(
+          Verdict.denied(
+              ReasonCode.MISSING_TOKEN,
+              null,
+              "the operation was started by a call with a verified token; only that call can"
+                  + " cancel it"),
+          AccessDecisionEvent.Action.CANCEL);
+    }
+    recordAdmittedWithoutToken(AccessDecisionEvent.Action.CANCEL);
+    return super.cancelOperation(input);
+  }
+
+  /**
+   * Whether {@code operationToken} was bound by this handler namespace to a verified call (so a
+   * cancel without a token must be denied even under the rollout switch).
+   */
+  static boolean startedByAVerifiedCall(OperationTokenBinder binder, String operationToken) {
+    if (binder == null) {
+      return false;
+    }
+    try {
+      binder.open(operationToken);
+      return true;
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  private void recordAdmittedWithoutToken(AccessDecisionEvent.Action action) {
+    ctx.recorder.recordAdmittedWithoutToken(
+        AccessDecisionEvent.newBuilder()
+            .setTime(Instant.ofEpochMilli(ctx.timeSource.getAsLong()))
+            .setSide(AccessDecisionEvent.Side.HANDLER)
+            .setAction(action)
+            .setReason(ReasonCode.MISSING_TOKEN)
+            .setEndpoint(endpointOf(null))
+            .setService(operationContext.getService())
+            .setOperation(operationContext.getOperation())
+            .setDetail(
+                "ADMITTED WITHOUT TOKEN by the rollout switch"
+                    + " HandlerPolicy.rolloutAdmitCallsWithoutToken; denied once it is off")
+            .build(),
+        outbound.getMetricsScope());
   }
 
   private RuntimeException deny(Verdict verdict, AccessDecisionEvent.Action action) {

@@ -291,4 +291,45 @@ class DecisionRecorderTest {
         "outcome", outcome,
         "reason", reason);
   }
+
+  @Test
+  void admittedWithoutToken_countsItsOwnCounter_andTheDecisionWithADistinctOutcome() {
+    AccessDecisionEvent e = event(Side.HANDLER, Action.START, ReasonCode.MISSING_TOKEN);
+    recorder(collectingInto(heard)).recordAdmittedWithoutToken(e, scope);
+
+    assertThat(reportedDecisions())
+        .extracting(Reported::tags, Reported::value)
+        .containsExactly(
+            tuple(tags("handler", "start", "admitted_without_token", "MISSING_TOKEN"), 1L));
+    assertThat(reporter.counters)
+        .filteredOn(r -> r.name().equals(DecisionRecorder.WITHOUT_TOKEN_COUNTER))
+        .extracting(Reported::tags, Reported::value)
+        .containsExactly(
+            tuple(Map.of("namespace", "orders-ns", "side", "handler", "action", "start"), 1L));
+    assertThat(auditLog.list)
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+              assertThat(l.getFormattedMessage())
+                  .startsWith("HANDLER START ADMITTED WITHOUT TOKEN by the rollout switch")
+                  .contains("endpoint=payments service=Payments operation=charge")
+                  .doesNotContain("DENIED");
+            });
+    assertThat(heard).containsExactly(e);
+  }
+
+  @Test
+  void deniedMissingToken_isNotCountedAsAdmittedWithoutToken() {
+    recorder().record(event(Side.HANDLER, Action.START, ReasonCode.MISSING_TOKEN), scope);
+
+    assertThat(reportedDecisions())
+        .extracting(Reported::tags)
+        .containsExactly(tags("handler", "start", "denied", "MISSING_TOKEN"));
+    assertThat(reporter.counters)
+        .noneMatch(r -> r.name().equals(DecisionRecorder.WITHOUT_TOKEN_COUNTER));
+    assertThat(auditLog.list)
+        .singleElement()
+        .satisfies(l -> assertThat(l.getFormattedMessage()).contains("DENIED MISSING_TOKEN"));
+  }
 }
