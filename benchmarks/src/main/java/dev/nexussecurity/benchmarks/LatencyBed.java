@@ -38,8 +38,8 @@ final class LatencyBed {
   /** The security variants. */
   enum Variant {
     OFF,
-    ON,
-    ON_MAC
+    PAIRWISE,
+    SIGNATURE
   }
 
   @Service
@@ -94,9 +94,9 @@ final class LatencyBed {
     WorkerFactoryOptions callerOptions = WorkerFactoryOptions.getDefaultInstance();
     WorkerFactoryOptions handlerOptions = WorkerFactoryOptions.getDefaultInstance();
     if (variant != Variant.OFF) {
-      // ON: Ed25519 signature identity; ON_MAC: pairwise identity (HMAC under the derived pair key)
+      // PAIRWISE: HMAC under the derived pair key (the default); SIGNATURE: Ed25519
       IdentityMode mode =
-          variant == Variant.ON_MAC ? IdentityMode.PAIRWISE : IdentityMode.SIGNATURE;
+          variant == Variant.PAIRWISE ? IdentityMode.PAIRWISE : IdentityMode.SIGNATURE;
       NamespaceKeys callerKeys = NamespaceKeys.generate(callerNs, true);
       NamespaceKeys handlerKeys = NamespaceKeys.generate(handlerNs, true);
       NamespaceKeyDirectory directory =
