@@ -59,22 +59,6 @@ public final class ContextCodec {
   private static final byte[] EMPTY = new byte[0];
   private static final ByteString ONLY_POSITION = ByteString.copyFromUtf8("0/1");
 
-  /** The entries after encoding and format, in associated-data order. */
-  private static final String[] ENTRY_KEYS = {
-    WireFormat.SCHEME_KEY,
-    WireFormat.KEYSET_KEY,
-    WireFormat.KEY_ID_KEY,
-    WireFormat.COMPRESSION_KEY,
-    WireFormatV2.DIRECTION_KEY,
-    WireFormatV2.POSITION_KEY,
-    WireFormatV2.ENDPOINT_KEY,
-    WireFormatV2.SERVICE_KEY,
-    WireFormatV2.OPERATION_KEY,
-    WireFormatV2.CALLER_KEY,
-    WireFormatV2.HANDLER_KEY,
-    WireFormatV2.BINDING_KEY
-  };
-
   private final Map<String, TinkAeadKeySelector> shared;
   private final Map<ByteString, TinkAeadKeySelector> sharedByName;
   private final Map<String, EnvelopeCodec> v1ByName;
@@ -90,6 +74,15 @@ public final class ContextCodec {
   private final boolean acceptFormat1;
   private final boolean checkPositions;
   private final PayloadContext unboundContext;
+
+  /** Per-list caches (immutable holders; a miss just recomputes). */
+  private volatile BoundContext lastBound;
+
+  private volatile Sealer lastShared;
+  private volatile Sealer lastPairwise;
+  private volatile Sealer lastAuthenticated;
+  private volatile PayloadContext lastReceived;
+  private volatile Opener lastOpener;
 
   /** Creates an engine; arguments are validated by the public builder. */
   public ContextCodec(
@@ -185,7 +178,13 @@ public final class ContextCodec {
       if (d == PayloadBinding.Direction.INPUT && isHandlerSide(b)) {
         d = PayloadBinding.Direction.RESULT;
       }
-      ctx = PayloadContext.bound(b, d);
+      BoundContext cached = lastBound;
+      if (cached != null && cached.binding == b && cached.direction == d) {
+        ctx = cached.context;
+      } else {
+        ctx = PayloadContext.bound(b, d);
+        lastBound = new BoundContext(b, d, ctx);
+      }
       protection = policy.select(b.getEndpoint(), b.getService());
     } else {
       ctx = unboundContext;
@@ -217,26 +216,22 @@ public final class ContextCodec {
     }
     ByteString compressionBytes =
         zlib ? WireFormat.COMPRESSION_ZLIB_BYTES : WireFormat.COMPRESSION_NONE_BYTES;
-    ByteString encoding =
-        sealer.encrypting
-            ? WireFormat.ENCODING_ENCRYPTED_BYTES
-            : WireFormatV2.ENCODING_AUTHENTICATED_BYTES;
+    byte[] prefix = sealer.prefix;
+    byte[] direction = ctx.directionField;
+    byte[] tail = ctx.tailFields;
     byte[] ad =
-        WireFormatV2.associatedData(
-            encoding,
-            WireFormatV2.FORMAT_V2_BYTES,
-            sealer.scheme,
-            sealer.keyset,
-            sealer.keyId,
-            compressionBytes,
-            ctx.directionBytes,
-            position,
-            ctx.endpointBytes,
-            ctx.serviceBytes,
-            ctx.operationBytes,
-            ctx.callerBytes,
-            ctx.handlerBytes,
-            ctx.bindingBytes);
+        new byte
+            [prefix.length
+                + 8
+                + compressionBytes.size()
+                + direction.length
+                + position.size()
+                + tail.length];
+    System.arraycopy(prefix, 0, ad, 0, prefix.length);
+    int at = WireFormatV2.put(ad, prefix.length, compressionBytes);
+    System.arraycopy(direction, 0, ad, at, direction.length);
+    at = WireFormatV2.put(ad, at + direction.length, position);
+    System.arraycopy(tail, 0, ad, at, tail.length);
     ByteString data;
     try {
       if (sealer.encrypting) {
@@ -252,20 +247,10 @@ public final class ContextCodec {
     }
     Payload encoded =
         Payload.newBuilder()
-            .putMetadata(WireFormat.ENCODING_KEY, encoding)
+            .putMetadata(WireFormat.ENCODING_KEY, sealer.encoding)
             .putMetadata(WireFormat.FORMAT_KEY, WireFormatV2.FORMAT_V2_BYTES)
-            .putMetadata(WireFormat.SCHEME_KEY, sealer.scheme)
-            .putMetadata(WireFormat.KEYSET_KEY, sealer.keyset)
             .putMetadata(WireFormat.KEY_ID_KEY, sealer.keyId)
-            .putMetadata(WireFormat.COMPRESSION_KEY, compressionBytes)
-            .putMetadata(WireFormatV2.DIRECTION_KEY, ctx.directionBytes)
-            .putMetadata(WireFormatV2.POSITION_KEY, position)
-            .putMetadata(WireFormatV2.ENDPOINT_KEY, ctx.endpointBytes)
-            .putMetadata(WireFormatV2.SERVICE_KEY, ctx.serviceBytes)
-            .putMetadata(WireFormatV2.OPERATION_KEY, ctx.operationBytes)
-            .putMetadata(WireFormatV2.CALLER_KEY, ctx.callerBytes)
-            .putMetadata(WireFormatV2.HANDLER_KEY, ctx.handlerBytes)
-            .putMetadata(WireFormatV2.BINDING_KEY, ctx.bindingBytes)
+            .putMetadata(WireFormatV2.CONTEXT_KEY, UnsafeByteOperations.unsafeWrap(ad))
             .setData(data)
             .build();
     int size = encoded.getSerializedSize();
@@ -297,9 +282,21 @@ public final class ContextCodec {
                     + "; add it with addSharedKeyset");
           }
           EnvelopeKey k = sel.primary();
-          PayloadCipher c = k.cipher();
-          return new Sealer(
-              true, k.schemeBytes(), k.keysetBytes(), k.keyIdBytes(), k.getQualifiedKeyId(), c);
+          Sealer cached = lastShared;
+          if (cached != null && cached.source == k) {
+            return cached;
+          }
+          Sealer made =
+              new Sealer(
+                  k,
+                  true,
+                  k.schemeBytes(),
+                  k.keysetBytes(),
+                  k.keyIdBytes(),
+                  k.getQualifiedKeyId(),
+                  k.cipher());
+          lastShared = made;
+          return made;
         }
       case PAIRWISE:
       case AUTHENTICATED:
@@ -312,36 +309,49 @@ public final class ContextCodec {
             throw new PayloadCodecException(
                 "No pairwise payload key for " + ctx + ": " + e.getMessage(), e);
           }
+          boolean encrypting = protection.getMode() == PayloadProtection.Mode.PAIRWISE;
+          Sealer cached = encrypting ? lastPairwise : lastAuthenticated;
+          if (cached != null && cached.source == k) {
+            return cached;
+          }
           String keyId =
               Integer.toUnsignedString(k.getSenderKeyId())
                   + ":"
                   + Integer.toUnsignedString(k.getRecipientKeyId());
-          boolean encrypting = protection.getMode() == PayloadProtection.Mode.PAIRWISE;
           com.google.crypto.tink.Aead aead = k.aead();
-          return new Sealer(
-              encrypting,
-              ByteString.copyFromUtf8(
-                  encrypting ? WireFormatV2.SCHEME_PAIRWISE : WireFormatV2.SCHEME_PAIRWISE_MAC),
-              ByteString.copyFromUtf8(WireFormatV2.KEYSET_PAIRWISE),
-              ByteString.copyFromUtf8(keyId),
-              WireFormatV2.KEYSET_PAIRWISE + "/" + keyId,
-              new PayloadCipher() {
-                @Override
-                public byte[] encrypt(byte[] pt, byte[] ad) throws GeneralSecurityException {
-                  return aead.encrypt(pt, ad);
-                }
+          Sealer made =
+              new Sealer(
+                  k,
+                  encrypting,
+                  ByteString.copyFromUtf8(
+                      encrypting ? WireFormatV2.SCHEME_PAIRWISE : WireFormatV2.SCHEME_PAIRWISE_MAC),
+                  ByteString.copyFromUtf8(WireFormatV2.KEYSET_PAIRWISE),
+                  ByteString.copyFromUtf8(keyId),
+                  WireFormatV2.KEYSET_PAIRWISE + "/" + keyId,
+                  new PayloadCipher() {
+                    @Override
+                    public byte[] encrypt(byte[] pt, byte[] ad) throws GeneralSecurityException {
+                      return aead.encrypt(pt, ad);
+                    }
 
-                @Override
-                public byte[] decrypt(byte[] ct, byte[] ad) throws GeneralSecurityException {
-                  return aead.decrypt(ct, ad);
-                }
-              });
+                    @Override
+                    public byte[] decrypt(byte[] ct, byte[] ad) throws GeneralSecurityException {
+                      return aead.decrypt(ct, ad);
+                    }
+                  });
+          if (encrypting) {
+            lastPairwise = made;
+          } else {
+            lastAuthenticated = made;
+          }
+          return made;
         }
       case HPKE:
         {
           requireSender(ctx);
           HpkeTarget t = hpkeTarget(ctx.recipient());
           return new Sealer(
+              t,
               true,
               ByteString.copyFromUtf8(WireFormatV2.SCHEME_HPKE),
               ByteString.copyFromUtf8(WireFormatV2.KEYSET_HPKE),
@@ -611,30 +621,80 @@ public final class ContextCodec {
               + "' is not supported; this codec reads version 2"
               + (acceptFormat1 ? " and version 1." : "."));
     }
-    String[] keys = ENTRY_KEYS;
-    ByteString[] v = new ByteString[keys.length];
-    for (int i = 0; i < keys.length; i++) {
-      v[i] = m.get(keys[i]);
-      if (v[i] == null) {
-        throw fail(Reason.MALFORMED, enc, null, "the '" + keys[i] + "' metadata entry is missing.");
-      }
-    }
-    ByteString scheme = v[0];
-    ByteString keyset = v[1];
-    ByteString keyId = v[2];
-    ByteString compressionValue = v[3];
-    String qualified = WireHeader.printable(keyset) + "/" + WireHeader.printable(keyId);
-    PayloadContext ctx = PayloadContext.received(v[4], v[6], v[7], v[8], v[9], v[10], v[11]);
-    checkContextShape(ctx, enc, qualified);
-    Matcher pos = POSITION.matcher(v[5].toStringUtf8());
-    if (!pos.matches() || Integer.parseInt(pos.group(1)) >= Integer.parseInt(pos.group(2))) {
+    ByteString context = m.get(WireFormatV2.CONTEXT_KEY);
+    if (context == null) {
       throw fail(
           Reason.MALFORMED,
           enc,
-          qualified,
-          "position '"
-              + WireHeader.printable(v[5])
-              + "' is not '<index>/<count>' with index < count.");
+          null,
+          "the '" + WireFormatV2.CONTEXT_KEY + "' metadata entry is missing.");
+    }
+    ByteString keyIdEntry = m.get(WireFormat.KEY_ID_KEY);
+    if (keyIdEntry == null) {
+      throw fail(
+          Reason.MALFORMED,
+          enc,
+          null,
+          "the '" + WireFormat.KEY_ID_KEY + "' metadata entry is missing.");
+    }
+    ByteString[] v = WireFormatV2.parse(context);
+    if (v == null) {
+      throw fail(
+          Reason.MALFORMED,
+          enc,
+          null,
+          "the '"
+              + WireFormatV2.CONTEXT_KEY
+              + "' entry is not "
+              + WireFormatV2.FIELD_COUNT
+              + " length-prefixed fields (4-byte big-endian length, then the bytes).");
+    }
+    String mirrored =
+        !v[0].equals(encoding)
+            ? WireFormat.ENCODING_KEY
+            : !v[1].equals(format)
+                ? WireFormat.FORMAT_KEY
+                : !v[4].equals(keyIdEntry) ? WireFormat.KEY_ID_KEY : null;
+    if (mirrored != null) {
+      throw fail(
+          Reason.MALFORMED,
+          enc,
+          null,
+          "the '"
+              + mirrored
+              + "' entry differs from its copy in the '"
+              + WireFormatV2.CONTEXT_KEY
+              + "' entry.");
+    }
+    ByteString scheme = v[2];
+    ByteString keyset = v[3];
+    ByteString keyId = v[4];
+    ByteString compressionValue = v[5];
+    ByteString position = v[7];
+    Opener cachedOpener = lastOpener;
+    String qualified =
+        cachedOpener != null
+                && cachedOpener.keyset.equals(keyset)
+                && cachedOpener.keyId.equals(keyId)
+            ? cachedOpener.qualified
+            : WireHeader.printable(keyset) + "/" + WireHeader.printable(keyId);
+    PayloadContext ctx = lastReceived;
+    if (ctx == null || !ctx.sameAs(v)) {
+      ctx = PayloadContext.received(v[6], v[8], v[9], v[10], v[11], v[12], v[13]);
+      checkContextShape(ctx, enc, qualified);
+      lastReceived = ctx;
+    }
+    if (!ONLY_POSITION.equals(position)) {
+      Matcher pos = POSITION.matcher(position.toStringUtf8());
+      if (!pos.matches() || Integer.parseInt(pos.group(1)) >= Integer.parseInt(pos.group(2))) {
+        throw fail(
+            Reason.MALFORMED,
+            enc,
+            qualified,
+            "position '"
+                + WireHeader.printable(position)
+                + "' is not '<index>/<count>' with index < count.");
+      }
     }
     boolean zlib;
     if (WireFormat.COMPRESSION_NONE_BYTES.equals(compressionValue)) {
@@ -652,22 +712,7 @@ public final class ContextCodec {
               + (authenticated ? "'none'." : "'none' or 'zlib'."));
     }
     PayloadCipher cipher = opener(scheme, keyset, keyId, ctx, authenticated, enc, qualified);
-    byte[] ad =
-        WireFormatV2.associatedData(
-            encoding,
-            format,
-            scheme,
-            keyset,
-            keyId,
-            compressionValue,
-            v[4],
-            v[5],
-            v[6],
-            v[7],
-            v[8],
-            v[9],
-            v[10],
-            v[11]);
+    byte[] ad = EnvelopeCodec.bytesOf(context);
     byte[] data = EnvelopeCodec.bytesOf(payload.getData());
     byte[] plaintext;
     try {
@@ -691,7 +736,7 @@ public final class ContextCodec {
           "the data or its metadata did not authenticate under this key.",
           e);
     }
-    checkExpected(ctx, v[5], index, count, expect, b, workflowNamespace, enc, qualified);
+    checkExpected(ctx, position, index, count, expect, b, workflowNamespace, enc, qualified);
     if (zlib) {
       try {
         plaintext = Zlib.decompress(plaintext, WireFormat.MAX_DECOMPRESSED_SIZE);
@@ -773,8 +818,11 @@ public final class ContextCodec {
       @Nullable String workflowNamespace,
       String enc,
       String qualified) {
-    String expectedPosition = index + "/" + count;
-    if (checkPositions && !position.toStringUtf8().equals(expectedPosition)) {
+    if (checkPositions
+        && !(count == 1
+            ? ONLY_POSITION.equals(position)
+            : position.toStringUtf8().equals(index + "/" + count))) {
+      String expectedPosition = index + "/" + count;
       throw mismatch(
           enc,
           qualified,
@@ -900,7 +948,12 @@ public final class ContextCodec {
                     + (shared.isEmpty() ? "no shared keyset" : heldKeysets())
                     + ".");
           }
-          return sel.resolve(scheme, keyset, keyId, qualified).cipher();
+          PayloadCipher c = sel.resolve(scheme, keyset, keyId, qualified).cipher();
+          Opener known = lastOpener;
+          if (known == null || !known.keyset.equals(keyset) || !known.keyId.equals(keyId)) {
+            lastOpener = new Opener(false, keyset, keyId, qualified, 0, 0);
+          }
+          return c;
         }
       case WireFormatV2.SCHEME_PAIRWISE:
       case WireFormatV2.SCHEME_PAIRWISE_MAC:
@@ -914,17 +967,29 @@ public final class ContextCodec {
                     + s
                     + "' needs namespace keys and a key directory, which this codec lacks.");
           }
-          Matcher k = KEY_PAIR.matcher(keyId.toStringUtf8());
-          if (!WireFormatV2.KEYSET_PAIRWISE.equals(keyset.toStringUtf8()) || !k.matches()) {
-            throw fail(
-                Reason.MALFORMED,
-                enc,
-                qualified,
-                "a pairwise payload names keyset 'pairwise' and '<sender key id>:<recipient key"
-                    + " id>'.");
+          Opener known = lastOpener;
+          int senderKeyId;
+          int recipientKeyId;
+          if (known != null
+              && known.pairwise
+              && known.keyset.equals(keyset)
+              && known.keyId.equals(keyId)) {
+            senderKeyId = known.senderKeyId;
+            recipientKeyId = known.recipientKeyId;
+          } else {
+            Matcher k = KEY_PAIR.matcher(keyId.toStringUtf8());
+            if (!WireFormatV2.KEYSET_PAIRWISE.equals(keyset.toStringUtf8()) || !k.matches()) {
+              throw fail(
+                  Reason.MALFORMED,
+                  enc,
+                  qualified,
+                  "a pairwise payload names keyset 'pairwise' and '<sender key id>:<recipient key"
+                      + " id>'.");
+            }
+            senderKeyId = Integer.parseUnsignedInt(k.group(1));
+            recipientKeyId = Integer.parseUnsignedInt(k.group(2));
+            lastOpener = new Opener(true, keyset, keyId, qualified, senderKeyId, recipientKeyId);
           }
-          int senderKeyId = Integer.parseUnsignedInt(k.group(1));
-          int recipientKeyId = Integer.parseUnsignedInt(k.group(2));
           revoked(ctx.sender(), senderKeyId, enc, qualified);
           revoked(ctx.recipient(), recipientKeyId, enc, qualified);
           PairwiseKeys.PairKey key;
@@ -1126,7 +1191,13 @@ public final class ContextCodec {
 
   /** The protection of new payloads: scheme, keyset and key id values and the cipher. */
   static final class Sealer {
+    final Object source;
     final boolean encrypting;
+    final ByteString encoding;
+
+    /** Encoding, format, scheme, keyset and key id as length-prefixed context fields. */
+    final byte[] prefix;
+
     final ByteString scheme;
     final ByteString keyset;
     final ByteString keyId;
@@ -1134,18 +1205,65 @@ public final class ContextCodec {
     final PayloadCipher cipher;
 
     Sealer(
+        Object source,
         boolean encrypting,
         ByteString scheme,
         ByteString keyset,
         ByteString keyId,
         String qualified,
         PayloadCipher cipher) {
+      this.source = source;
       this.encrypting = encrypting;
+      this.encoding =
+          encrypting
+              ? WireFormat.ENCODING_ENCRYPTED_BYTES
+              : WireFormatV2.ENCODING_AUTHENTICATED_BYTES;
+      this.prefix =
+          WireFormatV2.associatedData(
+              encoding, WireFormatV2.FORMAT_V2_BYTES, scheme, keyset, keyId);
       this.scheme = scheme;
       this.keyset = keyset;
       this.keyId = keyId;
       this.qualified = qualified;
       this.cipher = cipher;
+    }
+  }
+
+  /** The key names of the last payload opened, parsed once (keyset and key id values only). */
+  private static final class Opener {
+    final boolean pairwise;
+    final ByteString keyset;
+    final ByteString keyId;
+    final String qualified;
+    final int senderKeyId;
+    final int recipientKeyId;
+
+    Opener(
+        boolean pairwise,
+        ByteString keyset,
+        ByteString keyId,
+        String qualified,
+        int senderKeyId,
+        int recipientKeyId) {
+      this.pairwise = pairwise;
+      this.keyset = keyset;
+      this.keyId = keyId;
+      this.qualified = qualified;
+      this.senderKeyId = senderKeyId;
+      this.recipientKeyId = recipientKeyId;
+    }
+  }
+
+  private static final class BoundContext {
+    final PayloadBinding binding;
+    final PayloadBinding.Direction direction;
+    final PayloadContext context;
+
+    BoundContext(
+        PayloadBinding binding, PayloadBinding.Direction direction, PayloadContext context) {
+      this.binding = binding;
+      this.direction = direction;
+      this.context = context;
     }
   }
 
