@@ -990,8 +990,14 @@ public final class ContextCodec {
             recipientKeyId = Integer.parseUnsignedInt(k.group(2));
             lastOpener = new Opener(true, keyset, keyId, qualified, senderKeyId, recipientKeyId);
           }
-          revoked(ctx.sender(), senderKeyId, enc, qualified);
-          revoked(ctx.recipient(), recipientKeyId, enc, qualified);
+          // The peer's key is refused by pairs.get when revoked (the directory's usable keys
+          // exclude revoked ones); this namespace's own key is taken from its own keyset, so its
+          // revocation in the directory is checked here.
+          if (own.getNamespace().equals(ctx.sender())) {
+            revoked(ctx.sender(), senderKeyId, enc, qualified);
+          } else if (own.getNamespace().equals(ctx.recipient())) {
+            revoked(ctx.recipient(), recipientKeyId, enc, qualified);
+          }
           PairwiseKeys.PairKey key;
           try {
             key =
@@ -1002,6 +1008,8 @@ public final class ContextCodec {
                     ctx.recipient(),
                     recipientKeyId);
           } catch (PairwiseKeyException e) {
+            revoked(ctx.sender(), senderKeyId, enc, qualified);
+            revoked(ctx.recipient(), recipientKeyId, enc, qualified);
             throw new PayloadDecryptionException(
                 Reason.UNKNOWN_KEY,
                 enc,
