@@ -83,6 +83,7 @@ public final class ContextCodec {
   private volatile Sealer lastAuthenticated;
   private volatile PayloadContext lastReceived;
   private volatile Opener lastOpener;
+  private volatile KeyNames lastKeyNames;
 
   /** Creates an engine; arguments are validated by the public builder. */
   public ContextCodec(
@@ -637,8 +638,9 @@ public final class ContextCodec {
           null,
           "the '" + WireFormat.KEY_ID_KEY + "' metadata entry is missing.");
     }
-    ByteString[] v = WireFormatV2.parse(context);
-    if (v == null) {
+    byte[] ad = EnvelopeCodec.bytesOf(context);
+    int[] off = WireFormatV2.offsets(ad);
+    if (off == null) {
       throw fail(
           Reason.MALFORMED,
           enc,
@@ -650,11 +652,17 @@ public final class ContextCodec {
               + " length-prefixed fields (4-byte big-endian length, then the bytes).");
     }
     String mirrored =
-        !v[0].equals(encoding)
+        !WireFormatV2.fieldEquals(
+                ad,
+                off,
+                0,
+                authenticated
+                    ? WireFormatV2.ENCODING_AUTHENTICATED_ARRAY
+                    : WireFormatV2.ENCODING_ENCRYPTED_ARRAY)
             ? WireFormat.ENCODING_KEY
-            : !v[1].equals(format)
+            : !WireFormatV2.fieldEquals(ad, off, 1, WireFormatV2.FORMAT_V2_ARRAY)
                 ? WireFormat.FORMAT_KEY
-                : !v[4].equals(keyIdEntry) ? WireFormat.KEY_ID_KEY : null;
+                : !WireFormatV2.fieldEquals(ad, off, 4, keyIdEntry) ? WireFormat.KEY_ID_KEY : null;
     if (mirrored != null) {
       throw fail(
           Reason.MALFORMED,
@@ -666,25 +674,39 @@ public final class ContextCodec {
               + WireFormatV2.CONTEXT_KEY
               + "' entry.");
     }
-    ByteString scheme = v[2];
-    ByteString keyset = v[3];
-    ByteString keyId = v[4];
-    ByteString compressionValue = v[5];
-    ByteString position = v[7];
-    Opener cachedOpener = lastOpener;
-    String qualified =
-        cachedOpener != null
-                && cachedOpener.keyset.equals(keyset)
-                && cachedOpener.keyId.equals(keyId)
-            ? cachedOpener.qualified
-            : WireHeader.printable(keyset) + "/" + WireHeader.printable(keyId);
+    KeyNames names = lastKeyNames;
+    if (names == null || !Arrays.equals(ad, 0, off[5], names.prefix, 0, names.prefix.length)) {
+      names =
+          new KeyNames(
+              Arrays.copyOf(ad, off[5]),
+              WireFormatV2.field(ad, off, 2),
+              WireFormatV2.field(ad, off, 3),
+              WireFormatV2.field(ad, off, 4));
+      lastKeyNames = names;
+    }
+    ByteString scheme = names.scheme;
+    ByteString keyset = names.keyset;
+    ByteString keyId = names.keyId;
+    String qualified = names.qualified;
     PayloadContext ctx = lastReceived;
-    if (ctx == null || !ctx.sameAs(v)) {
-      ctx = PayloadContext.received(v[6], v[8], v[9], v[10], v[11], v[12], v[13]);
+    if (ctx == null
+        || !Arrays.equals(ad, off[6], off[7], ctx.directionField, 0, ctx.directionField.length)
+        || !Arrays.equals(ad, off[8], ad.length, ctx.tailFields, 0, ctx.tailFields.length)) {
+      ctx =
+          PayloadContext.received(
+              WireFormatV2.field(ad, off, 6),
+              WireFormatV2.field(ad, off, 8),
+              WireFormatV2.field(ad, off, 9),
+              WireFormatV2.field(ad, off, 10),
+              WireFormatV2.field(ad, off, 11),
+              WireFormatV2.field(ad, off, 12),
+              WireFormatV2.field(ad, off, 13));
       checkContextShape(ctx, enc, qualified);
       lastReceived = ctx;
     }
-    if (!ONLY_POSITION.equals(position)) {
+    ByteString position = ONLY_POSITION;
+    if (!WireFormatV2.fieldEquals(ad, off, 7, WireFormatV2.ONLY_POSITION_ARRAY)) {
+      position = WireFormatV2.field(ad, off, 7);
       Matcher pos = POSITION.matcher(position.toStringUtf8());
       if (!pos.matches() || Integer.parseInt(pos.group(1)) >= Integer.parseInt(pos.group(2))) {
         throw fail(
@@ -697,9 +719,10 @@ public final class ContextCodec {
       }
     }
     boolean zlib;
-    if (WireFormat.COMPRESSION_NONE_BYTES.equals(compressionValue)) {
+    if (WireFormatV2.fieldEquals(ad, off, 5, WireFormatV2.COMPRESSION_NONE_ARRAY)) {
       zlib = false;
-    } else if (WireFormat.COMPRESSION_ZLIB_BYTES.equals(compressionValue) && !authenticated) {
+    } else if (WireFormatV2.fieldEquals(ad, off, 5, WireFormatV2.COMPRESSION_ZLIB_ARRAY)
+        && !authenticated) {
       zlib = true;
     } else {
       throw fail(
@@ -707,12 +730,11 @@ public final class ContextCodec {
           enc,
           qualified,
           "compression '"
-              + WireHeader.printable(compressionValue)
+              + WireHeader.printable(WireFormatV2.field(ad, off, 5))
               + "' is not supported; expected "
               + (authenticated ? "'none'." : "'none' or 'zlib'."));
     }
     PayloadCipher cipher = opener(scheme, keyset, keyId, ctx, authenticated, enc, qualified);
-    byte[] ad = EnvelopeCodec.bytesOf(context);
     byte[] data = EnvelopeCodec.bytesOf(payload.getData());
     byte[] plaintext;
     try {
@@ -948,12 +970,7 @@ public final class ContextCodec {
                     + (shared.isEmpty() ? "no shared keyset" : heldKeysets())
                     + ".");
           }
-          PayloadCipher c = sel.resolve(scheme, keyset, keyId, qualified).cipher();
-          Opener known = lastOpener;
-          if (known == null || !known.keyset.equals(keyset) || !known.keyId.equals(keyId)) {
-            lastOpener = new Opener(false, keyset, keyId, qualified, 0, 0);
-          }
-          return c;
+          return sel.resolve(scheme, keyset, keyId, qualified).cipher();
         }
       case WireFormatV2.SCHEME_PAIRWISE:
       case WireFormatV2.SCHEME_PAIRWISE_MAC:
@@ -1234,6 +1251,27 @@ public final class ContextCodec {
       this.keyId = keyId;
       this.qualified = qualified;
       this.cipher = cipher;
+    }
+  }
+
+  /**
+   * Scheme, keyset and key id of the last payload decoded, with the context bytes they came from.
+   */
+  private static final class KeyNames {
+    /** Fields 1 to 5 of the context entry (encoding, format, scheme, keyset, key id). */
+    final byte[] prefix;
+
+    final ByteString scheme;
+    final ByteString keyset;
+    final ByteString keyId;
+    final String qualified;
+
+    KeyNames(byte[] prefix, ByteString scheme, ByteString keyset, ByteString keyId) {
+      this.prefix = prefix;
+      this.scheme = scheme;
+      this.keyset = keyset;
+      this.keyId = keyId;
+      this.qualified = WireHeader.printable(keyset) + "/" + WireHeader.printable(keyId);
     }
   }
 

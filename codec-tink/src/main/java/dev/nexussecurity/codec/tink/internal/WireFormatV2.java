@@ -1,6 +1,8 @@
 package dev.nexussecurity.codec.tink.internal;
 
 import com.google.protobuf.ByteString;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Constants and the associated-data encoding of the nexus-security payload format, version 2: four
@@ -87,31 +89,70 @@ public final class WireFormatV2 {
     return at + 4 + n;
   }
 
+  static final byte[] ENCODING_ENCRYPTED_ARRAY =
+      WireFormat.ENCODING_ENCRYPTED.getBytes(StandardCharsets.UTF_8);
+  static final byte[] ENCODING_AUTHENTICATED_ARRAY =
+      ENCODING_AUTHENTICATED.getBytes(StandardCharsets.UTF_8);
+  static final byte[] FORMAT_V2_ARRAY = FORMAT_V2.getBytes(StandardCharsets.UTF_8);
+  static final byte[] COMPRESSION_NONE_ARRAY =
+      WireFormat.COMPRESSION_NONE.getBytes(StandardCharsets.UTF_8);
+  static final byte[] COMPRESSION_ZLIB_ARRAY =
+      WireFormat.COMPRESSION_ZLIB.getBytes(StandardCharsets.UTF_8);
+  static final byte[] ONLY_POSITION_ARRAY = "0/1".getBytes(StandardCharsets.UTF_8);
+
   /**
-   * Splits a context entry into its {@link #FIELD_COUNT} values (views, not copies); null when it
-   * is not exactly that many length-prefixed fields.
+   * Where the fields of a context entry start: element {@code i} is the offset of field {@code i}'s
+   * length prefix, element {@link #FIELD_COUNT} the entry's length; null when the entry is not
+   * exactly {@link #FIELD_COUNT} length-prefixed fields.
    */
   @javax.annotation.Nullable
-  static ByteString[] parse(ByteString context) {
-    ByteString[] v = new ByteString[FIELD_COUNT];
-    int size = context.size();
+  static int[] offsets(byte[] context) {
+    int[] off = new int[FIELD_COUNT + 1];
+    int size = context.length;
     int at = 0;
     for (int i = 0; i < FIELD_COUNT; i++) {
       if (size - at < 4) {
         return null;
       }
+      off[i] = at;
       long n =
-          ((context.byteAt(at) & 0xffL) << 24)
-              | ((context.byteAt(at + 1) & 0xff) << 16)
-              | ((context.byteAt(at + 2) & 0xff) << 8)
-              | (context.byteAt(at + 3) & 0xff);
+          ((context[at] & 0xffL) << 24)
+              | ((context[at + 1] & 0xff) << 16)
+              | ((context[at + 2] & 0xff) << 8)
+              | (context[at + 3] & 0xff);
       at += 4;
       if (n > size - at) {
         return null;
       }
-      v[i] = context.substring(at, at + (int) n);
       at += (int) n;
     }
-    return at == size ? v : null;
+    off[FIELD_COUNT] = at;
+    return at == size ? off : null;
+  }
+
+  /** Whether field {@code i} of {@code context} (split by {@link #offsets}) is {@code value}. */
+  static boolean fieldEquals(byte[] context, int[] off, int i, byte[] value) {
+    return Arrays.equals(context, off[i] + 4, off[i + 1], value, 0, value.length);
+  }
+
+  /** Whether field {@code i} of {@code context} is {@code value}. */
+  static boolean fieldEquals(byte[] context, int[] off, int i, ByteString value) {
+    int start = off[i] + 4;
+    int n = value.size();
+    if (off[i + 1] - start != n) {
+      return false;
+    }
+    for (int k = 0; k < n; k++) {
+      if (context[start + k] != value.byteAt(k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Field {@code i} of {@code context}, copied. */
+  static ByteString field(byte[] context, int[] off, int i) {
+    int start = off[i] + 4;
+    return ByteString.copyFrom(context, start, off[i + 1] - start);
   }
 }
