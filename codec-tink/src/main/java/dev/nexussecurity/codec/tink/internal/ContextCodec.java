@@ -182,11 +182,12 @@ public final class ContextCodec {
       BoundContext cached = lastBound;
       if (cached != null && cached.binding == b && cached.direction == d) {
         ctx = cached.context;
+        protection = cached.protection;
       } else {
         ctx = PayloadContext.bound(b, d);
-        lastBound = new BoundContext(b, d, ctx);
+        protection = policy.select(b.getEndpoint(), b.getService());
+        lastBound = new BoundContext(b, d, ctx, protection);
       }
-      protection = policy.select(b.getEndpoint(), b.getService());
     } else {
       ctx = unboundContext;
       protection = policy.getUnbound();
@@ -842,7 +843,7 @@ public final class ContextCodec {
       String qualified) {
     if (checkPositions
         && !(count == 1
-            ? ONLY_POSITION.equals(position)
+            ? position == ONLY_POSITION
             : position.toStringUtf8().equals(index + "/" + count))) {
       String expectedPosition = index + "/" + count;
       throw mismatch(
@@ -1304,12 +1305,17 @@ public final class ContextCodec {
     final PayloadBinding binding;
     final PayloadBinding.Direction direction;
     final PayloadContext context;
+    final PayloadProtection protection;
 
     BoundContext(
-        PayloadBinding binding, PayloadBinding.Direction direction, PayloadContext context) {
+        PayloadBinding binding,
+        PayloadBinding.Direction direction,
+        PayloadContext context,
+        PayloadProtection protection) {
       this.binding = binding;
       this.direction = direction;
       this.context = context;
+      this.protection = protection;
     }
   }
 

@@ -2,7 +2,6 @@ package dev.nexussecurity.codec.tink.internal;
 
 import com.google.protobuf.ByteString;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * Constants and the associated-data encoding of the nexus-security payload format, version 2: four
@@ -132,7 +131,17 @@ public final class WireFormatV2 {
 
   /** Whether field {@code i} of {@code context} (split by {@link #offsets}) is {@code value}. */
   static boolean fieldEquals(byte[] context, int[] off, int i, byte[] value) {
-    return Arrays.equals(context, off[i] + 4, off[i + 1], value, 0, value.length);
+    int start = off[i] + 4;
+    int n = value.length;
+    if (off[i + 1] - start != n) {
+      return false;
+    }
+    for (int k = 0; k < n; k++) {
+      if (context[start + k] != value[k]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether field {@code i} of {@code context} is {@code value}. */
