@@ -663,7 +663,20 @@ public final class ContextCodec {
             ? WireFormat.ENCODING_KEY
             : !WireFormatV2.fieldEquals(ad, off, 1, WireFormatV2.FORMAT_V2_ARRAY)
                 ? WireFormat.FORMAT_KEY
-                : !WireFormatV2.fieldEquals(ad, off, 4, keyIdEntry) ? WireFormat.KEY_ID_KEY : null;
+                : null;
+    KeyNames names = lastKeyNames;
+    if (names == null || !Arrays.equals(ad, 0, off[5], names.prefix, 0, names.prefix.length)) {
+      names =
+          new KeyNames(
+              Arrays.copyOf(ad, off[5]),
+              WireFormatV2.field(ad, off, 2),
+              WireFormatV2.field(ad, off, 3),
+              WireFormatV2.field(ad, off, 4));
+      lastKeyNames = names;
+    }
+    if (mirrored == null && !keyIdEntry.equals(names.keyId)) {
+      mirrored = WireFormat.KEY_ID_KEY;
+    }
     if (mirrored != null) {
       throw fail(
           Reason.MALFORMED,
@@ -674,16 +687,6 @@ public final class ContextCodec {
               + "' entry differs from its copy in the '"
               + WireFormatV2.CONTEXT_KEY
               + "' entry.");
-    }
-    KeyNames names = lastKeyNames;
-    if (names == null || !Arrays.equals(ad, 0, off[5], names.prefix, 0, names.prefix.length)) {
-      names =
-          new KeyNames(
-              Arrays.copyOf(ad, off[5]),
-              WireFormatV2.field(ad, off, 2),
-              WireFormatV2.field(ad, off, 3),
-              WireFormatV2.field(ad, off, 4));
-      lastKeyNames = names;
     }
     ByteString scheme = names.scheme;
     ByteString keyset = names.keyset;

@@ -144,21 +144,6 @@ public final class WireFormatV2 {
     return true;
   }
 
-  /** Whether field {@code i} of {@code context} is {@code value}. */
-  static boolean fieldEquals(byte[] context, int[] off, int i, ByteString value) {
-    int start = off[i] + 4;
-    int n = value.size();
-    if (off[i + 1] - start != n) {
-      return false;
-    }
-    for (int k = 0; k < n; k++) {
-      if (context[start + k] != value.byteAt(k)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /** Field {@code i} of {@code context}, copied. */
   static ByteString field(byte[] context, int[] off, int i) {
     int start = off[i] + 4;
