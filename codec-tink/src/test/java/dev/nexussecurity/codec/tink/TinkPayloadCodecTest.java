@@ -248,6 +248,60 @@ class TinkPayloadCodecTest {
     }
 
     @Test
+    void contextOf_encodedPayload_namesTheContextFieldsInReadmeOrder() {
+      Payload encoded = encodeOne(CODEC, plaintext("x"));
+      Map<String, String> context = TinkPayloadCodec.contextOf(encoded).orElseThrow();
+      assertThat(context.keySet())
+          .containsExactly(
+              "encoding",
+              "format",
+              "scheme",
+              "keyset",
+              "key-id",
+              "compression",
+              "direction",
+              "position",
+              "endpoint",
+              "service",
+              "operation",
+              "caller",
+              "handler",
+              "binding");
+      assertThat(List.copyOf(context.values()))
+          .containsExactlyElementsOf(
+              WireFields.fields(encoded).stream().map(ByteString::toStringUtf8).toList());
+      assertThat(context)
+          .contains(
+              Map.entry("scheme", "tink-aead"),
+              Map.entry("keyset", "default"),
+              Map.entry("compression", "none"),
+              Map.entry("direction", "NONE"));
+    }
+
+    @Test
+    void contextOf_plaintextOrMalformedContext_isEmpty() {
+      Payload encoded = encodeOne(CODEC, plaintext("x"));
+      ByteString context = encoded.getMetadataOrThrow(WireFields.CONTEXT);
+      assertThat(TinkPayloadCodec.contextOf(plaintext("x"))).isEmpty();
+      assertThat(
+              TinkPayloadCodec.contextOf(
+                  WireFields.withContext(
+                      encoded, context.concat(ByteString.copyFrom(new byte[4])))))
+          .as("a 15th field")
+          .isEmpty();
+      assertThat(
+              TinkPayloadCodec.contextOf(
+                  WireFields.withContext(encoded, context.substring(0, context.size() - 1))))
+          .as("last field cut short")
+          .isEmpty();
+      assertThat(
+              TinkPayloadCodec.contextOf(
+                  WireFields.withContext(encoded, ByteString.copyFrom(new byte[] {0x7f, 0, 0, 0}))))
+          .as("length past the end")
+          .isEmpty();
+    }
+
+    @Test
     void anyTinkAeadKeyType_roundTrips() {
       for (var params :
           List.of(

@@ -2,6 +2,11 @@ package dev.nexussecurity.codec.tink.internal;
 
 import com.google.protobuf.ByteString;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.annotation.Nullable;
 
 /**
  * Constants and the associated-data encoding of the nexus-security payload format, version 2: four
@@ -51,7 +56,52 @@ public final class WireFormatV2 {
   static final ByteString ENCODING_AUTHENTICATED_BYTES =
       ByteString.copyFromUtf8(ENCODING_AUTHENTICATED);
 
+  /** The context fields' names, in context order (as in the module README). */
+  public static final List<String> FIELD_NAMES =
+      List.of(
+          "encoding",
+          "format",
+          "scheme",
+          "keyset",
+          "key-id",
+          "compression",
+          "direction",
+          "position",
+          "endpoint",
+          "service",
+          "operation",
+          "caller",
+          "handler",
+          "binding");
+
   private WireFormatV2() {}
+
+  /**
+   * The fields of a context entry as UTF-8 text, keyed by {@link #FIELD_NAMES} in context order;
+   * {@code null} unless {@code context} is exactly 14 length-prefixed fields.
+   */
+  public static @Nullable Map<String, String> contextFields(ByteString context) {
+    Map<String, String> out = new LinkedHashMap<>();
+    int at = 0;
+    int size = context.size();
+    for (String name : FIELD_NAMES) {
+      if (size - at < 4) {
+        return null;
+      }
+      long n =
+          ((context.byteAt(at) & 0xffL) << 24)
+              | ((context.byteAt(at + 1) & 0xff) << 16)
+              | ((context.byteAt(at + 2) & 0xff) << 8)
+              | (context.byteAt(at + 3) & 0xff);
+      at += 4;
+      if (n > size - at) {
+        return null;
+      }
+      out.put(name, context.substring(at, at + (int) n).toStringUtf8());
+      at += (int) n;
+    }
+    return at == size ? Collections.unmodifiableMap(out) : null;
+  }
 
   /**
    * The associated data of a version-2 payload: for each of the 14 values (encoding, format,
