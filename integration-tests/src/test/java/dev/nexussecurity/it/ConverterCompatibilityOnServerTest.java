@@ -31,16 +31,9 @@ import dev.nexussecurity.testing.NexusSecurityExtension;
 import dev.nexussecurity.testing.NexusSecurityTestEnvironment;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.enums.v1.EventType;
-import io.temporal.api.enums.v1.NexusHandlerErrorRetryBehavior;
-import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
-import io.temporal.client.WorkflowFailedException;
-import io.temporal.client.WorkflowStub;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.common.converter.DefaultDataConverter;
-import io.temporal.failure.NexusOperationFailure;
 import io.temporal.failure.TimeoutFailure;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -72,8 +65,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * input is decoded, with a non-retryable BAD_REQUEST naming the key or codec and the fix, so the
  * caller's operation fails at once: its workflow ends far below the operation's 30 s
  * schedule-to-close timeout and its failure holds no {@code TimeoutFailure}. A control with the
- * handler's check off shows what happens without it: the handler's SDK fails to decode the input,
- * reports a retryable internal error, and the caller sees only a timeout.
+ * handler's check off shows the second line of defence: the handler's codec refuses the input it
+ * cannot decrypt, and the interceptor denies the start at once (INPUT_NOT_BOUND naming the codec's
+ * reason and the key) instead of the SDK reporting a retryable internal error until the timeout.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Execution(ExecutionMode.SAME_THREAD)
@@ -346,38 +340,25 @@ class ConverterCompatibilityOnServerTest {
   // ---------------------------------------------------------------- control
 
   @Test
-  void control_withTheHandlersCheckOff_keyMismatchIsOnlyATimeout_causeBuriedInLastAttempt() {
+  void control_withTheHandlersCheckOff_keyMismatch_isStillDeniedAtOnce_byTheCodecsRefusal() {
     String input = uniqueId("unchecked");
     String workflowId = uniqueId("wf");
 
-    WorkflowStub stub = promoted.start(workflowId, UNCHECKED, "echo", input, CONTROL_TIMEOUT);
-    Failure lastAttempt = awaitLastAttemptFailure(workflowId);
-    Throwable failure = catchThrowable(() -> stub.getResult(String.class));
+    // Without the converter check the handler's codec meets the input it cannot decrypt; it does
+    // not fail the request retryably (the caller would only see its schedule-to-close timeout) but
+    // records the refusal, and the handler's interceptor denies the start before handler code.
+    Throwable failure =
+        catchThrowable(() -> promoted.call(workflowId, UNCHECKED, "echo", input, CONTROL_TIMEOUT));
 
-    // The real cause exists only in the pending operation's last attempt: the handler's SDK failed
-    // to
-    // decode the input (the codec names the key) and reported a retryable internal error.
-    assertThat(lastAttempt.getNexusHandlerFailureInfo().getType()).isEqualTo("INTERNAL");
-    assertThat(lastAttempt.getNexusHandlerFailureInfo().getRetryBehavior())
-        .isNotEqualTo(
-            NexusHandlerErrorRetryBehavior.NEXUS_HANDLER_ERROR_RETRY_BEHAVIOR_NON_RETRYABLE);
-    assertThat(failureMessages(lastAttempt))
-        .anySatisfy(m -> assertThat(m).contains("UNKNOWN_KEY").contains(keys.keyId(K2)));
-    assertThat(failure).isInstanceOf(WorkflowFailedException.class);
-    assertThat(chain(failure)).anyMatch(NexusOperationFailure.class::isInstance);
+    assertDenied(failure, ReasonCode.INPUT_NOT_BOUND, Side.HANDLER);
+    assertThat(denialMessage(failure))
+        .contains("codec refused the input (UNKNOWN_KEY)")
+        .contains(keys.keyId(K2));
     assertThat(chain(failure))
-        .as("the caller sees only its schedule-to-close timeout")
-        .anyMatch(TimeoutFailure.class::isInstance);
-    assertThat(AccessDenials.reasonOf(failure)).isEmpty();
-    assertThat(chain(failure))
-        .as("nothing tells the caller about the key")
-        .noneMatch(t -> t.getMessage() != null && t.getMessage().contains(keys.keyId(K2)));
+        .as("a denial, not a timeout")
+        .noneMatch(TimeoutFailure.class::isInstance);
     assertThat(HandlerInvocations.count(input)).isZero();
-    Duration elapsed = startToFailure(workflowId);
-    assertThat(elapsed).isGreaterThanOrEqualTo(CONTROL_TIMEOUT);
-    System.out.printf(
-        "control (check off): the caller's workflow failed after %d ms with a timeout%n",
-        elapsed.toMillis());
+    assertFailedFast(workflowId);
   }
 
   // ---------------------------------------------------------------- the header
@@ -438,39 +419,6 @@ class ConverterCompatibilityOnServerTest {
   }
 
   // ---------------------------------------------------------------- helpers
-
-  /**
-   * Polls the caller workflow's pending Nexus operation until it records a failed attempt, and
-   * returns that failure; fails if the workflow closes first.
-   */
-  private Failure awaitLastAttemptFailure(String workflowId) {
-    while (true) {
-      DescribeWorkflowExecutionResponse d = bed.describe(CALLER_NS, workflowId);
-      if (d.getPendingNexusOperationsCount() > 0
-          && d.getPendingNexusOperations(0).hasLastAttemptFailure()) {
-        return d.getPendingNexusOperations(0).getLastAttemptFailure();
-      }
-      if (d.getWorkflowExecutionInfo().getStatus()
-          != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-        throw new AssertionError("the workflow closed before an attempt of its operation failed");
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted", e);
-      }
-    }
-  }
-
-  /** The messages of {@code failure} and its causes. */
-  private static List<String> failureMessages(Failure failure) {
-    List<String> messages = new ArrayList<>();
-    for (Failure f = failure; f != null; f = f.hasCause() ? f.getCause() : null) {
-      messages.add(f.getMessage());
-    }
-    return messages;
-  }
 
   /** The ways key bytes could be written into text. */
   private static List<String> encodings(byte[] secret) {

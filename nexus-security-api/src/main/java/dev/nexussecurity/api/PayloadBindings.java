@@ -1,5 +1,6 @@
 package dev.nexussecurity.api;
 
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -13,6 +14,12 @@ import java.util.Optional;
  * made for the binding in force, reports so with {@link #recordVerifiedInput(String)}. The
  * handler's interceptor then {@link #takeVerifiedInput(String) takes} that record before any
  * handler code runs, so an input that no binding-aware codec verified is refused (fail closed).
+ *
+ * <p>When the handler's codec refuses the input of the call in force (its binding or protection
+ * does not match), it reports why with {@link #recordRejectedInput} and lets the input decode to
+ * null instead of throwing, so that the handler's interceptor can deny the call at once, with that
+ * reason, rather than the SDK reporting a retryable deserialization failure; the interceptor {@link
+ * #takeRejectedInput takes} that record before any handler code runs.
  *
  * <pre>{@code
  * // caller side, around the SDK call that encodes the input
@@ -30,6 +37,7 @@ import java.util.Optional;
 public final class PayloadBindings {
   private static final ThreadLocal<PayloadBinding> CURRENT = new ThreadLocal<>();
   private static final ThreadLocal<String> VERIFIED_INPUT = new ThreadLocal<>();
+  private static final ThreadLocal<RejectedInput> REJECTED_INPUT = new ThreadLocal<>();
 
   private PayloadBindings() {}
 
@@ -46,6 +54,7 @@ public final class PayloadBindings {
     PayloadBinding previous = CURRENT.get();
     CURRENT.set(binding);
     VERIFIED_INPUT.remove();
+    REJECTED_INPUT.remove();
     return previous;
   }
 
@@ -58,10 +67,11 @@ public final class PayloadBindings {
     }
   }
 
-  /** Removes the current binding and any verified-input record from this thread. */
+  /** Removes the current binding and any verified- or rejected-input record from this thread. */
   public static void clear() {
     CURRENT.remove();
     VERIFIED_INPUT.remove();
+    REJECTED_INPUT.remove();
   }
 
   /**
@@ -80,5 +90,70 @@ public final class PayloadBindings {
     String verified = VERIFIED_INPUT.get();
     VERIFIED_INPUT.remove();
     return verified != null && verified.equals(bindingId);
+  }
+
+  /**
+   * Records, for the current thread, that the input bound to {@code bindingId} was refused by a
+   * binding-aware codec, with the refusal's reason name and a detail that holds no secret (it ends
+   * up in the denial's message). Called by the codec instead of throwing, on the handler only.
+   *
+   * @throws NullPointerException if an argument is null
+   */
+  public static void recordRejectedInput(String bindingId, String reasonName, String safeDetail) {
+    REJECTED_INPUT.set(new RejectedInput(bindingId, reasonName, safeDetail));
+    VERIFIED_INPUT.remove();
+  }
+
+  /**
+   * Returns the refusal of the input bound to {@code bindingId} recorded on this thread since the
+   * binding was set, if any, and removes the record (of whichever binding).
+   */
+  public static Optional<RejectedInput> takeRejectedInput(String bindingId) {
+    RejectedInput rejected = REJECTED_INPUT.get();
+    REJECTED_INPUT.remove();
+    return rejected != null && rejected.bindingId.equals(bindingId)
+        ? Optional.of(rejected)
+        : Optional.empty();
+  }
+
+  /**
+   * A codec's refusal of a call's input: why (the codec's reason name, e.g. {@code
+   * CONTEXT_MISMATCH}) and a detail that holds no secret.
+   *
+   * <pre>{@code
+   * PayloadBindings.takeRejectedInput(tokenId)
+   *     .ifPresent(r -> deny(r.getReasonName() + ": " + r.getDetail()));
+   * }</pre>
+   */
+  public static final class RejectedInput {
+    private final String bindingId;
+    private final String reasonName;
+    private final String detail;
+
+    private RejectedInput(String bindingId, String reasonName, String detail) {
+      this.bindingId = Objects.requireNonNull(bindingId, "bindingId");
+      this.reasonName = Objects.requireNonNull(reasonName, "reasonName");
+      this.detail = Objects.requireNonNull(detail, "detail");
+    }
+
+    /** The binding id of the refused input's call. */
+    public String getBindingId() {
+      return bindingId;
+    }
+
+    /** The codec's reason, e.g. {@code CONTEXT_MISMATCH}. */
+    public String getReasonName() {
+      return reasonName;
+    }
+
+    /** What the codec found, without secrets. */
+    public String getDetail() {
+      return detail;
+    }
+
+    @Override
+    public String toString() {
+      return "RejectedInput{" + reasonName + ": " + detail + "}";
+    }
   }
 }

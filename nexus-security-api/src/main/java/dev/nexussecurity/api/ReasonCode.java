@@ -109,6 +109,15 @@ public enum ReasonCode {
           + " lifetime. The server retries the request."),
 
   /**
+   * The handler's replay store (a {@code ReplayStore} shared by handler processes) could not
+   * answer; the start is refused without running handler code and the server retries it later.
+   */
+  REPLAY_STORE_UNAVAILABLE(
+      Kind.UNAVAILABLE,
+      "The handler's replay store could not answer (unreachable or failing); make it reachable"
+          + " again. The server retries the request."),
+
+  /**
    * One side encodes payloads with a codec the other side does not have: the caller's operation
    * input, or the handler's results and failures (the denial's message says which).
    */
@@ -152,14 +161,19 @@ public enum ReasonCode {
           + " target."),
   /**
    * The operation input that reached the handler was not verified as the one the caller sent with
-   * its token: no binding-aware payload codec verified it.
+   * its token: no binding-aware payload codec verified it, or the handler's codec refused it (it
+   * was made for another call, operation, direction or position, or under a protection the handler
+   * does not select for the endpoint; the denial's message names the codec's reason).
    */
   INPUT_NOT_BOUND(
       Kind.UNAUTHENTICATED,
       "Install the Tink payload codec in authenticate or encrypt mode on caller and handler, so that"
           + " the input is bound to the caller's token; or set"
           + " HandlerPolicy.Builder.setAllowUnboundInput(true), which admits any input sent with a"
-          + " valid token (weaker)."),
+          + " valid token (weaker). If the message says the codec refused the input, it was not the"
+          + " one sent with this token (moved, swapped or forged), or caller and handler select"
+          + " different payload protections for the endpoint: align their registries and key"
+          + " policies."),
   /**
    * A cancel names an operation that the token's namespace and call did not start (the operation
    * token is not bound to them, or was not issued by this handler namespace).

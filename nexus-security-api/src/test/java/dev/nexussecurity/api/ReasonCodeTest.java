@@ -32,6 +32,7 @@ class ReasonCodeTest {
             "TOKEN_REPLAYED",
             "CALLER_LINK_MISMATCH",
             "REPLAY_CACHE_FULL",
+            "REPLAY_STORE_UNAVAILABLE",
             "CODEC_MISSING",
             "ENCRYPTION_KEY_UNAVAILABLE",
             "PAYLOAD_ENCODING_UNSUPPORTED",
@@ -61,6 +62,7 @@ class ReasonCodeTest {
     "TOKEN_REPLAYED, UNAUTHENTICATED",
     "CALLER_LINK_MISMATCH, UNAUTHENTICATED",
     "REPLAY_CACHE_FULL, UNAVAILABLE",
+    "REPLAY_STORE_UNAVAILABLE, UNAVAILABLE",
     "CODEC_MISSING, INCOMPATIBLE",
     "ENCRYPTION_KEY_UNAVAILABLE, INCOMPATIBLE",
     "PAYLOAD_ENCODING_UNSUPPORTED, INCOMPATIBLE",
@@ -88,6 +90,7 @@ class ReasonCodeTest {
     assertThat(reason.isRetryable())
         .isEqualTo(
             reason == ReasonCode.REPLAY_CACHE_FULL
+                || reason == ReasonCode.REPLAY_STORE_UNAVAILABLE
                 || reason == ReasonCode.REGISTRY_STALE
                 || reason == ReasonCode.SECURITY_NOT_OUTERMOST);
   }

@@ -3,6 +3,7 @@ package dev.nexussecurity.core;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -17,7 +18,14 @@ import java.util.Set;
  *       worker's time source.
  *   <li><b>replayQuotaPerNamespace</b> (default 10,000): live tokens remembered per caller
  *       namespace; one namespace that fills its quota cannot deny others (retryable {@code
- *       REPLAY_CACHE_FULL} for that namespace only).
+ *       REPLAY_CACHE_FULL} for that namespace only). Sizes the default in-memory replay store only.
+ *   <li><b>replayStore</b> (default none: each {@code NexusSecurity} instance, i.e. handler
+ *       process, remembers in its own memory, {@link ReplayStore#inMemory}): where the handler
+ *       remembers which start request each token admitted. The in-memory default does not survive a
+ *       restart and is not seen by other handler processes; give every handler process of the
+ *       namespace one shared {@link ReplayStore} so a token copied from a history and re-sent to
+ *       another process with another request id is refused there too. A store that fails refuses
+ *       starts (retryable {@code REPLAY_STORE_UNAVAILABLE}), never admits them.
  *   <li><b>requireCallerLink</b> (default true): a start must carry the server-built link naming
  *       the caller namespace, workflow and run the token names. Turn off only for servers that send
  *       no caller links; the check is then skipped when no link is present (a present link is
@@ -32,6 +40,8 @@ import java.util.Set;
  *     .setMaxTokenLifetime(Duration.ofHours(6))
  *     .setReplayQuotaPerNamespace(50_000)
  *     .build();
+ * // several handler processes: one store they all reach (an implementation of ReplayStore)
+ * HandlerPolicy shared = handler.toBuilder().setReplayStore(myDatabaseReplayStore).build();
  * }</pre>
  *
  * <p>Immutable.
@@ -45,6 +55,7 @@ public final class HandlerPolicy {
   private final int replayQuotaPerNamespace;
   private final boolean requireCallerLink;
   private final boolean allowUnboundInput;
+  private final ReplayStore replayStore;
 
   private HandlerPolicy(Builder b) {
     this.acceptedModes = Set.copyOf(b.acceptedModes);
@@ -53,6 +64,7 @@ public final class HandlerPolicy {
     this.replayQuotaPerNamespace = b.replayQuotaPerNamespace;
     this.requireCallerLink = b.requireCallerLink;
     this.allowUnboundInput = b.allowUnboundInput;
+    this.replayStore = b.replayStore;
   }
 
   /** The default policy (see the class description). */
@@ -72,6 +84,7 @@ public final class HandlerPolicy {
     b.replayQuotaPerNamespace = replayQuotaPerNamespace;
     b.requireCallerLink = requireCallerLink;
     b.allowUnboundInput = allowUnboundInput;
+    b.replayStore = replayStore;
     return b;
   }
 
@@ -100,6 +113,15 @@ public final class HandlerPolicy {
     return allowUnboundInput;
   }
 
+  /**
+   * The replay store shared by the handler workers built with this policy, or empty when each
+   * {@code NexusSecurity} instance keeps its own in-memory store of {@link
+   * #getReplayQuotaPerNamespace()} entries per caller namespace.
+   */
+  public Optional<ReplayStore> getReplayStore() {
+    return Optional.ofNullable(replayStore);
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof HandlerPolicy)) {
@@ -111,7 +133,8 @@ public final class HandlerPolicy {
         && clockSkew.equals(h.clockSkew)
         && replayQuotaPerNamespace == h.replayQuotaPerNamespace
         && requireCallerLink == h.requireCallerLink
-        && allowUnboundInput == h.allowUnboundInput;
+        && allowUnboundInput == h.allowUnboundInput
+        && replayStore == h.replayStore;
   }
 
   @Override
@@ -122,7 +145,8 @@ public final class HandlerPolicy {
         clockSkew,
         replayQuotaPerNamespace,
         requireCallerLink,
-        allowUnboundInput);
+        allowUnboundInput,
+        replayStore == null ? 0 : System.identityHashCode(replayStore));
   }
 
   @Override
@@ -139,6 +163,8 @@ public final class HandlerPolicy {
         + requireCallerLink
         + ", allowUnboundInput="
         + allowUnboundInput
+        + ", replayStore="
+        + (replayStore == null ? "per worker in memory" : replayStore.getClass().getName())
         + "}";
   }
 
@@ -150,6 +176,7 @@ public final class HandlerPolicy {
     private int replayQuotaPerNamespace = 10_000;
     private boolean requireCallerLink = true;
     private boolean allowUnboundInput;
+    private ReplayStore replayStore;
 
     private Builder() {}
 
@@ -196,6 +223,22 @@ public final class HandlerPolicy {
     /** Whether to admit inputs no binding-aware codec verified (default false; weaker). */
     public Builder setAllowUnboundInput(boolean allow) {
       this.allowUnboundInput = allow;
+      return this;
+    }
+
+    /**
+     * Sets the replay store every handler worker built with this policy uses (compared by
+     * identity); share one instance, or instances over one backing store, between all handler
+     * processes of the namespace. See {@link ReplayStore} for the contract.
+     */
+    public Builder setReplayStore(ReplayStore store) {
+      this.replayStore = Objects.requireNonNull(store, "HandlerPolicy.replayStore");
+      return this;
+    }
+
+    /** Returns to the default: each {@code NexusSecurity} instance remembers in its own memory. */
+    public Builder clearReplayStore() {
+      this.replayStore = null;
       return this;
     }
 

@@ -19,6 +19,9 @@ import java.util.Optional;
 final class BindingTestCodec implements PayloadCodec {
   static final String KEY = "test-binding";
 
+  /** An input containing this text is refused on the handler, as a forged one would be. */
+  static final String FORGED = "forged";
+
   @Override
   public List<Payload> encode(List<Payload> payloads) {
     Optional<PayloadBinding> binding = PayloadBindings.current();
@@ -45,6 +48,21 @@ final class BindingTestCodec implements PayloadCodec {
     List<Payload> out = new ArrayList<>();
     for (Payload p : payloads) {
       ByteString tag = p.getMetadataMap().get(KEY);
+      if (binding.isPresent()
+          && binding.get().getDirection() == PayloadBinding.Direction.INPUT
+          && p.getData().toStringUtf8().contains(FORGED)) {
+        // what the real codec does with an input it refuses on the handler
+        PayloadBindings.recordRejectedInput(
+            binding.get().getBindingId(), "TEST_REFUSED", "the input says it is forged");
+        List<Payload> nulls = new ArrayList<>();
+        for (int i = 0; i < payloads.size(); i++) {
+          nulls.add(
+              Payload.newBuilder()
+                  .putMetadata("encoding", ByteString.copyFromUtf8("binary/null"))
+                  .build());
+        }
+        return nulls;
+      }
       if (tag != null
           && binding.isPresent()
           && binding.get().getDirection() == PayloadBinding.Direction.INPUT

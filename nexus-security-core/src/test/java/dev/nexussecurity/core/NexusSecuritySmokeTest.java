@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nexussecurity.api.AccessDecisionEvent;
 import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.api.PayloadProtection;
 import dev.nexussecurity.api.ReasonCode;
 import dev.nexussecurity.core.keys.NamespaceKeyDirectory;
 import dev.nexussecurity.core.keys.NamespaceKeys;
+import dev.nexussecurity.core.keys.PayloadAcceptance;
 import io.nexusrpc.Operation;
 import io.nexusrpc.Service;
 import io.nexusrpc.handler.OperationHandler;
@@ -399,6 +401,25 @@ class NexusSecuritySmokeTest {
   }
 
   @Test
+  void inputRefusedByTheCodec_isDeniedAtOnce_inputNotBound_beforeHandlerCode_evenWithTheOptOut() {
+    MapRegistry registry = new MapRegistry().put(endpoint("ep-ok", NS));
+    WorkflowClient client =
+        start(
+            registry,
+            options(registry)
+                .setHandlerPolicy(HandlerPolicy.newBuilder().setAllowUnboundInput(true).build()));
+    // "short": 3 s schedule-to-close, so a retryable refusal would end as a timeout instead
+    assertThatThrownBy(() -> caller(client, "refused-1").run("ep-ok", "echo", "short-forged", 0))
+        .isInstanceOf(WorkflowFailedException.class)
+        .satisfies(e -> assertThat(AccessDenials.reasonOf(e)).contains(ReasonCode.INPUT_NOT_BOUND))
+        .rootCause()
+        .hasMessageContaining("codec refused the input (TEST_REFUSED)")
+        .hasMessageContaining("the input says it is forged");
+    assertThat(HANDLER_CALLS.get()).isZero();
+    assertThat(handlerReasons()).containsExactly(ReasonCode.INPUT_NOT_BOUND);
+  }
+
+  @Test
   void withoutBindingAwareCodec_explicitOptOut_admitsTheCall() {
     MapRegistry registry = new MapRegistry().put(endpoint("ep-ok", NS));
     WorkflowClient client =
@@ -429,6 +450,58 @@ class NexusSecuritySmokeTest {
                 .filter(e -> e.getEventType() == EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED)
                 .count())
         .isZero();
+  }
+
+  /** A directory whose entry for {@link #NS} states that its workers decode pairwise only. */
+  private static NamespaceKeyDirectory pairwiseOnlyDirectory() {
+    return NamespaceKeyDirectory.newBuilder()
+        .put(
+            keys.toPublicKeys().toBuilder()
+                .setPayloadAcceptance(PayloadAcceptance.newBuilder().setPairwise(true).build())
+                .build())
+        .build();
+  }
+
+  @Test
+  void endpointProtection_notAcceptedByTheHandler_isDeniedOnCallerSide_withoutSchedulingAnything() {
+    MapRegistry registry =
+        new MapRegistry()
+            .put(
+                endpoint("ep-shared", NS).toBuilder()
+                    .setPayloadProtection(PayloadProtection.shared("orders-key"))
+                    .build());
+    WorkflowClient client =
+        start(registry, options(registry).setKeyDirectory(pairwiseOnlyDirectory()));
+    assertThatThrownBy(() -> caller(client, "protection-1").run("ep-shared", "echo", "hi", 0))
+        .isInstanceOf(WorkflowFailedException.class)
+        .satisfies(
+            e ->
+                assertThat(AccessDenials.reasonOf(e))
+                    .contains(ReasonCode.PAYLOAD_PROTECTION_NOT_ACCEPTED))
+        .rootCause()
+        .hasMessageContaining("PAYLOAD_PROTECTION_NOT_ACCEPTED")
+        .hasMessageContaining("shared:orders-key");
+    assertThat(HANDLER_CALLS.get()).isZero();
+    assertThat(
+            client.fetchHistory("protection-1").getEvents().stream()
+                .filter(e -> e.getEventType() == EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED)
+                .count())
+        .isZero();
+  }
+
+  @Test
+  void endpointProtection_acceptedByTheHandler_isAllowed() {
+    MapRegistry registry =
+        new MapRegistry()
+            .put(
+                endpoint("ep-pairwise", NS).toBuilder()
+                    .setPayloadProtection(PayloadProtection.pairwise())
+                    .build());
+    WorkflowClient client =
+        start(registry, options(registry).setKeyDirectory(pairwiseOnlyDirectory()));
+    assertThat(caller(client, "protection-2").run("ep-pairwise", "echo", "hi", 0))
+        .isEqualTo("echo:hi");
+    assertThat(HANDLER_CALLS.get()).isEqualTo(1);
   }
 
   @Test

@@ -138,9 +138,11 @@ public final class NexusSecurityTestEnvironment {
                 .setNamespaceKeys(namespaceKeys)
                 .setKeyDirectory(directory)
                 .setRegistry(registry)
-                // Until the payload codec binds inputs to tokens, the extension admits unbound
-                // inputs; tests of the binding set it back to false.
-                .setHandlerPolicy(HandlerPolicy.newBuilder().setAllowUnboundInput(true).build())
+                // The Tink codec binds every input to the caller's token, so handlers require
+                // that binding (the product default). Only a namespace declared without a codec
+                // (PayloadEncryption.none()) admits unbound inputs: nothing could bind them.
+                .setHandlerPolicy(
+                    HandlerPolicy.newBuilder().setAllowUnboundInput(codec == null).build())
                 .setDataConverter(converter)
                 .addAuditListener(decisions);
         if (config.timeSkipping) {

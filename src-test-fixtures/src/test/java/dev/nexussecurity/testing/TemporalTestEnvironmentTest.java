@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.nexussecurity.api.AccessDecisionEvent.Side;
 import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.api.ReasonCode;
-import dev.nexussecurity.core.HandlerPolicy;
 import dev.nexussecurity.core.InMemoryEndpointRegistry;
 import dev.nexussecurity.core.NexusSecurity;
 import dev.nexussecurity.core.NexusSecurityOptions;
@@ -57,8 +56,6 @@ class TemporalTestEnvironmentTest {
                 .setDataConverter(converter)
                 // tokens carry workflow time: check them against the test server's clock
                 .setTimeSource(() -> server.get().currentTimeMillis())
-                // until the payload codec binds inputs to tokens
-                .setHandlerPolicy(HandlerPolicy.newBuilder().setAllowUnboundInput(true).build())
                 .build());
     TestWorkflowEnvironment env =
         TestWorkflowEnvironment.newInstance(

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nexussecurity.api.AccountRole;
 import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.api.Principal;
-import dev.nexussecurity.core.HandlerPolicy;
 import dev.nexussecurity.core.InMemoryEndpointRegistry;
 import dev.nexussecurity.core.NexusSecurity;
 import dev.nexussecurity.core.NexusSecurityOptions;
@@ -94,8 +93,6 @@ class TemporalTestWorkflowExtensionTest {
                       .build())
               .setRegistry(REGISTRY)
               .setDataConverter(CONVERTER)
-              // until the payload codec binds inputs to tokens
-              .setHandlerPolicy(HandlerPolicy.newBuilder().setAllowUnboundInput(true).build())
               .build());
     }
 

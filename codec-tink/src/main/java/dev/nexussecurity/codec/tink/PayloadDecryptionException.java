@@ -75,7 +75,17 @@ public final class PayloadDecryptionException extends DataConverterException {
     /** The payload names a key-agreement key that the key directory marks as revoked. */
     REVOKED_KEY(
         "The key was revoked in the key directory; payloads under it are no longer accepted. Use"
-            + " the namespace's current key.");
+            + " the namespace's current key."),
+    /**
+     * A Nexus input authenticated but was written under another payload protection than the one the
+     * handler selects for its endpoint and service (from the endpoint registry or the key policy):
+     * a downgrade, or caller and handler disagree.
+     */
+    PROTECTION_MISMATCH(
+        "Make caller and handler select the same payload protection for the endpoint and service:"
+            + " state it on the endpoint (NexusEndpoint.Builder.setPayloadProtection) and give both"
+            + " codecs the registry (TinkPayloadCodec.Builder.setEndpointRegistry), or align their"
+            + " key policies.");
 
     private final String hint;
 

@@ -5,6 +5,7 @@ import com.google.crypto.tink.KeysetHandle;
 import com.google.protobuf.ByteString;
 import dev.nexussecurity.api.CodecDescriptor;
 import dev.nexussecurity.api.DescribedCodec;
+import dev.nexussecurity.api.EndpointRegistry;
 import dev.nexussecurity.api.PayloadProtection;
 import dev.nexussecurity.codec.tink.internal.ContextCodec;
 import dev.nexussecurity.codec.tink.internal.TinkAeadKeySelector;
@@ -130,7 +131,8 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
             plaintextPolicy,
             maxEncodedPayloadSize,
             acceptFormat1,
-            b.checkPositions);
+            b.checkPositions,
+            b.registry);
     this.descriptor = describe(policy, shared, b.namespaceKeys, plaintextPolicy);
     this.context = null;
   }
@@ -310,8 +312,33 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
     private PayloadKeyPolicy policy;
     private boolean acceptFormat1;
     private boolean checkPositions = true;
+    private EndpointRegistry registry;
 
     private Builder() {}
+
+    /**
+     * Sets the endpoint registry whose endpoints' stated payload protection ({@link
+     * dev.nexussecurity.api.NexusEndpoint#getPayloadProtection(String)}) decides, where present,
+     * how a Nexus call's payloads are protected; the key policy decides for endpoints and services
+     * that state none. On the handler, an input written under another protection than the one
+     * stated for its endpoint and service (by the registry, or by a policy entry for the endpoint
+     * or service; the policy's default states nothing) is refused ({@link
+     * PayloadDecryptionException.Reason#PROTECTION_MISMATCH}): neither a caller nor whoever relays
+     * the request can downgrade it. Optional; give caller and handler workers the same registry
+     * (NexusSecurityOptions' one).
+     *
+     * <pre>{@code
+     * TinkPayloadCodec.newBuilder()
+     *     .setNamespaceKeys(keys)
+     *     .setKeyDirectory(directory)
+     *     .setEndpointRegistry(registry)
+     *     .build();
+     * }</pre>
+     */
+    public Builder setEndpointRegistry(EndpointRegistry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry must not be null");
+      return this;
+    }
 
     /**
      * Sets whether decoding compares each payload's authenticated position ({@code

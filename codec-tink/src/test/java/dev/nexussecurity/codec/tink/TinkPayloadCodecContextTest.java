@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.crypto.tink.KeysetHandle;
 import com.google.protobuf.ByteString;
+import dev.nexussecurity.api.AccessDecision;
+import dev.nexussecurity.api.EndpointRegistry;
+import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.api.PayloadBinding;
 import dev.nexussecurity.api.PayloadBinding.Direction;
 import dev.nexussecurity.api.PayloadBindings;
@@ -23,6 +26,7 @@ import io.temporal.payload.codec.PayloadCodecException;
 import io.temporal.payload.context.WorkflowSerializationContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -110,16 +114,88 @@ class TinkPayloadCodecContextTest {
 
   static PayloadDecryptionException handlerRefuses(
       PayloadProtection mode, PayloadBinding binding, List<Payload> encoded) {
-    TinkPayloadCodec handler = codec(PAYMENTS, mode);
+    return refusedInput(codec(PAYMENTS, mode), binding, encoded);
+  }
+
+  /**
+   * Decodes {@code encoded} as the input of {@code binding} on the handler and returns the refusal:
+   * on the handler's side of an INPUT binding the codec does not throw but records the refusal for
+   * the interceptor and lets the input decode to null; returned here as the exception it stands
+   * for.
+   */
+  static PayloadDecryptionException refusedInput(
+      TinkPayloadCodec handler, PayloadBinding binding, List<Payload> encoded) {
     PayloadBindings.set(binding);
-    PayloadDecryptionException e =
-        catchThrowableOfType(PayloadDecryptionException.class, () -> handler.decode(encoded));
-    assertThat(e).as("decoding must be refused").isNotNull();
-    assertThat(PayloadBindings.takeVerifiedInput(binding.getBindingId()))
-        .as("a refused input is never recorded as verified")
-        .isFalse();
-    PayloadBindings.clear();
-    return e;
+    try {
+      List<Payload> decoded = handler.decode(encoded);
+      assertThat(decoded)
+          .as("a refused input decodes to null payloads only")
+          .hasSize(encoded.size())
+          .allSatisfy(p -> assertThat(meta(p, "encoding")).isEqualTo("binary/null"))
+          .allSatisfy(p -> assertThat(p.getData().isEmpty()).isTrue());
+      assertThat(PayloadBindings.takeVerifiedInput(binding.getBindingId()))
+          .as("a refused input is never recorded as verified")
+          .isFalse();
+      PayloadBindings.RejectedInput r =
+          PayloadBindings.takeRejectedInput(binding.getBindingId())
+              .orElseThrow(() -> new AssertionError("the refusal was not recorded"));
+      return new PayloadDecryptionException(
+          Reason.valueOf(r.getReasonName()), null, null, r.getDetail(), null);
+    } catch (PayloadDecryptionException e) {
+      assertThat(PayloadBindings.takeVerifiedInput(binding.getBindingId()))
+          .as("a refused input is never recorded as verified")
+          .isFalse();
+      return e;
+    } finally {
+      PayloadBindings.clear();
+    }
+  }
+
+  @Test
+  void refusedInput_onTheHandler_decodesToNullForAnyType_andRecordsTheReason() {
+    List<Payload> encoded =
+        callerSends(PayloadProtection.pairwise(), CHARGE, values("order-42", 1999));
+    PayloadBinding refund = CHARGE.toBuilder().setOperation("refund").build();
+    TinkPayloadCodec handler = codec(PAYMENTS, PayloadProtection.pairwise());
+
+    List<Payload> decoded = under(refund, () -> handler.decode(encoded));
+
+    assertThat(
+            DefaultDataConverter.STANDARD_INSTANCE.fromPayload(
+                decoded.get(0), String.class, String.class))
+        .isNull();
+    assertThat(
+            DefaultDataConverter.STANDARD_INSTANCE.fromPayload(
+                decoded.get(1), Integer.class, Integer.class))
+        .isNull();
+    assertThat(PayloadBindings.takeVerifiedInput("token-1")).isFalse();
+    PayloadBindings.RejectedInput r = PayloadBindings.takeRejectedInput("token-1").orElseThrow();
+    assertThat(r.getReasonName()).isEqualTo("CONTEXT_MISMATCH");
+    assertThat(r.getDetail()).contains("operation").contains("charge");
+  }
+
+  @Test
+  void refusedInput_withoutTheInterceptorsInputBinding_stillThrows() {
+    List<Payload> encoded = callerSends(PayloadProtection.pairwise(), CHARGE, values("order-42"));
+    TinkPayloadCodec handler = codec(PAYMENTS, PayloadProtection.pairwise());
+    PayloadBinding result = CHARGE.withDirection(Direction.RESULT);
+
+    // no binding (a client or codec server): whatever authenticates, so tamper with it
+    Payload tampered =
+        WireFields.withContextField(encoded.get(0), "nexus-security-operation", "refund");
+    assertThat(
+            catchThrowableOfType(
+                    PayloadDecryptionException.class, () -> handler.decode(List.of(tampered)))
+                .getReason())
+        .isEqualTo(Reason.AUTHENTICATION_FAILED);
+    // a RESULT binding (not an input): thrown too
+    assertThat(
+            catchThrowableOfType(
+                    PayloadDecryptionException.class,
+                    () -> under(result, () -> handler.decode(encoded)))
+                .getReason())
+        .isEqualTo(Reason.CONTEXT_MISMATCH);
+    assertThat(PayloadBindings.takeRejectedInput("token-1")).isEmpty();
   }
 
   static String meta(Payload p, String key) {
@@ -372,9 +448,7 @@ class TinkPayloadCodecContextTest {
     TinkPayloadCodec handler =
         codec(PAYMENTS, revoked, PayloadKeyPolicy.of(PayloadProtection.pairwise()));
 
-    PayloadBindings.set(CHARGE);
-    PayloadDecryptionException e =
-        catchThrowableOfType(PayloadDecryptionException.class, () -> handler.decode(encoded));
+    PayloadDecryptionException e = refusedInput(handler, CHARGE, encoded);
 
     assertThat(e.getReason()).isEqualTo(Reason.REVOKED_KEY);
     assertThat(e)
@@ -465,6 +539,103 @@ class TinkPayloadCodecContextTest {
         .isEqualTo("pairwise-aes256gcm");
     assertThat(meta(caller.encode(values(1)).get(0), "nexus-security-scheme"))
         .isEqualTo("tink-aead");
+  }
+
+  /** A registry holding one endpoint, "payments", that states {@code protection}. */
+  static EndpointRegistry registryStating(PayloadProtection protection) {
+    NexusEndpoint payments =
+        NexusEndpoint.newBuilder()
+            .setName("payments")
+            .setTargetNamespace("payments")
+            .setTargetTaskQueue("tq")
+            .setPayloadProtection(protection)
+            .build();
+    return new EndpointRegistry() {
+      @Override
+      public Optional<NexusEndpoint> findEndpoint(String name) {
+        return "payments".equals(name) ? Optional.of(payments) : Optional.empty();
+      }
+
+      @Override
+      public List<NexusEndpoint> listEndpoints() {
+        return List.of(payments);
+      }
+
+      @Override
+      public AccessDecision checkAccess(String endpointName, String callerNamespace) {
+        throw new UnsupportedOperationException("not used by the codec");
+      }
+    };
+  }
+
+  static TinkPayloadCodec codecWithRegistry(
+      NamespaceKeys own, PayloadProtection policy, EndpointRegistry registry) {
+    return TinkPayloadCodec.newBuilder()
+        .addSharedKeyset("shared", KeysetSource.fromKeysetHandle(SHARED))
+        .setNamespaceKeys(own)
+        .setKeyDirectory(DIRECTORY)
+        .setKeyPolicy(PayloadKeyPolicy.of(policy))
+        .setEndpointRegistry(registry)
+        .build();
+  }
+
+  @Test
+  void endpointRegistry_statedProtection_winsOverThePolicy_andDecodesOnTheHandler() {
+    EndpointRegistry registry = registryStating(PayloadProtection.hpke());
+    TinkPayloadCodec caller = codecWithRegistry(ORDERS, PayloadProtection.pairwise(), registry);
+    TinkPayloadCodec handler = codecWithRegistry(PAYMENTS, PayloadProtection.pairwise(), registry);
+
+    List<Payload> encoded = under(CHARGE, () -> caller.encode(values("order-42")));
+    assertThat(meta(encoded.get(0), "nexus-security-scheme")).isEqualTo("hpke-x25519-aes256gcm");
+    // another endpoint states nothing: the policy decides
+    PayloadBinding ledger = CHARGE.toBuilder().setEndpoint("ledger").build();
+    assertThat(meta(under(ledger, () -> caller.encode(values(1))).get(0), "nexus-security-scheme"))
+        .isEqualTo("pairwise-aes256gcm");
+
+    assertThat(under(CHARGE, () -> handler.decode(encoded))).isEqualTo(values("order-42"));
+    PayloadBindings.set(CHARGE);
+    handler.decode(encoded);
+    assertThat(PayloadBindings.takeVerifiedInput("token-1")).isTrue();
+  }
+
+  @Test
+  void inputDowngradedToAuthenticated_isRefusedByAHandlerWhoseRegistryStatesPairwise() {
+    // a rogue caller (or one with a stale registry) sends the input readable in history
+    List<Payload> downgraded =
+        callerSends(PayloadProtection.authenticated(), CHARGE, values("card-number"));
+    TinkPayloadCodec handler =
+        codecWithRegistry(
+            PAYMENTS,
+            PayloadProtection.authenticated(),
+            registryStating(PayloadProtection.pairwise()));
+
+    PayloadDecryptionException e = refusedInput(handler, CHARGE, downgraded);
+
+    assertThat(e.getReason()).isEqualTo(Reason.PROTECTION_MISMATCH);
+    assertThat(e).hasMessageContaining("pairwise-gmac").hasMessageContaining("pairwise");
+  }
+
+  @Test
+  void inputUnderAnotherMode_isRefusedByAPolicyEntryForTheEndpoint_butNotByItsDefault() {
+    List<Payload> shared = callerSends(PayloadProtection.shared("shared"), CHARGE, values("x"));
+    TinkPayloadCodec pairwiseForPayments =
+        codec(
+            PAYMENTS,
+            DIRECTORY,
+            PayloadKeyPolicy.newBuilder()
+                .setDefault(PayloadProtection.shared("shared"))
+                .setForEndpoint("payments", PayloadProtection.pairwise())
+                .build());
+
+    assertThat(refusedInput(pairwiseForPayments, CHARGE, shared).getReason())
+        .isEqualTo(Reason.PROTECTION_MISMATCH);
+    // a default is how the handler encodes, not what it accepts
+    assertThat(under(CHARGE, () -> codec(PAYMENTS, PayloadProtection.pairwise()).decode(shared)))
+        .isEqualTo(values("x"));
+    // the same protection on both sides still decodes
+    assertThat(
+            under(CHARGE, () -> codec(PAYMENTS, PayloadProtection.shared("shared")).decode(shared)))
+        .isEqualTo(values("x"));
   }
 
   @Test

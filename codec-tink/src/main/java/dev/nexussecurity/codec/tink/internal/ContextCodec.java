@@ -9,6 +9,8 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
+import dev.nexussecurity.api.EndpointRegistry;
+import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.api.PayloadBinding;
 import dev.nexussecurity.api.PayloadBindings;
 import dev.nexussecurity.api.PayloadProtection;
@@ -86,6 +88,9 @@ public final class ContextCodec {
   private volatile KeyNames lastKeyNames;
 
   /** Creates an engine; arguments are validated by the public builder. */
+  /** Where the endpoints' stated payload protections come from; null: the policy alone. */
+  private final @Nullable EndpointRegistry registry;
+
   public ContextCodec(
       Map<String, TinkAeadKeySelector> shared,
       @Nullable NamespaceKeys own,
@@ -96,6 +101,35 @@ public final class ContextCodec {
       int maxEncodedPayloadSize,
       boolean acceptFormat1,
       boolean checkPositions) {
+    this(
+        shared,
+        own,
+        directory,
+        policy,
+        compression,
+        plaintextPolicy,
+        maxEncodedPayloadSize,
+        acceptFormat1,
+        checkPositions,
+        null);
+  }
+
+  /**
+   * As above; with {@code registry}, a bound payload's protection is its endpoint's stated one
+   * ({@link NexusEndpoint#getPayloadProtection}) where the registry has one, else the policy's.
+   */
+  public ContextCodec(
+      Map<String, TinkAeadKeySelector> shared,
+      @Nullable NamespaceKeys own,
+      @Nullable KeyDirectory directory,
+      PayloadKeyPolicy policy,
+      boolean compression,
+      PlaintextPolicy plaintextPolicy,
+      int maxEncodedPayloadSize,
+      boolean acceptFormat1,
+      boolean checkPositions,
+      @Nullable EndpointRegistry registry) {
+    this.registry = registry;
     this.shared = Collections.unmodifiableMap(new HashMap<>(shared));
     Map<ByteString, TinkAeadKeySelector> byName = new HashMap<>();
     Map<String, EnvelopeCodec> v1 = new HashMap<>();
@@ -185,7 +219,7 @@ public final class ContextCodec {
         protection = cached.protection;
       } else {
         ctx = PayloadContext.bound(b, d);
-        protection = policy.select(b.getEndpoint(), b.getService());
+        protection = select(b);
         lastBound = new BoundContext(b, d, ctx, protection);
       }
     } else {
@@ -376,6 +410,85 @@ public final class ContextCodec {
   }
 
   /**
+   * The protection of the payloads of {@code b}'s call: the endpoint's stated protection for the
+   * service, where the registry has one, else the key policy's choice.
+   */
+  PayloadProtection select(PayloadBinding b) {
+    if (registry != null) {
+      Optional<PayloadProtection> stated =
+          registry
+              .findEndpoint(b.getEndpoint())
+              .flatMap(e -> e.getPayloadProtection(b.getService()));
+      if (stated.isPresent()) {
+        return stated.get();
+      }
+    }
+    return policy.select(b.getEndpoint(), b.getService());
+  }
+
+  /**
+   * The protection stated for {@code b}'s endpoint and service: by the registry's endpoint, else by
+   * an entry of the key policy for the endpoint or the service; null when only the policy's default
+   * applies.
+   */
+  private @Nullable PayloadProtection stated(PayloadBinding b) {
+    if (registry != null) {
+      Optional<PayloadProtection> fromRegistry =
+          registry
+              .findEndpoint(b.getEndpoint())
+              .flatMap(e -> e.getPayloadProtection(b.getService()));
+      if (fromRegistry.isPresent()) {
+        return fromRegistry.get();
+      }
+    }
+    Map<String, PayloadProtection> perService = policy.getServices().get(b.getEndpoint());
+    if (perService != null && perService.containsKey(b.getService())) {
+      return perService.get(b.getService());
+    }
+    return policy.findForEndpoint(b.getEndpoint()).orElse(null);
+  }
+
+  /**
+   * Refuses an input written under another protection than the one selected for its endpoint and
+   * service, so that neither a rogue caller nor whoever relays the request can downgrade it (to
+   * authenticated-only, or to a shared keyset more workers hold).
+   */
+  private void checkProtection(
+      ByteString scheme, ByteString keyset, PayloadBinding b, String enc, String qualified) {
+    PayloadProtection expected = stated(b);
+    if (expected == null) {
+      // Only the policy's default applies: that is how this worker encodes, not a statement of
+      // what it accepts; any protection it can authenticate and decode is accepted.
+      return;
+    }
+    String s = scheme.toStringUtf8();
+    boolean matches =
+        switch (expected.getMode()) {
+          case SHARED ->
+              WireFormatV2.SCHEME_SHARED.equals(s)
+                  && expected.getKeysetName().orElseThrow().equals(keyset.toStringUtf8());
+          case PAIRWISE -> WireFormatV2.SCHEME_PAIRWISE.equals(s);
+          case AUTHENTICATED -> WireFormatV2.SCHEME_PAIRWISE_MAC.equals(s);
+          case HPKE -> WireFormatV2.SCHEME_HPKE.equals(s);
+        };
+    if (!matches) {
+      throw fail(
+          Reason.PROTECTION_MISMATCH,
+          enc,
+          qualified,
+          "the input was written under scheme '"
+              + UntrustedText.quote(s)
+              + "' but this handler selects "
+              + expected
+              + " for endpoint '"
+              + UntrustedText.quote(b.getEndpoint())
+              + "' service '"
+              + UntrustedText.quote(b.getService())
+              + "'.");
+    }
+  }
+
+  /**
    * Refuses, on the sending side, a protection the recipient namespace says (in the key directory)
    * its workers cannot decode, instead of letting the receiver fail to decode it.
    */
@@ -563,7 +676,17 @@ public final class ContextCodec {
     List<Payload> out = new ArrayList<>(n);
     boolean allVerified = true;
     for (int i = 0; i < n; i++) {
-      Decoded d = decodeOne(payloads.get(i), i, n, expect, b, workflowNamespace);
+      Decoded d;
+      try {
+        d = decodeOne(payloads.get(i), i, n, expect, b, workflowNamespace);
+      } catch (PayloadDecryptionException e) {
+        if (expect == Expect.BINDING
+            && b.getDirection() == PayloadBinding.Direction.INPUT
+            && isHandlerSide(b)) {
+          return rejectedInput(b, e, n);
+        }
+        throw e;
+      }
       allVerified &= d.verifiedBound;
       out.add(d.payload);
     }
@@ -574,6 +697,29 @@ public final class ContextCodec {
     }
     return out;
   }
+
+  /**
+   * The handler's refusal of the input of the call in force: recorded for the handler's
+   * interceptor, which denies the call (non-retryably, before handler code) with this reason;
+   * meanwhile the input decodes to null for any type, so that the SDK does not turn the refusal
+   * into a retryable deserialization failure. Without the interceptor's INPUT binding the codec
+   * throws instead (fail closed).
+   */
+  private static List<Payload> rejectedInput(
+      PayloadBinding b, PayloadDecryptionException e, int count) {
+    PayloadBindings.recordRejectedInput(b.getBindingId(), e.getReason().name(), e.getMessage());
+    List<Payload> nulls = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      nulls.add(NULL_PAYLOAD);
+    }
+    return nulls;
+  }
+
+  /** Temporal's encoding of null: decodes to null for every type. */
+  private static final Payload NULL_PAYLOAD =
+      Payload.newBuilder()
+          .putMetadata(WireFormat.ENCODING_KEY, ByteString.copyFromUtf8("binary/null"))
+          .build();
 
   private static final class Decoded {
     final Payload payload;
@@ -763,6 +909,9 @@ public final class ContextCodec {
           e);
     }
     checkExpected(ctx, position, index, count, expect, b, workflowNamespace, enc, qualified);
+    if (expect == Expect.BINDING && b.getDirection() == PayloadBinding.Direction.INPUT) {
+      checkProtection(scheme, keyset, b, enc, qualified);
+    }
     if (zlib) {
       try {
         plaintext = Zlib.decompress(plaintext, WireFormat.MAX_DECOMPRESSED_SIZE);

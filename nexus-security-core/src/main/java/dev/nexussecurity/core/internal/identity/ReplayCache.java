@@ -1,5 +1,6 @@
 package dev.nexussecurity.core.internal.identity;
 
+import dev.nexussecurity.core.ReplayStore;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -8,26 +9,13 @@ import java.util.PriorityQueue;
  * Remembers, per caller namespace, which start request each token admitted, until the token can no
  * longer be accepted. Keyed by (caller namespace, token id), so one namespace can neither pre-empt
  * another's token ids nor exhaust another's room: each namespace has its own quota, and when its
- * live entries fill it, only that namespace's new tokens are refused ({@link Result#FULL}) rather
- * than live entries forgotten (which would reopen the replay window). Both the token id and the
- * request id of the first admission are recorded: a retry is admitted only when both match.
- * Thread-safe.
+ * live entries fill it, only that namespace's new tokens are refused ({@link Admission#FULL})
+ * rather than live entries forgotten (which would reopen the replay window). Both the token id and
+ * the request id of the first admission are recorded: a retry is admitted only when both match.
+ * Thread-safe. The default {@link ReplayStore}: one per {@code NexusSecurity} instance unless the
+ * handler policy names a shared store.
  */
-public final class ReplayCache {
-  /** The outcome of {@link #admit}. */
-  public enum Result {
-    /** Neither the token nor the request was seen before; both are now recorded. */
-    FIRST_USE,
-    /** The same token with the same request id: a server retry of the admitted request. */
-    SAME_REQUEST,
-    /** The token was admitted before for another request id. */
-    REPLAYED,
-    /** The request id was admitted before with another token. */
-    REQUEST_REUSED,
-    /** This namespace's quota is full of live entries. */
-    FULL
-  }
-
+public final class ReplayCache implements ReplayStore {
   private record Entry(String tokenId, String requestId, long forgetAtMillis) {}
 
   private static final class NamespaceEntries {
@@ -52,7 +40,8 @@ public final class ReplayCache {
    * Records that {@code callerNamespace}'s token {@code tokenId} admitted {@code requestId} until
    * {@code forgetAtMillis}, or reports why it cannot.
    */
-  public synchronized Result admit(
+  @Override
+  public synchronized Admission admit(
       String callerNamespace,
       String tokenId,
       String requestId,
@@ -66,19 +55,21 @@ public final class ReplayCache {
     }
     Entry byToken = ns.byToken.get(tokenId);
     if (byToken != null) {
-      return byToken.requestId.equals(requestId) ? Result.SAME_REQUEST : Result.REPLAYED;
+      return byToken.requestId.equals(requestId)
+          ? Admission.RETRY_OF_ADMITTED
+          : Admission.TOKEN_REPLAYED;
     }
     if (ns.byRequest.containsKey(requestId)) {
-      return Result.REQUEST_REUSED;
+      return Admission.REQUEST_ID_REUSED;
     }
     if (ns.byToken.size() >= quotaPerNamespace) {
-      return Result.FULL;
+      return Admission.FULL;
     }
     Entry e = new Entry(tokenId, requestId, forgetAtMillis);
     ns.byToken.put(tokenId, e);
     ns.byRequest.put(requestId, e);
     ns.byExpiry.add(e);
-    return Result.FIRST_USE;
+    return Admission.ADMITTED;
   }
 
   public int getQuotaPerNamespace() {
@@ -91,5 +82,10 @@ public final class ReplayCache {
   public synchronized int size(String callerNamespace) {
     NamespaceEntries ns = byNamespace.get(callerNamespace);
     return ns == null ? 0 : ns.byToken.size();
+  }
+
+  @Override
+  public String toString() {
+    return "ReplayStore.inMemory(" + quotaPerNamespace + ")";
   }
 }

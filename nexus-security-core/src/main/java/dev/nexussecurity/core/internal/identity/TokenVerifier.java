@@ -12,6 +12,7 @@ import dev.nexussecurity.api.ReasonCode;
 import dev.nexussecurity.api.internal.UntrustedText;
 import dev.nexussecurity.core.HandlerPolicy;
 import dev.nexussecurity.core.IdentityMode;
+import dev.nexussecurity.core.ReplayStore;
 import dev.nexussecurity.core.keys.KeyDirectory;
 import dev.nexussecurity.core.keys.NamespacePublicKeys;
 import dev.nexussecurity.core.keys.PairwiseKeyException;
@@ -44,7 +45,7 @@ public final class TokenVerifier {
   private final KeyDirectory directory;
   private final EndpointRegistry registry;
   private final HandlerPolicy policy;
-  private final ReplayCache replayCache;
+  private final ReplayStore replayStore;
   private final boolean systemClock;
   private final ConcurrentHashMap<String, CachedVerifier> signatureVerifiers =
       new ConcurrentHashMap<>();
@@ -63,14 +64,14 @@ public final class TokenVerifier {
       KeyDirectory directory,
       EndpointRegistry registry,
       HandlerPolicy policy,
-      ReplayCache replayCache,
+      ReplayStore replayStore,
       boolean systemClock) {
     this.ownNamespace = ownNamespace;
     this.pairwise = pairwise;
     this.directory = directory;
     this.registry = registry;
     this.policy = policy;
-    this.replayCache = replayCache;
+    this.replayStore = replayStore;
     this.systemClock = systemClock;
   }
 
@@ -364,16 +365,30 @@ public final class TokenVerifier {
               + " ms");
     }
     String rid = requestId == null ? "" : requestId;
-    ReplayCache.Result result =
-        replayCache.admit(c.callerNamespace(), c.tokenId(), rid, notAfter + skew, now);
+    ReplayStore.Admission result;
+    try {
+      result = replayStore.admit(c.callerNamespace(), c.tokenId(), rid, notAfter + skew, now);
+    } catch (RuntimeException e) {
+      // Fail closed; the store's message may name its address or credentials, so only its type.
+      return Verdict.denied(
+          ReasonCode.REPLAY_STORE_UNAVAILABLE,
+          c,
+          "the replay store" + storeName() + " failed (" + e.getClass().getName() + ")");
+    }
+    if (result == null) {
+      return Verdict.denied(
+          ReasonCode.REPLAY_STORE_UNAVAILABLE,
+          c,
+          "the replay store" + storeName() + " returned no admission");
+    }
     return switch (result) {
-      case FIRST_USE, SAME_REQUEST -> Verdict.allowed(c);
-      case REPLAYED ->
+      case ADMITTED, RETRY_OF_ADMITTED -> Verdict.allowed(c);
+      case TOKEN_REPLAYED ->
           Verdict.denied(
               ReasonCode.TOKEN_REPLAYED,
               c,
               "token " + c.tokenId() + " was already used for another start request");
-      case REQUEST_REUSED ->
+      case REQUEST_ID_REUSED ->
           Verdict.denied(
               ReasonCode.TOKEN_REPLAYED,
               c,
@@ -382,12 +397,26 @@ public final class TokenVerifier {
           Verdict.denied(
               ReasonCode.REPLAY_CACHE_FULL,
               c,
-              "the replay cache holds "
-                  + replayCache.getQuotaPerNamespace()
-                  + " live tokens of caller namespace '"
-                  + c.callerNamespace()
-                  + "', its quota");
+              replayStore instanceof ReplayCache cache
+                  ? "the replay cache holds "
+                      + cache.getQuotaPerNamespace()
+                      + " live tokens of caller namespace '"
+                      + c.callerNamespace()
+                      + "', its quota"
+                  : "the replay store"
+                      + storeName()
+                      + " reports the quota of caller namespace '"
+                      + c.callerNamespace()
+                      + "' full");
     };
+  }
+
+  /** " Name" of the store's class, or "" for a lambda or an anonymous class. */
+  private String storeName() {
+    Class<?> type = replayStore.getClass();
+    return type.isHidden() || type.isAnonymousClass() || type.isSynthetic()
+        ? ""
+        : " " + type.getSimpleName();
   }
 
   /** The token's not-after time clamped by the handler's maximum token lifetime. */

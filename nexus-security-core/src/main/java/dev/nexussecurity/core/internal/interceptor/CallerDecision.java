@@ -18,6 +18,7 @@ final class CallerDecision {
     ReasonCode.ENDPOINT_POLICY_INVALID, // 4
     ReasonCode.TOKEN_TOO_LARGE, // 5
     ReasonCode.REGISTRY_STALE, // 6
+    ReasonCode.PAYLOAD_PROTECTION_NOT_ACCEPTED, // 7
   };
 
   /** Codes up to this value can be read back; recorded codes above it come from a newer version. */

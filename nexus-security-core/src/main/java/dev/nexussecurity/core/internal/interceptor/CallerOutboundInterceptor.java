@@ -10,6 +10,7 @@ import dev.nexussecurity.core.ConverterFingerprint;
 import dev.nexussecurity.core.internal.identity.IdentityTokens;
 import dev.nexussecurity.core.internal.identity.TokenClaims;
 import dev.nexussecurity.core.internal.identity.TokenIssuer;
+import dev.nexussecurity.core.keys.PayloadAcceptanceCheck;
 import io.temporal.common.interceptors.WorkflowOutboundCallsInterceptor;
 import io.temporal.common.interceptors.WorkflowOutboundCallsInterceptorBase;
 import io.temporal.failure.NexusOperationFailure;
@@ -91,6 +92,13 @@ final class CallerOutboundInterceptor extends WorkflowOutboundCallsInterceptorBa
     } else {
       reason = decide(input, target);
       if (reason.isAllowed()) {
+        PayloadAcceptanceCheck.Denial refused = protectionRefused(input, target);
+        if (refused != null) {
+          reason = refused.getReason();
+          problem = refused.getDetail();
+        }
+      }
+      if (reason.isAllowed()) {
         try {
           token = ctx.issuer.issue(claims(input, target, tokenId, issuedAt));
         } catch (TokenIssuer.TokenIssueException e) {
@@ -167,6 +175,19 @@ final class CallerOutboundInterceptor extends WorkflowOutboundCallsInterceptorBa
       return ReasonCode.UNKNOWN_ENDPOINT;
     }
     return ctx.issuer == null ? ReasonCode.MISSING_TOKEN : ReasonCode.ALLOWED;
+  }
+
+  /**
+   * The denial when the endpoint states a payload protection for the service that the handler
+   * namespace does not accept (as its key directory entry states), else null; live decisions only.
+   */
+  private PayloadAcceptanceCheck.Denial protectionRefused(
+      ExecuteNexusOperationInput<?> input, NexusEndpoint target) {
+    return target
+        .getPayloadProtection(input.getService())
+        .flatMap(
+            p -> PayloadAcceptanceCheck.check(ctx.keyDirectory, target.getTargetNamespace(), p))
+        .orElse(null);
   }
 
   private <R> ExecuteNexusOperationOutput<R> deny(

@@ -133,7 +133,20 @@ final class HandlerInboundInterceptor extends NexusOperationInboundCallsIntercep
             input.getStartDetails().getLinks(),
             ctx.timeSource.getAsLong());
     boolean inputVerified = PayloadBindings.takeVerifiedInput(claims.tokenId());
-    if (verdict.isAllowed() && !inputVerified && !ctx.handlerPolicy.isAllowUnboundInput()) {
+    java.util.Optional<PayloadBindings.RejectedInput> rejected =
+        PayloadBindings.takeRejectedInput(claims.tokenId());
+    if (verdict.isAllowed() && rejected.isPresent()) {
+      // The codec refused the input (it let it decode to null instead of failing the request
+      // retryably): denied whatever the policy says about unbound inputs.
+      verdict =
+          Verdict.denied(
+              ReasonCode.INPUT_NOT_BOUND,
+              claims,
+              "the handler's payload codec refused the input ("
+                  + rejected.get().getReasonName()
+                  + "): "
+                  + rejected.get().getDetail());
+    } else if (verdict.isAllowed() && !inputVerified && !ctx.handlerPolicy.isAllowUnboundInput()) {
       verdict =
           Verdict.denied(
               ReasonCode.INPUT_NOT_BOUND,

@@ -6,10 +6,11 @@ import dev.nexussecurity.core.CallerPolicy;
 import dev.nexussecurity.core.ConverterFingerprint;
 import dev.nexussecurity.core.HandlerPolicy;
 import dev.nexussecurity.core.NexusSecurityOptions;
+import dev.nexussecurity.core.ReplayStore;
 import dev.nexussecurity.core.internal.identity.OperationTokenBinder;
-import dev.nexussecurity.core.internal.identity.ReplayCache;
 import dev.nexussecurity.core.internal.identity.TokenIssuer;
 import dev.nexussecurity.core.internal.identity.TokenVerifier;
+import dev.nexussecurity.core.keys.KeyDirectory;
 import dev.nexussecurity.core.keys.NamespaceKeys;
 import dev.nexussecurity.core.keys.PairwiseKeys;
 import io.temporal.common.converter.DataConverter;
@@ -46,6 +47,9 @@ public final class SecurityContext {
   final DecisionRecorder recorder;
   final boolean checkConverters;
 
+  /** The namespaces' public keys and stated payload acceptance (caller fail-fast check). */
+  final KeyDirectory keyDirectory;
+
   /** The caller's fingerprint header value, or null when not sent. */
   final String callerFingerprintHeader;
 
@@ -75,6 +79,7 @@ public final class SecurityContext {
     this.timeSource = options.getTimeSource();
     this.recorder = new DecisionRecorder(options.getAuditListeners());
     this.checkConverters = options.isCheckConverterCompatibility();
+    this.keyDirectory = options.getKeyDirectory();
     NamespaceKeys keys = options.getNamespaceKeys().orElse(null);
     PairwiseKeys pairwise =
         keys == null ? null : PairwiseKeys.create(keys, options.getKeyDirectory());
@@ -97,7 +102,9 @@ public final class SecurityContext {
             options.getKeyDirectory(),
             registry,
             handlerPolicy,
-            new ReplayCache(handlerPolicy.getReplayQuotaPerNamespace()),
+            handlerPolicy
+                .getReplayStore()
+                .orElseGet(() -> ReplayStore.inMemory(handlerPolicy.getReplayQuotaPerNamespace())),
             options.isSystemTimeSource());
     this.configuredFingerprint =
         options.getDataConverter().map(ConverterFingerprint::of).orElse(null);

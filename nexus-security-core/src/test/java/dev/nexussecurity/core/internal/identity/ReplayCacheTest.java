@@ -3,29 +3,31 @@ package dev.nexussecurity.core.internal.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.nexussecurity.core.ReplayStore;
+import dev.nexussecurity.core.ReplayStore.Admission;
 import org.junit.jupiter.api.Test;
 
 class ReplayCacheTest {
   @Test
   void admit_firstUse_thenRetryOfSameRequest_thenOtherRequest_isReplayed() {
     ReplayCache cache = new ReplayCache(10);
-    assertThat(cache.admit("a", "t1", "r1", 100, 0)).isEqualTo(ReplayCache.Result.FIRST_USE);
-    assertThat(cache.admit("a", "t1", "r1", 100, 1)).isEqualTo(ReplayCache.Result.SAME_REQUEST);
-    assertThat(cache.admit("a", "t1", "r2", 100, 2)).isEqualTo(ReplayCache.Result.REPLAYED);
+    assertThat(cache.admit("a", "t1", "r1", 100, 0)).isEqualTo(Admission.ADMITTED);
+    assertThat(cache.admit("a", "t1", "r1", 100, 1)).isEqualTo(Admission.RETRY_OF_ADMITTED);
+    assertThat(cache.admit("a", "t1", "r2", 100, 2)).isEqualTo(Admission.TOKEN_REPLAYED);
   }
 
   @Test
   void admit_sameRequestIdWithAnotherToken_isRequestReused() {
     ReplayCache cache = new ReplayCache(10);
     cache.admit("a", "t1", "r1", 100, 0);
-    assertThat(cache.admit("a", "t2", "r1", 100, 0)).isEqualTo(ReplayCache.Result.REQUEST_REUSED);
+    assertThat(cache.admit("a", "t2", "r1", 100, 0)).isEqualTo(Admission.REQUEST_ID_REUSED);
   }
 
   @Test
   void admit_sameTokenIdInAnotherNamespace_isIndependent() {
     ReplayCache cache = new ReplayCache(10);
-    assertThat(cache.admit("a", "t1", "r1", 100, 0)).isEqualTo(ReplayCache.Result.FIRST_USE);
-    assertThat(cache.admit("b", "t1", "r9", 100, 0)).isEqualTo(ReplayCache.Result.FIRST_USE);
+    assertThat(cache.admit("a", "t1", "r1", 100, 0)).isEqualTo(Admission.ADMITTED);
+    assertThat(cache.admit("b", "t1", "r9", 100, 0)).isEqualTo(Admission.ADMITTED);
   }
 
   @Test
@@ -33,10 +35,10 @@ class ReplayCacheTest {
     ReplayCache cache = new ReplayCache(2);
     cache.admit("a", "t1", "r1", 100, 0);
     cache.admit("a", "t2", "r2", 200, 0);
-    assertThat(cache.admit("a", "t3", "r3", 300, 50)).isEqualTo(ReplayCache.Result.FULL);
-    assertThat(cache.admit("b", "t3", "r3", 300, 50)).isEqualTo(ReplayCache.Result.FIRST_USE);
+    assertThat(cache.admit("a", "t3", "r3", 300, 50)).isEqualTo(Admission.FULL);
+    assertThat(cache.admit("b", "t3", "r3", 300, 50)).isEqualTo(Admission.ADMITTED);
     assertThat(cache.size("a")).isEqualTo(2);
-    assertThat(cache.admit("a", "t3", "r3", 300, 101)).isEqualTo(ReplayCache.Result.FIRST_USE);
+    assertThat(cache.admit("a", "t3", "r3", 300, 101)).isEqualTo(Admission.ADMITTED);
     assertThat(cache.size("a")).isEqualTo(2);
   }
 
@@ -44,7 +46,31 @@ class ReplayCacheTest {
   void admit_afterExpiry_forgetsTheToken() {
     ReplayCache cache = new ReplayCache(1);
     cache.admit("a", "t1", "r1", 100, 0);
-    assertThat(cache.admit("a", "t1", "r2", 200, 101)).isEqualTo(ReplayCache.Result.FIRST_USE);
+    assertThat(cache.admit("a", "t1", "r2", 200, 101)).isEqualTo(Admission.ADMITTED);
+  }
+
+  @Test
+  void admit_atForgetTime_stillRemembers_andForgetsOnlyAfterIt() {
+    ReplayCache cache = new ReplayCache(10);
+    cache.admit("a", "t1", "r1", 100, 0);
+    assertThat(cache.admit("a", "t1", "r2", 200, 100)).isEqualTo(Admission.TOKEN_REPLAYED);
+    assertThat(cache.admit("a", "t1", "r2", 200, 101)).isEqualTo(Admission.ADMITTED);
+  }
+
+  @Test
+  void admit_whenFull_recordsNothing() {
+    ReplayCache cache = new ReplayCache(1);
+    cache.admit("a", "t1", "r1", 100, 0);
+    assertThat(cache.admit("a", "t2", "r2", 100, 0)).isEqualTo(Admission.FULL);
+    assertThat(cache.size("a")).isEqualTo(1);
+    assertThat(cache.admit("a", "t3", "r2", 300, 101)).isEqualTo(Admission.ADMITTED);
+  }
+
+  @Test
+  void inMemory_isAReplayCacheOfThatQuota() {
+    assertThat(ReplayStore.inMemory(7)).isInstanceOf(ReplayCache.class);
+    assertThat(((ReplayCache) ReplayStore.inMemory(7)).getQuotaPerNamespace()).isEqualTo(7);
+    assertThat(ReplayStore.inMemory(7)).hasToString("ReplayStore.inMemory(7)");
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.nexussecurity.api.ReasonCode;
 import dev.nexussecurity.core.HandlerPolicy;
 import dev.nexussecurity.core.IdentityMode;
 import dev.nexussecurity.core.MapRegistry;
+import dev.nexussecurity.core.ReplayStore;
 import dev.nexussecurity.core.keys.NamespaceKeyDirectory;
 import dev.nexussecurity.core.keys.NamespaceKeys;
 import dev.nexussecurity.core.keys.PairwiseKeys;
@@ -98,7 +99,9 @@ class TokenVerifierTest {
         dir,
         registry,
         policy,
-        new ReplayCache(policy.getReplayQuotaPerNamespace()),
+        policy
+            .getReplayStore()
+            .orElseGet(() -> ReplayStore.inMemory(policy.getReplayQuotaPerNamespace())),
         true);
   }
 
@@ -493,6 +496,120 @@ class TokenVerifierTest {
                 request(issue(otherKeys, directory, claims(IdentityMode.PAIRWISE, OTHER))))
             .claims();
     assertThat(v.checkStart(b, "r3", link(OTHER, "order-wf", "run-1"), NOW).isAllowed()).isTrue();
+  }
+
+  /** Two handler processes: each its own verifier, both over {@code policy}'s store. */
+  private static TokenVerifier[] twoProcesses(HandlerPolicy policy) {
+    MapRegistry registry = new MapRegistry().put(endpoint(CALLER, OTHER));
+    return new TokenVerifier[] {verifier(registry, policy), verifier(registry, policy)};
+  }
+
+  @Test
+  void start_copiedTokenWithNewRequestId_atAnotherProcessSharingTheStore_isDenied_replayed()
+      throws Exception {
+    TokenVerifier[] p =
+        twoProcesses(HandlerPolicy.newBuilder().setReplayStore(ReplayStore.inMemory(10)).build());
+    TokenClaims c =
+        p[0].checkBeforeDecode(request(issue(claims(IdentityMode.PAIRWISE, CALLER)))).claims();
+    assertThat(p[0].checkStart(c, "req-1", callerLink(), NOW).isAllowed()).isTrue();
+
+    Verdict replay = p[1].checkStart(c, "req-2", callerLink(), NOW);
+
+    assertThat(replay.reason()).isEqualTo(ReasonCode.TOKEN_REPLAYED);
+    assertThat(replay.reason().isRetryable()).isFalse();
+    // a server retry of the admitted start reaching the other process still passes
+    assertThat(p[1].checkStart(c, "req-1", callerLink(), NOW).isAllowed()).isTrue();
+  }
+
+  @Test
+  void start_copiedTokenWithNewRequestId_atAnotherProcessWithItsOwnMemory_isAdmitted_control()
+      throws Exception {
+    TokenVerifier[] p = twoProcesses(HandlerPolicy.defaults());
+    TokenClaims c =
+        p[0].checkBeforeDecode(request(issue(claims(IdentityMode.PAIRWISE, CALLER)))).claims();
+    assertThat(p[0].checkStart(c, "req-1", callerLink(), NOW).isAllowed()).isTrue();
+
+    // the replay stage alone cannot see it (other stages, e.g. input binding, may still refuse)
+    assertThat(p[1].checkStart(c, "req-2", callerLink(), NOW).isAllowed()).isTrue();
+  }
+
+  @Test
+  void start_whenTheReplayStoreFails_isDenied_retryableStoreUnavailable_withoutItsMessage()
+      throws Exception {
+    ReplayStore failing =
+        (ns, token, rid, forgetAt, now) -> {
+          throw new IllegalStateException("connection to db://admin:s3cret@replay refused");
+        };
+    TokenVerifier v =
+        verifier(
+            new MapRegistry().put(endpoint(CALLER)),
+            HandlerPolicy.newBuilder().setReplayStore(failing).build());
+    TokenClaims c =
+        v.checkBeforeDecode(request(issue(claims(IdentityMode.PAIRWISE, CALLER)))).claims();
+
+    Verdict d = v.checkStart(c, "req-1", callerLink(), NOW);
+
+    assertThat(d.isAllowed()).isFalse();
+    assertThat(d.reason()).isEqualTo(ReasonCode.REPLAY_STORE_UNAVAILABLE);
+    assertThat(d.reason().isRetryable()).isTrue();
+    assertThat(d.detail())
+        .contains("replay store")
+        .contains("failed (java.lang.IllegalStateException)")
+        .doesNotContain("s3cret")
+        .doesNotContain("db://");
+  }
+
+  @Test
+  void start_whenTheReplayStoreAnswersNull_isDenied_storeUnavailable() throws Exception {
+    ReplayStore broken = (ns, token, rid, forgetAt, now) -> null;
+    TokenVerifier v =
+        verifier(
+            new MapRegistry().put(endpoint(CALLER)),
+            HandlerPolicy.newBuilder().setReplayStore(broken).build());
+    TokenClaims c =
+        v.checkBeforeDecode(request(issue(claims(IdentityMode.PAIRWISE, CALLER)))).claims();
+
+    Verdict d = v.checkStart(c, "req-1", callerLink(), NOW);
+
+    assertThat(d.reason()).isEqualTo(ReasonCode.REPLAY_STORE_UNAVAILABLE);
+    assertThat(d.detail()).contains("returned no admission");
+  }
+
+  @Test
+  void start_whenAPluggedStoreReportsFull_isDenied_replayCacheFull_namingTheNamespace()
+      throws Exception {
+    ReplayStore full = (ns, token, rid, forgetAt, now) -> ReplayStore.Admission.FULL;
+    TokenVerifier v =
+        verifier(
+            new MapRegistry().put(endpoint(CALLER)),
+            HandlerPolicy.newBuilder().setReplayStore(full).build());
+    TokenClaims c =
+        v.checkBeforeDecode(request(issue(claims(IdentityMode.PAIRWISE, CALLER)))).claims();
+
+    Verdict d = v.checkStart(c, "req-1", callerLink(), NOW);
+
+    assertThat(d.reason()).isEqualTo(ReasonCode.REPLAY_CACHE_FULL);
+    assertThat(d.detail()).contains("quota of caller namespace '" + CALLER + "' full");
+  }
+
+  @Test
+  void start_passesTheStoreTheClampedExpiryPlusSkew_asForgetTime() throws Exception {
+    long[] seen = new long[2];
+    ReplayStore spy =
+        (ns, token, rid, forgetAt, now) -> {
+          seen[0] = forgetAt;
+          seen[1] = now;
+          return ReplayStore.Admission.ADMITTED;
+        };
+    HandlerPolicy policy = HandlerPolicy.newBuilder().setReplayStore(spy).build();
+    TokenVerifier v = verifier(new MapRegistry().put(endpoint(CALLER)), policy);
+    TokenClaims c =
+        v.checkBeforeDecode(request(issue(claims(IdentityMode.PAIRWISE, CALLER)))).claims();
+
+    assertThat(v.checkStart(c, "req-1", callerLink(), NOW).isAllowed()).isTrue();
+
+    assertThat(seen[0]).isEqualTo(NOW + HOUR + policy.getClockSkew().toMillis());
+    assertThat(seen[1]).isEqualTo(NOW);
   }
 
   @Test

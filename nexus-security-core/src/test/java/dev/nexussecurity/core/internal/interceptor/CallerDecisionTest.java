@@ -14,6 +14,9 @@ class CallerDecisionTest {
     assertThat(CallerDecision.codeOf(ReasonCode.CALLER_NOT_ALLOWED)).isEqualTo(2);
     assertThat(CallerDecision.codeOf(ReasonCode.MISSING_TOKEN)).isEqualTo(3);
     assertThat(CallerDecision.codeOf(ReasonCode.ENDPOINT_POLICY_INVALID)).isEqualTo(4);
+    assertThat(CallerDecision.codeOf(ReasonCode.TOKEN_TOO_LARGE)).isEqualTo(5);
+    assertThat(CallerDecision.codeOf(ReasonCode.REGISTRY_STALE)).isEqualTo(6);
+    assertThat(CallerDecision.codeOf(ReasonCode.PAYLOAD_PROTECTION_NOT_ACCEPTED)).isEqualTo(7);
   }
 
   @Test
@@ -23,7 +26,10 @@ class CallerDecisionTest {
           ReasonCode.UNKNOWN_ENDPOINT,
           ReasonCode.CALLER_NOT_ALLOWED,
           ReasonCode.MISSING_TOKEN,
-          ReasonCode.ENDPOINT_POLICY_INVALID
+          ReasonCode.ENDPOINT_POLICY_INVALID,
+          ReasonCode.TOKEN_TOO_LARGE,
+          ReasonCode.REGISTRY_STALE,
+          ReasonCode.PAYLOAD_PROTECTION_NOT_ACCEPTED
         }) {
       assertThat(CallerDecision.reasonOf(CallerDecision.codeOf(r))).isEqualTo(r);
     }
