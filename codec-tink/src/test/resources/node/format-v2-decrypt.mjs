@@ -12,25 +12,28 @@ import zlib from 'node:zlib';
 
 const input = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 
-// README, "Associated data": these 14 values, in this order, each as u32 big-endian length ‖ bytes.
-const AD_ORDER = [
-  'encoding', 'nexus-security-format', 'nexus-security-scheme', 'nexus-security-keyset',
-  'nexus-security-key-id', 'nexus-security-compression', 'nexus-security-direction',
-  'nexus-security-position', 'nexus-security-endpoint', 'nexus-security-service',
-  'nexus-security-operation', 'nexus-security-caller', 'nexus-security-handler',
-  'nexus-security-binding',
+// README, "Context entry": nexus-security-context holds these 14 fields, in this order, each as
+// u32 big-endian length ‖ bytes, and nothing else; the entry's bytes are the associated data.
+const FIELDS = [
+  'encoding', 'format', 'scheme', 'keyset', 'key-id', 'compression', 'direction', 'position',
+  'endpoint', 'service', 'operation', 'caller', 'handler', 'binding',
 ];
 
 const u32 = (n) => { const b = Buffer.alloc(4); b.writeUInt32BE(n >>> 0); return b; };
 
-function associatedData(meta) {
-  const parts = [];
-  for (const k of AD_ORDER) {
-    if (!(k in meta)) throw new Error(`missing metadata entry ${k}`);
-    const v = Buffer.from(meta[k], 'base64');
-    parts.push(u32(v.length), v);
+function parseContext(entry) {
+  const fields = {};
+  let at = 0;
+  for (const name of FIELDS) {
+    if (entry.length - at < 4) throw new Error('context entry too short');
+    const n = entry.readUInt32BE(at);
+    at += 4;
+    if (n > entry.length - at) throw new Error('context field past the end');
+    fields[name] = entry.subarray(at, at + n).toString('utf8');
+    at += n;
   }
-  return Buffer.concat(parts);
+  if (at !== entry.length) throw new Error('trailing bytes after the 14 context fields');
+  return fields;
 }
 
 function aesGcmOpen(key, body, aad) {
@@ -85,14 +88,21 @@ function pairwiseKey(decoder, sender, senderKeyId, recipient, recipientKeyId) {
 
 function open(decoder, payload) {
   const meta = payload.metadata;
-  const text = (k) => Buffer.from(meta[k] ?? '', 'base64').toString('utf8');
-  if (text('nexus-security-format') !== '2') throw new Error('not format 2');
+  const entry = (k) => Buffer.from(meta[k] ?? '', 'base64');
+  if (entry('nexus-security-format').toString('utf8') !== '2') throw new Error('not format 2');
+  if (!('nexus-security-context' in meta)) throw new Error('missing nexus-security-context');
+  const aad = entry('nexus-security-context');
+  const f = parseContext(aad);
+  // README: encoding, format and key id are also separate entries and must equal their copies.
+  if (f.encoding !== entry('encoding').toString('utf8')
+      || f.format !== '2'
+      || f['key-id'] !== entry('nexus-security-key-id').toString('utf8')) {
+    throw new Error('metadata entry differs from its copy in the context entry');
+  }
   const data = Buffer.from(payload.data ?? '', 'base64');
-  const aad = associatedData(meta);
-  const scheme = text('nexus-security-scheme');
   let plaintext;
-  if (scheme === 'tink-aead') {
-    const keyId = text('nexus-security-key-id');
+  if (f.scheme === 'tink-aead') {
+    const keyId = f['key-id'];
     const k = input.shared_keys[keyId];
     if (!k) throw new Error(`no shared key ${keyId}`);
     let body = data;
@@ -102,19 +112,16 @@ function open(decoder, payload) {
       body = data.subarray(5);
     }
     plaintext = aesGcmOpen(Buffer.from(k.key, 'base64'), body, aad);
-  } else if (scheme === 'pairwise-aes256gcm') {
-    const direction = text('nexus-security-direction');
-    const caller = text('nexus-security-caller');
-    const handler = text('nexus-security-handler');
-    const toHandler = direction === 'INPUT' || direction === 'NONE';
-    const sender = toHandler ? caller : handler;
-    const recipient = toHandler ? handler : caller;
-    const [sid, rid] = text('nexus-security-key-id').split(':').map(Number);
+  } else if (f.scheme === 'pairwise-aes256gcm') {
+    const toHandler = f.direction === 'INPUT' || f.direction === 'NONE';
+    const sender = toHandler ? f.caller : f.handler;
+    const recipient = toHandler ? f.handler : f.caller;
+    const [sid, rid] = f['key-id'].split(':').map(Number);
     plaintext = aesGcmOpen(pairwiseKey(decoder, sender, sid, recipient, rid), data, aad);
   } else {
-    throw new Error(`scheme ${scheme} not implemented here`);
+    throw new Error(`scheme ${f.scheme} not implemented here`);
   }
-  if (text('nexus-security-compression') === 'zlib') plaintext = zlib.inflateSync(plaintext);
+  if (f.compression === 'zlib') plaintext = zlib.inflateSync(plaintext);
   return plaintext;
 }
 

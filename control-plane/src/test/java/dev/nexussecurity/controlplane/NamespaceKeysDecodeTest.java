@@ -330,7 +330,7 @@ class NamespaceKeysDecodeTest {
     List<Payload> history = callerHistoryPayloads(PayloadProtection.pairwise());
     Payload input = history.get(0);
     Payload result = history.get(1);
-    assertThat(input.getMetadataOrThrow("nexus-security-scheme").toStringUtf8())
+    assertThat(TinkPayloadCodec.contextOf(input).orElseThrow().get("scheme"))
         .isEqualTo("pairwise-aes256gcm");
     try (TestIdentityProvider idp = new TestIdentityProvider();
         ControlPlaneServer server = server(idp)) {
@@ -355,7 +355,7 @@ class NamespaceKeysDecodeTest {
     List<Payload> history = callerHistoryPayloads(PayloadProtection.hpke());
     Payload input = history.get(0);
     Payload result = history.get(1);
-    assertThat(input.getMetadataOrThrow("nexus-security-scheme").toStringUtf8())
+    assertThat(TinkPayloadCodec.contextOf(input).orElseThrow().get("scheme"))
         .isEqualTo("hpke-x25519-aes256gcm");
     try (TestIdentityProvider idp = new TestIdentityProvider();
         ControlPlaneServer server = server(idp)) {
@@ -373,7 +373,7 @@ class NamespaceKeysDecodeTest {
   void authenticatedHistory_isVerifiedForThePair_andRefusedForAThirdNamespace() throws Exception {
     List<Payload> history = callerHistoryPayloads(PayloadProtection.authenticated());
     Payload input = history.get(0);
-    assertThat(input.getMetadataOrThrow("nexus-security-scheme").toStringUtf8())
+    assertThat(TinkPayloadCodec.contextOf(input).orElseThrow().get("scheme"))
         .isEqualTo("pairwise-gmac");
     try (TestIdentityProvider idp = new TestIdentityProvider();
         ControlPlaneServer server = server(idp)) {
@@ -398,9 +398,9 @@ class NamespaceKeysDecodeTest {
                   List.of(DefaultDataConverter.STANDARD_INSTANCE.toPayload(SECRET).orElseThrow())));
       assertThat(encoded.statusCode()).as(encoded.body()).isEqualTo(200);
       Payload payload = parsePayloads(encoded.body()).get(0);
-      assertThat(payload.getMetadataOrThrow("nexus-security-scheme").toStringUtf8())
+      assertThat(TinkPayloadCodec.contextOf(payload).orElseThrow().get("scheme"))
           .isEqualTo("pairwise-aes256gcm");
-      assertThat(payload.getMetadataOrThrow("nexus-security-direction").toStringUtf8())
+      assertThat(TinkPayloadCodec.contextOf(payload).orElseThrow().get("direction"))
           .isEqualTo("NONE");
       assertThat(decodedValue(decode(server, idp, "payments", payload))).isEqualTo(SECRET);
       assertRefused(decode(server, idp, "orders", payload));

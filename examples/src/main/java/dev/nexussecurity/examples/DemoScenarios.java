@@ -10,6 +10,7 @@ import dev.nexussecurity.api.PayloadProtection;
 import dev.nexussecurity.api.Principal;
 import dev.nexussecurity.api.ReasonCode;
 import dev.nexussecurity.codec.tink.PayloadKeyPolicy;
+import dev.nexussecurity.codec.tink.TinkPayloadCodec;
 import dev.nexussecurity.core.InMemoryEndpointRegistry;
 import dev.nexussecurity.core.RegistryFiles;
 import dev.nexussecurity.core.keys.PayloadAcceptance;
@@ -76,11 +77,14 @@ public final class DemoScenarios implements AutoCloseable {
   public static final int SCENARIO_COUNT = 10;
 
   static final String ENCRYPTED_ENCODING = "binary/encrypted";
-  static final String SCHEME_METADATA = "nexus-security-scheme";
-  static final String KEYSET_METADATA = "nexus-security-keyset";
-  static final String CALLER_METADATA = "nexus-security-caller";
-  static final String HANDLER_METADATA = "nexus-security-handler";
-  static final String SERVICE_METADATA = "nexus-security-service";
+
+  /** Fields of the codec's clear-text context entry ({@link TinkPayloadCodec#contextOf}). */
+  static final String SCHEME_FIELD = "scheme";
+
+  static final String KEYSET_FIELD = "keyset";
+  static final String CALLER_FIELD = "caller";
+  static final String HANDLER_FIELD = "handler";
+  static final String SERVICE_FIELD = "service";
   private static final String SDK_VERSION_MARKER = "Version";
 
   private static final Duration OPERATION_TIMEOUT = WorkerSettings.DEFAULT_OPERATION_TIMEOUT;
@@ -596,7 +600,7 @@ public final class DemoScenarios implements AutoCloseable {
     }
     Map<String, Map<String, Integer>> byService = new TreeMap<>();
     for (Found f : data(ordersHistory())) {
-      String service = f.metadata(SERVICE_METADATA);
+      String service = f.contextField(SERVICE_FIELD);
       if (service.isEmpty()) {
         continue; // the workflow's own input and result: not a Nexus call
       }
@@ -887,18 +891,23 @@ public final class DemoScenarios implements AutoCloseable {
       return payload.getMetadataOrDefault(key, com.google.protobuf.ByteString.EMPTY).toStringUtf8();
     }
 
+    /** A field of the payload's clear-text context entry, or empty if it has none. */
+    String contextField(String name) {
+      return TinkPayloadCodec.contextOf(payload).map(c -> c.get(name)).orElse("");
+    }
+
     boolean isEncrypted() {
       return ENCRYPTED_ENCODING.equals(metadata("encoding"));
     }
 
     /** {@code shared:<keyset>}, {@code pairwise(<caller><-><handler>)}, or the scheme. */
     String protection() {
-      String scheme = metadata(SCHEME_METADATA);
+      String scheme = contextField(SCHEME_FIELD);
       if (scheme.startsWith("pairwise")) {
-        return "pairwise(" + metadata(CALLER_METADATA) + "<->" + metadata(HANDLER_METADATA) + ")";
+        return "pairwise(" + contextField(CALLER_FIELD) + "<->" + contextField(HANDLER_FIELD) + ")";
       }
       if (scheme.equals("tink-aead")) {
-        return "shared:" + metadata(KEYSET_METADATA);
+        return "shared:" + contextField(KEYSET_FIELD);
       }
       return scheme.isEmpty() ? metadata("encoding") : scheme;
     }
@@ -951,7 +960,7 @@ public final class DemoScenarios implements AutoCloseable {
   private static List<Found> pairwiseOnly(List<Found> all) {
     List<Found> pairwise = new ArrayList<>();
     for (Found f : all) {
-      if (f.metadata(SCHEME_METADATA).startsWith("pairwise")) {
+      if (f.contextField(SCHEME_FIELD).startsWith("pairwise")) {
         pairwise.add(f);
       }
     }

@@ -194,7 +194,7 @@ class ConverterCompatibilityCheckWithTinkTest {
     DataConverter notCompressing = EncryptionKeys.converter(keys.codec(false, K1, K1));
     // The compressing side does compress (else this test would prove nothing).
     Payload compressed = compressing.toPayload("a".repeat(10_000)).orElseThrow();
-    assertThat(compressed.getMetadataOrThrow("nexus-security-compression").toStringUtf8())
+    assertThat(TinkPayloadCodec.contextOf(compressed).orElseThrow().get("compression"))
         .isEqualTo("zlib");
 
     CompatibilityReport report =

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.crypto.tink.KeysetHandle;
 import dev.nexussecurity.codec.tink.PayloadDecryptionException;
+import dev.nexussecurity.codec.tink.TinkPayloadCodec;
 import dev.nexussecurity.core.CompatibilityReport;
 import dev.nexussecurity.core.CompatibilityReport.Cause;
 import dev.nexussecurity.core.CompatibilityReport.Direction;
@@ -29,8 +30,7 @@ class TestConvertersTest {
     Payload payload = TestConverters.withCodec(KEYSET, "orders").toPayload("hello").orElseThrow();
 
     assertThat(payload.getMetadataOrThrow("encoding").toStringUtf8()).isEqualTo("binary/encrypted");
-    assertThat(payload.getMetadataOrThrow("nexus-security-keyset").toStringUtf8())
-        .isEqualTo("orders");
+    assertThat(TinkPayloadCodec.contextOf(payload).orElseThrow().get("keyset")).isEqualTo("orders");
     assertThat(payload.getMetadataOrThrow("nexus-security-key-id").toStringUtf8())
         .isEqualTo(Integer.toUnsignedString(KEYSET.getPrimary().getId()));
   }
@@ -81,8 +81,7 @@ class TestConvertersTest {
     DataConverter stale = TestConverters.withKeyTheHandlerLacks(payments);
 
     Payload payload = stale.toPayload("x").orElseThrow();
-    assertThat(payload.getMetadataOrThrow("nexus-security-keyset").toStringUtf8())
-        .isEqualTo("shared");
+    assertThat(TinkPayloadCodec.contextOf(payload).orElseThrow().get("keyset")).isEqualTo("shared");
     assertThat(payload.getMetadataOrThrow("nexus-security-key-id").toStringUtf8())
         .isNotEqualTo(
             Integer.toUnsignedString(

@@ -2,6 +2,7 @@ package dev.nexussecurity.codec.tink;
 
 import com.google.crypto.tink.KeyStatus;
 import com.google.crypto.tink.KeysetHandle;
+import com.google.protobuf.ByteString;
 import dev.nexussecurity.api.CodecDescriptor;
 import dev.nexussecurity.api.DescribedCodec;
 import dev.nexussecurity.api.EndpointRegistry;
@@ -9,6 +10,7 @@ import dev.nexussecurity.api.PayloadProtection;
 import dev.nexussecurity.codec.tink.internal.ContextCodec;
 import dev.nexussecurity.codec.tink.internal.TinkAeadKeySelector;
 import dev.nexussecurity.codec.tink.internal.WireFormat;
+import dev.nexussecurity.codec.tink.internal.WireFormatV2;
 import dev.nexussecurity.core.keys.KeyDirectory;
 import dev.nexussecurity.core.keys.KeysetKind;
 import dev.nexussecurity.core.keys.KeysetLoadException;
@@ -22,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.annotation.Nonnull;
 import javax.annotation.Nullable;
@@ -180,6 +183,26 @@ public final class TinkPayloadCodec implements PayloadCodec, DescribedCodec {
     this.maxEncodedPayloadSize = base.maxEncodedPayloadSize;
     this.acceptFormat1 = base.acceptFormat1;
     this.context = context;
+  }
+
+  /**
+   * The clear-text call context of a format-2 payload this codec wrote: the fields of its {@code
+   * nexus-security-context} entry, keyed by their README names in context order ({@code encoding},
+   * {@code format}, {@code scheme}, {@code keyset}, {@code key-id}, {@code compression}, {@code
+   * direction}, {@code position}, {@code endpoint}, {@code service}, {@code operation}, {@code
+   * caller}, {@code handler}, {@code binding}). Empty for any other payload (plaintext, format 1, a
+   * malformed entry). The values are <b>not authenticated</b> by this call: for diagnostics and
+   * display only, never for a security decision.
+   *
+   * <pre>{@code
+   * TinkPayloadCodec.contextOf(payload).map(c -> c.get("scheme")).orElse("none");
+   * }</pre>
+   */
+  public static Optional<Map<String, String>> contextOf(Payload payload) {
+    ByteString context = payload.getMetadataMap().get(WireFormatV2.CONTEXT_KEY);
+    return context == null
+        ? Optional.empty()
+        : Optional.ofNullable(WireFormatV2.contextFields(context));
   }
 
   /** Returns a builder; a keyset source is required. */

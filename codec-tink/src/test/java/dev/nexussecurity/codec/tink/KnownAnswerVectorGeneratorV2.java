@@ -188,11 +188,19 @@ public final class KnownAnswerVectorGeneratorV2 {
         "shared-input relabeled as a RESULT (associated data mismatch).",
         "orders",
         null,
+        List.of(WireFields.with(sharedInput.get(0), "nexus-security-direction", "RESULT")),
+        "AUTHENTICATION_FAILED");
+    error(
+        "key-id-entry-differs",
+        "shared-input whose nexus-security-key-id entry differs from the key id in its context"
+            + " entry.",
+        "payments",
+        CHARGE,
         List.of(
             sharedInput.get(0).toBuilder()
-                .putMetadata("nexus-security-direction", utf8("RESULT"))
+                .putMetadata("nexus-security-key-id", utf8("12345"))
                 .build()),
-        "AUTHENTICATION_FAILED");
+        "MALFORMED");
     byte[] flipped = sharedInput.get(0).getData().toByteArray();
     flipped[flipped.length - 1] ^= 1;
     error(

@@ -86,7 +86,7 @@ class KnownAnswerVectorsV2Test {
     List<String> errors = new ArrayList<>();
     for (JsonNode v : root().get("vectors")) {
       for (Payload p : KatV2.payloads(v.get("encoded"))) {
-        schemes.add(p.getMetadataOrThrow("nexus-security-scheme").toStringUtf8());
+        schemes.add(WireFields.get(p, "nexus-security-scheme"));
       }
       if (v.has("error")) {
         errors.add(v.get("error").asText());

@@ -67,10 +67,7 @@ class NodeCrossImplementationTest {
         continue;
       }
       String scheme =
-          KatV2.payloads(v.get("encoded"))
-              .get(0)
-              .getMetadataOrThrow("nexus-security-scheme")
-              .toStringUtf8();
+          WireFields.get(KatV2.payloads(v.get("encoded")).get(0), "nexus-security-scheme");
       if (scheme.equals("tink-aead") || scheme.equals("pairwise-aes256gcm")) {
         selected.add(v);
       }
@@ -140,10 +137,7 @@ class NodeCrossImplementationTest {
     PayloadBindings.set(binding);
     List<Payload> encoded = caller.encode(original);
     PayloadBindings.clear();
-    Payload tampered =
-        encoded.get(0).toBuilder()
-            .putMetadata("nexus-security-operation", ByteString.copyFromUtf8("refund"))
-            .build();
+    Payload tampered = WireFields.with(encoded.get(0), "nexus-security-operation", "refund");
 
     ArrayNode vectors = KatV2.JSON.createArrayNode();
     vectors.add(vectorJson("fresh", "payments", encoded));

@@ -347,14 +347,11 @@ class TinkPayloadCodecBoundNexusIntegrationTest {
             .orElseThrow()
             .getNexusOperationCompletedEventAttributes()
             .getResult();
-    assertThat(input.getMetadataOrThrow("nexus-security-direction").toStringUtf8())
-        .isEqualTo("INPUT");
-    assertThat(input.getMetadataOrThrow("nexus-security-endpoint").toStringUtf8())
-        .isEqualTo(ENDPOINT);
-    assertThat(output.getMetadataOrThrow("nexus-security-direction").toStringUtf8())
-        .isEqualTo("RESULT");
-    assertThat(output.getMetadataOrThrow("nexus-security-binding"))
-        .isEqualTo(input.getMetadataOrThrow("nexus-security-binding"));
+    assertThat(WireFields.get(input, "nexus-security-direction")).isEqualTo("INPUT");
+    assertThat(WireFields.get(input, "nexus-security-endpoint")).isEqualTo(ENDPOINT);
+    assertThat(WireFields.get(output, "nexus-security-direction")).isEqualTo("RESULT");
+    assertThat(WireFields.get(output, "nexus-security-binding"))
+        .isEqualTo(WireFields.get(input, "nexus-security-binding"));
     if (mode.isEncrypting()) {
       assertThat(input.getData().toString(StandardCharsets.ISO_8859_1)).doesNotContain("4111");
     }
@@ -398,12 +395,9 @@ class TinkPayloadCodecBoundNexusIntegrationTest {
             .orElseThrow()
             .getNexusOperationCompletedEventAttributes()
             .getResult();
-    assertThat(input.getMetadataOrThrow("nexus-security-scheme").toStringUtf8())
-        .isEqualTo("pairwise-aes256gcm");
-    assertThat(output.getMetadataOrThrow("nexus-security-direction").toStringUtf8())
-        .isEqualTo("NONE");
-    assertThat(output.getMetadataOrThrow("nexus-security-scheme").toStringUtf8())
-        .isEqualTo("tink-aead");
+    assertThat(WireFields.get(input, "nexus-security-scheme")).isEqualTo("pairwise-aes256gcm");
+    assertThat(WireFields.get(output, "nexus-security-direction")).isEqualTo("NONE");
+    assertThat(WireFields.get(output, "nexus-security-scheme")).isEqualTo("tink-aead");
   }
 
   @Test

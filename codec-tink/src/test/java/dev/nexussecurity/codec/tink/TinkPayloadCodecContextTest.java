@@ -182,9 +182,7 @@ class TinkPayloadCodecContextTest {
 
     // no binding (a client or codec server): whatever authenticates, so tamper with it
     Payload tampered =
-        encoded.get(0).toBuilder()
-            .putMetadata("nexus-security-operation", ByteString.copyFromUtf8("refund"))
-            .build();
+        WireFields.withContextField(encoded.get(0), "nexus-security-operation", "refund");
     assertThat(
             catchThrowableOfType(
                     PayloadDecryptionException.class, () -> handler.decode(List.of(tampered)))
@@ -201,7 +199,9 @@ class TinkPayloadCodecContextTest {
   }
 
   static String meta(Payload p, String key) {
-    return p.getMetadataOrThrow(key).toStringUtf8();
+    return p.containsMetadata(key)
+        ? p.getMetadataOrThrow(key).toStringUtf8()
+        : WireFields.get(p, key);
   }
 
   @ParameterizedTest
@@ -263,10 +263,7 @@ class TinkPayloadCodecContextTest {
             .build();
 
     assertThat(server.decode(List.of(encoded.get(1)))).isEqualTo(values("b"));
-    Payload relabeled =
-        encoded.get(1).toBuilder()
-            .putMetadata("nexus-security-position", ByteString.copyFromUtf8("0/1"))
-            .build();
+    Payload relabeled = WireFields.with(encoded.get(1), "nexus-security-position", "0/1");
     assertThat(
             catchThrowableOfType(
                     PayloadDecryptionException.class, () -> server.decode(List.of(relabeled)))
@@ -358,10 +355,7 @@ class TinkPayloadCodecContextTest {
   @MethodSource("modes")
   void relabelingTheContextMetadata_failsAuthentication(PayloadProtection mode) {
     List<Payload> encoded = callerSends(mode, CHARGE, values("order-42"));
-    Payload relabeled =
-        encoded.get(0).toBuilder()
-            .putMetadata("nexus-security-operation", ByteString.copyFromUtf8("refund"))
-            .build();
+    Payload relabeled = WireFields.with(encoded.get(0), "nexus-security-operation", "refund");
     PayloadBinding refund = CHARGE.toBuilder().setOperation("refund").build();
 
     assertThat(handlerRefuses(mode, refund, List.of(relabeled)).getReason())
@@ -414,15 +408,12 @@ class TinkPayloadCodecContextTest {
       // claim the caller namespace and its real key id: only the key material differs
       String recipientKey = meta(fromEvil, "nexus-security-key-id").split(":")[1];
       Payload posingAsOrders =
-          fromEvil.toBuilder()
-              .putMetadata("nexus-security-caller", ByteString.copyFromUtf8("orders"))
-              .putMetadata(
-                  "nexus-security-key-id",
-                  ByteString.copyFromUtf8(
-                      Integer.toUnsignedString(ORDERS.getAgreementKeys().getPrimary().getId())
-                          + ":"
-                          + recipientKey))
-              .build();
+          WireFields.with(
+              WireFields.with(fromEvil, "nexus-security-caller", "orders"),
+              "nexus-security-key-id",
+              Integer.toUnsignedString(ORDERS.getAgreementKeys().getPrimary().getId())
+                  + ":"
+                  + recipientKey);
 
       assertThat(handlerRefuses(mode, CHARGE, List.of(posingAsOrders)).getReason())
           .as(mode.toString())

@@ -73,7 +73,9 @@ class TinkPayloadCodecTest {
   }
 
   static String meta(Payload p, String key) {
-    return p.getMetadataOrThrow(key).toStringUtf8();
+    return p.containsMetadata(key)
+        ? p.getMetadataOrThrow(key).toStringUtf8()
+        : WireFields.get(p, key);
   }
 
   static String keyId(KeysetHandle h, int index) {
@@ -213,28 +215,90 @@ class TinkPayloadCodecTest {
       Payload encoded = encodeOne(CODEC, plaintext("x"));
       Map<String, String> meta = new LinkedHashMap<>();
       encoded.getMetadataMap().forEach((k, v) -> meta.put(k, v.toStringUtf8()));
+      assertThat(meta.keySet())
+          .containsExactlyInAnyOrder("encoding", META_FORMAT, META_KEY_ID, WireFields.CONTEXT);
       assertThat(meta)
-          .containsOnly(
+          .contains(
               Map.entry("encoding", "binary/encrypted"),
               Map.entry(META_FORMAT, "2"),
-              Map.entry(META_SCHEME, "tink-aead"),
-              Map.entry(META_KEYSET, "default"),
-              Map.entry(META_KEY_ID, keyId(KEYSET, 0)),
-              Map.entry(META_COMPRESSION, "none"),
-              Map.entry("nexus-security-direction", "NONE"),
-              Map.entry("nexus-security-position", "0/1"),
-              Map.entry("nexus-security-endpoint", ""),
-              Map.entry("nexus-security-service", ""),
-              Map.entry("nexus-security-operation", ""),
-              Map.entry("nexus-security-caller", ""),
-              Map.entry("nexus-security-handler", ""),
-              Map.entry("nexus-security-binding", ""));
+              Map.entry(META_KEY_ID, keyId(KEYSET, 0)));
+      assertThat(WireFields.fields(encoded))
+          .extracting(ByteString::toStringUtf8)
+          .containsExactly(
+              "binary/encrypted",
+              "2",
+              "tink-aead",
+              "default",
+              keyId(KEYSET, 0),
+              "none",
+              "NONE",
+              "0/1",
+              "",
+              "",
+              "",
+              "",
+              "",
+              "");
       // Tink output prefix: 0x01 followed by the big-endian key id; then 12-byte IV and 16-byte
       // tag.
       byte[] data = encoded.getData().toByteArray();
       assertThat(data[0]).isEqualTo((byte) 1);
       assertThat(java.nio.ByteBuffer.wrap(data, 1, 4).getInt()).isEqualTo(KEYSET.getAt(0).getId());
       assertThat(data.length).isEqualTo(5 + 12 + plaintext("x").getSerializedSize() + 16);
+    }
+
+    @Test
+    void contextOf_encodedPayload_namesTheContextFieldsInReadmeOrder() {
+      Payload encoded = encodeOne(CODEC, plaintext("x"));
+      Map<String, String> context = TinkPayloadCodec.contextOf(encoded).orElseThrow();
+      assertThat(context.keySet())
+          .containsExactly(
+              "encoding",
+              "format",
+              "scheme",
+              "keyset",
+              "key-id",
+              "compression",
+              "direction",
+              "position",
+              "endpoint",
+              "service",
+              "operation",
+              "caller",
+              "handler",
+              "binding");
+      assertThat(List.copyOf(context.values()))
+          .containsExactlyElementsOf(
+              WireFields.fields(encoded).stream().map(ByteString::toStringUtf8).toList());
+      assertThat(context)
+          .contains(
+              Map.entry("scheme", "tink-aead"),
+              Map.entry("keyset", "default"),
+              Map.entry("compression", "none"),
+              Map.entry("direction", "NONE"));
+    }
+
+    @Test
+    void contextOf_plaintextOrMalformedContext_isEmpty() {
+      Payload encoded = encodeOne(CODEC, plaintext("x"));
+      ByteString context = encoded.getMetadataOrThrow(WireFields.CONTEXT);
+      assertThat(TinkPayloadCodec.contextOf(plaintext("x"))).isEmpty();
+      assertThat(
+              TinkPayloadCodec.contextOf(
+                  WireFields.withContext(
+                      encoded, context.concat(ByteString.copyFrom(new byte[4])))))
+          .as("a 15th field")
+          .isEmpty();
+      assertThat(
+              TinkPayloadCodec.contextOf(
+                  WireFields.withContext(encoded, context.substring(0, context.size() - 1))))
+          .as("last field cut short")
+          .isEmpty();
+      assertThat(
+              TinkPayloadCodec.contextOf(
+                  WireFields.withContext(encoded, ByteString.copyFrom(new byte[] {0x7f, 0, 0, 0}))))
+          .as("length past the end")
+          .isEmpty();
     }
 
     @Test
@@ -424,18 +488,8 @@ class TinkPayloadCodecTest {
       return Stream.of(
           Arguments.of("encoding", Reason.MALFORMED),
           Arguments.of(META_FORMAT, Reason.MALFORMED),
-          Arguments.of(META_SCHEME, Reason.MALFORMED),
-          Arguments.of(META_KEYSET, Reason.MALFORMED),
           Arguments.of(META_KEY_ID, Reason.MALFORMED),
-          Arguments.of(META_COMPRESSION, Reason.MALFORMED),
-          Arguments.of("nexus-security-direction", Reason.MALFORMED),
-          Arguments.of("nexus-security-position", Reason.MALFORMED),
-          Arguments.of("nexus-security-endpoint", Reason.MALFORMED),
-          Arguments.of("nexus-security-service", Reason.MALFORMED),
-          Arguments.of("nexus-security-operation", Reason.MALFORMED),
-          Arguments.of("nexus-security-caller", Reason.MALFORMED),
-          Arguments.of("nexus-security-handler", Reason.MALFORMED),
-          Arguments.of("nexus-security-binding", Reason.MALFORMED));
+          Arguments.of(WireFields.CONTEXT, Reason.MALFORMED));
     }
 
     @ParameterizedTest
@@ -480,9 +534,56 @@ class TinkPayloadCodecTest {
     @ParameterizedTest
     @MethodSource("changes")
     void changingAMetadataEntry_isRejected(String key, String value, Reason expected) {
-      Payload tampered =
-          encoded.toBuilder().putMetadata(key, ByteString.copyFromUtf8(value)).build();
+      Payload tampered = WireFields.with(encoded, key, value);
       assertThat(decodeFails(CODEC, tampered).getReason()).isEqualTo(expected);
+    }
+
+    static Stream<Arguments> mirrors() {
+      return Stream.of(
+          Arguments.of("encoding", "binary/authenticated", true),
+          Arguments.of(META_KEY_ID, "12345", true),
+          Arguments.of("encoding", "binary/authenticated", false),
+          Arguments.of(META_FORMAT, "3", false),
+          Arguments.of(META_KEY_ID, "12345", false));
+    }
+
+    @ParameterizedTest
+    @MethodSource("mirrors")
+    void aMetadataEntryThatDiffersFromItsCopyInTheContext_isRejected(
+        String key, String value, boolean inTheEntry) {
+      Payload tampered =
+          inTheEntry
+              ? encoded.toBuilder().putMetadata(key, ByteString.copyFromUtf8(value)).build()
+              : WireFields.withContextField(encoded, key, value);
+      PayloadDecryptionException e = decodeFails(CODEC, tampered);
+      assertThat(e.getReason()).isEqualTo(Reason.MALFORMED);
+      assertThat(e.getMessage()).contains(key).contains("differs from its copy");
+    }
+
+    static Stream<Arguments> malformedContexts() {
+      List<ByteString> f = WireFields.fields(encodeOne(CODEC, plaintext("x")));
+      ByteString whole = WireFields.encode(f);
+      return Stream.of(
+          Arguments.of("13 fields", WireFields.encode(f.subList(0, 13))),
+          Arguments.of(
+              "15 fields",
+              WireFields.encode(Stream.concat(f.stream(), Stream.of(ByteString.EMPTY)).toList())),
+          Arguments.of("a trailing byte", whole.concat(ByteString.copyFrom(new byte[] {0}))),
+          Arguments.of("cut in a length", whole.substring(0, whole.size() - 3)),
+          Arguments.of(
+              "a length past the end",
+              ByteString.copyFrom(new byte[] {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff})
+                  .concat(whole)),
+          Arguments.of("nothing", ByteString.EMPTY));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformedContexts")
+    void aContextEntryThatIsNotFourteenLengthPrefixedFields_isRejected(
+        String what, ByteString context) {
+      PayloadDecryptionException e = decodeFails(CODEC, WireFields.withContext(encoded, context));
+      assertThat(e.getReason()).isEqualTo(Reason.MALFORMED);
+      assertThat(e.getMessage()).contains("nexus-security-context").contains("14 length-prefixed");
     }
 
     @Test
@@ -490,10 +591,7 @@ class TinkPayloadCodecTest {
       KeysetHandle two = TestKeysets.withNewKey(KEYSET);
       TinkPayloadCodec codec = TestKeysets.codec(two);
       Payload underA = encodeOne(codec, original);
-      Payload tampered =
-          underA.toBuilder()
-              .putMetadata(META_KEY_ID, ByteString.copyFromUtf8(keyId(two, 1)))
-              .build();
+      Payload tampered = WireFields.with(underA, META_KEY_ID, keyId(two, 1));
       PayloadDecryptionException e = decodeFails(codec, tampered);
       assertThat(e.getReason()).isEqualTo(Reason.AUTHENTICATION_FAILED);
       assertThat(e.getKeyId()).contains("default/" + keyId(two, 1));
@@ -512,8 +610,7 @@ class TinkPayloadCodecTest {
               .setKeysetName("b")
               .build();
       Payload underA = encodeOne(a, original);
-      Payload relabeled =
-          underA.toBuilder().putMetadata(META_KEYSET, ByteString.copyFromUtf8("b")).build();
+      Payload relabeled = WireFields.with(underA, META_KEYSET, "b");
       assertThat(decodeFails(b, relabeled).getReason()).isEqualTo(Reason.AUTHENTICATION_FAILED);
       assertThat(decodeOne(a, underA)).isEqualTo(original);
     }
@@ -527,8 +624,7 @@ class TinkPayloadCodecTest {
               .build();
       Payload zipped = encodeOne(compressing, plaintext("a".repeat(500)));
       assertThat(meta(zipped, META_COMPRESSION)).isEqualTo("zlib");
-      Payload tampered =
-          zipped.toBuilder().putMetadata(META_COMPRESSION, ByteString.copyFromUtf8("none")).build();
+      Payload tampered = WireFields.with(zipped, META_COMPRESSION, "none");
       assertThat(decodeFails(compressing, tampered).getReason())
           .isEqualTo(Reason.AUTHENTICATION_FAILED);
     }

@@ -40,7 +40,9 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class HistoryPayloadScanner {
-  /** The {@code encoding} metadata value of an encrypted payload (codec-tink wire format v1). */
+  /**
+   * The {@code encoding} metadata value of an encrypted payload (codec-tink wire formats 1 and 2).
+   */
   public static final String ENCRYPTED_ENCODING = "binary/encrypted";
 
   /** Metadata entries an encrypted payload must carry besides its encoding. */

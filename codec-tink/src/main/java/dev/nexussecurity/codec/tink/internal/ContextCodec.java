@@ -61,22 +61,6 @@ public final class ContextCodec {
   private static final byte[] EMPTY = new byte[0];
   private static final ByteString ONLY_POSITION = ByteString.copyFromUtf8("0/1");
 
-  /** The entries after encoding and format, in associated-data order. */
-  private static final String[] ENTRY_KEYS = {
-    WireFormat.SCHEME_KEY,
-    WireFormat.KEYSET_KEY,
-    WireFormat.KEY_ID_KEY,
-    WireFormat.COMPRESSION_KEY,
-    WireFormatV2.DIRECTION_KEY,
-    WireFormatV2.POSITION_KEY,
-    WireFormatV2.ENDPOINT_KEY,
-    WireFormatV2.SERVICE_KEY,
-    WireFormatV2.OPERATION_KEY,
-    WireFormatV2.CALLER_KEY,
-    WireFormatV2.HANDLER_KEY,
-    WireFormatV2.BINDING_KEY
-  };
-
   private final Map<String, TinkAeadKeySelector> shared;
   private final Map<ByteString, TinkAeadKeySelector> sharedByName;
   private final Map<String, EnvelopeCodec> v1ByName;
@@ -92,6 +76,16 @@ public final class ContextCodec {
   private final boolean acceptFormat1;
   private final boolean checkPositions;
   private final PayloadContext unboundContext;
+
+  /** Per-list caches (immutable holders; a miss just recomputes). */
+  private volatile BoundContext lastBound;
+
+  private volatile Sealer lastShared;
+  private volatile Sealer lastPairwise;
+  private volatile Sealer lastAuthenticated;
+  private volatile PayloadContext lastReceived;
+  private volatile Opener lastOpener;
+  private volatile KeyNames lastKeyNames;
 
   /** Creates an engine; arguments are validated by the public builder. */
   /** Where the endpoints' stated payload protections come from; null: the policy alone. */
@@ -219,8 +213,15 @@ public final class ContextCodec {
       if (d == PayloadBinding.Direction.INPUT && isHandlerSide(b)) {
         d = PayloadBinding.Direction.RESULT;
       }
-      ctx = PayloadContext.bound(b, d);
-      protection = select(b);
+      BoundContext cached = lastBound;
+      if (cached != null && cached.binding == b && cached.direction == d) {
+        ctx = cached.context;
+        protection = cached.protection;
+      } else {
+        ctx = PayloadContext.bound(b, d);
+        protection = select(b);
+        lastBound = new BoundContext(b, d, ctx, protection);
+      }
     } else {
       ctx = unboundContext;
       protection = policy.getUnbound();
@@ -251,26 +252,22 @@ public final class ContextCodec {
     }
     ByteString compressionBytes =
         zlib ? WireFormat.COMPRESSION_ZLIB_BYTES : WireFormat.COMPRESSION_NONE_BYTES;
-    ByteString encoding =
-        sealer.encrypting
-            ? WireFormat.ENCODING_ENCRYPTED_BYTES
-            : WireFormatV2.ENCODING_AUTHENTICATED_BYTES;
+    byte[] prefix = sealer.prefix;
+    byte[] direction = ctx.directionField;
+    byte[] tail = ctx.tailFields;
     byte[] ad =
-        WireFormatV2.associatedData(
-            encoding,
-            WireFormatV2.FORMAT_V2_BYTES,
-            sealer.scheme,
-            sealer.keyset,
-            sealer.keyId,
-            compressionBytes,
-            ctx.directionBytes,
-            position,
-            ctx.endpointBytes,
-            ctx.serviceBytes,
-            ctx.operationBytes,
-            ctx.callerBytes,
-            ctx.handlerBytes,
-            ctx.bindingBytes);
+        new byte
+            [prefix.length
+                + 8
+                + compressionBytes.size()
+                + direction.length
+                + position.size()
+                + tail.length];
+    System.arraycopy(prefix, 0, ad, 0, prefix.length);
+    int at = WireFormatV2.put(ad, prefix.length, compressionBytes);
+    System.arraycopy(direction, 0, ad, at, direction.length);
+    at = WireFormatV2.put(ad, at + direction.length, position);
+    System.arraycopy(tail, 0, ad, at, tail.length);
     ByteString data;
     try {
       if (sealer.encrypting) {
@@ -286,20 +283,10 @@ public final class ContextCodec {
     }
     Payload encoded =
         Payload.newBuilder()
-            .putMetadata(WireFormat.ENCODING_KEY, encoding)
+            .putMetadata(WireFormat.ENCODING_KEY, sealer.encoding)
             .putMetadata(WireFormat.FORMAT_KEY, WireFormatV2.FORMAT_V2_BYTES)
-            .putMetadata(WireFormat.SCHEME_KEY, sealer.scheme)
-            .putMetadata(WireFormat.KEYSET_KEY, sealer.keyset)
             .putMetadata(WireFormat.KEY_ID_KEY, sealer.keyId)
-            .putMetadata(WireFormat.COMPRESSION_KEY, compressionBytes)
-            .putMetadata(WireFormatV2.DIRECTION_KEY, ctx.directionBytes)
-            .putMetadata(WireFormatV2.POSITION_KEY, position)
-            .putMetadata(WireFormatV2.ENDPOINT_KEY, ctx.endpointBytes)
-            .putMetadata(WireFormatV2.SERVICE_KEY, ctx.serviceBytes)
-            .putMetadata(WireFormatV2.OPERATION_KEY, ctx.operationBytes)
-            .putMetadata(WireFormatV2.CALLER_KEY, ctx.callerBytes)
-            .putMetadata(WireFormatV2.HANDLER_KEY, ctx.handlerBytes)
-            .putMetadata(WireFormatV2.BINDING_KEY, ctx.bindingBytes)
+            .putMetadata(WireFormatV2.CONTEXT_KEY, UnsafeByteOperations.unsafeWrap(ad))
             .setData(data)
             .build();
     int size = encoded.getSerializedSize();
@@ -331,9 +318,21 @@ public final class ContextCodec {
                     + "; add it with addSharedKeyset");
           }
           EnvelopeKey k = sel.primary();
-          PayloadCipher c = k.cipher();
-          return new Sealer(
-              true, k.schemeBytes(), k.keysetBytes(), k.keyIdBytes(), k.getQualifiedKeyId(), c);
+          Sealer cached = lastShared;
+          if (cached != null && cached.source == k) {
+            return cached;
+          }
+          Sealer made =
+              new Sealer(
+                  k,
+                  true,
+                  k.schemeBytes(),
+                  k.keysetBytes(),
+                  k.keyIdBytes(),
+                  k.getQualifiedKeyId(),
+                  k.cipher());
+          lastShared = made;
+          return made;
         }
       case PAIRWISE:
       case AUTHENTICATED:
@@ -346,36 +345,49 @@ public final class ContextCodec {
             throw new PayloadCodecException(
                 "No pairwise payload key for " + ctx + ": " + e.getMessage(), e);
           }
+          boolean encrypting = protection.getMode() == PayloadProtection.Mode.PAIRWISE;
+          Sealer cached = encrypting ? lastPairwise : lastAuthenticated;
+          if (cached != null && cached.source == k) {
+            return cached;
+          }
           String keyId =
               Integer.toUnsignedString(k.getSenderKeyId())
                   + ":"
                   + Integer.toUnsignedString(k.getRecipientKeyId());
-          boolean encrypting = protection.getMode() == PayloadProtection.Mode.PAIRWISE;
           com.google.crypto.tink.Aead aead = k.aead();
-          return new Sealer(
-              encrypting,
-              ByteString.copyFromUtf8(
-                  encrypting ? WireFormatV2.SCHEME_PAIRWISE : WireFormatV2.SCHEME_PAIRWISE_MAC),
-              ByteString.copyFromUtf8(WireFormatV2.KEYSET_PAIRWISE),
-              ByteString.copyFromUtf8(keyId),
-              WireFormatV2.KEYSET_PAIRWISE + "/" + keyId,
-              new PayloadCipher() {
-                @Override
-                public byte[] encrypt(byte[] pt, byte[] ad) throws GeneralSecurityException {
-                  return aead.encrypt(pt, ad);
-                }
+          Sealer made =
+              new Sealer(
+                  k,
+                  encrypting,
+                  ByteString.copyFromUtf8(
+                      encrypting ? WireFormatV2.SCHEME_PAIRWISE : WireFormatV2.SCHEME_PAIRWISE_MAC),
+                  ByteString.copyFromUtf8(WireFormatV2.KEYSET_PAIRWISE),
+                  ByteString.copyFromUtf8(keyId),
+                  WireFormatV2.KEYSET_PAIRWISE + "/" + keyId,
+                  new PayloadCipher() {
+                    @Override
+                    public byte[] encrypt(byte[] pt, byte[] ad) throws GeneralSecurityException {
+                      return aead.encrypt(pt, ad);
+                    }
 
-                @Override
-                public byte[] decrypt(byte[] ct, byte[] ad) throws GeneralSecurityException {
-                  return aead.decrypt(ct, ad);
-                }
-              });
+                    @Override
+                    public byte[] decrypt(byte[] ct, byte[] ad) throws GeneralSecurityException {
+                      return aead.decrypt(ct, ad);
+                    }
+                  });
+          if (encrypting) {
+            lastPairwise = made;
+          } else {
+            lastAuthenticated = made;
+          }
+          return made;
         }
       case HPKE:
         {
           requireSender(ctx);
           HpkeTarget t = hpkeTarget(ctx.recipient());
           return new Sealer(
+              t,
               true,
               ByteString.copyFromUtf8(WireFormatV2.SCHEME_HPKE),
               ByteString.copyFromUtf8(WireFormatV2.KEYSET_HPKE),
@@ -757,35 +769,110 @@ public final class ContextCodec {
               + "' is not supported; this codec reads version 2"
               + (acceptFormat1 ? " and version 1." : "."));
     }
-    String[] keys = ENTRY_KEYS;
-    ByteString[] v = new ByteString[keys.length];
-    for (int i = 0; i < keys.length; i++) {
-      v[i] = m.get(keys[i]);
-      if (v[i] == null) {
-        throw fail(Reason.MALFORMED, enc, null, "the '" + keys[i] + "' metadata entry is missing.");
-      }
-    }
-    ByteString scheme = v[0];
-    ByteString keyset = v[1];
-    ByteString keyId = v[2];
-    ByteString compressionValue = v[3];
-    String qualified = WireHeader.printable(keyset) + "/" + WireHeader.printable(keyId);
-    PayloadContext ctx = PayloadContext.received(v[4], v[6], v[7], v[8], v[9], v[10], v[11]);
-    checkContextShape(ctx, enc, qualified);
-    Matcher pos = POSITION.matcher(v[5].toStringUtf8());
-    if (!pos.matches() || Integer.parseInt(pos.group(1)) >= Integer.parseInt(pos.group(2))) {
+    ByteString context = m.get(WireFormatV2.CONTEXT_KEY);
+    if (context == null) {
       throw fail(
           Reason.MALFORMED,
           enc,
-          qualified,
-          "position '"
-              + WireHeader.printable(v[5])
-              + "' is not '<index>/<count>' with index < count.");
+          null,
+          "the '" + WireFormatV2.CONTEXT_KEY + "' metadata entry is missing.");
+    }
+    ByteString keyIdEntry = m.get(WireFormat.KEY_ID_KEY);
+    if (keyIdEntry == null) {
+      throw fail(
+          Reason.MALFORMED,
+          enc,
+          null,
+          "the '" + WireFormat.KEY_ID_KEY + "' metadata entry is missing.");
+    }
+    byte[] ad = EnvelopeCodec.bytesOf(context);
+    int[] off = WireFormatV2.offsets(ad);
+    if (off == null) {
+      throw fail(
+          Reason.MALFORMED,
+          enc,
+          null,
+          "the '"
+              + WireFormatV2.CONTEXT_KEY
+              + "' entry is not "
+              + WireFormatV2.FIELD_COUNT
+              + " length-prefixed fields (4-byte big-endian length, then the bytes).");
+    }
+    String mirrored =
+        !WireFormatV2.fieldEquals(
+                ad,
+                off,
+                0,
+                authenticated
+                    ? WireFormatV2.ENCODING_AUTHENTICATED_ARRAY
+                    : WireFormatV2.ENCODING_ENCRYPTED_ARRAY)
+            ? WireFormat.ENCODING_KEY
+            : !WireFormatV2.fieldEquals(ad, off, 1, WireFormatV2.FORMAT_V2_ARRAY)
+                ? WireFormat.FORMAT_KEY
+                : null;
+    KeyNames names = lastKeyNames;
+    if (names == null || !Arrays.equals(ad, 0, off[5], names.prefix, 0, names.prefix.length)) {
+      names =
+          new KeyNames(
+              Arrays.copyOf(ad, off[5]),
+              WireFormatV2.field(ad, off, 2),
+              WireFormatV2.field(ad, off, 3),
+              WireFormatV2.field(ad, off, 4));
+      lastKeyNames = names;
+    }
+    if (mirrored == null && !keyIdEntry.equals(names.keyId)) {
+      mirrored = WireFormat.KEY_ID_KEY;
+    }
+    if (mirrored != null) {
+      throw fail(
+          Reason.MALFORMED,
+          enc,
+          null,
+          "the '"
+              + mirrored
+              + "' entry differs from its copy in the '"
+              + WireFormatV2.CONTEXT_KEY
+              + "' entry.");
+    }
+    ByteString scheme = names.scheme;
+    ByteString keyset = names.keyset;
+    ByteString keyId = names.keyId;
+    String qualified = names.qualified;
+    PayloadContext ctx = lastReceived;
+    if (ctx == null
+        || !Arrays.equals(ad, off[6], off[7], ctx.directionField, 0, ctx.directionField.length)
+        || !Arrays.equals(ad, off[8], ad.length, ctx.tailFields, 0, ctx.tailFields.length)) {
+      ctx =
+          PayloadContext.received(
+              WireFormatV2.field(ad, off, 6),
+              WireFormatV2.field(ad, off, 8),
+              WireFormatV2.field(ad, off, 9),
+              WireFormatV2.field(ad, off, 10),
+              WireFormatV2.field(ad, off, 11),
+              WireFormatV2.field(ad, off, 12),
+              WireFormatV2.field(ad, off, 13));
+      checkContextShape(ctx, enc, qualified);
+      lastReceived = ctx;
+    }
+    ByteString position = ONLY_POSITION;
+    if (!WireFormatV2.fieldEquals(ad, off, 7, WireFormatV2.ONLY_POSITION_ARRAY)) {
+      position = WireFormatV2.field(ad, off, 7);
+      Matcher pos = POSITION.matcher(position.toStringUtf8());
+      if (!pos.matches() || Integer.parseInt(pos.group(1)) >= Integer.parseInt(pos.group(2))) {
+        throw fail(
+            Reason.MALFORMED,
+            enc,
+            qualified,
+            "position '"
+                + WireHeader.printable(position)
+                + "' is not '<index>/<count>' with index < count.");
+      }
     }
     boolean zlib;
-    if (WireFormat.COMPRESSION_NONE_BYTES.equals(compressionValue)) {
+    if (WireFormatV2.fieldEquals(ad, off, 5, WireFormatV2.COMPRESSION_NONE_ARRAY)) {
       zlib = false;
-    } else if (WireFormat.COMPRESSION_ZLIB_BYTES.equals(compressionValue) && !authenticated) {
+    } else if (WireFormatV2.fieldEquals(ad, off, 5, WireFormatV2.COMPRESSION_ZLIB_ARRAY)
+        && !authenticated) {
       zlib = true;
     } else {
       throw fail(
@@ -793,27 +880,11 @@ public final class ContextCodec {
           enc,
           qualified,
           "compression '"
-              + WireHeader.printable(compressionValue)
+              + WireHeader.printable(WireFormatV2.field(ad, off, 5))
               + "' is not supported; expected "
               + (authenticated ? "'none'." : "'none' or 'zlib'."));
     }
     PayloadCipher cipher = opener(scheme, keyset, keyId, ctx, authenticated, enc, qualified);
-    byte[] ad =
-        WireFormatV2.associatedData(
-            encoding,
-            format,
-            scheme,
-            keyset,
-            keyId,
-            compressionValue,
-            v[4],
-            v[5],
-            v[6],
-            v[7],
-            v[8],
-            v[9],
-            v[10],
-            v[11]);
     byte[] data = EnvelopeCodec.bytesOf(payload.getData());
     byte[] plaintext;
     try {
@@ -837,7 +908,7 @@ public final class ContextCodec {
           "the data or its metadata did not authenticate under this key.",
           e);
     }
-    checkExpected(ctx, v[5], index, count, expect, b, workflowNamespace, enc, qualified);
+    checkExpected(ctx, position, index, count, expect, b, workflowNamespace, enc, qualified);
     if (expect == Expect.BINDING && b.getDirection() == PayloadBinding.Direction.INPUT) {
       checkProtection(scheme, keyset, b, enc, qualified);
     }
@@ -922,8 +993,11 @@ public final class ContextCodec {
       @Nullable String workflowNamespace,
       String enc,
       String qualified) {
-    String expectedPosition = index + "/" + count;
-    if (checkPositions && !position.toStringUtf8().equals(expectedPosition)) {
+    if (checkPositions
+        && !(count == 1
+            ? position == ONLY_POSITION
+            : position.toStringUtf8().equals(index + "/" + count))) {
+      String expectedPosition = index + "/" + count;
       throw mismatch(
           enc,
           qualified,
@@ -1063,19 +1137,37 @@ public final class ContextCodec {
                     + s
                     + "' needs namespace keys and a key directory, which this codec lacks.");
           }
-          Matcher k = KEY_PAIR.matcher(keyId.toStringUtf8());
-          if (!WireFormatV2.KEYSET_PAIRWISE.equals(keyset.toStringUtf8()) || !k.matches()) {
-            throw fail(
-                Reason.MALFORMED,
-                enc,
-                qualified,
-                "a pairwise payload names keyset 'pairwise' and '<sender key id>:<recipient key"
-                    + " id>'.");
+          Opener known = lastOpener;
+          int senderKeyId;
+          int recipientKeyId;
+          if (known != null
+              && known.pairwise
+              && known.keyset.equals(keyset)
+              && known.keyId.equals(keyId)) {
+            senderKeyId = known.senderKeyId;
+            recipientKeyId = known.recipientKeyId;
+          } else {
+            Matcher k = KEY_PAIR.matcher(keyId.toStringUtf8());
+            if (!WireFormatV2.KEYSET_PAIRWISE.equals(keyset.toStringUtf8()) || !k.matches()) {
+              throw fail(
+                  Reason.MALFORMED,
+                  enc,
+                  qualified,
+                  "a pairwise payload names keyset 'pairwise' and '<sender key id>:<recipient key"
+                      + " id>'.");
+            }
+            senderKeyId = Integer.parseUnsignedInt(k.group(1));
+            recipientKeyId = Integer.parseUnsignedInt(k.group(2));
+            lastOpener = new Opener(true, keyset, keyId, qualified, senderKeyId, recipientKeyId);
           }
-          int senderKeyId = Integer.parseUnsignedInt(k.group(1));
-          int recipientKeyId = Integer.parseUnsignedInt(k.group(2));
-          revoked(ctx.sender(), senderKeyId, enc, qualified);
-          revoked(ctx.recipient(), recipientKeyId, enc, qualified);
+          // The peer's key is refused by pairs.get when revoked (the directory's usable keys
+          // exclude revoked ones); this namespace's own key is taken from its own keyset, so its
+          // revocation in the directory is checked here.
+          if (own.getNamespace().equals(ctx.sender())) {
+            revoked(ctx.sender(), senderKeyId, enc, qualified);
+          } else if (own.getNamespace().equals(ctx.recipient())) {
+            revoked(ctx.recipient(), recipientKeyId, enc, qualified);
+          }
           PairwiseKeys.PairKey key;
           try {
             key =
@@ -1086,6 +1178,8 @@ public final class ContextCodec {
                     ctx.recipient(),
                     recipientKeyId);
           } catch (PairwiseKeyException e) {
+            revoked(ctx.sender(), senderKeyId, enc, qualified);
+            revoked(ctx.recipient(), recipientKeyId, enc, qualified);
             throw new PayloadDecryptionException(
                 Reason.UNKNOWN_KEY,
                 enc,
@@ -1275,7 +1369,13 @@ public final class ContextCodec {
 
   /** The protection of new payloads: scheme, keyset and key id values and the cipher. */
   static final class Sealer {
+    final Object source;
     final boolean encrypting;
+    final ByteString encoding;
+
+    /** Encoding, format, scheme, keyset and key id as length-prefixed context fields. */
+    final byte[] prefix;
+
     final ByteString scheme;
     final ByteString keyset;
     final ByteString keyId;
@@ -1283,18 +1383,91 @@ public final class ContextCodec {
     final PayloadCipher cipher;
 
     Sealer(
+        Object source,
         boolean encrypting,
         ByteString scheme,
         ByteString keyset,
         ByteString keyId,
         String qualified,
         PayloadCipher cipher) {
+      this.source = source;
       this.encrypting = encrypting;
+      this.encoding =
+          encrypting
+              ? WireFormat.ENCODING_ENCRYPTED_BYTES
+              : WireFormatV2.ENCODING_AUTHENTICATED_BYTES;
+      this.prefix =
+          WireFormatV2.associatedData(
+              encoding, WireFormatV2.FORMAT_V2_BYTES, scheme, keyset, keyId);
       this.scheme = scheme;
       this.keyset = keyset;
       this.keyId = keyId;
       this.qualified = qualified;
       this.cipher = cipher;
+    }
+  }
+
+  /**
+   * Scheme, keyset and key id of the last payload decoded, with the context bytes they came from.
+   */
+  private static final class KeyNames {
+    /** Fields 1 to 5 of the context entry (encoding, format, scheme, keyset, key id). */
+    final byte[] prefix;
+
+    final ByteString scheme;
+    final ByteString keyset;
+    final ByteString keyId;
+    final String qualified;
+
+    KeyNames(byte[] prefix, ByteString scheme, ByteString keyset, ByteString keyId) {
+      this.prefix = prefix;
+      this.scheme = scheme;
+      this.keyset = keyset;
+      this.keyId = keyId;
+      this.qualified = WireHeader.printable(keyset) + "/" + WireHeader.printable(keyId);
+    }
+  }
+
+  /** The key names of the last payload opened, parsed once (keyset and key id values only). */
+  private static final class Opener {
+    final boolean pairwise;
+    final ByteString keyset;
+    final ByteString keyId;
+    final String qualified;
+    final int senderKeyId;
+    final int recipientKeyId;
+
+    Opener(
+        boolean pairwise,
+        ByteString keyset,
+        ByteString keyId,
+        String qualified,
+        int senderKeyId,
+        int recipientKeyId) {
+      this.pairwise = pairwise;
+      this.keyset = keyset;
+      this.keyId = keyId;
+      this.qualified = qualified;
+      this.senderKeyId = senderKeyId;
+      this.recipientKeyId = recipientKeyId;
+    }
+  }
+
+  private static final class BoundContext {
+    final PayloadBinding binding;
+    final PayloadBinding.Direction direction;
+    final PayloadContext context;
+    final PayloadProtection protection;
+
+    BoundContext(
+        PayloadBinding binding,
+        PayloadBinding.Direction direction,
+        PayloadContext context,
+        PayloadProtection protection) {
+      this.binding = binding;
+      this.direction = direction;
+      this.context = context;
+      this.protection = protection;
     }
   }
 

@@ -28,6 +28,12 @@ public final class PayloadContext {
   final ByteString handlerBytes;
   final ByteString bindingBytes;
 
+  /** The direction as a length-prefixed context field (made once per context). */
+  final byte[] directionField;
+
+  /** Endpoint, service, operation, caller, handler and binding as length-prefixed fields. */
+  final byte[] tailFields;
+
   private PayloadContext(
       ByteString direction,
       ByteString endpoint,
@@ -50,6 +56,8 @@ public final class PayloadContext {
     this.callerBytes = caller;
     this.handlerBytes = handler;
     this.bindingBytes = bindingId;
+    this.directionField = WireFormatV2.associatedData(directionBytes);
+    this.tailFields = tail();
   }
 
   /** The context a received payload's metadata values name (not yet checked). */
@@ -86,6 +94,24 @@ public final class PayloadContext {
     this.callerBytes = ByteString.copyFromUtf8(caller);
     this.handlerBytes = ByteString.copyFromUtf8(handler);
     this.bindingBytes = ByteString.copyFromUtf8(bindingId);
+    this.directionField = WireFormatV2.associatedData(directionBytes);
+    this.tailFields = tail();
+  }
+
+  private byte[] tail() {
+    return WireFormatV2.associatedData(
+        endpointBytes, serviceBytes, operationBytes, callerBytes, handlerBytes, bindingBytes);
+  }
+
+  /** Whether a received payload's context values are this context's (byte for byte). */
+  boolean sameAs(ByteString[] v) {
+    return directionBytes.equals(v[6])
+        && bindingBytes.equals(v[13])
+        && endpointBytes.equals(v[8])
+        && serviceBytes.equals(v[9])
+        && operationBytes.equals(v[10])
+        && callerBytes.equals(v[11])
+        && handlerBytes.equals(v[12]);
   }
 
   /** The context of payloads travelling in {@code direction} within the call {@code binding}. */

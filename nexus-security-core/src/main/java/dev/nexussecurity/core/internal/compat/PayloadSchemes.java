@@ -7,19 +7,44 @@ import java.util.Optional;
 
 /**
  * Reads which {@link PayloadProtection} protected an encoded payload from the clear-text metadata
- * of the Tink codec's documented wire format 2 ({@code nexus-security-scheme}, {@code
- * nexus-security-keyset}; see the codec-tink README), so that a payload the decoding side cannot
- * read is reported with the protection it arrived under. Reads metadata only; decides nothing.
+ * of the Tink codec's documented wire formats (see the codec-tink README), so that a payload the
+ * decoding side cannot read is reported with the protection it arrived under. Format 2: fields 3
+ * (scheme) and 4 (keyset) of the {@code nexus-security-context} entry; format 1: the {@code
+ * nexus-security-scheme} and {@code nexus-security-keyset} entries. Reads metadata only; decides
+ * nothing.
  */
 public final class PayloadSchemes {
-  static final String SCHEME_KEY = "nexus-security-scheme";
-  static final String KEYSET_KEY = "nexus-security-keyset";
+  static final String CONTEXT_KEY = "nexus-security-context";
+  static final String SCHEME_KEY_V1 = "nexus-security-scheme";
+  static final String KEYSET_KEY_V1 = "nexus-security-keyset";
+
+  /** Number of length-prefixed fields in the format-2 context entry. */
+  static final int CONTEXT_FIELDS = 14;
+
+  /** Zero-based index of the scheme field in the context entry. */
+  static final int SCHEME_FIELD = 2;
+
+  /** Zero-based index of the keyset field in the context entry. */
+  static final int KEYSET_FIELD = 3;
 
   private PayloadSchemes() {}
 
   /** The protection named by {@code payload}'s metadata, if it names one this version knows. */
   public static Optional<PayloadProtection> protectionOf(Payload payload) {
-    String scheme = text(payload, SCHEME_KEY);
+    String scheme;
+    String keyset;
+    ByteString context = payload.getMetadataMap().get(CONTEXT_KEY);
+    if (context != null) {
+      String[] fields = contextFields(context);
+      if (fields == null) {
+        return Optional.empty();
+      }
+      scheme = fields[SCHEME_FIELD];
+      keyset = fields[KEYSET_FIELD];
+    } else {
+      scheme = text(payload, SCHEME_KEY_V1);
+      keyset = text(payload, KEYSET_KEY_V1);
+    }
     if (scheme == null) {
       return Optional.empty();
     }
@@ -31,7 +56,6 @@ public final class PayloadSchemes {
       case "pairwise-gmac":
         return Optional.of(PayloadProtection.authenticated());
       case "tink-aead":
-        String keyset = text(payload, KEYSET_KEY);
         try {
           return keyset == null ? Optional.empty() : Optional.of(PayloadProtection.shared(keyset));
         } catch (IllegalArgumentException e) {
@@ -40,6 +64,33 @@ public final class PayloadSchemes {
       default:
         return Optional.empty();
     }
+  }
+
+  /**
+   * The fields of a format-2 context entry as UTF-8 text, or {@code null} unless it is exactly
+   * {@value #CONTEXT_FIELDS} fields, each a 4-byte big-endian length followed by that many bytes.
+   */
+  static String[] contextFields(ByteString context) {
+    String[] out = new String[CONTEXT_FIELDS];
+    int size = context.size();
+    int at = 0;
+    for (int i = 0; i < CONTEXT_FIELDS; i++) {
+      if (size - at < 4) {
+        return null;
+      }
+      long n =
+          ((context.byteAt(at) & 0xffL) << 24)
+              | ((context.byteAt(at + 1) & 0xff) << 16)
+              | ((context.byteAt(at + 2) & 0xff) << 8)
+              | (context.byteAt(at + 3) & 0xff);
+      at += 4;
+      if (n > size - at) {
+        return null;
+      }
+      out[i] = context.substring(at, at + (int) n).toStringUtf8();
+      at += (int) n;
+    }
+    return at == size ? out : null;
   }
 
   private static String text(Payload payload, String key) {
