@@ -46,7 +46,8 @@ class TargetAddressPropertiesTest {
     assertThat(a.isLoopback())
         .isEqualTo(
             a.host().equals("localhost")
-                || a.host().startsWith("127.")
+                // a dotted-quad in 127/8 only: a DNS name such as 127.example is not an address
+                || (a.host().matches("[0-9.]+") && a.host().startsWith("127."))
                 || (target.startsWith("[") && isIpv6Loopback(a.host())));
   }
 
