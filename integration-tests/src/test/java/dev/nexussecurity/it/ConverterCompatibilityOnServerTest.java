@@ -346,11 +346,12 @@ class ConverterCompatibilityOnServerTest {
 
     // Without the converter check the handler's codec meets the input it cannot decrypt; it does
     // not fail the request retryably (the caller would only see its schedule-to-close timeout) but
-    // records the refusal, and the handler's interceptor denies the start before handler code.
+    // records the refusal, and the handler's interceptor denies the start before handler code
+    // with the reason that names the missing key.
     Throwable failure =
         catchThrowable(() -> promoted.call(workflowId, UNCHECKED, "echo", input, CONTROL_TIMEOUT));
 
-    assertDenied(failure, ReasonCode.INPUT_NOT_BOUND, Side.HANDLER);
+    assertDenied(failure, ReasonCode.ENCRYPTION_KEY_UNAVAILABLE, Side.HANDLER);
     assertThat(denialMessage(failure))
         .contains("codec refused the input (UNKNOWN_KEY)")
         .contains(keys.keyId(K2));
