@@ -180,11 +180,21 @@ final class HandlerInboundInterceptor extends NexusOperationInboundCallsIntercep
     // arguments) is not a payload of this Nexus call.
     PayloadBindings.clear();
     StartOperationOutput output;
+    ctx.startsInFlight.incrementAndGet();
     try {
-      output = super.startOperation(input);
-    } catch (OperationException | RuntimeException | Error e) {
-      PayloadBindings.set(binding.withDirection(PayloadBinding.Direction.FAILURE));
-      throw e;
+      try {
+        output = super.startOperation(input);
+      } catch (OperationException | RuntimeException | Error e) {
+        PayloadBindings.set(binding.withDirection(PayloadBinding.Direction.FAILURE));
+        throw e;
+      }
+      if (!output.getResult().isSync()) {
+        // Recorded before the in-flight count drops: a handler workflow that completes before
+        // its start returned waits for this record (SecurityWorkerInterceptor).
+        rememberWorkflowResultBinding(output.getResult().getAsyncOperationToken());
+      }
+    } finally {
+      ctx.startsInFlight.decrementAndGet();
     }
     OperationStartResult<Object> result = output.getResult();
     if (result.isSync()) {
@@ -193,7 +203,6 @@ final class HandlerInboundInterceptor extends NexusOperationInboundCallsIntercep
       return output;
     }
     String inner = result.getAsyncOperationToken();
-    rememberWorkflowResultBinding(inner);
     if (ctx.operationTokens == null) {
       return output;
     }

@@ -60,6 +60,10 @@ public final class SecurityContext {
 
   private final AtomicReference<Derived> lastDerived = new AtomicReference<>();
 
+  /** Nexus starts of this process whose handler code is running (for result bindings). */
+  final java.util.concurrent.atomic.AtomicInteger startsInFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   private final Map<String, PayloadBinding> resultBindings =
       new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
