@@ -186,17 +186,14 @@ public final class ConverterCompatibilityCheck {
               + refused.get().getReasonName()
               + "): "
               + refused.get().getDetail();
-      switch (refused.get().getReasonName()) {
-        case "UNKNOWN_KEY", "DISABLED_KEY" -> {
-          return entry(p, direction, Cause.KEY_UNAVAILABLE, why);
-        }
-        case "PROTECTION_MISMATCH" -> {
-          return entry(p, direction, Cause.PROTECTION_NOT_ACCEPTED, why);
-        }
-        default -> {
-          // classified below like any other decoding failure
-        }
+      ReasonCode reason = PayloadSchemes.reasonForRefusedInput(refused.get().getReasonName());
+      if (reason == ReasonCode.ENCRYPTION_KEY_UNAVAILABLE) {
+        return entry(p, direction, Cause.KEY_UNAVAILABLE, why);
       }
+      if (reason == ReasonCode.PAYLOAD_PROTECTION_NOT_ACCEPTED) {
+        return entry(p, direction, Cause.PROTECTION_NOT_ACCEPTED, why);
+      }
+      // otherwise classified below like any other decoding failure
       return decodeFailure(
           p,
           direction,

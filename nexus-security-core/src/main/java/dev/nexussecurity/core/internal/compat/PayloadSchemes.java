@@ -2,6 +2,7 @@ package dev.nexussecurity.core.internal.compat;
 
 import com.google.protobuf.ByteString;
 import dev.nexussecurity.api.PayloadProtection;
+import dev.nexussecurity.api.ReasonCode;
 import io.temporal.api.common.v1.Payload;
 import java.util.Optional;
 
@@ -96,5 +97,23 @@ public final class PayloadSchemes {
   private static String text(Payload payload, String key) {
     ByteString v = payload.getMetadataMap().get(key);
     return v == null ? null : v.toStringUtf8();
+  }
+
+  /**
+   * The reason code for an input the handler's codec refused, from the codec's own reason name: a
+   * key the handler does not hold and an encoding it cannot read say what to fix on which side; a
+   * payload that fails authentication or names another call is not the caller's input.
+   */
+  public static ReasonCode reasonForRefusedInput(String codecReason) {
+    return switch (codecReason) {
+      case "UNKNOWN_KEY", "DISABLED_KEY" -> ReasonCode.ENCRYPTION_KEY_UNAVAILABLE;
+      case "PLAINTEXT_REJECTED",
+          "UNSUPPORTED_SCHEME",
+          "UNSUPPORTED_FORMAT_VERSION",
+          "LEGACY_FORMAT_REFUSED" ->
+          ReasonCode.PAYLOAD_ENCODING_UNSUPPORTED;
+      case "PROTECTION_MISMATCH" -> ReasonCode.PAYLOAD_PROTECTION_NOT_ACCEPTED;
+      default -> ReasonCode.INPUT_NOT_BOUND;
+    };
   }
 }

@@ -6,6 +6,7 @@ import dev.nexussecurity.api.PayloadBindings;
 import dev.nexussecurity.api.ReasonCode;
 import dev.nexussecurity.core.ConverterFingerprint;
 import dev.nexussecurity.core.internal.compat.FingerprintComparison;
+import dev.nexussecurity.core.internal.compat.PayloadSchemes;
 import dev.nexussecurity.core.internal.identity.HandlerRequest;
 import dev.nexussecurity.core.internal.identity.OperationTokenBinder;
 import dev.nexussecurity.core.internal.identity.TokenClaims;
@@ -158,7 +159,7 @@ final class HandlerInboundInterceptor extends NexusOperationInboundCallsIntercep
       // retryably): denied whatever the policy says about unbound inputs.
       verdict =
           Verdict.denied(
-              reasonForRefusedInput(rejected.get().getReasonName()),
+              PayloadSchemes.reasonForRefusedInput(rejected.get().getReasonName()),
               claims,
               "the handler's payload codec refused the input ("
                   + rejected.get().getReasonName()
@@ -394,23 +395,5 @@ final class HandlerInboundInterceptor extends NexusOperationInboundCallsIntercep
 
   private static String emptyToNull(String s) {
     return s == null || s.isEmpty() ? null : s;
-  }
-
-  /**
-   * The reason code for an input the handler's codec refused, from the codec's own reason name: a
-   * key the handler does not hold and an encoding it cannot read say what to fix on which side; a
-   * payload that fails authentication or names another call is not the caller's input.
-   */
-  static ReasonCode reasonForRefusedInput(String codecReason) {
-    return switch (codecReason) {
-      case "UNKNOWN_KEY", "DISABLED_KEY" -> ReasonCode.ENCRYPTION_KEY_UNAVAILABLE;
-      case "PLAINTEXT_REJECTED",
-          "UNSUPPORTED_SCHEME",
-          "UNSUPPORTED_FORMAT_VERSION",
-          "LEGACY_FORMAT_REFUSED" ->
-          ReasonCode.PAYLOAD_ENCODING_UNSUPPORTED;
-      case "PROTECTION_MISMATCH" -> ReasonCode.PAYLOAD_PROTECTION_NOT_ACCEPTED;
-      default -> ReasonCode.INPUT_NOT_BOUND;
-    };
   }
 }

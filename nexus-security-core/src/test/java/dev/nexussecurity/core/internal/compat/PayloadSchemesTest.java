@@ -135,4 +135,23 @@ class PayloadSchemesTest {
             .build();
     assertThat(PayloadSchemes.protectionOf(p)).isEmpty();
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+    "UNKNOWN_KEY, ENCRYPTION_KEY_UNAVAILABLE",
+    "DISABLED_KEY, ENCRYPTION_KEY_UNAVAILABLE",
+    "PLAINTEXT_REJECTED, PAYLOAD_ENCODING_UNSUPPORTED",
+    "UNSUPPORTED_SCHEME, PAYLOAD_ENCODING_UNSUPPORTED",
+    "LEGACY_FORMAT_REFUSED, PAYLOAD_ENCODING_UNSUPPORTED",
+    "PROTECTION_MISMATCH, PAYLOAD_PROTECTION_NOT_ACCEPTED",
+    "CONTEXT_MISMATCH, INPUT_NOT_BOUND",
+    "AUTHENTICATION_FAILED, INPUT_NOT_BOUND",
+    "REVOKED_KEY, INPUT_NOT_BOUND",
+    "SOMETHING_NEW, INPUT_NOT_BOUND"
+  })
+  void reasonForRefusedInput_namesWhatToFix_andDefaultsToNotBound(
+      String codecReason, dev.nexussecurity.api.ReasonCode expected) {
+    org.assertj.core.api.Assertions.assertThat(PayloadSchemes.reasonForRefusedInput(codecReason))
+        .isEqualTo(expected);
+  }
 }

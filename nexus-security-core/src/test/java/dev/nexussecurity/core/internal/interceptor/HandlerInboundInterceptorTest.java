@@ -94,24 +94,4 @@ class HandlerInboundInterceptorTest {
     assertThat(HandlerInboundInterceptor.workflowIdOf("not base64 !")).isNull();
     assertThat(HandlerInboundInterceptor.workflowIdOf("e30")).isNull();
   }
-
-  @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.CsvSource({
-    "UNKNOWN_KEY, ENCRYPTION_KEY_UNAVAILABLE",
-    "DISABLED_KEY, ENCRYPTION_KEY_UNAVAILABLE",
-    "PLAINTEXT_REJECTED, PAYLOAD_ENCODING_UNSUPPORTED",
-    "UNSUPPORTED_SCHEME, PAYLOAD_ENCODING_UNSUPPORTED",
-    "LEGACY_FORMAT_REFUSED, PAYLOAD_ENCODING_UNSUPPORTED",
-    "PROTECTION_MISMATCH, PAYLOAD_PROTECTION_NOT_ACCEPTED",
-    "CONTEXT_MISMATCH, INPUT_NOT_BOUND",
-    "AUTHENTICATION_FAILED, INPUT_NOT_BOUND",
-    "REVOKED_KEY, INPUT_NOT_BOUND",
-    "SOMETHING_NEW, INPUT_NOT_BOUND"
-  })
-  void reasonForRefusedInput_namesWhatToFix_andDefaultsToNotBound(
-      String codecReason, dev.nexussecurity.api.ReasonCode expected) {
-    org.assertj.core.api.Assertions.assertThat(
-            HandlerInboundInterceptor.reasonForRefusedInput(codecReason))
-        .isEqualTo(expected);
-  }
 }
