@@ -239,12 +239,7 @@ public final class PairwiseKeys {
   private NamespacePublicKeys peerKeys(String peer) {
     return directory
         .findNamespace(peer)
-        .orElseThrow(
-            () ->
-                new PairwiseKeyException(
-                    "the key directory has no keys for namespace '"
-                        + UntrustedText.quote(peer)
-                        + "'"));
+        .orElseThrow(() -> new PairwiseKeyException(directory.describeMissing(peer)));
   }
 
   private int indexOf(int ownKeyId) {

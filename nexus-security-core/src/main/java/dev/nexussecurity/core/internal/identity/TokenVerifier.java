@@ -133,7 +133,7 @@ public final class TokenVerifier {
                       c.handlerKeyId())
                   .mac();
         } catch (PairwiseKeyException e) {
-          return Verdict.denied(ReasonCode.UNTRUSTED_CALLER, c, e.getMessage());
+          return Verdict.denied(keyLookupDenial(), c, e.getMessage());
         }
         mac.verifyMac(parsed.tag(), parsed.signedBytes());
       } else {
@@ -141,7 +141,7 @@ public final class TokenVerifier {
         try {
           verify = signatureVerifier(c);
         } catch (GeneralSecurityException e) {
-          return Verdict.denied(ReasonCode.UNTRUSTED_CALLER, c, e.getMessage());
+          return Verdict.denied(keyLookupDenial(), c, e.getMessage());
         }
         verify.verify(parsed.tag(), parsed.signedBytes());
       }
@@ -158,16 +158,20 @@ public final class TokenVerifier {
     }
   }
 
+  /**
+   * The reason of a failed key lookup: REGISTRY_STALE while the key directory is stale (a server
+   * registry's directory that refuses every lookup until a refresh), else UNTRUSTED_CALLER.
+   */
+  private ReasonCode keyLookupDenial() {
+    return directory.isStale() ? ReasonCode.REGISTRY_STALE : ReasonCode.UNTRUSTED_CALLER;
+  }
+
   private PublicKeyVerify signatureVerifier(TokenClaims c) throws GeneralSecurityException {
     NamespacePublicKeys keys =
         directory
             .findNamespace(c.callerNamespace())
             .orElseThrow(
-                () ->
-                    new GeneralSecurityException(
-                        "the handler's key directory has no public keys for caller namespace '"
-                            + c.callerNamespace()
-                            + "'"));
+                () -> new GeneralSecurityException(directory.describeMissing(c.callerNamespace())));
     KeysetHandle keyset =
         keys.getSignatureKeys()
             .orElseThrow(
