@@ -212,9 +212,11 @@ public final class ServerRegistryStatus {
   }
 
   /**
-   * Namespaces the manifest's key directory lists whose entry is missing on the server or failed
-   * verification, with the problem; they have no keys, so calls from and to them are denied.
-   * Sorted, unmodifiable.
+   * Namespaces the manifest's key directory lists whose entry is missing on the server or refused
+   * (failed verification, or not the entry the manifest lists), with the problem. Such a namespace
+   * has no keys, so calls from and to it are denied, unless the problem says the worker still uses
+   * the listed entry it verified earlier (an entry changed on the server after this worker read
+   * it). Sorted, unmodifiable.
    */
   public Map<String, String> getKeyDirectoryProblems() {
     return keyDirectoryProblems;

@@ -256,7 +256,8 @@ public final class ServerSnapshot {
       entries.put(namespace, entry);
       if (entry.valid()) {
         valid.add(namespace);
-      } else {
+      }
+      if (entry.problem() != null) {
         problems.put(namespace, entry.problem());
       }
     }
@@ -291,11 +292,13 @@ public final class ServerSnapshot {
       return before;
     }
     if (!KeyDirectoryCodec.isEntry(e)) {
-      return invalidKeys(
+      return refusedKeys(
           e,
           InvalidSignedDocumentException.Problem.MALFORMED,
           "the registry manifest lists the namespace's key directory entry, but its endpoint's"
-              + " description holds no key directory entry");
+              + " description holds no key directory entry",
+          listedDigest,
+          before);
     }
     VerifiedKeyDirectoryEntry verified;
     try {
@@ -313,15 +316,12 @@ public final class ServerSnapshot {
                 + "); check the reconciler's clock");
       }
     } catch (InvalidSignedDocumentException ex) {
-      return invalidKeys(e, ex.getProblem(), ex.getMessage());
+      return refusedKeys(e, ex.getProblem(), ex.getMessage(), listedDigest, before);
     }
     if (verified.digest().equals(listedDigest)) {
       return new KeyEntry(e.getSpec(), verified.document().keys(), verified.digest(), null);
     }
-    if (before != null && before.valid() && before.digest().equals(listedDigest)) {
-      return before;
-    }
-    return invalidKeys(
+    return refusedKeys(
         e,
         InvalidSignedDocumentException.Problem.NOT_IN_MANIFEST,
         "the key directory entry on the server (issued at "
@@ -330,7 +330,34 @@ public final class ServerSnapshot {
             + manifest.manifest().epoch()
             + " lists for this namespace: a reconciliation may be in progress (its manifest will"
             + " list it), or someone put another validly signed entry (an older one, say) on the"
-            + " server");
+            + " server",
+        listedDigest,
+        before);
+  }
+
+  /**
+   * The entry of a namespace whose entry on the server is refused: the entry the previous snapshot
+   * verified, when it is exactly the one the manifest lists (the manifest is the authority and the
+   * worker holds the document it names; a change on the server cannot take its keys away, nor add
+   * any), else no keys.
+   */
+  private static KeyEntry refusedKeys(
+      Endpoint e,
+      InvalidSignedDocumentException.Problem problem,
+      String message,
+      String listedDigest,
+      KeyEntry before) {
+    if (before != null && before.valid() && before.digest().equals(listedDigest)) {
+      return new KeyEntry(
+          before.source(),
+          before.keys(),
+          before.digest(),
+          problem
+              + ": "
+              + message
+              + "; still using the entry the manifest lists, which this worker verified earlier");
+    }
+    return invalidKeys(e, problem, message);
   }
 
   private static KeyEntry invalidKeys(
@@ -356,8 +383,9 @@ public final class ServerSnapshot {
   }
 
   /**
-   * Namespaces the manifest's key directory lists whose entry is missing or failed, with the
-   * problem; sorted, unmodifiable.
+   * Namespaces the manifest's key directory lists whose entry on the server is missing or refused,
+   * with the problem (which says when the worker keeps the listed entry it verified earlier);
+   * sorted, unmodifiable.
    */
   public Map<String, String> getKeyProblems() {
     return directory.problems();
@@ -382,7 +410,7 @@ public final class ServerSnapshot {
           + " (run the EndpointReconciler with setKeyDirectory)";
     }
     String problem = namespace == null ? null : directory.problems().get(namespace);
-    if (problem != null) {
+    if (problem != null && !directory.namespaces().contains(namespace)) {
       return "the key directory entry of namespace "
           + quoted
           + " on the Temporal server is refused, so the namespace has no keys: "

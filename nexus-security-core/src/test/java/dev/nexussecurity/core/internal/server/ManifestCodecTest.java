@@ -213,4 +213,62 @@ class ManifestCodecTest {
   private static void assertProblem(Throwable e, InvalidSignedDocumentException.Problem problem) {
     assertThat(((InvalidSignedDocumentException) e).getProblem()).isEqualTo(problem);
   }
+
+  @Test
+  void keyDirectoryListing_roundTrips_andAManifestWithoutOneKeepsItsBytes() throws Exception {
+    RegistryManifest without = validManifest();
+    RegistryManifest with =
+        new RegistryManifest(
+            without.audience(),
+            without.epoch(),
+            without.issuedAt(),
+            without.expiresAt(),
+            without.endpoints(),
+            new TreeMap<>(Map.of("orders.ns", "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB")));
+
+    VerifiedManifest decoded =
+        ManifestCodec.decode(
+            ManifestCodec.encode(with, registry), registry.getVerifier(), AUDIENCE);
+    assertThat(decoded.manifest()).isEqualTo(with);
+    assertThat(decoded.manifest().keyDirectory())
+        .containsExactly(Map.entry("orders.ns", "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"));
+
+    String plain = TestKeys.signedJson(ManifestCodec.encode(without, registry));
+    assertThat(plain).doesNotContain("keyDirectory");
+    assertThat(
+            ManifestCodec.decode(
+                    ManifestCodec.encode(without, registry), registry.getVerifier(), AUDIENCE)
+                .manifest()
+                .keyDirectory())
+        .isNull();
+    assertThat(TestKeys.signedJson(ManifestCodec.encode(with, registry)))
+        .endsWith(
+            ",\"keyDirectory\":{\"orders.ns\":\"BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB\"}}");
+  }
+
+  @Test
+  void keyDirectoryListing_withABadNamespaceOrDigest_isMalformed() throws Exception {
+    RegistryManifest m = validManifest();
+    for (Map<String, String> bad :
+        List.of(
+            Map.of("has space", "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"),
+            Map.of("orders-ns", "not-a-digest"))) {
+      RegistryManifest withBad =
+          new RegistryManifest(
+              m.audience(),
+              m.epoch(),
+              m.issuedAt(),
+              m.expiresAt(),
+              m.endpoints(),
+              new TreeMap<>(bad));
+      Payload p = ManifestCodec.encode(withBad, registry);
+      assertThatThrownBy(() -> ManifestCodec.decode(p, registry.getVerifier(), AUDIENCE))
+          .isInstanceOfSatisfying(
+              InvalidSignedDocumentException.class,
+              e ->
+                  assertThat(e.getProblem())
+                      .isEqualTo(InvalidSignedDocumentException.Problem.MALFORMED))
+          .hasMessageContaining("keyDirectory");
+    }
+  }
 }

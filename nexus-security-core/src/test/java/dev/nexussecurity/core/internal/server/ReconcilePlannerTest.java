@@ -7,6 +7,7 @@ import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.signature.PredefinedSignatureParameters;
 import com.google.protobuf.ByteString;
 import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.core.keys.NamespacePublicKeys;
 import dev.nexussecurity.core.server.ReconcileAction.Type;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.nexus.v1.Endpoint;
@@ -526,5 +527,161 @@ class ReconcilePlannerTest {
   @Test
   void nameInNeither_isUnchanged() {
     assertThat(planner.planOne("x", null, null, NOW).getType()).isEqualTo(Type.UNCHANGED);
+  }
+
+  // --- publishing a key directory ---
+
+  static final NamespacePublicKeys ORDERS = KeyDirectoryCodecTest.ORDERS;
+  static final NamespacePublicKeys PAYMENTS = KeyDirectoryCodecTest.PAYMENTS;
+
+  static Map<String, NamespacePublicKeys> directory(NamespacePublicKeys... keys) {
+    Map<String, NamespacePublicKeys> d = new TreeMap<>();
+    for (NamespacePublicKeys k : keys) {
+      d.put(k.getNamespace(), k);
+    }
+    return d;
+  }
+
+  @Test
+  void keyDirectory_onAnEmptyServer_createsOneEntryPerNamespace_andTheManifestListsThem()
+      throws Exception {
+    List<PlannedStep> steps =
+        planner.plan(
+            List.of(endpoint("ep-a", 1, "x")), directory(PAYMENTS, ORDERS), List.of(), NOW);
+
+    assertThat(steps)
+        .extracting(PlannedStep::getEndpointName)
+        .containsExactly(
+            "ep-a",
+            KeyDirectoryCodec.endpointName(MANIFEST, "orders-ns"),
+            KeyDirectoryCodec.endpointName(MANIFEST, "payments-ns"),
+            MANIFEST);
+    PlannedStep orders = steps.get(1);
+    assertThat(orders.getType()).isEqualTo(Type.CREATE);
+    assertThat(orders.isKeyDirectoryEntry()).isTrue();
+    assertThat(orders.getKeyNamespace()).isEqualTo("orders-ns");
+    assertThat(orders.getSpec().getTarget().getWorker().getNamespace())
+        .isEqualTo("temporal-system");
+    VerifiedKeyDirectoryEntry written =
+        KeyDirectoryCodec.decode(orders.getSpec().getDescription(), SIGNER.getVerifier(), AUDIENCE);
+    assertThat(written.document().keys()).isEqualTo(ORDERS);
+    RegistryManifest m = written(steps.get(3)).manifest();
+    assertThat(m.keyDirectory())
+        .containsExactly(
+            Map.entry("orders-ns", KeyDirectoryCodec.digest(orders.getSpec().getDescription())),
+            Map.entry(
+                "payments-ns", KeyDirectoryCodec.digest(steps.get(2).getSpec().getDescription())));
+    assertThat(steps.get(3).getReason()).contains("1 endpoints, 2 key directory namespaces");
+  }
+
+  /** The server after applying {@code steps}: every written spec, as server endpoints. */
+  static List<Endpoint> applied(List<PlannedStep> steps) {
+    List<Endpoint> server = new java.util.ArrayList<>();
+    for (PlannedStep s : steps) {
+      if (s.getSpec() != null) {
+        server.add(
+            Endpoint.newBuilder()
+                .setId("id-" + s.getEndpointName())
+                .setVersion(1)
+                .setSpec(s.getSpec())
+                .build());
+      } else if (s.getServer() != null && s.getType() != Type.DELETE) {
+        server.add(s.getServer());
+      }
+    }
+    return server;
+  }
+
+  @Test
+  void keyDirectory_inStep_isUnchanged_andAChangedNamespaceIsUpdated() throws Exception {
+    List<PlannedStep> first = planner.plan(List.of(), directory(ORDERS, PAYMENTS), List.of(), NOW);
+    List<Endpoint> server = applied(first);
+
+    List<PlannedStep> again =
+        planner.plan(List.of(), directory(ORDERS, PAYMENTS), server, NOW.plusSeconds(60));
+    assertThat(again)
+        .extracting(PlannedStep::getType)
+        .containsExactly(Type.UNCHANGED, Type.UNCHANGED, Type.UNCHANGED);
+
+    NamespacePublicKeys revoked = ORDERS.toBuilder().addRevokedKeyId(7).build();
+    List<PlannedStep> revoking =
+        planner.plan(List.of(), directory(revoked, PAYMENTS), server, NOW.plusSeconds(60));
+    assertThat(revoking)
+        .extracting(PlannedStep::getType)
+        .containsExactly(Type.UPDATE, Type.UNCHANGED, Type.UPDATE);
+    assertThat(revoking.get(0).getReason())
+        .startsWith("keys: server has NamespacePublicKeys{orders-ns")
+        .contains("revoked [7, 42]");
+    assertThat(revoking.get(2).getReason()).contains("key directory: new entries of [orders-ns]");
+  }
+
+  @Test
+  void keyDirectory_editedEntryOnTheServer_isRewritten() throws Exception {
+    List<Endpoint> server = applied(planner.plan(List.of(), directory(ORDERS), List.of(), NOW));
+    Endpoint entry = server.get(0);
+    Endpoint edited =
+        entry.toBuilder()
+            .setSpec(
+                entry.getSpec().toBuilder()
+                    .setDescription(
+                        TestKeys.editSignedJson(
+                            entry.getSpec().getDescription(), j -> j.replace("42", "43"))))
+            .build();
+
+    PlannedStep step = planner.planEntry("orders-ns", ORDERS, edited, NOW);
+
+    assertThat(step.getType()).isEqualTo(Type.UPDATE);
+    assertThat(step.getReason()).startsWith("entry invalid: the key directory entry's signature");
+  }
+
+  @Test
+  void keyDirectory_namespaceRemoved_isSkippedOrDeleted_andNoLongerListed() throws Exception {
+    List<Endpoint> server =
+        applied(planner.plan(List.of(), directory(ORDERS, PAYMENTS), List.of(), NOW));
+
+    List<PlannedStep> kept = planner.plan(List.of(), directory(PAYMENTS), server, NOW);
+    assertThat(kept)
+        .extracting(PlannedStep::getType)
+        .containsExactly(Type.UNCHANGED, Type.SKIP, Type.UPDATE);
+    assertThat(kept.get(1).getKeyNamespace()).isEqualTo("orders-ns");
+    assertThat(kept.get(1).getReason()).startsWith("not in the key directory; the manifest no");
+    assertThat(kept.get(2).getReason()).contains("key directory: no longer lists [orders-ns]");
+    assertThat(written(kept.get(2)).manifest().keyDirectory()).containsOnlyKeys("payments-ns");
+
+    List<PlannedStep> deleted =
+        planner(true, false).plan(List.of(), directory(PAYMENTS), server, NOW);
+    assertThat(deleted.get(1).getType()).isEqualTo(Type.DELETE);
+  }
+
+  @Test
+  void noKeyDirectory_leavesEntriesAlone_andTheManifestListsNone() throws Exception {
+    List<Endpoint> server = applied(planner.plan(List.of(), directory(ORDERS), List.of(), NOW));
+
+    List<PlannedStep> steps = planner.plan(List.of(), server, NOW);
+
+    assertThat(steps).extracting(PlannedStep::getType).containsExactly(Type.SKIP, Type.UPDATE);
+    assertThat(steps.get(1).getReason()).startsWith("no longer publishes a key directory");
+    assertThat(written(steps.get(1)).manifest().keyDirectory()).isNull();
+  }
+
+  @Test
+  void keyDirectory_entryNameTakenByAnotherEndpoint_isAnError() throws Exception {
+    String name = KeyDirectoryCodec.endpointName(MANIFEST, "orders-ns");
+    List<PlannedStep> steps =
+        planner.plan(List.of(), directory(ORDERS), List.of(unmanaged(name)), NOW);
+
+    PlannedStep entry =
+        steps.stream().filter(PlannedStep::isKeyDirectoryEntry).findFirst().orElseThrow();
+    assertThat(entry.getType()).isEqualTo(Type.ERROR);
+    assertThat(entry.getReason()).contains("is not a key directory entry");
+    assertThat(written(steps.get(steps.size() - 1)).manifest().keyDirectory()).isEmpty();
+  }
+
+  @Test
+  void registryEndpoint_withTheEntriesReservedPrefix_isAnError() {
+    PlannedStep step =
+        planner.planOne(MANIFEST + "-keys-x", endpoint(MANIFEST + "-keys-x", 1, "x"), null, NOW);
+    assertThat(step.getType()).isEqualTo(Type.ERROR);
+    assertThat(step.getReason()).contains("reserved for the key directory's entries");
   }
 }
