@@ -10,6 +10,9 @@ import dev.nexussecurity.core.internal.server.ManifestCodec;
 import dev.nexussecurity.core.internal.server.PolicyCodec;
 import dev.nexussecurity.core.internal.server.TestKeys;
 import dev.nexussecurity.core.internal.server.VerifiedManifest;
+import dev.nexussecurity.core.keys.NamespaceKeyDirectory;
+import dev.nexussecurity.core.keys.NamespaceKeys;
+import dev.nexussecurity.core.keys.NamespacePublicKeys;
 import io.grpc.Status;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.nexus.v1.Endpoint;
@@ -457,5 +460,56 @@ class EndpointReconcilerTest {
         .contains(
             "primary key id " + Integer.toUnsignedString(TestKeys.registry().getPrimary().getId()));
     assertThat(text).doesNotContain("value").doesNotContain("Ed25519PrivateKey");
+  }
+
+  @Test
+  void keyDirectory_isPublished_planShowsEachEntry_andASecondRunChangesNothing() {
+    NamespacePublicKeys orders = NamespaceKeys.generate("orders-ns", false).toPublicKeys();
+    EndpointReconciler r =
+        EndpointReconciler.newBuilder()
+            .setRegistry(new MapRegistry().put(endpoint("payments", 1, "orders-ns")))
+            .setOperatorServiceStubs(server.stubs())
+            .setRegistrySigningKeyset(TestKeys.registry())
+            .setAudience(AUDIENCE)
+            .setKeyDirectory(NamespaceKeyDirectory.newBuilder().put(orders).build())
+            .build();
+
+    ReconcilePlan plan = r.plan();
+    ReconcileAction entry =
+        plan.getActions().stream()
+            .filter(ReconcileAction::isKeyDirectoryEntry)
+            .findFirst()
+            .orElseThrow();
+    assertThat(entry.getType()).isEqualTo(ReconcileAction.Type.CREATE);
+    assertThat(entry.getKeyDirectoryNamespace()).contains("orders-ns");
+    assertThat(entry.getRegistryEndpoint()).isEmpty();
+    assertThat(entry.toString())
+        .startsWith(
+            "+ create key directory entry of orders-ns (endpoint nexus-security-manifest-keys-orders-ns-")
+        .contains("-> NamespacePublicKeys{orders-ns, agreement keys [");
+    assertThat(plan.count(ReconcileAction.Type.CREATE)).isEqualTo(3);
+
+    ReconcileResult result = r.apply(plan);
+    assertThat(result.isSuccess()).isTrue();
+    assertThat(server.byName(entry.getEndpointName())).isNotNull();
+
+    ReconcilePlan again = r.plan();
+    assertThat(again.hasChanges()).isFalse();
+    assertThat(again.count(ReconcileAction.Type.UNCHANGED)).isEqualTo(3);
+  }
+
+  @Test
+  void keyDirectory_withATooLongManifestName_isRefusedWhenBuilding() {
+    EndpointReconciler.Builder b =
+        EndpointReconciler.newBuilder()
+            .setRegistry(new MapRegistry())
+            .setOperatorServiceStubs(server.stubs())
+            .setRegistrySigningKeyset(TestKeys.registry())
+            .setAudience(AUDIENCE)
+            .setManifestEndpointName("m" + "x".repeat(130))
+            .setKeyDirectory(NamespaceKeyDirectory.empty());
+    assertThatThrownBy(b::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("EndpointReconciler.manifestEndpointName must be at most 120");
   }
 }

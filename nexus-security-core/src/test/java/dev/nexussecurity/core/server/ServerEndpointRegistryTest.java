@@ -17,6 +17,10 @@ import dev.nexussecurity.core.MapRegistry;
 import dev.nexussecurity.core.internal.server.HighWaterMark;
 import dev.nexussecurity.core.internal.server.HighWaterMarkFile;
 import dev.nexussecurity.core.internal.server.TestKeys;
+import dev.nexussecurity.core.keys.KeyDirectory;
+import dev.nexussecurity.core.keys.NamespaceKeyDirectory;
+import dev.nexussecurity.core.keys.NamespaceKeys;
+import dev.nexussecurity.core.keys.NamespacePublicKeys;
 import io.grpc.Status;
 import io.temporal.api.nexus.v1.Endpoint;
 import io.temporal.api.nexus.v1.EndpointSpec;
@@ -767,6 +771,144 @@ class ServerEndpointRegistryTest {
       assertThat(fresh.findEndpoint("payments")).isEmpty();
       assertThat(fresh.getStatus().getInvalidEndpoints().get("payments"))
           .startsWith("NOT_IN_MANIFEST: ");
+    }
+  }
+
+  // --- the key directory published with the registry ---
+
+  static final NamespacePublicKeys ORDERS =
+      NamespaceKeys.generate("orders-ns", false).toPublicKeys();
+  static final NamespacePublicKeys PAYMENTS =
+      NamespaceKeys.generate("payments-ns", false).toPublicKeys();
+
+  EndpointReconciler directoryReconciler(NamespacePublicKeys... keys) {
+    return reconciler()
+        .setKeyDirectory(NamespaceKeyDirectory.newBuilder().putAll(List.of(keys)).build())
+        .build();
+  }
+
+  @Test
+  void keyDirectory_isReadFromTheServer_andFollowsEveryRefresh() {
+    assertThat(directoryReconciler(ORDERS, PAYMENTS).reconcile().isSuccess()).isTrue();
+    try (ServerEndpointRegistry registry = builder().start()) {
+      KeyDirectory directory = registry.getKeyDirectory();
+      assertThat(directory.findNamespace("orders-ns")).contains(ORDERS);
+      assertThat(directory.findNamespace("payments-ns")).contains(PAYMENTS);
+      assertThat(directory.findNamespace("evil-ns")).isEmpty();
+      assertThat(directory.getNamespaces()).containsExactly("orders-ns", "payments-ns");
+      assertThat(directory.isStale()).isFalse();
+      assertThat(registry.getStatus().getKeyDirectoryNamespaceCount()).isEqualTo(2);
+      assertThat(registry.checkAccess("payments", "orders-ns").isAllowed()).isTrue();
+
+      NamespacePublicKeys revoked =
+          NamespaceKeys.generate("orders-ns", false).toPublicKeys().toBuilder()
+              .addRevokedKeyId(ORDERS.getPrimaryAgreementKeyId().get())
+              .build();
+      clock.advance(Duration.ofSeconds(1));
+      assertThat(directoryReconciler(revoked).reconcile().isSuccess()).isTrue();
+      assertThat(directory.findNamespace("orders-ns"))
+          .as("not before the next refresh")
+          .contains(ORDERS);
+      registry.refresh();
+      assertThat(directory.findNamespace("orders-ns")).contains(revoked);
+      assertThat(directory.findNamespace("payments-ns")).isEmpty();
+      assertThat(directory.describeMissing("payments-ns")).contains("has no entry for namespace");
+    }
+  }
+
+  @Test
+  void keyDirectory_whenStale_findsNothing_andSaysRegistryStale() {
+    assertThat(directoryReconciler(ORDERS).reconcile().isSuccess()).isTrue();
+    try (ServerEndpointRegistry registry = builder().start()) {
+      KeyDirectory directory = registry.getKeyDirectory();
+      clock.advance(ServerEndpointRegistry.DEFAULT_MAX_STALENESS);
+
+      assertThat(directory.isStale()).isTrue();
+      assertThat(directory.findNamespace("orders-ns")).isEmpty();
+      assertThat(directory.getNamespaces()).isEmpty();
+      assertThat(directory.describeMissing("orders-ns"))
+          .startsWith("the key directory from the Temporal server's registry is stale")
+          .contains("REGISTRY_STALE")
+          .contains("instead of using old keys");
+
+      registry.refresh();
+      assertThat(directory.isStale()).isFalse();
+      assertThat(directory.findNamespace("orders-ns")).contains(ORDERS);
+    }
+  }
+
+  @Test
+  void keyDirectory_malformedManifest_keepsTheLastGoodSnapshot_andTheError() {
+    assertThat(directoryReconciler(ORDERS).reconcile().isSuccess()).isTrue();
+    try (ServerEndpointRegistry registry = builder().start()) {
+      Endpoint m = server.byName(MANIFEST);
+      server.replace(
+          MANIFEST,
+          m.getSpec().toBuilder()
+              .setDescription(
+                  m.getSpec().getDescription().toBuilder()
+                      .setData(com.google.protobuf.ByteString.copyFromUtf8("\"garbage\"")))
+              .build());
+
+      assertThatThrownBy(registry::refresh)
+          .isInstanceOf(ServerRegistryException.class)
+          .hasMessageContaining("MALFORMED")
+          .hasMessageContaining("still using the endpoints verified at");
+      assertThat(registry.getKeyDirectory().findNamespace("orders-ns")).contains(ORDERS);
+      assertThat(registry.getStatus().getConsecutiveFailures()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void keyDirectory_entryDeletedOnTheServer_givesTheNamespaceNoKeys_withTheReason() {
+    assertThat(directoryReconciler(ORDERS, PAYMENTS).reconcile().isSuccess()).isTrue();
+    try (ServerEndpointRegistry registry = builder().start()) {
+      server.remove(
+          dev.nexussecurity.core.internal.server.KeyDirectoryCodec.endpointName(
+              MANIFEST, "orders-ns"));
+      registry.refresh();
+
+      assertThat(registry.getKeyDirectory().findNamespace("orders-ns")).isEmpty();
+      assertThat(registry.getKeyDirectory().describeMissing("orders-ns"))
+          .contains("on the Temporal server is refused")
+          .contains("is not on the server");
+      assertThat(registry.getStatus().getKeyDirectoryProblems()).containsOnlyKeys("orders-ns");
+      assertThat(registry.getKeyDirectory().findNamespace("payments-ns")).contains(PAYMENTS);
+    }
+  }
+
+  @Test
+  void keyDirectory_ofARegistryThatPublishesNone_isEmpty_andSaysSo() {
+    try (ServerEndpointRegistry registry = builder().start()) {
+      assertThat(registry.getKeyDirectory().findNamespace("orders-ns")).isEmpty();
+      assertThat(registry.getKeyDirectory().getNamespaces()).isEmpty();
+      assertThat(registry.getKeyDirectory().describeMissing("orders-ns"))
+          .contains("publishes no key directory");
+    }
+  }
+
+  @Test
+  void keyDirectory_findNamespace_allocatesNothing() {
+    assertThat(directoryReconciler(ORDERS, PAYMENTS).reconcile().isSuccess()).isTrue();
+    try (ServerEndpointRegistry registry = builder().start()) {
+      KeyDirectory directory = registry.getKeyDirectory();
+      com.sun.management.ThreadMXBean threads =
+          (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+      String[] namespaces = {"orders-ns", "payments-ns", "evil-ns"};
+      int sink = 0;
+      for (int i = 0; i < 200_000; i++) {
+        sink += directory.findNamespace(namespaces[i % 3]).isPresent() ? 1 : 0;
+      }
+      long allocated = Long.MAX_VALUE;
+      for (int round = 0; round < 5; round++) {
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 100_000; i++) {
+          sink += directory.findNamespace(namespaces[i % 3]).isPresent() ? 1 : 0;
+        }
+        allocated = Math.min(allocated, threads.getCurrentThreadAllocatedBytes() - before);
+      }
+      assertThat(sink).isPositive();
+      assertThat(allocated).as("bytes allocated by 100,000 lookups").isLessThan(1024);
     }
   }
 }
