@@ -60,8 +60,8 @@ import org.slf4j.LoggerFactory;
  * the manifest lists each namespace with the SHA-256 of its entry. Workers read it with {@link
  * ServerEndpointRegistry#getKeyDirectory()}: an entry edited on the server, moved to another
  * namespace's endpoint, put back after a rotation or revocation, signed for another cluster, or of
- * a namespace the directory no longer has, gives that namespace no keys. Plans show each entry's
- * creation, update and deletion like an endpoint's.
+ * a namespace the directory no longer has, is never used (see there). Plans show each entry's
+ * creation, update and deletion like an endpoint's ({@link ReconcileAction#isKeyDirectoryEntry()}).
  *
  * <p><b>Run it regularly</b> (a scheduled job; every hour is plenty with the default 24-hour
  * lifetime): a run with nothing to change writes nothing, except a new manifest once the current

@@ -81,11 +81,14 @@ import org.slf4j.LoggerFactory;
  * namespace's keys come from the entry the current manifest lists by digest, verified like a policy
  * (signature, cluster, and the namespace whose endpoint holds it), and are replaced in the same
  * step as the endpoints at each refresh, so a revocation or rotation takes effect at the next
- * manifest. An entry edited, moved to another namespace, put back after a rotation, signed for
- * another cluster, deleted, or of a namespace the directory no longer lists gives that namespace no
- * keys (calls from and to it are denied, the reason naming the entry's problem); while the registry
- * is stale the directory finds nothing and denials say {@code REGISTRY_STALE}: old keys are never
- * used silently.
+ * manifest. An entry edited on the server, moved to another namespace, put back after a rotation,
+ * or signed for another cluster is never used: the worker keeps the listed entry it verified
+ * earlier, and a worker without one (after a restart) has no keys for that namespace. An entry
+ * deleted on the server, or of a namespace the manifest no longer lists, gives that namespace no
+ * keys. Without keys, calls from and to the namespace are denied, the reason naming the entry's
+ * problem ({@link ServerRegistryStatus#getKeyDirectoryProblems()}). While the registry is stale the
+ * directory finds nothing and denials say {@code REGISTRY_STALE}: old keys are never used
+ * silently.
  *
  * <p><b>Reads</b> never block and see one immutable snapshot; {@link #checkAccess} and the key
  * directory's {@code findNamespace} are O(1) and allocate nothing.
