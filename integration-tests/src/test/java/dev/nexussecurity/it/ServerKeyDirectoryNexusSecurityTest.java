@@ -20,6 +20,7 @@ import dev.nexussecurity.core.keys.NamespaceKeyDirectory;
 import dev.nexussecurity.core.keys.NamespaceKeys;
 import dev.nexussecurity.core.keys.NamespacePublicKeys;
 import dev.nexussecurity.core.server.EndpointReconciler;
+import dev.nexussecurity.core.server.ReconcileAction;
 import dev.nexussecurity.core.server.ServerEndpointRegistry;
 import dev.nexussecurity.core.server.ServerRegistryException;
 import dev.nexussecurity.it.support.InMemoryRegistry;
@@ -46,6 +47,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -233,9 +235,15 @@ class ServerKeyDirectoryNexusSecurityTest {
     return workerRegistry(new OffsetClock(), handlerState);
   }
 
-  private static String entryName(String namespace) {
-    return dev.nexussecurity.core.internal.server.KeyDirectoryCodec.endpointName(
-        ServerEndpointsSupport.MANIFEST, namespace);
+  /**
+   * The reserved endpoint that holds {@code namespace}'s entry, as the reconciler's plan names it.
+   */
+  private String entryName(String namespace) {
+    return reconciler(original, false).plan().getActions().stream()
+        .filter(a -> a.getKeyDirectoryNamespace().equals(Optional.of(namespace)))
+        .map(ReconcileAction::getEndpointName)
+        .findFirst()
+        .orElseThrow();
   }
 
   private Endpoint onServer(String name) {
