@@ -87,8 +87,7 @@ import org.slf4j.LoggerFactory;
  * deleted on the server, or of a namespace the manifest no longer lists, gives that namespace no
  * keys. Without keys, calls from and to the namespace are denied, the reason naming the entry's
  * problem ({@link ServerRegistryStatus#getKeyDirectoryProblems()}). While the registry is stale the
- * directory finds nothing and denials say {@code REGISTRY_STALE}: old keys are never used
- * silently.
+ * directory finds nothing and denials say {@code REGISTRY_STALE}: old keys are never used silently.
  *
  * <p><b>Reads</b> never block and see one immutable snapshot; {@link #checkAccess} and the key
  * directory's {@code findNamespace} are O(1) and allocate nothing.

@@ -8,8 +8,10 @@ import dev.nexussecurity.core.HandlerPolicy;
 import dev.nexussecurity.core.IdentityMode;
 import dev.nexussecurity.core.MapRegistry;
 import dev.nexussecurity.core.ReplayStore;
+import dev.nexussecurity.core.keys.KeyDirectory;
 import dev.nexussecurity.core.keys.NamespaceKeyDirectory;
 import dev.nexussecurity.core.keys.NamespaceKeys;
+import dev.nexussecurity.core.keys.NamespacePublicKeys;
 import dev.nexussecurity.core.keys.PairwiseKeys;
 import io.nexusrpc.Link;
 import java.net.URI;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -192,6 +195,51 @@ class TokenVerifierTest {
             .checkBeforeDecode(request(issue(claims(IdentityMode.PAIRWISE, CALLER))));
     assertThat(v.reason()).isEqualTo(ReasonCode.UNTRUSTED_CALLER);
     assertThat(v.detail()).contains(CALLER);
+  }
+
+  /** A key directory whose source went stale: it finds nothing and says so. */
+  static final class StaleDirectory implements KeyDirectory {
+    @Override
+    public Optional<NamespacePublicKeys> findNamespace(String namespace) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Set<String> getNamespaces() {
+      return Set.of();
+    }
+
+    @Override
+    public boolean isStale() {
+      return true;
+    }
+
+    @Override
+    public String describeMissing(String namespace) {
+      return "the key directory is stale (REGISTRY_STALE)";
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(IdentityMode.class)
+  void verify_withAStaleKeyDirectory_isDenied_registryStale_notUntrustedCaller(IdentityMode mode)
+      throws Exception {
+    KeyDirectory stale = new StaleDirectory();
+    MapRegistry registry = new MapRegistry().put(endpoint(CALLER));
+    TokenVerifier v =
+        new TokenVerifier(
+            HANDLER,
+            PairwiseKeys.create(handlerKeys, stale),
+            stale,
+            registry,
+            HandlerPolicy.defaults(),
+            ReplayStore.inMemory(HandlerPolicy.defaults().getReplayQuotaPerNamespace()),
+            true);
+
+    Verdict verdict = v.checkBeforeDecode(request(issue(claims(mode, CALLER))));
+
+    assertThat(verdict.reason()).isEqualTo(ReasonCode.REGISTRY_STALE);
+    assertThat(verdict.detail()).contains("the key directory is stale");
   }
 
   @ParameterizedTest
