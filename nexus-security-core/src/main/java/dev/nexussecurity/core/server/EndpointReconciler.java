@@ -176,12 +176,21 @@ public final class EndpointReconciler {
    * anything. Policies to write are signed now, so the plan also reports those that would not fit
    * the server's description limit ({@link ReconcileAction.Type#ERROR}).
    *
-   * @throws ServerRegistryException if the server's endpoints cannot be listed
+   * @throws ServerRegistryException if the server's endpoints cannot be listed, or the key
+   *     directory to publish is stale or lists a namespace it has no keys for
    */
   public ReconcilePlan plan() {
     List<NexusEndpoint> desired = registry.listEndpoints();
     Map<String, NamespacePublicKeys> directory = null;
     if (keyDirectory != null) {
+      if (keyDirectory.isStale()) {
+        throw new ServerRegistryException(
+            "The key directory to publish is stale ("
+                + keyDirectory.describeMissing("*")
+                + "); publishing it would remove every namespace's keys, so nothing was changed."
+                + " Give the reconciler the directory file (NamespaceKeyDirectory.load), not a"
+                + " worker's view of the server.");
+      }
       directory = new TreeMap<>();
       for (String namespace : keyDirectory.getNamespaces()) {
         NamespacePublicKeys keys =

@@ -512,4 +512,40 @@ class EndpointReconcilerTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("EndpointReconciler.manifestEndpointName must be at most 120");
   }
+
+  @Test
+  void keyDirectory_thatIsStale_isNotPublished_andNothingChanges() {
+    dev.nexussecurity.core.keys.KeyDirectory stale =
+        new dev.nexussecurity.core.keys.KeyDirectory() {
+          @Override
+          public java.util.Optional<NamespacePublicKeys> findNamespace(String namespace) {
+            return java.util.Optional.empty();
+          }
+
+          @Override
+          public java.util.Set<String> getNamespaces() {
+            return java.util.Set.of();
+          }
+
+          @Override
+          public boolean isStale() {
+            return true;
+          }
+        };
+    EndpointReconciler r =
+        EndpointReconciler.newBuilder()
+            .setRegistry(new MapRegistry())
+            .setOperatorServiceStubs(server.stubs())
+            .setRegistrySigningKeyset(TestKeys.registry())
+            .setAudience(AUDIENCE)
+            .setKeyDirectory(stale)
+            .build();
+    int writes = server.writes.get();
+
+    assertThatThrownBy(r::reconcile)
+        .isInstanceOf(ServerRegistryException.class)
+        .hasMessageContaining("The key directory to publish is stale")
+        .hasMessageContaining("nothing was changed");
+    assertThat(server.writes.get()).isEqualTo(writes);
+  }
 }

@@ -48,4 +48,11 @@ class ReconcileActionTest {
         .containsExactly(
             ReconcileAction.Type.CREATE, ReconcileAction.Type.UPDATE, ReconcileAction.Type.DELETE);
   }
+
+  @Test
+  void endpointAndManifestActions_areNoKeyDirectoryEntries() throws Exception {
+    assertThat(ReconcilePlanTest.plan().getActions())
+        .noneMatch(ReconcileAction::isKeyDirectoryEntry)
+        .allSatisfy(a -> assertThat(a.getKeyDirectoryNamespace()).isEmpty());
+  }
 }

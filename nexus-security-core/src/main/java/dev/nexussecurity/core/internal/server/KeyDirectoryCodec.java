@@ -28,7 +28,7 @@ import java.util.Set;
  * <pre>
  * endpoint name: &lt;manifest endpoint name&gt;-keys-&lt;namespace, characters other than
  *   [A-Za-z0-9] as '-', at most 60&gt;-&lt;first 12 hex digits of SHA-256(namespace)&gt;
- *   e.g. nexus-security-manifest-keys-orders-ns-3c1f0e5a9b2d
+ *   e.g. nexus-security-manifest-keys-orders-ns-e211976103de
  * metadata:
  *   "encoding"                     = "json/plain"
  *   "nexus-security-key-directory" = "1"

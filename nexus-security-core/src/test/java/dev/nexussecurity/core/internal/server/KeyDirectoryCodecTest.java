@@ -83,6 +83,8 @@ class KeyDirectoryCodecTest {
     assertThat(d.getMetadataMap().get("nexus-security-key-directory").toStringUtf8())
         .isEqualTo("1");
     assertThat(d.getMetadataMap().get("encoding").toStringUtf8()).isEqualTo("json/plain");
+    // docs/keys.md: an entry with a key of each kind takes 1-3 KB of the 20,000-byte limit
+    assertThat(entry(ORDERS).getSpec().getDescription().getSerializedSize()).isBetween(1000, 3000);
   }
 
   @Test
