@@ -39,9 +39,13 @@ import java.util.TreeSet;
  * <p>The snapshot also holds the key directory the manifest publishes ({@link #findKeys}): for each
  * namespace the manifest lists, the keys of the entry whose digest it lists, read from that
  * namespace's entry endpoint ({@link KeyDirectoryCodec#endpointName}) and verified (signature,
- * cluster, namespace), with the same take-over of the previous snapshot's verified entry while a
- * reconciliation writes entries ahead of their manifest. A namespace the manifest does not list,
- * whose entry is missing, or whose entry fails has no keys; {@link #describeMissingKeys} says why.
+ * cluster, namespace). When the server's copy is refused for any reason (edited, moved, another
+ * validly signed entry, a reconciliation writing entries ahead of their manifest) and the previous
+ * snapshot verified exactly the entry the manifest lists, that entry stays in use: unlike a
+ * policy's, an entry is needed by every call from and to its namespace, and the digest pins the
+ * document the worker holds. A namespace the manifest does not list, whose entry endpoint is
+ * missing, or whose entry is refused with no listed entry from before, has no keys; {@link
+ * #describeMissingKeys} says why.
  */
 public final class ServerSnapshot {
   private static final AccessDecision ALLOWED = AccessDecision.allowed();
@@ -397,8 +401,8 @@ public final class ServerSnapshot {
   }
 
   /**
-   * Why {@link #findKeys} finds nothing for {@code namespace} at {@code nowMillis} (apart from
-   * staleness, which the caller words): the entry's problem, or that the directory does not list
+   * Why {@link #findKeys} finds nothing for {@code namespace} (apart from staleness, which the
+   * caller words): no directory published, the entry's problem, or that the directory does not list
    * the namespace.
    */
   public String describeMissingKeys(String namespace) {
