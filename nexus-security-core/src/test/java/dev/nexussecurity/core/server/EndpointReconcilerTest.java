@@ -451,6 +451,59 @@ class EndpointReconcilerTest {
   }
 
   @Test
+  void builder_acceptsEveryRangeBoundary_andRefusesOneBeyond_namingTheSetting() {
+    EndpointReconciler.Builder b = builder();
+    assertThat(b.setManifestLifetime(Duration.ofMinutes(1))).isSameAs(b);
+    assertThat(b.setManifestLifetime(Duration.ofDays(366))).isSameAs(b);
+    assertThat(b.setMaxPages(1)).isSameAs(b);
+    assertThat(b.setMaxPages(1_000_000)).isSameAs(b);
+    assertThat(b.setMaxAttempts(1)).isSameAs(b);
+    assertThat(b.setMaxAttempts(100)).isSameAs(b);
+    assertThat(b.setPageSize(1)).isSameAs(b);
+    assertThat(b.setPageSize(1000)).isSameAs(b);
+    assertThat(b.setRpcTimeout(Duration.ofMillis(1))).isSameAs(b);
+    assertThat(b.build()).isNotNull();
+
+    assertThatThrownBy(() -> builder().setManifestLifetime(Duration.ofDays(366).plusMillis(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "EndpointReconciler.manifestLifetime must be between 1 minute and 366 days, got"
+                + " PT8784H0.001S");
+    assertThatThrownBy(() -> builder().setManifestLifetime(null)).hasMessageEndingWith("got null");
+    assertThatThrownBy(() -> builder().setMaxPages(1_000_001))
+        .hasMessage("EndpointReconciler.maxPages must be between 1 and 1000000, got 1000001");
+    assertThatThrownBy(() -> builder().setMaxAttempts(101))
+        .hasMessage("EndpointReconciler.maxAttempts must be between 1 and 100, got 101");
+    assertThatThrownBy(() -> builder().setPageSize(0))
+        .hasMessage("EndpointReconciler.pageSize must be between 1 and 1000, got 0");
+    assertThatThrownBy(() -> builder().setRpcTimeout(Duration.ofMillis(-1)))
+        .hasMessage("EndpointReconciler.rpcTimeout must be positive, got PT-0.001S");
+    assertThatThrownBy(() -> builder().setRpcTimeout(null))
+        .hasMessage("EndpointReconciler.rpcTimeout must be positive, got null");
+  }
+
+  @Test
+  void maxAttemptsOfOne_givesUpAtTheFirstConcurrentChange() {
+    registry.put(endpoint("payments", 1, "orders-ns"));
+    EndpointReconciler reconciler = builder().setMaxAttempts(1).build();
+    reconciler.reconcile();
+    registry.put(endpoint("payments", 2, "billing-ns"));
+    ReconcilePlan plan = reconciler.plan();
+    server.beforeNextWrite(
+        () -> server.replace("payments", retargeted(server.byName("payments"), "evil-ns")));
+
+    ReconcileResult.ActionResult r = reconciler.apply(plan).getFailures().get(0);
+
+    assertThat(r.getAttempts()).isEqualTo(1);
+    assertThat(r.getMessage())
+        .startsWith("gave up after 1 attempts: endpoint 'payments' kept changing on the server")
+        .endsWith("[re-read after concurrent changes: server version 1 became 2]");
+    assertThat(server.byName("payments").getSpec().getTarget().getWorker().getNamespace())
+        .as("the concurrent change is left for the next run to see")
+        .isEqualTo("evil-ns");
+  }
+
+  @Test
   void toString_showsSettingsAndKeyIdOnly() throws Exception {
     String text = builder().setDeleteRemovedEndpoints(true).build().toString();
     assertThat(text)

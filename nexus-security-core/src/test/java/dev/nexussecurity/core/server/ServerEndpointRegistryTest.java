@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.signature.PredefinedSignatureParameters;
+import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.api.PayloadProtection;
 import dev.nexussecurity.api.ReasonCode;
 import dev.nexussecurity.api.internal.AtomicFileWriter;
@@ -246,6 +247,50 @@ class ServerEndpointRegistryTest {
       registry.refresh();
       assertThat(registry.checkAccess("payments", "orders-ns").isAllowed()).isTrue();
       assertThat(registry.isStale()).isFalse();
+    }
+  }
+
+  @Test
+  void stalenessDeadline_isTheRefreshStartPlusMaxStaleness_toTheMillisecond_atAnyRefreshTime() {
+    // A refresh started at a multiple of 2^20 ms with a maximum staleness below 2^20 ms: the two
+    // share no set bit, so their sum has no carry. The deadline must still be start + staleness,
+    // not the manifest's expiry (a day later), which an overflow check that mistakes a carry-free
+    // sum for an overflow would give.
+    long unit = 1L << 20;
+    Instant started = Instant.ofEpochMilli((T0.toEpochMilli() / unit + 1) * unit);
+    clock.set(started);
+    try (ServerEndpointRegistry registry =
+        builder().setMaxStaleness(Duration.ofMinutes(5)).start()) {
+      Instant deadline = started.plus(Duration.ofMinutes(5));
+      assertThat(registry.getStatus().getFreshUntil()).contains(deadline);
+      assertThat(registry.getStatus().getManifestExpiresAt())
+          .as("the manifest itself is valid far longer")
+          .contains(T0.plus(EndpointReconciler.DEFAULT_MANIFEST_LIFETIME));
+
+      server.failNextList(Status.UNAVAILABLE.withDescription("down"));
+      clock.set(deadline.minusMillis(1));
+      assertThatThrownBy(registry::refresh).isInstanceOf(ServerRegistryException.class);
+      assertThat(registry.checkAccess("payments", "orders-ns").isAllowed()).isTrue();
+
+      clock.set(deadline);
+      assertThat(reason(registry, "payments", "orders-ns")).isEqualTo(ReasonCode.REGISTRY_STALE);
+      assertThat(registry.isStale()).isTrue();
+    }
+  }
+
+  @Test
+  void maxStalenessBeyondTheEndOfTime_isCappedByTheManifestExpiry_notWrappedIntoThePast() {
+    try (ServerEndpointRegistry registry =
+        builder().setMaxStaleness(Duration.ofMillis(Long.MAX_VALUE)).start()) {
+      Instant expiry = T0.plus(EndpointReconciler.DEFAULT_MANIFEST_LIFETIME);
+      assertThat(registry.getStatus().getFreshUntil()).contains(expiry);
+      assertThat(registry.isStale()).isFalse();
+      assertThat(registry.checkAccess("payments", "orders-ns").isAllowed()).isTrue();
+
+      clock.set(expiry.minusMillis(1));
+      assertThat(registry.checkAccess("payments", "orders-ns").isAllowed()).isTrue();
+      clock.set(expiry);
+      assertThat(reason(registry, "payments", "orders-ns")).isEqualTo(ReasonCode.REGISTRY_STALE);
     }
   }
 
@@ -685,6 +730,64 @@ class ServerEndpointRegistryTest {
         .hasMessage("ServerEndpointRegistry.clockSkew must be between 0 and 1 hour, got PT2H");
     assertThatThrownBy(() -> builder().setAudience("prod\neu"))
         .hasMessageEndingWith("got 'prod\\u000Aeu'");
+  }
+
+  @Test
+  void builder_acceptsEveryRangeBoundary_andRefusesOneBeyond_namingTheSetting() {
+    ServerEndpointRegistry.Builder b = builder();
+    assertThat(b.setClockSkew(Duration.ZERO)).isSameAs(b);
+    assertThat(b.setClockSkew(Duration.ofHours(1))).isSameAs(b);
+    assertThat(b.setPageSize(1)).isSameAs(b);
+    assertThat(b.setPageSize(1000)).isSameAs(b);
+    assertThat(b.setMaxPages(1)).isSameAs(b);
+    assertThat(b.setMaxPages(1_000_000)).isSameAs(b);
+    assertThat(b.setRpcTimeout(Duration.ofMillis(1))).isSameAs(b);
+    assertThat(b.setMaxStaleness(Duration.ofMillis(1))).isSameAs(b);
+    assertThat(b.setRefreshInterval(ServerEndpointRegistry.MIN_REFRESH_INTERVAL)).isSameAs(b);
+    assertThat(b.setRefreshInterval(Duration.ZERO)).isSameAs(b);
+    assertThat(b.setManifestEndpointName(MANIFEST)).isSameAs(b);
+    assertThat(b.setStateFile(dir.resolve("state.json"))).isSameAs(b);
+    assertThat(b.setRequireInitialLoad(true)).isSameAs(b);
+    b.setRpcTimeout(Duration.ofSeconds(10)).setMaxStaleness(Duration.ofMinutes(1));
+    try (ServerEndpointRegistry registry = b.start()) {
+      assertThat(registry.checkAccess("payments", "orders-ns").isAllowed()).isTrue();
+    }
+
+    assertThatThrownBy(() -> builder().setClockSkew(Duration.ofHours(1).plusMillis(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "ServerEndpointRegistry.clockSkew must be between 0 and 1 hour, got PT1H0.001S");
+    assertThatThrownBy(() -> builder().setClockSkew(Duration.ofMillis(-1)))
+        .hasMessage("ServerEndpointRegistry.clockSkew must be between 0 and 1 hour, got PT-0.001S");
+    assertThatThrownBy(() -> builder().setClockSkew(null))
+        .hasMessage("ServerEndpointRegistry.clockSkew must be between 0 and 1 hour, got null");
+    assertThatThrownBy(() -> builder().setPageSize(1001))
+        .hasMessage("ServerEndpointRegistry.pageSize must be between 1 and 1000, got 1001");
+    assertThatThrownBy(() -> builder().setMaxPages(1_000_001))
+        .hasMessage("ServerEndpointRegistry.maxPages must be between 1 and 1000000, got 1000001");
+    assertThatThrownBy(() -> builder().setRpcTimeout(Duration.ofMillis(-1)))
+        .hasMessage("ServerEndpointRegistry.rpcTimeout must be positive, got PT-0.001S");
+    assertThatThrownBy(() -> builder().setRpcTimeout(null))
+        .hasMessage("ServerEndpointRegistry.rpcTimeout must be positive, got null");
+    assertThatThrownBy(() -> builder().setMaxStaleness(Duration.ofMillis(-1)))
+        .hasMessage("ServerEndpointRegistry.maxStaleness must be positive, got PT-0.001S");
+    assertThatThrownBy(() -> builder().setMaxStaleness(null))
+        .hasMessage("ServerEndpointRegistry.maxStaleness must be positive, got null");
+    assertThatThrownBy(() -> builder().setRefreshInterval(null))
+        .hasMessage(
+            "ServerEndpointRegistry.refreshInterval must be zero (off) or at least PT0.01S, got"
+                + " null");
+    assertThatThrownBy(() -> builder().setManifestEndpointName(null))
+        .hasMessage(
+            "ServerEndpointRegistry.manifestEndpointName must be a Nexus endpoint name (pattern "
+                + NexusEndpoint.NAME_PATTERN.pattern()
+                + ", at most 200 characters), got null");
+    assertThatThrownBy(() -> builder().setManifestEndpointName("a".repeat(201)))
+        .hasMessageStartingWith("ServerEndpointRegistry.manifestEndpointName must be a Nexus")
+        .hasMessageEndingWith("(201 chars)'");
+    assertThat(builder().setManifestEndpointName("a".repeat(200))).isNotNull();
+    assertThatThrownBy(() -> builder().setManifestEndpointName("bad\nname"))
+        .hasMessageEndingWith("got 'bad\\u000Aname'");
   }
 
   @Test

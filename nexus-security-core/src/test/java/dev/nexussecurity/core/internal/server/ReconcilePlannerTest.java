@@ -683,5 +683,180 @@ class ReconcilePlannerTest {
         planner.planOne(MANIFEST + "-keys-x", endpoint(MANIFEST + "-keys-x", 1, "x"), null, NOW);
     assertThat(step.getType()).isEqualTo(Type.ERROR);
     assertThat(step.getReason()).contains("reserved for the key directory's entries");
+  @Test
+  void plan_ofAnEmptyRegistryAndServer_isOnlyTheManifest() throws Exception {
+    List<PlannedStep> steps = planner.plan(List.of(), List.of(), NOW);
+
+    assertThat(steps).hasSize(1);
+    assertThat(steps.get(0).isManifest()).isTrue();
+    assertThat(steps.get(0).getType()).isEqualTo(Type.CREATE);
+    assertThat(steps.get(0).getManifestListing()).isEmpty();
+    assertThat(written(steps.get(0)).manifest().endpoints()).isEmpty();
+    assertThat(planner.getManifestEndpointName()).isEqualTo(MANIFEST);
+  }
+
+  @Test
+  void manifestStep_carriesItsListing_andSaysWhatItIs() throws Exception {
+    List<PlannedStep> steps = planner.plan(List.of(endpoint("ep-a", 1, "x")), List.of(), NOW);
+
+    PlannedStep m = steps.get(1);
+    assertThat(m.getManifestListing())
+        .containsExactly(
+            Map.entry("ep-a", PolicyCodec.digest(steps.get(0).getSpec().getDescription())));
+    assertThat(steps.get(0).getManifestListing()).as("not the manifest").isNull();
+    assertThat(m.toString()).startsWith("CREATE " + MANIFEST + ": no manifest on the server; ");
+    assertThat(steps.get(0).toString()).startsWith("CREATE ep-a: ");
+  }
+
+  @Test
+  void manifest_numberedExactlyAtNowPlusTheSkew_isStillCurrent_andTheNextEpochFollowsIt()
+      throws Exception {
+    long edge = NOW.plus(SKEW).toEpochMilli();
+    RegistryManifest m = manifest(edge, NOW.minusSeconds(600), Map.of());
+    Endpoint a = managed(endpoint("ep-a", 1, "x"), SIGNER, NOW);
+    TreeMap<String, String> listing =
+        new TreeMap<>(Map.of("ep-a", PolicyCodec.digest(a.getSpec().getDescription())));
+
+    PlannedStep step = planner.planManifest(listing, manifestEndpoint(m, SIGNER), NOW);
+
+    assertThat(step.getType()).isEqualTo(Type.UPDATE);
+    assertThat(step.getReason()).startsWith("lists [ep-a]; epoch " + (edge + 1));
+    assertThat(written(step).manifest().epoch()).isEqualTo(edge + 1);
+  }
+
+  @Test
+  void manifest_listingAnOlderPolicyOfAnEndpoint_isUpdated_namingIt() throws Exception {
+    RegistryManifest m =
+        manifest(5, NOW.minusSeconds(600), Map.of("ep-a", "A".repeat(43), "ep-b", "B".repeat(43)));
+    TreeMap<String, String> listing =
+        new TreeMap<>(Map.of("ep-a", "C".repeat(43), "ep-b", "B".repeat(43)));
+
+    PlannedStep step = planner.planManifest(listing, manifestEndpoint(m, SIGNER), NOW);
+
+    assertThat(step.getType()).isEqualTo(Type.UPDATE);
+    assertThat(step.getReason()).startsWith("new policies of [ep-a]; epoch ");
+    assertThat(written(step).manifest().endpoints()).isEqualTo(listing);
+  }
+
+  @Test
+  void manifestSignedByARetiredKey_isResigned_withThePrimary_onlyWhenNothingElseChanged()
+      throws Exception {
+    KeysetHandle rotated =
+        KeysetHandle.newBuilder(TestKeys.registry())
+            .addEntry(
+                KeysetHandle.generateEntryFromParameters(PredefinedSignatureParameters.ED25519)
+                    .withRandomId()
+                    .makePrimary())
+            .build();
+    PolicySigner newSigner = PolicySigner.fromPrivateKeyset(rotated);
+    ReconcilePlanner rotatedPlanner = planner(newSigner, false, false);
+    Endpoint old = manifestEndpoint(manifest(5, NOW.minusSeconds(600), Map.of()), SIGNER);
+
+    PlannedStep step = rotatedPlanner.planManifest(new TreeMap<>(), old, NOW);
+
+    assertThat(step.getType()).isEqualTo(Type.UPDATE);
+    assertThat(step.getReason())
+        .startsWith(
+            "signed with key id "
+                + Integer.toUnsignedString(SIGNER.getPrimaryKeyId())
+                + ", re-signing with the primary key id "
+                + Integer.toUnsignedString(newSigner.getPrimaryKeyId()));
+    assertThat(
+            ManifestCodec.decode(step.getSpec().getDescription(), newSigner.getVerifier(), AUDIENCE)
+                .keyId())
+        .isEqualTo(newSigner.getPrimaryKeyId());
+    PlannedStep withChange =
+        rotatedPlanner.planManifest(new TreeMap<>(Map.of("ep-a", "A".repeat(43))), old, NOW);
+    assertThat(withChange.getReason()).startsWith("lists [ep-a]; ").doesNotContain("re-signing");
+    assertThat(
+            planner
+                .planManifest(
+                    new TreeMap<>(), manifestEndpoint(manifest(5, NOW, Map.of()), SIGNER), NOW)
+                .getType())
+        .as("signed by the primary already")
+        .isEqualTo(Type.UNCHANGED);
+  }
+
+  @Test
+  void manifestSignedByARawKey_isResigned_sayingItHadNoKeyId() throws Exception {
+    KeysetHandle raw =
+        KeysetHandle.generateNew(
+            com.google.crypto.tink.signature.Ed25519Parameters.create(
+                com.google.crypto.tink.signature.Ed25519Parameters.Variant.NO_PREFIX),
+            com.google.crypto.tink.signature.SignatureConfig2026.get());
+    KeysetHandle rotated =
+        KeysetHandle.newBuilder(raw)
+            .addEntry(
+                KeysetHandle.generateEntryFromParameters(PredefinedSignatureParameters.ED25519)
+                    .withRandomId()
+                    .makePrimary())
+            .build();
+    PolicySigner newSigner = PolicySigner.fromPrivateKeyset(rotated);
+    Endpoint old =
+        manifestEndpoint(
+            manifest(5, NOW.minusSeconds(600), Map.of()), PolicySigner.fromPrivateKeyset(raw));
+
+    PlannedStep step = planner(newSigner, false, false).planManifest(new TreeMap<>(), old, NOW);
+
+    assertThat(step.getType()).isEqualTo(Type.UPDATE);
+    assertThat(step.getReason())
+        .startsWith(
+            "signed with key id (none), re-signing with the primary key id "
+                + Integer.toUnsignedString(newSigner.getPrimaryKeyId()));
+  }
+
+  @Test
+  void manifestRetargetedOnTheServer_isUpdatedBackToTheConfiguredTarget() throws Exception {
+    Endpoint moved =
+        withTarget(
+            manifestEndpoint(manifest(5, NOW.minusSeconds(600), Map.of()), SIGNER),
+            "evil-ns",
+            "evil-tq");
+
+    PlannedStep step = planner.planManifest(new TreeMap<>(), moved, NOW);
+
+    assertThat(step.getType()).isEqualTo(Type.UPDATE);
+    assertThat(step.getReason())
+        .startsWith("target: server has evil-ns/evil-tq, configured temporal-system/" + MANIFEST);
+    assertThat(step.getSpec().getTarget().getWorker().getNamespace()).isEqualTo("temporal-system");
+    assertThat(
+            planner
+                .planManifest(new TreeMap<>(Map.of("ep-a", "A".repeat(43))), moved, NOW)
+                .getReason())
+        .as("another difference is named instead")
+        .startsWith("lists [ep-a]; ")
+        .doesNotContain("target:");
+  }
+
+  @Test
+  void manifestTooLargeForTheServer_isAnError_andWritesNothing() throws Exception {
+    TreeMap<String, String> many = new TreeMap<>();
+    for (int i = 0; i < 400; i++) {
+      many.put("endpoint-number-" + i, "A".repeat(43));
+    }
+
+    PlannedStep step = planner.planManifest(many, null, NOW);
+
+    assertThat(step.getType()).isEqualTo(Type.ERROR);
+    assertThat(step.getReason()).contains("it lists 400 endpoints").contains("at most 20000 bytes");
+    assertThat(step.getSpec()).isNull();
+    assertThat(step.getManifestListing()).isEqualTo(many);
+  }
+
+  @Test
+  void removedEndpointWithAnUnverifiablePolicy_isDeleted_onlyWithDeletionAndTakeOver()
+      throws Exception {
+    Endpoint foreign = managed(endpoint("theirs", 1, "x"), OTHER, NOW);
+
+    PlannedStep step = planner(true, true).planOne("theirs", null, foreign, NOW);
+
+    assertThat(step.getType()).isEqualTo(Type.DELETE);
+    assertThat(step.getReason())
+        .startsWith(
+            "not in the registry, and its policy does not verify under the registry key for this"
+                + " cluster (");
+    assertThat(step.getServer()).isEqualTo(foreign);
+    assertThat(planner(false, true).planOne("theirs", null, foreign, NOW).getType())
+        .isEqualTo(Type.SKIP);
   }
 }

@@ -599,5 +599,33 @@ class ServerSnapshotTest {
     }
     assertThat(sink).isPositive();
     assertThat(allocated).as("bytes allocated by 100,000 lookups").isLessThan(1024);
+  @Test
+  void isStale_fromFreshUntilOn_andTheSnapshotKeepsItsManifest() throws Exception {
+    Endpoint payments = managed(endpoint("payments", 3, "orders-ns"), SIGNER, T1);
+    VerifiedManifest manifest = manifestOf(1, payments);
+    ServerSnapshot s = build(List.of(payments), manifest, ServerSnapshot.empty());
+
+    assertThat(s.isStale(FRESH_UNTIL - 1)).isFalse();
+    assertThat(s.isStale(NOW_MS)).isFalse();
+    assertThat(s.isStale(FRESH_UNTIL)).isTrue();
+    assertThat(s.getFreshUntilMillis()).isEqualTo(FRESH_UNTIL);
+    assertThat(s.getManifest()).contains(manifest);
+    assertThat(ServerSnapshot.empty().getManifest()).isEmpty();
+  }
+
+  @Test
+  void endpoints_areSortedByName_whateverTheServersOrder() throws Exception {
+    List<Endpoint> server = new ArrayList<>();
+    for (String name :
+        List.of("zeta", "alpha", "mu", "beta", "omega", "kappa", "delta", "iota", "psi", "eta")) {
+      server.add(managed(endpoint(name, 1, "orders-ns"), SIGNER, T1));
+    }
+    ServerSnapshot s =
+        build(server, manifestOf(1, server.toArray(new Endpoint[0])), ServerSnapshot.empty());
+
+    assertThat(s.getEndpoints())
+        .extracting(e -> e.getName())
+        .containsExactly(
+            "alpha", "beta", "delta", "eta", "iota", "kappa", "mu", "omega", "psi", "zeta");
   }
 }
