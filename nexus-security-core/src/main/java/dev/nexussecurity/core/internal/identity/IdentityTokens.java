@@ -132,11 +132,33 @@ public final class IdentityTokens {
         throw new MalformedTokenException("the token's " + part + " is not unpadded base64url");
       }
     }
+    // The decoder ignores the unused low bits of a last character that ends a partial group;
+    // they must be zero, or one tag (or claims text) would have several spellings.
+    int rest = text.length() % 4;
+    if (rest >= 2 && (sextet(text.charAt(text.length() - 1)) & (rest == 2 ? 0x0F : 0x03)) != 0) {
+      throw new MalformedTokenException(
+          "the token's "
+              + part
+              + " is not canonical base64url (its last character has unused bits set)");
+    }
     try {
       return B64D.decode(text);
     } catch (IllegalArgumentException e) {
       throw new MalformedTokenException("the token's " + part + " is not valid base64url", e);
     }
+  }
+
+  private static int sextet(char c) {
+    if (c >= 'A' && c <= 'Z') {
+      return c - 'A';
+    }
+    if (c >= 'a' && c <= 'z') {
+      return c - 'a' + 26;
+    }
+    if (c >= '0' && c <= '9') {
+      return c - '0' + 52;
+    }
+    return c == '-' ? 62 : 63;
   }
 
   private static TokenClaims parseClaims(byte[] bytes) throws MalformedTokenException {
