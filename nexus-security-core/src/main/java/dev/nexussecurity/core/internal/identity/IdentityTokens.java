@@ -2,6 +2,9 @@ package dev.nexussecurity.core.internal.identity;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.nexussecurity.api.NamespaceNames;
 import dev.nexussecurity.api.internal.UntrustedText;
 import dev.nexussecurity.core.IdentityMode;
@@ -46,6 +49,10 @@ public final class IdentityTokens {
   private static final Base64.Decoder B64D = Base64.getUrlDecoder();
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final JsonFactory JSON = new JsonFactory();
+
+  /** The reader of {@link #parsePlainClaims}: Jackson's streaming parser, duplicates refused. */
+  private static final JsonFactory CLAIMS_JSON =
+      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   private IdentityTokens() {}
 
@@ -155,6 +162,122 @@ public final class IdentityTokens {
   }
 
   private static TokenClaims parseClaims(byte[] bytes) throws MalformedTokenException {
+    TokenClaims plain = parsePlainClaims(bytes);
+    return plain != null ? plain : parseClaimsStrictly(bytes);
+  }
+
+  /**
+   * The claims of a plain, valid claims document, read in one pass with Jackson's streaming parser
+   * (every token a handler receives from a well-behaved caller); null for anything else, which
+   * {@link #parseClaimsStrictly} then refuses with its precise message. Accepts only what the
+   * strict reader accepts, with the same result: one flat object whose fields are all known for its
+   * mode, none twice, strings non-empty and free of unsafe characters, namespaces valid, numbers
+   * whole and within range, nothing after it, within {@link #MAX_TOKEN_CHARS} bytes.
+   */
+  public static TokenClaims parsePlainClaims(byte[] bytes) {
+    if (bytes.length > MAX_TOKEN_CHARS) {
+      return null;
+    }
+    String[] text = new String[TEXT_CLAIMS.length];
+    long[] number = new long[NUMBER_CLAIMS.length];
+    boolean[] numberSeen = new boolean[NUMBER_CLAIMS.length];
+    try (JsonParser p = CLAIMS_JSON.createParser(bytes)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      JsonToken t;
+      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if (value == JsonToken.VALUE_STRING) {
+          int i = indexOf(TEXT_CLAIMS, name);
+          String v = p.getText();
+          if (i < 0 || text[i] != null || v.isEmpty() || UntrustedText.firstUnsafe(v) >= 0) {
+            return null;
+          }
+          text[i] = v;
+        } else if (value == JsonToken.VALUE_NUMBER_INT
+            && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+          int i = indexOf(NUMBER_CLAIMS, name);
+          if (i < 0 || numberSeen[i]) {
+            return null;
+          }
+          number[i] = p.getLongValue();
+          numberSeen[i] = true;
+        } else {
+          return null;
+        }
+      }
+      if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+        return null;
+      }
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    IdentityMode mode;
+    if (PAIRWISE.equals(text[0])) {
+      mode = IdentityMode.PAIRWISE;
+    } else if (SIGNATURE.equals(text[0])) {
+      mode = IdentityMode.SIGNATURE;
+    } else {
+      return null;
+    }
+    for (String v : text) {
+      if (v == null) {
+        return null;
+      }
+    }
+    // iat, exp, ck always; hk exactly in pairwise mode
+    if (!numberSeen[0]
+        || !numberSeen[1]
+        || !numberSeen[2]
+        || numberSeen[3] != (mode == IdentityMode.PAIRWISE)) {
+      return null;
+    }
+    if (!NamespaceNames.isValid(text[1]) || !NamespaceNames.isValid(text[2])) {
+      return null;
+    }
+    for (int i = 2; i < NUMBER_CLAIMS.length; i++) {
+      if (numberSeen[i] && (number[i] < 0 || number[i] > 0xFFFF_FFFFL)) {
+        return null;
+      }
+    }
+    return new TokenClaims(
+        mode,
+        text[1],
+        text[2],
+        text[3],
+        text[4],
+        text[5],
+        text[6],
+        text[7],
+        text[8],
+        number[0],
+        number[1],
+        text[9],
+        (int) number[2],
+        mode == IdentityMode.PAIRWISE ? (int) number[3] : 0);
+  }
+
+  /** String claims, in the order {@link #parsePlainClaims} keeps them. */
+  private static final String[] TEXT_CLAIMS = {
+    "m", "ns", "hns", "htq", "ep", "svc", "op", "wf", "run", "jti"
+  };
+
+  /** Number claims, in the order {@link #parsePlainClaims} keeps them. */
+  private static final String[] NUMBER_CLAIMS = {"iat", "exp", "ck", "hk"};
+
+  private static int indexOf(String[] names, String name) {
+    for (int i = 0; i < names.length; i++) {
+      if (names[i].equals(name)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The claims through the strict tree reader: every refusal names its field and reason. */
+  public static TokenClaims parseClaimsStrictly(byte[] bytes) throws MalformedTokenException {
     try {
       JsonValue json = StrictJson.parse(bytes, MAX_TOKEN_CHARS, "identity token claims");
       String m = json.field("m").asText();
