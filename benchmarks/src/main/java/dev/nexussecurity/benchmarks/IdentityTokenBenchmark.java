@@ -1,5 +1,6 @@
 package dev.nexussecurity.benchmarks;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.PublicKeySign;
 import com.google.crypto.tink.PublicKeyVerify;
@@ -15,10 +16,12 @@ import dev.nexussecurity.core.internal.identity.ReplayCache;
 import dev.nexussecurity.core.internal.identity.TokenClaims;
 import dev.nexussecurity.core.internal.identity.TokenIssuer;
 import dev.nexussecurity.core.internal.identity.TokenVerifier;
+import dev.nexussecurity.core.internal.json.StrictJson;
 import dev.nexussecurity.core.keys.NamespaceKeyDirectory;
 import dev.nexussecurity.core.keys.NamespaceKeys;
 import dev.nexussecurity.core.keys.PairwiseKeys;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -34,9 +37,9 @@ import org.openjdk.jmh.annotations.State;
  * stages (parse, key lookup, tag, audience, scope, time, registry), against the raw Tink Ed25519
  * operation over the same bytes as baseline.
  *
- * <p><b>Ed25519 implementation.</b> Tink's pure-Java Ed25519 stays: BouncyCastle's measured about
- * twice as fast in an earlier run (DESIGN.md: sign 43 vs 86 µs, verify 83 vs 243 µs) but would add
- * a dependency to core; the default pairwise mode does not sign at all. Keysets stay Tink keysets.
+ * <p><b>Ed25519 implementation.</b> Tink's (pure Java on a JVM without Conscrypt): {@link
+ * Ed25519ProviderBenchmark} measures it against the JDK's and BouncyCastle's in one run. The
+ * default pairwise mode does not sign at all. Keysets stay Tink keysets.
  *
  * <p><b>Temporary exception to the module boundaries.</b> This harness drives core's internal token
  * classes ({@code core.internal.identity}) directly, because no public API issues or checks a token
@@ -57,6 +60,7 @@ public class IdentityTokenBenchmark {
   private PublicKeySign rawSign;
   private PublicKeyVerify rawVerify;
   private byte[] message;
+  private byte[] pairwiseClaimsJson;
   private byte[] signature;
   private long now;
 
@@ -96,6 +100,11 @@ public class IdentityTokenBenchmark {
     pairwiseClaims = claims(IdentityMode.PAIRWISE);
     signatureClaims = claims(IdentityMode.SIGNATURE);
     pairwiseToken = pairwiseIssuer.issue(pairwiseClaims);
+    pairwiseClaimsJson =
+        Base64.getUrlDecoder()
+            .decode(
+                pairwiseToken.substring(
+                    pairwiseToken.indexOf('.') + 1, pairwiseToken.lastIndexOf('.')));
     signatureToken = signatureIssuer.issue(signatureClaims);
     KeysetHandle signing = orders.getSignatureKeys().orElseThrow();
     rawSign = signing.getPrimitive(SignatureConfig2026.get(), PublicKeySign.class);
@@ -177,5 +186,65 @@ public class IdentityTokenBenchmark {
   public boolean rawEd25519Verify() throws Exception {
     rawVerify.verify(signature, message);
     return true;
+  }
+
+  /**
+   * Before (caller side): the claims JSON as the issuer built it until now, a Jackson tree written
+   * by the mapper, then base64url; compare {@link #claimsJsonStreamingAfter}.
+   */
+  @Benchmark
+  public String claimsJsonTreeBefore() {
+    TokenClaims c = pairwiseClaims;
+    ObjectNode json = StrictJson.newObject();
+    json.put("m", "p");
+    json.put("ns", c.callerNamespace());
+    json.put("hns", c.handlerNamespace());
+    json.put("htq", c.taskQueue());
+    json.put("ep", c.endpoint());
+    json.put("svc", c.service());
+    json.put("op", c.operation());
+    json.put("wf", c.workflowId());
+    json.put("run", c.runId());
+    json.put("iat", c.issuedAtMillis());
+    json.put("exp", c.notAfterMillis());
+    json.put("jti", c.tokenId());
+    json.put("ck", Integer.toUnsignedLong(c.callerKeyId()));
+    json.put("hk", Integer.toUnsignedLong(c.handlerKeyId()));
+    return IdentityTokens.VERSION
+        + "."
+        + Base64.getUrlEncoder().withoutPadding().encodeToString(StrictJson.write(json));
+  }
+
+  /** After: the same bytes from Jackson's streaming generator (what the issuer does now). */
+  @Benchmark
+  public String claimsJsonStreamingAfter() {
+    return IdentityTokens.signedPart(pairwiseClaims);
+  }
+
+  /**
+   * Before (handler side): the claims JSON through the strict tree reader, as every token was read
+   * until now; compare {@link #claimsParsePlainAfter}.
+   */
+  @Benchmark
+  public String claimsParseStrictBefore() throws Exception {
+    return IdentityTokens.parseClaimsStrictly(pairwiseClaimsJson).tokenId();
+  }
+
+  /** After: the one-pass reader of plain claims (the strict reader only for refusals). */
+  @Benchmark
+  public String claimsParsePlainAfter() {
+    return IdentityTokens.parsePlainClaims(pairwiseClaimsJson).tokenId();
+  }
+
+  /** Handler side: parsing a token (structure, base64url, JSON claims), no key work. */
+  @Benchmark
+  public String parsePairwiseToken() throws Exception {
+    return IdentityTokens.parse(pairwiseToken).claims().tokenId();
+  }
+
+  /** Caller side: a fresh token id, 128 bits from SecureRandom. */
+  @Benchmark
+  public String newTokenId() {
+    return IdentityTokens.newTokenId();
   }
 }

@@ -16,8 +16,11 @@ import java.util.Random;
  * over the rounds, and the median's ratio to {@code off}.
  *
  * <pre>{@code
- * java -cp benchmarks/target/benchmarks.jar dev.nexussecurity.benchmarks.NexusCallLatencyInterleaved [rounds]
+ * java -cp benchmarks/target/benchmarks.jar dev.nexussecurity.benchmarks.NexusCallLatencyInterleaved [rounds] [variants]
  * }</pre>
+ *
+ * <p>{@code variants} is an optional comma-separated subset (e.g. {@code PAIRWISE}), for profiling
+ * one variant alone; the default is all of them.
  */
 public final class NexusCallLatencyInterleaved {
   static final int OPS = 20;
@@ -27,10 +30,18 @@ public final class NexusCallLatencyInterleaved {
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 300;
     int warmup = Math.max(20, rounds / 10);
+    List<LatencyBed.Variant> variants = new ArrayList<>();
+    if (args.length > 1) {
+      for (String name : args[1].split(",")) {
+        variants.add(LatencyBed.Variant.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT)));
+      }
+    } else {
+      variants.addAll(List.of(LatencyBed.Variant.values()));
+    }
     Map<LatencyBed.Variant, List<Double>> perOpMillis = new EnumMap<>(LatencyBed.Variant.class);
     try (EmbeddedTemporal temporal = EmbeddedTemporal.newBuilder().start()) {
       Map<LatencyBed.Variant, LatencyBed> beds = new EnumMap<>(LatencyBed.Variant.class);
-      for (LatencyBed.Variant v : LatencyBed.Variant.values()) {
+      for (LatencyBed.Variant v : variants) {
         beds.put(v, new LatencyBed(temporal, v));
         perOpMillis.put(v, new ArrayList<>());
       }
@@ -48,7 +59,8 @@ public final class NexusCallLatencyInterleaved {
         }
       }
     }
-    double offMedian = percentile(perOpMillis.get(LatencyBed.Variant.OFF), 0.5);
+    List<Double> off = perOpMillis.get(LatencyBed.Variant.OFF);
+    double offMedian = off == null ? Double.NaN : percentile(off, 0.5);
     System.out.printf(
         "%d rounds of %d sync Nexus operations per variant (after %d warm-up rounds)%n",
         rounds, OPS, warmup);

@@ -27,7 +27,11 @@ class BenchmarksArchitectureTest {
           "TEMPORARY: measures issuing and checking one identity token in isolation; no public API"
               + " issues or checks a token outside the interceptors, and core's token classes"
               + " (core.internal.identity) are being rewritten, so this harness follows them until"
-              + " then.");
+              + " then.",
+          "dev.nexussecurity.benchmarks.Ed25519ProviderBenchmark",
+          "measures Tink's own JCE Ed25519 wrapper (signature.internal.Ed25519SignJce/VerifyJce)"
+              + " with the JDK's and BouncyCastle's providers: Tink's public API picks that wrapper"
+              + " only for a provider named Conscrypt, so no public API can hand it another one.");
 
   @ArchTest
   static final ArchRule usesNoForeignInternalPackages =

@@ -36,6 +36,12 @@ public final class NamespacePublicKeys {
   private final PayloadAcceptance acceptance;
   private final int[] usableAgreementIds;
   private final byte[][] usableAgreementKeys;
+  // Built once: the getters below are on every call's hot path and must not allocate.
+  private final Optional<KeysetHandle> agreementKeysView;
+  private final Optional<KeysetHandle> signatureKeysView;
+  private final Optional<PayloadAcceptance> acceptanceView;
+  private final Optional<Integer> primaryAgreementKeyId;
+  private final int[] revokedIds;
 
   private NamespacePublicKeys(Builder b) {
     this.namespace = b.namespace;
@@ -57,6 +63,12 @@ public final class NamespacePublicKeys {
     }
     this.usableAgreementIds = Arrays.copyOf(ids, n);
     this.usableAgreementKeys = Arrays.copyOf(keys, n);
+    this.agreementKeysView = Optional.ofNullable(agreementKeys);
+    this.signatureKeysView = Optional.ofNullable(signatureKeys);
+    this.acceptanceView = Optional.ofNullable(acceptance);
+    this.primaryAgreementKeyId =
+        agreementKeys == null ? Optional.empty() : Optional.of(agreementKeys.getPrimary().getId());
+    this.revokedIds = revokedKeyIds.stream().mapToInt(Integer::intValue).sorted().toArray();
   }
 
   /** A builder for {@code namespace}'s public keys. */
@@ -84,12 +96,12 @@ public final class NamespacePublicKeys {
 
   /** The key-agreement public keyset (Tink HPKE, X25519), if the namespace publishes one. */
   public Optional<KeysetHandle> getAgreementKeys() {
-    return Optional.ofNullable(agreementKeys);
+    return agreementKeysView;
   }
 
   /** The signature public keyset (Ed25519), if the namespace publishes one. */
   public Optional<KeysetHandle> getSignatureKeys() {
-    return Optional.ofNullable(signatureKeys);
+    return signatureKeysView;
   }
 
   /** Ids of revoked keys, unmodifiable. */
@@ -99,7 +111,7 @@ public final class NamespacePublicKeys {
 
   /** What the namespace's workers decrypt, if it says. */
   public Optional<PayloadAcceptance> getPayloadAcceptance() {
-    return Optional.ofNullable(acceptance);
+    return acceptanceView;
   }
 
   /**
@@ -107,9 +119,7 @@ public final class NamespacePublicKeys {
    * publishes key-agreement keys.
    */
   public Optional<Integer> getPrimaryAgreementKeyId() {
-    return agreementKeys == null
-        ? Optional.empty()
-        : Optional.of(agreementKeys.getPrimary().getId());
+    return primaryAgreementKeyId;
   }
 
   /**
@@ -125,9 +135,9 @@ public final class NamespacePublicKeys {
     return null;
   }
 
-  /** Whether {@code keyId} is revoked. */
+  /** Whether {@code keyId} is revoked. Allocation-free. */
   public boolean isRevoked(int keyId) {
-    return revokedKeyIds.contains(keyId);
+    return Arrays.binarySearch(revokedIds, keyId) >= 0;
   }
 
   @Override

@@ -23,6 +23,7 @@ import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -152,17 +153,14 @@ public final class PairwiseKeys {
    * @throws PairwiseKeyException if the directory has no usable key-agreement key for the peer
    */
   public PairKey forSending(Purpose purpose, String peer) {
-    NamespacePublicKeys peerKeys = peerKeys(peer);
-    int peerKeyId =
-        peerKeys
-            .getPrimaryAgreementKeyId()
-            .orElseThrow(
-                () ->
-                    new PairwiseKeyException(
-                        "namespace '"
-                            + UntrustedText.quote(peer)
-                            + "' publishes no key-agreement keys in the key directory"));
-    return get(purpose, own.getNamespace(), primaryOwnKeyId, peer, peerKeyId);
+    Optional<Integer> peerKeyId = peerKeys(peer).getPrimaryAgreementKeyId();
+    if (peerKeyId.isEmpty()) {
+      throw new PairwiseKeyException(
+          "namespace '"
+              + UntrustedText.quote(peer)
+              + "' publishes no key-agreement keys in the key directory");
+    }
+    return get(purpose, own.getNamespace(), primaryOwnKeyId, peer, peerKeyId.get());
   }
 
   /**
@@ -237,9 +235,12 @@ public final class PairwiseKeys {
   }
 
   private NamespacePublicKeys peerKeys(String peer) {
-    return directory
-        .findNamespace(peer)
-        .orElseThrow(() -> new PairwiseKeyException(directory.describeMissing(peer)));
+    // No capturing lambda: this runs on every call.
+    Optional<NamespacePublicKeys> found = directory.findNamespace(peer);
+    if (found.isEmpty()) {
+      throw new PairwiseKeyException(directory.describeMissing(peer));
+    }
+    return found.get();
   }
 
   private int indexOf(int ownKeyId) {

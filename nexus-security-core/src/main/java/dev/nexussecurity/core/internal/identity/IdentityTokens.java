@@ -1,12 +1,19 @@
 package dev.nexussecurity.core.internal.identity;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.nexussecurity.api.NamespaceNames;
 import dev.nexussecurity.api.internal.UntrustedText;
 import dev.nexussecurity.core.IdentityMode;
 import dev.nexussecurity.core.internal.json.JsonValue;
 import dev.nexussecurity.core.internal.json.StrictJson;
 import dev.nexussecurity.core.internal.json.StrictJsonException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -41,6 +48,11 @@ public final class IdentityTokens {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getUrlDecoder();
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final JsonFactory JSON = new JsonFactory();
+
+  /** The reader of {@link #parsePlainClaims}: Jackson's streaming parser, duplicates refused. */
+  private static final JsonFactory CLAIMS_JSON =
+      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   private IdentityTokens() {}
 
@@ -51,26 +63,36 @@ public final class IdentityTokens {
     return B64.encodeToString(id);
   }
 
-  /** The part of the token that is authenticated: {@code v2.<claims>}. */
+  /**
+   * The part of the token that is authenticated: {@code v2.<claims>}. The claims are written with
+   * Jackson's streaming generator, field by field in the documented order (the same compact bytes
+   * as a tree written by {@link StrictJson#write}, without building the tree).
+   */
   public static String signedPart(TokenClaims c) {
-    ObjectNode json = StrictJson.newObject();
-    json.put("m", c.mode() == IdentityMode.PAIRWISE ? PAIRWISE : SIGNATURE);
-    json.put("ns", c.callerNamespace());
-    json.put("hns", c.handlerNamespace());
-    json.put("htq", c.taskQueue());
-    json.put("ep", c.endpoint());
-    json.put("svc", c.service());
-    json.put("op", c.operation());
-    json.put("wf", c.workflowId());
-    json.put("run", c.runId());
-    json.put("iat", c.issuedAtMillis());
-    json.put("exp", c.notAfterMillis());
-    json.put("jti", c.tokenId());
-    json.put("ck", Integer.toUnsignedLong(c.callerKeyId()));
-    if (c.mode() == IdentityMode.PAIRWISE) {
-      json.put("hk", Integer.toUnsignedLong(c.handlerKeyId()));
+    ByteArrayOutputStream out = new ByteArrayOutputStream(384);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("m", c.mode() == IdentityMode.PAIRWISE ? PAIRWISE : SIGNATURE);
+      g.writeStringField("ns", c.callerNamespace());
+      g.writeStringField("hns", c.handlerNamespace());
+      g.writeStringField("htq", c.taskQueue());
+      g.writeStringField("ep", c.endpoint());
+      g.writeStringField("svc", c.service());
+      g.writeStringField("op", c.operation());
+      g.writeStringField("wf", c.workflowId());
+      g.writeStringField("run", c.runId());
+      g.writeNumberField("iat", c.issuedAtMillis());
+      g.writeNumberField("exp", c.notAfterMillis());
+      g.writeStringField("jti", c.tokenId());
+      g.writeNumberField("ck", Integer.toUnsignedLong(c.callerKeyId()));
+      if (c.mode() == IdentityMode.PAIRWISE) {
+        g.writeNumberField("hk", Integer.toUnsignedLong(c.handlerKeyId()));
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing identity token claims in memory failed", e);
     }
-    return VERSION + "." + B64.encodeToString(StrictJson.write(json));
+    return VERSION + "." + B64.encodeToString(out.toByteArray());
   }
 
   /** The token: {@code signedPart + "." + base64url(tag)}. */
@@ -162,6 +184,122 @@ public final class IdentityTokens {
   }
 
   private static TokenClaims parseClaims(byte[] bytes) throws MalformedTokenException {
+    TokenClaims plain = parsePlainClaims(bytes);
+    return plain != null ? plain : parseClaimsStrictly(bytes);
+  }
+
+  /**
+   * The claims of a plain, valid claims document, read in one pass with Jackson's streaming parser
+   * (every token a handler receives from a well-behaved caller); null for anything else, which
+   * {@link #parseClaimsStrictly} then refuses with its precise message. Accepts only what the
+   * strict reader accepts, with the same result: one flat object whose fields are all known for its
+   * mode, none twice, strings non-empty and free of unsafe characters, namespaces valid, numbers
+   * whole and within range, nothing after it, within {@link #MAX_TOKEN_CHARS} bytes.
+   */
+  public static TokenClaims parsePlainClaims(byte[] bytes) {
+    if (bytes.length > MAX_TOKEN_CHARS) {
+      return null;
+    }
+    String[] text = new String[TEXT_CLAIMS.length];
+    long[] number = new long[NUMBER_CLAIMS.length];
+    boolean[] numberSeen = new boolean[NUMBER_CLAIMS.length];
+    try (JsonParser p = CLAIMS_JSON.createParser(bytes)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      JsonToken t;
+      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if (value == JsonToken.VALUE_STRING) {
+          int i = indexOf(TEXT_CLAIMS, name);
+          String v = p.getText();
+          if (i < 0 || text[i] != null || v.isEmpty() || UntrustedText.firstUnsafe(v) >= 0) {
+            return null;
+          }
+          text[i] = v;
+        } else if (value == JsonToken.VALUE_NUMBER_INT
+            && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+          int i = indexOf(NUMBER_CLAIMS, name);
+          if (i < 0 || numberSeen[i]) {
+            return null;
+          }
+          number[i] = p.getLongValue();
+          numberSeen[i] = true;
+        } else {
+          return null;
+        }
+      }
+      if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+        return null;
+      }
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    IdentityMode mode;
+    if (PAIRWISE.equals(text[0])) {
+      mode = IdentityMode.PAIRWISE;
+    } else if (SIGNATURE.equals(text[0])) {
+      mode = IdentityMode.SIGNATURE;
+    } else {
+      return null;
+    }
+    for (String v : text) {
+      if (v == null) {
+        return null;
+      }
+    }
+    // iat, exp, ck always; hk exactly in pairwise mode
+    if (!numberSeen[0]
+        || !numberSeen[1]
+        || !numberSeen[2]
+        || numberSeen[3] != (mode == IdentityMode.PAIRWISE)) {
+      return null;
+    }
+    if (!NamespaceNames.isValid(text[1]) || !NamespaceNames.isValid(text[2])) {
+      return null;
+    }
+    for (int i = 2; i < NUMBER_CLAIMS.length; i++) {
+      if (numberSeen[i] && (number[i] < 0 || number[i] > 0xFFFF_FFFFL)) {
+        return null;
+      }
+    }
+    return new TokenClaims(
+        mode,
+        text[1],
+        text[2],
+        text[3],
+        text[4],
+        text[5],
+        text[6],
+        text[7],
+        text[8],
+        number[0],
+        number[1],
+        text[9],
+        (int) number[2],
+        mode == IdentityMode.PAIRWISE ? (int) number[3] : 0);
+  }
+
+  /** String claims, in the order {@link #parsePlainClaims} keeps them. */
+  private static final String[] TEXT_CLAIMS = {
+    "m", "ns", "hns", "htq", "ep", "svc", "op", "wf", "run", "jti"
+  };
+
+  /** Number claims, in the order {@link #parsePlainClaims} keeps them. */
+  private static final String[] NUMBER_CLAIMS = {"iat", "exp", "ck", "hk"};
+
+  private static int indexOf(String[] names, String name) {
+    for (int i = 0; i < names.length; i++) {
+      if (names[i].equals(name)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The claims through the strict tree reader: every refusal names its field and reason. */
+  public static TokenClaims parseClaimsStrictly(byte[] bytes) throws MalformedTokenException {
     try {
       JsonValue json = StrictJson.parse(bytes, MAX_TOKEN_CHARS, "identity token claims");
       String m = json.field("m").asText();

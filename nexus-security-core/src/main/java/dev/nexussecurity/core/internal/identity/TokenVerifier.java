@@ -22,6 +22,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,10 +48,10 @@ public final class TokenVerifier {
   private final HandlerPolicy policy;
   private final ReplayStore replayStore;
   private final boolean systemClock;
-  private final ConcurrentHashMap<String, CachedVerifier> signatureVerifiers =
+  private final ConcurrentHashMap<String, CachedVerifier[]> signatureVerifiers =
       new ConcurrentHashMap<>();
 
-  private record CachedVerifier(KeysetHandle keyset, PublicKeyVerify verify) {}
+  private record CachedVerifier(KeysetHandle keyset, int keyId, PublicKeyVerify verify) {}
 
   /**
    * @param pairwise this namespace's pairwise keys, or null when it has no namespace keys (then
@@ -167,32 +168,41 @@ public final class TokenVerifier {
   }
 
   private PublicKeyVerify signatureVerifier(TokenClaims c) throws GeneralSecurityException {
-    NamespacePublicKeys keys =
-        directory
-            .findNamespace(c.callerNamespace())
-            .orElseThrow(
-                () -> new GeneralSecurityException(directory.describeMissing(c.callerNamespace())));
-    KeysetHandle keyset =
-        keys.getSignatureKeys()
-            .orElseThrow(
-                () ->
-                    new GeneralSecurityException(
-                        "caller namespace '"
-                            + c.callerNamespace()
-                            + "' publishes no signature keys in the handler's key directory"));
-    String id = Integer.toUnsignedString(c.callerKeyId());
-    if (keys.isRevoked(c.callerKeyId())) {
-      throw new GeneralSecurityException(
-          "signature key " + id + " of caller namespace '" + c.callerNamespace() + "' is revoked");
+    Optional<NamespacePublicKeys> found = directory.findNamespace(c.callerNamespace());
+    if (found.isEmpty()) {
+      throw new GeneralSecurityException(directory.describeMissing(c.callerNamespace()));
     }
-    String cacheKey = c.callerNamespace() + "\u0000" + id;
-    CachedVerifier cached = signatureVerifiers.get(cacheKey);
-    if (cached != null && cached.keyset() == keyset) {
-      return cached.verify();
+    NamespacePublicKeys keys = found.get();
+    Optional<KeysetHandle> published = keys.getSignatureKeys();
+    if (published.isEmpty()) {
+      throw new GeneralSecurityException(
+          "caller namespace '"
+              + c.callerNamespace()
+              + "' publishes no signature keys in the handler's key directory");
+    }
+    KeysetHandle keyset = published.get();
+    int keyId = c.callerKeyId();
+    if (keys.isRevoked(keyId)) {
+      throw new GeneralSecurityException(
+          "signature key "
+              + Integer.toUnsignedString(keyId)
+              + " of caller namespace '"
+              + c.callerNamespace()
+              + "' is revoked");
+    }
+    // One primitive per (namespace, key id), built once; valid while the directory publishes the
+    // same keyset object (a new directory entry builds anew). No allocation on a hit.
+    CachedVerifier[] cached = signatureVerifiers.get(c.callerNamespace());
+    if (cached != null) {
+      for (CachedVerifier v : cached) {
+        if (v.keyId() == keyId && v.keyset() == keyset) {
+          return v.verify();
+        }
+      }
     }
     for (int i = 0; i < keyset.size(); i++) {
       KeysetHandle.Entry e = keyset.getAt(i);
-      if (e.getId() == c.callerKeyId() && e.getStatus().equals(KeyStatus.ENABLED)) {
+      if (e.getId() == keyId && e.getStatus().equals(KeyStatus.ENABLED)) {
         KeysetHandle.Builder.Entry entry = KeysetHandle.importKey(e.getKey());
         entry =
             e.getKey().getIdRequirementOrNull() == null
@@ -203,13 +213,28 @@ public final class TokenVerifier {
                 .addEntry(entry.makePrimary())
                 .build()
                 .getPrimitive(SignatureConfig2026.get(), PublicKeyVerify.class);
-        signatureVerifiers.put(cacheKey, new CachedVerifier(keyset, verify));
+        CachedVerifier fresh = new CachedVerifier(keyset, keyId, verify);
+        signatureVerifiers.compute(
+            c.callerNamespace(),
+            (ns, old) -> {
+              // keep the entries of the same keyset, drop those of a replaced one
+              List<CachedVerifier> kept = new ArrayList<>();
+              if (old != null) {
+                for (CachedVerifier v : old) {
+                  if (v.keyset() == keyset && v.keyId() != keyId) {
+                    kept.add(v);
+                  }
+                }
+              }
+              kept.add(fresh);
+              return kept.toArray(new CachedVerifier[0]);
+            });
         return verify;
       }
     }
     throw new GeneralSecurityException(
         "signature key "
-            + id
+            + Integer.toUnsignedString(keyId)
             + " of caller namespace '"
             + c.callerNamespace()
             + "' is not an enabled key in the handler's key directory");
@@ -487,6 +512,10 @@ public final class TokenVerifier {
   }
 
   private static String decode(String s) {
+    if (s.indexOf('%') < 0) {
+      // Nothing escaped ('+' stays '+'): the segment is its own decoding.
+      return s;
+    }
     return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 }

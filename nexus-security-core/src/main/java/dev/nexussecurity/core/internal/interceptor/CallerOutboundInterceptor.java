@@ -67,7 +67,6 @@ final class CallerOutboundInterceptor extends WorkflowOutboundCallsInterceptorBa
     }
     int sequence = ++callSequence;
     long issuedAt = Workflow.currentTimeMillis();
-    String markerId = CallerDecision.DENIAL_MARKER_PREFIX + sequence;
     boolean replaying = WorkflowUnsafe.isReplaying();
     ReasonCode reason;
     String token = null;
@@ -75,7 +74,11 @@ final class CallerOutboundInterceptor extends WorkflowOutboundCallsInterceptorBa
     String problem = "";
     NexusEndpoint target = ctx.registry.findEndpoint(input.getEndpoint()).orElse(null);
     if (replaying) {
-      int recorded = super.getVersion(markerId, Workflow.DEFAULT_VERSION, CallerDecision.MAX_CODE);
+      int recorded =
+          super.getVersion(
+              CallerDecision.DENIAL_MARKER_PREFIX + sequence,
+              Workflow.DEFAULT_VERSION,
+              CallerDecision.MAX_CODE);
       reason =
           recorded == Workflow.DEFAULT_VERSION
               ? ReasonCode.ALLOWED
@@ -107,7 +110,10 @@ final class CallerOutboundInterceptor extends WorkflowOutboundCallsInterceptorBa
         }
       }
       if (!reason.isAllowed()) {
-        super.getVersion(markerId, Workflow.DEFAULT_VERSION, CallerDecision.codeOf(reason));
+        super.getVersion(
+            CallerDecision.DENIAL_MARKER_PREFIX + sequence,
+            Workflow.DEFAULT_VERSION,
+            CallerDecision.codeOf(reason));
       }
     }
     if (!reason.isAllowed()) {

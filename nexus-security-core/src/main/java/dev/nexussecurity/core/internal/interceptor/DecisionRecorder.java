@@ -2,7 +2,9 @@ package dev.nexussecurity.core.internal.interceptor;
 
 import com.uber.m3.tally.Scope;
 import dev.nexussecurity.api.AccessDecisionEvent;
+import dev.nexussecurity.api.ReasonCode;
 import dev.nexussecurity.api.SecurityAuditListener;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -116,12 +118,7 @@ final class DecisionRecorder {
   void record(AccessDecisionEvent event, Scope metrics) {
     if (metrics != null) {
       metrics
-          .tagged(
-              Map.of(
-                  "side", event.getSide().name().toLowerCase(Locale.ROOT),
-                  "action", event.getAction().name().toLowerCase(Locale.ROOT),
-                  "outcome", event.isAllowed() ? "allowed" : "denied",
-                  "reason", event.getReason().name()))
+          .tagged(decisionTags(event.getSide(), event.getAction(), event.getReason()))
           .counter(DECISIONS_COUNTER)
           .inc(1);
     }
@@ -139,6 +136,42 @@ final class DecisionRecorder {
       }
     }
     notifyListeners(event);
+  }
+
+  /**
+   * The tags of the decisions counter for one (side, action, reason), built once per combination:
+   * every recorded decision needs them.
+   */
+  static Map<String, String> decisionTags(
+      AccessDecisionEvent.Side side, AccessDecisionEvent.Action action, ReasonCode reason) {
+    return DECISION_TAGS.get(tagIndex(side, action, reason));
+  }
+
+  private static int tagIndex(
+      AccessDecisionEvent.Side side, AccessDecisionEvent.Action action, ReasonCode reason) {
+    return (side.ordinal() * ACTIONS + action.ordinal()) * REASONS + reason.ordinal();
+  }
+
+  private static final int ACTIONS = AccessDecisionEvent.Action.values().length;
+  private static final int REASONS = ReasonCode.values().length;
+
+  private static final List<Map<String, String>> DECISION_TAGS = decisionTagTable();
+
+  private static List<Map<String, String>> decisionTagTable() {
+    List<Map<String, String>> table = new ArrayList<>();
+    for (AccessDecisionEvent.Side side : AccessDecisionEvent.Side.values()) {
+      for (AccessDecisionEvent.Action action : AccessDecisionEvent.Action.values()) {
+        for (ReasonCode reason : ReasonCode.values()) {
+          table.add(
+              Map.of(
+                  "side", side.name().toLowerCase(Locale.ROOT),
+                  "action", action.name().toLowerCase(Locale.ROOT),
+                  "outcome", reason.isAllowed() ? "allowed" : "denied",
+                  "reason", reason.name()));
+        }
+      }
+    }
+    return List.copyOf(table);
   }
 
   private void notifyListeners(AccessDecisionEvent event) {

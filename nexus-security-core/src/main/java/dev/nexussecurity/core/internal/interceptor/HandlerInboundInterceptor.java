@@ -55,7 +55,8 @@ final class HandlerInboundInterceptor extends NexusOperationInboundCallsIntercep
   @Override
   public void init(NexusOperationOutboundCallsInterceptor outboundCalls) {
     this.outbound = outboundCalls;
-    if (!InstallationGuard.calledBySdk()) {
+    // getCallerClass() must be called here: it names the caller of this method.
+    if (!InstallationGuard.isSdk(InstallationGuard.WALKER.getCallerClass())) {
       throw deny(
           Verdict.denied(
               ReasonCode.SECURITY_NOT_OUTERMOST,

@@ -5,21 +5,26 @@ package dev.nexussecurity.core.internal.interceptor;
  * (package {@code io.temporal.internal}) must call its {@code init} directly. If another
  * interceptor's {@code init} called it, that interceptor runs before the check (the SDK makes the
  * LAST worker interceptor in {@code WorkerFactoryOptions} the outermost).
+ *
+ * <p>Checked on every request, cheaply: {@code init} asks {@link #WALKER} for its own caller with
+ * {@link StackWalker#getCallerClass()} (one frame, no stream), and {@link #isSdk} tests that class.
+ * Reflection and hidden frames are skipped, as a {@code StackWalker} without options does.
+ *
+ * <pre>{@code
+ * public void init(NexusOperationOutboundCallsInterceptor outboundCalls) {
+ *   if (!InstallationGuard.isSdk(InstallationGuard.WALKER.getCallerClass())) { ... deny ... }
+ * }
+ * }</pre>
  */
 final class InstallationGuard {
-  private static final StackWalker WALKER =
+  /** The walker the guarded method calls {@code getCallerClass()} on, directly. */
+  static final StackWalker WALKER =
       StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
   private InstallationGuard() {}
 
-  /** Whether the caller of the method that calls this one is the SDK. */
-  static boolean calledBySdk() {
-    return WALKER.walk(
-        frames ->
-            frames
-                .skip(2)
-                .findFirst()
-                .map(f -> f.getDeclaringClass().getName().startsWith("io.temporal.internal."))
-                .orElse(false));
+  /** Whether {@code caller}, the class that called the guarded method, is the SDK's. */
+  static boolean isSdk(Class<?> caller) {
+    return caller != null && caller.getName().startsWith("io.temporal.internal.");
   }
 }

@@ -160,9 +160,27 @@ public final class StrictJson {
   }
 
   private static String pathName(String name) {
-    return name.matches("[A-Za-z_][A-Za-z0-9_-]*")
+    return isPlainName(name)
         ? "." + name
         : "['" + UntrustedText.quote(name, 40).replace("'", "\\u0027") + "']";
+  }
+
+  /**
+   * Whether {@code name} matches {@code [A-Za-z_][A-Za-z0-9_-]*}; a loop, not a regular expression:
+   * it runs for every field of every document, identity tokens included.
+   */
+  static boolean isPlainName(String name) {
+    if (name.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+      if (!letter && (i == 0 || !((c >= '0' && c <= '9') || c == '-'))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A new, empty JSON object to fill and then {@link #write}. */

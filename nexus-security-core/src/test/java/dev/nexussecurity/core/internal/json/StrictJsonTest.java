@@ -246,4 +246,23 @@ class StrictJsonTest {
         .isExactlyInstanceOf(StrictJsonException.class)
         .hasMessageContaining("is nested deeper than " + max + " levels");
   }
+
+  @Test
+  void isPlainName_matchesTheIdentifierPatternOfPaths() {
+    for (String plain : List.of("a", "Z", "_", "ns", "agreementKeys", "a1", "a-b", "_x-9")) {
+      assertThat(StrictJson.isPlainName(plain)).as(plain).isTrue();
+      assertThat(plain.matches("[A-Za-z_][A-Za-z0-9_-]*")).as(plain).isTrue();
+    }
+    for (String other : List.of("", "1a", "-a", "a b", "a.b", "a'b", "é", "a\n", "$", "a[0]")) {
+      assertThat(StrictJson.isPlainName(other)).as(other).isFalse();
+      assertThat(other.matches("[A-Za-z_][A-Za-z0-9_-]*")).as(other).isFalse();
+    }
+  }
+
+  @Test
+  void parse_fieldWithAPlainAndAnOtherName_namesEachPathInItsForm() throws Exception {
+    JsonValue doc = StrictJson.parse("{\"a-1\":1,\"1 b\":2}", 100, "doc");
+    assertThat(doc.field("a-1").getPath()).isEqualTo("$.a-1");
+    assertThat(doc.field("1 b").getPath()).isEqualTo("$['1 b']");
+  }
 }
