@@ -32,6 +32,8 @@ import io.temporal.api.workflowservice.v1.RespondNexusTaskFailedResponse;
 import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest;
 import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedResponse;
 import io.temporal.api.workflowservice.v1.RespondWorkflowTaskFailedRequest;
+import io.temporal.api.workflowservice.v1.ShutdownWorkerRequest;
+import io.temporal.api.workflowservice.v1.ShutdownWorkerResponse;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
 // Internal classes of temporal-test-server / temporal-serviceclient, PINNED to temporal-testing
 // 1.38.0:
@@ -72,8 +74,10 @@ import java.util.function.Consumer;
  * TestWorkflowEnvironment}, with two bound services rebuilt: in the WorkflowService, {@code
  * PollNexusTaskQueue} is served by a {@link NexusPollRouter}; in the OperatorService, the Nexus
  * endpoint methods are served by a {@link NexusEndpointService}, which pushes the routes to the
- * router after every change. Every other method is the stock one. An interceptor records the
- * namespaces the server sees.
+ * router after every change. {@code ShutdownWorker} and the sticky attributes of completed workflow
+ * tasks also feed a {@link StickyQueueRelease}, so a stopped worker's sticky queue does not strand
+ * workflow tasks. Every other method is the stock one. An interceptor records the namespaces the
+ * server sees.
  *
  * <p>Uses {@code io.temporal.internal.testservice} classes, pinned to temporal-testing 1.38.0.
  */
@@ -81,6 +85,9 @@ public final class InProcessTemporalServer implements AutoCloseable {
   private static final AtomicInteger SERVER_IDS = new AtomicInteger();
   private static final long TERMINATION_WAIT_SECONDS = 5;
   private static final InetAddress LOOPBACK = loopbackV4();
+
+  /** How long one poll of a stopped worker's sticky queue waits ({@link StickyQueueRelease}). */
+  private static final Duration STICKY_RELEASE_POLL = Duration.ofSeconds(1);
 
   private final ResourceStack resources;
   private final ManagedChannel channel;
@@ -174,6 +181,16 @@ public final class InProcessTemporalServer implements AutoCloseable {
       resources.push("Nexus poll router", router::close);
       InjectedNexusTasks injected = new InjectedNexusTasks();
       injected.attach(router);
+      StickyQueueRelease stickyRelease =
+          new StickyQueueRelease(
+              new StickyQueueRelease.Calls(
+                  workflowService::pollWorkflowTaskQueue,
+                  workflowService::respondWorkflowTaskFailed,
+                  workflowService::respondQueryTaskCompleted,
+                  workflowService::describeWorkflowExecution),
+              STICKY_RELEASE_POLL,
+              deadlines);
+      resources.push("sticky-queue release", stickyRelease::close);
       router.setBeforeDelivery(injected::rewriteIfPlanned);
       NexusEndpointService endpoints =
           new NexusEndpointService(operatorService, all -> router.setRoutes(NexusRoutes.of(all)));
@@ -183,7 +200,9 @@ public final class InProcessTemporalServer implements AutoCloseable {
       for (BindableService service : starter.getServices()) {
         if (service == workflowService) {
           services.add(
-              bound(workflowService(workflowService, router, endpoints.scheduleLock(), injected)));
+              bound(
+                  workflowService(
+                      workflowService, router, endpoints.scheduleLock(), injected, stickyRelease)));
         } else if (service == operatorService) {
           services.add(bound(endpoints.bind()));
         } else {
@@ -384,7 +403,8 @@ public final class InProcessTemporalServer implements AutoCloseable {
       TestWorkflowService stock,
       NexusPollRouter router,
       Lock scheduleLock,
-      InjectedNexusTasks injected) {
+      InjectedNexusTasks injected,
+      StickyQueueRelease stickyRelease) {
     ServerServiceDefinition original = stock.bindService();
     ReadWriteLock outcomes = new ReentrantReadWriteLock();
     Map<String, ServerMethodDefinition<?, ?>> replacements = new HashMap<>();
@@ -396,8 +416,9 @@ public final class InProcessTemporalServer implements AutoCloseable {
         replacements,
         WorkflowServiceGrpc.getRespondWorkflowTaskCompletedMethod(),
         ServerCalls.asyncUnaryCall(
-            (RespondWorkflowTaskCompletedRequest request,
+            (RespondWorkflowTaskCompletedRequest received,
                 StreamObserver<RespondWorkflowTaskCompletedResponse> observer) -> {
+              RespondWorkflowTaskCompletedRequest request = stickyRelease.onCompletion(received);
               boolean cancels = StaleNexusCancels.requestsCancel(request.getCommandsList());
               Lock outcome = cancels ? outcomes.writeLock() : outcomes.readLock();
               outcome.lock();
@@ -414,6 +435,14 @@ public final class InProcessTemporalServer implements AutoCloseable {
                 outcome.unlock();
               }
               hintNexusCommands(request, router);
+            }));
+    replace(
+        replacements,
+        WorkflowServiceGrpc.getShutdownWorkerMethod(),
+        ServerCalls.asyncUnaryCall(
+            (ShutdownWorkerRequest request, StreamObserver<ShutdownWorkerResponse> observer) -> {
+              stickyRelease.onShutdownWorker(request);
+              stock.shutdownWorker(request, observer);
             }));
     replace(
         replacements,
