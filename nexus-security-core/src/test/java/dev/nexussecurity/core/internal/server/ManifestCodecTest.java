@@ -271,6 +271,7 @@ class ManifestCodecTest {
           .hasMessageContaining("keyDirectory");
     }
   }
+
   @Test
   void manifestOfExactlyTheDescriptionLimit_isAccepted_andOneByteMoreIsRefused() throws Exception {
     // 260 endpoints and one more whose name length is tuned so the payload is exactly 20,000 bytes

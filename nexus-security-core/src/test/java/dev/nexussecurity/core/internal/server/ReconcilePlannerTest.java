@@ -683,6 +683,8 @@ class ReconcilePlannerTest {
         planner.planOne(MANIFEST + "-keys-x", endpoint(MANIFEST + "-keys-x", 1, "x"), null, NOW);
     assertThat(step.getType()).isEqualTo(Type.ERROR);
     assertThat(step.getReason()).contains("reserved for the key directory's entries");
+  }
+
   @Test
   void plan_ofAnEmptyRegistryAndServer_isOnlyTheManifest() throws Exception {
     List<PlannedStep> steps = planner.plan(List.of(), List.of(), NOW);

@@ -599,6 +599,8 @@ class ServerSnapshotTest {
     }
     assertThat(sink).isPositive();
     assertThat(allocated).as("bytes allocated by 100,000 lookups").isLessThan(1024);
+  }
+
   @Test
   void isStale_fromFreshUntilOn_andTheSnapshotKeepsItsManifest() throws Exception {
     Endpoint payments = managed(endpoint("payments", 3, "orders-ns"), SIGNER, T1);
