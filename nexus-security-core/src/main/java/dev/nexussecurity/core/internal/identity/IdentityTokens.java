@@ -264,6 +264,9 @@ public final class IdentityTokens {
         return null;
       }
     }
+    if (number[1] < number[0]) {
+      return null; // exp before iat: the strict reader refuses it with its message
+    }
     return new TokenClaims(
         mode,
         text[1],

@@ -744,8 +744,7 @@ class TokenVerifierTest {
         verifier(new MapRegistry().put(endpoint(CALLER)), HandlerPolicy.defaults(), withoutCaller)
             .checkBeforeDecode(request(issue(claims(IdentityMode.SIGNATURE, CALLER))));
     assertThat(v.reason()).isEqualTo(ReasonCode.UNTRUSTED_CALLER);
-    assertThat(v.detail())
-        .isEqualTo("the handler's key directory has no public keys for caller namespace 'orders'");
+    assertThat(v.detail()).isEqualTo("the key directory has no keys for namespace 'orders'");
   }
 
   @Test
