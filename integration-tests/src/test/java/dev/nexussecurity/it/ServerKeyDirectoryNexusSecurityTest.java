@@ -318,6 +318,30 @@ class ServerKeyDirectoryNexusSecurityTest {
   }
 
   @Test
+  void reconcilerWithoutADirectory_likeTheControlPlanes_leavesThePublishedDirectoryInPlace() {
+    source.put(endpoint("echo-2", HANDLER_NS, HANDLER_TQ, CALLER_NS));
+    try {
+      EndpointReconciler endpointsOnly =
+          EndpointReconciler.newBuilder()
+              .setRegistry(source)
+              .setOperatorServiceStubs(temporal.getOperatorServiceStubs())
+              .setRegistrySigningKeyset(registryKey)
+              .setAudience(ServerEndpointsSupport.AUDIENCE)
+              .setDeleteRemovedEndpoints(true)
+              .build();
+      assertThat(endpointsOnly.reconcile().isSuccess()).isTrue();
+      handlerRegistry.refresh();
+
+      assertThat(handlerRegistry.findEndpoint("echo-2")).isPresent();
+      assertThat(handlerRegistry.getKeyDirectory().getNamespaces())
+          .containsExactly(CALLER_NS, HANDLER_NS);
+      assertThat(call("caller-tq", "kept")).isEqualTo("echo:kept");
+    } finally {
+      source.remove("echo-2");
+    }
+  }
+
+  @Test
   void attackerWithTheirOwnKey_isNotAdmitted() {
     assertDeniedByTheHandler("attacker-tq", ReasonCode.UNTRUSTED_CALLER, "not an enabled key");
   }
