@@ -306,7 +306,8 @@ class KeyDirectoryCodecTest {
                 + ",\"issuedAt\":\"2025-05-01T10:00:00.123Z\"}");
     // Ed25519 signatures are deterministic: the whole description, and so the digest the manifest
     // lists, is fixed for this input.
-    assertThat(KeyDirectoryCodec.digest(d)).isEqualTo("r5Gij6dZzFv0cSXghBy68XF3ft6_n3qRoW108mDZx4Q");
+    assertThat(KeyDirectoryCodec.digest(d))
+        .isEqualTo("r5Gij6dZzFv0cSXghBy68XF3ft6_n3qRoW108mDZx4Q");
     assertThat(KeyDirectoryCodec.decode(d, SIGNER.getVerifier(), "prod-eu").document().keys())
         .isEqualTo(orders);
   }
