@@ -21,6 +21,7 @@ import dev.nexussecurity.core.keys.NamespaceKeys;
 import dev.nexussecurity.core.keys.NamespacePublicKeys;
 import dev.nexussecurity.core.server.EndpointReconciler;
 import dev.nexussecurity.core.server.ReconcileAction;
+import dev.nexussecurity.core.server.ReconcilePlan;
 import dev.nexussecurity.core.server.ServerEndpointRegistry;
 import dev.nexussecurity.core.server.ServerRegistryException;
 import dev.nexussecurity.it.support.InMemoryRegistry;
@@ -318,6 +319,30 @@ class ServerKeyDirectoryNexusSecurityTest {
   }
 
   @Test
+  void reconcilerWithoutADirectory_likeTheControlPlanes_leavesThePublishedDirectoryInPlace() {
+    source.put(endpoint("echo-2", HANDLER_NS, HANDLER_TQ, CALLER_NS));
+    try {
+      EndpointReconciler endpointsOnly =
+          EndpointReconciler.newBuilder()
+              .setRegistry(source)
+              .setOperatorServiceStubs(temporal.getOperatorServiceStubs())
+              .setRegistrySigningKeyset(registryKey)
+              .setAudience(ServerEndpointsSupport.AUDIENCE)
+              .setDeleteRemovedEndpoints(true)
+              .build();
+      assertThat(endpointsOnly.reconcile().isSuccess()).isTrue();
+      handlerRegistry.refresh();
+
+      assertThat(handlerRegistry.findEndpoint("echo-2")).isPresent();
+      assertThat(handlerRegistry.getKeyDirectory().getNamespaces())
+          .containsExactly(CALLER_NS, HANDLER_NS);
+      assertThat(call("caller-tq", "kept")).isEqualTo("echo:kept");
+    } finally {
+      source.remove("echo-2");
+    }
+  }
+
+  @Test
   void attackerWithTheirOwnKey_isNotAdmitted() {
     assertDeniedByTheHandler("attacker-tq", ReasonCode.UNTRUSTED_CALLER, "not an enabled key");
   }
@@ -365,7 +390,16 @@ class ServerKeyDirectoryNexusSecurityTest {
     NamespacePublicKeys rotated =
         rotatedCallerKeys.toPublicKeys().toBuilder().addRevokedKeyId(oldKeyId).build();
     NamespaceKeyDirectory afterRevocation = original.toBuilder().put(rotated).build();
-    assertThat(reconciler(afterRevocation, false).reconcile().isSuccess()).isTrue();
+    EndpointReconciler revoking = reconciler(afterRevocation, false);
+    ReconcilePlan dryRun = revoking.plan();
+    assertThat(dryRun.getChanges())
+        .extracting(Object::toString)
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith("~ update key directory entry of caller-ns (endpoint ")
+                    .contains("revoked [" + Integer.toUnsignedString(oldKeyId) + "]"));
+    assertThat(revoking.apply(dryRun).isSuccess()).isTrue();
     callerRegistry.refresh();
 
     // The handler has not refreshed yet: the old key still works there, the new one not yet.
@@ -435,6 +469,25 @@ class ServerKeyDirectoryNexusSecurityTest {
       assertThat(restarted.getKeyDirectory().findNamespace(CALLER_NS)).isEmpty();
       assertThat(restarted.getKeyDirectory().findNamespace(HANDLER_NS))
           .contains(handlerKeys.toPublicKeys());
+    }
+  }
+
+  @Test
+  void malformedEntryOnTheServer_isRefusedWithAClearProblem_andTheLastGoodEntryIsKept() {
+    edit(
+        temporal.getOperatorServiceStubs(),
+        entryName(CALLER_NS),
+        s -> ServerEndpointsSupport.editDescriptionText(s, t -> "{\"not\": \"an envelope\"}"));
+    handlerRegistry.refresh();
+
+    assertThat(handlerRegistry.getStatus().getKeyDirectoryProblems().get(CALLER_NS))
+        .startsWith("MALFORMED: ")
+        .endsWith("still using the entry the manifest lists, which this worker verified earlier");
+    assertThat(handlerRegistry.getStatus().isHealthy()).isTrue();
+    assertThat(call("caller-tq", "kept")).isEqualTo("echo:kept");
+    try (ServerEndpointRegistry restarted = restartedHandlerRegistry()) {
+      assertThat(restarted.getKeyDirectory().findNamespace(CALLER_NS)).isEmpty();
+      assertThat(restarted.getKeyDirectory().describeMissing(CALLER_NS)).contains("MALFORMED");
     }
   }
 

@@ -253,11 +253,15 @@ public final class EndpointReconciler {
       }
     }
     if (manifestAction != null) {
+      // Without a directory of its own, the reconciler keeps the listing it planned (the server's
+      // entries, which it does not touch).
       results.add(
           applyManifest(
               manifestAction,
               listing,
-              manifestAction.step().getDirectoryListing() == null ? null : directoryListing));
+              keyDirectory == null
+                  ? manifestAction.step().getDirectoryListing()
+                  : directoryListing));
     }
     ReconcileResult result = new ReconcileResult(results);
     if (!result.isSuccess()) {
@@ -669,13 +673,15 @@ public final class EndpointReconciler {
     }
 
     /**
-     * A namespace key directory to publish on the server with the registry (optional; default none,
-     * and entries a previous run published are then no longer listed by the manifest). Each
-     * namespace's entry is signed with the registry key and stored in a reserved endpoint of its
-     * own; the manifest lists every entry's digest. Read at every {@link EndpointReconciler#plan()}
-     * ({@code getNamespaces()} and {@code findNamespace}), so a directory that reloads its file is
-     * published as it is at each run. Workers read it with {@link
-     * ServerEndpointRegistry#getKeyDirectory()}. It holds public keys only.
+     * A namespace key directory to publish on the server with the registry (optional). Without one,
+     * the reconciler leaves the key directory on the server as it is: it neither writes nor deletes
+     * entries, and its manifests keep listing the entries the server still holds unchanged; to
+     * withdraw a published directory, publish an empty one. Each namespace's entry is signed with
+     * the registry key and stored in a reserved endpoint of its own; the manifest lists every
+     * entry's digest. Read at every {@link EndpointReconciler#plan()} ({@code getNamespaces()} and
+     * {@code findNamespace}), so a directory that reloads its file is published as it is at each
+     * run. Workers read it with {@link ServerEndpointRegistry#getKeyDirectory()}. It holds public
+     * keys only.
      */
     public Builder setKeyDirectory(KeyDirectory directory) {
       this.keyDirectory = Objects.requireNonNull(directory, "EndpointReconciler.keyDirectory");

@@ -183,4 +183,14 @@ class NamespaceKeyDirectoryTest {
         .isEqualTo("the key directory has no keys for namespace 'orders-ns'");
     assertThat(d.describeMissing("bad\nname")).doesNotContain("\n");
   }
+
+  @Test
+  void revokedKeyIds_areShownUnsigned_asKeyIdsAreEverywhereElse() {
+    NamespacePublicKeys keys =
+        NamespaceKeys.generate("orders-ns", false).toPublicKeys().toBuilder()
+            .addRevokedKeyId((int) 3755797258L)
+            .addRevokedKeyId(7)
+            .build();
+    assertThat(keys.toString()).contains("revoked [7, 3755797258]");
+  }
 }

@@ -1014,4 +1014,31 @@ class ServerEndpointRegistryTest {
       assertThat(allocated).as("bytes allocated by 100,000 lookups").isLessThan(1024);
     }
   }
+
+  @Test
+  void keyDirectory_publishedByAReconcilerOfTheServersOwnEndpoints_leavesThemUnchanged() {
+    source.put(endpoint("shipping", 4, "orders-ns", "billing-ns"));
+    assertThat(reconciler.reconcile().isSuccess()).isTrue();
+    try (ServerEndpointRegistry registry = builder().start()) {
+      EndpointReconciler directoryOnly =
+          reconciler()
+              .setRegistry(registry) // the endpoints another tool (the control plane) published
+              .setKeyDirectory(NamespaceKeyDirectory.newBuilder().put(ORDERS).build())
+              .build();
+
+      ReconcilePlan plan = directoryOnly.plan();
+
+      assertThat(plan.getActions())
+          .filteredOn(a -> !a.isKeyDirectoryEntry() && !a.isManifest())
+          .extracting(ReconcileAction::getType)
+          .containsOnly(ReconcileAction.Type.UNCHANGED);
+      assertThat(directoryOnly.apply(plan).isSuccess()).isTrue();
+      registry.refresh();
+      assertThat(registry.getKeyDirectory().findNamespace("orders-ns")).contains(ORDERS);
+      assertThat(registry.checkAccess("shipping", "billing-ns").isAllowed()).isTrue();
+      assertThat(reconciler.plan().hasChanges())
+          .as("the endpoints' own reconciler keeps the directory and changes nothing")
+          .isFalse();
+    }
+  }
 }

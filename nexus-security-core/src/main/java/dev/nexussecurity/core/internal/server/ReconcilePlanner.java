@@ -52,7 +52,9 @@ import java.util.TreeSet;
  * entry endpoint of a namespace the directory no longer has: DELETE when deleting removed
  * endpoints, otherwise SKIP (the manifest no longer lists it); an entry's name taken by an endpoint
  * that is not an entry, or an entry too large for a description: ERROR. Registry endpoints may not
- * use the entries' reserved name prefix ({@code <manifest name>-keys-}).
+ * use the entries' reserved name prefix ({@code <manifest name>-keys-}). A reconciler that
+ * publishes no key directory leaves the entries alone (SKIP) and keeps the manifest's listing of
+ * those still on the server unchanged.
  *
  * <p>The manifest ({@link #planManifest}) lists every registry endpoint whose server endpoint will
  * hold its policy (UNCHANGED, CREATE, UPDATE), with that policy's digest, and, when a key directory
@@ -113,9 +115,11 @@ public final class ReconcilePlanner {
    * Plans every endpoint name of the registry and the server, in name order, then every key
    * directory entry, in namespace order, then the manifest (last).
    *
-   * @param directory the key directory to publish, by namespace, or {@code null} to publish none
-   *     (then entry endpoints left on the server are skipped, or deleted when deleting removed
-   *     endpoints, and the manifest lists no directory)
+   * @param directory the key directory to publish, by namespace, or {@code null} to leave the
+   *     directory alone: entry endpoints on the server are skipped (never deleted), and the
+   *     manifest keeps listing those entries the verified manifest on the server lists and the
+   *     server still holds unchanged (so a reconciler without a directory, such as the control
+   *     plane's, does not undo one another tool publishes)
    */
   public List<PlannedStep> plan(
       Collection<NexusEndpoint> registry,
@@ -159,13 +163,67 @@ public final class ReconcilePlanner {
         steps.add(planEntry(d.getKey(), d.getValue(), onServer, now));
       }
     }
+    if (directory == null) {
+      for (Endpoint left : entries.values()) {
+        steps.add(
+            entryStep(
+                Type.SKIP,
+                left.getSpec().getName(),
+                left.getSpec().getName(),
+                null,
+                "a key directory entry; this reconciler publishes no key directory"
+                    + " (setKeyDirectory), so it leaves the directory as the server holds it",
+                left,
+                null));
+      }
+      steps.add(
+          planManifest(
+              listing(steps), carriedDirectory(serverManifest, entries), serverManifest, now));
+      return steps;
+    }
     for (Endpoint left : entries.values()) {
       steps.add(planRemovedEntry(left));
     }
-    steps.add(
-        planManifest(
-            listing(steps), directoryListing(steps, directory != null), serverManifest, now));
+    steps.add(planManifest(listing(steps), directoryListing(steps, true), serverManifest, now));
     return steps;
+  }
+
+  /**
+   * For a reconciler that publishes no key directory: the directory listing of the verified
+   * manifest on the server, restricted to the entries the server still holds unchanged (so that
+   * another tool's directory survives this reconciler's manifests); {@code null} when the server's
+   * manifest lists none or does not verify.
+   */
+  private SortedMap<String, String> carriedDirectory(
+      Endpoint serverManifest, Map<String, Endpoint> entries) {
+    if (serverManifest == null || !ManifestCodec.isManifest(serverManifest)) {
+      return null;
+    }
+    VerifiedManifest previous;
+    try {
+      previous =
+          ManifestCodec.decode(
+              serverManifest.getSpec().getDescription(), signer.getVerifier(), audience);
+    } catch (InvalidSignedDocumentException e) {
+      return null;
+    }
+    if (previous.manifest().keyDirectory() == null) {
+      return null;
+    }
+    SortedMap<String, String> carried = new TreeMap<>();
+    previous
+        .manifest()
+        .keyDirectory()
+        .forEach(
+            (namespace, digest) -> {
+              Endpoint e =
+                  entries.get(KeyDirectoryCodec.endpointName(manifest.endpointName(), namespace));
+              if (e != null
+                  && KeyDirectoryCodec.digest(e.getSpec().getDescription()).equals(digest)) {
+                carried.put(namespace, digest);
+              }
+            });
+    return carried;
   }
 
   /**

@@ -275,4 +275,40 @@ class KeyDirectoryCodecTest {
         .hasMessageContaining("at most 20000 bytes")
         .hasMessageContaining("remove keys");
   }
+
+  /**
+   * The entry of docs/keys.md's example directory file (agreement keys, a revocation, payloads).
+   */
+  static final String DOCUMENTED_ENTRY =
+      "{\"schemaVersion\":1,\"namespaces\":{\"orders\":{\"agreementKeys\":{\"primaryKeyId\":2953015054,"
+          + "\"key\":[{\"keyData\":{\"typeUrl\":\"type.googleapis.com/google.crypto.tink.HpkePublicKey\","
+          + "\"value\":\"EgYIARABGAIaIAOGjzOTMueBwri6cAAHmRHrq1DjxjU3onCWgtTQ1yAP\","
+          + "\"keyMaterialType\":\"ASYMMETRIC_PUBLIC\"},\"status\":\"ENABLED\",\"keyId\":2953015054,"
+          + "\"outputPrefixType\":\"TINK\"}]},\"revokedKeyIds\":[1234567],\"payloads\":{\"pairwise\":true,"
+          + "\"hpke\":false,\"plaintext\":false,\"sharedKeysets\":[\"payments\"]}}}}";
+
+  @Test
+  void knownAnswer_theDocumentedEntry_signedWithTheTestRegistryKey() throws Exception {
+    NamespacePublicKeys orders =
+        dev.nexussecurity.core.keys.NamespaceKeyDirectory.fromJson(DOCUMENTED_ENTRY)
+            .findNamespace("orders")
+            .orElseThrow();
+    Payload d =
+        KeyDirectoryCodec.encode(
+            new KeyDirectoryDocument("prod-eu", orders, Instant.parse("2025-05-01T10:00:00.123Z")),
+            SIGNER);
+
+    assertThat(TestKeys.signedJson(d))
+        .isEqualTo(
+            "{\"audience\":\"prod-eu\",\"namespace\":\"orders\",\"keys\":"
+                + DOCUMENTED_ENTRY.substring(
+                    DOCUMENTED_ENTRY.indexOf("{\"agreementKeys\""), DOCUMENTED_ENTRY.length() - 2)
+                + ",\"issuedAt\":\"2025-05-01T10:00:00.123Z\"}");
+    // Ed25519 signatures are deterministic: the whole description, and so the digest the manifest
+    // lists, is fixed for this input.
+    assertThat(KeyDirectoryCodec.digest(d))
+        .isEqualTo("r5Gij6dZzFv0cSXghBy68XF3ft6_n3qRoW108mDZx4Q");
+    assertThat(KeyDirectoryCodec.decode(d, SIGNER.getVerifier(), "prod-eu").document().keys())
+        .isEqualTo(orders);
+  }
 }

@@ -654,13 +654,40 @@ class ReconcilePlannerTest {
   }
 
   @Test
-  void noKeyDirectory_leavesEntriesAlone_andTheManifestListsNone() throws Exception {
-    List<Endpoint> server = applied(planner.plan(List.of(), directory(ORDERS), List.of(), NOW));
+  void noKeyDirectory_leavesEntriesAlone_andTheManifestKeepsListingThoseUnchanged()
+      throws Exception {
+    List<PlannedStep> published =
+        planner(true, true).plan(List.of(), directory(ORDERS, PAYMENTS), List.of(), NOW);
+    List<Endpoint> server = new java.util.ArrayList<>(applied(published));
+    // payments-ns' entry was changed on the server since: it is no longer carried over.
+    Endpoint payments = server.get(1);
+    server.set(
+        1,
+        payments.toBuilder()
+            .setSpec(
+                payments.getSpec().toBuilder()
+                    .setDescription(
+                        TestKeys.editSignedJson(
+                            payments.getSpec().getDescription(), j -> j.replace("a", "b"))))
+            .build());
 
-    List<PlannedStep> steps = planner.plan(List.of(), server, NOW);
+    List<PlannedStep> steps =
+        planner(true, true).plan(List.of(endpoint("ep-a", 1, "x")), server, NOW.plusSeconds(60));
 
-    assertThat(steps).extracting(PlannedStep::getType).containsExactly(Type.SKIP, Type.UPDATE);
-    assertThat(steps.get(1).getReason()).startsWith("no longer publishes a key directory");
+    assertThat(steps)
+        .extracting(PlannedStep::getType)
+        .containsExactly(Type.CREATE, Type.SKIP, Type.SKIP, Type.UPDATE);
+    assertThat(steps.get(1).getReason()).contains("publishes no key directory");
+    assertThat(written(steps.get(3)).manifest().keyDirectory())
+        .containsExactly(
+            Map.entry(
+                "orders-ns", KeyDirectoryCodec.digest(server.get(0).getSpec().getDescription())));
+    assertThat(steps.get(3).getReason()).contains("key directory: no longer lists [payments-ns]");
+  }
+
+  @Test
+  void noKeyDirectory_onAServerWithoutOne_listsNone() throws Exception {
+    List<PlannedStep> steps = planner.plan(List.of(endpoint("ep-a", 1, "x")), List.of(), NOW);
     assertThat(written(steps.get(1)).manifest().keyDirectory()).isNull();
   }
 
