@@ -282,4 +282,38 @@ class CallerOutboundInterceptorTest {
             "the policy of endpoint 'broken-ep' in the caller's registry failed verification");
     assertThat(TOKENS_RECEIVED).isEmpty();
   }
+
+  @Test
+  void denial_isRecordedInTheHistory_asAVersionMarkerNamedByTheCallsSequence_withTheReasonsCode() {
+    String workflowId = "caller-" + UUID.randomUUID();
+    String result =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                CallerWf.class,
+                WorkflowOptions.newBuilder().setTaskQueue(TQ).setWorkflowId(workflowId).build())
+            .run("closed-ep", 10_000);
+    assertThat(result).startsWith("DENIED:CALLER_NOT_ALLOWED:");
+
+    List<String> markers = new java.util.ArrayList<>();
+    for (io.temporal.api.history.v1.HistoryEvent e :
+        env.getWorkflowClient().fetchHistory(workflowId).getEvents()) {
+      if (e.hasMarkerRecordedEventAttributes()) {
+        var details = e.getMarkerRecordedEventAttributes().getDetailsMap();
+        var converter = io.temporal.common.converter.DefaultDataConverter.STANDARD_INSTANCE;
+        String changeId =
+            converter.fromPayloads(
+                0, java.util.Optional.of(details.get("changeId")), String.class, String.class);
+        Integer version =
+            converter.fromPayloads(
+                0, java.util.Optional.of(details.get("version")), Integer.class, Integer.class);
+        markers.add(changeId + "=" + version);
+      }
+    }
+    assertThat(markers)
+        .containsExactly(
+            SecurityContext.CHANGE_ID + "=1",
+            CallerDecision.DENIAL_MARKER_PREFIX
+                + "1="
+                + CallerDecision.codeOf(ReasonCode.CALLER_NOT_ALLOWED));
+  }
 }
