@@ -47,6 +47,8 @@ public final class IdentityTokens {
       Set.of("m", "ns", "hns", "htq", "ep", "svc", "op", "wf", "run", "iat", "exp", "jti", "ck");
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getUrlDecoder();
+  private static final String B64_ALPHABET =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -157,7 +159,9 @@ public final class IdentityTokens {
     // The decoder ignores the unused low bits of a last character that ends a partial group;
     // they must be zero, or one tag (or claims text) would have several spellings.
     int rest = text.length() % 4;
-    if (rest >= 2 && (sextet(text.charAt(text.length() - 1)) & (rest == 2 ? 0x0F : 0x03)) != 0) {
+    if (rest >= 2
+        && (B64_ALPHABET.indexOf(text.charAt(text.length() - 1)) & (rest == 2 ? 0x0F : 0x03))
+            != 0) {
       throw new MalformedTokenException(
           "the token's "
               + part
@@ -168,19 +172,6 @@ public final class IdentityTokens {
     } catch (IllegalArgumentException e) {
       throw new MalformedTokenException("the token's " + part + " is not valid base64url", e);
     }
-  }
-
-  private static int sextet(char c) {
-    if (c >= 'A' && c <= 'Z') {
-      return c - 'A';
-    }
-    if (c >= 'a' && c <= 'z') {
-      return c - 'a' + 26;
-    }
-    if (c >= '0' && c <= '9') {
-      return c - '0' + 52;
-    }
-    return c == '-' ? 62 : 63;
   }
 
   private static TokenClaims parseClaims(byte[] bytes) throws MalformedTokenException {

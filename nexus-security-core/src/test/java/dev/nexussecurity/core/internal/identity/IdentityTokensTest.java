@@ -270,5 +270,17 @@ class IdentityTokensTest {
         .hasMessageContaining("tag is not canonical base64url");
     assertThat(catchThrowable(() -> IdentityTokens.parse(token.replace(".AAAA", ".AAE")))).isNull();
     assertThat(catchThrowable(() -> IdentityTokens.parse(token.replace(".AAAA", ".AQ")))).isNull();
+    // every last character of a 1- and a 2-byte tail: canonical exactly when its unused bits are 0
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    for (int i = 0; i < 64; i++) {
+      int v = i;
+      char last = alphabet.charAt(v);
+      assertThat(catchThrowable(() -> IdentityTokens.parse(token.replace(".AAAA", ".A" + last))))
+          .as("tag A%s", last)
+          .matches(t -> ((v & 0x0F) == 0) == (t == null));
+      assertThat(catchThrowable(() -> IdentityTokens.parse(token.replace(".AAAA", ".AA" + last))))
+          .as("tag AA%s", last)
+          .matches(t -> ((v & 0x03) == 0) == (t == null));
+    }
   }
 }

@@ -1000,4 +1000,49 @@ class TokenVerifierTest {
     assertThat(TokenVerifier.callerRunOf(URI.create("temporal:///namespaces/a/workflows/w")))
         .isNull();
   }
+
+  @Test
+  void verify_signatureToken_afterTheDirectoryDroppedItsKey_isDenied_evenThoughItWasCached()
+      throws Exception {
+    // A live directory (e.g. refreshed from a server): the caller re-keyed and the handler's
+    // directory now lists only the new key. A verifier cached for the old key must not be reused.
+    NamespaceKeyDirectory[] current = {directory};
+    dev.nexussecurity.core.keys.KeyDirectory live =
+        new dev.nexussecurity.core.keys.KeyDirectory() {
+          @Override
+          public java.util.Optional<dev.nexussecurity.core.keys.NamespacePublicKeys> findNamespace(
+              String namespace) {
+            return current[0].findNamespace(namespace);
+          }
+
+          @Override
+          public Set<String> getNamespaces() {
+            return current[0].getNamespaces();
+          }
+        };
+    TokenVerifier v =
+        new TokenVerifier(
+            HANDLER,
+            PairwiseKeys.create(handlerKeys, directory),
+            live,
+            new MapRegistry().put(endpoint(CALLER)),
+            HandlerPolicy.defaults(),
+            ReplayStore.inMemory(10),
+            true);
+    String token = issue(claims(IdentityMode.SIGNATURE, CALLER));
+    assertThat(v.checkBeforeDecode(request(token)).isAllowed()).isTrue();
+
+    NamespaceKeys rekeyed = NamespaceKeys.generate(CALLER, true);
+    current[0] = directory.toBuilder().put(rekeyed.toPublicKeys()).build();
+
+    Verdict after = v.checkBeforeDecode(request(issue(claims(IdentityMode.SIGNATURE, CALLER))));
+    assertThat(after.reason()).isEqualTo(ReasonCode.UNTRUSTED_CALLER);
+    assertThat(after.detail()).contains("is not an enabled key");
+    // the new key is admitted through the same verifier
+    assertThat(
+            v.checkBeforeDecode(
+                    request(issue(rekeyed, current[0], claims(IdentityMode.SIGNATURE, CALLER))))
+                .isAllowed())
+        .isTrue();
+  }
 }
