@@ -48,4 +48,13 @@ class ReconcileActionTest {
         .containsExactly(
             ReconcileAction.Type.CREATE, ReconcileAction.Type.UPDATE, ReconcileAction.Type.DELETE);
   }
+
+  @Test
+  void createAction_toString_showsTheTargetAndAllowlistToBeWritten() throws Exception {
+    ReconcileAction create = ReconcilePlanTest.plan().getActions().get(0);
+
+    assertThat(create.toString())
+        .startsWith("+ create new-ep -> handler-ns/handler-tq allowed [orders-ns]")
+        .doesNotContain("server version");
+  }
 }
