@@ -639,4 +639,37 @@ class EndpointReconcilerTest {
         .endsWith("[re-read after concurrent changes: server version 1 became 2]");
     assertThat(server.byName("payments").getSpec()).isEqualTo(privateSpec("payments"));
   }
+
+  @Test
+  void failedReconciliation_isLoggedAsAWarning_andASuccessfulOneIsNot() {
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+        new ch.qos.logback.core.read.ListAppender<>();
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(EndpointReconciler.class);
+    logs.start();
+    logger.addAppender(logs);
+    try {
+      registry.put(endpoint("payments", 1, "orders-ns"));
+      builder().build().reconcile();
+      assertThat(logs.list)
+          .extracting(e -> e.getLevel().toString())
+          .as("one line per change, no warning")
+          .containsExactly("INFO", "INFO");
+      logs.list.clear();
+
+      server.namespaceMissing("missing-ns");
+      registry.put(
+          endpoint("shipping", 1, "orders-ns").toBuilder()
+              .setTargetNamespace("missing-ns")
+              .build());
+      ReconcileResult failed = builder().build().reconcile();
+
+      assertThat(logs.list)
+          .filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+          .singleElement()
+          .satisfies(e -> assertThat(e.getFormattedMessage()).isEqualTo(failed.toString()));
+    } finally {
+      logger.detachAppender(logs);
+    }
+  }
 }
