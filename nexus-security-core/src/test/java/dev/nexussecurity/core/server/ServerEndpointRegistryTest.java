@@ -279,6 +279,24 @@ class ServerEndpointRegistryTest {
   }
 
   @Test
+  void stalenessDeadline_ofAWorkerWhoseClockIsBefore1970_isStillStartPlusMaxStaleness() {
+    // A refresh start before the epoch (negative milliseconds) plus the staleness is positive: no
+    // overflow, so the deadline is the plain sum, not the manifest's expiry.
+    reconciler().setClock(new TestClock(Instant.parse("1970-01-01T00:00:01Z"))).build().reconcile();
+    clock.set(Instant.parse("1969-12-31T23:59:00Z"));
+    try (ServerEndpointRegistry registry =
+        builder()
+            .setClockSkew(Duration.ofMinutes(2))
+            .setMaxStaleness(Duration.ofMinutes(5))
+            .start()) {
+      assertThat(registry.getStatus().getManifestEpoch()).hasValue(1000);
+      assertThat(registry.getStatus().getFreshUntil())
+          .contains(Instant.parse("1970-01-01T00:04:00Z"));
+      assertThat(registry.checkAccess("payments", "orders-ns").isAllowed()).isTrue();
+    }
+  }
+
+  @Test
   void maxStalenessBeyondTheEndOfTime_isCappedByTheManifestExpiry_notWrappedIntoThePast() {
     try (ServerEndpointRegistry registry =
         builder().setMaxStaleness(Duration.ofMillis(Long.MAX_VALUE)).start()) {
