@@ -55,4 +55,13 @@ class ReconcileActionTest {
         .noneMatch(ReconcileAction::isKeyDirectoryEntry)
         .allSatisfy(a -> assertThat(a.getKeyDirectoryNamespace()).isEmpty());
   }
+
+  @Test
+  void createAction_toString_showsTheTargetAndAllowlistToBeWritten() throws Exception {
+    ReconcileAction create = ReconcilePlanTest.plan().getActions().get(0);
+
+    assertThat(create.toString())
+        .startsWith("+ create new-ep -> handler-ns/handler-tq allowed [orders-ns]")
+        .doesNotContain("server version");
+  }
 }

@@ -8,6 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.signature.PredefinedSignatureParameters;
 import dev.nexussecurity.api.NexusEndpoint;
@@ -41,6 +44,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Refresh, manifest, staleness, failure and status behaviour against an in-process OperatorService,
@@ -630,6 +634,9 @@ class ServerEndpointRegistryTest {
       assertThat(seen.poll(10, TimeUnit.SECONDS)).as("a background refresh").isNotNull();
     }
     registry.close();
+    // A refresh that was running when close() was called ends (and reports) before close()
+    // returns; from then on nothing runs.
+    seen.clear();
     int lists = server.lists.get();
     assertThatThrownBy(registry::refresh)
         .isInstanceOf(IllegalStateException.class)
@@ -1039,6 +1046,142 @@ class ServerEndpointRegistryTest {
       assertThat(reconciler.plan().hasChanges())
           .as("the endpoints' own reconciler keeps the directory and changes nothing")
           .isFalse();
+    }
+  }
+
+  @Test
+  void stalenessDeadline_ofAWorkerWhoseClockIsBefore1970_isStillStartPlusMaxStaleness() {
+    // A refresh start before the epoch (negative milliseconds) plus the staleness is positive: no
+    // overflow, so the deadline is the plain sum, not the manifest's expiry.
+    reconciler().setClock(new TestClock(Instant.parse("1970-01-01T00:00:01Z"))).build().reconcile();
+    clock.set(Instant.parse("1969-12-31T23:59:00Z"));
+    try (ServerEndpointRegistry registry =
+        builder()
+            .setClockSkew(Duration.ofMinutes(2))
+            .setMaxStaleness(Duration.ofMinutes(5))
+            .start()) {
+      assertThat(registry.getStatus().getManifestEpoch()).hasValue(1000);
+      assertThat(registry.getStatus().getFreshUntil())
+          .contains(Instant.parse("1970-01-01T00:04:00Z"));
+      assertThat(registry.checkAccess("payments", "orders-ns").isAllowed()).isTrue();
+    }
+  }
+
+  @Test
+  void refreshes_logEachChangeOfAnEndpointOnce_andEachFailureWithItsCount() {
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    Logger logger = (Logger) LoggerFactory.getLogger(ServerEndpointRegistry.class);
+    logs.start();
+    logger.addAppender(logs);
+    try (ServerEndpointRegistry registry = builder().start()) {
+      assertThat(logs.list).isEmpty();
+      Endpoint e = server.byName("payments");
+      server.replace(
+          "payments",
+          e.getSpec().toBuilder()
+              .setDescription(
+                  TestKeys.editSignedJson(
+                      e.getSpec().getDescription(), j -> j.replace("orders-ns", "evil-ns")))
+              .build());
+
+      registry.refresh();
+      registry.refresh();
+
+      assertThat(messages(logs))
+          .as("logged once, and not as removed")
+          .singleElement()
+          .satisfies(
+              m ->
+                  assertThat(m)
+                      .startsWith(
+                          "WARN nexus-security: endpoint 'payments' admits nobody: its policy on the"
+                              + " Temporal server failed verification: BAD_SIGNATURE: "));
+      logs.list.clear();
+
+      clock.advance(Duration.ofSeconds(1));
+      reconciler.reconcile(); // writes the registry's policy again
+      registry.refresh();
+      assertThat(messages(logs))
+          .containsExactly("INFO nexus-security: endpoint 'payments' has a valid policy again");
+      logs.list.clear();
+
+      clock.advance(Duration.ofSeconds(1));
+      source.remove("payments");
+      reconciler.reconcile();
+      registry.refresh();
+      assertThat(messages(logs))
+          .containsExactly(
+              "INFO nexus-security: endpoint 'payments' is no longer listed by the registry manifest"
+                  + " (or no longer on the server); it is unknown now");
+      logs.list.clear();
+
+      server.failNextList(Status.UNAVAILABLE.withDescription("down"));
+      server.failNextList(Status.UNAVAILABLE.withDescription("down"));
+      assertThatThrownBy(registry::refresh).isInstanceOf(ServerRegistryException.class);
+      assertThatThrownBy(registry::refresh).isInstanceOf(ServerRegistryException.class);
+      assertThat(messages(logs))
+          .hasSize(2)
+          .allSatisfy(
+              m ->
+                  assertThat(m)
+                      .startsWith(
+                          "WARN nexus-security: Cannot refresh the Nexus endpoints from the Temporal"
+                              + " server (UNAVAILABLE: down)"));
+      assertThat(messages(logs).get(0)).endsWith("(1 refreshes failed in a row)");
+      assertThat(messages(logs).get(1)).endsWith("(2 refreshes failed in a row)");
+    } finally {
+      logger.detachAppender(logs);
+    }
+  }
+
+  private static List<String> messages(ListAppender<ILoggingEvent> logs) {
+    return logs.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+  }
+
+  @Test
+  void stateFile_isWrittenOnlyForANewerManifest_notAgainForTheSameOne() throws Exception {
+    Path state = dir.resolve("registry-state.json");
+    int[] writes = {0};
+    AtomicFileWriter counting =
+        new AtomicFileWriter() {
+          @Override
+          protected void beforeMove(Path temp) {
+            writes[0]++;
+          }
+        };
+    try (ServerEndpointRegistry registry =
+        builder().setStateFile(state).setStateFileWriter(counting).start()) {
+      assertThat(writes[0]).isEqualTo(1);
+
+      registry.refresh();
+      registry.refresh();
+      assertThat(writes[0]).as("the same manifest again").isEqualTo(1);
+
+      clock.advance(Duration.ofSeconds(1));
+      source.put(endpoint("payments", 2, "billing-ns"));
+      reconciler.reconcile();
+      registry.refresh();
+      assertThat(writes[0]).isEqualTo(2);
+      assertThat(
+              new HighWaterMarkFile(state, AtomicFileWriter.DEFAULT)
+                  .read(AUDIENCE)
+                  .orElseThrow()
+                  .epoch())
+          .isEqualTo(T0.toEpochMilli() + 1000);
+    }
+  }
+
+  @Test
+  void toStringAndRefreshInterval_describeTheSettingsAndStatus_withoutKeys() {
+    try (ServerEndpointRegistry registry =
+        builder().setRefreshInterval(Duration.ofSeconds(30)).start()) {
+      assertThat(registry.getRefreshInterval()).isEqualTo(Duration.ofSeconds(30));
+      assertThat(registry.toString())
+          .startsWith(
+              "ServerEndpointRegistry{audience=prod-eu, refreshInterval=PT30S, maxStaleness=PT5M,"
+                  + " ServerRegistryStatus{healthy=true")
+          .doesNotContain("Ed25519")
+          .doesNotContain("value");
     }
   }
 }

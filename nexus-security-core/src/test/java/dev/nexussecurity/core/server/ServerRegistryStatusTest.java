@@ -108,4 +108,34 @@ class ServerRegistryStatusTest {
                 .toString())
         .doesNotContain("keyDirectory");
   }
+
+  @Test
+  void toString_showsTheManifestEpochOnlyOnceAManifestIsKnown_andTheLastErrorOnlyIfAny() {
+    ServerRegistryStatus before =
+        new ServerRegistryStatus(
+            null, null, null, 0, 0, Map.of(), Map.of(), new TreeSet<>(), 0, 0, null, null);
+    ServerRegistryStatus failing =
+        new ServerRegistryStatus(
+            T.plusSeconds(30),
+            T,
+            "UNAVAILABLE: down",
+            1,
+            1,
+            Map.of(),
+            Map.of(),
+            new TreeSet<>(),
+            0,
+            77,
+            T.plusSeconds(3600),
+            T.plusSeconds(300));
+
+    assertThat(before.toString())
+        .doesNotContain("manifestEpoch")
+        .doesNotContain("lastError")
+        .contains("healthy=false");
+    assertThat(failing.toString())
+        .contains("manifestEpoch=77")
+        .contains("consecutiveFailures=1")
+        .endsWith(", lastError=UNAVAILABLE: down}");
+  }
 }
