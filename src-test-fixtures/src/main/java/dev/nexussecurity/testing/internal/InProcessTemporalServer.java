@@ -193,8 +193,16 @@ public final class InProcessTemporalServer implements AutoCloseable {
               STICKY_RELEASE_POLL,
               deadlines);
       resources.push("sticky-queue release", stickyRelease::close);
+      // Nexus outcomes vs. stale cancels (see workflowService); the request timeouts' failures of
+      // Nexus tasks take the read side like every other RespondNexusTaskFailed
+      ReadWriteLock outcomes = new ReentrantReadWriteLock();
       NexusRequestTimeouts requestTimeouts =
-          new NexusRequestTimeouts(workflowService::respondNexusTaskFailed, System::nanoTime);
+          new NexusRequestTimeouts(
+              (request, observer) ->
+                  underLock(
+                      outcomes.readLock(),
+                      () -> workflowService.respondNexusTaskFailed(request, observer)),
+              System::nanoTime);
       router.setBeforeDelivery(task -> requestTimeouts.delivered(injected.rewriteIfPlanned(task)));
       ScheduledExecutorService timeoutChecks =
           Executors.newSingleThreadScheduledExecutor(
@@ -231,7 +239,8 @@ public final class InProcessTemporalServer implements AutoCloseable {
                       endpoints.scheduleLock(),
                       injected,
                       stickyRelease,
-                      requestTimeouts)));
+                      requestTimeouts,
+                      outcomes)));
         } else if (service == operatorService) {
           services.add(bound(endpoints.bind()));
         } else {
@@ -434,9 +443,9 @@ public final class InProcessTemporalServer implements AutoCloseable {
       Lock scheduleLock,
       InjectedNexusTasks injected,
       StickyQueueRelease stickyRelease,
-      NexusRequestTimeouts requestTimeouts) {
+      NexusRequestTimeouts requestTimeouts,
+      ReadWriteLock outcomes) {
     ServerServiceDefinition original = stock.bindService();
-    ReadWriteLock outcomes = new ReentrantReadWriteLock();
     Map<String, ServerMethodDefinition<?, ?>> replacements = new HashMap<>();
     replace(
         replacements,
