@@ -76,7 +76,9 @@ import java.util.function.Consumer;
  * endpoint methods are served by a {@link NexusEndpointService}, which pushes the routes to the
  * router after every change. {@code ShutdownWorker} and the sticky attributes of completed workflow
  * tasks also feed a {@link StickyQueueRelease}, so a stopped worker's sticky queue does not strand
- * workflow tasks. Every other method is the stock one. An interceptor records the namespaces the
+ * workflow tasks, and Nexus start tasks handed to pollers and their answers feed {@link
+ * NexusRequestTimeouts}, so every attempt of a start request times out (the stock server times out
+ * only the first). Every other method is the stock one. An interceptor records the namespaces the
  * server sees.
  *
  * <p>Uses {@code io.temporal.internal.testservice} classes, pinned to temporal-testing 1.38.0.
@@ -191,7 +193,37 @@ public final class InProcessTemporalServer implements AutoCloseable {
               STICKY_RELEASE_POLL,
               deadlines);
       resources.push("sticky-queue release", stickyRelease::close);
-      router.setBeforeDelivery(injected::rewriteIfPlanned);
+      // Nexus outcomes vs. stale cancels (see workflowService); the request timeouts' failures of
+      // Nexus tasks take the read side like every other RespondNexusTaskFailed
+      ReadWriteLock outcomes = new ReentrantReadWriteLock();
+      NexusRequestTimeouts requestTimeouts =
+          new NexusRequestTimeouts(
+              (request, observer) ->
+                  underLock(
+                      outcomes.readLock(),
+                      () -> workflowService.respondNexusTaskFailed(request, observer)),
+              System::nanoTime);
+      router.setBeforeDelivery(task -> requestTimeouts.delivered(injected.rewriteIfPlanned(task)));
+      ScheduledExecutorService timeoutChecks =
+          Executors.newSingleThreadScheduledExecutor(
+              runnable -> {
+                Thread thread =
+                    new Thread(runnable, "embedded-temporal-" + id + "-nexus-request-timeouts");
+                thread.setDaemon(true);
+                return thread;
+              });
+      resources.push("Nexus request timeouts", () -> shutdownAndWait(timeoutChecks));
+      timeoutChecks.scheduleWithFixedDelay(
+          () -> {
+            try {
+              requestTimeouts.expire();
+            } catch (RuntimeException e) {
+              // the server is closing; the next check tries again
+            }
+          },
+          1,
+          1,
+          TimeUnit.SECONDS);
       NexusEndpointService endpoints =
           new NexusEndpointService(operatorService, all -> router.setRoutes(NexusRoutes.of(all)));
       afterStep.accept("router");
@@ -202,7 +234,13 @@ public final class InProcessTemporalServer implements AutoCloseable {
           services.add(
               bound(
                   workflowService(
-                      workflowService, router, endpoints.scheduleLock(), injected, stickyRelease)));
+                      workflowService,
+                      router,
+                      endpoints.scheduleLock(),
+                      injected,
+                      stickyRelease,
+                      requestTimeouts,
+                      outcomes)));
         } else if (service == operatorService) {
           services.add(bound(endpoints.bind()));
         } else {
@@ -404,9 +442,10 @@ public final class InProcessTemporalServer implements AutoCloseable {
       NexusPollRouter router,
       Lock scheduleLock,
       InjectedNexusTasks injected,
-      StickyQueueRelease stickyRelease) {
+      StickyQueueRelease stickyRelease,
+      NexusRequestTimeouts requestTimeouts,
+      ReadWriteLock outcomes) {
     ServerServiceDefinition original = stock.bindService();
-    ReadWriteLock outcomes = new ReentrantReadWriteLock();
     Map<String, ServerMethodDefinition<?, ?>> replacements = new HashMap<>();
     replace(
         replacements,
@@ -450,6 +489,7 @@ public final class InProcessTemporalServer implements AutoCloseable {
         ServerCalls.asyncUnaryCall(
             (RespondNexusTaskCompletedRequest request,
                 StreamObserver<RespondNexusTaskCompletedResponse> observer) -> {
+              requestTimeouts.answered(request.getTaskToken());
               if (injected.capture(request)) {
                 observer.onNext(RespondNexusTaskCompletedResponse.getDefaultInstance());
                 observer.onCompleted();
@@ -464,6 +504,7 @@ public final class InProcessTemporalServer implements AutoCloseable {
         ServerCalls.asyncUnaryCall(
             (RespondNexusTaskFailedRequest request,
                 StreamObserver<RespondNexusTaskFailedResponse> observer) -> {
+              requestTimeouts.answered(request.getTaskToken());
               if (injected.capture(request)) {
                 observer.onNext(RespondNexusTaskFailedResponse.getDefaultInstance());
                 observer.onCompleted();
