@@ -66,6 +66,14 @@ public abstract class EndpointStore implements AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * What is wrong with the storage's inputs now while it keeps serving (for the health check), in
+   * words an operator can act on; empty when nothing is.
+   */
+  public List<String> problems() {
+    return List.of();
+  }
+
   /** Describes the storage for logs (no secrets). */
   public abstract String describe();
 

@@ -48,6 +48,7 @@ final class TemporalEndpointStore extends EndpointStore {
   private final OperatorServiceStubs stubs;
   private final KeysetHandle signingKeyset;
   private final TemporalStorage settings;
+  private final KeyDirectoryFile keyDirectory;
   private final String manifestEndpointName;
   private final ServerEndpointRegistry reader;
   private final AutoCloseable connection;
@@ -61,6 +62,8 @@ final class TemporalEndpointStore extends EndpointStore {
    * Starts reading the server's endpoints (now, then every refresh interval) and renewing the
    * manifest.
    *
+   * @param keyDirectory the key directory file every reconcile publishes, or {@code null} to leave
+   *     the directory on the server alone
    * @param connection closed with the store (the channel the stubs use), or {@code null}
    * @throws IllegalArgumentException when the keyset or the settings cannot be used
    */
@@ -68,8 +71,10 @@ final class TemporalEndpointStore extends EndpointStore {
       OperatorServiceStubs stubs,
       KeysetHandle signingKeyset,
       TemporalStorage settings,
+      KeyDirectoryFile keyDirectory,
       AutoCloseable connection) {
     this.stubs = stubs;
+    this.keyDirectory = keyDirectory;
     this.signingKeyset = signingKeyset;
     this.settings = settings;
     this.connection = connection;
@@ -113,6 +118,11 @@ final class TemporalEndpointStore extends EndpointStore {
         + "' (signed policies, manifest '"
         + manifestEndpointName
         + "')";
+  }
+
+  @Override
+  public List<String> problems() {
+    return keyDirectory == null ? List.of() : keyDirectory.problem().stream().toList();
   }
 
   @Override
@@ -243,6 +253,9 @@ final class TemporalEndpointStore extends EndpointStore {
             .setManifestEndpointName(manifestEndpointName)
             .setDeleteRemovedEndpoints(true);
     settings.manifestTargetNamespace().ifPresent(b::setManifestTargetNamespace);
+    if (keyDirectory != null) {
+      b.setKeyDirectory(keyDirectory.current());
+    }
     return b.build();
   }
 
