@@ -39,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * but no manifest that verifies, nothing is written: changes are refused until an operator restores
  * the registry (see the module's README).
  *
+ * <p>With a key directory file ({@code registry.temporal.keyDirectory}), every reconcile also
+ * publishes the namespace key directory ({@link EndpointReconciler.Builder#setKeyDirectory}): the
+ * file as it is then, or its last good content while it is malformed ({@link KeyDirectoryFile},
+ * reported by {@link #problems()}). Without one, a directory on the server is left alone.
+ *
  * <p>One server process writes the registry of a cluster: a concurrent writer could overwrite a
  * change in the window between reading and writing.
  */
