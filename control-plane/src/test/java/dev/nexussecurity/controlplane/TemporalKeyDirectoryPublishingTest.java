@@ -227,4 +227,40 @@ class TemporalKeyDirectoryPublishingTest {
                     .contains(dir.resolve("no-such-directory.json") + " does not exist"));
     assertThat(onServer()).isEqualTo(before);
   }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theKeyDirectoryApi_listsKeyIds_toAnyRoleButNone_andRefusesTheRest() {
+    String reader = idp.token("rita", "role-read_only");
+    String nobody = idp.token("nora"); // account role None
+
+    Answer read = call(base, "GET", "/api/v1/nexus/key-directory", reader, null);
+    Answer denied = call(base, "GET", "/api/v1/nexus/key-directory", nobody, null);
+    Answer anonymous = call(base, "GET", "/api/v1/nexus/key-directory", null, null);
+    Answer written = call(base, "POST", "/api/v1/nexus/key-directory", admin, Map.of());
+
+    assertThat(read.status()).as(read.body().toString()).isEqualTo(200);
+    assertThat(read.body())
+        .containsEntry("stale", false)
+        .containsEntry("namespaceCount", 2)
+        .containsEntry("truncated", false);
+    List<Map<String, Object>> namespaces =
+        (List<Map<String, Object>>) read.body().get("namespaces");
+    assertThat(namespaces)
+        .extracting(n -> n.get("namespace"))
+        .containsExactly("orders-ns", "payments-ns");
+    String paymentsKeyId =
+        Integer.toUnsignedString(
+            paymentsKeys.toPublicKeys().getPrimaryAgreementKeyId().orElseThrow());
+    assertThat(namespaces.get(1).get("agreementKeys"))
+        .isEqualTo(List.of(Map.of("keyId", paymentsKeyId, "primary", true, "revoked", false)));
+    assertThat(namespaces.get(1).get("revokedKeyIds")).isEqualTo(List.of());
+    assertThat(read.body().toString()).doesNotContain("value").doesNotContain("keyData");
+
+    assertThat(denied.status()).as(denied.body().toString()).isEqualTo(403);
+    assertThat(denied.body().toString()).doesNotContain(paymentsKeyId);
+    assertThat(anonymous.status()).isEqualTo(401);
+    assertThat(written.status()).isEqualTo(405);
+    assertThat(written.error()).isEqualTo("method_not_allowed");
+  }
 }

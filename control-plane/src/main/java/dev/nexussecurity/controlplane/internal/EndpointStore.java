@@ -9,6 +9,7 @@ import dev.nexussecurity.api.RegistryChangeEvent;
 import dev.nexussecurity.api.SecurityAuditListener;
 import dev.nexussecurity.api.VersionConflictException;
 import dev.nexussecurity.core.InMemoryEndpointRegistry;
+import dev.nexussecurity.core.keys.KeyDirectory;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -71,6 +72,19 @@ public abstract class EndpointStore implements AutoCloseable {
    * words an operator can act on; empty when nothing is.
    */
   public List<String> problems() {
+    return List.of();
+  }
+
+  /**
+   * The namespace key directory (public keys) as the storage publishes it now, as workers read it;
+   * empty when it publishes none.
+   */
+  Optional<KeyDirectory> keyDirectory() {
+    return Optional.empty();
+  }
+
+  /** Why namespaces of the published directory have no usable keys, and file problems, if any. */
+  List<String> keyDirectoryProblems() {
     return List.of();
   }
 

@@ -6,6 +6,7 @@ import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.api.internal.UntrustedText;
 import dev.nexussecurity.controlplane.internal.Settings.TemporalStorage;
 import dev.nexussecurity.core.InMemoryEndpointRegistry;
+import dev.nexussecurity.core.keys.KeyDirectory;
 import dev.nexussecurity.core.server.EndpointReconciler;
 import dev.nexussecurity.core.server.ReconcileAction;
 import dev.nexussecurity.core.server.ReconcileResult;
@@ -128,6 +129,22 @@ final class TemporalEndpointStore extends EndpointStore {
   @Override
   public List<String> problems() {
     return keyDirectory == null ? List.of() : keyDirectory.problem().stream().toList();
+  }
+
+  @Override
+  Optional<KeyDirectory> keyDirectory() {
+    return keyDirectory == null ? Optional.empty() : Optional.of(reader.getKeyDirectory());
+  }
+
+  @Override
+  List<String> keyDirectoryProblems() {
+    List<String> out = new java.util.ArrayList<>(problems());
+    reader
+        .getStatus()
+        .getKeyDirectoryProblems()
+        .forEach(
+            (ns, problem) -> out.add("namespace '" + UntrustedText.quote(ns) + "': " + problem));
+    return out;
   }
 
   @Override
