@@ -102,7 +102,9 @@ class ManifestRollbackRecoveryTest {
         ServerRegistryException refused =
             catchThrowableOfType(ServerRegistryException.class, worker::refresh);
         assertThat(refused).hasMessageContaining("ROLLED_BACK");
-        assertThat(worker.listEndpoints()).extracting(NexusEndpoint::getName).contains("alpha", "bravo");
+        assertThat(worker.listEndpoints())
+            .extracting(NexusEndpoint::getName)
+            .contains("alpha", "bravo");
         Answer blocked = create(server.getUri(), admin, spec("charlie", "payments-ns", "tq"));
         assertThat(blocked.status()).isEqualTo(503);
         assertThat(blocked.error()).isEqualTo("registry_unavailable");
