@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -197,5 +198,14 @@ class EndpointApiRbacTest {
       case "GET" -> "GetNexusEndpoint";
       default -> "GetNexusEndpoints";
     };
+  }
+
+  @Test
+  void theKeyDirectory_ofARegistryFile_isNotPublished_404() {
+    Answer a = call(base, "GET", "/api/v1/nexus/key-directory", owner, null);
+
+    assertThat(a.status()).isEqualTo(404);
+    assertThat(a.error()).isEqualTo("key_directory_not_published");
+    assertThat((String) a.body().get("message")).contains("registry.temporal.keyDirectory");
   }
 }

@@ -50,7 +50,11 @@ import org.slf4j.LoggerFactory;
  *       {"endpointId":"...","endpoint":{...}}};
  *   <li>{@code POST /api/v1/nexus/endpoints/{id}} {@code {"spec":{...},"resourceVersion":"3"}} —
  *       {@code {"endpoint":{...}}};
- *   <li>{@code DELETE /api/v1/nexus/endpoints/{id}?resourceVersion=3} — {@code {}}.
+ *   <li>{@code DELETE /api/v1/nexus/endpoints/{id}?resourceVersion=3} — {@code {}};
+ *   <li>{@code GET /api/v1/nexus/key-directory} — the namespace key directory the registry
+ *       publishes, as the workers read it (public key ids, primary, revoked; see {@link
+ *       KeyDirectoryJson}), with the same RBAC as endpoint reads; 404 when the registry publishes
+ *       none (a registry file).
  * </ul>
  *
  * <p>Changes are synchronous: when the answer arrives the change is stored (and, with the
@@ -65,6 +69,9 @@ import org.slf4j.LoggerFactory;
 public final class EndpointApiHandler extends Handler.Abstract {
   /** The collection path. */
   public static final String PATH = "/api/v1/nexus/endpoints";
+
+  /** The key directory's path (read only). */
+  public static final String KEY_DIRECTORY_PATH = "/api/v1/nexus/key-directory";
 
   static final int DEFAULT_PAGE_SIZE = 100;
   static final int MAX_PAGE_SIZE = 1000;
@@ -116,7 +123,8 @@ public final class EndpointApiHandler extends Handler.Abstract {
   public boolean handle(Request request, Response response, Callback callback) {
     String path = Request.getPathInContext(request);
     String id;
-    if (path.equals(PATH) || path.equals(PATH + "/")) {
+    boolean directory = path.equals(KEY_DIRECTORY_PATH);
+    if (directory || path.equals(PATH) || path.equals(PATH + "/")) {
       id = null;
     } else if (path.startsWith(PATH + "/") && path.indexOf('/', PATH.length() + 1) < 0) {
       id = path.substring(PATH.length() + 1);
@@ -126,9 +134,17 @@ public final class EndpointApiHandler extends Handler.Abstract {
     String method = request.getMethod();
     Exchanged x = new Exchanged();
     x.endpoint = id;
-    x.operation = operation(method, id);
+    x.operation =
+        directory ? (method.equals("GET") ? "GetKeyDirectory" : null) : operation(method, id);
     Refusal refusal = null;
     try {
+      if (x.operation == null && directory) {
+        throw new Refusal(
+            405,
+            "method_not_allowed",
+            "Use GET for " + KEY_DIRECTORY_PATH + ": the directory is read only here.",
+            Map.of("Allow", "GET"));
+      }
       if (x.operation == null) {
         throw new Refusal(
             405,
@@ -243,6 +259,22 @@ public final class EndpointApiHandler extends Handler.Abstract {
       throws IOException {
     switch (x.operation) {
       case "GetNexusEndpoints" -> x.body = list(request, principal);
+      case "GetKeyDirectory" -> {
+        store.list(principal); // the endpoint reads' RBAC: any account role but None
+        x.body =
+            KeyDirectoryJson.toJson(
+                store
+                    .keyDirectory()
+                    .orElseThrow(
+                        () ->
+                            new Refusal(
+                                404,
+                                "key_directory_not_published",
+                                "This control plane's registry publishes no key directory: set"
+                                    + " registry.temporal.keyDirectory (the server-backed"
+                                    + " registry) to publish one.")),
+                store.keyDirectoryProblems());
+      }
       case "GetNexusEndpoint" -> {
         NexusEndpoint e = store.get(principal, id);
         x.namespace = e.getTargetNamespace();

@@ -9,6 +9,7 @@ import dev.nexussecurity.api.RegistryChangeEvent;
 import dev.nexussecurity.api.SecurityAuditListener;
 import dev.nexussecurity.api.VersionConflictException;
 import dev.nexussecurity.core.InMemoryEndpointRegistry;
+import dev.nexussecurity.core.keys.KeyDirectory;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -64,6 +65,27 @@ public abstract class EndpointStore implements AutoCloseable {
   /** Why {@code name} may not be used for an endpoint here, if it may not. */
   Optional<String> reserved(String name) {
     return Optional.empty();
+  }
+
+  /**
+   * What is wrong with the storage's inputs now while it keeps serving (for the health check), in
+   * words an operator can act on; empty when nothing is.
+   */
+  public List<String> problems() {
+    return List.of();
+  }
+
+  /**
+   * The namespace key directory (public keys) as the storage publishes it now, as workers read it;
+   * empty when it publishes none.
+   */
+  Optional<KeyDirectory> keyDirectory() {
+    return Optional.empty();
+  }
+
+  /** Why namespaces of the published directory have no usable keys, and file problems, if any. */
+  List<String> keyDirectoryProblems() {
+    return List.of();
   }
 
   /** Describes the storage for logs (no secrets). */

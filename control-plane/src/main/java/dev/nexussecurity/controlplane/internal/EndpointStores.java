@@ -43,6 +43,21 @@ public final class EndpointStores {
       throw new ControlPlaneConfigException(
           settings.source(), List.of("registry.temporal.signingKeyset: " + e.getMessage()), e);
     }
+    KeyDirectoryFile keyDirectory = null;
+    if (t.keyDirectory().isPresent()) {
+      try {
+        keyDirectory = KeyDirectoryFile.open(t.keyDirectory().get());
+      } catch (IllegalArgumentException e) {
+        throw new ControlPlaneConfigException(
+            settings.source(),
+            List.of(
+                "registry.temporal.keyDirectory: "
+                    + e.getMessage()
+                    + "; name a key directory file (schemaVersion 1, as nexus-security-keys"
+                    + " writes it)"),
+            e);
+      }
+    }
     WorkerConnection connection = null;
     OperatorServiceStubs operator = stubs;
     if (t.connection().isPresent()) {
@@ -67,6 +82,7 @@ public final class EndpointStores {
           operator,
           keyset,
           t,
+          keyDirectory,
           opened == null
               ? null
               : () -> {

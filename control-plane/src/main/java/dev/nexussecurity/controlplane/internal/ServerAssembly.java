@@ -139,7 +139,9 @@ public final class ServerAssembly {
             audit,
             metrics,
             new Handler.Sequence(apis));
-    ManagementHandler manage = new ManagementHandler(metrics);
+    ManagementHandler manage =
+        new ManagementHandler(
+            metrics, () -> registry.map(EndpointStore::problems).orElse(List.of()));
     // each handler answers only the requests of its own listener
     Handler byConnector = new Handler.Sequence(manage, front);
     GracefulHandler graceful = new GracefulHandler(byConnector);

@@ -184,6 +184,7 @@ public record Settings(
    * @param refreshInterval how often the registry is read again from the server for reads
    * @param manifestRenewInterval how often the server is brought in step (and the manifest renewed)
    *     when nothing changes
+   * @param keyDirectory the namespace key directory file published with the registry, if any
    */
   public record TemporalStorage(
       Optional<TemporalConnection> connection,
@@ -193,7 +194,8 @@ public record Settings(
       Optional<String> manifestTargetNamespace,
       Optional<Path> stateFile,
       Duration refreshInterval,
-      Duration manifestRenewInterval)
+      Duration manifestRenewInterval,
+      Optional<Path> keyDirectory)
       implements Storage {}
 
   /** The Temporal frontend the server-backed registry talks to. */

@@ -265,7 +265,8 @@ public final class SettingsParser {
         "manifestTargetNamespace",
         "stateFile",
         "refreshIntervalSeconds",
-        "manifestRenewIntervalSeconds");
+        "manifestRenewIntervalSeconds",
+        "keyDirectory");
     Optional<TemporalConnection> connection = Optional.empty();
     Optional<String> target = o.string("target");
     Optional<Obj> tls = o.obj("tls");
@@ -316,7 +317,8 @@ public final class SettingsParser {
         o.string("manifestTargetNamespace"),
         o.string("stateFile").map(this::file),
         refresh,
-        renew);
+        renew,
+        o.string("keyDirectory").map(this::file));
   }
 
   private Listener listener(Obj o, int defaultPort) {

@@ -6,6 +6,7 @@ import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.api.internal.UntrustedText;
 import dev.nexussecurity.controlplane.internal.Settings.TemporalStorage;
 import dev.nexussecurity.core.InMemoryEndpointRegistry;
+import dev.nexussecurity.core.keys.KeyDirectory;
 import dev.nexussecurity.core.server.EndpointReconciler;
 import dev.nexussecurity.core.server.ReconcileAction;
 import dev.nexussecurity.core.server.ReconcileResult;
@@ -39,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * but no manifest that verifies, nothing is written: changes are refused until an operator restores
  * the registry (see the module's README).
  *
+ * <p>With a key directory file ({@code registry.temporal.keyDirectory}), every reconcile also
+ * publishes the namespace key directory ({@link EndpointReconciler.Builder#setKeyDirectory}): the
+ * file as it is then, or its last good content while it is malformed ({@link KeyDirectoryFile},
+ * reported by {@link #problems()}). Without one, a directory on the server is left alone.
+ *
  * <p>One server process writes the registry of a cluster: a concurrent writer could overwrite a
  * change in the window between reading and writing.
  */
@@ -48,6 +54,7 @@ final class TemporalEndpointStore extends EndpointStore {
   private final OperatorServiceStubs stubs;
   private final KeysetHandle signingKeyset;
   private final TemporalStorage settings;
+  private final KeyDirectoryFile keyDirectory;
   private final String manifestEndpointName;
   private final ServerEndpointRegistry reader;
   private final AutoCloseable connection;
@@ -61,6 +68,8 @@ final class TemporalEndpointStore extends EndpointStore {
    * Starts reading the server's endpoints (now, then every refresh interval) and renewing the
    * manifest.
    *
+   * @param keyDirectory the key directory file every reconcile publishes, or {@code null} to leave
+   *     the directory on the server alone
    * @param connection closed with the store (the channel the stubs use), or {@code null}
    * @throws IllegalArgumentException when the keyset or the settings cannot be used
    */
@@ -68,8 +77,10 @@ final class TemporalEndpointStore extends EndpointStore {
       OperatorServiceStubs stubs,
       KeysetHandle signingKeyset,
       TemporalStorage settings,
+      KeyDirectoryFile keyDirectory,
       AutoCloseable connection) {
     this.stubs = stubs;
+    this.keyDirectory = keyDirectory;
     this.signingKeyset = signingKeyset;
     this.settings = settings;
     this.connection = connection;
@@ -113,6 +124,27 @@ final class TemporalEndpointStore extends EndpointStore {
         + "' (signed policies, manifest '"
         + manifestEndpointName
         + "')";
+  }
+
+  @Override
+  public List<String> problems() {
+    return keyDirectory == null ? List.of() : keyDirectory.problem().stream().toList();
+  }
+
+  @Override
+  Optional<KeyDirectory> keyDirectory() {
+    return keyDirectory == null ? Optional.empty() : Optional.of(reader.getKeyDirectory());
+  }
+
+  @Override
+  List<String> keyDirectoryProblems() {
+    List<String> out = new java.util.ArrayList<>(problems());
+    reader
+        .getStatus()
+        .getKeyDirectoryProblems()
+        .forEach(
+            (ns, problem) -> out.add("namespace '" + UntrustedText.quote(ns) + "': " + problem));
+    return out;
   }
 
   @Override
@@ -243,6 +275,9 @@ final class TemporalEndpointStore extends EndpointStore {
             .setManifestEndpointName(manifestEndpointName)
             .setDeleteRemovedEndpoints(true);
     settings.manifestTargetNamespace().ifPresent(b::setManifestTargetNamespace);
+    if (keyDirectory != null) {
+      b.setKeyDirectory(keyDirectory.current());
+    }
     return b.build();
   }
 

@@ -223,7 +223,7 @@ class SettingsParserTest {
                        "clientPrivateKeyFile": "k.pem", "serverName": "frontend"},
                "signingKeyset": {"file": "registry.json", "kmsKeyUri": "aws-kms://arn:key"},
                "audience": "prod-eu", "stateFile": "state.json",
-               "refreshIntervalSeconds": 5}}}
+               "refreshIntervalSeconds": 5, "keyDirectory": "key-directory.json"}}}
             """,
             "t",
             Path.of("/etc/cp"));
@@ -238,6 +238,7 @@ class SettingsParserTest {
     assertThat(t.audience()).isEqualTo("prod-eu");
     assertThat(t.stateFile()).contains(Path.of("/etc/cp/state.json"));
     assertThat(t.manifestRenewInterval()).isEqualTo(java.time.Duration.ofHours(1));
+    assertThat(t.keyDirectory()).contains(Path.of("/etc/cp/key-directory.json"));
     assertThat(s.registry().orElseThrow().sessionMaxAge())
         .isEqualTo(java.time.Duration.ofMinutes(10));
   }
@@ -260,6 +261,12 @@ class SettingsParserTest {
                         + " \"k\"}}}}")
                 .getProblems())
         .anySatisfy(p -> assertThat(p).contains("set \"target\""));
+    assertThat(
+            refused(
+                    "{\"registry\": {\"temporal\": {\"audience\": \"c\", \"keyDirectory\": 7,"
+                        + " \"signingKeyset\": {\"file\": \"k\"}}}}")
+                .getProblems())
+        .anySatisfy(p -> assertThat(p).startsWith("registry.temporal.keyDirectory"));
     assertThat(refused("{\"registry\": {\"file\": \"r\", \"colour\": 1}}").getProblems())
         .anySatisfy(p -> assertThat(p).contains("unknown field"));
   }
