@@ -45,10 +45,13 @@ final class LoadBed implements AutoCloseable {
   final List<HandlerProcess> handlers = new ArrayList<>();
 
   /**
-   * @param sticky whether workers use sticky execution. The embedded server never moves a workflow
-   *     task off the sticky queue of a worker that stopped or died (a real server does after the
-   *     sticky schedule-to-start timeout, 5 s by default, or at once when the worker says it shuts
-   *     down), so tests that stop or kill workers turn it off.
+   * @param sticky whether the handler processes use sticky execution. The embedded server hands a
+   *     stopped worker's sticky queue back to the normal queue when the worker says it shuts down
+   *     ({@code ShutdownWorker}, sent by {@code shutdown()} and {@code shutdownNow()}), but never
+   *     moves a task off the sticky queue of a worker that died (a real server does after the
+   *     sticky schedule-to-start timeout, 5 s by default), so tests that kill handler processes
+   *     turn it off. The caller workers in this JVM are always sticky (the SDK's default); they are
+   *     only ever stopped gracefully.
    */
   LoadBed(SecuritySetup.Tuning tuning, Path dir, int handlerProcesses, boolean sticky) {
     this.tuning = tuning;

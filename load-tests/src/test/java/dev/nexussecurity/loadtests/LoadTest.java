@@ -111,6 +111,7 @@ class LoadTest {
       double plainRate = comparedPerMode / plainSeconds;
       report.append("# Load test report\n\n");
       report.append("Run: ").append(began).append(", ").append(machine()).append("\n\n");
+      report.append("Identity mode: ").append(SecuritySetup.IDENTITY_MODE).append("\n\n");
       report.append(
           String.format(
               Locale.ROOT,

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -54,6 +55,14 @@ import java.util.Optional;
 final class SecuritySetup {
   /** Highest key generation; the soak test rotates at most this many times. */
   static final int MAX_GENERATION = 64;
+
+  /**
+   * How callers authenticate their tokens: {@code -Dload.identityMode=SIGNATURE} (the default here:
+   * the soak rotates signature keys) or {@code PAIRWISE} (the library's default).
+   */
+  static final IdentityMode IDENTITY_MODE =
+      IdentityMode.valueOf(
+          System.getProperty("load.identityMode", "SIGNATURE").trim().toUpperCase(Locale.ROOT));
 
   /** The cluster name reconciler and workers agree on. */
   static final String AUDIENCE = "load-tests";
@@ -161,9 +170,10 @@ final class SecuritySetup {
   // ---------------------------------------------------------------- identity
 
   /**
-   * The security layer of a caller namespace's workers: signature identity mode, signing with the
-   * key of {@code identityGeneration} (its signature keyset holds every generation, that one
-   * primary); {@code enforceOnCaller} false leaves every decision to the handlers.
+   * The security layer of a caller namespace's workers: {@link #IDENTITY_MODE} (signature by
+   * default), signing with the key of {@code identityGeneration} (its signature keyset holds every
+   * generation, that one primary); {@code enforceOnCaller} false leaves every decision to the
+   * handlers.
    */
   NexusSecurity callerSecurity(
       String namespace,
@@ -179,7 +189,7 @@ final class SecuritySetup {
             .setRegistry(registry)
             .setCallerPolicy(
                 CallerPolicy.newBuilder()
-                    .setIdentityMode(IdentityMode.SIGNATURE)
+                    .setIdentityMode(IDENTITY_MODE)
                     .setMaxTokenLifetime(tuning.tokenLifetime())
                     .build())
             .setDataConverter(converter)

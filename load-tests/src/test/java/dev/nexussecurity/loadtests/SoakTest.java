@@ -224,6 +224,7 @@ class SoakTest {
 
       report.append("# Soak test report\n\n");
       report.append("Run: ").append(began).append(", ").append(LoadTest.machine()).append("\n\n");
+      report.append("Identity mode: ").append(SecuritySetup.IDENTITY_MODE).append("\n\n");
       report.append(
           String.format(
               Locale.ROOT,

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class MapRegistry implements EndpointRegistry {
   private final Map<String, NexusEndpoint> endpoints = new ConcurrentHashMap<>();
   private final Set<String> invalidPolicies = ConcurrentHashMap.newKeySet();
+  private volatile boolean stale;
 
   public MapRegistry put(NexusEndpoint e) {
     endpoints.put(e.getName(), e);
@@ -35,8 +36,20 @@ public final class MapRegistry implements EndpointRegistry {
     return this;
   }
 
+  /**
+   * Makes every lookup answer as a server-backed registry past its maximum staleness does: no
+   * endpoint is found and every access is {@link ReasonCode#REGISTRY_STALE}.
+   */
+  public MapRegistry setStale(boolean stale) {
+    this.stale = stale;
+    return this;
+  }
+
   @Override
   public Optional<NexusEndpoint> findEndpoint(String name) {
+    if (stale) {
+      return Optional.empty();
+    }
     return Optional.ofNullable(name == null ? null : endpoints.get(name));
   }
 
@@ -49,6 +62,9 @@ public final class MapRegistry implements EndpointRegistry {
 
   @Override
   public AccessDecision checkAccess(String endpointName, String callerNamespace) {
+    if (stale) {
+      return AccessDecision.denied(ReasonCode.REGISTRY_STALE);
+    }
     NexusEndpoint e = endpointName == null ? null : endpoints.get(endpointName);
     if (e == null) {
       return AccessDecision.denied(

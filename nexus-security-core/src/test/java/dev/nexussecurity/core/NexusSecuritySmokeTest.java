@@ -516,6 +516,24 @@ class NexusSecuritySmokeTest {
     assertThat(handlerReasons()).containsExactly(ReasonCode.CALLER_NOT_ALLOWED);
   }
 
+  @Test
+  void callerSkippingItsCheck_withAStaleRegistry_isDeniedRegistryStale_notUnknownEndpoint() {
+    // found by the soak: without the caller-side check, a stale registry was reported as the
+    // non-retryable UNKNOWN_ENDPOINT, so a call that should wait for the registry failed for good
+    MapRegistry registry = new MapRegistry().put(endpoint("ep-open", NS)).setStale(true);
+    WorkflowClient client = start(registry, options(registry).setEnforceOnCaller(false));
+    assertThatThrownBy(() -> caller(client, "stale-0").run("ep-open", "echo", "hi", 0))
+        .isInstanceOf(WorkflowFailedException.class)
+        .satisfies(e -> assertThat(AccessDenials.reasonOf(e)).contains(ReasonCode.REGISTRY_STALE))
+        .satisfies(
+            e ->
+                assertThat(String.valueOf(e.getCause().getCause().getMessage())).contains("stale"));
+    assertThat(HANDLER_CALLS.get()).isZero();
+
+    registry.setStale(false);
+    assertThat(caller(client, "stale-1").run("ep-open", "echo", "hi", 0)).isEqualTo("echo:hi");
+  }
+
   @ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(longs = {2 * 3_600_000L, 30 * 86_400_000L})
   void timeSkipping_callAfterSkippedSleep_succeeds_withTheServersTimeSource(long sleepMillis) {

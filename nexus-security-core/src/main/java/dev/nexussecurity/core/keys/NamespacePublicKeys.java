@@ -167,7 +167,14 @@ public final class NamespacePublicKeys {
         + namespace
         + (agreementKeys == null ? "" : ", agreement keys " + ids(agreementKeys))
         + (signatureKeys == null ? "" : ", signature keys " + ids(signatureKeys))
-        + (revokedKeyIds.isEmpty() ? "" : ", revoked " + new TreeSet<>(revokedKeyIds))
+        + (revokedKeyIds.isEmpty()
+            ? ""
+            : ", revoked "
+                + revokedKeyIds.stream()
+                    .map(Integer::toUnsignedLong)
+                    .sorted()
+                    .map(String::valueOf)
+                    .toList())
         + "}";
   }
 

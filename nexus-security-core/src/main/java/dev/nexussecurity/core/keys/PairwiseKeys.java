@@ -238,8 +238,7 @@ public final class PairwiseKeys {
     // No capturing lambda: this runs on every call.
     Optional<NamespacePublicKeys> found = directory.findNamespace(peer);
     if (found.isEmpty()) {
-      throw new PairwiseKeyException(
-          "the key directory has no keys for namespace '" + UntrustedText.quote(peer) + "'");
+      throw new PairwiseKeyException(directory.describeMissing(peer));
     }
     return found.get();
   }

@@ -65,9 +65,12 @@ public final class PayloadAcceptanceCheck {
       }
       return deny(
           protection,
-          "the key directory has no entry for handler namespace '"
-              + quote(handlerNamespace)
-              + "', so there is no key to "
+          (directory.isStale()
+                  ? directory.describeMissing(handlerNamespace)
+                  : "the key directory has no entry for handler namespace '"
+                      + quote(handlerNamespace)
+                      + "'")
+              + ", so there is no key to "
               + verb(protection)
               + " for; publish the handler namespace's key-agreement keys in the directory, or"
               + " use shared:<keyset> for this endpoint");

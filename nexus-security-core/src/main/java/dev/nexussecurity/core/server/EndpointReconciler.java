@@ -4,12 +4,16 @@ import com.google.crypto.tink.KeysetHandle;
 import dev.nexussecurity.api.EndpointRegistry;
 import dev.nexussecurity.api.NamespaceNames;
 import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.api.internal.UntrustedText;
 import dev.nexussecurity.core.internal.server.Audience;
+import dev.nexussecurity.core.internal.server.KeyDirectoryCodec;
 import dev.nexussecurity.core.internal.server.PlannedStep;
 import dev.nexussecurity.core.internal.server.PolicyCodec;
 import dev.nexussecurity.core.internal.server.PolicySigner;
 import dev.nexussecurity.core.internal.server.ReconcilePlanner;
 import dev.nexussecurity.core.internal.server.ServerEndpoints;
+import dev.nexussecurity.core.keys.KeyDirectory;
+import dev.nexussecurity.core.keys.NamespacePublicKeys;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.nexus.v1.Endpoint;
@@ -23,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -48,6 +53,15 @@ import org.slf4j.LoggerFactory;
  * carry a policy that verifies under the registry key. Endpoints that nexus-security does not
  * manage (no policy in their description) are never changed or deleted unless {@link
  * Builder#setTakeOverUnmanagedEndpoints(boolean) setTakeOverUnmanagedEndpoints(true)} says so.
+ *
+ * <p><b>Key directory.</b> With {@link Builder#setKeyDirectory}, the reconciler also publishes a
+ * namespace key directory: each namespace's public keys as an entry signed with the registry key,
+ * in a reserved endpoint of its own ({@code <manifest endpoint name>-keys-<namespace>-<hash>}), and
+ * the manifest lists each namespace with the SHA-256 of its entry. Workers read it with {@link
+ * ServerEndpointRegistry#getKeyDirectory()}: an entry edited on the server, moved to another
+ * namespace's endpoint, put back after a rotation or revocation, signed for another cluster, or of
+ * a namespace the directory no longer has, is never used (see there). Plans show each entry's
+ * creation, update and deletion like an endpoint's ({@link ReconcileAction#isKeyDirectoryEntry()}).
  *
  * <p><b>Run it regularly</b> (a scheduled job; every hour is plenty with the default 24-hour
  * lifetime): a run with nothing to change writes nothing, except a new manifest once the current
@@ -77,6 +91,7 @@ import org.slf4j.LoggerFactory;
  *     .setOperatorServiceStubs(operator)
  *     .setRegistrySigningKeyset(registryPrivateKeyset)
  *     .setAudience("prod-eu")                        // the cluster; workers say the same
+ *     .setKeyDirectory(NamespaceKeyDirectory.load(Path.of("key-directory.json")))  // optional
  *     .build();
  * ReconcilePlan plan = reconciler.plan();            // dry run
  * System.out.println(plan);
@@ -117,6 +132,7 @@ public final class EndpointReconciler {
   private static final Logger log = LoggerFactory.getLogger(EndpointReconciler.class);
 
   private final EndpointRegistry registry;
+  private final KeyDirectory keyDirectory;
   private final ServerEndpoints server;
   private final PolicySigner signer;
   private final ReconcilePlanner planner;
@@ -128,6 +144,7 @@ public final class EndpointReconciler {
 
   private EndpointReconciler(Builder b) {
     this.registry = b.registry;
+    this.keyDirectory = b.keyDirectory;
     this.server = new ServerEndpoints(b.stubs, b.pageSize, b.maxPages, b.rpcTimeout);
     this.signer = PolicySigner.fromPrivateKeyset(b.signingKeyset);
     this.audience = b.audience;
@@ -159,10 +176,37 @@ public final class EndpointReconciler {
    * anything. Policies to write are signed now, so the plan also reports those that would not fit
    * the server's description limit ({@link ReconcileAction.Type#ERROR}).
    *
-   * @throws ServerRegistryException if the server's endpoints cannot be listed
+   * @throws ServerRegistryException if the server's endpoints cannot be listed, or the key
+   *     directory to publish is stale or lists a namespace it has no keys for
    */
   public ReconcilePlan plan() {
     List<NexusEndpoint> desired = registry.listEndpoints();
+    Map<String, NamespacePublicKeys> directory = null;
+    if (keyDirectory != null) {
+      if (keyDirectory.isStale()) {
+        throw new ServerRegistryException(
+            "The key directory to publish is stale ("
+                + keyDirectory.describeMissing("*")
+                + "); publishing it would remove every namespace's keys, so nothing was changed."
+                + " Give the reconciler the directory file (NamespaceKeyDirectory.load), not a"
+                + " worker's view of the server.");
+      }
+      directory = new TreeMap<>();
+      for (String namespace : keyDirectory.getNamespaces()) {
+        NamespacePublicKeys keys =
+            keyDirectory
+                .findNamespace(namespace)
+                .orElseThrow(
+                    () ->
+                        new ServerRegistryException(
+                            "The key directory lists namespace '"
+                                + UntrustedText.quote(namespace)
+                                + "' but has no keys for it ("
+                                + keyDirectory.describeMissing(namespace)
+                                + "); nothing was changed."));
+        directory.put(namespace, keys);
+      }
+    }
     List<Endpoint> actual;
     try {
       actual = server.listAll();
@@ -175,7 +219,7 @@ public final class EndpointReconciler {
           e);
     }
     Instant now = clock.instant();
-    return new ReconcilePlan(planner.plan(desired, actual, now), now);
+    return new ReconcilePlan(planner.plan(desired, directory, actual, now), now);
   }
 
   /**
@@ -191,6 +235,7 @@ public final class EndpointReconciler {
     Objects.requireNonNull(plan, "plan");
     List<ReconcileResult.ActionResult> results = new ArrayList<>(plan.getActions().size());
     SortedMap<String, String> listing = new TreeMap<>();
+    SortedMap<String, String> directoryListing = new TreeMap<>();
     ReconcileAction manifestAction = null;
     for (ReconcileAction action : plan.getActions()) {
       if (action.isManifest()) {
@@ -202,9 +247,21 @@ public final class EndpointReconciler {
       if (executed.onServer() != null && action.step().getDesired() != null) {
         listing.put(action.getEndpointName(), PolicyCodec.digest(executed.onServer()));
       }
+      if (executed.onServer() != null && action.step().getDesiredKeys() != null) {
+        directoryListing.put(
+            action.step().getKeyNamespace(), KeyDirectoryCodec.digest(executed.onServer()));
+      }
     }
     if (manifestAction != null) {
-      results.add(applyManifest(manifestAction, listing));
+      // Without a directory of its own, the reconciler keeps the listing it planned (the server's
+      // entries, which it does not touch).
+      results.add(
+          applyManifest(
+              manifestAction,
+              listing,
+              keyDirectory == null
+                  ? manifestAction.step().getDirectoryListing()
+                  : directoryListing));
     }
     ReconcileResult result = new ReconcileResult(results);
     if (!result.isSuccess()) {
@@ -252,8 +309,11 @@ public final class EndpointReconciler {
 
   /** Plans the manifest again over what the server now holds, then writes it if needed. */
   private ReconcileResult.ActionResult applyManifest(
-      ReconcileAction action, SortedMap<String, String> listing) {
-    PlannedStep step = planner.planManifest(listing, action.step().getServer(), clock.instant());
+      ReconcileAction action,
+      SortedMap<String, String> listing,
+      SortedMap<String, String> directoryListing) {
+    PlannedStep step =
+        planner.planManifest(listing, directoryListing, action.step().getServer(), clock.instant());
     switch (step.getType()) {
       case UNCHANGED:
         return new ReconcileResult.ActionResult(
@@ -332,10 +392,30 @@ public final class EndpointReconciler {
                     + conflictNote(conflicts)),
             null);
       }
-      PlannedStep next =
-          step.isManifest()
-              ? planner.planManifest(step.getManifestListing(), fresh, clock.instant())
-              : planner.planOne(name, step.getDesired(), fresh, clock.instant());
+      PlannedStep next;
+      if (step.isManifest()) {
+        next =
+            planner.planManifest(
+                step.getManifestListing(), step.getDirectoryListing(), fresh, clock.instant());
+      } else if (step.isKeyDirectoryEntry()) {
+        next =
+            step.getDesiredKeys() == null
+                ? (fresh == null ? null : planner.planRemovedEntry(fresh))
+                : planner.planEntry(
+                    step.getKeyNamespace(), step.getDesiredKeys(), fresh, clock.instant());
+        if (next == null) {
+          return new Executed(
+              new ReconcileResult.ActionResult(
+                  action,
+                  ReconcileResult.Outcome.UNCHANGED,
+                  attempt,
+                  0,
+                  "already deleted after a concurrent change" + conflictNote(conflicts)),
+              null);
+        }
+      } else {
+        next = planner.planOne(name, step.getDesired(), fresh, clock.instant());
+      }
       switch (next.getType()) {
         case UNCHANGED:
           return new Executed(
@@ -422,6 +502,19 @@ public final class EndpointReconciler {
   }
 
   private static String done(PlannedStep step, long version) {
+    if (step.isKeyDirectoryEntry()) {
+      return (step.getType() == ReconcileAction.Type.CREATE
+              ? "created"
+              : step.getType() == ReconcileAction.Type.UPDATE ? "updated" : "deleted")
+          + " the key directory entry of namespace '"
+          + step.getKeyNamespace()
+          + "' (endpoint '"
+          + step.getEndpointName()
+          + "'"
+          + (step.getType() == ReconcileAction.Type.DELETE ? "" : ", server version " + version)
+          + "): "
+          + step.getReason();
+    }
     if (step.isManifest()) {
       return (step.getType() == ReconcileAction.Type.CREATE ? "created" : "updated")
           + " the registry manifest '"
@@ -497,6 +590,7 @@ public final class EndpointReconciler {
    */
   public static final class Builder {
     private EndpointRegistry registry;
+    private KeyDirectory keyDirectory;
     private OperatorServiceStubs stubs;
     private KeysetHandle signingKeyset;
     private boolean deleteRemoved;
@@ -575,6 +669,22 @@ public final class EndpointReconciler {
             "EndpointReconciler.maxPages must be between 1 and 1000000, got " + maxPages);
       }
       this.maxPages = maxPages;
+      return this;
+    }
+
+    /**
+     * A namespace key directory to publish on the server with the registry (optional). Without one,
+     * the reconciler leaves the key directory on the server as it is: it neither writes nor deletes
+     * entries, and its manifests keep listing the entries the server still holds unchanged; to
+     * withdraw a published directory, publish an empty one. Each namespace's entry is signed with
+     * the registry key and stored in a reserved endpoint of its own; the manifest lists every
+     * entry's digest. Read at every {@link EndpointReconciler#plan()} ({@code getNamespaces()} and
+     * {@code findNamespace}), so a directory that reloads its file is published as it is at each
+     * run. Workers read it with {@link ServerEndpointRegistry#getKeyDirectory()}. It holds public
+     * keys only.
+     */
+    public Builder setKeyDirectory(KeyDirectory directory) {
+      this.keyDirectory = Objects.requireNonNull(directory, "EndpointReconciler.keyDirectory");
       return this;
     }
 
@@ -674,6 +784,15 @@ public final class EndpointReconciler {
         throw new IllegalArgumentException(
             "EndpointReconciler.registrySigningKeyset is required: the registry's private signature"
                 + " keyset");
+      }
+      if (keyDirectory != null
+          && manifestEndpointName.length() > KeyDirectoryCodec.MAX_MANIFEST_NAME_LENGTH) {
+        throw new IllegalArgumentException(
+            "EndpointReconciler.manifestEndpointName must be at most "
+                + KeyDirectoryCodec.MAX_MANIFEST_NAME_LENGTH
+                + " characters when a key directory is published (the entries' endpoint names"
+                + " extend it), got "
+                + manifestEndpointName.length());
       }
       if (audience == null) {
         throw new IllegalArgumentException(

@@ -8,10 +8,12 @@ import java.util.Optional;
  * One entry of a {@link ReconcilePlan}: what the {@link EndpointReconciler} will do with one
  * endpoint name, and why.
  *
- * <p>Every endpoint name found in the registry or on the server gets exactly one action, and the
- * registry manifest gets one more, last ({@link #isManifest()}). Only {@link Type#CREATE}, {@link
- * Type#UPDATE} and {@link Type#DELETE} change the server; {@link Type#ERROR} marks something the
- * registry asks for that cannot be done, and fails the reconciliation's result.
+ * <p>Every endpoint name found in the registry or on the server gets exactly one action; when the
+ * reconciler publishes a key directory, every namespace of the directory (and every entry endpoint
+ * left on the server) gets one ({@link #isKeyDirectoryEntry()}); the registry manifest gets one
+ * more, last ({@link #isManifest()}). Only {@link Type#CREATE}, {@link Type#UPDATE} and {@link
+ * Type#DELETE} change the server; {@link Type#ERROR} marks something the registry asks for that
+ * cannot be done, and fails the reconciliation's result.
  *
  * <pre>{@code
  * for (ReconcileAction action : reconciler.plan().getActions()) {
@@ -87,6 +89,19 @@ public final class ReconcileAction {
     return step.isManifest();
   }
 
+  /**
+   * Whether this action is about one namespace's key directory entry (the reserved endpoint whose
+   * description holds the namespace's public keys, signed with the registry key).
+   */
+  public boolean isKeyDirectoryEntry() {
+    return step.isKeyDirectoryEntry();
+  }
+
+  /** For a key directory entry: the namespace whose keys it holds; otherwise empty. */
+  public Optional<String> getKeyDirectoryNamespace() {
+    return Optional.ofNullable(step.getKeyNamespace());
+  }
+
   /** The registry's endpoint of this name; empty when the registry has none. */
   public Optional<NexusEndpoint> getRegistryEndpoint() {
     return Optional.ofNullable(step.getDesired());
@@ -112,7 +127,18 @@ public final class ReconcileAction {
     sb.append(symbol(getType()))
         .append(' ')
         .append(getType().name().toLowerCase(java.util.Locale.ROOT));
-    sb.append(' ').append(getEndpointName());
+    if (step.isKeyDirectoryEntry()) {
+      sb.append(" key directory entry of ")
+          .append(step.getKeyNamespace())
+          .append(" (endpoint ")
+          .append(getEndpointName())
+          .append(')');
+    } else {
+      sb.append(' ').append(getEndpointName());
+    }
+    if (step.getDesiredKeys() != null && (getType() == Type.CREATE || getType() == Type.UPDATE)) {
+      sb.append(" -> ").append(step.getDesiredKeys());
+    }
     NexusEndpoint desired = step.getDesired();
     if (desired != null && (getType() == Type.CREATE || getType() == Type.UPDATE)) {
       sb.append(" -> ")

@@ -16,6 +16,8 @@ import dev.nexussecurity.core.internal.server.PolicyVerifier;
 import dev.nexussecurity.core.internal.server.ServerEndpoints;
 import dev.nexussecurity.core.internal.server.ServerSnapshot;
 import dev.nexussecurity.core.internal.server.VerifiedManifest;
+import dev.nexussecurity.core.keys.KeyDirectory;
+import dev.nexussecurity.core.keys.NamespacePublicKeys;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.nexus.v1.Endpoint;
 import io.temporal.serviceclient.OperatorServiceStubs;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,8 +75,22 @@ import org.slf4j.LoggerFactory;
  * stale, and is reported: thrown by {@link #refresh()}, recorded in {@link #getStatus()}, given to
  * the status listener and logged.
  *
- * <p><b>Reads</b> never block and see one immutable snapshot; {@link #checkAccess} is O(1) and
- * allocates nothing.
+ * <p><b>Key directory.</b> When the reconciler publishes a namespace key directory ({@link
+ * EndpointReconciler.Builder#setKeyDirectory}), {@link #getKeyDirectory()} is a {@link
+ * KeyDirectory} view of it for {@code NexusSecurityOptions.Builder.setKeyDirectory}: each
+ * namespace's keys come from the entry the current manifest lists by digest, verified like a policy
+ * (signature, cluster, and the namespace whose endpoint holds it), and are replaced in the same
+ * step as the endpoints at each refresh, so a revocation or rotation takes effect at the next
+ * manifest. An entry edited on the server, moved to another namespace, put back after a rotation,
+ * or signed for another cluster is never used: the worker keeps the listed entry it verified
+ * earlier, and a worker without one (after a restart) has no keys for that namespace. An entry
+ * deleted on the server, or of a namespace the manifest no longer lists, gives that namespace no
+ * keys. Without keys, calls from and to the namespace are denied, the reason naming the entry's
+ * problem ({@link ServerRegistryStatus#getKeyDirectoryProblems()}). While the registry is stale the
+ * directory finds nothing and denials say {@code REGISTRY_STALE}: old keys are never used silently.
+ *
+ * <p><b>Reads</b> never block and see one immutable snapshot; {@link #checkAccess} and the key
+ * directory's {@code findNamespace} are O(1) and allocate nothing.
  *
  * <pre>{@code
  * try (ServerEndpointRegistry registry = ServerEndpointRegistry.newBuilder()
@@ -86,7 +103,8 @@ import org.slf4j.LoggerFactory;
  *   NexusSecurity security = NexusSecurity.newInstance(NexusSecurityOptions.newBuilder()
  *       .setNamespace("orders-ns")
  *       .setRegistry(registry)
- *       .setSigningKeyset(ordersPrivateKeyset)
+ *       .setKeyDirectory(registry.getKeyDirectory())   // when the reconciler publishes one
+ *       .setNamespaceKeys(ordersKeys)
  *       .build());
  *   // ... workers ...
  * }
@@ -137,6 +155,8 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
   private final Consumer<ServerRegistryStatus> listener;
   private final Clock clock;
   private final PeriodicRefresher<State> refresher;
+
+  private final KeyDirectory keyDirectory = new ServerKeyDirectory();
 
   private volatile ServerRegistryStatus status;
 
@@ -195,6 +215,73 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
   @Override
   public AccessDecision checkAccess(String endpointName, String callerNamespace) {
     return snapshot().checkAccess(endpointName, callerNamespace, clock.millis());
+  }
+
+  /**
+   * The key directory the registry publishes, as verified in the snapshot in use: a live view that
+   * follows every refresh (take it once and keep it). Empty when the manifest publishes none; finds
+   * nothing while the registry is stale ({@link KeyDirectory#isStale()}). Lookups are O(1),
+   * allocation-free and never block.
+   *
+   * <pre>{@code
+   * NexusSecurityOptions.newBuilder()
+   *     .setRegistry(registry)
+   *     .setKeyDirectory(registry.getKeyDirectory())
+   *     ...
+   * }</pre>
+   */
+  public KeyDirectory getKeyDirectory() {
+    return keyDirectory;
+  }
+
+  /** The {@link #getKeyDirectory()} view. */
+  private final class ServerKeyDirectory implements KeyDirectory {
+    @Override
+    public Optional<NamespacePublicKeys> findNamespace(String namespace) {
+      return snapshot().findKeys(namespace, clock.millis());
+    }
+
+    @Override
+    public Set<String> getNamespaces() {
+      ServerSnapshot s = snapshot();
+      return s.isStale(clock.millis()) ? Set.of() : s.getKeyNamespaces();
+    }
+
+    @Override
+    public boolean isStale() {
+      return ServerEndpointRegistry.this.isStale();
+    }
+
+    @Override
+    public String describeMissing(String namespace) {
+      ServerSnapshot s = snapshot();
+      if (s.isStale(clock.millis())) {
+        ServerRegistryStatus st = status;
+        return "the key directory from the Temporal server's registry is stale ("
+            + (st.getLastSuccessTime().isEmpty()
+                ? "no registry manifest was ever verified"
+                : "no current registry manifest verified since "
+                    + st.getLastSuccessTime().get()
+                    + ", fresh until "
+                    + st.getFreshUntil().orElse(null))
+            + st.getLastError().map(e -> "; last error: " + e).orElse("")
+            + "), so it refuses every lookup (REGISTRY_STALE) instead of using old keys; it"
+            + " answers again after a successful refresh";
+      }
+      return s.describeMissingKeys(namespace);
+    }
+
+    @Override
+    public String toString() {
+      ServerSnapshot s = snapshot();
+      return "ServerEndpointRegistry.keyDirectory{audience="
+          + audience
+          + ", namespaces="
+          + s.getKeyNamespaces()
+          + (s.getKeyProblems().isEmpty() ? "" : ", refused=" + s.getKeyProblems().keySet())
+          + (s.isStale(clock.millis()) ? ", stale" : "")
+          + "}";
+    }
   }
 
   /** Whether the registry denies everything now because it is stale. */
@@ -406,6 +493,15 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
   }
 
   private void logChanges(ServerSnapshot previous, ServerSnapshot next) {
+    for (Map.Entry<String, String> e : next.getKeyProblems().entrySet()) {
+      if (!e.getValue().equals(previous.getKeyProblems().get(e.getKey()))) {
+        log.warn(
+            "nexus-security: namespace '{}' has no keys: its key directory entry on the Temporal"
+                + " server is refused: {}",
+            UntrustedText.quote(e.getKey()),
+            e.getValue());
+      }
+    }
     for (Map.Entry<String, String> e : next.getInvalid().entrySet()) {
       if (!e.getValue().equals(previous.getInvalid().get(e.getKey()))) {
         log.warn(
@@ -446,7 +542,9 @@ public final class ServerEndpointRegistry implements EndpointRegistry, AutoClose
         s.getUnmanagedCount(),
         m.map(v -> v.manifest().epoch()).orElse(0L),
         m.map(v -> v.manifest().expiresAt()).orElse(null),
-        m.isPresent() ? Instant.ofEpochMilli(s.getFreshUntilMillis()) : null);
+        m.isPresent() ? Instant.ofEpochMilli(s.getFreshUntilMillis()) : null,
+        s.getKeyNamespaces().size(),
+        s.getKeyProblems());
   }
 
   /** A valid Nexus endpoint name, or an {@link IllegalArgumentException} naming the setting. */

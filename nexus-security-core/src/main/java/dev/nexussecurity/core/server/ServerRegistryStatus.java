@@ -41,6 +41,8 @@ public final class ServerRegistryStatus {
   private final long manifestEpoch;
   private final Instant manifestExpiresAt;
   private final Instant freshUntil;
+  private final int keyDirectoryNamespaceCount;
+  private final Map<String, String> keyDirectoryProblems;
 
   ServerRegistryStatus(
       Instant lastAttemptTime,
@@ -55,6 +57,40 @@ public final class ServerRegistryStatus {
       long manifestEpoch,
       Instant manifestExpiresAt,
       Instant freshUntil) {
+    this(
+        lastAttemptTime,
+        lastSuccessTime,
+        lastError,
+        consecutiveFailures,
+        endpointCount,
+        invalidEndpoints,
+        endpointWarnings,
+        endpointsNotInManifest,
+        unmanagedEndpointCount,
+        manifestEpoch,
+        manifestExpiresAt,
+        freshUntil,
+        0,
+        Map.of());
+  }
+
+  ServerRegistryStatus(
+      Instant lastAttemptTime,
+      Instant lastSuccessTime,
+      String lastError,
+      int consecutiveFailures,
+      int endpointCount,
+      Map<String, String> invalidEndpoints,
+      Map<String, String> endpointWarnings,
+      SortedSet<String> endpointsNotInManifest,
+      int unmanagedEndpointCount,
+      long manifestEpoch,
+      Instant manifestExpiresAt,
+      Instant freshUntil,
+      int keyDirectoryNamespaceCount,
+      Map<String, String> keyDirectoryProblems) {
+    this.keyDirectoryNamespaceCount = keyDirectoryNamespaceCount;
+    this.keyDirectoryProblems = Collections.unmodifiableMap(new TreeMap<>(keyDirectoryProblems));
     this.lastAttemptTime = lastAttemptTime;
     this.lastSuccessTime = lastSuccessTime;
     this.lastError = lastError;
@@ -167,6 +203,25 @@ public final class ServerRegistryStatus {
     return unmanagedEndpointCount;
   }
 
+  /**
+   * How many namespaces have verified keys in the key directory the registry publishes ({@link
+   * ServerEndpointRegistry#getKeyDirectory()}); 0 when it publishes none.
+   */
+  public int getKeyDirectoryNamespaceCount() {
+    return keyDirectoryNamespaceCount;
+  }
+
+  /**
+   * Namespaces the manifest's key directory lists whose entry is missing on the server or refused
+   * (failed verification, or not the entry the manifest lists), with the problem. Such a namespace
+   * has no keys, so calls from and to it are denied, unless the problem says the worker still uses
+   * the listed entry it verified earlier (an entry changed on the server after this worker read
+   * it). Sorted, unmodifiable.
+   */
+  public Map<String, String> getKeyDirectoryProblems() {
+    return keyDirectoryProblems;
+  }
+
   @Override
   public String toString() {
     return "ServerRegistryStatus{healthy="
@@ -188,6 +243,12 @@ public final class ServerRegistryStatus {
         + endpointsNotInManifest
         + ", unmanaged="
         + unmanagedEndpointCount
+        + (keyDirectoryNamespaceCount == 0 && keyDirectoryProblems.isEmpty()
+            ? ""
+            : ", keyDirectoryNamespaces="
+                + keyDirectoryNamespaceCount
+                + ", keyDirectoryProblems="
+                + keyDirectoryProblems.keySet())
         + (lastError == null ? "" : ", lastError=" + lastError)
         + "}";
   }

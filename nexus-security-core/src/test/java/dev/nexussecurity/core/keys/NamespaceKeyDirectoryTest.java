@@ -174,4 +174,23 @@ class NamespaceKeyDirectoryTest {
   void toString_namesKeyIdsOnly() {
     assertThat(sample().toString()).contains("orders", "payments", "(primary)", "revoked [42]");
   }
+
+  @Test
+  void fileDirectory_isNeverStale_andSaysWhichNamespaceItLacks() {
+    NamespaceKeyDirectory d = NamespaceKeyDirectory.empty();
+    assertThat(d.isStale()).isFalse();
+    assertThat(d.describeMissing("orders-ns"))
+        .isEqualTo("the key directory has no keys for namespace 'orders-ns'");
+    assertThat(d.describeMissing("bad\nname")).doesNotContain("\n");
+  }
+
+  @Test
+  void revokedKeyIds_areShownUnsigned_asKeyIdsAreEverywhereElse() {
+    NamespacePublicKeys keys =
+        NamespaceKeys.generate("orders-ns", false).toPublicKeys().toBuilder()
+            .addRevokedKeyId((int) 3755797258L)
+            .addRevokedKeyId(7)
+            .build();
+    assertThat(keys.toString()).contains("revoked [7, 3755797258]");
+  }
 }

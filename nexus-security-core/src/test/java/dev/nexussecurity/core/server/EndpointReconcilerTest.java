@@ -10,6 +10,9 @@ import dev.nexussecurity.core.internal.server.ManifestCodec;
 import dev.nexussecurity.core.internal.server.PolicyCodec;
 import dev.nexussecurity.core.internal.server.TestKeys;
 import dev.nexussecurity.core.internal.server.VerifiedManifest;
+import dev.nexussecurity.core.keys.NamespaceKeyDirectory;
+import dev.nexussecurity.core.keys.NamespaceKeys;
+import dev.nexussecurity.core.keys.NamespacePublicKeys;
 import io.grpc.Status;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.nexus.v1.Endpoint;
@@ -448,6 +451,63 @@ class EndpointReconcilerTest {
   }
 
   @Test
+  void builder_acceptsEveryRangeBoundary_andRefusesOneBeyond_namingTheSetting() {
+    EndpointReconciler.Builder b = builder();
+    assertThat(b.setManifestLifetime(Duration.ofMinutes(1))).isSameAs(b);
+    assertThat(b.setManifestLifetime(Duration.ofDays(366))).isSameAs(b);
+    assertThat(b.setMaxPages(1)).isSameAs(b);
+    assertThat(b.setMaxPages(1_000_000)).isSameAs(b);
+    assertThat(b.setMaxAttempts(1)).isSameAs(b);
+    assertThat(b.setMaxAttempts(100)).isSameAs(b);
+    assertThat(b.setPageSize(1)).isSameAs(b);
+    assertThat(b.setPageSize(1000)).isSameAs(b);
+    assertThat(b.setRpcTimeout(Duration.ofMillis(1))).isSameAs(b);
+    assertThat(b.setManifestEndpointName("registry-manifest")).isSameAs(b);
+    assertThat(b.setManifestTargetNamespace("temporal-system")).isSameAs(b);
+    assertThat(b.setTakeOverUnmanagedEndpoints(false)).isSameAs(b);
+    assertThat(b.setDeleteRemovedEndpoints(false)).isSameAs(b);
+    assertThat(b.build()).isNotNull();
+
+    assertThatThrownBy(() -> builder().setManifestLifetime(Duration.ofDays(366).plusMillis(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "EndpointReconciler.manifestLifetime must be between 1 minute and 366 days, got"
+                + " PT8784H0.001S");
+    assertThatThrownBy(() -> builder().setManifestLifetime(null)).hasMessageEndingWith("got null");
+    assertThatThrownBy(() -> builder().setMaxPages(1_000_001))
+        .hasMessage("EndpointReconciler.maxPages must be between 1 and 1000000, got 1000001");
+    assertThatThrownBy(() -> builder().setMaxAttempts(101))
+        .hasMessage("EndpointReconciler.maxAttempts must be between 1 and 100, got 101");
+    assertThatThrownBy(() -> builder().setPageSize(0))
+        .hasMessage("EndpointReconciler.pageSize must be between 1 and 1000, got 0");
+    assertThatThrownBy(() -> builder().setRpcTimeout(Duration.ofMillis(-1)))
+        .hasMessage("EndpointReconciler.rpcTimeout must be positive, got PT-0.001S");
+    assertThatThrownBy(() -> builder().setRpcTimeout(null))
+        .hasMessage("EndpointReconciler.rpcTimeout must be positive, got null");
+  }
+
+  @Test
+  void maxAttemptsOfOne_givesUpAtTheFirstConcurrentChange() {
+    registry.put(endpoint("payments", 1, "orders-ns"));
+    EndpointReconciler reconciler = builder().setMaxAttempts(1).build();
+    reconciler.reconcile();
+    registry.put(endpoint("payments", 2, "billing-ns"));
+    ReconcilePlan plan = reconciler.plan();
+    server.beforeNextWrite(
+        () -> server.replace("payments", retargeted(server.byName("payments"), "evil-ns")));
+
+    ReconcileResult.ActionResult r = reconciler.apply(plan).getFailures().get(0);
+
+    assertThat(r.getAttempts()).isEqualTo(1);
+    assertThat(r.getMessage())
+        .startsWith("gave up after 1 attempts: endpoint 'payments' kept changing on the server")
+        .endsWith("[re-read after concurrent changes: server version 1 became 2]");
+    assertThat(server.byName("payments").getSpec().getTarget().getWorker().getNamespace())
+        .as("the concurrent change is left for the next run to see")
+        .isEqualTo("evil-ns");
+  }
+
+  @Test
   void toString_showsSettingsAndKeyIdOnly() throws Exception {
     String text = builder().setDeleteRemovedEndpoints(true).build().toString();
     assertThat(text)
@@ -457,5 +517,249 @@ class EndpointReconcilerTest {
         .contains(
             "primary key id " + Integer.toUnsignedString(TestKeys.registry().getPrimary().getId()));
     assertThat(text).doesNotContain("value").doesNotContain("Ed25519PrivateKey");
+  }
+
+  @Test
+  void keyDirectory_isPublished_planShowsEachEntry_andASecondRunChangesNothing() {
+    NamespacePublicKeys orders = NamespaceKeys.generate("orders-ns", false).toPublicKeys();
+    EndpointReconciler r =
+        EndpointReconciler.newBuilder()
+            .setRegistry(new MapRegistry().put(endpoint("payments", 1, "orders-ns")))
+            .setOperatorServiceStubs(server.stubs())
+            .setRegistrySigningKeyset(TestKeys.registry())
+            .setAudience(AUDIENCE)
+            .setKeyDirectory(NamespaceKeyDirectory.newBuilder().put(orders).build())
+            .build();
+
+    ReconcilePlan plan = r.plan();
+    ReconcileAction entry =
+        plan.getActions().stream()
+            .filter(ReconcileAction::isKeyDirectoryEntry)
+            .findFirst()
+            .orElseThrow();
+    assertThat(entry.getType()).isEqualTo(ReconcileAction.Type.CREATE);
+    assertThat(entry.getKeyDirectoryNamespace()).contains("orders-ns");
+    assertThat(entry.getRegistryEndpoint()).isEmpty();
+    assertThat(entry.toString())
+        .startsWith(
+            "+ create key directory entry of orders-ns (endpoint nexus-security-manifest-keys-orders-ns-")
+        .contains("-> NamespacePublicKeys{orders-ns, agreement keys [");
+    assertThat(plan.count(ReconcileAction.Type.CREATE)).isEqualTo(3);
+
+    ReconcileResult result = r.apply(plan);
+    assertThat(result.isSuccess()).isTrue();
+    assertThat(server.byName(entry.getEndpointName())).isNotNull();
+
+    ReconcilePlan again = r.plan();
+    assertThat(again.hasChanges()).isFalse();
+    assertThat(again.count(ReconcileAction.Type.UNCHANGED)).isEqualTo(3);
+  }
+
+  @Test
+  void keyDirectory_withATooLongManifestName_isRefusedWhenBuilding() {
+    EndpointReconciler.Builder b =
+        EndpointReconciler.newBuilder()
+            .setRegistry(new MapRegistry())
+            .setOperatorServiceStubs(server.stubs())
+            .setRegistrySigningKeyset(TestKeys.registry())
+            .setAudience(AUDIENCE)
+            .setManifestEndpointName("m" + "x".repeat(130))
+            .setKeyDirectory(NamespaceKeyDirectory.empty());
+    assertThatThrownBy(b::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("EndpointReconciler.manifestEndpointName must be at most 120");
+  }
+
+  @Test
+  void keyDirectory_thatIsStale_isNotPublished_andNothingChanges() {
+    dev.nexussecurity.core.keys.KeyDirectory stale =
+        new dev.nexussecurity.core.keys.KeyDirectory() {
+          @Override
+          public java.util.Optional<NamespacePublicKeys> findNamespace(String namespace) {
+            return java.util.Optional.empty();
+          }
+
+          @Override
+          public java.util.Set<String> getNamespaces() {
+            return java.util.Set.of();
+          }
+
+          @Override
+          public boolean isStale() {
+            return true;
+          }
+        };
+    EndpointReconciler r =
+        EndpointReconciler.newBuilder()
+            .setRegistry(new MapRegistry())
+            .setOperatorServiceStubs(server.stubs())
+            .setRegistrySigningKeyset(TestKeys.registry())
+            .setAudience(AUDIENCE)
+            .setKeyDirectory(stale)
+            .build();
+    int writes = server.writes.get();
+
+    assertThatThrownBy(r::reconcile)
+        .isInstanceOf(ServerRegistryException.class)
+        .hasMessageContaining("The key directory to publish is stale")
+        .hasMessageContaining("nothing was changed");
+    assertThat(server.writes.get()).isEqualTo(writes);
+  }
+
+  @Test
+  void results_sayWhatWasDone_withTheServerVersion() {
+    registry.put(endpoint("payments", 1, "orders-ns"));
+    EndpointReconciler reconciler = builder().setDeleteRemovedEndpoints(true).build();
+
+    List<ReconcileResult.ActionResult> created = reconciler.reconcile().getResults();
+    assertThat(created.get(0).getMessage())
+        .isEqualTo("created endpoint 'payments' (server version 1)");
+    assertThat(created.get(1).getMessage())
+        .startsWith(
+            "created the registry manifest '" + MANIFEST + "' (server version 1): no manifest");
+
+    registry.put(endpoint("payments", 2, "billing-ns"));
+    List<ReconcileResult.ActionResult> updated = reconciler.reconcile().getResults();
+    assertThat(updated.get(0).getMessage())
+        .startsWith("updated endpoint 'payments' to server version 2 (");
+    assertThat(updated.get(1).getMessage())
+        .startsWith("updated the registry manifest '" + MANIFEST + "' (server version 2): ");
+
+    List<ReconcileResult.ActionResult> unchanged = reconciler.reconcile().getResults();
+    assertThat(unchanged.get(1).getOutcome()).isEqualTo(ReconcileResult.Outcome.UNCHANGED);
+    assertThat(unchanged.get(1).getServerVersion()).isEqualTo(2);
+
+    registry.remove("payments");
+    List<ReconcileResult.ActionResult> deleted = reconciler.reconcile().getResults();
+    assertThat(deleted.get(0).getMessage())
+        .isEqualTo("deleted endpoint 'payments' (not in the registry)");
+    assertThat(server.byName("payments")).isNull();
+  }
+
+  @Test
+  void refusedUpdate_ofAnEndpointNobodyChanged_failsWithTheServersReason_withoutRetrying()
+      throws Exception {
+    registry.put(endpoint("payments", 1, "orders-ns"));
+    EndpointReconciler reconciler = builder().build();
+    reconciler.reconcile();
+    server.namespaceMissing("missing-ns");
+    registry.put(
+        endpoint("payments", 2, "orders-ns").toBuilder().setTargetNamespace("missing-ns").build());
+    int writesBefore = server.writes.get();
+
+    ReconcileResult result = reconciler.reconcile();
+
+    ReconcileResult.ActionResult failed = result.getFailures().get(0);
+    assertThat(failed.getAttempts()).isEqualTo(1);
+    assertThat(failed.getMessage())
+        .isEqualTo(
+            "the server refused to update endpoint 'payments' (FAILED_PRECONDITION: namespace"
+                + " missing-ns not found)");
+    assertThat(failed.getServerVersion()).isEqualTo(1);
+    assertThat(server.writes.get() - writesBefore)
+        .as("one update attempt, then the manifest")
+        .isEqualTo(2);
+    assertThat(server.byName("payments").getSpec().getTarget().getWorker().getNamespace())
+        .isEqualTo("handler-ns");
+    assertThat(manifestOnServer().manifest().endpoints())
+        .as("the outdated policy left on the server is no longer listed: workers deny it")
+        .doesNotContainKey("payments");
+  }
+
+  @Test
+  void endpointDeletedAndRecreatedByHand_atTheSameVersion_isSeenAsChanged_andReplanned() {
+    registry.put(endpoint("payments", 1, "orders-ns"));
+    EndpointReconciler reconciler = builder().build();
+    reconciler.reconcile();
+    registry.put(endpoint("payments", 2, "orders-ns", "billing-ns"));
+    ReconcilePlan plan = reconciler.plan();
+    String oldId = server.byName("payments").getId();
+    server.beforeNextWrite(
+        () -> {
+          EndpointSpec spec = server.byName("payments").getSpec();
+          server.remove("payments");
+          server.put(spec); // a new id, version 1 again
+        });
+
+    ReconcileResult.ActionResult r = reconciler.apply(plan).getResults().get(0);
+
+    assertThat(server.byName("payments").getId()).isNotEqualTo(oldId);
+    assertThat(r.getOutcome()).isEqualTo(ReconcileResult.Outcome.APPLIED);
+    assertThat(r.getAttempts()).isEqualTo(2);
+    assertThat(r.getMessage())
+        .endsWith("[re-read after concurrent changes: server version 1 became 1]");
+    assertThat(server.byName("payments").getVersion()).isEqualTo(2);
+  }
+
+  @Test
+  void refusedWrite_whoseEndpointCannotBeReadAgain_isReportedWithBothErrors() {
+    server.namespaceMissing("missing-ns");
+    registry.put(
+        endpoint("payments", 1, "orders-ns").toBuilder().setTargetNamespace("missing-ns").build());
+    EndpointReconciler reconciler = builder().build();
+    ReconcilePlan plan = reconciler.plan();
+    server.failNextList(Status.UNAVAILABLE.withDescription("server restarting"));
+
+    ReconcileResult.ActionResult failed = reconciler.apply(plan).getFailures().get(0);
+
+    assertThat(failed.getAttempts()).isEqualTo(1);
+    assertThat(failed.getMessage())
+        .isEqualTo(
+            "the server refused to create endpoint 'payments' (FAILED_PRECONDITION: namespace"
+                + " missing-ns not found); reading it again failed too (UNAVAILABLE: server"
+                + " restarting)");
+  }
+
+  @Test
+  void deleteRace_withAnEndpointReplacedByAnUnmanagedOne_isSkipped_andLeftAlone() {
+    registry.put(endpoint("payments", 1, "orders-ns"));
+    EndpointReconciler reconciler = builder().setDeleteRemovedEndpoints(true).build();
+    reconciler.reconcile();
+    registry.remove("payments");
+    ReconcilePlan plan = reconciler.plan();
+    server.beforeNextWrite(() -> server.replace("payments", privateSpec("payments")));
+
+    ReconcileResult.ActionResult r = reconciler.apply(plan).getResults().get(0);
+
+    assertThat(r.getOutcome()).isEqualTo(ReconcileResult.Outcome.SKIPPED);
+    assertThat(r.getAttempts()).isEqualTo(1);
+    assertThat(r.getServerVersion()).isEqualTo(2);
+    assertThat(r.getMessage())
+        .startsWith("after a concurrent change: not managed by nexus-security")
+        .endsWith("[re-read after concurrent changes: server version 1 became 2]");
+    assertThat(server.byName("payments").getSpec()).isEqualTo(privateSpec("payments"));
+  }
+
+  @Test
+  void failedReconciliation_isLoggedAsAWarning_andASuccessfulOneIsNot() {
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+        new ch.qos.logback.core.read.ListAppender<>();
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(EndpointReconciler.class);
+    logs.start();
+    logger.addAppender(logs);
+    try {
+      registry.put(endpoint("payments", 1, "orders-ns"));
+      builder().build().reconcile();
+      assertThat(logs.list)
+          .extracting(e -> e.getLevel().toString())
+          .as("one line per change, no warning")
+          .containsExactly("INFO", "INFO");
+      logs.list.clear();
+
+      server.namespaceMissing("missing-ns");
+      registry.put(
+          endpoint("shipping", 1, "orders-ns").toBuilder()
+              .setTargetNamespace("missing-ns")
+              .build());
+      ReconcileResult failed = builder().build().reconcile();
+
+      assertThat(logs.list)
+          .filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+          .singleElement()
+          .satisfies(e -> assertThat(e.getFormattedMessage()).isEqualTo(failed.toString()));
+    } finally {
+      logger.detachAppender(logs);
+    }
   }
 }

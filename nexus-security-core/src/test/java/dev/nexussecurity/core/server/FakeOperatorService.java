@@ -50,6 +50,7 @@ public final class FakeOperatorService extends OperatorServiceGrpc.OperatorServi
   private final Deque<Runnable> beforePage = new ArrayDeque<>();
   private final Set<String> missingNamespaces = ConcurrentHashMap.newKeySet();
   private volatile boolean endlessPages;
+  private volatile boolean repeatedPageToken;
   public final AtomicInteger writes = new AtomicInteger();
   public final AtomicInteger lists = new AtomicInteger();
   private final Server server;
@@ -103,6 +104,11 @@ public final class FakeOperatorService extends OperatorServiceGrpc.OperatorServi
   /** Answers every listing with empty pages and a new page token, forever (a broken server). */
   public void endlessEmptyPages() {
     endlessPages = true;
+  }
+
+  /** Answers every listing with an empty page and the same next page token (a broken server). */
+  public void repeatedPageToken() {
+    repeatedPageToken = true;
   }
 
   /** Makes writes targeting {@code namespace} fail as on a server that does not know it. */
@@ -232,6 +238,9 @@ public final class FakeOperatorService extends OperatorServiceGrpc.OperatorServi
               throw failure.get();
             }
             ListNexusEndpointsResponse.Builder response = ListNexusEndpointsResponse.newBuilder();
+            if (repeatedPageToken) {
+              return response.setNextPageToken(ByteString.copyFromUtf8("again")).build();
+            }
             if (endlessPages) {
               return response
                   .setNextPageToken(ByteString.copyFromUtf8(UUID.randomUUID().toString()))

@@ -48,4 +48,20 @@ class ReconcileActionTest {
         .containsExactly(
             ReconcileAction.Type.CREATE, ReconcileAction.Type.UPDATE, ReconcileAction.Type.DELETE);
   }
+
+  @Test
+  void endpointAndManifestActions_areNoKeyDirectoryEntries() throws Exception {
+    assertThat(ReconcilePlanTest.plan().getActions())
+        .noneMatch(ReconcileAction::isKeyDirectoryEntry)
+        .allSatisfy(a -> assertThat(a.getKeyDirectoryNamespace()).isEmpty());
+  }
+
+  @Test
+  void createAction_toString_showsTheTargetAndAllowlistToBeWritten() throws Exception {
+    ReconcileAction create = ReconcilePlanTest.plan().getActions().get(0);
+
+    assertThat(create.toString())
+        .startsWith("+ create new-ep -> handler-ns/handler-tq allowed [orders-ns]")
+        .doesNotContain("server version");
+  }
 }

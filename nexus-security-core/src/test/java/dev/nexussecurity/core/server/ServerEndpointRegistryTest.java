@@ -8,8 +8,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.signature.PredefinedSignatureParameters;
+import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.api.PayloadProtection;
 import dev.nexussecurity.api.ReasonCode;
 import dev.nexussecurity.api.internal.AtomicFileWriter;
@@ -17,6 +21,10 @@ import dev.nexussecurity.core.MapRegistry;
 import dev.nexussecurity.core.internal.server.HighWaterMark;
 import dev.nexussecurity.core.internal.server.HighWaterMarkFile;
 import dev.nexussecurity.core.internal.server.TestKeys;
+import dev.nexussecurity.core.keys.KeyDirectory;
+import dev.nexussecurity.core.keys.NamespaceKeyDirectory;
+import dev.nexussecurity.core.keys.NamespaceKeys;
+import dev.nexussecurity.core.keys.NamespacePublicKeys;
 import io.grpc.Status;
 import io.temporal.api.nexus.v1.Endpoint;
 import io.temporal.api.nexus.v1.EndpointSpec;
@@ -36,6 +44,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Refresh, manifest, staleness, failure and status behaviour against an in-process OperatorService,
@@ -242,6 +251,50 @@ class ServerEndpointRegistryTest {
       registry.refresh();
       assertThat(registry.checkAccess("payments", "orders-ns").isAllowed()).isTrue();
       assertThat(registry.isStale()).isFalse();
+    }
+  }
+
+  @Test
+  void stalenessDeadline_isTheRefreshStartPlusMaxStaleness_toTheMillisecond_atAnyRefreshTime() {
+    // A refresh started at a multiple of 2^20 ms with a maximum staleness below 2^20 ms: the two
+    // share no set bit, so their sum has no carry. The deadline must still be start + staleness,
+    // not the manifest's expiry (a day later), which an overflow check that mistakes a carry-free
+    // sum for an overflow would give.
+    long unit = 1L << 20;
+    Instant started = Instant.ofEpochMilli((T0.toEpochMilli() / unit + 1) * unit);
+    clock.set(started);
+    try (ServerEndpointRegistry registry =
+        builder().setMaxStaleness(Duration.ofMinutes(5)).start()) {
+      Instant deadline = started.plus(Duration.ofMinutes(5));
+      assertThat(registry.getStatus().getFreshUntil()).contains(deadline);
+      assertThat(registry.getStatus().getManifestExpiresAt())
+          .as("the manifest itself is valid far longer")
+          .contains(T0.plus(EndpointReconciler.DEFAULT_MANIFEST_LIFETIME));
+
+      server.failNextList(Status.UNAVAILABLE.withDescription("down"));
+      clock.set(deadline.minusMillis(1));
+      assertThatThrownBy(registry::refresh).isInstanceOf(ServerRegistryException.class);
+      assertThat(registry.checkAccess("payments", "orders-ns").isAllowed()).isTrue();
+
+      clock.set(deadline);
+      assertThat(reason(registry, "payments", "orders-ns")).isEqualTo(ReasonCode.REGISTRY_STALE);
+      assertThat(registry.isStale()).isTrue();
+    }
+  }
+
+  @Test
+  void maxStalenessBeyondTheEndOfTime_isCappedByTheManifestExpiry_notWrappedIntoThePast() {
+    try (ServerEndpointRegistry registry =
+        builder().setMaxStaleness(Duration.ofMillis(Long.MAX_VALUE)).start()) {
+      Instant expiry = T0.plus(EndpointReconciler.DEFAULT_MANIFEST_LIFETIME);
+      assertThat(registry.getStatus().getFreshUntil()).contains(expiry);
+      assertThat(registry.isStale()).isFalse();
+      assertThat(registry.checkAccess("payments", "orders-ns").isAllowed()).isTrue();
+
+      clock.set(expiry.minusMillis(1));
+      assertThat(registry.checkAccess("payments", "orders-ns").isAllowed()).isTrue();
+      clock.set(expiry);
+      assertThat(reason(registry, "payments", "orders-ns")).isEqualTo(ReasonCode.REGISTRY_STALE);
     }
   }
 
@@ -581,6 +634,9 @@ class ServerEndpointRegistryTest {
       assertThat(seen.poll(10, TimeUnit.SECONDS)).as("a background refresh").isNotNull();
     }
     registry.close();
+    // A refresh that was running when close() was called ends (and reports) before close()
+    // returns; from then on nothing runs.
+    seen.clear();
     int lists = server.lists.get();
     assertThatThrownBy(registry::refresh)
         .isInstanceOf(IllegalStateException.class)
@@ -684,6 +740,64 @@ class ServerEndpointRegistryTest {
   }
 
   @Test
+  void builder_acceptsEveryRangeBoundary_andRefusesOneBeyond_namingTheSetting() {
+    ServerEndpointRegistry.Builder b = builder();
+    assertThat(b.setClockSkew(Duration.ZERO)).isSameAs(b);
+    assertThat(b.setClockSkew(Duration.ofHours(1))).isSameAs(b);
+    assertThat(b.setPageSize(1)).isSameAs(b);
+    assertThat(b.setPageSize(1000)).isSameAs(b);
+    assertThat(b.setMaxPages(1)).isSameAs(b);
+    assertThat(b.setMaxPages(1_000_000)).isSameAs(b);
+    assertThat(b.setRpcTimeout(Duration.ofMillis(1))).isSameAs(b);
+    assertThat(b.setMaxStaleness(Duration.ofMillis(1))).isSameAs(b);
+    assertThat(b.setRefreshInterval(ServerEndpointRegistry.MIN_REFRESH_INTERVAL)).isSameAs(b);
+    assertThat(b.setRefreshInterval(Duration.ZERO)).isSameAs(b);
+    assertThat(b.setManifestEndpointName(MANIFEST)).isSameAs(b);
+    assertThat(b.setStateFile(dir.resolve("state.json"))).isSameAs(b);
+    assertThat(b.setRequireInitialLoad(true)).isSameAs(b);
+    b.setRpcTimeout(Duration.ofSeconds(10)).setMaxStaleness(Duration.ofMinutes(1));
+    try (ServerEndpointRegistry registry = b.start()) {
+      assertThat(registry.checkAccess("payments", "orders-ns").isAllowed()).isTrue();
+    }
+
+    assertThatThrownBy(() -> builder().setClockSkew(Duration.ofHours(1).plusMillis(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "ServerEndpointRegistry.clockSkew must be between 0 and 1 hour, got PT1H0.001S");
+    assertThatThrownBy(() -> builder().setClockSkew(Duration.ofMillis(-1)))
+        .hasMessage("ServerEndpointRegistry.clockSkew must be between 0 and 1 hour, got PT-0.001S");
+    assertThatThrownBy(() -> builder().setClockSkew(null))
+        .hasMessage("ServerEndpointRegistry.clockSkew must be between 0 and 1 hour, got null");
+    assertThatThrownBy(() -> builder().setPageSize(1001))
+        .hasMessage("ServerEndpointRegistry.pageSize must be between 1 and 1000, got 1001");
+    assertThatThrownBy(() -> builder().setMaxPages(1_000_001))
+        .hasMessage("ServerEndpointRegistry.maxPages must be between 1 and 1000000, got 1000001");
+    assertThatThrownBy(() -> builder().setRpcTimeout(Duration.ofMillis(-1)))
+        .hasMessage("ServerEndpointRegistry.rpcTimeout must be positive, got PT-0.001S");
+    assertThatThrownBy(() -> builder().setRpcTimeout(null))
+        .hasMessage("ServerEndpointRegistry.rpcTimeout must be positive, got null");
+    assertThatThrownBy(() -> builder().setMaxStaleness(Duration.ofMillis(-1)))
+        .hasMessage("ServerEndpointRegistry.maxStaleness must be positive, got PT-0.001S");
+    assertThatThrownBy(() -> builder().setMaxStaleness(null))
+        .hasMessage("ServerEndpointRegistry.maxStaleness must be positive, got null");
+    assertThatThrownBy(() -> builder().setRefreshInterval(null))
+        .hasMessage(
+            "ServerEndpointRegistry.refreshInterval must be zero (off) or at least PT0.01S, got"
+                + " null");
+    assertThatThrownBy(() -> builder().setManifestEndpointName(null))
+        .hasMessage(
+            "ServerEndpointRegistry.manifestEndpointName must be a Nexus endpoint name (pattern "
+                + NexusEndpoint.NAME_PATTERN.pattern()
+                + ", at most 200 characters), got null");
+    assertThatThrownBy(() -> builder().setManifestEndpointName("a".repeat(201)))
+        .hasMessageStartingWith("ServerEndpointRegistry.manifestEndpointName must be a Nexus")
+        .hasMessageEndingWith("(201 chars)'");
+    assertThat(builder().setManifestEndpointName("a".repeat(200))).isNotNull();
+    assertThatThrownBy(() -> builder().setManifestEndpointName("bad\nname"))
+        .hasMessageEndingWith("got 'bad\\u000Aname'");
+  }
+
+  @Test
   void keyRotation_workersWithBothKeys_acceptPoliciesOfEither() throws Exception {
     KeysetHandle rotated =
         KeysetHandle.newBuilder(TestKeys.registry())
@@ -767,6 +881,307 @@ class ServerEndpointRegistryTest {
       assertThat(fresh.findEndpoint("payments")).isEmpty();
       assertThat(fresh.getStatus().getInvalidEndpoints().get("payments"))
           .startsWith("NOT_IN_MANIFEST: ");
+    }
+  }
+
+  // --- the key directory published with the registry ---
+
+  static final NamespacePublicKeys ORDERS =
+      NamespaceKeys.generate("orders-ns", false).toPublicKeys();
+  static final NamespacePublicKeys PAYMENTS =
+      NamespaceKeys.generate("payments-ns", false).toPublicKeys();
+
+  EndpointReconciler directoryReconciler(NamespacePublicKeys... keys) {
+    return reconciler()
+        .setKeyDirectory(NamespaceKeyDirectory.newBuilder().putAll(List.of(keys)).build())
+        .build();
+  }
+
+  @Test
+  void keyDirectory_isReadFromTheServer_andFollowsEveryRefresh() {
+    assertThat(directoryReconciler(ORDERS, PAYMENTS).reconcile().isSuccess()).isTrue();
+    try (ServerEndpointRegistry registry = builder().start()) {
+      KeyDirectory directory = registry.getKeyDirectory();
+      assertThat(directory.findNamespace("orders-ns")).contains(ORDERS);
+      assertThat(directory.findNamespace("payments-ns")).contains(PAYMENTS);
+      assertThat(directory.findNamespace("evil-ns")).isEmpty();
+      assertThat(directory.getNamespaces()).containsExactly("orders-ns", "payments-ns");
+      assertThat(directory.isStale()).isFalse();
+      assertThat(registry.getStatus().getKeyDirectoryNamespaceCount()).isEqualTo(2);
+      assertThat(registry.checkAccess("payments", "orders-ns").isAllowed()).isTrue();
+
+      NamespacePublicKeys revoked =
+          NamespaceKeys.generate("orders-ns", false).toPublicKeys().toBuilder()
+              .addRevokedKeyId(ORDERS.getPrimaryAgreementKeyId().get())
+              .build();
+      clock.advance(Duration.ofSeconds(1));
+      assertThat(directoryReconciler(revoked).reconcile().isSuccess()).isTrue();
+      assertThat(directory.findNamespace("orders-ns"))
+          .as("not before the next refresh")
+          .contains(ORDERS);
+      registry.refresh();
+      assertThat(directory.findNamespace("orders-ns")).contains(revoked);
+      assertThat(directory.findNamespace("payments-ns")).isEmpty();
+      assertThat(directory.describeMissing("payments-ns")).contains("has no entry for namespace");
+    }
+  }
+
+  @Test
+  void keyDirectory_whenStale_findsNothing_andSaysRegistryStale() {
+    assertThat(directoryReconciler(ORDERS).reconcile().isSuccess()).isTrue();
+    try (ServerEndpointRegistry registry = builder().start()) {
+      KeyDirectory directory = registry.getKeyDirectory();
+      clock.advance(ServerEndpointRegistry.DEFAULT_MAX_STALENESS);
+
+      assertThat(directory.isStale()).isTrue();
+      assertThat(directory.findNamespace("orders-ns")).isEmpty();
+      assertThat(directory.getNamespaces()).isEmpty();
+      assertThat(directory.describeMissing("orders-ns"))
+          .startsWith("the key directory from the Temporal server's registry is stale")
+          .contains("REGISTRY_STALE")
+          .contains("instead of using old keys");
+
+      registry.refresh();
+      assertThat(directory.isStale()).isFalse();
+      assertThat(directory.findNamespace("orders-ns")).contains(ORDERS);
+    }
+  }
+
+  @Test
+  void keyDirectory_malformedManifest_keepsTheLastGoodSnapshot_andTheError() {
+    assertThat(directoryReconciler(ORDERS).reconcile().isSuccess()).isTrue();
+    try (ServerEndpointRegistry registry = builder().start()) {
+      Endpoint m = server.byName(MANIFEST);
+      server.replace(
+          MANIFEST,
+          m.getSpec().toBuilder()
+              .setDescription(
+                  m.getSpec().getDescription().toBuilder()
+                      .setData(com.google.protobuf.ByteString.copyFromUtf8("\"garbage\"")))
+              .build());
+
+      assertThatThrownBy(registry::refresh)
+          .isInstanceOf(ServerRegistryException.class)
+          .hasMessageContaining("MALFORMED")
+          .hasMessageContaining("still using the endpoints verified at");
+      assertThat(registry.getKeyDirectory().findNamespace("orders-ns")).contains(ORDERS);
+      assertThat(registry.getStatus().getConsecutiveFailures()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void keyDirectory_entryDeletedOnTheServer_givesTheNamespaceNoKeys_withTheReason() {
+    assertThat(directoryReconciler(ORDERS, PAYMENTS).reconcile().isSuccess()).isTrue();
+    try (ServerEndpointRegistry registry = builder().start()) {
+      server.remove(
+          dev.nexussecurity.core.internal.server.KeyDirectoryCodec.endpointName(
+              MANIFEST, "orders-ns"));
+      registry.refresh();
+
+      assertThat(registry.getKeyDirectory().findNamespace("orders-ns")).isEmpty();
+      assertThat(registry.getKeyDirectory().describeMissing("orders-ns"))
+          .contains("on the Temporal server is refused")
+          .contains("is not on the server");
+      assertThat(registry.getStatus().getKeyDirectoryProblems()).containsOnlyKeys("orders-ns");
+      assertThat(registry.getKeyDirectory().findNamespace("payments-ns")).contains(PAYMENTS);
+    }
+  }
+
+  @Test
+  void keyDirectory_ofARegistryThatPublishesNone_isEmpty_andSaysSo() {
+    try (ServerEndpointRegistry registry = builder().start()) {
+      assertThat(registry.getKeyDirectory().findNamespace("orders-ns")).isEmpty();
+      assertThat(registry.getKeyDirectory().getNamespaces()).isEmpty();
+      assertThat(registry.getKeyDirectory().describeMissing("orders-ns"))
+          .contains("publishes no key directory");
+    }
+  }
+
+  @Test
+  void keyDirectory_findNamespace_allocatesNothing() {
+    assertThat(directoryReconciler(ORDERS, PAYMENTS).reconcile().isSuccess()).isTrue();
+    try (ServerEndpointRegistry registry = builder().start()) {
+      KeyDirectory directory = registry.getKeyDirectory();
+      com.sun.management.ThreadMXBean threads =
+          (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+      String[] namespaces = {"orders-ns", "payments-ns", "evil-ns"};
+      int sink = 0;
+      for (int i = 0; i < 200_000; i++) {
+        sink += directory.findNamespace(namespaces[i % 3]).isPresent() ? 1 : 0;
+      }
+      long allocated = Long.MAX_VALUE;
+      for (int round = 0; round < 5; round++) {
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 100_000; i++) {
+          sink += directory.findNamespace(namespaces[i % 3]).isPresent() ? 1 : 0;
+        }
+        allocated = Math.min(allocated, threads.getCurrentThreadAllocatedBytes() - before);
+      }
+      assertThat(sink).isPositive();
+      assertThat(allocated).as("bytes allocated by 100,000 lookups").isLessThan(1024);
+    }
+  }
+
+  @Test
+  void keyDirectory_publishedByAReconcilerOfTheServersOwnEndpoints_leavesThemUnchanged() {
+    source.put(endpoint("shipping", 4, "orders-ns", "billing-ns"));
+    assertThat(reconciler.reconcile().isSuccess()).isTrue();
+    try (ServerEndpointRegistry registry = builder().start()) {
+      EndpointReconciler directoryOnly =
+          reconciler()
+              .setRegistry(registry) // the endpoints another tool (the control plane) published
+              .setKeyDirectory(NamespaceKeyDirectory.newBuilder().put(ORDERS).build())
+              .build();
+
+      ReconcilePlan plan = directoryOnly.plan();
+
+      assertThat(plan.getActions())
+          .filteredOn(a -> !a.isKeyDirectoryEntry() && !a.isManifest())
+          .extracting(ReconcileAction::getType)
+          .containsOnly(ReconcileAction.Type.UNCHANGED);
+      assertThat(directoryOnly.apply(plan).isSuccess()).isTrue();
+      registry.refresh();
+      assertThat(registry.getKeyDirectory().findNamespace("orders-ns")).contains(ORDERS);
+      assertThat(registry.checkAccess("shipping", "billing-ns").isAllowed()).isTrue();
+      assertThat(reconciler.plan().hasChanges())
+          .as("the endpoints' own reconciler keeps the directory and changes nothing")
+          .isFalse();
+    }
+  }
+
+  @Test
+  void stalenessDeadline_ofAWorkerWhoseClockIsBefore1970_isStillStartPlusMaxStaleness() {
+    // A refresh start before the epoch (negative milliseconds) plus the staleness is positive: no
+    // overflow, so the deadline is the plain sum, not the manifest's expiry.
+    reconciler().setClock(new TestClock(Instant.parse("1970-01-01T00:00:01Z"))).build().reconcile();
+    clock.set(Instant.parse("1969-12-31T23:59:00Z"));
+    try (ServerEndpointRegistry registry =
+        builder()
+            .setClockSkew(Duration.ofMinutes(2))
+            .setMaxStaleness(Duration.ofMinutes(5))
+            .start()) {
+      assertThat(registry.getStatus().getManifestEpoch()).hasValue(1000);
+      assertThat(registry.getStatus().getFreshUntil())
+          .contains(Instant.parse("1970-01-01T00:04:00Z"));
+      assertThat(registry.checkAccess("payments", "orders-ns").isAllowed()).isTrue();
+    }
+  }
+
+  @Test
+  void refreshes_logEachChangeOfAnEndpointOnce_andEachFailureWithItsCount() {
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    Logger logger = (Logger) LoggerFactory.getLogger(ServerEndpointRegistry.class);
+    logs.start();
+    logger.addAppender(logs);
+    try (ServerEndpointRegistry registry = builder().start()) {
+      assertThat(logs.list).isEmpty();
+      Endpoint e = server.byName("payments");
+      server.replace(
+          "payments",
+          e.getSpec().toBuilder()
+              .setDescription(
+                  TestKeys.editSignedJson(
+                      e.getSpec().getDescription(), j -> j.replace("orders-ns", "evil-ns")))
+              .build());
+
+      registry.refresh();
+      registry.refresh();
+
+      assertThat(messages(logs))
+          .as("logged once, and not as removed")
+          .singleElement()
+          .satisfies(
+              m ->
+                  assertThat(m)
+                      .startsWith(
+                          "WARN nexus-security: endpoint 'payments' admits nobody: its policy on the"
+                              + " Temporal server failed verification: BAD_SIGNATURE: "));
+      logs.list.clear();
+
+      clock.advance(Duration.ofSeconds(1));
+      reconciler.reconcile(); // writes the registry's policy again
+      registry.refresh();
+      assertThat(messages(logs))
+          .containsExactly("INFO nexus-security: endpoint 'payments' has a valid policy again");
+      logs.list.clear();
+
+      clock.advance(Duration.ofSeconds(1));
+      source.remove("payments");
+      reconciler.reconcile();
+      registry.refresh();
+      assertThat(messages(logs))
+          .containsExactly(
+              "INFO nexus-security: endpoint 'payments' is no longer listed by the registry manifest"
+                  + " (or no longer on the server); it is unknown now");
+      logs.list.clear();
+
+      server.failNextList(Status.UNAVAILABLE.withDescription("down"));
+      server.failNextList(Status.UNAVAILABLE.withDescription("down"));
+      assertThatThrownBy(registry::refresh).isInstanceOf(ServerRegistryException.class);
+      assertThatThrownBy(registry::refresh).isInstanceOf(ServerRegistryException.class);
+      assertThat(messages(logs))
+          .hasSize(2)
+          .allSatisfy(
+              m ->
+                  assertThat(m)
+                      .startsWith(
+                          "WARN nexus-security: Cannot refresh the Nexus endpoints from the Temporal"
+                              + " server (UNAVAILABLE: down)"));
+      assertThat(messages(logs).get(0)).endsWith("(1 refreshes failed in a row)");
+      assertThat(messages(logs).get(1)).endsWith("(2 refreshes failed in a row)");
+    } finally {
+      logger.detachAppender(logs);
+    }
+  }
+
+  private static List<String> messages(ListAppender<ILoggingEvent> logs) {
+    return logs.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+  }
+
+  @Test
+  void stateFile_isWrittenOnlyForANewerManifest_notAgainForTheSameOne() throws Exception {
+    Path state = dir.resolve("registry-state.json");
+    int[] writes = {0};
+    AtomicFileWriter counting =
+        new AtomicFileWriter() {
+          @Override
+          protected void beforeMove(Path temp) {
+            writes[0]++;
+          }
+        };
+    try (ServerEndpointRegistry registry =
+        builder().setStateFile(state).setStateFileWriter(counting).start()) {
+      assertThat(writes[0]).isEqualTo(1);
+
+      registry.refresh();
+      registry.refresh();
+      assertThat(writes[0]).as("the same manifest again").isEqualTo(1);
+
+      clock.advance(Duration.ofSeconds(1));
+      source.put(endpoint("payments", 2, "billing-ns"));
+      reconciler.reconcile();
+      registry.refresh();
+      assertThat(writes[0]).isEqualTo(2);
+      assertThat(
+              new HighWaterMarkFile(state, AtomicFileWriter.DEFAULT)
+                  .read(AUDIENCE)
+                  .orElseThrow()
+                  .epoch())
+          .isEqualTo(T0.toEpochMilli() + 1000);
+    }
+  }
+
+  @Test
+  void toStringAndRefreshInterval_describeTheSettingsAndStatus_withoutKeys() {
+    try (ServerEndpointRegistry registry =
+        builder().setRefreshInterval(Duration.ofSeconds(30)).start()) {
+      assertThat(registry.getRefreshInterval()).isEqualTo(Duration.ofSeconds(30));
+      assertThat(registry.toString())
+          .startsWith(
+              "ServerEndpointRegistry{audience=prod-eu, refreshInterval=PT30S, maxStaleness=PT5M,"
+                  + " ServerRegistryStatus{healthy=true")
+          .doesNotContain("Ed25519")
+          .doesNotContain("value");
     }
   }
 }

@@ -72,4 +72,70 @@ class ServerRegistryStatusTest {
         .isInstanceOf(UnsupportedOperationException.class);
     assertThat(s.toString()).contains("healthy=true").contains("invalid=[a, b]");
   }
+
+  @Test
+  void keyDirectory_countAndProblems_areKept_sortedAndUnmodifiable() {
+    Map<String, String> problems = new HashMap<>();
+    problems.put("z-ns", "BAD_SIGNATURE: edited");
+    problems.put("a-ns", "NOT_IN_MANIFEST: older");
+    ServerRegistryStatus s =
+        new ServerRegistryStatus(
+            T,
+            T,
+            null,
+            0,
+            1,
+            Map.of(),
+            Map.of(),
+            new TreeSet<>(),
+            0,
+            7,
+            T.plusSeconds(3600),
+            T.plusSeconds(300),
+            3,
+            problems);
+    problems.clear();
+
+    assertThat(s.getKeyDirectoryNamespaceCount()).isEqualTo(3);
+    assertThat(s.getKeyDirectoryProblems().keySet()).containsExactly("a-ns", "z-ns");
+    assertThatThrownBy(() -> s.getKeyDirectoryProblems().put("x", "y"))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThat(s.toString())
+        .contains("keyDirectoryNamespaces=3, keyDirectoryProblems=[a-ns, z-ns]");
+    assertThat(
+            new ServerRegistryStatus(
+                    T, T, null, 0, 1, Map.of(), Map.of(), new TreeSet<>(), 0, 7, null, null)
+                .toString())
+        .doesNotContain("keyDirectory");
+  }
+
+  @Test
+  void toString_showsTheManifestEpochOnlyOnceAManifestIsKnown_andTheLastErrorOnlyIfAny() {
+    ServerRegistryStatus before =
+        new ServerRegistryStatus(
+            null, null, null, 0, 0, Map.of(), Map.of(), new TreeSet<>(), 0, 0, null, null);
+    ServerRegistryStatus failing =
+        new ServerRegistryStatus(
+            T.plusSeconds(30),
+            T,
+            "UNAVAILABLE: down",
+            1,
+            1,
+            Map.of(),
+            Map.of(),
+            new TreeSet<>(),
+            0,
+            77,
+            T.plusSeconds(3600),
+            T.plusSeconds(300));
+
+    assertThat(before.toString())
+        .doesNotContain("manifestEpoch")
+        .doesNotContain("lastError")
+        .contains("healthy=false");
+    assertThat(failing.toString())
+        .contains("manifestEpoch=77")
+        .contains("consecutiveFailures=1")
+        .endsWith(", lastError=UNAVAILABLE: down}");
+  }
 }

@@ -32,6 +32,8 @@ import io.temporal.api.workflowservice.v1.RespondNexusTaskFailedResponse;
 import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest;
 import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedResponse;
 import io.temporal.api.workflowservice.v1.RespondWorkflowTaskFailedRequest;
+import io.temporal.api.workflowservice.v1.ShutdownWorkerRequest;
+import io.temporal.api.workflowservice.v1.ShutdownWorkerResponse;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
 // Internal classes of temporal-test-server / temporal-serviceclient, PINNED to temporal-testing
 // 1.38.0:
@@ -72,8 +74,12 @@ import java.util.function.Consumer;
  * TestWorkflowEnvironment}, with two bound services rebuilt: in the WorkflowService, {@code
  * PollNexusTaskQueue} is served by a {@link NexusPollRouter}; in the OperatorService, the Nexus
  * endpoint methods are served by a {@link NexusEndpointService}, which pushes the routes to the
- * router after every change. Every other method is the stock one. An interceptor records the
- * namespaces the server sees.
+ * router after every change. {@code ShutdownWorker} and the sticky attributes of completed workflow
+ * tasks also feed a {@link StickyQueueRelease}, so a stopped worker's sticky queue does not strand
+ * workflow tasks, and Nexus start tasks handed to pollers and their answers feed {@link
+ * NexusRequestTimeouts}, so every attempt of a start request times out (the stock server times out
+ * only the first). Every other method is the stock one. An interceptor records the namespaces the
+ * server sees.
  *
  * <p>Uses {@code io.temporal.internal.testservice} classes, pinned to temporal-testing 1.38.0.
  */
@@ -81,6 +87,9 @@ public final class InProcessTemporalServer implements AutoCloseable {
   private static final AtomicInteger SERVER_IDS = new AtomicInteger();
   private static final long TERMINATION_WAIT_SECONDS = 5;
   private static final InetAddress LOOPBACK = loopbackV4();
+
+  /** How long one poll of a stopped worker's sticky queue waits ({@link StickyQueueRelease}). */
+  private static final Duration STICKY_RELEASE_POLL = Duration.ofSeconds(1);
 
   private final ResourceStack resources;
   private final ManagedChannel channel;
@@ -174,7 +183,47 @@ public final class InProcessTemporalServer implements AutoCloseable {
       resources.push("Nexus poll router", router::close);
       InjectedNexusTasks injected = new InjectedNexusTasks();
       injected.attach(router);
-      router.setBeforeDelivery(injected::rewriteIfPlanned);
+      StickyQueueRelease stickyRelease =
+          new StickyQueueRelease(
+              new StickyQueueRelease.Calls(
+                  workflowService::pollWorkflowTaskQueue,
+                  workflowService::respondWorkflowTaskFailed,
+                  workflowService::respondQueryTaskCompleted,
+                  workflowService::describeWorkflowExecution),
+              STICKY_RELEASE_POLL,
+              deadlines);
+      resources.push("sticky-queue release", stickyRelease::close);
+      // Nexus outcomes vs. stale cancels (see workflowService); the request timeouts' failures of
+      // Nexus tasks take the read side like every other RespondNexusTaskFailed
+      ReadWriteLock outcomes = new ReentrantReadWriteLock();
+      NexusRequestTimeouts requestTimeouts =
+          new NexusRequestTimeouts(
+              (request, observer) ->
+                  underLock(
+                      outcomes.readLock(),
+                      () -> workflowService.respondNexusTaskFailed(request, observer)),
+              System::nanoTime);
+      router.setBeforeDelivery(task -> requestTimeouts.delivered(injected.rewriteIfPlanned(task)));
+      ScheduledExecutorService timeoutChecks =
+          Executors.newSingleThreadScheduledExecutor(
+              runnable -> {
+                Thread thread =
+                    new Thread(runnable, "embedded-temporal-" + id + "-nexus-request-timeouts");
+                thread.setDaemon(true);
+                return thread;
+              });
+      resources.push("Nexus request timeouts", () -> shutdownAndWait(timeoutChecks));
+      timeoutChecks.scheduleWithFixedDelay(
+          () -> {
+            try {
+              requestTimeouts.expire();
+            } catch (RuntimeException e) {
+              // the server is closing; the next check tries again
+            }
+          },
+          1,
+          1,
+          TimeUnit.SECONDS);
       NexusEndpointService endpoints =
           new NexusEndpointService(operatorService, all -> router.setRoutes(NexusRoutes.of(all)));
       afterStep.accept("router");
@@ -183,7 +232,15 @@ public final class InProcessTemporalServer implements AutoCloseable {
       for (BindableService service : starter.getServices()) {
         if (service == workflowService) {
           services.add(
-              bound(workflowService(workflowService, router, endpoints.scheduleLock(), injected)));
+              bound(
+                  workflowService(
+                      workflowService,
+                      router,
+                      endpoints.scheduleLock(),
+                      injected,
+                      stickyRelease,
+                      requestTimeouts,
+                      outcomes)));
         } else if (service == operatorService) {
           services.add(bound(endpoints.bind()));
         } else {
@@ -384,9 +441,11 @@ public final class InProcessTemporalServer implements AutoCloseable {
       TestWorkflowService stock,
       NexusPollRouter router,
       Lock scheduleLock,
-      InjectedNexusTasks injected) {
+      InjectedNexusTasks injected,
+      StickyQueueRelease stickyRelease,
+      NexusRequestTimeouts requestTimeouts,
+      ReadWriteLock outcomes) {
     ServerServiceDefinition original = stock.bindService();
-    ReadWriteLock outcomes = new ReentrantReadWriteLock();
     Map<String, ServerMethodDefinition<?, ?>> replacements = new HashMap<>();
     replace(
         replacements,
@@ -396,8 +455,9 @@ public final class InProcessTemporalServer implements AutoCloseable {
         replacements,
         WorkflowServiceGrpc.getRespondWorkflowTaskCompletedMethod(),
         ServerCalls.asyncUnaryCall(
-            (RespondWorkflowTaskCompletedRequest request,
+            (RespondWorkflowTaskCompletedRequest received,
                 StreamObserver<RespondWorkflowTaskCompletedResponse> observer) -> {
+              RespondWorkflowTaskCompletedRequest request = stickyRelease.onCompletion(received);
               boolean cancels = StaleNexusCancels.requestsCancel(request.getCommandsList());
               Lock outcome = cancels ? outcomes.writeLock() : outcomes.readLock();
               outcome.lock();
@@ -417,10 +477,19 @@ public final class InProcessTemporalServer implements AutoCloseable {
             }));
     replace(
         replacements,
+        WorkflowServiceGrpc.getShutdownWorkerMethod(),
+        ServerCalls.asyncUnaryCall(
+            (ShutdownWorkerRequest request, StreamObserver<ShutdownWorkerResponse> observer) -> {
+              stickyRelease.onShutdownWorker(request);
+              stock.shutdownWorker(request, observer);
+            }));
+    replace(
+        replacements,
         WorkflowServiceGrpc.getRespondNexusTaskCompletedMethod(),
         ServerCalls.asyncUnaryCall(
             (RespondNexusTaskCompletedRequest request,
                 StreamObserver<RespondNexusTaskCompletedResponse> observer) -> {
+              requestTimeouts.answered(request.getTaskToken());
               if (injected.capture(request)) {
                 observer.onNext(RespondNexusTaskCompletedResponse.getDefaultInstance());
                 observer.onCompleted();
@@ -435,6 +504,7 @@ public final class InProcessTemporalServer implements AutoCloseable {
         ServerCalls.asyncUnaryCall(
             (RespondNexusTaskFailedRequest request,
                 StreamObserver<RespondNexusTaskFailedResponse> observer) -> {
+              requestTimeouts.answered(request.getTaskToken());
               if (injected.capture(request)) {
                 observer.onNext(RespondNexusTaskFailedResponse.getDefaultInstance());
                 observer.onCompleted();

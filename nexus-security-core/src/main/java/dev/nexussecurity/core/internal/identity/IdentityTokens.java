@@ -47,6 +47,8 @@ public final class IdentityTokens {
       Set.of("m", "ns", "hns", "htq", "ep", "svc", "op", "wf", "run", "iat", "exp", "jti", "ck");
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getUrlDecoder();
+  private static final String B64_ALPHABET =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -154,6 +156,17 @@ public final class IdentityTokens {
         throw new MalformedTokenException("the token's " + part + " is not unpadded base64url");
       }
     }
+    // The decoder ignores the unused low bits of a last character that ends a partial group;
+    // they must be zero, or one tag (or claims text) would have several spellings.
+    int rest = text.length() % 4;
+    if (rest >= 2
+        && (B64_ALPHABET.indexOf(text.charAt(text.length() - 1)) & (rest == 2 ? 0x0F : 0x03))
+            != 0) {
+      throw new MalformedTokenException(
+          "the token's "
+              + part
+              + " is not canonical base64url (its last character has unused bits set)");
+    }
     try {
       return B64D.decode(text);
     } catch (IllegalArgumentException e) {
@@ -241,6 +254,9 @@ public final class IdentityTokens {
       if (numberSeen[i] && (number[i] < 0 || number[i] > 0xFFFF_FFFFL)) {
         return null;
       }
+    }
+    if (number[1] < number[0]) {
+      return null; // exp before iat: the strict reader refuses it with its message
     }
     return new TokenClaims(
         mode,

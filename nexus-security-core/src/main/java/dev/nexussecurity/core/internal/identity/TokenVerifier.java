@@ -134,7 +134,7 @@ public final class TokenVerifier {
                       c.handlerKeyId())
                   .mac();
         } catch (PairwiseKeyException e) {
-          return Verdict.denied(ReasonCode.UNTRUSTED_CALLER, c, e.getMessage());
+          return Verdict.denied(keyLookupDenial(), c, e.getMessage());
         }
         mac.verifyMac(parsed.tag(), parsed.signedBytes());
       } else {
@@ -142,7 +142,7 @@ public final class TokenVerifier {
         try {
           verify = signatureVerifier(c);
         } catch (GeneralSecurityException e) {
-          return Verdict.denied(ReasonCode.UNTRUSTED_CALLER, c, e.getMessage());
+          return Verdict.denied(keyLookupDenial(), c, e.getMessage());
         }
         verify.verify(parsed.tag(), parsed.signedBytes());
       }
@@ -159,13 +159,18 @@ public final class TokenVerifier {
     }
   }
 
+  /**
+   * The reason of a failed key lookup: REGISTRY_STALE while the key directory is stale (a server
+   * registry's directory that refuses every lookup until a refresh), else UNTRUSTED_CALLER.
+   */
+  private ReasonCode keyLookupDenial() {
+    return directory.isStale() ? ReasonCode.REGISTRY_STALE : ReasonCode.UNTRUSTED_CALLER;
+  }
+
   private PublicKeyVerify signatureVerifier(TokenClaims c) throws GeneralSecurityException {
     Optional<NamespacePublicKeys> found = directory.findNamespace(c.callerNamespace());
     if (found.isEmpty()) {
-      throw new GeneralSecurityException(
-          "the handler's key directory has no public keys for caller namespace '"
-              + c.callerNamespace()
-              + "'");
+      throw new GeneralSecurityException(directory.describeMissing(c.callerNamespace()));
     }
     NamespacePublicKeys keys = found.get();
     Optional<KeysetHandle> published = keys.getSignatureKeys();

@@ -177,8 +177,13 @@ final class CallerOutboundInterceptor extends WorkflowOutboundCallsInterceptorBa
       }
     }
     if (target == null) {
-      // Without the endpoint's target the token cannot name its audience.
-      return ReasonCode.UNKNOWN_ENDPOINT;
+      // Without the endpoint's target the token cannot name its audience. The registry says why
+      // it has none (stale, a policy that failed verification, or no such endpoint), also when
+      // the caller-side allowlist check is off.
+      ReasonCode why = ctx.registry.checkAccess(input.getEndpoint(), ctx.namespace).getReason();
+      return why == ReasonCode.REGISTRY_STALE || why == ReasonCode.ENDPOINT_POLICY_INVALID
+          ? why
+          : ReasonCode.UNKNOWN_ENDPOINT;
     }
     return ctx.issuer == null ? ReasonCode.MISSING_TOKEN : ReasonCode.ALLOWED;
   }
@@ -237,6 +242,11 @@ final class CallerOutboundInterceptor extends WorkflowOutboundCallsInterceptorBa
               + "' is not on the allowlist of endpoint '"
               + endpoint
               + "'";
+      case REGISTRY_STALE ->
+          "the caller's registry is stale (not refreshed within its maximum staleness), so it"
+              + " cannot name endpoint '"
+              + endpoint
+              + "'s target; the call can be retried once the registry refreshes";
       case MISSING_TOKEN ->
           ctx.issuerProblem != null
               ? ctx.issuerProblem

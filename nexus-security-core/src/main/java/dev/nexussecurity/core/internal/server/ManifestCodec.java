@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -30,7 +31,10 @@ import java.util.regex.Pattern;
  * manifest JSON (compact, fields in this order, endpoints sorted by name):
  *   {"audience": "prod-eu", "epoch": 1746093600123, "issuedAt": "2025-05-01T10:00:00.123Z",
  *    "expiresAt": "2025-05-02T10:00:00.123Z",
- *    "endpoints": {"payments": "&lt;SHA-256 of the policy description data, base64url&gt;", ...}}
+ *    "endpoints": {"payments": "&lt;SHA-256 of the policy description data, base64url&gt;", ...},
+ *    "keyDirectory": {"orders-ns": "&lt;SHA-256 of the entry's description data&gt;", ...}}
+ *   ("keyDirectory" only when the registry publishes a key directory ({@link KeyDirectoryCodec}),
+ *   so manifests without one keep their bytes, and manifests of earlier versions verify)
  * </pre>
  */
 public final class ManifestCodec {
@@ -44,7 +48,7 @@ public final class ManifestCodec {
   public static final String ENVELOPE_TYPE = "nsman1";
 
   private static final Set<String> FIELDS =
-      Set.of("audience", "epoch", "issuedAt", "expiresAt", "endpoints");
+      Set.of("audience", "epoch", "issuedAt", "expiresAt", "endpoints", "keyDirectory");
   private static final Pattern DIGEST = Pattern.compile("[A-Za-z0-9_-]{43}");
 
   private ManifestCodec() {}
@@ -68,6 +72,10 @@ public final class ManifestCodec {
     json.put("expiresAt", manifest.expiresAt().toString());
     ObjectNode endpoints = json.putObject("endpoints");
     manifest.endpoints().forEach(endpoints::put);
+    if (manifest.keyDirectory() != null) {
+      ObjectNode directory = json.putObject("keyDirectory");
+      manifest.keyDirectory().forEach(directory::put);
+    }
     String envelope = signer.seal(ENVELOPE_TYPE, StrictJson.write(json));
     Payload payload = SignedDescription.wrap(METADATA_KEY, METADATA_VALUE, envelope);
     int size = payload.getSerializedSize();
@@ -79,7 +87,11 @@ public final class ManifestCodec {
               + SignedDescription.MAX_DESCRIPTION_BYTES
               + " bytes in an endpoint description; it lists "
               + manifest.endpoints().size()
-              + " endpoints (about 60 bytes each with 15-character names): split the registry"
+              + " endpoints"
+              + (manifest.keyDirectory() == null
+                  ? ""
+                  : " and " + manifest.keyDirectory().size() + " key directory namespaces")
+              + " (about 60 bytes each with 15-character names): split the registry"
               + " into registries with their own manifest endpoint names, or shorten endpoint"
               + " names",
           size);
@@ -190,15 +202,50 @@ public final class ManifestCodec {
         }
         endpoints.put(name, digest);
       }
+      TreeMap<String, String> keyDirectory = null;
+      Optional<JsonValue> directory = json.optionalField("keyDirectory");
+      if (directory.isPresent()) {
+        keyDirectory = new TreeMap<>();
+        for (Map.Entry<String, JsonValue> e : directory.get().fields().entrySet()) {
+          String namespace = e.getKey();
+          if (!validNamespace(namespace)) {
+            throw e.getValue()
+                .error(
+                    "lists '"
+                        + UntrustedText.quote(namespace)
+                        + "', which is not a namespace name");
+          }
+          String digest = e.getValue().asText();
+          if (!DIGEST.matcher(digest).matches()) {
+            throw e.getValue().error("is not a base64url SHA-256 digest");
+          }
+          keyDirectory.put(namespace, digest);
+        }
+      }
       return new RegistryManifest(
           json.field("audience").asNonEmptyText(),
           epoch,
           issuedAt,
           expiresAt,
-          new TreeMap<>(endpoints));
+          new TreeMap<>(endpoints),
+          keyDirectory);
     } catch (StrictJsonException e) {
       throw SignedDescription.malformed(e.getMessage());
     }
+  }
+
+  /** Printable ASCII without whitespace, 1 to 255 characters (the key directory's rule). */
+  private static boolean validNamespace(String name) {
+    if (name.isEmpty() || name.length() > 255) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c <= 0x20 || c > 0x7e) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Instant instant(JsonValue v) throws StrictJsonException {

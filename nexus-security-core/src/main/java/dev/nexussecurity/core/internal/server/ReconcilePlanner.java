@@ -2,6 +2,7 @@ package dev.nexussecurity.core.internal.server;
 
 import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.api.internal.UntrustedText;
+import dev.nexussecurity.core.keys.NamespacePublicKeys;
 import dev.nexussecurity.core.server.ReconcileAction.Type;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.nexus.v1.Endpoint;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,11 +45,23 @@ import java.util.TreeSet;
  *       manifest endpoint's reserved name: ERROR.
  * </ul>
  *
+ * <p>Rules for key directory entries (when the reconciler publishes a key directory), one reserved
+ * endpoint per namespace ({@link KeyDirectoryCodec#endpointName}): CREATE when missing; UNCHANGED
+ * when the entry on the server verifies for this cluster and namespace, holds exactly the
+ * directory's keys, is signed by the primary key and not issued in the future, otherwise UPDATE; an
+ * entry endpoint of a namespace the directory no longer has: DELETE when deleting removed
+ * endpoints, otherwise SKIP (the manifest no longer lists it); an entry's name taken by an endpoint
+ * that is not an entry, or an entry too large for a description: ERROR. Registry endpoints may not
+ * use the entries' reserved name prefix ({@code <manifest name>-keys-}). A reconciler that
+ * publishes no key directory leaves the entries alone (SKIP) and keeps the manifest's listing of
+ * those still on the server unchanged.
+ *
  * <p>The manifest ({@link #planManifest}) lists every registry endpoint whose server endpoint will
- * hold its policy (UNCHANGED, CREATE, UPDATE), with that policy's digest; it is rewritten when that
- * list differs from the verified manifest on the server, when the server's manifest is missing or
- * invalid, signed by another key than the primary, issued in the future, or has less than half its
- * lifetime left.
+ * hold its policy (UNCHANGED, CREATE, UPDATE), with that policy's digest, and, when a key directory
+ * is published, every namespace whose entry endpoint will hold its entry, with that entry's digest;
+ * it is rewritten when those lists differ from the verified manifest on the server, when the
+ * server's manifest is missing or invalid, signed by another key than the primary, issued in the
+ * future, or has less than half its lifetime left.
  */
 public final class ReconcilePlanner {
   /** Where the manifest lives and how long it is valid. */
@@ -90,10 +104,28 @@ public final class ReconcilePlanner {
 
   /**
    * Plans every endpoint name of the registry and the server, in name order, then the manifest
-   * (last).
+   * (last), publishing no key directory.
    */
   public List<PlannedStep> plan(
       Collection<NexusEndpoint> registry, Collection<Endpoint> server, Instant now) {
+    return plan(registry, null, server, now);
+  }
+
+  /**
+   * Plans every endpoint name of the registry and the server, in name order, then every key
+   * directory entry, in namespace order, then the manifest (last).
+   *
+   * @param directory the key directory to publish, by namespace, or {@code null} to leave the
+   *     directory alone: entry endpoints on the server are skipped (never deleted), and the
+   *     manifest keeps listing those entries the verified manifest on the server lists and the
+   *     server still holds unchanged (so a reconciler without a directory, such as the control
+   *     plane's, does not undo one another tool publishes)
+   */
+  public List<PlannedStep> plan(
+      Collection<NexusEndpoint> registry,
+      Map<String, NamespacePublicKeys> directory,
+      Collection<Endpoint> server,
+      Instant now) {
     Map<String, NexusEndpoint> desired = new TreeMap<>();
     for (NexusEndpoint e : registry) {
       if (desired.put(e.getName(), e) != null) {
@@ -106,14 +138,273 @@ public final class ReconcilePlanner {
       actual.put(e.getSpec().getName(), e);
     }
     Endpoint serverManifest = actual.remove(manifest.endpointName());
+    Map<String, Endpoint> entries = new TreeMap<>();
+    for (Iterator<Map.Entry<String, Endpoint>> it = actual.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, Endpoint> e = it.next();
+      if (KeyDirectoryCodec.isEntryName(manifest.endpointName(), e.getKey())
+          && KeyDirectoryCodec.isEntry(e.getValue())) {
+        entries.put(e.getKey(), e.getValue());
+        it.remove();
+      }
+    }
     TreeSet<String> names = new TreeSet<>(desired.keySet());
     names.addAll(actual.keySet());
-    List<PlannedStep> steps = new ArrayList<>(names.size() + 1);
+    List<PlannedStep> steps = new ArrayList<>(names.size() + entries.size() + 1);
     for (String name : names) {
       steps.add(planOne(name, desired.get(name), actual.get(name), now));
     }
-    steps.add(planManifest(listing(steps), serverManifest, now));
+    if (directory != null) {
+      for (Map.Entry<String, NamespacePublicKeys> d : new TreeMap<>(directory).entrySet()) {
+        String name = KeyDirectoryCodec.endpointName(manifest.endpointName(), d.getKey());
+        Endpoint onServer = entries.remove(name);
+        if (onServer == null) {
+          onServer = actual.get(name);
+        }
+        steps.add(planEntry(d.getKey(), d.getValue(), onServer, now));
+      }
+    }
+    if (directory == null) {
+      for (Endpoint left : entries.values()) {
+        steps.add(
+            entryStep(
+                Type.SKIP,
+                left.getSpec().getName(),
+                left.getSpec().getName(),
+                null,
+                "a key directory entry; this reconciler publishes no key directory"
+                    + " (setKeyDirectory), so it leaves the directory as the server holds it",
+                left,
+                null));
+      }
+      steps.add(
+          planManifest(
+              listing(steps), carriedDirectory(serverManifest, entries), serverManifest, now));
+      return steps;
+    }
+    for (Endpoint left : entries.values()) {
+      steps.add(planRemovedEntry(left));
+    }
+    steps.add(planManifest(listing(steps), directoryListing(steps, true), serverManifest, now));
     return steps;
+  }
+
+  /**
+   * For a reconciler that publishes no key directory: the directory listing of the verified
+   * manifest on the server, restricted to the entries the server still holds unchanged (so that
+   * another tool's directory survives this reconciler's manifests); {@code null} when the server's
+   * manifest lists none or does not verify.
+   */
+  private SortedMap<String, String> carriedDirectory(
+      Endpoint serverManifest, Map<String, Endpoint> entries) {
+    if (serverManifest == null || !ManifestCodec.isManifest(serverManifest)) {
+      return null;
+    }
+    VerifiedManifest previous;
+    try {
+      previous =
+          ManifestCodec.decode(
+              serverManifest.getSpec().getDescription(), signer.getVerifier(), audience);
+    } catch (InvalidSignedDocumentException e) {
+      return null;
+    }
+    if (previous.manifest().keyDirectory() == null) {
+      return null;
+    }
+    SortedMap<String, String> carried = new TreeMap<>();
+    previous
+        .manifest()
+        .keyDirectory()
+        .forEach(
+            (namespace, digest) -> {
+              Endpoint e =
+                  entries.get(KeyDirectoryCodec.endpointName(manifest.endpointName(), namespace));
+              if (e != null
+                  && KeyDirectoryCodec.digest(e.getSpec().getDescription()).equals(digest)) {
+                carried.put(namespace, digest);
+              }
+            });
+    return carried;
+  }
+
+  /**
+   * What the manifest lists of the key directory after {@code steps} are applied as planned: every
+   * namespace whose entry endpoint holds (UNCHANGED) or will hold (CREATE, UPDATE) its entry, with
+   * that entry's digest; {@code null} when no directory is published.
+   */
+  public static SortedMap<String, String> directoryListing(
+      List<PlannedStep> steps, boolean published) {
+    if (!published) {
+      return null;
+    }
+    SortedMap<String, String> listing = new TreeMap<>();
+    for (PlannedStep step : steps) {
+      if (!step.isKeyDirectoryEntry() || step.getDesiredKeys() == null) {
+        continue;
+      }
+      switch (step.getType()) {
+        case UNCHANGED ->
+            listing.put(
+                step.getKeyNamespace(),
+                KeyDirectoryCodec.digest(step.getServer().getSpec().getDescription()));
+        case CREATE, UPDATE ->
+            listing.put(
+                step.getKeyNamespace(), KeyDirectoryCodec.digest(step.getSpec().getDescription()));
+        default -> {}
+      }
+    }
+    return listing;
+  }
+
+  /**
+   * Plans the entry endpoint of {@code namespace}.
+   *
+   * @param desired the directory's keys of the namespace (not null)
+   * @param server the server endpoint of the entry's name, or {@code null}
+   */
+  public PlannedStep planEntry(
+      String namespace, NamespacePublicKeys desired, Endpoint server, Instant now) {
+    String name = KeyDirectoryCodec.endpointName(manifest.endpointName(), namespace);
+    if (server == null) {
+      return writeEntry(Type.CREATE, namespace, desired, null, "not on the server", now);
+    }
+    if (!KeyDirectoryCodec.isEntry(server)) {
+      return entryStep(
+          Type.ERROR,
+          name,
+          namespace,
+          desired,
+          "the server already has an endpoint '"
+              + name
+              + "' that is not a key directory entry (its description has no '"
+              + KeyDirectoryCodec.METADATA_KEY
+              + "' metadata); rename or delete it, it holds the name reserved for namespace '"
+              + UntrustedText.quote(namespace)
+              + "''s keys",
+          server,
+          null);
+    }
+    List<String> differences = new ArrayList<>();
+    String target = PolicyCodec.targetOf(server);
+    String wanted = manifest.targetNamespace() + "/" + name;
+    if (!target.equals(wanted)) {
+      differences.add(
+          "target: server has " + UntrustedText.quote(target) + ", configured " + wanted);
+    }
+    VerifiedKeyDirectoryEntry verified = null;
+    try {
+      verified = KeyDirectoryCodec.verifyFor(server, namespace, signer.getVerifier(), audience);
+    } catch (InvalidSignedDocumentException e) {
+      differences.add("entry invalid: " + e.getMessage());
+    }
+    if (verified != null) {
+      NamespacePublicKeys onServer = verified.document().keys();
+      if (!onServer.equals(desired)) {
+        differences.add("keys: server has " + onServer + ", directory has " + desired);
+      }
+      if (verified.document().issuedAt().isAfter(now.plus(clockSkew))) {
+        differences.add(
+            "entry issued at "
+                + verified.document().issuedAt()
+                + ", after now plus the allowed clock skew, so workers refuse it");
+      }
+      Integer primary = signer.getPrimaryKeyId();
+      if (differences.isEmpty() && primary != null && !primary.equals(verified.keyId())) {
+        differences.add(
+            "signed with key id "
+                + (verified.keyId() == null ? "(none)" : Integer.toUnsignedString(verified.keyId()))
+                + ", re-signing with the primary key id "
+                + Integer.toUnsignedString(primary));
+      }
+    }
+    if (differences.isEmpty()) {
+      return entryStep(
+          Type.UNCHANGED,
+          name,
+          namespace,
+          desired,
+          "in step (server version " + server.getVersion() + ")",
+          server,
+          null);
+    }
+    return writeEntry(Type.UPDATE, namespace, desired, server, String.join("; ", differences), now);
+  }
+
+  /** Plans an entry endpoint of this registry whose namespace the directory does not have. */
+  public PlannedStep planRemovedEntry(Endpoint server) {
+    String name = server.getSpec().getName();
+    VerifiedKeyDirectoryEntry verified;
+    try {
+      verified =
+          KeyDirectoryCodec.decode(
+              server.getSpec().getDescription(), signer.getVerifier(), audience);
+    } catch (InvalidSignedDocumentException e) {
+      boolean delete = deleteRemoved && takeOverUnmanaged;
+      return entryStep(
+          delete ? Type.DELETE : Type.SKIP,
+          name,
+          name,
+          null,
+          "a key directory entry that does not verify under the registry key for this cluster ("
+              + e.getMessage()
+              + ")"
+              + (delete
+                  ? "; deleting because both deleteRemovedEndpoints and takeOverUnmanagedEndpoints"
+                      + " are set"
+                  : "; left alone"),
+          server,
+          null);
+    }
+    String namespace = verified.document().namespace();
+    if (deleteRemoved) {
+      return entryStep(
+          Type.DELETE, name, namespace, null, "not in the key directory", server, null);
+    }
+    return entryStep(
+        Type.SKIP,
+        name,
+        namespace,
+        null,
+        "not in the key directory; the manifest no longer lists it, so workers have no keys for"
+            + " the namespace; kept on the server because deleting removed endpoints is off"
+            + " (setDeleteRemovedEndpoints(true) deletes it)",
+        server,
+        null);
+  }
+
+  private PlannedStep writeEntry(
+      Type type,
+      String namespace,
+      NamespacePublicKeys desired,
+      Endpoint server,
+      String reason,
+      Instant issuedAt) {
+    String name = KeyDirectoryCodec.endpointName(manifest.endpointName(), namespace);
+    Payload description;
+    try {
+      description =
+          KeyDirectoryCodec.encode(new KeyDirectoryDocument(audience, desired, issuedAt), signer);
+    } catch (DescriptionTooLargeException e) {
+      return entryStep(Type.ERROR, name, namespace, desired, e.getMessage(), server, null);
+    }
+    return entryStep(
+        type,
+        name,
+        namespace,
+        desired,
+        reason,
+        server,
+        PolicyCodec.specOf(name, manifest.targetNamespace(), name, description));
+  }
+
+  private static PlannedStep entryStep(
+      Type type,
+      String name,
+      String namespace,
+      NamespacePublicKeys desired,
+      String reason,
+      Endpoint server,
+      EndpointSpec spec) {
+    return new PlannedStep(type, name, reason, null, server, spec, null, namespace, desired, null);
   }
 
   /**
@@ -156,6 +447,18 @@ public final class ReconcilePlanner {
               + name
               + "' is reserved for the registry manifest; rename the registry endpoint, or give"
               + " the reconciler and the workers another manifest endpoint name",
+          desired,
+          server,
+          null);
+    }
+    if (desired != null && KeyDirectoryCodec.isEntryName(manifest.endpointName(), name)) {
+      return step(
+          Type.ERROR,
+          name,
+          "names starting with '"
+              + manifest.endpointName()
+              + KeyDirectoryCodec.NAME_INFIX
+              + "' are reserved for the key directory's entries; rename the registry endpoint",
           desired,
           server,
           null);
@@ -250,6 +553,19 @@ public final class ReconcilePlanner {
    */
   public PlannedStep planManifest(
       SortedMap<String, String> listing, Endpoint serverManifest, Instant now) {
+    return planManifest(listing, null, serverManifest, now);
+  }
+
+  /**
+   * Plans the manifest that lists {@code listing} and the key directory entries {@code
+   * directoryListing} ({@code null}: no key directory), given the manifest endpoint on the server
+   * ({@code null} when there is none).
+   */
+  public PlannedStep planManifest(
+      SortedMap<String, String> listing,
+      SortedMap<String, String> directoryListing,
+      Endpoint serverManifest,
+      Instant now) {
     String name = manifest.endpointName();
     VerifiedManifest previous = null;
     List<String> differences = new ArrayList<>();
@@ -265,7 +581,8 @@ public final class ReconcilePlanner {
                 + " endpoint name",
             serverManifest,
             null,
-            listing);
+            listing,
+            directoryListing);
       }
       try {
         previous =
@@ -293,6 +610,9 @@ public final class ReconcilePlanner {
         epoch = Math.max(epoch, m.epoch() + 1);
         if (!m.endpoints().equals(listing)) {
           differences.add(listingDifferences(m.endpoints(), listing));
+        }
+        if (!Objects.equals(m.keyDirectory(), directoryListing)) {
+          differences.add(directoryDifferences(m.keyDirectory(), directoryListing));
         }
         Instant renewAt =
             m.issuedAt().plus(Duration.between(m.issuedAt(), m.expiresAt()).dividedBy(2));
@@ -327,35 +647,71 @@ public final class ReconcilePlanner {
               + previous.manifest().epoch()
               + ", "
               + listing.size()
-              + " endpoints, expires at "
+              + " endpoints"
+              + directorySummary(directoryListing)
+              + ", expires at "
               + previous.manifest().expiresAt()
               + ")",
           serverManifest,
           null,
-          listing);
+          listing,
+          directoryListing);
     }
     RegistryManifest next =
-        new RegistryManifest(audience, epoch, now, now.plus(manifest.lifetime()), listing);
+        new RegistryManifest(
+            audience, epoch, now, now.plus(manifest.lifetime()), listing, directoryListing);
     Payload description;
     try {
       description = ManifestCodec.encode(next, signer);
     } catch (DescriptionTooLargeException e) {
-      return manifestStep(Type.ERROR, e.getMessage(), serverManifest, null, listing);
+      return manifestStep(
+          Type.ERROR, e.getMessage(), serverManifest, null, listing, directoryListing);
     }
     EndpointSpec spec =
         PolicyCodec.specOf(name, manifest.targetNamespace(), manifest.taskQueue(), description);
     String summary =
-        "epoch " + epoch + ", " + listing.size() + " endpoints, expires at " + next.expiresAt();
+        "epoch "
+            + epoch
+            + ", "
+            + listing.size()
+            + " endpoints"
+            + directorySummary(directoryListing)
+            + ", expires at "
+            + next.expiresAt();
     if (serverManifest == null) {
       return manifestStep(
-          Type.CREATE, "no manifest on the server; " + summary, null, spec, listing);
+          Type.CREATE,
+          "no manifest on the server; " + summary,
+          null,
+          spec,
+          listing,
+          directoryListing);
     }
     return manifestStep(
         Type.UPDATE,
         String.join("; ", differences) + "; " + summary,
         serverManifest,
         spec,
-        listing);
+        listing,
+        directoryListing);
+  }
+
+  private static String directorySummary(SortedMap<String, String> directoryListing) {
+    return directoryListing == null
+        ? ""
+        : ", " + directoryListing.size() + " key directory namespaces";
+  }
+
+  private static String directoryDifferences(
+      Map<String, String> before, Map<String, String> after) {
+    if (before == null) {
+      return "publishes the key directory";
+    }
+    if (after == null) {
+      return "no longer publishes a key directory";
+    }
+    String text = listingDifferences(before, after);
+    return "key directory: " + text.replace("new policies of", "new entries of");
   }
 
   private static String listingDifferences(Map<String, String> before, Map<String, String> after) {
@@ -525,7 +881,18 @@ public final class ReconcilePlanner {
       String reason,
       Endpoint server,
       EndpointSpec spec,
-      SortedMap<String, String> listing) {
-    return new PlannedStep(type, manifest.endpointName(), reason, null, server, spec, listing);
+      SortedMap<String, String> listing,
+      SortedMap<String, String> directoryListing) {
+    return new PlannedStep(
+        type,
+        manifest.endpointName(),
+        reason,
+        null,
+        server,
+        spec,
+        listing,
+        null,
+        null,
+        directoryListing);
   }
 }

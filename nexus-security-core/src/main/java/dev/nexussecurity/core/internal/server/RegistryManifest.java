@@ -17,17 +17,35 @@ import java.util.TreeMap;
  * @param issuedAt when it was signed (milliseconds)
  * @param expiresAt after this, workers refuse it (milliseconds)
  * @param endpoints endpoint name to policy digest, sorted by name; unmodifiable
+ * @param keyDirectory namespace to the digest of its key directory entry, sorted by namespace,
+ *     unmodifiable; {@code null} when the registry publishes no key directory (manifests written
+ *     before key directories, or by a reconciler without one, carry none)
  */
 public record RegistryManifest(
     String audience,
     long epoch,
     Instant issuedAt,
     Instant expiresAt,
-    SortedMap<String, String> endpoints) {
+    SortedMap<String, String> endpoints,
+    SortedMap<String, String> keyDirectory) {
   public RegistryManifest {
     Objects.requireNonNull(audience, "audience");
     issuedAt = Objects.requireNonNull(issuedAt, "issuedAt").truncatedTo(ChronoUnit.MILLIS);
     expiresAt = Objects.requireNonNull(expiresAt, "expiresAt").truncatedTo(ChronoUnit.MILLIS);
     endpoints = Collections.unmodifiableSortedMap(new TreeMap<>(endpoints));
+    keyDirectory =
+        keyDirectory == null
+            ? null
+            : Collections.unmodifiableSortedMap(new TreeMap<>(keyDirectory));
+  }
+
+  /** A manifest that publishes no key directory. */
+  public RegistryManifest(
+      String audience,
+      long epoch,
+      Instant issuedAt,
+      Instant expiresAt,
+      SortedMap<String, String> endpoints) {
+    this(audience, epoch, issuedAt, expiresAt, endpoints, null);
   }
 }

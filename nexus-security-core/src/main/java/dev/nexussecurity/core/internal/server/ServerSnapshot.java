@@ -3,6 +3,8 @@ package dev.nexussecurity.core.internal.server;
 import dev.nexussecurity.api.AccessDecision;
 import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.api.ReasonCode;
+import dev.nexussecurity.api.internal.UntrustedText;
+import dev.nexussecurity.core.keys.NamespacePublicKeys;
 import io.temporal.api.nexus.v1.Endpoint;
 import io.temporal.api.nexus.v1.EndpointSpec;
 import java.time.Duration;
@@ -14,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -32,6 +35,17 @@ import java.util.TreeSet;
  * policy than the listed one and the previous snapshot verified exactly the listed one for the same
  * target, that one stays in use (the manifest is the authority, and the worker holds the document
  * it names).
+ *
+ * <p>The snapshot also holds the key directory the manifest publishes ({@link #findKeys}): for each
+ * namespace the manifest lists, the keys of the entry whose digest it lists, read from that
+ * namespace's entry endpoint ({@link KeyDirectoryCodec#endpointName}) and verified (signature,
+ * cluster, namespace). When the server's copy is refused for any reason (edited, moved, another
+ * validly signed entry, a reconciliation writing entries ahead of their manifest) and the previous
+ * snapshot verified exactly the entry the manifest lists, that entry stays in use: unlike a
+ * policy's, an entry is needed by every call from and to its namespace, and the digest pins the
+ * document the worker holds. A namespace the manifest does not list, whose entry endpoint is
+ * missing, or whose entry is refused with no listed entry from before, has no keys; {@link
+ * #describeMissingKeys} says why.
  */
 public final class ServerSnapshot {
   private static final AccessDecision ALLOWED = AccessDecision.allowed();
@@ -62,6 +76,31 @@ public final class ServerSnapshot {
     }
   }
 
+  /**
+   * One namespace the manifest's key directory lists: its verified keys (with the spec and digest
+   * of the entry they came from) or the problem with its entry.
+   */
+  private record KeyEntry(
+      EndpointSpec source,
+      NamespacePublicKeys keys,
+      String digest,
+      String problem,
+      Optional<NamespacePublicKeys> found) {
+    KeyEntry(EndpointSpec source, NamespacePublicKeys keys, String digest, String problem) {
+      this(source, keys, digest, problem, Optional.ofNullable(keys));
+    }
+
+    boolean valid() {
+      return keys != null;
+    }
+  }
+
+  /** What the snapshot holds of the key directory. */
+  private record Directory(
+      Map<String, KeyEntry> entries, Set<String> namespaces, Map<String, String> problems) {
+    static final Directory NONE = new Directory(Map.of(), Set.of(), Map.of());
+  }
+
   /** The snapshot before anything was verified: stale, so every call is denied. */
   private static final ServerSnapshot EMPTY =
       new ServerSnapshot(
@@ -72,7 +111,8 @@ public final class ServerSnapshot {
           Collections.emptySortedSet(),
           0,
           null,
-          Long.MIN_VALUE);
+          Long.MIN_VALUE,
+          Directory.NONE);
 
   private final Map<String, Entry> entries;
   private final List<NexusEndpoint> endpoints;
@@ -82,6 +122,7 @@ public final class ServerSnapshot {
   private final int unmanagedCount;
   private final VerifiedManifest manifest;
   private final long freshUntilMillis;
+  private final Directory directory;
 
   private ServerSnapshot(
       Map<String, Entry> entries,
@@ -91,7 +132,9 @@ public final class ServerSnapshot {
       SortedSet<String> unlisted,
       int unmanagedCount,
       VerifiedManifest manifest,
-      long freshUntilMillis) {
+      long freshUntilMillis,
+      Directory directory) {
+    this.directory = directory;
     this.entries = entries;
     this.endpoints = endpoints;
     this.invalid = invalid;
@@ -141,7 +184,7 @@ public final class ServerSnapshot {
       if (!listed.containsKey(name)) {
         if (PolicyCodec.isManaged(e)) {
           unlisted.add(name);
-        } else {
+        } else if (!KeyDirectoryCodec.isEntry(e)) {
           unmanaged++;
         }
       }
@@ -187,7 +230,204 @@ public final class ServerSnapshot {
         Collections.unmodifiableSortedSet(unlisted),
         unmanaged,
         manifest,
-        freshUntilMillis);
+        freshUntilMillis,
+        buildDirectory(byName, manifest, context, previous.directory));
+  }
+
+  private static Directory buildDirectory(
+      Map<String, Endpoint> byName,
+      VerifiedManifest manifest,
+      Context context,
+      Directory previous) {
+    Map<String, String> listed = manifest.manifest().keyDirectory();
+    if (listed == null) {
+      return Directory.NONE;
+    }
+    Map<String, KeyEntry> entries = new HashMap<>();
+    Set<String> valid = new TreeSet<>();
+    Map<String, String> problems = new TreeMap<>();
+    for (Map.Entry<String, String> l : listed.entrySet()) {
+      String namespace = l.getKey();
+      String name = KeyDirectoryCodec.endpointName(context.manifestEndpointName(), namespace);
+      KeyEntry entry =
+          resolveKeys(
+              namespace,
+              byName.get(name),
+              l.getValue(),
+              manifest,
+              context,
+              previous.entries().get(namespace));
+      entries.put(namespace, entry);
+      if (entry.valid()) {
+        valid.add(namespace);
+      }
+      if (entry.problem() != null) {
+        problems.put(namespace, entry.problem());
+      }
+    }
+    return new Directory(
+        Collections.unmodifiableMap(entries),
+        Collections.unmodifiableSet(valid),
+        Collections.unmodifiableMap(problems));
+  }
+
+  private static KeyEntry resolveKeys(
+      String namespace,
+      Endpoint e,
+      String listedDigest,
+      VerifiedManifest manifest,
+      Context context,
+      KeyEntry before) {
+    if (e == null) {
+      return new KeyEntry(
+          null,
+          null,
+          null,
+          "the registry manifest of epoch "
+              + manifest.manifest().epoch()
+              + " lists the namespace's key directory entry, but its endpoint '"
+              + KeyDirectoryCodec.endpointName(context.manifestEndpointName(), namespace)
+              + "' is not on the server (deleted on the server, or not created yet)");
+    }
+    if (before != null
+        && before.valid()
+        && e.getSpec().equals(before.source())
+        && before.digest().equals(listedDigest)) {
+      return before;
+    }
+    if (!KeyDirectoryCodec.isEntry(e)) {
+      return refusedKeys(
+          e,
+          InvalidSignedDocumentException.Problem.MALFORMED,
+          "the registry manifest lists the namespace's key directory entry, but its endpoint's"
+              + " description holds no key directory entry",
+          listedDigest,
+          before);
+    }
+    VerifiedKeyDirectoryEntry verified;
+    try {
+      verified = KeyDirectoryCodec.verifyFor(e, namespace, context.verifier(), context.audience());
+      Instant issuedAt = verified.document().issuedAt();
+      if (issuedAt.isAfter(context.now().plus(context.clockSkew()))) {
+        throw new InvalidSignedDocumentException(
+            InvalidSignedDocumentException.Problem.ISSUED_IN_FUTURE,
+            "the key directory entry was issued at "
+                + issuedAt
+                + ", after now ("
+                + context.now()
+                + ") plus the allowed clock skew ("
+                + context.clockSkew()
+                + "); check the reconciler's clock");
+      }
+    } catch (InvalidSignedDocumentException ex) {
+      return refusedKeys(e, ex.getProblem(), ex.getMessage(), listedDigest, before);
+    }
+    if (verified.digest().equals(listedDigest)) {
+      return new KeyEntry(e.getSpec(), verified.document().keys(), verified.digest(), null);
+    }
+    return refusedKeys(
+        e,
+        InvalidSignedDocumentException.Problem.NOT_IN_MANIFEST,
+        "the key directory entry on the server (issued at "
+            + verified.document().issuedAt()
+            + ") is not the one the registry manifest of epoch "
+            + manifest.manifest().epoch()
+            + " lists for this namespace: a reconciliation may be in progress (its manifest will"
+            + " list it), or someone put another validly signed entry (an older one, say) on the"
+            + " server",
+        listedDigest,
+        before);
+  }
+
+  /**
+   * The entry of a namespace whose entry on the server is refused: the entry the previous snapshot
+   * verified, when it is exactly the one the manifest lists (the manifest is the authority and the
+   * worker holds the document it names; a change on the server cannot take its keys away, nor add
+   * any), else no keys.
+   */
+  private static KeyEntry refusedKeys(
+      Endpoint e,
+      InvalidSignedDocumentException.Problem problem,
+      String message,
+      String listedDigest,
+      KeyEntry before) {
+    if (before != null && before.valid() && before.digest().equals(listedDigest)) {
+      return new KeyEntry(
+          before.source(),
+          before.keys(),
+          before.digest(),
+          problem
+              + ": "
+              + message
+              + "; still using the entry the manifest lists, which this worker verified earlier");
+    }
+    return invalidKeys(e, problem, message);
+  }
+
+  private static KeyEntry invalidKeys(
+      Endpoint e, InvalidSignedDocumentException.Problem problem, String message) {
+    return new KeyEntry(e.getSpec(), null, null, problem + ": " + message);
+  }
+
+  /**
+   * The verified keys of {@code namespace} in the published key directory; empty when the manifest
+   * lists none for it, its entry failed, or the snapshot is stale. O(1), allocation-free.
+   */
+  public Optional<NamespacePublicKeys> findKeys(String namespace, long nowMillis) {
+    if (namespace == null || nowMillis >= freshUntilMillis) {
+      return Optional.empty();
+    }
+    KeyEntry entry = directory.entries().get(namespace);
+    return entry == null ? Optional.empty() : entry.found();
+  }
+
+  /** The namespaces with verified keys, sorted, unmodifiable (also when stale). */
+  public Set<String> getKeyNamespaces() {
+    return directory.namespaces();
+  }
+
+  /**
+   * Namespaces the manifest's key directory lists whose entry on the server is missing or refused,
+   * with the problem (which says when the worker keeps the listed entry it verified earlier);
+   * sorted, unmodifiable.
+   */
+  public Map<String, String> getKeyProblems() {
+    return directory.problems();
+  }
+
+  /** Whether the manifest publishes a key directory. */
+  public boolean publishesKeyDirectory() {
+    return manifest != null && manifest.manifest().keyDirectory() != null;
+  }
+
+  /**
+   * Why {@link #findKeys} finds nothing for {@code namespace} (apart from staleness, which the
+   * caller words): no directory published, the entry's problem, or that the directory does not list
+   * the namespace.
+   */
+  public String describeMissingKeys(String namespace) {
+    String quoted = "'" + UntrustedText.quote(String.valueOf(namespace)) + "'";
+    if (!publishesKeyDirectory()) {
+      return "the registry on the Temporal server publishes no key directory, so it has no keys for"
+          + " namespace "
+          + quoted
+          + " (run the EndpointReconciler with setKeyDirectory)";
+    }
+    String problem = namespace == null ? null : directory.problems().get(namespace);
+    if (problem != null && !directory.namespaces().contains(namespace)) {
+      return "the key directory entry of namespace "
+          + quoted
+          + " on the Temporal server is refused, so the namespace has no keys: "
+          + problem;
+    }
+    if (namespace != null && directory.namespaces().contains(namespace)) {
+      return "the key directory has keys for namespace " + quoted;
+    }
+    return "the key directory published by the registry manifest of epoch "
+        + manifest.manifest().epoch()
+        + " has no entry for namespace "
+        + quoted
+        + " (not in the reconciler's key directory, or removed from it)";
   }
 
   private static Entry resolve(

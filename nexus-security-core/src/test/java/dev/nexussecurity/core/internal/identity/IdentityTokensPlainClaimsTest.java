@@ -1,6 +1,7 @@
 package dev.nexussecurity.core.internal.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -83,6 +84,7 @@ class IdentityTokensPlainClaimsTest {
     refused.add(withValue(PAIRWISE, "iat", "9223372036854775808"));
     refused.add(withValue(PAIRWISE, "exp", "1.5"));
     refused.add(withValue(PAIRWISE, "exp", "1e3"));
+    refused.add(withValue(PAIRWISE, "exp", "1699999999999")); // one millisecond before iat
     refused.add(SIGNATURE.replace("}", ",\"hk\":1}"));
     refused.add(PAIRWISE.replace("}", ",\"extra\":\"x\"}"));
     refused.add(PAIRWISE + "{}");
@@ -108,6 +110,18 @@ class IdentityTokensPlainClaimsTest {
     }
     assertThat(acceptedByStrict).as("documents of the corpus the strict reader accepts").isEmpty();
     assertThat(acceptedByPlain).as("documents the plain reader accepts").isEmpty();
+  }
+
+  @Test
+  void parsePlainClaims_withExpiryBeforeIssue_isLeftToTheStrictReader_whichRefusesItAsMalformed() {
+    // found by TokenVerifierPropertiesTest: an edited token whose 'exp' fell before 'iat' made the
+    // one-pass reader throw IllegalArgumentException out of the handler's check
+    byte[] doc = utf8(withValue(PAIRWISE, "exp", "1699999999999"));
+
+    assertThat(IdentityTokens.parsePlainClaims(doc)).isNull();
+    assertThatThrownBy(() -> IdentityTokens.parseClaimsStrictly(doc))
+        .isInstanceOf(MalformedTokenException.class)
+        .hasMessageContaining("'exp' 1699999999999 is before 'iat' 1700000000000");
   }
 
   private static boolean isNumber(String field) {

@@ -2,6 +2,7 @@ package dev.nexussecurity.core.internal.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.nexussecurity.api.NexusEndpoint;
 import dev.nexussecurity.api.ReasonCode;
@@ -195,5 +196,91 @@ class IdentityTokensTest {
     assertThatThrownBy(() -> IdentityTokens.parse(withClaims("{\"m\":\"x\"}")))
         .isInstanceOf(MalformedTokenException.class)
         .hasMessageContaining("'m'");
+  }
+
+  private static String signatureClaimsJson() {
+    String claims =
+        IdentityTokens.signedPart(IdentityTokenVectors.claims(IdentityMode.SIGNATURE, "x"));
+    return new String(Base64.getUrlDecoder().decode(claims.substring(3)), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void parse_keyIdsAtTheEdgesOfUnsigned32Bits_areRead_oneBeyond_isRefused() throws Exception {
+    String json = signatureClaimsJson();
+    assertThat(
+            IdentityTokens.parse(withClaims(json.replaceAll("\"ck\":\\d+", "\"ck\":0")))
+                .claims()
+                .callerKeyId())
+        .isZero();
+    assertThat(
+            IdentityTokens.parse(withClaims(json.replaceAll("\"ck\":\\d+", "\"ck\":4294967295")))
+                .claims()
+                .callerKeyId())
+        .isEqualTo(-1);
+    for (String bad : new String[] {"-1", "4294967296"}) {
+      assertThatThrownBy(
+              () ->
+                  IdentityTokens.parse(withClaims(json.replaceAll("\"ck\":\\d+", "\"ck\":" + bad))))
+          .isInstanceOf(MalformedTokenException.class)
+          .hasMessageContaining("must be an unsigned 32-bit key id, got " + bad);
+    }
+  }
+
+  @Test
+  void parse_ofExactlyTheLimit_isNotRefusedForItsLength() {
+    String token = "v2." + "A".repeat(IdentityTokens.MAX_TOKEN_CHARS - 6) + ".AA";
+    assertThat(token).hasSize(IdentityTokens.MAX_TOKEN_CHARS);
+    assertThatThrownBy(() -> IdentityTokens.parse(token))
+        .isInstanceOf(MalformedTokenException.class)
+        .hasMessageNotContaining("characters, more than");
+    assertThatThrownBy(() -> IdentityTokens.parse(token + "A"))
+        .isInstanceOf(MalformedTokenException.class)
+        .hasMessage("the identity header has 4097 characters, more than 4096");
+  }
+
+  @Test
+  void parse_withAnEmptyVersion_namesTheVersion() {
+    assertThatThrownBy(() -> IdentityTokens.parse(".e30.AA"))
+        .isInstanceOf(MalformedTokenException.class)
+        .hasMessageStartingWith("unsupported identity token version ''");
+    assertThatThrownBy(() -> IdentityTokens.parse("v2.e30"))
+        .isInstanceOf(MalformedTokenException.class)
+        .hasMessage("the identity header does not have three '.'-separated parts");
+  }
+
+  @Test
+  void parse_withAnUnsafeCharacterFirstInAClaim_isRefused_namingTheClaim() {
+    assertThatThrownBy(
+            () ->
+                IdentityTokens.parse(
+                    withClaims(signatureClaimsJson().replace("\"charge\"", "\"\u202Echarge\""))))
+        .isInstanceOf(MalformedTokenException.class)
+        .hasMessage("the token's claim 'op' contains the character U+202E");
+  }
+
+  @Test
+  void parse_withNonCanonicalBase64url_isRefused_forTheClaimsAndTheTag() {
+    String token = withClaims(signatureClaimsJson());
+    // "AAAA" decodes to 3 bytes; "AB" has unused bits set where "AA" does not.
+    assertThatThrownBy(() -> IdentityTokens.parse(token.replace(".AAAA", ".AB")))
+        .isInstanceOf(MalformedTokenException.class)
+        .hasMessageContaining("tag is not canonical base64url");
+    assertThatThrownBy(() -> IdentityTokens.parse(token.replace(".AAAA", ".AAB")))
+        .isInstanceOf(MalformedTokenException.class)
+        .hasMessageContaining("tag is not canonical base64url");
+    assertThat(catchThrowable(() -> IdentityTokens.parse(token.replace(".AAAA", ".AAE")))).isNull();
+    assertThat(catchThrowable(() -> IdentityTokens.parse(token.replace(".AAAA", ".AQ")))).isNull();
+    // every last character of a 1- and a 2-byte tail: canonical exactly when its unused bits are 0
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    for (int i = 0; i < 64; i++) {
+      int v = i;
+      char last = alphabet.charAt(v);
+      assertThat(catchThrowable(() -> IdentityTokens.parse(token.replace(".AAAA", ".A" + last))))
+          .as("tag A%s", last)
+          .matches(t -> ((v & 0x0F) == 0) == (t == null));
+      assertThat(catchThrowable(() -> IdentityTokens.parse(token.replace(".AAAA", ".AA" + last))))
+          .as("tag AA%s", last)
+          .matches(t -> ((v & 0x03) == 0) == (t == null));
+    }
   }
 }

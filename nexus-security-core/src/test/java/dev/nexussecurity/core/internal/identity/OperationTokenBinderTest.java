@@ -60,4 +60,64 @@ class OperationTokenBinderTest {
         .isInstanceOf(GeneralSecurityException.class)
         .hasMessageContaining("not issued by a nexus-security handler");
   }
+
+  /** HKDF-SHA256 (RFC 5869) with javax.crypto alone, for one 32-byte output block. */
+  private static byte[] hkdf32(byte[] ikm, byte[] info) throws Exception {
+    javax.crypto.Mac extract = javax.crypto.Mac.getInstance("HmacSHA256");
+    extract.init(new javax.crypto.spec.SecretKeySpec(new byte[32], "HmacSHA256"));
+    byte[] prk = extract.doFinal(ikm);
+    javax.crypto.Mac expand = javax.crypto.Mac.getInstance("HmacSHA256");
+    expand.init(new javax.crypto.spec.SecretKeySpec(prk, "HmacSHA256"));
+    expand.update(info);
+    expand.update((byte) 1);
+    return expand.doFinal();
+  }
+
+  @Test
+  void bind_tagsWithTheDocumentedKey_derivedFromTheHandlersAgreementKeyAndNamespaceAndKeyId()
+      throws Exception {
+    NamespaceKeys payments = IdentityTokenVectors.payments();
+    String bound = OperationTokenBinder.create(payments).bind("inner", "orders", "jti-1");
+    String[] parts = bound.split("\\.");
+    assertThat(parts[4])
+        .isEqualTo(Integer.toUnsignedString(IdentityTokenVectors.PAYMENTS_AGREEMENT_ID));
+
+    java.io.ByteArrayOutputStream info = new java.io.ByteArrayOutputStream();
+    info.writeBytes(
+        "nexus-security operation token v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    info.write(0);
+    info.writeBytes("payments".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    info.writeBytes(
+        java.nio.ByteBuffer.allocate(4).putInt(IdentityTokenVectors.PAYMENTS_AGREEMENT_ID).array());
+    byte[] key =
+        hkdf32(
+            java.util.HexFormat.of().parseHex(IdentityTokenVectors.PAYMENTS_X25519),
+            info.toByteArray());
+    javax.crypto.Mac hmac = javax.crypto.Mac.getInstance("HmacSHA256");
+    hmac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+    byte[] expected =
+        hmac.doFinal(
+            bound
+                .substring(0, bound.lastIndexOf('.'))
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    assertThat(java.util.Base64.getUrlDecoder().decode(parts[5])).isEqualTo(expected);
+  }
+
+  @Test
+  void open_withAKeyIdThatIsNotANumber_orNotThisNamespaces_isRefused_sayingWhich()
+      throws Exception {
+    OperationTokenBinder binder = OperationTokenBinder.create(handler);
+    String[] parts = binder.bind("inner", "orders", "jti-1").split("\\.");
+    parts[4] = "x";
+    assertThatThrownBy(() -> binder.open(String.join(".", parts)))
+        .isInstanceOf(GeneralSecurityException.class)
+        .hasMessage("the operation token's key id is not a number");
+    parts[4] = "4294967295";
+    assertThatThrownBy(() -> binder.open(String.join(".", parts)))
+        .isInstanceOf(GeneralSecurityException.class)
+        .hasMessageContaining("names key 4294967295, not an enabled key-agreement key");
+    assertThatThrownBy(() -> binder.open("nso1.a.b"))
+        .isInstanceOf(GeneralSecurityException.class)
+        .hasMessage("the operation token does not have six parts");
+  }
 }

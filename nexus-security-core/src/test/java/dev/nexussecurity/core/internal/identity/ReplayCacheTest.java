@@ -79,4 +79,15 @@ class ReplayCacheTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("got 0");
   }
+
+  @Test
+  void admit_afterAShortLivedTokenExpires_freesItsRoom_evenWhenALongerLivedOneWasAdmittedFirst() {
+    ReplayCache cache = new ReplayCache(2);
+    assertThat(cache.admit("a", "long", "r1", 1_000, 0)).isEqualTo(Admission.ADMITTED);
+    assertThat(cache.admit("a", "short", "r2", 10, 0)).isEqualTo(Admission.ADMITTED);
+    assertThat(cache.admit("a", "t3", "r3", 1_000, 5)).isEqualTo(Admission.FULL);
+    // "short" can no longer be accepted at 11: its room is given back, "long" is kept
+    assertThat(cache.admit("a", "t3", "r3", 1_000, 11)).isEqualTo(Admission.ADMITTED);
+    assertThat(cache.admit("a", "long", "r9", 1_000, 11)).isEqualTo(Admission.TOKEN_REPLAYED);
+  }
 }

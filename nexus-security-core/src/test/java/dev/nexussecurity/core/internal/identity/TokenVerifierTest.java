@@ -8,8 +8,10 @@ import dev.nexussecurity.core.HandlerPolicy;
 import dev.nexussecurity.core.IdentityMode;
 import dev.nexussecurity.core.MapRegistry;
 import dev.nexussecurity.core.ReplayStore;
+import dev.nexussecurity.core.keys.KeyDirectory;
 import dev.nexussecurity.core.keys.NamespaceKeyDirectory;
 import dev.nexussecurity.core.keys.NamespaceKeys;
+import dev.nexussecurity.core.keys.NamespacePublicKeys;
 import dev.nexussecurity.core.keys.PairwiseKeys;
 import io.nexusrpc.Link;
 import java.net.URI;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -192,6 +195,51 @@ class TokenVerifierTest {
             .checkBeforeDecode(request(issue(claims(IdentityMode.PAIRWISE, CALLER))));
     assertThat(v.reason()).isEqualTo(ReasonCode.UNTRUSTED_CALLER);
     assertThat(v.detail()).contains(CALLER);
+  }
+
+  /** A key directory whose source went stale: it finds nothing and says so. */
+  static final class StaleDirectory implements KeyDirectory {
+    @Override
+    public Optional<NamespacePublicKeys> findNamespace(String namespace) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Set<String> getNamespaces() {
+      return Set.of();
+    }
+
+    @Override
+    public boolean isStale() {
+      return true;
+    }
+
+    @Override
+    public String describeMissing(String namespace) {
+      return "the key directory is stale (REGISTRY_STALE)";
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(IdentityMode.class)
+  void verify_withAStaleKeyDirectory_isDenied_registryStale_notUntrustedCaller(IdentityMode mode)
+      throws Exception {
+    KeyDirectory stale = new StaleDirectory();
+    MapRegistry registry = new MapRegistry().put(endpoint(CALLER));
+    TokenVerifier v =
+        new TokenVerifier(
+            HANDLER,
+            PairwiseKeys.create(handlerKeys, stale),
+            stale,
+            registry,
+            HandlerPolicy.defaults(),
+            ReplayStore.inMemory(HandlerPolicy.defaults().getReplayQuotaPerNamespace()),
+            true);
+
+    Verdict verdict = v.checkBeforeDecode(request(issue(claims(mode, CALLER))));
+
+    assertThat(verdict.reason()).isEqualTo(ReasonCode.REGISTRY_STALE);
+    assertThat(verdict.detail()).contains("the key directory is stale");
   }
 
   @ParameterizedTest
@@ -627,5 +675,374 @@ class TokenVerifierTest {
   void acceptedModes_defaultIsBoth() {
     assertThat(HandlerPolicy.defaults().getAcceptedModes())
         .isEqualTo(Set.of(IdentityMode.PAIRWISE, IdentityMode.SIGNATURE));
+  }
+
+  @Test
+  void verify_withTagSpelledAnotherWay_isDenied_malformed_soOneTokenHasOneSpelling()
+      throws Exception {
+    // A 32-byte HMAC tag is 43 base64url characters: the last one carries 2 bits the decoder
+    // ignores. Flipping them must not yield a second accepted spelling of the same token.
+    String token = issue(claims(IdentityMode.PAIRWISE, CALLER));
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    int last = alphabet.indexOf(token.charAt(token.length() - 1));
+    String respelled = token.substring(0, token.length() - 1) + alphabet.charAt(last ^ 1);
+    TokenVerifier v = verifier();
+    assertThat(v.checkBeforeDecode(request(token)).isAllowed()).isTrue();
+
+    Verdict verdict = v.checkBeforeDecode(request(respelled));
+
+    assertThat(verdict.reason()).isEqualTo(ReasonCode.MALFORMED_TOKEN);
+    assertThat(verdict.detail()).contains("tag").contains("canonical");
+  }
+
+  // ------------------------------------------------------------------ boundaries and details
+
+  @ParameterizedTest
+  @EnumSource(IdentityMode.class)
+  void verify_withForgedClaims_namesTheMacOrTheSignature_andTheCallerNamespace(IdentityMode mode)
+      throws Exception {
+    String token = issue(claims(mode, CALLER));
+    String other = issue(claims(mode, CALLER));
+    String spliced =
+        token.substring(0, token.lastIndexOf('.')) + other.substring(other.lastIndexOf('.'));
+    Verdict v = verifier().checkBeforeDecode(request(spliced));
+    assertThat(v.reason()).isEqualTo(ReasonCode.BAD_SIGNATURE);
+    assertThat(v.detail())
+        .isEqualTo(
+            "the token's "
+                + (mode == IdentityMode.PAIRWISE ? "MAC" : "signature")
+                + " does not verify under the key of caller namespace 'orders' it names");
+  }
+
+  @Test
+  void
+      verify_pairwiseToken_atAHandlerWithoutNamespaceKeys_isDenied_untrustedCaller_sayingWhatToSet()
+          throws Exception {
+    HandlerPolicy policy = HandlerPolicy.defaults();
+    TokenVerifier v =
+        new TokenVerifier(
+            HANDLER,
+            null,
+            directory,
+            new MapRegistry().put(endpoint(CALLER)),
+            policy,
+            ReplayStore.inMemory(10),
+            true);
+    Verdict d = v.checkBeforeDecode(request(issue(claims(IdentityMode.PAIRWISE, CALLER))));
+    assertThat(d.reason()).isEqualTo(ReasonCode.UNTRUSTED_CALLER);
+    assertThat(d.detail()).contains("no namespace keys").contains("setNamespaceKeys");
+    // signature tokens need only the directory
+    assertThat(
+            v.checkBeforeDecode(request(issue(claims(IdentityMode.SIGNATURE, CALLER)))).isAllowed())
+        .isTrue();
+  }
+
+  @Test
+  void verify_signatureToken_ofACallerMissingFromTheDirectory_isDenied_namingIt() throws Exception {
+    NamespaceKeyDirectory withoutCaller = directory.toBuilder().remove(CALLER).build();
+    Verdict v =
+        verifier(new MapRegistry().put(endpoint(CALLER)), HandlerPolicy.defaults(), withoutCaller)
+            .checkBeforeDecode(request(issue(claims(IdentityMode.SIGNATURE, CALLER))));
+    assertThat(v.reason()).isEqualTo(ReasonCode.UNTRUSTED_CALLER);
+    assertThat(v.detail()).isEqualTo("the key directory has no keys for namespace 'orders'");
+  }
+
+  @Test
+  void verify_signatureToken_ofACallerThatPublishesNoSignatureKeys_isDenied_namingIt()
+      throws Exception {
+    NamespaceKeyDirectory agreementOnly =
+        directory.toBuilder().put(NamespaceKeys.generate(CALLER, false).toPublicKeys()).build();
+    Verdict v =
+        verifier(new MapRegistry().put(endpoint(CALLER)), HandlerPolicy.defaults(), agreementOnly)
+            .checkBeforeDecode(request(issue(claims(IdentityMode.SIGNATURE, CALLER))));
+    assertThat(v.reason()).isEqualTo(ReasonCode.UNTRUSTED_CALLER);
+    assertThat(v.detail())
+        .isEqualTo(
+            "caller namespace 'orders' publishes no signature keys in the handler's key directory");
+  }
+
+  @Test
+  void verify_signatureToken_underAKeyTheDirectoryDoesNotList_isDenied_untrustedCaller()
+      throws Exception {
+    // The directory lists another signature keyset for the caller (e.g. a stale entry).
+    NamespaceKeyDirectory stale =
+        directory.toBuilder().put(NamespaceKeys.generate(CALLER, true).toPublicKeys()).build();
+    TokenClaims c = claims(IdentityMode.SIGNATURE, CALLER);
+    Verdict v =
+        verifier(new MapRegistry().put(endpoint(CALLER)), HandlerPolicy.defaults(), stale)
+            .checkBeforeDecode(request(issue(c)));
+    assertThat(v.reason()).isEqualTo(ReasonCode.UNTRUSTED_CALLER);
+    assertThat(v.detail())
+        .isEqualTo(
+            "signature key "
+                + Integer.toUnsignedString(
+                    callerKeys.getSignatureKeys().orElseThrow().getPrimary().getId())
+                + " of caller namespace 'orders' is not an enabled key in the handler's key"
+                + " directory");
+  }
+
+  @Test
+  void verify_manySignatureTokens_throughOneVerifier_areEachChecked() throws Exception {
+    TokenVerifier v = verifier();
+    for (int i = 0; i < 3; i++) {
+      assertThat(
+              v.checkBeforeDecode(request(issue(claims(IdentityMode.SIGNATURE, CALLER))))
+                  .isAllowed())
+          .isTrue();
+    }
+    // the cached verifier still refuses a forged token
+    String token = issue(claims(IdentityMode.SIGNATURE, CALLER));
+    String other = issue(claims(IdentityMode.SIGNATURE, CALLER));
+    assertThat(
+            v.checkBeforeDecode(
+                    request(
+                        token.substring(0, token.lastIndexOf('.'))
+                            + other.substring(other.lastIndexOf('.'))))
+                .reason())
+        .isEqualTo(ReasonCode.BAD_SIGNATURE);
+  }
+
+  @Test
+  void verify_withoutAnEndpointReportedByTheServer_checksTheTokensScopeAlone() throws Exception {
+    String token = issue(claims(IdentityMode.PAIRWISE, CALLER));
+    for (String reported : new String[] {null, ""}) {
+      Verdict v =
+          verifier()
+              .checkBeforeDecode(
+                  new HandlerRequest(token, "Payments", "charge", reported, HANDLER, TQ, NOW));
+      assertThat(v.isAllowed()).as(v.detail()).isTrue();
+    }
+  }
+
+  @Test
+  void verify_whenTheServerReportsAnotherEndpoint_isDenied_scopeMismatch_namingBoth()
+      throws Exception {
+    Verdict v =
+        verifier()
+            .checkBeforeDecode(
+                new HandlerRequest(
+                    issue(claims(IdentityMode.PAIRWISE, CALLER)),
+                    "Payments",
+                    "charge",
+                    "other-endpoint",
+                    HANDLER,
+                    TQ,
+                    NOW));
+    assertThat(v.reason()).isEqualTo(ReasonCode.TOKEN_SCOPE_MISMATCH);
+    assertThat(v.detail())
+        .isEqualTo(
+            "the token was issued for endpoint 'pay' but the server delivered the request for"
+                + " endpoint 'other-endpoint'");
+  }
+
+  @Test
+  void verify_whenTheRegistryAdmitsButNoLongerListsTheEndpoint_isDenied_unknownEndpoint()
+      throws Exception {
+    // checkAccess and findEndpoint are two reads; the endpoint may be deleted in between.
+    MapRegistry listed = new MapRegistry().put(endpoint(CALLER));
+    dev.nexussecurity.api.EndpointRegistry racing =
+        new dev.nexussecurity.api.EndpointRegistry() {
+          @Override
+          public java.util.Optional<NexusEndpoint> findEndpoint(String name) {
+            return java.util.Optional.empty();
+          }
+
+          @Override
+          public List<NexusEndpoint> listEndpoints() {
+            return List.of();
+          }
+
+          @Override
+          public dev.nexussecurity.api.AccessDecision checkAccess(String endpoint, String caller) {
+            return listed.checkAccess(endpoint, caller);
+          }
+        };
+    TokenVerifier verifier =
+        new TokenVerifier(
+            HANDLER,
+            PairwiseKeys.create(handlerKeys, directory),
+            directory,
+            racing,
+            HandlerPolicy.defaults(),
+            ReplayStore.inMemory(10),
+            true);
+    Verdict v = verifier.checkBeforeDecode(request(issue(claims(IdentityMode.PAIRWISE, CALLER))));
+    assertThat(v.reason()).isEqualTo(ReasonCode.UNKNOWN_ENDPOINT);
+    assertThat(v.detail()).isEqualTo("endpoint 'pay' is not in the handler's registry");
+  }
+
+  @Test
+  void verify_issuedExactlyTheClockSkewAhead_isAllowed_oneMillisecondMore_isDenied()
+      throws Exception {
+    long skew = HandlerPolicy.defaults().getClockSkew().toMillis();
+    String token = issue(claims(IdentityMode.PAIRWISE, CALLER));
+    assertThat(verifier().checkBeforeDecode(request(token, NOW - skew)).isAllowed()).isTrue();
+    Verdict v = verifier().checkBeforeDecode(request(token, NOW - skew - 1));
+    assertThat(v.reason()).isEqualTo(ReasonCode.TOKEN_NOT_YET_VALID);
+    assertThat(v.detail())
+        .startsWith(
+            "the token was issued "
+                + (skew + 1)
+                + " ms after this handler's current time"
+                + " (allowed clock skew "
+                + skew
+                + " ms)");
+  }
+
+  @Test
+  void verify_issuedExactlyAnHourAhead_getsTheClockHint_moreThanAnHour_theTimeSkippingHint()
+      throws Exception {
+    String token = issue(claims(IdentityMode.PAIRWISE, CALLER));
+    assertThat(verifier().checkBeforeDecode(request(token, NOW - HOUR)).detail())
+        .contains("NTP")
+        .doesNotContain("time-skipping");
+    assertThat(verifier().checkBeforeDecode(request(token, NOW - HOUR - 1)).detail())
+        .contains("time-skipping");
+  }
+
+  @Test
+  void verify_aheadWithAHandlerTimeSource_saysTheTimeSourceIsBehind() throws Exception {
+    HandlerPolicy policy = HandlerPolicy.defaults();
+    TokenVerifier v =
+        new TokenVerifier(
+            HANDLER,
+            PairwiseKeys.create(handlerKeys, directory),
+            directory,
+            new MapRegistry().put(endpoint(CALLER)),
+            policy,
+            ReplayStore.inMemory(10),
+            false);
+    Verdict d =
+        v.checkBeforeDecode(request(issue(claims(IdentityMode.PAIRWISE, CALLER)), NOW - 2 * HOUR));
+    assertThat(d.reason()).isEqualTo(ReasonCode.TOKEN_NOT_YET_VALID);
+    assertThat(d.detail())
+        .endsWith("; the handler's time source is behind the caller's workflow time")
+        .doesNotContain("NTP");
+  }
+
+  @Test
+  void start_atExpiryPlusSkew_isAllowed_oneMillisecondLater_isDenied_sayingHowLongAgo()
+      throws Exception {
+    long skew = HandlerPolicy.defaults().getClockSkew().toMillis();
+    assertThat(
+            start(
+                    verifier(),
+                    claims(IdentityMode.PAIRWISE, CALLER),
+                    "r",
+                    callerLink(),
+                    NOW + HOUR + skew)
+                .isAllowed())
+        .isTrue();
+    Verdict d =
+        start(
+            verifier(),
+            claims(IdentityMode.PAIRWISE, CALLER),
+            "r",
+            callerLink(),
+            NOW + HOUR + skew + 1);
+    assertThat(d.reason()).isEqualTo(ReasonCode.TOKEN_EXPIRED);
+    // not clamped: the token's own lifetime (1 h) is below the handler's maximum
+    assertThat(d.detail())
+        .isEqualTo(
+            "the token expired " + (skew + 1) + " ms ago; allowed clock skew " + skew + " ms");
+  }
+
+  @Test
+  void start_withALifetimeExactlyTheHandlersMaximum_isNotReportedAsClamped() throws Exception {
+    TokenVerifier v =
+        verifier(
+            new MapRegistry().put(endpoint(CALLER)),
+            HandlerPolicy.newBuilder().setMaxTokenLifetime(Duration.ofHours(1)).build());
+    Verdict d = start(v, claims(IdentityMode.PAIRWISE, CALLER), "r", callerLink(), NOW + 2 * HOUR);
+    assertThat(d.reason()).isEqualTo(ReasonCode.TOKEN_EXPIRED);
+    assertThat(d.detail()).doesNotContain("clamped");
+  }
+
+  /** A replay store with a class name of its own. */
+  static final class UnreachableStore implements ReplayStore {
+    @Override
+    public Admission admit(
+        String callerNamespace, String tokenId, String requestId, long forgetAt, long now) {
+      throw new IllegalStateException("down");
+    }
+  }
+
+  @Test
+  void start_whenANamedStoreFails_namesItsClass_anAnonymousOneDoesNot() throws Exception {
+    TokenVerifier named =
+        verifier(
+            new MapRegistry().put(endpoint(CALLER)),
+            HandlerPolicy.newBuilder().setReplayStore(new UnreachableStore()).build());
+    assertThat(start(named, claims(IdentityMode.PAIRWISE, CALLER), "r", callerLink(), NOW).detail())
+        .isEqualTo("the replay store UnreachableStore failed (java.lang.IllegalStateException)");
+
+    ReplayStore anonymous =
+        new ReplayStore() {
+          @Override
+          public Admission admit(
+              String callerNamespace, String tokenId, String requestId, long forgetAt, long now) {
+            throw new IllegalStateException("down");
+          }
+        };
+    TokenVerifier unnamed =
+        verifier(
+            new MapRegistry().put(endpoint(CALLER)),
+            HandlerPolicy.newBuilder().setReplayStore(anonymous).build());
+    assertThat(
+            start(unnamed, claims(IdentityMode.PAIRWISE, CALLER), "r", callerLink(), NOW).detail())
+        .isEqualTo("the replay store failed (java.lang.IllegalStateException)");
+  }
+
+  @Test
+  void callerRunOf_readsALinkThatEndsAtTheRunId() {
+    assertThat(TokenVerifier.callerRunOf(URI.create("temporal:///namespaces/a/workflows/w/r")))
+        .containsExactly("a", "w", "r");
+    assertThat(TokenVerifier.callerRunOf(URI.create("temporal:///namespaces/a/workflows/w")))
+        .isNull();
+  }
+
+  @Test
+  void verify_signatureToken_afterTheDirectoryDroppedItsKey_isDenied_evenThoughItWasCached()
+      throws Exception {
+    // A live directory (e.g. refreshed from a server): the caller re-keyed and the handler's
+    // directory now lists only the new key. A verifier cached for the old key must not be reused.
+    NamespaceKeyDirectory[] current = {directory};
+    dev.nexussecurity.core.keys.KeyDirectory live =
+        new dev.nexussecurity.core.keys.KeyDirectory() {
+          @Override
+          public java.util.Optional<dev.nexussecurity.core.keys.NamespacePublicKeys> findNamespace(
+              String namespace) {
+            return current[0].findNamespace(namespace);
+          }
+
+          @Override
+          public Set<String> getNamespaces() {
+            return current[0].getNamespaces();
+          }
+        };
+    TokenVerifier v =
+        new TokenVerifier(
+            HANDLER,
+            PairwiseKeys.create(handlerKeys, directory),
+            live,
+            new MapRegistry().put(endpoint(CALLER)),
+            HandlerPolicy.defaults(),
+            ReplayStore.inMemory(10),
+            true);
+    String token = issue(claims(IdentityMode.SIGNATURE, CALLER));
+    assertThat(v.checkBeforeDecode(request(token)).isAllowed()).isTrue();
+
+    NamespaceKeys rekeyed = NamespaceKeys.generate(CALLER, true);
+    current[0] = directory.toBuilder().put(rekeyed.toPublicKeys()).build();
+
+    Verdict after = v.checkBeforeDecode(request(issue(claims(IdentityMode.SIGNATURE, CALLER))));
+    assertThat(after.reason()).isEqualTo(ReasonCode.UNTRUSTED_CALLER);
+    assertThat(after.detail()).contains("is not an enabled key");
+    // the new key is admitted through the same verifier
+    assertThat(
+            v.checkBeforeDecode(
+                    request(issue(rekeyed, current[0], claims(IdentityMode.SIGNATURE, CALLER))))
+                .isAllowed())
+        .isTrue();
   }
 }

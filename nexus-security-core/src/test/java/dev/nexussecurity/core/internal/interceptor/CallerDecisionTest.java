@@ -42,4 +42,11 @@ class CallerDecisionTest {
     assertThat(CallerDecision.reasonOf(0)).isEqualTo(ReasonCode.CALLER_NOT_ALLOWED);
     assertThat(CallerDecision.codeOf(ReasonCode.TARGET_MISMATCH)).isEqualTo(2);
   }
+
+  @Test
+  void theFirstCodeBeyondTheTable_andNegativeCodes_readAsADenial() {
+    assertThat(CallerDecision.reasonOf(8)).isEqualTo(ReasonCode.CALLER_NOT_ALLOWED);
+    assertThat(CallerDecision.reasonOf(-1)).isEqualTo(ReasonCode.CALLER_NOT_ALLOWED);
+    assertThat(CallerDecision.reasonOf(1)).isEqualTo(ReasonCode.UNKNOWN_ENDPOINT);
+  }
 }

@@ -332,4 +332,36 @@ class DecisionRecorderTest {
         .singleElement()
         .satisfies(l -> assertThat(l.getFormattedMessage()).contains("DENIED MISSING_TOKEN"));
   }
+
+  @Test
+  void denialLines_rateLimitWindow_isMeasuredFromItsStart_whateverTheClocksOrigin() {
+    long[] nanos = {7_000_000_000L};
+    DecisionRecorder recorder = new DecisionRecorder(java.util.List.of(), () -> nanos[0]);
+    for (int i = 0; i < DecisionRecorder.DENIAL_LINES_PER_SECOND; i++) {
+      assertThat(recorder.admitDenialLine()).isZero();
+    }
+    nanos[0] += 999_999_999L;
+    assertThat(recorder.admitDenialLine()).isEqualTo(-1);
+    nanos[0] += 1;
+    assertThat(recorder.admitDenialLine()).isEqualTo(1);
+  }
+
+  @Test
+  void admittedWithoutToken_linesShareTheDenialRateLimit_andReportWhatWasSuppressed() {
+    long[] nanos = {0};
+    DecisionRecorder recorder = new DecisionRecorder(java.util.List.of(), () -> nanos[0]);
+    AccessDecisionEvent e = event(Side.HANDLER, Action.START, ReasonCode.MISSING_TOKEN);
+    recorder.recordAdmittedWithoutToken(e, null);
+    assertThat(auditLog.list)
+        .singleElement()
+        .satisfies(l -> assertThat(l.getFormattedMessage()).doesNotContain("suppressed"));
+    for (int i = 0; i < DecisionRecorder.DENIAL_LINES_PER_SECOND + 2; i++) {
+      recorder.recordAdmittedWithoutToken(e, null);
+    }
+    assertThat(auditLog.list).hasSize(DecisionRecorder.DENIAL_LINES_PER_SECOND);
+    nanos[0] += 1_000_000_000L;
+    recorder.recordAdmittedWithoutToken(e, null);
+    assertThat(auditLog.list.get(auditLog.list.size() - 1).getFormattedMessage())
+        .endsWith(" (3 lines suppressed by the rate limit before this one)");
+  }
 }

@@ -60,4 +60,61 @@ class SecurityContextTest {
     }
     return true;
   }
+
+  @Test
+  void resultBindings_keepTheMostRecentTenThousand() {
+    SecurityContext ctx = context();
+    dev.nexussecurity.api.PayloadBinding b =
+        dev.nexussecurity.api.PayloadBinding.newBuilder()
+            .setDirection(dev.nexussecurity.api.PayloadBinding.Direction.RESULT)
+            .setBindingId("jti")
+            .setCallerNamespace("orders")
+            .setHandlerNamespace("payments")
+            .setEndpoint("pay")
+            .setService("Payments")
+            .setOperation("charge")
+            .setCallerWorkflowId("wf")
+            .build();
+    for (int i = 0; i <= SecurityContext.MAX_RESULT_BINDINGS; i++) {
+      ctx.rememberResultBinding("wf-" + i, b);
+    }
+    assertThat(ctx.resultBinding("wf-0")).isNull();
+    assertThat(ctx.resultBinding("wf-1")).isSameAs(b);
+    assertThat(ctx.resultBinding("wf-" + SecurityContext.MAX_RESULT_BINDINGS)).isSameAs(b);
+  }
+
+  @Test
+  void handlerFingerprint_isTheConfiguredConvertersOrElseTheClientsOrElseUnknown() {
+    DataConverter configured = DefaultDataConverter.newDefaultInstance();
+    SecurityContext withConverter =
+        new SecurityContext(
+            NexusSecurityOptions.newBuilder()
+                .setNamespaceKeys(NamespaceKeys.generate("payments", false))
+                .setRegistry(new MapRegistry())
+                .setDataConverter(configured)
+                .setCheckConverterCompatibility(true)
+                .build());
+    DataConverter other =
+        new CodecDataConverter(
+            DefaultDataConverter.newDefaultInstance(), List.of(TestCodecs.keyed("key-a")));
+    assertThat(withConverter.handlerFingerprint(other))
+        .isEqualTo(ConverterFingerprint.of(configured));
+    assertThat(withConverter.callerFingerprintHeader)
+        .isEqualTo(ConverterFingerprint.of(configured).toHeaderValue());
+
+    SecurityContext derived = context();
+    assertThat(derived.handlerFingerprint(null)).isEqualTo(ConverterFingerprint.unknown());
+    assertThat(derived.handlerFingerprint(other)).isEqualTo(ConverterFingerprint.of(other));
+    assertThat(derived.callerFingerprintHeader).isNull();
+
+    SecurityContext unchecked =
+        new SecurityContext(
+            NexusSecurityOptions.newBuilder()
+                .setNamespaceKeys(NamespaceKeys.generate("payments", false))
+                .setRegistry(new MapRegistry())
+                .setDataConverter(configured)
+                .setCheckConverterCompatibility(false)
+                .build());
+    assertThat(unchecked.callerFingerprintHeader).isNull();
+  }
 }

@@ -3,6 +3,7 @@ package dev.nexussecurity.core.internal.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -137,5 +138,43 @@ class JsonValueTest {
     assertThat(v.toJson()).isEqualTo("\"a\\u001f \\u2028\\u2029\u007f\u00e9\"");
     assertThat(v.toString()).isEqualTo("JsonValue{STRING at $}");
     assertThat(v.getPath()).isEqualTo("$");
+  }
+
+  @Test
+  void fields_returnsEveryFieldInDocumentOrder_andCannotBeChanged() throws Exception {
+    JsonValue v = parse("{\"z\":1,\"a\":\"x\"}");
+
+    assertThat(v.fields()).containsOnlyKeys("z", "a");
+    assertThat(v.fields().keySet()).containsExactly("z", "a");
+    assertThat(v.fields().get("a").asText()).isEqualTo("x");
+    assertThatThrownBy(() -> v.fields().remove("z"))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> parse("[1]").fields())
+        .hasMessage("doc, line 1 column 1 ($): must be an object, got an array");
+  }
+
+  @Test
+  void asTextList_ofStrings_returnsThemInOrder() throws Exception {
+    assertThat(parse("{\"l\":[\"b\",\"a\",\"\"]}").field("l").asTextList())
+        .isEqualTo(List.of("b", "a", ""));
+    assertThat(parse("[]").asTextList()).isEmpty();
+  }
+
+  @Test
+  void asNonEmptyText_returnsTheText() throws Exception {
+    assertThat(parse("{\"a\":\"orders\"}").field("a").asNonEmptyText()).isEqualTo("orders");
+  }
+
+  @Test
+  void lineAndColumn_areWhereTheValueStarts() throws Exception {
+    JsonValue v = parse("{\n  \"a\": [\n    true]}");
+
+    assertThat(v.getLine()).isEqualTo(1);
+    assertThat(v.getColumn()).isEqualTo(1);
+    assertThat(v.field("a").getLine()).isEqualTo(2);
+    assertThat(v.field("a").getColumn()).isEqualTo(8);
+    assertThat(v.field("a").elements().get(0).getLine()).isEqualTo(3);
+    assertThat(v.field("a").elements().get(0).getColumn()).isEqualTo(5);
+    assertThat(v.field("a").elements().get(0).getPath()).isEqualTo("$.a[0]");
   }
 }

@@ -121,4 +121,14 @@ class SignedEnvelopeTest {
     assertThat(a.hashCode())
         .isNotEqualTo(SignedEnvelope.parse("t2.abc.AA", "t2", 64, "env").hashCode());
   }
+
+  @Test
+  void parsed_toString_namesTypeAndPayloadSizeButNotThePayloadOrTag() throws Exception {
+    SignedEnvelope.Parsed a = SignedEnvelope.parse("t1.c2VjcmV0.AA", "t1", 64, "env");
+
+    assertThat(a.toString())
+        .isEqualTo("SignedEnvelope.Parsed{type=t1, 6 payload bytes}")
+        .doesNotContain("secret")
+        .doesNotContain("c2VjcmV0");
+  }
 }

@@ -236,6 +236,18 @@ class StrictJsonTest {
   }
 
   @Test
+  void parse_objectNestingAtExactlyTheDepthLimit_isAcceptedAndOneDeeperIsRefused()
+      throws Exception {
+    int max = StrictJson.MAX_DEPTH;
+    String atLimit = "{\"a\":".repeat(max - 1) + "{}" + "}".repeat(max - 1);
+    assertThat(StrictJson.parse(atLimit, 10_000, "doc").getType()).isEqualTo(JsonValue.Type.OBJECT);
+    String deeper = "{\"a\":".repeat(max) + "{}" + "}".repeat(max);
+    assertThatThrownBy(() -> StrictJson.parse(deeper, 10_000, "doc"))
+        .isExactlyInstanceOf(StrictJsonException.class)
+        .hasMessageContaining("is nested deeper than " + max + " levels");
+  }
+
+  @Test
   void isPlainName_matchesTheIdentifierPatternOfPaths() {
     for (String plain : List.of("a", "Z", "_", "ns", "agreementKeys", "a1", "a-b", "_x-9")) {
       assertThat(StrictJson.isPlainName(plain)).as(plain).isTrue();

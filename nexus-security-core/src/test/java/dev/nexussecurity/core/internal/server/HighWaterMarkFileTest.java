@@ -68,4 +68,12 @@ class HighWaterMarkFileTest {
     Files.writeString(f, "{\"schemaVersion\": 1, \"audience\": \"prod-eu\", \"extra\": 1}");
     assertThatThrownBy(() -> file().read("prod-eu")).hasMessageContaining("unknown field 'extra'");
   }
+
+  @Test
+  void getFile_isTheFileItReadsAndWrites() throws Exception {
+    HighWaterMarkFile f = file();
+    assertThat(f.getFile()).isEqualTo(dir.resolve("state.json"));
+    f.write(MARK);
+    assertThat(Files.exists(f.getFile())).isTrue();
+  }
 }

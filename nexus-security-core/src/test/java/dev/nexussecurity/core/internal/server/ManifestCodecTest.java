@@ -213,4 +213,117 @@ class ManifestCodecTest {
   private static void assertProblem(Throwable e, InvalidSignedDocumentException.Problem problem) {
     assertThat(((InvalidSignedDocumentException) e).getProblem()).isEqualTo(problem);
   }
+
+  @Test
+  void keyDirectoryListing_roundTrips_andAManifestWithoutOneKeepsItsBytes() throws Exception {
+    RegistryManifest without = validManifest();
+    RegistryManifest with =
+        new RegistryManifest(
+            without.audience(),
+            without.epoch(),
+            without.issuedAt(),
+            without.expiresAt(),
+            without.endpoints(),
+            new TreeMap<>(Map.of("orders.ns", "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB")));
+
+    VerifiedManifest decoded =
+        ManifestCodec.decode(
+            ManifestCodec.encode(with, registry), registry.getVerifier(), AUDIENCE);
+    assertThat(decoded.manifest()).isEqualTo(with);
+    assertThat(decoded.manifest().keyDirectory())
+        .containsExactly(Map.entry("orders.ns", "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"));
+
+    String plain = TestKeys.signedJson(ManifestCodec.encode(without, registry));
+    assertThat(plain).doesNotContain("keyDirectory");
+    assertThat(
+            ManifestCodec.decode(
+                    ManifestCodec.encode(without, registry), registry.getVerifier(), AUDIENCE)
+                .manifest()
+                .keyDirectory())
+        .isNull();
+    assertThat(TestKeys.signedJson(ManifestCodec.encode(with, registry)))
+        .endsWith(
+            ",\"keyDirectory\":{\"orders.ns\":\"BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB\"}}");
+  }
+
+  @Test
+  void keyDirectoryListing_withABadNamespaceOrDigest_isMalformed() throws Exception {
+    RegistryManifest m = validManifest();
+    for (Map<String, String> bad :
+        List.of(
+            Map.of("has space", "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"),
+            Map.of("orders-ns", "not-a-digest"))) {
+      RegistryManifest withBad =
+          new RegistryManifest(
+              m.audience(),
+              m.epoch(),
+              m.issuedAt(),
+              m.expiresAt(),
+              m.endpoints(),
+              new TreeMap<>(bad));
+      Payload p = ManifestCodec.encode(withBad, registry);
+      assertThatThrownBy(() -> ManifestCodec.decode(p, registry.getVerifier(), AUDIENCE))
+          .isInstanceOfSatisfying(
+              InvalidSignedDocumentException.class,
+              e ->
+                  assertThat(e.getProblem())
+                      .isEqualTo(InvalidSignedDocumentException.Problem.MALFORMED))
+          .hasMessageContaining("keyDirectory");
+    }
+  }
+
+  @Test
+  void manifestOfExactlyTheDescriptionLimit_isAccepted_andOneByteMoreIsRefused() throws Exception {
+    // 260 endpoints and one more whose name length is tuned so the payload is exactly 20,000 bytes
+    int exact = -1;
+    for (int len = 1; len < 60 && exact < 0; len++) {
+      if (encodedSize(len) == 20_000) {
+        exact = len;
+      }
+    }
+    assertThat(exact).as("a name length that makes the manifest exactly 20,000 bytes").isPositive();
+
+    assertThat(ManifestCodec.encode(tuned(exact), registry).getSerializedSize()).isEqualTo(20_000);
+    int len = exact + 1;
+    assertThatThrownBy(() -> ManifestCodec.encode(tuned(len), registry))
+        .isInstanceOf(DescriptionTooLargeException.class)
+        .hasMessageStartingWith("the signed registry manifest would be 2000")
+        .hasMessageContaining("it lists 261 endpoints");
+  }
+
+  private static RegistryManifest tuned(int lastNameLength) {
+    TreeMap<String, String> listing = new TreeMap<>();
+    for (int i = 0; i < 260; i++) {
+      listing.put("exxxx" + i, "A".repeat(43));
+    }
+    listing.put("z" + "x".repeat(lastNameLength), "A".repeat(43));
+    return new RegistryManifest(AUDIENCE, 1, Instant.EPOCH, Instant.EPOCH.plusSeconds(1), listing);
+  }
+
+  private static int encodedSize(int lastNameLength) {
+    try {
+      return ManifestCodec.encode(tuned(lastNameLength), registry).getSerializedSize();
+    } catch (DescriptionTooLargeException tooLarge) {
+      return tooLarge.getSize();
+    }
+  }
+
+  @Test
+  void checkCurrent_issuedAndNumberedExactlyAtNowPlusTheSkew_isAccepted() throws Exception {
+    Instant now = Instant.parse("2025-05-01T12:00:00Z");
+    Instant latest = now.plus(SKEW);
+    VerifiedManifest atTheEdge = verified(latest.toEpochMilli(), latest, now.plusSeconds(3600));
+    VerifiedManifest oneMsLater = verified(latest.toEpochMilli() + 1, now, now.plusSeconds(3600));
+
+    ManifestCodec.checkCurrent(atTheEdge, null, now, SKEW);
+    assertThatThrownBy(() -> ManifestCodec.checkCurrent(oneMsLater, null, now, SKEW))
+        .satisfies(e -> assertProblem(e, InvalidSignedDocumentException.Problem.ISSUED_IN_FUTURE));
+  }
+
+  @Test
+  void checkCurrent_expiringOneMillisecondFromNow_isAccepted() throws Exception {
+    Instant now = Instant.parse("2025-05-01T12:00:00Z");
+    ManifestCodec.checkCurrent(
+        verified(5, now.minusSeconds(60), now.plusMillis(1)), null, now, SKEW);
+  }
 }

@@ -469,4 +469,74 @@ class PolicyCodecTest {
     String[] parts = data.substring(1, data.length() - 1).split("\\.");
     return new String(java.util.Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
   }
+
+  @Test
+  void policyOfExactlyTheDescriptionLimit_isAccepted() throws Exception {
+    int exact = -1;
+    for (int n = 14_000; n < 15_500 && exact < 0; n++) {
+      if (encodedSize(n) == 20_000) {
+        exact = n;
+      }
+    }
+    assertThat(exact)
+        .as("a description length that makes the policy exactly 20,000 bytes")
+        .isPositive();
+    NexusEndpoint atLimit = validEndpoint().toBuilder().setDescription("x".repeat(exact)).build();
+
+    assertThat(PolicyCodec.encode(document(atLimit, validIssuedAt()), registry).getSerializedSize())
+        .isEqualTo(20_000);
+  }
+
+  /**
+   * The "shorten by at least N bytes" hint of an oversized policy is enough (shortening the
+   * description by N makes it fit) and not far off (shortening by N - 3 does not).
+   */
+  @Test
+  void policyOverTheLimit_namesHowManyBytesToShorten_enoughAndNotFarMore() throws Exception {
+    java.util.regex.Pattern figure = java.util.regex.Pattern.compile("by at least (\\d+) bytes$");
+    int checked = 0;
+    for (int n = 14_700; n < 15_100; n += 23) {
+      NexusEndpoint big = validEndpoint().toBuilder().setDescription("x".repeat(n)).build();
+      DescriptionTooLargeException e =
+          org.assertj.core.api.Assertions.catchThrowableOfType(
+              () -> PolicyCodec.encode(document(big, validIssuedAt()), registry),
+              DescriptionTooLargeException.class);
+      assertThat(e).as("description of %d bytes", n).isNotNull();
+      java.util.regex.Matcher m = figure.matcher(e.getMessage());
+      assertThat(m.find()).as(e.getMessage()).isTrue();
+      int shortenBy = Integer.parseInt(m.group(1));
+
+      assertThat(encodedSize(n - shortenBy))
+          .as("%d bytes over: shortened by %d", e.getSize() - 20_000, shortenBy)
+          .isLessThanOrEqualTo(20_000);
+      if (shortenBy >= 3) {
+        assertThat(encodedSize(n - shortenBy + 3))
+            .as("%d bytes over: shortened by %d - 3", e.getSize() - 20_000, shortenBy)
+            .isGreaterThan(20_000);
+      }
+      checked++;
+    }
+    assertThat(checked).isGreaterThan(10);
+  }
+
+  @Test
+  void targetOf_describesWorkerExternalAndMissingTargets() {
+    assertThat(PolicyCodec.targetOf(server("ep", "ns", "tq", Payload.getDefaultInstance())))
+        .isEqualTo("ns/tq");
+    Endpoint external =
+        Endpoint.newBuilder()
+            .setSpec(
+                EndpointSpec.newBuilder()
+                    .setName("ep")
+                    .setTarget(
+                        EndpointTarget.newBuilder()
+                            .setExternal(
+                                EndpointTarget.External.newBuilder().setUrl("https://x.example"))))
+            .build();
+    assertThat(PolicyCodec.targetOf(external)).isEqualTo("external URL https://x.example");
+    assertThat(
+            PolicyCodec.targetOf(
+                Endpoint.newBuilder().setSpec(EndpointSpec.newBuilder().setName("ep")).build()))
+        .isEqualTo("(no target)");
+  }
 }

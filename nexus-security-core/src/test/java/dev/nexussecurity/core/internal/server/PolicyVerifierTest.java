@@ -130,4 +130,30 @@ class PolicyVerifierTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("at least one key");
   }
+
+  @Test
+  void tagThatIsOnlyAKeysPrefix_isABadSignatureOfThatKey_andAShorterTagIsAnUnknownKey()
+      throws Exception {
+    PolicySigner signer = PolicySigner.fromPrivateKeyset(TestKeys.registry());
+    PolicyVerifier verifier = signer.getVerifier();
+    SignedEnvelope.Parsed signed = sealed(signer);
+    byte[] prefixOnly = java.util.Arrays.copyOf(signed.tag(), 5);
+    byte[] shorter = java.util.Arrays.copyOf(signed.tag(), 3);
+
+    assertThatThrownBy(() -> verifier.verify(withTag(signed, prefixOnly), "the test"))
+        .isInstanceOf(InvalidSignedDocumentException.class)
+        .satisfies(
+            e ->
+                assertThat(((InvalidSignedDocumentException) e).getProblem())
+                    .isEqualTo(InvalidSignedDocumentException.Problem.BAD_SIGNATURE))
+        .hasMessageContaining(
+            "key id " + Integer.toUnsignedString(TestKeys.registry().getPrimary().getId()));
+    assertThatThrownBy(() -> verifier.verify(withTag(signed, shorter), "the test"))
+        .isInstanceOf(InvalidSignedDocumentException.class)
+        .satisfies(
+            e ->
+                assertThat(((InvalidSignedDocumentException) e).getProblem())
+                    .isEqualTo(InvalidSignedDocumentException.Problem.UNKNOWN_KEY))
+        .hasMessageContaining("a key without a key id");
+  }
 }

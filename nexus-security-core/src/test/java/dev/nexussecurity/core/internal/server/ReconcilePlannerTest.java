@@ -7,6 +7,7 @@ import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.signature.PredefinedSignatureParameters;
 import com.google.protobuf.ByteString;
 import dev.nexussecurity.api.NexusEndpoint;
+import dev.nexussecurity.core.keys.NamespacePublicKeys;
 import dev.nexussecurity.core.server.ReconcileAction.Type;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.nexus.v1.Endpoint;
@@ -526,5 +527,365 @@ class ReconcilePlannerTest {
   @Test
   void nameInNeither_isUnchanged() {
     assertThat(planner.planOne("x", null, null, NOW).getType()).isEqualTo(Type.UNCHANGED);
+  }
+
+  // --- publishing a key directory ---
+
+  static final NamespacePublicKeys ORDERS = KeyDirectoryCodecTest.ORDERS;
+  static final NamespacePublicKeys PAYMENTS = KeyDirectoryCodecTest.PAYMENTS;
+
+  static Map<String, NamespacePublicKeys> directory(NamespacePublicKeys... keys) {
+    Map<String, NamespacePublicKeys> d = new TreeMap<>();
+    for (NamespacePublicKeys k : keys) {
+      d.put(k.getNamespace(), k);
+    }
+    return d;
+  }
+
+  @Test
+  void keyDirectory_onAnEmptyServer_createsOneEntryPerNamespace_andTheManifestListsThem()
+      throws Exception {
+    List<PlannedStep> steps =
+        planner.plan(
+            List.of(endpoint("ep-a", 1, "x")), directory(PAYMENTS, ORDERS), List.of(), NOW);
+
+    assertThat(steps)
+        .extracting(PlannedStep::getEndpointName)
+        .containsExactly(
+            "ep-a",
+            KeyDirectoryCodec.endpointName(MANIFEST, "orders-ns"),
+            KeyDirectoryCodec.endpointName(MANIFEST, "payments-ns"),
+            MANIFEST);
+    PlannedStep orders = steps.get(1);
+    assertThat(orders.getType()).isEqualTo(Type.CREATE);
+    assertThat(orders.isKeyDirectoryEntry()).isTrue();
+    assertThat(orders.getKeyNamespace()).isEqualTo("orders-ns");
+    assertThat(orders.getSpec().getTarget().getWorker().getNamespace())
+        .isEqualTo("temporal-system");
+    VerifiedKeyDirectoryEntry written =
+        KeyDirectoryCodec.decode(orders.getSpec().getDescription(), SIGNER.getVerifier(), AUDIENCE);
+    assertThat(written.document().keys()).isEqualTo(ORDERS);
+    RegistryManifest m = written(steps.get(3)).manifest();
+    assertThat(m.keyDirectory())
+        .containsExactly(
+            Map.entry("orders-ns", KeyDirectoryCodec.digest(orders.getSpec().getDescription())),
+            Map.entry(
+                "payments-ns", KeyDirectoryCodec.digest(steps.get(2).getSpec().getDescription())));
+    assertThat(steps.get(3).getReason()).contains("1 endpoints, 2 key directory namespaces");
+  }
+
+  /** The server after applying {@code steps}: every written spec, as server endpoints. */
+  static List<Endpoint> applied(List<PlannedStep> steps) {
+    List<Endpoint> server = new java.util.ArrayList<>();
+    for (PlannedStep s : steps) {
+      if (s.getSpec() != null) {
+        server.add(
+            Endpoint.newBuilder()
+                .setId("id-" + s.getEndpointName())
+                .setVersion(1)
+                .setSpec(s.getSpec())
+                .build());
+      } else if (s.getServer() != null && s.getType() != Type.DELETE) {
+        server.add(s.getServer());
+      }
+    }
+    return server;
+  }
+
+  @Test
+  void keyDirectory_inStep_isUnchanged_andAChangedNamespaceIsUpdated() throws Exception {
+    List<PlannedStep> first = planner.plan(List.of(), directory(ORDERS, PAYMENTS), List.of(), NOW);
+    List<Endpoint> server = applied(first);
+
+    List<PlannedStep> again =
+        planner.plan(List.of(), directory(ORDERS, PAYMENTS), server, NOW.plusSeconds(60));
+    assertThat(again)
+        .extracting(PlannedStep::getType)
+        .containsExactly(Type.UNCHANGED, Type.UNCHANGED, Type.UNCHANGED);
+
+    NamespacePublicKeys revoked = ORDERS.toBuilder().addRevokedKeyId(7).build();
+    List<PlannedStep> revoking =
+        planner.plan(List.of(), directory(revoked, PAYMENTS), server, NOW.plusSeconds(60));
+    assertThat(revoking)
+        .extracting(PlannedStep::getType)
+        .containsExactly(Type.UPDATE, Type.UNCHANGED, Type.UPDATE);
+    assertThat(revoking.get(0).getReason())
+        .startsWith("keys: server has NamespacePublicKeys{orders-ns")
+        .contains("revoked [7, 42]");
+    assertThat(revoking.get(2).getReason()).contains("key directory: new entries of [orders-ns]");
+  }
+
+  @Test
+  void keyDirectory_editedEntryOnTheServer_isRewritten() throws Exception {
+    List<Endpoint> server = applied(planner.plan(List.of(), directory(ORDERS), List.of(), NOW));
+    Endpoint entry = server.get(0);
+    Endpoint edited =
+        entry.toBuilder()
+            .setSpec(
+                entry.getSpec().toBuilder()
+                    .setDescription(
+                        TestKeys.editSignedJson(
+                            entry.getSpec().getDescription(), j -> j.replace("42", "43"))))
+            .build();
+
+    PlannedStep step = planner.planEntry("orders-ns", ORDERS, edited, NOW);
+
+    assertThat(step.getType()).isEqualTo(Type.UPDATE);
+    assertThat(step.getReason()).startsWith("entry invalid: the key directory entry's signature");
+  }
+
+  @Test
+  void keyDirectory_namespaceRemoved_isSkippedOrDeleted_andNoLongerListed() throws Exception {
+    List<Endpoint> server =
+        applied(planner.plan(List.of(), directory(ORDERS, PAYMENTS), List.of(), NOW));
+
+    List<PlannedStep> kept = planner.plan(List.of(), directory(PAYMENTS), server, NOW);
+    assertThat(kept)
+        .extracting(PlannedStep::getType)
+        .containsExactly(Type.UNCHANGED, Type.SKIP, Type.UPDATE);
+    assertThat(kept.get(1).getKeyNamespace()).isEqualTo("orders-ns");
+    assertThat(kept.get(1).getReason()).startsWith("not in the key directory; the manifest no");
+    assertThat(kept.get(2).getReason()).contains("key directory: no longer lists [orders-ns]");
+    assertThat(written(kept.get(2)).manifest().keyDirectory()).containsOnlyKeys("payments-ns");
+
+    List<PlannedStep> deleted =
+        planner(true, false).plan(List.of(), directory(PAYMENTS), server, NOW);
+    assertThat(deleted.get(1).getType()).isEqualTo(Type.DELETE);
+  }
+
+  @Test
+  void noKeyDirectory_leavesEntriesAlone_andTheManifestKeepsListingThoseUnchanged()
+      throws Exception {
+    List<PlannedStep> published =
+        planner(true, true).plan(List.of(), directory(ORDERS, PAYMENTS), List.of(), NOW);
+    List<Endpoint> server = new java.util.ArrayList<>(applied(published));
+    // payments-ns' entry was changed on the server since: it is no longer carried over.
+    Endpoint payments = server.get(1);
+    server.set(
+        1,
+        payments.toBuilder()
+            .setSpec(
+                payments.getSpec().toBuilder()
+                    .setDescription(
+                        TestKeys.editSignedJson(
+                            payments.getSpec().getDescription(), j -> j.replace("a", "b"))))
+            .build());
+
+    List<PlannedStep> steps =
+        planner(true, true).plan(List.of(endpoint("ep-a", 1, "x")), server, NOW.plusSeconds(60));
+
+    assertThat(steps)
+        .extracting(PlannedStep::getType)
+        .containsExactly(Type.CREATE, Type.SKIP, Type.SKIP, Type.UPDATE);
+    assertThat(steps.get(1).getReason()).contains("publishes no key directory");
+    assertThat(written(steps.get(3)).manifest().keyDirectory())
+        .containsExactly(
+            Map.entry(
+                "orders-ns", KeyDirectoryCodec.digest(server.get(0).getSpec().getDescription())));
+    assertThat(steps.get(3).getReason()).contains("key directory: no longer lists [payments-ns]");
+  }
+
+  @Test
+  void noKeyDirectory_onAServerWithoutOne_listsNone() throws Exception {
+    List<PlannedStep> steps = planner.plan(List.of(endpoint("ep-a", 1, "x")), List.of(), NOW);
+    assertThat(written(steps.get(1)).manifest().keyDirectory()).isNull();
+  }
+
+  @Test
+  void keyDirectory_entryNameTakenByAnotherEndpoint_isAnError() throws Exception {
+    String name = KeyDirectoryCodec.endpointName(MANIFEST, "orders-ns");
+    List<PlannedStep> steps =
+        planner.plan(List.of(), directory(ORDERS), List.of(unmanaged(name)), NOW);
+
+    PlannedStep entry =
+        steps.stream().filter(PlannedStep::isKeyDirectoryEntry).findFirst().orElseThrow();
+    assertThat(entry.getType()).isEqualTo(Type.ERROR);
+    assertThat(entry.getReason()).contains("is not a key directory entry");
+    assertThat(written(steps.get(steps.size() - 1)).manifest().keyDirectory()).isEmpty();
+  }
+
+  @Test
+  void registryEndpoint_withTheEntriesReservedPrefix_isAnError() {
+    PlannedStep step =
+        planner.planOne(MANIFEST + "-keys-x", endpoint(MANIFEST + "-keys-x", 1, "x"), null, NOW);
+    assertThat(step.getType()).isEqualTo(Type.ERROR);
+    assertThat(step.getReason()).contains("reserved for the key directory's entries");
+  }
+
+  @Test
+  void plan_ofAnEmptyRegistryAndServer_isOnlyTheManifest() throws Exception {
+    List<PlannedStep> steps = planner.plan(List.of(), List.of(), NOW);
+
+    assertThat(steps).hasSize(1);
+    assertThat(steps.get(0).isManifest()).isTrue();
+    assertThat(steps.get(0).getType()).isEqualTo(Type.CREATE);
+    assertThat(steps.get(0).getManifestListing()).isEmpty();
+    assertThat(written(steps.get(0)).manifest().endpoints()).isEmpty();
+    assertThat(planner.getManifestEndpointName()).isEqualTo(MANIFEST);
+  }
+
+  @Test
+  void manifestStep_carriesItsListing_andSaysWhatItIs() throws Exception {
+    List<PlannedStep> steps = planner.plan(List.of(endpoint("ep-a", 1, "x")), List.of(), NOW);
+
+    PlannedStep m = steps.get(1);
+    assertThat(m.getManifestListing())
+        .containsExactly(
+            Map.entry("ep-a", PolicyCodec.digest(steps.get(0).getSpec().getDescription())));
+    assertThat(steps.get(0).getManifestListing()).as("not the manifest").isNull();
+    assertThat(m.toString()).startsWith("CREATE " + MANIFEST + ": no manifest on the server; ");
+    assertThat(steps.get(0).toString()).startsWith("CREATE ep-a: ");
+  }
+
+  @Test
+  void manifest_numberedExactlyAtNowPlusTheSkew_isStillCurrent_andTheNextEpochFollowsIt()
+      throws Exception {
+    long edge = NOW.plus(SKEW).toEpochMilli();
+    RegistryManifest m = manifest(edge, NOW.minusSeconds(600), Map.of());
+    Endpoint a = managed(endpoint("ep-a", 1, "x"), SIGNER, NOW);
+    TreeMap<String, String> listing =
+        new TreeMap<>(Map.of("ep-a", PolicyCodec.digest(a.getSpec().getDescription())));
+
+    PlannedStep step = planner.planManifest(listing, manifestEndpoint(m, SIGNER), NOW);
+
+    assertThat(step.getType()).isEqualTo(Type.UPDATE);
+    assertThat(step.getReason()).startsWith("lists [ep-a]; epoch " + (edge + 1));
+    assertThat(written(step).manifest().epoch()).isEqualTo(edge + 1);
+  }
+
+  @Test
+  void manifest_listingAnOlderPolicyOfAnEndpoint_isUpdated_namingIt() throws Exception {
+    RegistryManifest m =
+        manifest(5, NOW.minusSeconds(600), Map.of("ep-a", "A".repeat(43), "ep-b", "B".repeat(43)));
+    TreeMap<String, String> listing =
+        new TreeMap<>(Map.of("ep-a", "C".repeat(43), "ep-b", "B".repeat(43)));
+
+    PlannedStep step = planner.planManifest(listing, manifestEndpoint(m, SIGNER), NOW);
+
+    assertThat(step.getType()).isEqualTo(Type.UPDATE);
+    assertThat(step.getReason()).startsWith("new policies of [ep-a]; epoch ");
+    assertThat(written(step).manifest().endpoints()).isEqualTo(listing);
+  }
+
+  @Test
+  void manifestSignedByARetiredKey_isResigned_withThePrimary_onlyWhenNothingElseChanged()
+      throws Exception {
+    KeysetHandle rotated =
+        KeysetHandle.newBuilder(TestKeys.registry())
+            .addEntry(
+                KeysetHandle.generateEntryFromParameters(PredefinedSignatureParameters.ED25519)
+                    .withRandomId()
+                    .makePrimary())
+            .build();
+    PolicySigner newSigner = PolicySigner.fromPrivateKeyset(rotated);
+    ReconcilePlanner rotatedPlanner = planner(newSigner, false, false);
+    Endpoint old = manifestEndpoint(manifest(5, NOW.minusSeconds(600), Map.of()), SIGNER);
+
+    PlannedStep step = rotatedPlanner.planManifest(new TreeMap<>(), old, NOW);
+
+    assertThat(step.getType()).isEqualTo(Type.UPDATE);
+    assertThat(step.getReason())
+        .startsWith(
+            "signed with key id "
+                + Integer.toUnsignedString(SIGNER.getPrimaryKeyId())
+                + ", re-signing with the primary key id "
+                + Integer.toUnsignedString(newSigner.getPrimaryKeyId()));
+    assertThat(
+            ManifestCodec.decode(step.getSpec().getDescription(), newSigner.getVerifier(), AUDIENCE)
+                .keyId())
+        .isEqualTo(newSigner.getPrimaryKeyId());
+    PlannedStep withChange =
+        rotatedPlanner.planManifest(new TreeMap<>(Map.of("ep-a", "A".repeat(43))), old, NOW);
+    assertThat(withChange.getReason()).startsWith("lists [ep-a]; ").doesNotContain("re-signing");
+    assertThat(
+            planner
+                .planManifest(
+                    new TreeMap<>(), manifestEndpoint(manifest(5, NOW, Map.of()), SIGNER), NOW)
+                .getType())
+        .as("signed by the primary already")
+        .isEqualTo(Type.UNCHANGED);
+  }
+
+  @Test
+  void manifestSignedByARawKey_isResigned_sayingItHadNoKeyId() throws Exception {
+    KeysetHandle raw =
+        KeysetHandle.generateNew(
+            com.google.crypto.tink.signature.Ed25519Parameters.create(
+                com.google.crypto.tink.signature.Ed25519Parameters.Variant.NO_PREFIX),
+            com.google.crypto.tink.signature.SignatureConfig2026.get());
+    KeysetHandle rotated =
+        KeysetHandle.newBuilder(raw)
+            .addEntry(
+                KeysetHandle.generateEntryFromParameters(PredefinedSignatureParameters.ED25519)
+                    .withRandomId()
+                    .makePrimary())
+            .build();
+    PolicySigner newSigner = PolicySigner.fromPrivateKeyset(rotated);
+    Endpoint old =
+        manifestEndpoint(
+            manifest(5, NOW.minusSeconds(600), Map.of()), PolicySigner.fromPrivateKeyset(raw));
+
+    PlannedStep step = planner(newSigner, false, false).planManifest(new TreeMap<>(), old, NOW);
+
+    assertThat(step.getType()).isEqualTo(Type.UPDATE);
+    assertThat(step.getReason())
+        .startsWith(
+            "signed with key id (none), re-signing with the primary key id "
+                + Integer.toUnsignedString(newSigner.getPrimaryKeyId()));
+  }
+
+  @Test
+  void manifestRetargetedOnTheServer_isUpdatedBackToTheConfiguredTarget() throws Exception {
+    Endpoint moved =
+        withTarget(
+            manifestEndpoint(manifest(5, NOW.minusSeconds(600), Map.of()), SIGNER),
+            "evil-ns",
+            "evil-tq");
+
+    PlannedStep step = planner.planManifest(new TreeMap<>(), moved, NOW);
+
+    assertThat(step.getType()).isEqualTo(Type.UPDATE);
+    assertThat(step.getReason())
+        .startsWith("target: server has evil-ns/evil-tq, configured temporal-system/" + MANIFEST);
+    assertThat(step.getSpec().getTarget().getWorker().getNamespace()).isEqualTo("temporal-system");
+    assertThat(
+            planner
+                .planManifest(new TreeMap<>(Map.of("ep-a", "A".repeat(43))), moved, NOW)
+                .getReason())
+        .as("another difference is named instead")
+        .startsWith("lists [ep-a]; ")
+        .doesNotContain("target:");
+  }
+
+  @Test
+  void manifestTooLargeForTheServer_isAnError_andWritesNothing() throws Exception {
+    TreeMap<String, String> many = new TreeMap<>();
+    for (int i = 0; i < 400; i++) {
+      many.put("endpoint-number-" + i, "A".repeat(43));
+    }
+
+    PlannedStep step = planner.planManifest(many, null, NOW);
+
+    assertThat(step.getType()).isEqualTo(Type.ERROR);
+    assertThat(step.getReason()).contains("it lists 400 endpoints").contains("at most 20000 bytes");
+    assertThat(step.getSpec()).isNull();
+    assertThat(step.getManifestListing()).isEqualTo(many);
+  }
+
+  @Test
+  void removedEndpointWithAnUnverifiablePolicy_isDeleted_onlyWithDeletionAndTakeOver()
+      throws Exception {
+    Endpoint foreign = managed(endpoint("theirs", 1, "x"), OTHER, NOW);
+
+    PlannedStep step = planner(true, true).planOne("theirs", null, foreign, NOW);
+
+    assertThat(step.getType()).isEqualTo(Type.DELETE);
+    assertThat(step.getReason())
+        .startsWith(
+            "not in the registry, and its policy does not verify under the registry key for this"
+                + " cluster (");
+    assertThat(step.getServer()).isEqualTo(foreign);
+    assertThat(planner(false, true).planOne("theirs", null, foreign, NOW).getType())
+        .isEqualTo(Type.SKIP);
   }
 }

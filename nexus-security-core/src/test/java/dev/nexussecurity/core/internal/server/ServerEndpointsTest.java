@@ -140,4 +140,25 @@ class ServerEndpointsTest {
     assertThat(endpoints.findByName("payments").getSpec().getName()).isEqualTo("payments");
     assertThat(endpoints.findByName("other")).isNull();
   }
+
+  @Test
+  void listAll_ofOnePage_readsItOnce() {
+    server.put("id-01", spec("ep-1"));
+    server.put("id-02", spec("ep-2"));
+
+    assertThat(endpoints.listAll())
+        .extracting(e -> e.getSpec().getName())
+        .containsExactly("ep-1", "ep-2");
+    assertThat(server.lists.get()).isEqualTo(1);
+  }
+
+  @Test
+  void listAll_ofAServerRepeatingItsPageToken_failsAtOnce_withoutRestarting() {
+    server.repeatedPageToken();
+
+    assertThatThrownBy(() -> endpoints.listAll())
+        .isInstanceOf(StatusRuntimeException.class)
+        .hasMessage("INTERNAL: the server returned the same page token twice while paging");
+    assertThat(server.lists.get()).as("two pages, no restart").isEqualTo(2);
+  }
 }

@@ -11,6 +11,8 @@ import static dev.nexussecurity.core.internal.server.ReconcilePlannerTest.withTa
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nexussecurity.api.ReasonCode;
+import dev.nexussecurity.core.keys.NamespaceKeys;
+import dev.nexussecurity.core.keys.NamespacePublicKeys;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.nexus.v1.Endpoint;
 import java.lang.management.ManagementFactory;
@@ -315,5 +317,317 @@ class ServerSnapshotTest {
     }
     assertThat(sink).isPositive();
     assertThat(allocated).as("bytes allocated by 100,000 checks").isLessThan(1024);
+  }
+
+  // --- the key directory the manifest publishes ---
+
+  static final NamespacePublicKeys ORDERS = KeyDirectoryCodecTest.ORDERS;
+  static final NamespacePublicKeys PAYMENTS = KeyDirectoryCodecTest.PAYMENTS;
+
+  /** A verified manifest listing no endpoints and exactly the key directory {@code entries}. */
+  static VerifiedManifest manifestWithKeys(long epoch, Map<String, Endpoint> entries)
+      throws Exception {
+    Map<String, String> keys = new TreeMap<>();
+    entries.forEach(
+        (ns, e) -> keys.put(ns, KeyDirectoryCodec.digest(e.getSpec().getDescription())));
+    RegistryManifest m = ReconcilePlannerTest.manifest(epoch, T1, Map.of());
+    return ManifestCodec.decode(
+        ManifestCodec.encode(
+            new RegistryManifest(
+                m.audience(),
+                m.epoch(),
+                m.issuedAt(),
+                m.expiresAt(),
+                m.endpoints(),
+                new TreeMap<>(keys)),
+            SIGNER),
+        VERIFIER,
+        AUDIENCE);
+  }
+
+  static Endpoint entry(NamespacePublicKeys keys) throws Exception {
+    return KeyDirectoryCodecTest.entry(keys);
+  }
+
+  @Test
+  void listedEntries_giveTheirNamespacesKeys_andOtherNamespacesNone() throws Exception {
+    Endpoint orders = entry(ORDERS);
+    Endpoint payments = entry(PAYMENTS);
+    ServerSnapshot s =
+        build(
+            List.of(orders, payments),
+            manifestWithKeys(1, Map.of("orders-ns", orders, "payments-ns", payments)),
+            ServerSnapshot.empty());
+
+    assertThat(s.findKeys("orders-ns", NOW_MS)).contains(ORDERS);
+    assertThat(s.findKeys("payments-ns", NOW_MS)).contains(PAYMENTS);
+    assertThat(s.findKeys("evil-ns", NOW_MS)).isEmpty();
+    assertThat(s.findKeys(null, NOW_MS)).isEmpty();
+    assertThat(s.getKeyNamespaces()).containsExactly("orders-ns", "payments-ns");
+    assertThat(s.getKeyProblems()).isEmpty();
+    assertThat(s.getUnmanagedCount()).as("entry endpoints are not private endpoints").isZero();
+    assertThat(reason(s, orders.getSpec().getName(), "orders-ns"))
+        .as("an entry endpoint is no Nexus endpoint")
+        .isEqualTo(ReasonCode.UNKNOWN_ENDPOINT);
+    assertThat(s.describeMissingKeys("evil-ns"))
+        .isEqualTo(
+            "the key directory published by the registry manifest of epoch 1 has no entry for"
+                + " namespace 'evil-ns' (not in the reconciler's key directory, or removed from"
+                + " it)");
+  }
+
+  @Test
+  void staleSnapshot_findsNoKeys() throws Exception {
+    Endpoint orders = entry(ORDERS);
+    ServerSnapshot s =
+        build(
+            List.of(orders),
+            manifestWithKeys(1, Map.of("orders-ns", orders)),
+            ServerSnapshot.empty());
+
+    assertThat(s.findKeys("orders-ns", FRESH_UNTIL - 1)).contains(ORDERS);
+    assertThat(s.findKeys("orders-ns", FRESH_UNTIL)).isEmpty();
+    assertThat(ServerSnapshot.empty().findKeys("orders-ns", Long.MIN_VALUE)).isEmpty();
+  }
+
+  @Test
+  void manifestWithoutAKeyDirectory_stillVerifies_andPublishesNoKeys() throws Exception {
+    Endpoint payments = managed(endpoint("payments", 3, "orders-ns"), SIGNER, T1);
+    Endpoint orders = entry(ORDERS);
+    ServerSnapshot s =
+        build(List.of(payments, orders), manifestOf(1, payments), ServerSnapshot.empty());
+
+    assertThat(s.checkAccess("payments", "orders-ns", NOW_MS).isAllowed()).isTrue();
+    assertThat(s.publishesKeyDirectory()).isFalse();
+    assertThat(s.findKeys("orders-ns", NOW_MS)).isEmpty();
+    assertThat(s.describeMissingKeys("orders-ns"))
+        .contains("publishes no key directory")
+        .contains("setKeyDirectory");
+  }
+
+  @Test
+  void entryEditedOnTheServer_attackersKeyAdded_givesNoKeys_toAWorkerWithoutAnEarlierEntry()
+      throws Exception {
+    Endpoint orders = entry(ORDERS);
+    String attackerKeys =
+        TestKeys.signedJson(entry(PAYMENTS).getSpec().getDescription())
+            .replaceAll("^.*\"agreementKeys\":(\\{.*?\\]\\}).*$", "$1");
+    Endpoint edited =
+        orders.toBuilder()
+            .setSpec(
+                orders.getSpec().toBuilder()
+                    .setDescription(
+                        TestKeys.editSignedJson(
+                            orders.getSpec().getDescription(),
+                            j ->
+                                j.replaceFirst(
+                                    "\"agreementKeys\":\\{.*?\\]\\}",
+                                    "\"agreementKeys\":" + attackerKeys))))
+            .build();
+    VerifiedManifest m = manifestWithKeys(1, Map.of("orders-ns", orders));
+
+    ServerSnapshot fresh = build(List.of(edited), m, ServerSnapshot.empty());
+    assertThat(fresh.findKeys("orders-ns", NOW_MS)).isEmpty();
+    assertThat(fresh.getKeyProblems().get("orders-ns")).startsWith("BAD_SIGNATURE: ");
+    assertThat(fresh.describeMissingKeys("orders-ns"))
+        .startsWith(
+            "the key directory entry of namespace 'orders-ns' on the Temporal server is refused,"
+                + " so the namespace has no keys: BAD_SIGNATURE: ");
+
+    // A worker that verified the listed entry before keeps exactly that entry, never the edit.
+    ServerSnapshot first = build(List.of(orders), m, ServerSnapshot.empty());
+    ServerSnapshot kept = build(List.of(edited), m, first);
+    assertThat(kept.findKeys("orders-ns", NOW_MS)).contains(ORDERS);
+    assertThat(kept.getKeyProblems().get("orders-ns"))
+        .startsWith("BAD_SIGNATURE: ")
+        .endsWith("still using the entry the manifest lists, which this worker verified earlier");
+  }
+
+  @Test
+  void olderEntryPutBack_afterARevocation_isRefused_andNeverReplacesTheListedOne()
+      throws Exception {
+    Endpoint before = entry(ORDERS.toBuilder().build());
+    NamespacePublicKeys revoked =
+        NamespaceKeys.generate("orders-ns", false).toPublicKeys().toBuilder()
+            .addRevokedKeyId(ORDERS.getPrimaryAgreementKeyId().get())
+            .build();
+    Endpoint after = entry(revoked);
+    VerifiedManifest current = manifestWithKeys(2, Map.of("orders-ns", after));
+
+    ServerSnapshot fresh = build(List.of(before), current, ServerSnapshot.empty());
+    assertThat(fresh.findKeys("orders-ns", NOW_MS)).isEmpty();
+    assertThat(fresh.getKeyProblems().get("orders-ns"))
+        .startsWith("NOT_IN_MANIFEST: the key directory entry on the server")
+        .contains("manifest of epoch 2");
+
+    ServerSnapshot running = build(List.of(after), current, ServerSnapshot.empty());
+    ServerSnapshot putBack = build(List.of(before), current, running);
+    assertThat(putBack.findKeys("orders-ns", NOW_MS)).contains(revoked);
+    assertThat(
+            putBack
+                .findKeys("orders-ns", NOW_MS)
+                .get()
+                .isRevoked(ORDERS.getPrimaryAgreementKeyId().get()))
+        .isTrue();
+  }
+
+  @Test
+  void entryMovedIntoAnotherNamespacesEndpoint_givesThatNamespaceNoKeys() throws Exception {
+    Endpoint orders = entry(ORDERS);
+    Endpoint payments = entry(PAYMENTS);
+    Endpoint moved = KeyDirectoryCodecTest.withDescriptionOf(payments, orders);
+    ServerSnapshot s =
+        build(
+            List.of(orders, moved),
+            manifestWithKeys(1, Map.of("orders-ns", orders, "payments-ns", payments)),
+            ServerSnapshot.empty());
+
+    assertThat(s.findKeys("payments-ns", NOW_MS)).isEmpty();
+    assertThat(s.getKeyProblems().get("payments-ns"))
+        .startsWith("NAME_MISMATCH: the key directory entry was signed for namespace 'orders-ns'");
+    assertThat(s.findKeys("orders-ns", NOW_MS)).contains(ORDERS);
+  }
+
+  @Test
+  void entryOfAnotherCluster_givesNoKeys() throws Exception {
+    Endpoint staging = KeyDirectoryCodecTest.entry(ORDERS, SIGNER, "staging");
+    ServerSnapshot s =
+        build(
+            List.of(staging),
+            manifestWithKeys(1, Map.of("orders-ns", staging)),
+            ServerSnapshot.empty());
+
+    assertThat(s.findKeys("orders-ns", NOW_MS)).isEmpty();
+    assertThat(s.getKeyProblems().get("orders-ns")).startsWith("WRONG_AUDIENCE: ");
+  }
+
+  @Test
+  void strippedEntry_givesNoKeys_evenToAWorkerThatHadThem() throws Exception {
+    Endpoint orders = entry(ORDERS);
+    VerifiedManifest m = manifestWithKeys(1, Map.of("orders-ns", orders));
+    ServerSnapshot first = build(List.of(orders), m, ServerSnapshot.empty());
+
+    ServerSnapshot stripped = build(List.of(), m, first);
+
+    assertThat(stripped.findKeys("orders-ns", NOW_MS)).isEmpty();
+    assertThat(stripped.describeMissingKeys("orders-ns"))
+        .contains("lists the namespace's key directory entry, but its endpoint")
+        .contains("is not on the server");
+  }
+
+  @Test
+  void deletedNamespacesEntryResurrected_givesNoKeys() throws Exception {
+    Endpoint orders = entry(ORDERS);
+    Endpoint payments = entry(PAYMENTS);
+    ServerSnapshot s =
+        build(
+            List.of(orders, payments),
+            manifestWithKeys(3, Map.of("payments-ns", payments)),
+            ServerSnapshot.empty());
+
+    assertThat(s.findKeys("orders-ns", NOW_MS)).isEmpty();
+    assertThat(s.getKeyNamespaces()).containsExactly("payments-ns");
+    assertThat(s.describeMissingKeys("orders-ns")).contains("has no entry for namespace");
+  }
+
+  @Test
+  void malformedEntry_isRefusedWithAClearProblem_andOthersAreUnaffected() throws Exception {
+    Endpoint orders = entry(ORDERS);
+    Endpoint payments = entry(PAYMENTS);
+    Endpoint garbage =
+        orders.toBuilder()
+            .setSpec(
+                orders.getSpec().toBuilder()
+                    .setDescription(
+                        orders.getSpec().getDescription().toBuilder()
+                            .setData(com.google.protobuf.ByteString.copyFromUtf8("{oops"))))
+            .build();
+    VerifiedManifest m = manifestWithKeys(1, Map.of("orders-ns", orders, "payments-ns", payments));
+
+    ServerSnapshot s = build(List.of(garbage, payments), m, ServerSnapshot.empty());
+    assertThat(s.findKeys("orders-ns", NOW_MS)).isEmpty();
+    assertThat(s.getKeyProblems().get("orders-ns")).startsWith("MALFORMED: ");
+    assertThat(s.findKeys("payments-ns", NOW_MS)).contains(PAYMENTS);
+
+    ServerSnapshot first = build(List.of(orders, payments), m, ServerSnapshot.empty());
+    ServerSnapshot kept = build(List.of(garbage, payments), m, first);
+    assertThat(kept.findKeys("orders-ns", NOW_MS)).contains(ORDERS);
+  }
+
+  @Test
+  void whileAReconciliationWritesEntriesAheadOfItsManifest_theListedEntryStaysInUse()
+      throws Exception {
+    Endpoint current = entry(ORDERS);
+    NamespacePublicKeys rotated = NamespaceKeys.generate("orders-ns", false).toPublicKeys();
+    Endpoint next = entry(rotated);
+    VerifiedManifest m = manifestWithKeys(1, Map.of("orders-ns", current));
+    ServerSnapshot first = build(List.of(current), m, ServerSnapshot.empty());
+
+    ServerSnapshot during = build(List.of(next), m, first);
+    assertThat(during.findKeys("orders-ns", NOW_MS)).contains(ORDERS);
+
+    ServerSnapshot after =
+        build(List.of(next), manifestWithKeys(2, Map.of("orders-ns", next)), during);
+    assertThat(after.findKeys("orders-ns", NOW_MS)).contains(rotated);
+    assertThat(after.getKeyProblems()).isEmpty();
+  }
+
+  @Test
+  void findKeys_allocatesNothing() throws Exception {
+    Endpoint orders = entry(ORDERS);
+    Endpoint payments = entry(PAYMENTS);
+    ServerSnapshot s =
+        build(
+            List.of(orders, payments),
+            manifestWithKeys(1, Map.of("orders-ns", orders, "payments-ns", payments)),
+            ServerSnapshot.empty());
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    String[] namespaces = {"orders-ns", "payments-ns", "evil-ns"};
+    long[] times = {NOW_MS, FRESH_UNTIL};
+    int sink = 0;
+    for (int i = 0; i < 200_000; i++) { // warm up
+      sink += s.findKeys(namespaces[i % 3], times[i % 2]).isPresent() ? 1 : 0;
+    }
+    long allocated = Long.MAX_VALUE;
+    for (int round = 0; round < 5; round++) {
+      long before = threads.getCurrentThreadAllocatedBytes();
+      for (int i = 0; i < 100_000; i++) {
+        sink += s.findKeys(namespaces[i % 3], times[i % 2]).isPresent() ? 1 : 0;
+      }
+      allocated = Math.min(allocated, threads.getCurrentThreadAllocatedBytes() - before);
+    }
+    assertThat(sink).isPositive();
+    assertThat(allocated).as("bytes allocated by 100,000 lookups").isLessThan(1024);
+  }
+
+  @Test
+  void isStale_fromFreshUntilOn_andTheSnapshotKeepsItsManifest() throws Exception {
+    Endpoint payments = managed(endpoint("payments", 3, "orders-ns"), SIGNER, T1);
+    VerifiedManifest manifest = manifestOf(1, payments);
+    ServerSnapshot s = build(List.of(payments), manifest, ServerSnapshot.empty());
+
+    assertThat(s.isStale(FRESH_UNTIL - 1)).isFalse();
+    assertThat(s.isStale(NOW_MS)).isFalse();
+    assertThat(s.isStale(FRESH_UNTIL)).isTrue();
+    assertThat(s.getFreshUntilMillis()).isEqualTo(FRESH_UNTIL);
+    assertThat(s.getManifest()).contains(manifest);
+    assertThat(ServerSnapshot.empty().getManifest()).isEmpty();
+  }
+
+  @Test
+  void endpoints_areSortedByName_whateverTheServersOrder() throws Exception {
+    List<Endpoint> server = new ArrayList<>();
+    for (String name :
+        List.of("zeta", "alpha", "mu", "beta", "omega", "kappa", "delta", "iota", "psi", "eta")) {
+      server.add(managed(endpoint(name, 1, "orders-ns"), SIGNER, T1));
+    }
+    ServerSnapshot s =
+        build(server, manifestOf(1, server.toArray(new Endpoint[0])), ServerSnapshot.empty());
+
+    assertThat(s.getEndpoints())
+        .extracting(e -> e.getName())
+        .containsExactly(
+            "alpha", "beta", "delta", "eta", "iota", "kappa", "mu", "omega", "psi", "zeta");
   }
 }

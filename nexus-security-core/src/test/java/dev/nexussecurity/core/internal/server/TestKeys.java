@@ -76,6 +76,13 @@ public final class TestKeys {
     return description.toBuilder().setData(ByteString.copyFromUtf8("\"" + forged + "\"")).build();
   }
 
+  /** The JSON signed inside {@code description}'s envelope. */
+  public static String signedJson(Payload description) {
+    String data = description.getData().toStringUtf8();
+    String[] parts = data.substring(1, data.length() - 1).split("\\.");
+    return new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+  }
+
   private static KeysetHandle load(String name) {
     try {
       SignatureConfig.register();
