@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Sync Nexus call latency with nexus-security off, on (Ed25519) and on-mac, measured side by side:
- * one embedded server hosts all three variants, and each round runs one workflow of {@value #OPS}
- * operations per variant, in a shuffled order, so that background load and JIT drift hit all
- * variants alike. Prints, per variant, the median and 90th percentile of the per-operation time
- * over the rounds, and the median's ratio to {@code off}.
+ * Sync Nexus call latency with nexus-security off, pairwise (the default) and signature (Ed25519),
+ * measured side by side: one embedded server hosts all three variants, and each round runs one
+ * workflow of {@value #OPS} operations per variant, in a shuffled order, so that background load
+ * and JIT drift hit all variants alike. Prints, per variant, the median and 90th percentile of the
+ * per-operation time over the rounds, and the median's ratio to {@code off}.
  *
  * <pre>{@code
  * java -cp benchmarks/target/benchmarks.jar dev.nexussecurity.benchmarks.NexusCallLatencyInterleaved [rounds] [variants]

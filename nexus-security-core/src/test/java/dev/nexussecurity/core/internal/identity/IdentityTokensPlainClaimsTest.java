@@ -84,6 +84,7 @@ class IdentityTokensPlainClaimsTest {
     refused.add(withValue(PAIRWISE, "iat", "9223372036854775808"));
     refused.add(withValue(PAIRWISE, "exp", "1.5"));
     refused.add(withValue(PAIRWISE, "exp", "1e3"));
+    refused.add(withValue(PAIRWISE, "exp", "1699999999999")); // before iat
     refused.add(withValue(PAIRWISE, "exp", "1699999999999")); // one millisecond before iat
     refused.add(SIGNATURE.replace("}", ",\"hk\":1}"));
     refused.add(PAIRWISE.replace("}", ",\"extra\":\"x\"}"));
