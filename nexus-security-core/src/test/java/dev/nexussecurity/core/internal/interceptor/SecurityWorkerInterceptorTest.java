@@ -162,6 +162,7 @@ class SecurityWorkerInterceptorTest {
     int cancels;
     String cancelledToken;
     PayloadBinding bindingSeenByHandler;
+    String namespaceSeenByHandler;
     OperationStartResult<Object> answer = OperationStartResult.sync("done");
     RuntimeException failure;
 
@@ -170,6 +171,9 @@ class SecurityWorkerInterceptorTest {
         OperationContext context, OperationStartDetails details, Object param) {
       starts++;
       bindingSeenByHandler = PayloadBindings.current().orElse(null);
+      // the SDK's own context reaches handler code (the chain's init was passed on)
+      namespaceSeenByHandler =
+          io.temporal.nexus.Nexus.getOperationContext().getInfo().getNamespace();
       if (failure != null) {
         throw failure;
       }
@@ -242,6 +246,7 @@ class SecurityWorkerInterceptorTest {
 
     assertThat(op.starts).isEqualTo(1);
     assertThat(op.bindingSeenByHandler).isNull();
+    assertThat(op.namespaceSeenByHandler).isEqualTo(HANDLER_NS);
     assertThat(result.getSyncResult()).isEqualTo("done");
     PayloadBinding output = PayloadBindings.current().orElseThrow();
     assertThat(output.getDirection()).isEqualTo(PayloadBinding.Direction.RESULT);
@@ -693,5 +698,105 @@ class SecurityWorkerInterceptorTest {
             .build();
     intercept(ctx, same, op);
     assertThat(events).isEmpty();
+  }
+
+  static PayloadBinding leftOver() {
+    return PayloadBinding.newBuilder()
+        .setDirection(PayloadBinding.Direction.RESULT)
+        .setBindingId("previous-task")
+        .setCallerNamespace("x")
+        .setHandlerNamespace("y")
+        .setEndpoint("e")
+        .setService("s")
+        .setOperation("o")
+        .setCallerWorkflowId("w")
+        .build();
+  }
+
+  @Test
+  void rollout_startWithoutToken_clearsWhatAPreviousTaskLeftOnTheThread_andPassesTheSdkContextOn()
+      throws Exception {
+    SecurityContext ctx =
+        context(HandlerPolicy.newBuilder().setRolloutAdmitCallsWithoutToken(true).build());
+    Operation op = new Operation();
+    PayloadBindings.set(leftOver());
+    OperationHandler<Object, Object> h = intercept(ctx, request(null), op);
+    assertThat(PayloadBindings.current()).isEmpty();
+    PayloadBindings.set(leftOver());
+
+    h.start(request(null), start("req-1"), "input");
+
+    assertThat(op.bindingSeenByHandler).isNull();
+    assertThat(op.namespaceSeenByHandler).isEqualTo(HANDLER_NS);
+  }
+
+  @Test
+  void rollout_startWithoutToken_stillHasItsConvertersChecked() {
+    SecurityContext ctx =
+        context(
+            HandlerPolicy.newBuilder().setRolloutAdmitCallsWithoutToken(true).build(),
+            NexusSecurityOptions.newBuilder()
+                .setCheckConverterCompatibility(true)
+                .setDataConverter(DefaultDataConverter.newDefaultInstance()));
+    OperationContext req =
+        OperationContext.newBuilder()
+            .setService("Payments")
+            .setOperation("charge")
+            .putHeader(
+                ConverterFingerprint.HEADER,
+                ConverterFingerprint.of(
+                        new CodecDataConverter(
+                            DefaultDataConverter.newDefaultInstance(),
+                            List.of(TestCodecs.keyed("key-a"))))
+                    .toHeaderValue())
+            .build();
+    Operation op = new Operation();
+    Throwable t = catchThrowableOfType(() -> intercept(ctx, req, op), Throwable.class);
+    assertThat(t).isInstanceOf(HandlerException.class);
+    assertThat(t.getMessage()).doesNotContain("[MISSING_TOKEN]");
+    assertThat(op.starts).isZero();
+  }
+
+  @Test
+  void start_ofAnAsyncOperation_atAHandlerWithoutNamespaceKeys_returnsTheSdksTokenUnbound()
+      throws Exception {
+    // signature tokens need only the key directory; without namespace keys nothing is bound
+    SecurityContext ctx =
+        new SecurityContext(
+            NexusSecurityOptions.newBuilder()
+                .setNamespace(HANDLER_NS)
+                .setRegistry(new MapRegistry().put(ENDPOINT))
+                .setKeyDirectory(DIRECTORY)
+                .setHandlerPolicy(HandlerPolicy.defaults())
+                .setTimeSource(() -> NOW)
+                .addAuditListener(listener)
+                .build());
+    String jti = IdentityTokens.newTokenId();
+    String token =
+        TokenIssuer.create(ORDERS, PairwiseKeys.create(ORDERS, DIRECTORY), IdentityMode.SIGNATURE)
+            .issue(
+                new TokenClaims(
+                    IdentityMode.SIGNATURE,
+                    "orders",
+                    HANDLER_NS,
+                    TQ,
+                    "pay",
+                    "Payments",
+                    "charge",
+                    "order-wf",
+                    "run-1",
+                    NOW,
+                    NOW + 3_600_000L,
+                    jti,
+                    0,
+                    0));
+    Operation op = new Operation();
+    op.answer = OperationStartResult.async(SDK_TOKEN);
+    OperationHandler<Object, Object> h = intercept(ctx, request(token), op);
+    codecVerifiesTheInput();
+
+    assertThat(h.start(request(token), start("req-1"), "input").getAsyncOperationToken())
+        .isEqualTo(SDK_TOKEN);
+    assertThat(op.starts).isEqualTo(1);
   }
 }
