@@ -74,4 +74,40 @@ class PayloadKeyPolicyTest {
     assertThatThrownBy(() -> POLICY.getServices().get("payments").clear())
         .isInstanceOf(UnsupportedOperationException.class);
   }
+
+  @Test
+  void toBuilder_keepsAnUnboundProtectionSetApart_andOnlyThat() {
+    PayloadKeyPolicy withUnbound =
+        POLICY.toBuilder().setUnbound(PayloadProtection.shared("default")).build();
+
+    assertThat(withUnbound.toBuilder().build().getUnbound())
+        .isEqualTo(PayloadProtection.shared("default"));
+    assertThat(POLICY.toBuilder().setDefault(PayloadProtection.hpke()).build().getUnbound())
+        .as("an unbound protection that was only the default follows a new default")
+        .isEqualTo(PayloadProtection.hpke());
+  }
+
+  @Test
+  void getEndpointsAndHashCode_reflectTheEntries() {
+    assertThat(POLICY.getEndpoints())
+        .containsExactly(java.util.Map.entry("payments", PayloadProtection.shared("payments")));
+    assertThat(POLICY.hashCode())
+        .isNotEqualTo(
+            POLICY.toBuilder()
+                .setForEndpoint("ledger", PayloadProtection.hpke())
+                .build()
+                .hashCode())
+        .isNotZero();
+  }
+
+  @Test
+  void names_withAnUnsafeFirstCharacter_areRefused() {
+    assertThatThrownBy(
+            () ->
+                PayloadKeyPolicy.newBuilder()
+                    .setForEndpoint("\npayments", PayloadProtection.hpke()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "PayloadKeyPolicy.endpoint must be non-empty printable text, got '\\u000Apayments'");
+  }
 }

@@ -992,4 +992,39 @@ class TinkPayloadCodecTest {
     }
     return -1;
   }
+
+  @Test
+  void getters_andToString_reportTheSettings() {
+    TinkPayloadCodec plain = TestKeysets.codec(KEYSET);
+    TinkPayloadCodec configured =
+        TinkPayloadCodec.newBuilder()
+            .setKeysetSource(KeysetSource.fromKeysetHandle(KEYSET))
+            .setCompressionEnabled(true)
+            .setAcceptFormat1(true)
+            .setMaxEncodedPayloadSize(1024)
+            .build();
+
+    assertThat(plain.isCompressionEnabled()).as("off by default").isFalse();
+    assertThat(configured.isCompressionEnabled()).isTrue();
+    assertThat(plain.isAcceptingFormat1()).isFalse();
+    assertThat(configured.isAcceptingFormat1()).isTrue();
+    assertThat(configured.getMaxEncodedPayloadSize()).isEqualTo(1024);
+    assertThat(plain.getKeyPolicy()).isNotNull();
+    assertThat(plain.getKeyPolicy().getDefault()).isEqualTo(plain.getKeyPolicy().getUnbound());
+    assertThat(plain.toString()).doesNotContain("acceptFormat1").contains("compression=false");
+    assertThat(configured.toString())
+        .endsWith(", acceptFormat1}")
+        .contains("compression=true")
+        .contains("maxEncodedPayloadSize=1024");
+    assertThatThrownBy(() -> TinkPayloadCodec.newBuilder().setMaxEncodedPayloadSize(1023))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("maxEncodedPayloadSize must be between 1024 and ");
+    assertThat(
+            TinkPayloadCodec.newBuilder()
+                .setKeysetSource(KeysetSource.fromKeysetHandle(KEYSET))
+                .setMaxEncodedPayloadSize(64 * 1024 * 1024)
+                .build()
+                .getMaxEncodedPayloadSize())
+        .isEqualTo(64 * 1024 * 1024);
+  }
 }

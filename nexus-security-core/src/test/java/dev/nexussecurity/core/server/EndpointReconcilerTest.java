@@ -762,4 +762,21 @@ class EndpointReconcilerTest {
       logger.detachAppender(logs);
     }
   }
+
+  @Test
+  void planned_updateAndUnchangedActions_sayWhatWouldBeWritten() {
+    registry.put(endpoint("payments", 1, "orders-ns")).put(endpoint("shipping", 1, "orders-ns"));
+    EndpointReconciler reconciler = builder().build();
+    reconciler.reconcile();
+    registry.put(endpoint("payments", 2, "billing-ns"));
+
+    List<ReconcileAction> actions = reconciler.plan().getActions();
+
+    assertThat(actions.get(0).toString())
+        .startsWith(
+            "~ update payments -> handler-ns/handler-tq allowed [billing-ns] (server version 1): ");
+    assertThat(actions.get(1).toString())
+        .startsWith("= unchanged shipping (server version 1): ")
+        .doesNotContain("->");
+  }
 }
