@@ -459,6 +459,37 @@ class TinkPayloadCodecContextTest {
         .isEqualTo(values("x"));
   }
 
+  @ParameterizedTest
+  @MethodSource("pairwiseAndHpke")
+  void payloadToTheHandlersOwnKey_revokedInTheDirectory_isRefusedAsRevoked(
+      PayloadProtection protection) throws Exception {
+    List<Payload> encoded = callerSends(protection, CHARGE, values("x"));
+    int paymentsKey = PAYMENTS.getAgreementKeys().getPrimary().getId();
+    // payments rotated to a new key and revoked the old one, which its workers still hold
+    KeysetHandle rotated =
+        TinkKeysets.withNewKey(PAYMENTS.getAgreementKeys(), TinkKeysets.Kind.AGREEMENT, true);
+    NamespaceKeys paymentsRotated =
+        NamespaceKeys.newBuilder("payments").setAgreementKeys(rotated).build();
+    KeyDirectory revoked =
+        NamespaceKeyDirectory.newBuilder()
+            .put(ORDERS.toPublicKeys())
+            .put(paymentsRotated.toPublicKeys().toBuilder().addRevokedKeyId(paymentsKey).build())
+            .build();
+    TinkPayloadCodec handler = codec(paymentsRotated, revoked, PayloadKeyPolicy.of(protection));
+
+    PayloadDecryptionException e = refusedInput(handler, CHARGE, encoded);
+
+    assertThat(e.getReason()).isEqualTo(Reason.REVOKED_KEY);
+    assertThat(e)
+        .hasMessageContaining(Integer.toUnsignedString(paymentsKey))
+        .hasMessageContaining("'payments'")
+        .hasMessageContaining("revoked");
+  }
+
+  static Stream<PayloadProtection> pairwiseAndHpke() {
+    return Stream.of(PayloadProtection.pairwise(), PayloadProtection.hpke());
+  }
+
   @Test
   void protectionTheHandlerDoesNotAccept_isRefusedOnTheCallerSide_namingBoth() {
     KeyDirectory statesAcceptance =
