@@ -7,23 +7,21 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.nexussecurity.codec.tink.PayloadDecryptionException;
 import dev.nexussecurity.codec.tink.PayloadDecryptionException.Reason;
-import dev.nexussecurity.codec.tink.PayloadTooLargeException;
 import dev.nexussecurity.codec.tink.PlaintextPolicy;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.payload.codec.PayloadCodecException;
-import io.temporal.payload.context.SerializationContext;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import javax.annotation.Nullable;
 
 /**
- * The encrypt/decrypt engine behind the public codec: frames payloads in the version-1 wire format
- * (see {@link WireFormat}) with keys from a {@link KeySelector}. Immutable and thread-safe.
+ * The reader of the version-1 wire format (see {@link WireFormat}), with keys from a {@link
+ * KeySelector}: payloads written before format 2, read only when the codec accepts format 1 ({@code
+ * setAcceptFormat1}); nothing writes format 1 any more. Immutable and thread-safe.
  */
 public final class EnvelopeCodec {
   private final KeySelector keys;
@@ -43,24 +41,6 @@ public final class EnvelopeCodec {
     this.maxEncodedPayloadSize = maxEncodedPayloadSize;
   }
 
-  /** The key selector. */
-  public KeySelector getKeys() {
-    return keys;
-  }
-
-  /** Encrypts every payload. */
-  public List<Payload> encode(List<Payload> payloads, @Nullable SerializationContext context) {
-    if (payloads.isEmpty()) {
-      return payloads;
-    }
-    EnvelopeKey key = keys.selectForEncryption(context);
-    List<Payload> out = new ArrayList<>(payloads.size());
-    for (Payload p : payloads) {
-      out.add(encodeOne(p, key));
-    }
-    return out;
-  }
-
   /** Decrypts every payload, or passes plaintext through as the plaintext policy allows. */
   public List<Payload> decode(List<Payload> payloads) {
     if (payloads.isEmpty()) {
@@ -71,41 +51,6 @@ public final class EnvelopeCodec {
       out.add(decodeOne(p));
     }
     return out;
-  }
-
-  private Payload encodeOne(Payload payload, EnvelopeKey key) {
-    int size = payload.getSerializedSize();
-    byte[] plaintext = payload.toByteArray();
-    boolean zlib = false;
-    if (compression && size <= WireFormat.MAX_DECOMPRESSED_SIZE) {
-      byte[] compressed = Zlib.compressIfSmaller(plaintext);
-      if (compressed != null) {
-        plaintext = compressed;
-        zlib = true;
-      }
-    }
-    // Refuse before encrypting what cannot fit (exact for Tink AEADs, whose overhead is constant).
-    long expectedSize = key.encodedSize(zlib, plaintext.length + key.ciphertextOverhead());
-    if (expectedSize > maxEncodedPayloadSize) {
-      throw new PayloadTooLargeException(expectedSize, maxEncodedPayloadSize);
-    }
-    byte[] ciphertext;
-    try {
-      ciphertext = key.encrypt(plaintext, zlib);
-    } catch (GeneralSecurityException e) {
-      throw new PayloadCodecException(
-          "Encrypting a payload with key " + key.getQualifiedKeyId() + " failed: " + e.getMessage(),
-          e);
-    }
-    long encodedSize = key.encodedSize(zlib, ciphertext.length);
-    if (encodedSize > maxEncodedPayloadSize) {
-      throw new PayloadTooLargeException(encodedSize, maxEncodedPayloadSize);
-    }
-    Payload.Builder encoded = Payload.newBuilder();
-    for (Map.Entry<String, ByteString> entry : key.metadata(zlib).entrySet()) {
-      encoded.putMetadata(entry.getKey(), entry.getValue()); // cheaper than putAllMetadata
-    }
-    return encoded.setData(UnsafeByteOperations.unsafeWrap(ciphertext)).build();
   }
 
   private Payload decodeOne(Payload payload) {

@@ -103,17 +103,6 @@ public final class PayloadContext {
         endpointBytes, serviceBytes, operationBytes, callerBytes, handlerBytes, bindingBytes);
   }
 
-  /** Whether a received payload's context values are this context's (byte for byte). */
-  boolean sameAs(ByteString[] v) {
-    return directionBytes.equals(v[6])
-        && bindingBytes.equals(v[13])
-        && endpointBytes.equals(v[8])
-        && serviceBytes.equals(v[9])
-        && operationBytes.equals(v[10])
-        && callerBytes.equals(v[11])
-        && handlerBytes.equals(v[12]);
-  }
-
   /** The context of payloads travelling in {@code direction} within the call {@code binding}. */
   public static PayloadContext bound(PayloadBinding binding, PayloadBinding.Direction direction) {
     return new PayloadContext(
@@ -147,10 +136,6 @@ public final class PayloadContext {
   /** The namespace that reads payloads in this context. */
   public String recipient() {
     return "INPUT".equals(direction) || NONE.equals(direction) ? handler : caller;
-  }
-
-  public String getDirection() {
-    return direction;
   }
 
   @Override
