@@ -1,6 +1,7 @@
 package dev.nexussecurity.core.internal.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.crypto.tink.KeysetHandle;
 import dev.nexussecurity.api.ReasonCode;
@@ -187,5 +188,24 @@ class Ed25519WithProviderTest {
     var otherKey = callerKeys.getAgreementKeys().getPrimary().getKey();
     assertThat(Ed25519WithProvider.signer(otherKey, BC)).isNull();
     assertThat(Ed25519WithProvider.verifier(otherKey, BC)).isNull();
+  }
+
+  @Test
+  void issuerAndVerifier_runInTheGivenProvider_notInTinksOwnCode() throws Exception {
+    // A provider without Ed25519 (which build() would refuse) shows the primitives come from it.
+    Provider noEd25519 = Security.getProvider("SunJCE");
+    assertThatThrownBy(
+            () ->
+                TokenIssuer.create(
+                    callerKeys,
+                    PairwiseKeys.create(callerKeys, directory),
+                    IdentityMode.SIGNATURE,
+                    noEd25519))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cannot create a signer");
+    Verdict v =
+        verifierWith(noEd25519, directory)
+            .checkBeforeDecode(request(issueWith(null, signatureClaims())));
+    assertThat(v.reason()).isNotEqualTo(ReasonCode.ALLOWED);
   }
 }
