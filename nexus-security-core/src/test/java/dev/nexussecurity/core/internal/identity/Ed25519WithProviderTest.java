@@ -208,4 +208,110 @@ class Ed25519WithProviderTest {
             .checkBeforeDecode(request(issueWith(null, signatureClaims())));
     assertThat(v.reason()).isNotEqualTo(ReasonCode.ALLOWED);
   }
+
+  /** BouncyCastle's Ed25519 key factory, under another provider. */
+  public static final class DelegatingKeyFactory extends java.security.KeyFactorySpi {
+    private final java.security.KeyFactory bc;
+
+    public DelegatingKeyFactory() throws java.security.NoSuchAlgorithmException {
+      bc = java.security.KeyFactory.getInstance("Ed25519", BC);
+    }
+
+    @Override
+    protected java.security.PublicKey engineGeneratePublic(java.security.spec.KeySpec spec)
+        throws java.security.spec.InvalidKeySpecException {
+      return bc.generatePublic(spec);
+    }
+
+    @Override
+    protected java.security.PrivateKey engineGeneratePrivate(java.security.spec.KeySpec spec)
+        throws java.security.spec.InvalidKeySpecException {
+      return bc.generatePrivate(spec);
+    }
+
+    @Override
+    protected <T extends java.security.spec.KeySpec> T engineGetKeySpec(
+        java.security.Key key, Class<T> type) throws java.security.spec.InvalidKeySpecException {
+      return bc.getKeySpec(key, type);
+    }
+
+    @Override
+    protected java.security.Key engineTranslateKey(java.security.Key key)
+        throws java.security.InvalidKeyException {
+      return bc.translateKey(key);
+    }
+  }
+
+  /** BouncyCastle's Ed25519 with the last signature byte flipped: a broken implementation. */
+  public static final class FlippingSignature extends java.security.SignatureSpi {
+    private final java.security.Signature bc;
+
+    public FlippingSignature() throws java.security.NoSuchAlgorithmException {
+      bc = java.security.Signature.getInstance("Ed25519", BC);
+    }
+
+    @Override
+    protected void engineInitVerify(java.security.PublicKey key)
+        throws java.security.InvalidKeyException {
+      bc.initVerify(key);
+    }
+
+    @Override
+    protected void engineInitSign(java.security.PrivateKey key)
+        throws java.security.InvalidKeyException {
+      bc.initSign(key);
+    }
+
+    @Override
+    protected void engineUpdate(byte b) throws java.security.SignatureException {
+      bc.update(b);
+    }
+
+    @Override
+    protected void engineUpdate(byte[] b, int off, int len)
+        throws java.security.SignatureException {
+      bc.update(b, off, len);
+    }
+
+    @Override
+    protected byte[] engineSign() throws java.security.SignatureException {
+      byte[] sig = bc.sign();
+      sig[sig.length - 1] ^= 1;
+      return sig;
+    }
+
+    @Override
+    protected boolean engineVerify(byte[] sig) throws java.security.SignatureException {
+      return bc.verify(sig);
+    }
+
+    @Override
+    @SuppressWarnings("deprecation")
+    protected void engineSetParameter(String param, Object value) {
+      throw new java.security.InvalidParameterException(param);
+    }
+
+    @Override
+    @SuppressWarnings("deprecation")
+    protected Object engineGetParameter(String param) {
+      throw new java.security.InvalidParameterException(param);
+    }
+  }
+
+  /** A provider whose Ed25519 signatures are wrong. */
+  static final class BrokenEd25519Provider extends Provider {
+    private static final long serialVersionUID = 1L;
+
+    BrokenEd25519Provider() {
+      super("BrokenEd25519", "1", "Ed25519 with a flipped bit");
+      put("KeyFactory.Ed25519", DelegatingKeyFactory.class.getName());
+      put("Signature.Ed25519", FlippingSignature.class.getName());
+    }
+  }
+
+  @Test
+  void problemWith_aProviderWithWrongEd25519Signatures_saysSo() {
+    assertThat(Ed25519WithProvider.problemWith(new BrokenEd25519Provider()))
+        .isEqualTo("its Ed25519 signature of RFC 8032's first test vector is wrong");
+  }
 }
