@@ -27,6 +27,7 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import java.time.Duration;
 import java.util.Map;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * A caller namespace and a handler namespace on an {@link EmbeddedTemporal}, with one endpoint, for
@@ -39,7 +40,9 @@ final class LatencyBed {
   enum Variant {
     OFF,
     PAIRWISE,
-    SIGNATURE
+    SIGNATURE,
+    /** SIGNATURE with Ed25519 computed in BouncyCastle's provider (setSignatureProvider). */
+    SIGNATURE_PROVIDER
   }
 
   @Service
@@ -94,7 +97,8 @@ final class LatencyBed {
     WorkerFactoryOptions callerOptions = WorkerFactoryOptions.getDefaultInstance();
     WorkerFactoryOptions handlerOptions = WorkerFactoryOptions.getDefaultInstance();
     if (variant != Variant.OFF) {
-      // PAIRWISE: HMAC under the derived pair key (the default); SIGNATURE: Ed25519
+      // PAIRWISE: HMAC under the derived pair key (the default); SIGNATURE: Ed25519 (Tink's own
+      // code, or BouncyCastle's provider through Tink for SIGNATURE_PROVIDER)
       IdentityMode mode =
           variant == Variant.PAIRWISE ? IdentityMode.PAIRWISE : IdentityMode.SIGNATURE;
       NamespaceKeys callerKeys = NamespaceKeys.generate(callerNs, true);
@@ -115,28 +119,28 @@ final class LatencyBed {
                       .setVersion(1)
                       .build())
               .build();
+      NexusSecurityOptions.Builder callerSecurity =
+          NexusSecurityOptions.newBuilder()
+              .setNamespaceKeys(callerKeys)
+              .setKeyDirectory(directory)
+              .setRegistry(registry)
+              .setCallerPolicy(CallerPolicy.newBuilder().setIdentityMode(mode).build());
+      NexusSecurityOptions.Builder handlerSecurity =
+          NexusSecurityOptions.newBuilder()
+              .setNamespaceKeys(handlerKeys)
+              .setKeyDirectory(directory)
+              .setRegistry(registry)
+              // the bed has no binding-aware codec
+              .setHandlerPolicy(HandlerPolicy.newBuilder().setAllowUnboundInput(true).build());
+      if (variant == Variant.SIGNATURE_PROVIDER) {
+        callerSecurity.setSignatureProvider(new BouncyCastleProvider());
+        handlerSecurity.setSignatureProvider(new BouncyCastleProvider());
+      }
       callerOptions =
-          withInterceptor(
-              NexusSecurity.newInstance(
-                      NexusSecurityOptions.newBuilder()
-                          .setNamespaceKeys(callerKeys)
-                          .setKeyDirectory(directory)
-                          .setRegistry(registry)
-                          .setCallerPolicy(CallerPolicy.newBuilder().setIdentityMode(mode).build())
-                          .build())
-                  .getWorkerInterceptor());
+          withInterceptor(NexusSecurity.newInstance(callerSecurity.build()).getWorkerInterceptor());
       handlerOptions =
           withInterceptor(
-              NexusSecurity.newInstance(
-                      NexusSecurityOptions.newBuilder()
-                          .setNamespaceKeys(handlerKeys)
-                          .setKeyDirectory(directory)
-                          .setRegistry(registry)
-                          // the bed has no binding-aware codec
-                          .setHandlerPolicy(
-                              HandlerPolicy.newBuilder().setAllowUnboundInput(true).build())
-                          .build())
-                  .getWorkerInterceptor());
+              NexusSecurity.newInstance(handlerSecurity.build()).getWorkerInterceptor());
     }
     WorkerFactory handlerFactory = temporal.newWorkerFactory(handler, handlerOptions);
     handlerFactory.newWorker(handlerTq).registerNexusServiceImplementation(new EchoImpl());

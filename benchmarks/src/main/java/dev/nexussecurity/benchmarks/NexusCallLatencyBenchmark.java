@@ -16,10 +16,11 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Latency of a synchronous Nexus operation across two namespaces on the embedded Temporal server,
- * with nexus-security {@code off} (no interceptors), {@code on} (NexusSecurity on caller and
- * handler workers: registry check, Ed25519-signed token, handler verification) and {@code on_mac}
- * (the opt-in shared secret MAC token). Each invocation runs one caller workflow making {@value
- * #OPS} sequential sync operations; JMH reports time per operation, sample mode gives the median.
+ * with nexus-security {@code off} (no interceptors), {@code pairwise} (NexusSecurity on caller and
+ * handler workers with the default pairwise MAC token), {@code signature} (Ed25519-signed token,
+ * Tink's own Ed25519) and {@code signature_provider} (the same with BouncyCastle's provider). Each
+ * invocation runs one caller workflow making {@value #OPS} sequential sync operations; JMH reports
+ * time per operation, sample mode gives the median.
  *
  * <p>JMH runs each variant in its own JVM, and on a shared 2-core machine the fork-to-fork spread
  * is larger than the difference measured; {@link NexusCallLatencyInterleaved} runs the variants
@@ -31,7 +32,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class NexusCallLatencyBenchmark {
   static final int OPS = 20;
 
-  @Param({"off", "on", "on_mac"})
+  @Param({"off", "pairwise", "signature", "signature_provider"})
   public String security;
 
   private EmbeddedTemporal temporal;
@@ -40,7 +41,9 @@ public class NexusCallLatencyBenchmark {
   @Setup(Level.Trial)
   public void start() throws Exception {
     temporal = EmbeddedTemporal.newBuilder().start();
-    bed = new LatencyBed(temporal, LatencyBed.Variant.valueOf(security.toUpperCase()));
+    bed =
+        new LatencyBed(
+            temporal, LatencyBed.Variant.valueOf(security.toUpperCase(java.util.Locale.ROOT)));
     bed.run(OPS); // warm the workers and the routing path before measuring
   }
 

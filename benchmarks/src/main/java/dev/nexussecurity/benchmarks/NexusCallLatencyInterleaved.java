@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Sync Nexus call latency with nexus-security off, pairwise (the default) and signature (Ed25519),
- * measured side by side: one embedded server hosts all three variants, and each round runs one
+ * Sync Nexus call latency with nexus-security off, pairwise (the default), signature (Ed25519 in
+ * Tink's own code) and signature-provider (Ed25519 in BouncyCastle's provider through Tink),
+ * measured side by side: one embedded server hosts all the variants, and each round runs one
  * workflow of {@value #OPS} operations per variant, in a shuffled order, so that background load
  * and JIT drift hit all variants alike. Prints, per variant, the median and 90th percentile of the
  * per-operation time over the rounds, and the median's ratio to {@code off}.
@@ -19,8 +20,8 @@ import java.util.Random;
  * java -cp benchmarks/target/benchmarks.jar dev.nexussecurity.benchmarks.NexusCallLatencyInterleaved [rounds] [variants]
  * }</pre>
  *
- * <p>{@code variants} is an optional comma-separated subset (e.g. {@code PAIRWISE}), for profiling
- * one variant alone; the default is all of them.
+ * <p>{@code variants} is an optional comma-separated subset (e.g. {@code PAIRWISE} or {@code
+ * OFF,SIGNATURE,SIGNATURE_PROVIDER}), for profiling one variant alone; the default is all of them.
  */
 public final class NexusCallLatencyInterleaved {
   static final int OPS = 20;
@@ -65,11 +66,11 @@ public final class NexusCallLatencyInterleaved {
         "%d rounds of %d sync Nexus operations per variant (after %d warm-up rounds)%n",
         rounds, OPS, warmup);
     System.out.printf(
-        "%-8s %12s %12s %14s%n", "variant", "median ms/op", "p90 ms/op", "median vs off");
+        "%-18s %12s %12s %14s%n", "variant", "median ms/op", "p90 ms/op", "median vs off");
     for (Map.Entry<LatencyBed.Variant, List<Double>> e : perOpMillis.entrySet()) {
       double median = percentile(e.getValue(), 0.5);
       System.out.printf(
-          "%-8s %12.3f %12.3f %14.3f%n",
+          "%-18s %12.3f %12.3f %14.3f%n",
           e.getKey().name().toLowerCase(),
           median,
           percentile(e.getValue(), 0.9),

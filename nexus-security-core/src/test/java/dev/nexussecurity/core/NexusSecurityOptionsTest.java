@@ -129,4 +129,60 @@ class NexusSecurityOptionsTest {
     assertThat(p.toBuilder().build()).isEqualTo(p);
     assertThat(HandlerPolicy.defaults().toBuilder().build()).isEqualTo(HandlerPolicy.defaults());
   }
+
+  /** A provider with no algorithms at all. */
+  static final class EmptyProvider extends java.security.Provider {
+    private static final long serialVersionUID = 1L;
+
+    EmptyProvider() {
+      super("EmptyTestProvider", "1", "no algorithms");
+    }
+  }
+
+  @Test
+  void build_withSignatureProviderWithoutEd25519_isRejected_namingFieldAndProvider() {
+    NexusSecurityOptions.Builder b =
+        NexusSecurityOptions.newBuilder()
+            .setNamespaceKeys(ORDERS)
+            .setRegistry(new MapRegistry())
+            .setSignatureProvider(new EmptyProvider());
+    assertThatThrownBy(b::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("NexusSecurityOptions.signatureProvider")
+        .hasMessageContaining("'EmptyTestProvider'")
+        .hasMessageContaining("\"Ed25519\" KeyFactory and Signature")
+        .hasMessageContaining("leave it unset");
+  }
+
+  @Test
+  void build_withBouncyCastleSignatureProvider_keepsIt_throughToBuilder_andNamesItInToString() {
+    NexusSecurityOptions o =
+        NexusSecurityOptions.newBuilder()
+            .setNamespaceKeys(ORDERS)
+            .setRegistry(new MapRegistry())
+            .setSignatureProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())
+            .build();
+    assertThat(o.getSignatureProvider())
+        .hasValueSatisfying(p -> assertThat(p.getName()).isEqualTo("BC"));
+    assertThat(o.toBuilder().build().getSignatureProvider()).isEqualTo(o.getSignatureProvider());
+    assertThat(o.toString()).contains("signatureProvider=BC");
+  }
+
+  @Test
+  void build_withoutSignatureProvider_usesTinksOwnEd25519() {
+    NexusSecurityOptions o =
+        NexusSecurityOptions.newBuilder()
+            .setNamespaceKeys(ORDERS)
+            .setRegistry(new MapRegistry())
+            .build();
+    assertThat(o.getSignatureProvider()).isEmpty();
+    assertThat(o.toString()).doesNotContain("signatureProvider");
+  }
+
+  @Test
+  void setSignatureProvider_null_isRejected_namingTheField() {
+    assertThatThrownBy(() -> NexusSecurityOptions.newBuilder().setSignatureProvider(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("NexusSecurityOptions.signatureProvider");
+  }
 }

@@ -41,6 +41,7 @@ import io.temporal.nexus.WorkflowRunOperation;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.NexusOperationHandle;
@@ -56,10 +57,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
@@ -316,6 +319,92 @@ class NexusSecuritySmokeTest {
     assertThat(HANDLER_CALLS.get()).isEqualTo(1);
     assertBindings(client, "wf-" + mode);
     assertThat(handlerReasons()).containsExactly(ReasonCode.ALLOWED);
+  }
+
+  /**
+   * Starts a caller worker on task queue {@code caller-tq} with its own NexusSecurity (the handler
+   * and the other workflows stay on {@code tq} with the options given to {@link #start}).
+   */
+  private WorkerFactory startCallerWorker(WorkflowClient client, NexusSecurityOptions options) {
+    WorkerFactory factory =
+        WorkerFactory.newInstance(
+            client,
+            WorkerFactoryOptions.newBuilder()
+                .setWorkerInterceptors(NexusSecurity.newInstance(options).getWorkerInterceptor())
+                .build());
+    factory.newWorker("caller-tq").registerWorkflowImplementationTypes(CallerWfImpl.class);
+    factory.start();
+    return factory;
+  }
+
+  private static CallerWf callerOnOwnQueue(WorkflowClient client, String workflowId) {
+    return client.newWorkflowStub(
+        CallerWf.class,
+        WorkflowOptions.newBuilder().setTaskQueue("caller-tq").setWorkflowId(workflowId).build());
+  }
+
+  /**
+   * Ed25519 in BouncyCastle's provider on either side, Tink's own on the other (or the provider on
+   * both): the token format is the same, so each verifies what the other signs.
+   */
+  @ParameterizedTest
+  @CsvSource({"true, false", "false, true", "true, true"})
+  void signatureMode_withSignatureProvider_onEitherSide_interoperates(
+      boolean callerProvider, boolean handlerProvider) {
+    MapRegistry registry = new MapRegistry().put(endpoint("ep-ok", NS));
+    NexusSecurityOptions.Builder handler = options(registry);
+    NexusSecurityOptions.Builder caller =
+        options(registry)
+            .setCallerPolicy(
+                CallerPolicy.newBuilder().setIdentityMode(IdentityMode.SIGNATURE).build());
+    if (handlerProvider) {
+      handler.setSignatureProvider(new BouncyCastleProvider());
+    }
+    if (callerProvider) {
+      caller.setSignatureProvider(new BouncyCastleProvider());
+    }
+    WorkflowClient client = start(registry, handler);
+    WorkerFactory callerWorker = startCallerWorker(client, caller.build());
+    try {
+      String id = "provider-" + callerProvider + "-" + handlerProvider;
+      assertThat(callerOnOwnQueue(client, id).run("ep-ok", "echo", "hi", 0)).isEqualTo("echo:hi");
+      assertThat(HANDLER_CALLS.get()).isEqualTo(1);
+      assertThat(handlerReasons()).containsExactly(ReasonCode.ALLOWED);
+    } finally {
+      callerWorker.shutdownNow();
+    }
+  }
+
+  @Test
+  void signatureMode_withSignatureProvider_revokedCallerKey_isDenied_beforeHandlerCode() {
+    MapRegistry registry = new MapRegistry().put(endpoint("ep-ok", NS));
+    int signing = keys.getSignatureKeys().orElseThrow().getPrimary().getId();
+    NexusSecurityOptions.Builder handler =
+        options(registry)
+            .setKeyDirectory(
+                NamespaceKeyDirectory.newBuilder()
+                    .put(keys.toPublicKeys().toBuilder().addRevokedKeyId(signing).build())
+                    .build())
+            .setSignatureProvider(new BouncyCastleProvider());
+    NexusSecurityOptions caller =
+        options(registry)
+            .setCallerPolicy(
+                CallerPolicy.newBuilder().setIdentityMode(IdentityMode.SIGNATURE).build())
+            .setSignatureProvider(new BouncyCastleProvider())
+            .build();
+    WorkflowClient client = start(registry, handler);
+    WorkerFactory callerWorker = startCallerWorker(client, caller);
+    try {
+      assertThatThrownBy(
+              () -> callerOnOwnQueue(client, "provider-revoked").run("ep-ok", "echo", "hi", 0))
+          .isInstanceOf(WorkflowFailedException.class)
+          .satisfies(
+              e -> assertThat(AccessDenials.reasonOf(e)).contains(ReasonCode.UNTRUSTED_CALLER));
+      assertThat(HANDLER_CALLS.get()).isZero();
+      assertThat(handlerReasons()).containsExactly(ReasonCode.UNTRUSTED_CALLER);
+    } finally {
+      callerWorker.shutdownNow();
+    }
   }
 
   /**

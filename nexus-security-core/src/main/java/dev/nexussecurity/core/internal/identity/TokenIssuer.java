@@ -7,6 +7,7 @@ import dev.nexussecurity.core.IdentityMode;
 import dev.nexussecurity.core.keys.NamespaceKeys;
 import dev.nexussecurity.core.keys.PairwiseKeys;
 import java.security.GeneralSecurityException;
+import java.security.Provider;
 
 /**
  * Issues version-2 identity tokens for one caller namespace: pairwise (HMAC-SHA256 under the key
@@ -34,6 +35,19 @@ public final class TokenIssuer {
    *     keyset
    */
   public static TokenIssuer create(NamespaceKeys keys, PairwiseKeys pairwise, IdentityMode mode) {
+    return create(keys, pairwise, mode, null);
+  }
+
+  /**
+   * An issuer for {@code keys}' namespace whose Ed25519 signatures run in {@code signatureProvider}
+   * (through Tink's {@code createWithProvider}, see {@link Ed25519WithProvider}), or in Tink's own
+   * code when it is null. The tokens are byte-identical.
+   *
+   * @throws IllegalArgumentException in signature mode when the keys have no usable signature
+   *     keyset
+   */
+  public static TokenIssuer create(
+      NamespaceKeys keys, PairwiseKeys pairwise, IdentityMode mode, Provider signatureProvider) {
     if (mode == IdentityMode.PAIRWISE) {
       return new TokenIssuer(mode, pairwise, null, 0);
     }
@@ -44,11 +58,15 @@ public final class TokenIssuer {
                     new IllegalArgumentException(
                         "namespace '" + keys.getNamespace() + "' has no signature keyset"));
     try {
-      return new TokenIssuer(
-          mode,
-          pairwise,
-          signing.getPrimitive(SignatureConfig2026.get(), PublicKeySign.class),
-          signing.getPrimary().getId());
+      KeysetHandle.Entry primary = signing.getPrimary();
+      PublicKeySign signer =
+          signatureProvider == null
+              ? null
+              : Ed25519WithProvider.signer(primary.getKey(), signatureProvider);
+      if (signer == null) {
+        signer = signing.getPrimitive(SignatureConfig2026.get(), PublicKeySign.class);
+      }
+      return new TokenIssuer(mode, pairwise, signer, primary.getId());
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException("the signature keyset cannot create a signer: " + e, e);
     }

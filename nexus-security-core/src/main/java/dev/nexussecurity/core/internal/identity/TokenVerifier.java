@@ -22,6 +22,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.Provider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -48,6 +49,7 @@ public final class TokenVerifier {
   private final HandlerPolicy policy;
   private final ReplayStore replayStore;
   private final boolean systemClock;
+  private final Provider signatureProvider;
   private final ConcurrentHashMap<String, CachedVerifier[]> signatureVerifiers =
       new ConcurrentHashMap<>();
 
@@ -67,6 +69,23 @@ public final class TokenVerifier {
       HandlerPolicy policy,
       ReplayStore replayStore,
       boolean systemClock) {
+    this(ownNamespace, pairwise, directory, registry, policy, replayStore, systemClock, null);
+  }
+
+  /**
+   * As above, verifying Ed25519 signatures in {@code signatureProvider} (through Tink's {@code
+   * createWithProvider}, see {@link Ed25519WithProvider}) when it is not null.
+   */
+  public TokenVerifier(
+      String ownNamespace,
+      PairwiseKeys pairwise,
+      KeyDirectory directory,
+      EndpointRegistry registry,
+      HandlerPolicy policy,
+      ReplayStore replayStore,
+      boolean systemClock,
+      Provider signatureProvider) {
+    this.signatureProvider = signatureProvider;
     this.ownNamespace = ownNamespace;
     this.pairwise = pairwise;
     this.directory = directory;
@@ -209,10 +228,16 @@ public final class TokenVerifier {
                 ? entry.withRandomId()
                 : entry.withFixedId(e.getId());
         PublicKeyVerify verify =
-            KeysetHandle.newBuilder()
-                .addEntry(entry.makePrimary())
-                .build()
-                .getPrimitive(SignatureConfig2026.get(), PublicKeyVerify.class);
+            signatureProvider == null
+                ? null
+                : Ed25519WithProvider.verifier(e.getKey(), signatureProvider);
+        if (verify == null) {
+          verify =
+              KeysetHandle.newBuilder()
+                  .addEntry(entry.makePrimary())
+                  .build()
+                  .getPrimitive(SignatureConfig2026.get(), PublicKeyVerify.class);
+        }
         CachedVerifier fresh = new CachedVerifier(keyset, keyId, verify);
         signatureVerifiers.compute(
             c.callerNamespace(),

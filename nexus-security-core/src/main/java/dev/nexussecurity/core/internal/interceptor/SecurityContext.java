@@ -95,7 +95,12 @@ public final class SecurityContext {
               + "'; set NexusSecurityOptions.Builder.setNamespaceKeys";
       this.operationTokens = null;
     } else {
-      this.issuer = TokenIssuer.create(keys, pairwise, callerPolicy.getIdentityMode());
+      this.issuer =
+          TokenIssuer.create(
+              keys,
+              pairwise,
+              callerPolicy.getIdentityMode(),
+              options.getSignatureProvider().orElse(null));
       this.issuerProblem = null;
       this.operationTokens = OperationTokenBinder.create(keys);
     }
@@ -109,7 +114,8 @@ public final class SecurityContext {
             handlerPolicy
                 .getReplayStore()
                 .orElseGet(() -> ReplayStore.inMemory(handlerPolicy.getReplayQuotaPerNamespace())),
-            options.isSystemTimeSource());
+            options.isSystemTimeSource(),
+            options.getSignatureProvider().orElse(null));
     this.configuredFingerprint =
         options.getDataConverter().map(ConverterFingerprint::of).orElse(null);
     String header = configuredFingerprint == null ? null : configuredFingerprint.toHeaderValue();
