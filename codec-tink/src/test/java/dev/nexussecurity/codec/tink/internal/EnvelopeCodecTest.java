@@ -83,4 +83,50 @@ class EnvelopeCodecTest {
     assertThat(e.getReason()).isEqualTo(Reason.MALFORMED);
     assertThat(e.getMessage()).contains("more than " + WireFormat.MAX_DECOMPRESSED_SIZE);
   }
+
+  private static Payload plain(String text) {
+    return Payload.newBuilder()
+        .putMetadata("encoding", ByteString.copyFromUtf8("json/plain"))
+        .setData(ByteString.copyFromUtf8(text))
+        .build();
+  }
+
+  @Test
+  void decode_ofNoPayloads_isNoPayloads() {
+    EnvelopeCodec codec = new EnvelopeCodec(keys, false, PlaintextPolicy.REJECT, 1 << 21);
+    assertThat(codec.decode(List.of())).isEmpty();
+  }
+
+  @Test
+  void decode_plaintextUnderReject_isRefusedAsPlaintextRejected_namingThePolicy() {
+    EnvelopeCodec codec = new EnvelopeCodec(keys, false, PlaintextPolicy.REJECT, 1 << 21);
+    PayloadDecryptionException e =
+        catchThrowableOfType(
+            PayloadDecryptionException.class, () -> codec.decode(List.of(plain("\"x\""))));
+    assertThat(e.getReason()).isEqualTo(Reason.PLAINTEXT_REJECTED);
+    assertThat(e.getMessage()).contains("PlaintextPolicy.REJECT");
+  }
+
+  @Test
+  void decode_plaintextUnderMigration_passesEveryPayloadThroughUnchanged_inOrder() {
+    EnvelopeCodec codec =
+        new EnvelopeCodec(keys, false, PlaintextPolicy.ACCEPT_FOR_MIGRATION, 1 << 21);
+    List<Payload> in = List.of(plain("\"a\""), plain("\"b\""));
+    assertThat(codec.decode(in)).containsExactlyElementsOf(in);
+  }
+
+  @Test
+  void decode_plaintextCarryingTheFormatEntry_isMalformed_evenWhenPlaintextIsAccepted() {
+    EnvelopeCodec codec =
+        new EnvelopeCodec(keys, false, PlaintextPolicy.ACCEPT_FOR_MIGRATION, 1 << 21);
+    Payload altered =
+        plain("\"x\"").toBuilder()
+            .putMetadata(WireFormat.FORMAT_KEY, ByteString.copyFromUtf8("1"))
+            .build();
+    PayloadDecryptionException e =
+        catchThrowableOfType(
+            PayloadDecryptionException.class, () -> codec.decode(List.of(altered)));
+    assertThat(e.getReason()).isEqualTo(Reason.MALFORMED);
+    assertThat(e.getMessage()).contains("an encrypted payload whose metadata was altered");
+  }
 }
