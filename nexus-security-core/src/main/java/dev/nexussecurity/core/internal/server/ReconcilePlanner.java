@@ -301,20 +301,8 @@ public final class ReconcilePlanner {
       if (!onServer.equals(desired)) {
         differences.add("keys: server has " + onServer + ", directory has " + desired);
       }
-      if (verified.document().issuedAt().isAfter(now.plus(clockSkew))) {
-        differences.add(
-            "entry issued at "
-                + verified.document().issuedAt()
-                + ", after now plus the allowed clock skew, so workers refuse it");
-      }
-      Integer primary = signer.getPrimaryKeyId();
-      if (differences.isEmpty() && primary != null && !primary.equals(verified.keyId())) {
-        differences.add(
-            "signed with key id "
-                + (verified.keyId() == null ? "(none)" : Integer.toUnsignedString(verified.keyId()))
-                + ", re-signing with the primary key id "
-                + Integer.toUnsignedString(primary));
-      }
+      signingDifferences(
+          differences, "entry", verified.document().issuedAt(), verified.keyId(), now);
     }
     if (differences.isEmpty()) {
       return entryStep(
@@ -520,20 +508,7 @@ public final class ReconcilePlanner {
         differences.add("policy invalid: " + e.getMessage());
       }
       differences.addAll(contentDifferences(doc.getEndpoint(), desired));
-      if (doc.getIssuedAt().isAfter(now.plus(clockSkew))) {
-        differences.add(
-            "policy issued at "
-                + doc.getIssuedAt()
-                + ", after now plus the allowed clock skew, so workers refuse it");
-      }
-      Integer primary = signer.getPrimaryKeyId();
-      if (differences.isEmpty() && primary != null && !primary.equals(verified.keyId())) {
-        differences.add(
-            "signed with key id "
-                + (verified.keyId() == null ? "(none)" : Integer.toUnsignedString(verified.keyId()))
-                + ", re-signing with the primary key id "
-                + Integer.toUnsignedString(primary));
-      }
+      signingDifferences(differences, "policy", doc.getIssuedAt(), verified.keyId(), now);
     }
     if (differences.isEmpty()) {
       return step(
@@ -894,5 +869,29 @@ public final class ReconcilePlanner {
         null,
         null,
         directoryListing);
+  }
+
+  /**
+   * Adds what makes a signed document on the server need re-signing although its content is in
+   * step: issued after now plus the clock skew (workers refuse it), or, when nothing else differs,
+   * signed with a key other than the signer's primary.
+   */
+  private void signingDifferences(
+      List<String> differences, String what, Instant issuedAt, Integer keyId, Instant now) {
+    if (issuedAt.isAfter(now.plus(clockSkew))) {
+      differences.add(
+          what
+              + " issued at "
+              + issuedAt
+              + ", after now plus the allowed clock skew, so workers refuse it");
+    }
+    Integer primary = signer.getPrimaryKeyId();
+    if (differences.isEmpty() && primary != null && !primary.equals(keyId)) {
+      differences.add(
+          "signed with key id "
+              + (keyId == null ? "(none)" : Integer.toUnsignedString(keyId))
+              + ", re-signing with the primary key id "
+              + Integer.toUnsignedString(primary));
+    }
   }
 }
