@@ -3,6 +3,7 @@ package dev.nexussecurity.core.internal.identity;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.PublicKeySign;
 import com.google.crypto.tink.signature.SignatureConfig2026;
+import dev.nexussecurity.api.internal.UntrustedText;
 import dev.nexussecurity.core.IdentityMode;
 import dev.nexussecurity.core.keys.NamespaceKeys;
 import dev.nexussecurity.core.keys.PairwiseKeys;
@@ -83,6 +84,7 @@ public final class TokenIssuer {
    *     would exceed {@link IdentityTokens#MAX_TOKEN_CHARS} (naming the longest field)
    */
   public String issue(TokenClaims claims) throws TokenIssueException {
+    refuseUnsafeText(claims);
     try {
       if (mode == IdentityMode.PAIRWISE) {
         PairwiseKeys.PairKey key =
@@ -104,6 +106,39 @@ public final class TokenIssuer {
       throw e;
     } catch (GeneralSecurityException e) {
       throw new TokenIssueException(false, "authenticating the identity token failed: " + e, e);
+    }
+  }
+
+  /**
+   * Refuses claims a handler would refuse as malformed: a control, format or bidi character in a
+   * name (claims reach audit lines before their tag is checked, so handlers never accept them).
+   * Refused here, the caller fails at once with a message that names the field, instead of the
+   * handler's MALFORMED_TOKEN after a round trip.
+   */
+  private static void refuseUnsafeText(TokenClaims claims) throws TokenIssueException {
+    String[][] fields = {
+      {"caller workflow id", claims.workflowId()},
+      {"caller run id", claims.runId()},
+      {"endpoint", claims.endpoint()},
+      {"service", claims.service()},
+      {"operation", claims.operation()},
+      {"handler task queue", claims.taskQueue()},
+    };
+    for (String[] f : fields) {
+      int bad = UntrustedText.firstUnsafe(f[1]);
+      if (bad >= 0) {
+        throw new TokenIssueException(
+            false,
+            "the "
+                + f[0]
+                + " contains the character "
+                + UntrustedText.codePoint(f[1].codePointAt(bad))
+                + ", which handlers refuse in an identity token (no control, format or bidi"
+                + " characters); use a "
+                + f[0]
+                + " without it",
+            null);
+      }
     }
   }
 

@@ -64,6 +64,18 @@ class TokenIssuerTest {
   }
 
   @Test
+  void issue_withAServiceNameHoldingABidiOverride_isRefused_namingTheFieldAndTheCodePoint() {
+    for (IdentityMode mode : IdentityMode.values()) {
+      assertThatThrownBy(() -> issuer(mode).issue(claims("Pay\u202Ements", "payments")))
+          .isInstanceOf(TokenIssuer.TokenIssueException.class)
+          .hasMessage(
+              "the service contains the character U+202E, which handlers refuse in an identity"
+                  + " token (no control, format or bidi characters); use a service without it")
+          .satisfies(e -> assertThat(((TokenIssuer.TokenIssueException) e).isTooLarge()).isFalse());
+    }
+  }
+
+  @Test
   void issue_forHandlerMissingFromDirectory_isRefused_notTooLarge() {
     assertThatThrownBy(() -> issuer(IdentityMode.PAIRWISE).issue(claims("S", "unknown-ns")))
         .isInstanceOf(TokenIssuer.TokenIssueException.class)

@@ -1,6 +1,7 @@
 package dev.nexussecurity.core.internal.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.nexussecurity.api.NexusEndpoint;
@@ -440,13 +441,24 @@ class TokenVerifierPropertiesTest {
   }
 
   @Property(tries = 40)
-  void issue_withAClaimTheHandlerRefuses_isDeniedMalformed_namingTheClaim(
+  void issue_withAClaimTheHandlerRefuses_isRefusedByTheIssuer_andAForgedOneByTheHandler(
       @ForAll("unsafeWorkflowIds") String workflowId) throws Exception {
-    // A caller workflow id with a control, format or bidi character: the handler refuses the
-    // token before the tag is checked, naming the claim (and not echoing the character).
-    Verdict v =
-        VERIFIER.checkBeforeDecode(
-            request(issue(fixedWorldClaims(IdentityMode.SIGNATURE, workflowId))));
+    // A caller workflow id with a control, format or bidi character: the issuer refuses it at
+    // once, naming the field; a token made with it anyway is refused by the handler before the
+    // tag is checked, naming the claim. Neither message echoes the character.
+    TokenClaims claims = fixedWorldClaims(IdentityMode.SIGNATURE, workflowId);
+    assertThatThrownBy(() -> issue(claims))
+        .isInstanceOfSatisfying(
+            TokenIssuer.TokenIssueException.class,
+            e -> {
+              assertThat(e.isTooLarge()).isFalse();
+              assertThat(e.getMessage())
+                  .startsWith("the caller workflow id contains the character U+");
+              assertThat(UntrustedText.firstUnsafe(e.getMessage())).isNegative();
+            });
+
+    String forged = IdentityTokens.assemble(IdentityTokens.signedPart(claims), new byte[69]);
+    Verdict v = VERIFIER.checkBeforeDecode(request(forged));
     assertThat(v.reason()).isEqualTo(ReasonCode.MALFORMED_TOKEN);
     assertThat(v.detail()).contains("claim 'wf'");
     assertThat(UntrustedText.firstUnsafe(v.detail())).isNegative();
