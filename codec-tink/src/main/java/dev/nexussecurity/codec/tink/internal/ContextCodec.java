@@ -136,7 +136,7 @@ public final class ContextCodec {
     shared.forEach(
         (name, sel) -> {
           byName.put(ByteString.copyFromUtf8(name), sel);
-          v1.put(name, new EnvelopeCodec(sel, compression, plaintextPolicy, maxEncodedPayloadSize));
+          v1.put(name, new EnvelopeCodec(sel, plaintextPolicy));
         });
     this.sharedByName = Collections.unmodifiableMap(byName);
     this.v1ByName = Collections.unmodifiableMap(v1);

@@ -25,20 +25,12 @@ import javax.annotation.Nullable;
  */
 public final class EnvelopeCodec {
   private final KeySelector keys;
-  private final boolean compression;
   private final PlaintextPolicy plaintextPolicy;
-  private final int maxEncodedPayloadSize;
 
-  /** Creates an engine; arguments are validated by the public builder. */
-  public EnvelopeCodec(
-      KeySelector keys,
-      boolean compression,
-      PlaintextPolicy plaintextPolicy,
-      int maxEncodedPayloadSize) {
+  /** Creates a reader; arguments are validated by the public builder. */
+  public EnvelopeCodec(KeySelector keys, PlaintextPolicy plaintextPolicy) {
     this.keys = Objects.requireNonNull(keys, "keys");
-    this.compression = compression;
     this.plaintextPolicy = Objects.requireNonNull(plaintextPolicy, "plaintextPolicy");
-    this.maxEncodedPayloadSize = maxEncodedPayloadSize;
   }
 
   /** Decrypts every payload, or passes plaintext through as the plaintext policy allows. */

@@ -50,7 +50,7 @@ class EnvelopeCodecTest {
 
   @Test
   void authenticPlaintextThatIsNotAPayload_isRejectedAsMalformed() throws Exception {
-    EnvelopeCodec codec = new EnvelopeCodec(keys, false, PlaintextPolicy.REJECT, 1 << 21);
+    EnvelopeCodec codec = new EnvelopeCodec(keys, PlaintextPolicy.REJECT);
     Payload p = encryptedGarbage(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff}, false);
     PayloadDecryptionException e =
         catchThrowableOfType(PayloadDecryptionException.class, () -> codec.decode(List.of(p)));
@@ -60,7 +60,7 @@ class EnvelopeCodecTest {
 
   @Test
   void authenticCompressedDataThatDoesNotInflate_isRejectedAsMalformed() throws Exception {
-    EnvelopeCodec codec = new EnvelopeCodec(keys, true, PlaintextPolicy.REJECT, 1 << 21);
+    EnvelopeCodec codec = new EnvelopeCodec(keys, PlaintextPolicy.REJECT);
     Payload p = encryptedGarbage(new byte[] {1, 2, 3, 4, 5}, true);
     PayloadDecryptionException e =
         catchThrowableOfType(PayloadDecryptionException.class, () -> codec.decode(List.of(p)));
@@ -70,7 +70,7 @@ class EnvelopeCodecTest {
 
   @Test
   void authenticDecompressionBomb_isRejectedAsMalformed() throws Exception {
-    EnvelopeCodec codec = new EnvelopeCodec(keys, true, PlaintextPolicy.REJECT, 1 << 21);
+    EnvelopeCodec codec = new EnvelopeCodec(keys, PlaintextPolicy.REJECT);
     Deflater d = new Deflater(9);
     d.setInput(new byte[WireFormat.MAX_DECOMPRESSED_SIZE + 1]);
     d.finish();
@@ -93,13 +93,13 @@ class EnvelopeCodecTest {
 
   @Test
   void decode_ofNoPayloads_isNoPayloads() {
-    EnvelopeCodec codec = new EnvelopeCodec(keys, false, PlaintextPolicy.REJECT, 1 << 21);
+    EnvelopeCodec codec = new EnvelopeCodec(keys, PlaintextPolicy.REJECT);
     assertThat(codec.decode(List.of())).isEmpty();
   }
 
   @Test
   void decode_plaintextUnderReject_isRefusedAsPlaintextRejected_namingThePolicy() {
-    EnvelopeCodec codec = new EnvelopeCodec(keys, false, PlaintextPolicy.REJECT, 1 << 21);
+    EnvelopeCodec codec = new EnvelopeCodec(keys, PlaintextPolicy.REJECT);
     PayloadDecryptionException e =
         catchThrowableOfType(
             PayloadDecryptionException.class, () -> codec.decode(List.of(plain("\"x\""))));
@@ -109,16 +109,14 @@ class EnvelopeCodecTest {
 
   @Test
   void decode_plaintextUnderMigration_passesEveryPayloadThroughUnchanged_inOrder() {
-    EnvelopeCodec codec =
-        new EnvelopeCodec(keys, false, PlaintextPolicy.ACCEPT_FOR_MIGRATION, 1 << 21);
+    EnvelopeCodec codec = new EnvelopeCodec(keys, PlaintextPolicy.ACCEPT_FOR_MIGRATION);
     List<Payload> in = List.of(plain("\"a\""), plain("\"b\""));
     assertThat(codec.decode(in)).containsExactlyElementsOf(in);
   }
 
   @Test
   void decode_plaintextCarryingTheFormatEntry_isMalformed_evenWhenPlaintextIsAccepted() {
-    EnvelopeCodec codec =
-        new EnvelopeCodec(keys, false, PlaintextPolicy.ACCEPT_FOR_MIGRATION, 1 << 21);
+    EnvelopeCodec codec = new EnvelopeCodec(keys, PlaintextPolicy.ACCEPT_FOR_MIGRATION);
     Payload altered =
         plain("\"x\"").toBuilder()
             .putMetadata(WireFormat.FORMAT_KEY, ByteString.copyFromUtf8("1"))
