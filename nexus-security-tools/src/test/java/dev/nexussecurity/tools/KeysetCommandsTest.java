@@ -293,6 +293,18 @@ class KeysetCommandsTest {
   }
 
   @Test
+  void wrap_withoutAKmsUri_isAUsageError_namingTheOption_andWritesNothing() throws Exception {
+    cli.run("keyset", "create", "--out", keyset, "--insecure-cleartext");
+    Path wrapped = dir.resolve("wrapped.json");
+
+    Cli.Result r = cli.run("keyset", "wrap", "--in", keyset, "--out", wrapped);
+
+    assertThat(r.exit()).as(r.all()).isEqualTo(NexusSecurityKeys.USAGE);
+    assertThat(r.err()).contains("give --kms-uri URI");
+    assertThat(wrapped).doesNotExist();
+  }
+
+  @Test
   void encryptedKeysets_areManagedInPlace_andNeedTheRightKmsKey() throws Exception {
     String kek = cli.newKmsUri();
     String otherKek = cli.newKmsUri();

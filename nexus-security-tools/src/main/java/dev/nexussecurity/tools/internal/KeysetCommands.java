@@ -351,32 +351,14 @@ public final class KeysetCommands {
         description = "The encrypted keyset.")
     Path out;
 
-    @Option(
-        names = {"--kms-uri", "--master-key-uri"},
-        required = true,
-        paramLabel = "URI")
-    String kmsUri;
-
-    @Option(names = "--associated-data", paramLabel = "TEXT")
-    String associatedData;
-
-    @Option(names = "--kms-client-class", paramLabel = "CLASS")
-    String kmsClientClass;
-
-    @Option(names = "--kms-credentials", paramLabel = "FILE")
-    String kmsCredentials;
+    @Mixin KmsOptions kms;
 
     @Option(names = "--force", description = "Replace an existing output file.")
     boolean force;
 
     @Override
     void run() throws Exception {
-      ProtectionOptions p = new ProtectionOptions();
-      p.kmsUri = kmsUri;
-      p.associatedData = associatedData;
-      p.kmsClientClass = kmsClientClass;
-      p.kmsCredentials = kmsCredentials;
-      p.validate();
+      ProtectionOptions p = ProtectionOptions.underKms(kms);
       KeysetHandle handle = KeysetFiles.readCleartext(in, null);
       KeyTypes.kindOf(handle, "Keyset file " + in);
       write(context, out, handle, p, force);

@@ -337,20 +337,7 @@ public final class NamespaceKeysCommands {
     @Option(names = "--out", required = true, paramLabel = "FILE")
     Path out;
 
-    @Option(
-        names = {"--kms-uri", "--master-key-uri"},
-        required = true,
-        paramLabel = "URI")
-    String kmsUri;
-
-    @Option(names = "--associated-data", paramLabel = "TEXT")
-    String associatedData;
-
-    @Option(names = "--kms-client-class", paramLabel = "CLASS")
-    String kmsClientClass;
-
-    @Option(names = "--kms-credentials", paramLabel = "FILE")
-    String kmsCredentials;
+    @Mixin KmsOptions kms;
 
     @Option(names = "--force", description = "Replace an existing output file.")
     boolean force;
@@ -358,11 +345,7 @@ public final class NamespaceKeysCommands {
     @Override
     void run() throws Exception {
       NamespaceKeys keys = NamespaceKeyFiles.read(in, NamespaceKeyFiles.Protection.cleartext());
-      ProtectionOptions p = new ProtectionOptions();
-      p.kmsUri = kmsUri;
-      p.associatedData = associatedData;
-      p.kmsClientClass = kmsClientClass;
-      p.kmsCredentials = kmsCredentials;
+      ProtectionOptions p = ProtectionOptions.underKms(kms);
       write(context, out, keys, p, force);
       print(
           "wrote "

@@ -5,6 +5,7 @@ import com.google.crypto.tink.KmsClient;
 import dev.nexussecurity.core.internal.keys.KeysetFiles;
 import dev.nexussecurity.core.internal.keys.NamespaceKeyFiles;
 import java.nio.charset.StandardCharsets;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -12,13 +13,7 @@ import picocli.CommandLine.Option;
  * development only and said explicitly, in cleartext ({@code --insecure-cleartext}).
  */
 public final class ProtectionOptions {
-  @Option(
-      names = {"--kms-uri", "--master-key-uri"},
-      paramLabel = "URI",
-      description =
-          "The file's keysets are encrypted under this KMS key (aws-kms://..., gcp-kms://...,"
-              + " fake-kms://... for local trials).")
-  String kmsUri;
+  @Mixin KmsOptions kms = new KmsOptions();
 
   @Option(
       names = "--insecure-cleartext",
@@ -27,42 +22,36 @@ public final class ProtectionOptions {
               + " it holds the keys.")
   boolean insecureCleartext;
 
-  @Option(
-      names = "--associated-data",
-      paramLabel = "TEXT",
-      description = "Associated data the keysets are encrypted with (default: none).")
-  String associatedData;
-
-  @Option(
-      names = "--kms-client-class",
-      paramLabel = "CLASS",
-      description =
-          "A Tink KmsClient on the class path for --kms-uri, e.g."
-              + " com.google.crypto.tink.integration.awskms.AwsKmsClient.")
-  String kmsClientClass;
-
-  @Option(
-      names = "--kms-credentials",
-      paramLabel = "FILE",
-      description = "Credentials file for --kms-client-class (default: its default credentials).")
-  String kmsCredentials;
+  /**
+   * A protection under the KMS key of {@code kms} (the options of a command that only encrypts).
+   */
+  static ProtectionOptions underKms(KmsOptions kms) {
+    if (kms.kmsUri == null) {
+      throw new CommandFailure(
+          Commands.USAGE, "give --kms-uri URI: the KMS key the new file is encrypted under");
+    }
+    ProtectionOptions p = new ProtectionOptions();
+    p.kms = kms;
+    p.validate();
+    return p;
+  }
 
   /** Checks that exactly one protection was chosen. */
   void validate() {
-    if (kmsUri != null && insecureCleartext) {
+    if (kms.kmsUri != null && insecureCleartext) {
       throw new CommandFailure(
           Commands.USAGE, "give either --kms-uri or --insecure-cleartext, not both");
     }
-    if (kmsUri == null && !insecureCleartext) {
+    if (kms.kmsUri == null && !insecureCleartext) {
       throw new CommandFailure(
           Commands.USAGE,
           "say how the private keys are protected: --kms-uri URI (production) or"
               + " --insecure-cleartext (development only)");
     }
-    if (kmsUri != null && kmsUri.isBlank()) {
+    if (kms.kmsUri != null && kms.kmsUri.isBlank()) {
       throw new CommandFailure(Commands.USAGE, "--kms-uri must not be blank");
     }
-    if (insecureCleartext && (associatedData != null || kmsClientClass != null)) {
+    if (insecureCleartext && (kms.associatedData != null || kms.kmsClientClass != null)) {
       throw new CommandFailure(
           Commands.USAGE,
           "--associated-data and --kms-client-class go with --kms-uri, not --insecure-cleartext");
@@ -75,32 +64,34 @@ public final class ProtectionOptions {
   }
 
   String uri() {
-    return kmsUri;
+    return kms.kmsUri;
   }
 
   KmsClient client(CommandContext ctx) {
-    return ctx.kmsClient(kmsUri, kmsClientClass, kmsCredentials);
+    return ctx.kmsClient(kms.kmsUri, kms.kmsClientClass, kms.kmsCredentials);
   }
 
   Aead kek(CommandContext ctx) {
-    return KeysetFiles.kmsAead(client(ctx), kmsUri);
+    return KeysetFiles.kmsAead(client(ctx), kms.kmsUri);
   }
 
   byte[] associatedData() {
-    return associatedData == null ? new byte[0] : associatedData.getBytes(StandardCharsets.UTF_8);
+    return kms.associatedData == null
+        ? new byte[0]
+        : kms.associatedData.getBytes(StandardCharsets.UTF_8);
   }
 
   NamespaceKeyFiles.Protection namespaceProtection(CommandContext ctx) {
     validate();
     return insecureCleartext
         ? NamespaceKeyFiles.Protection.cleartext()
-        : new NamespaceKeyFiles.Protection(client(ctx), kmsUri, associatedData());
+        : new NamespaceKeyFiles.Protection(client(ctx), kms.kmsUri, associatedData());
   }
 
   /** "encrypted under fake-kms://<redacted>" or "in cleartext (development only)". */
   String describe() {
     return insecureCleartext
         ? "in cleartext (development only)"
-        : "encrypted under " + KeysetFiles.redact(kmsUri);
+        : "encrypted under " + KeysetFiles.redact(kms.kmsUri);
   }
 }
